@@ -1,0 +1,2 @@
+//! The `localfeed` command.
+fn main() {}

@@ -1,0 +1,365 @@
+//! Plain values passed between the stages.
+//!
+//! Owns: the shapes of pages, articles, places and stored articles, and the pure
+//! functions that derive identities from content (article ids, content hashes).
+//! Must not touch: files, the network, the clock, the store, or any other module of
+//! this crate. Every stage imports this module; it imports none of them.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What kind of input a file is, decided from its name and content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputForm {
+    /// Text of one e-paper page: several articles, mastheads, furniture.
+    Page,
+    /// A plain-text file holding one article.
+    Text,
+    /// A Markdown file with TOML (`+++`) or YAML (`---`) front matter, one article.
+    Markdown,
+    /// An HTML file holding one article.
+    Html,
+}
+
+impl InputForm {
+    /// Picks the form from a file name: `.md` → Markdown, `.html`/`.htm` → Html, anything
+    /// else is read as page text (a single-article `.txt` is told apart by `extract`).
+    pub fn from_file_name(name: &str) -> Self {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            Self::Markdown
+        } else if lower.ends_with(".html") || lower.ends_with(".htm") {
+            Self::Html
+        } else {
+            Self::Page
+        }
+    }
+}
+
+/// What a source's configuration says about the publication behind it. Values set here
+/// win over what the page prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceHints {
+    /// The publication's name, e.g. `高新区报`.
+    pub publication: Option<String>,
+    /// The publication's home as a place name or division code, e.g. `济宁高新区` or `370871`.
+    pub home: Option<String>,
+}
+
+/// Decoded text of one input file, ready for extraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageText {
+    /// Id of the configured source the file came from (`[[source]] id`).
+    pub source: String,
+    /// Path of the file relative to its source folder, with `/` separators.
+    pub name: String,
+    /// The decoded text (UTF-8, BOM removed, line ends normalised to `\n`).
+    pub text: String,
+    /// The form of the input.
+    pub form: InputForm,
+    /// What the source's configuration says about the publication.
+    pub hints: SourceHints,
+}
+
+/// The publication a page belongs to, as far as the page (or its source) says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    /// Masthead name, e.g. `牡丹晚报`.
+    pub name: Option<String>,
+    /// Home locality as printed or configured (a place name or code; `locate` resolves it).
+    pub home: Option<String>,
+    /// Issue date printed on the page.
+    pub date: Option<NaiveDate>,
+}
+
+/// The kind of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A news report.
+    News,
+    /// A picture with a caption.
+    Photo,
+    /// A commentary or signed opinion piece.
+    Opinion,
+    /// A notice or announcement.
+    Notice,
+}
+
+impl Kind {
+    /// The lowercase name used in JSON and feeds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::News => "news",
+            Self::Photo => "photo",
+            Self::Opinion => "opinion",
+            Self::Notice => "notice",
+        }
+    }
+}
+
+/// One article as read from a page, before it is placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    /// Main headline; `None` for a headline-less photo caption.
+    pub title: Option<String>,
+    /// Line printed above the headline (引题).
+    pub kicker: Option<String>,
+    /// Line printed below the headline (副题).
+    pub subtitle: Option<String>,
+    /// Cleaned text; paragraphs separated by `\n\n`. May begin with the dateline.
+    pub body: String,
+    /// Staff reporters (记者, 全媒体记者, 见习记者 …).
+    pub reporters: Vec<String>,
+    /// Correspondents, photographers, signed authors of opinion pieces.
+    pub contributors: Vec<String>,
+    /// Dateline date, else the issue date, else `None` (never invented).
+    pub date: Option<NaiveDate>,
+    /// What kind of item this is.
+    pub kind: Kind,
+    /// Where the article lives on the web, when the input says (front matter, HTML).
+    pub url: Option<String>,
+    /// A place the input itself names for the article (front matter `locality`).
+    pub place_hint: Option<String>,
+}
+
+impl Article {
+    /// The headline to show: the title, else a short title made from the body.
+    pub fn display_title(&self) -> String {
+        if let Some(t) = self.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            return t.to_string();
+        }
+        let first: String = self
+            .body
+            .split("\n\n")
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| !matches!(c, '。' | '!' | '?' | '！' | '？' | '\n'))
+            .take(24)
+            .collect();
+        if first.is_empty() {
+            "(无标题)".to_string()
+        } else {
+            first
+        }
+    }
+}
+
+/// Everything `extract` reads out of one input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// The publication, as far as the page says.
+    pub publication: Publication,
+    /// The articles, in page order.
+    pub articles: Vec<Article>,
+    /// Exact substrings of the page that belong to no article.
+    pub boilerplate: Vec<String>,
+}
+
+/// The level of a division in the hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// 省级: province, autonomous region, municipality.
+    Province,
+    /// 地级: prefecture-level city, prefecture, league.
+    Prefecture,
+    /// 县级: county, district, county-level city, development zone with its own code.
+    County,
+    /// 乡级: town, township, street (街道).
+    Township,
+}
+
+/// One division of the national statistical division codes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Division {
+    /// The division code: 2 digits (province), 4, 6 or 9 digits.
+    pub code: String,
+    /// The official name, e.g. `济宁高新技术产业开发区`.
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+}
+
+/// A chain from a province down to the most specific division, pseudo levels left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Chain(pub Vec<Division>);
+
+impl Chain {
+    /// The most specific division, if any.
+    pub fn leaf(&self) -> Option<&Division> {
+        self.0.last()
+    }
+    /// Official names from the province down.
+    pub fn names(&self) -> Vec<String> {
+        self.0.iter().map(|d| d.name.clone()).collect()
+    }
+    /// True when the chain names no place.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One mention that decided (or was weighed in) a placement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The text matched, e.g. `柳行街道` or `济宁高新区`.
+    pub text: String,
+    /// Where it was found: `title`, `kicker`, `subtitle`, `body`, `dateline`, `home`, `hint`.
+    pub field: String,
+    /// The division code it was taken for.
+    pub code: String,
+    /// Why it counted (or did not), for a person reading `localfeed locate`.
+    pub note: String,
+}
+
+/// Where an article is placed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// The primary chain: the most specific place the text supports.
+    pub primary: Chain,
+    /// Other places the article substantively covers.
+    pub also: Vec<Chain>,
+    /// The mentions that decided.
+    pub evidence: Vec<Evidence>,
+}
+
+impl Placement {
+    /// Every division code this placement publishes into: the primary chain and, when
+    /// `with_also`, the `also` chains, each with all its ancestors. Sorted, no repeats.
+    pub fn feed_codes(&self, with_also: bool) -> Vec<String> {
+        let mut codes: Vec<String> = self.primary.0.iter().map(|d| d.code.clone()).collect();
+        if with_also {
+            for c in &self.also {
+                codes.extend(c.0.iter().map(|d| d.code.clone()));
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+}
+
+/// An article as kept in the store and handed to `publish` and `digest`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredArticle {
+    /// Stable id derived from source and content (see [`article_id`]).
+    pub id: String,
+    /// Source id.
+    pub source: String,
+    /// Input file (relative to the source folder) the article came from.
+    pub input: String,
+    /// Publication name, if known.
+    pub publication: Option<String>,
+    /// The article.
+    pub article: Article,
+    /// Where it is placed.
+    pub placement: Placement,
+    /// When the article's page was first seen (used when the article has no date).
+    pub first_seen: DateTime<FixedOffset>,
+    /// When the stored content last changed.
+    pub updated: DateTime<FixedOffset>,
+}
+
+impl StoredArticle {
+    /// The time the article is published at: its date at 00:00 Asia/Shanghai, or the
+    /// time its page was first seen when it has no date.
+    pub fn published(&self) -> DateTime<FixedOffset> {
+        match self.article.date {
+            Some(d) => {
+                let tz = shanghai();
+                let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+                naive
+                    .and_local_timezone(tz)
+                    .single()
+                    .unwrap_or(self.first_seen)
+            }
+            None => self.first_seen,
+        }
+    }
+}
+
+/// The fixed +08:00 offset of Asia/Shanghai (no DST since 1991).
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap())
+}
+
+/// Folds text for identity: drops white space and punctuation, folds full-width ASCII.
+/// Two extractions of the same article that differ only in spacing or punctuation width
+/// fold to the same string.
+pub fn fold_for_id(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punct(*c))
+        .collect()
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{2010}'..='\u{2027}' | '\u{FE30}'..='\u{FE4F}' | '·' | '■' | '□' | '●' | '◆' | '▲' | '※' | '★')
+}
+
+/// The stable id of an article: a hash of its source, its folded headline and the folded
+/// first 120 characters of its body after the dateline. Never depends on the run, the file
+/// path or the order of insertion, so re-extraction and whitespace changes keep it.
+pub fn article_id(source: &str, article: &Article) -> String {
+    let title = fold_for_id(article.title.as_deref().unwrap_or(""));
+    let body = fold_for_id(&article.body);
+    let lead: String = body.chars().take(120).collect();
+    let mut h = Sha256::new();
+    h.update(source.as_bytes());
+    h.update([0]);
+    h.update(title.as_bytes());
+    h.update([0]);
+    h.update(lead.as_bytes());
+    hex::encode(&h.finalize()[..10])
+}
+
+/// SHA-256 of some bytes, as lowercase hex.
+pub fn content_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str, body: &str) -> Article {
+        Article {
+            title: Some(title.into()),
+            kicker: None,
+            subtitle: None,
+            body: body.into(),
+            reporters: vec![],
+            contributors: vec![],
+            date: None,
+            kind: Kind::News,
+            url: None,
+            place_hint: None,
+        }
+    }
+
+    #[test]
+    fn article_id_ignores_spacing_and_punctuation_width() {
+        let a = article("大手牵小手 爱心助学行", "本报讯(记者 甲)今天,天气好。");
+        let b = article("大手牵小手爱心助学行", "本报讯（记者 甲）今天，天气 好。");
+        assert_eq!(article_id("s", &a), article_id("s", &b));
+        assert_ne!(article_id("s", &a), article_id("t", &a));
+        assert_ne!(
+            article_id("s", &a),
+            article_id("s", &article("另一个标题", &a.body))
+        );
+    }
+
+    #[test]
+    fn display_title_falls_back_to_caption() {
+        let mut a = article("", "群众在广场观看演出。第二句");
+        a.title = None;
+        assert_eq!(a.display_title(), "群众在广场观看演出");
+    }
+}
