@@ -8,4 +8,5 @@
 
 pub mod clock;
 pub mod model;
+pub mod store;
 pub mod templates;

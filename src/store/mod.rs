@@ -1,0 +1,600 @@
+//! The state of localfeed: one SQLite file (WAL) holding input files, articles, their
+//! places, runs, subscribers and the digest outbox.
+//!
+//! Owns: the schema and its migrations, and every SQL statement. Writes are idempotent
+//! upserts keyed by content-derived ids; each input file is stored in one transaction.
+//! Must not touch: rendering, fetching, XML, email, or the clock (callers pass times in).
+
+mod schema;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::{Article, Placement, StoredArticle, content_hash};
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+/// What the store knows of one input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputRecord {
+    /// Source id.
+    pub source: String,
+    /// File name relative to the source folder.
+    pub name: String,
+    /// SHA-256 of the bytes last read.
+    pub hash: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+    /// How many times it failed in a row.
+    pub attempts: i64,
+    /// Articles stored from it.
+    pub articles: i64,
+    /// When it was last read.
+    pub last_seen: String,
+}
+
+/// What storing one input file changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOutcome {
+    /// Articles new to the store.
+    pub added: usize,
+    /// Articles whose content changed.
+    pub updated: usize,
+    /// Articles that were already stored unchanged.
+    pub unchanged: usize,
+    /// Articles that the new version of the file no longer holds.
+    pub removed: usize,
+}
+
+impl IngestOutcome {
+    /// True when the store's articles changed.
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
+/// Counts for `localfeed status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Stored articles.
+    pub articles: i64,
+    /// Distinct division codes with at least one article.
+    pub places: i64,
+    /// Input files read successfully.
+    pub inputs_ok: i64,
+    /// Input files that failed.
+    pub inputs_failed: i64,
+}
+
+/// One recorded run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    /// Run number.
+    pub id: i64,
+    /// When it started (RFC 3339).
+    pub started: String,
+    /// When it finished, if it did.
+    pub finished: Option<String>,
+    /// `running`, `ok`, `failed`.
+    pub status: String,
+    /// Files read.
+    pub files_read: i64,
+    /// Files new or changed.
+    pub files_new: i64,
+    /// Files that failed.
+    pub files_failed: i64,
+    /// Articles added, changed or removed.
+    pub articles_changed: i64,
+    /// Feed files written.
+    pub feeds_written: i64,
+    /// Digests sent or written.
+    pub digests_sent: i64,
+}
+
+/// Totals of one run, recorded when it finishes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunTotals {
+    /// Files read.
+    pub files_read: usize,
+    /// Files new or changed.
+    pub files_new: usize,
+    /// Files that failed.
+    pub files_failed: usize,
+    /// Articles added, changed or removed.
+    pub articles_changed: usize,
+    /// Feed files written.
+    pub feeds_written: usize,
+    /// Digests sent or written.
+    pub digests_sent: usize,
+}
+
+/// An article ready to be stored: everything but the times the store keeps.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// Stable id (see [`crate::model::article_id`]).
+    pub id: String,
+    /// Publication name, if known.
+    pub publication: Option<String>,
+    /// The article.
+    pub article: Article,
+    /// Where it is placed.
+    pub placement: Placement,
+    /// Division codes it is published into (chain codes with ancestors).
+    pub codes: Vec<String>,
+}
+
+fn ts(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339()
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).with_context(|| format!("bad time {s:?} in the store"))
+}
+
+impl Store {
+    /// Opens (creating when absent) the store at `path`, switches it to WAL and brings the
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the state folder {}", dir.display()))?;
+        }
+        let mut conn = Connection::open(path)
+            .with_context(|| format!("cannot open the state file {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .with_context(|| format!("cannot migrate the state file {}", path.display()))?;
+        Ok(Self { conn })
+    }
+
+    /// Opens an in-memory store (tests and benchmarks).
+    pub fn open_in_memory() -> Result<Self> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrations().to_latest(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    /// The connection, for the store's own submodules.
+    #[allow(dead_code)]
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// What is known of an input file.
+    pub fn input(&self, source: &str, name: &str) -> Result<Option<InputRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT source, name, hash, status, error, attempts, articles, last_seen
+                 FROM inputs WHERE source = ?1 AND name = ?2",
+                params![source, name],
+                row_to_input,
+            )
+            .optional()?)
+    }
+
+    /// Every input file known, failed ones first.
+    pub fn inputs(&self) -> Result<Vec<InputRecord>> {
+        let mut st = self.conn.prepare(
+            "SELECT source, name, hash, status, error, attempts, articles, last_seen
+             FROM inputs ORDER BY status DESC, source, name",
+        )?;
+        let rows = st.query_map([], row_to_input)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores the articles of one input file in one transaction: upserts each article by
+    /// id (keeping its first-seen time), removes the articles the file no longer holds,
+    /// and marks the file read. A crash leaves either the old state or the new one.
+    pub fn ingest(
+        &mut self,
+        source: &str,
+        name: &str,
+        hash: &str,
+        size: u64,
+        articles: &[NewArticle],
+        now: &DateTime<FixedOffset>,
+    ) -> Result<IngestOutcome> {
+        let now_s = ts(now);
+        let tx = self.conn.transaction()?;
+        let mut out = IngestOutcome::default();
+        let mut seen = BTreeSet::new();
+        for a in articles {
+            if !seen.insert(a.id.clone()) {
+                continue; // the same article twice on one page: keep the first
+            }
+            let article_json = serde_json::to_string(&a.article)?;
+            let placement_json = serde_json::to_string(&a.placement)?;
+            let chash = content_hash(
+                format!(
+                    "{article_json}\u{0}{placement_json}\u{0}{:?}",
+                    a.publication
+                )
+                .as_bytes(),
+            );
+            let existing: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT content_hash, first_seen FROM articles WHERE id = ?1",
+                    params![a.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let first_seen = match &existing {
+                Some((_, f)) => parse_ts(f)?,
+                None => *now,
+            };
+            let stored = StoredArticle {
+                id: a.id.clone(),
+                source: source.to_string(),
+                input: name.to_string(),
+                publication: a.publication.clone(),
+                article: a.article.clone(),
+                placement: a.placement.clone(),
+                first_seen,
+                updated: *now,
+            };
+            let published = ts(&stored.published());
+            match existing {
+                Some((old, _)) if old == chash => {
+                    tx.execute(
+                        "UPDATE articles SET input = ?2 WHERE id = ?1",
+                        params![a.id, name],
+                    )?;
+                    out.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    tx.execute(
+                        "UPDATE articles SET source = ?2, input = ?3, publication = ?4, article = ?5,
+                         placement = ?6, content_hash = ?7, published = ?8, updated = ?9 WHERE id = ?1",
+                        params![
+                            a.id, source, name, a.publication, article_json, placement_json, chash,
+                            published, now_s
+                        ],
+                    )?;
+                    tx.execute(
+                        "DELETE FROM article_places WHERE article_id = ?1",
+                        params![a.id],
+                    )?;
+                    out.updated += 1;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO articles (id, source, input, publication, article, placement,
+                         content_hash, published, first_seen, updated)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                        params![
+                            a.id,
+                            source,
+                            name,
+                            a.publication,
+                            article_json,
+                            placement_json,
+                            chash,
+                            published,
+                            now_s
+                        ],
+                    )?;
+                    out.added += 1;
+                }
+            }
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO article_places (article_id, code) VALUES (?1, ?2)",
+            )?;
+            for code in &a.codes {
+                ins.execute(params![a.id, code])?;
+            }
+        }
+        // Articles the file held before and no longer holds.
+        let old_ids: Vec<String> = {
+            let mut st = tx.prepare("SELECT id FROM articles WHERE source = ?1 AND input = ?2")?;
+            let rows = st.query_map(params![source, name], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for id in old_ids.iter().filter(|id| !seen.contains(*id)) {
+            tx.execute("DELETE FROM articles WHERE id = ?1", params![id])?;
+            out.removed += 1;
+        }
+        tx.execute(
+            "INSERT INTO inputs (source, name, hash, size, status, error, attempts, articles, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, 'ok', NULL, 0, ?5, ?6, ?6)
+             ON CONFLICT (source, name) DO UPDATE SET hash = ?3, size = ?4, status = 'ok', error = NULL,
+               attempts = 0, articles = ?5, last_seen = ?6",
+            params![source, name, hash, size as i64, seen.len() as i64, now_s],
+        )?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Records that an input file could not be read; it is tried again on the next run.
+    /// Articles stored from an earlier good version of the file are kept.
+    pub fn record_failure(
+        &mut self,
+        source: &str,
+        name: &str,
+        hash: &str,
+        size: u64,
+        error: &str,
+        now: &DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let now_s = ts(now);
+        self.conn.execute(
+            "INSERT INTO inputs (source, name, hash, size, status, error, attempts, articles, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?4, 'failed', ?5, 1, 0, ?6, ?6)
+             ON CONFLICT (source, name) DO UPDATE SET hash = ?3, size = ?4, status = 'failed', error = ?5,
+               attempts = attempts + 1, last_seen = ?6",
+            params![source, name, hash, size as i64, error, now_s],
+        )?;
+        Ok(())
+    }
+
+    /// Every stored article, ordered by id.
+    pub fn articles(&self) -> Result<Vec<StoredArticle>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, source, input, publication, article, placement, first_seen, updated
+             FROM articles ORDER BY id",
+        )?;
+        let rows = st.query_map([], raw_article)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?.into_stored()?);
+        }
+        Ok(out)
+    }
+
+    /// Articles published into any of `codes` (a code covers everything below it) and first
+    /// seen after `since` (all when `None`), newest first.
+    pub fn articles_in(
+        &self,
+        codes: &[String],
+        since: Option<&DateTime<FixedOffset>>,
+    ) -> Result<Vec<StoredArticle>> {
+        let mut ids = BTreeSet::new();
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT article_id FROM article_places WHERE code = ?1")?;
+        for code in codes {
+            for id in st.query_map(params![code], |r| r.get::<_, String>(0))? {
+                ids.insert(id?);
+            }
+        }
+        let mut out = Vec::new();
+        let mut get = self.conn.prepare_cached(
+            "SELECT id, source, input, publication, article, placement, first_seen, updated
+             FROM articles WHERE id = ?1",
+        )?;
+        for id in ids {
+            if let Some(raw) = get.query_row(params![id], raw_article).optional()? {
+                let a = raw.into_stored()?;
+                if since.is_none_or(|s| a.first_seen > *s) {
+                    out.push(a);
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            b.published()
+                .cmp(&a.published())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+
+    /// Counts for `localfeed status`.
+    pub fn counts(&self) -> Result<Counts> {
+        let one = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        Ok(Counts {
+            articles: one("SELECT count(*) FROM articles")?,
+            places: one("SELECT count(DISTINCT code) FROM article_places")?,
+            inputs_ok: one("SELECT count(*) FROM inputs WHERE status = 'ok'")?,
+            inputs_failed: one("SELECT count(*) FROM inputs WHERE status = 'failed'")?,
+        })
+    }
+
+    /// Records the start of a run and returns its number.
+    pub fn start_run(&mut self, now: &DateTime<FixedOffset>) -> Result<i64> {
+        self.conn
+            .execute("INSERT INTO runs (started) VALUES (?1)", params![ts(now)])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records the end of a run.
+    pub fn finish_run(
+        &mut self,
+        id: i64,
+        totals: &RunTotals,
+        ok: bool,
+        now: &DateTime<FixedOffset>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished = ?2, files_read = ?3, files_new = ?4, files_failed = ?5,
+             articles_changed = ?6, feeds_written = ?7, digests_sent = ?8, status = ?9 WHERE id = ?1",
+            params![
+                id,
+                ts(now),
+                totals.files_read as i64,
+                totals.files_new as i64,
+                totals.files_failed as i64,
+                totals.articles_changed as i64,
+                totals.feeds_written as i64,
+                totals.digests_sent as i64,
+                if ok { "ok" } else { "failed" }
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The most recent run, if any.
+    pub fn last_run(&self) -> Result<Option<RunRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, started, finished, status, files_read, files_new, files_failed,
+                 articles_changed, feeds_written, digests_sent FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(RunRecord {
+                        id: r.get(0)?,
+                        started: r.get(1)?,
+                        finished: r.get(2)?,
+                        status: r.get(3)?,
+                        files_read: r.get(4)?,
+                        files_new: r.get(5)?,
+                        files_failed: r.get(6)?,
+                        articles_changed: r.get(7)?,
+                        feeds_written: r.get(8)?,
+                        digests_sent: r.get(9)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
+fn row_to_input(r: &rusqlite::Row<'_>) -> rusqlite::Result<InputRecord> {
+    Ok(InputRecord {
+        source: r.get(0)?,
+        name: r.get(1)?,
+        hash: r.get(2)?,
+        status: r.get(3)?,
+        error: r.get(4)?,
+        attempts: r.get(5)?,
+        articles: r.get(6)?,
+        last_seen: r.get(7)?,
+    })
+}
+
+struct RawArticle {
+    id: String,
+    source: String,
+    input: String,
+    publication: Option<String>,
+    article: String,
+    placement: String,
+    first_seen: String,
+    updated: String,
+}
+
+fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
+    Ok(RawArticle {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        input: r.get(2)?,
+        publication: r.get(3)?,
+        article: r.get(4)?,
+        placement: r.get(5)?,
+        first_seen: r.get(6)?,
+        updated: r.get(7)?,
+    })
+}
+
+impl RawArticle {
+    fn into_stored(self) -> Result<StoredArticle> {
+        Ok(StoredArticle {
+            article: serde_json::from_str(&self.article)
+                .with_context(|| format!("article {} in the store", self.id))?,
+            placement: serde_json::from_str(&self.placement)
+                .with_context(|| format!("placement of article {} in the store", self.id))?,
+            first_seen: parse_ts(&self.first_seen)?,
+            updated: parse_ts(&self.updated)?,
+            id: self.id,
+            source: self.source,
+            input: self.input,
+            publication: self.publication,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    fn new_article(id: &str, body: &str) -> NewArticle {
+        NewArticle {
+            id: id.into(),
+            publication: None,
+            article: Article {
+                title: Some("标题".into()),
+                kicker: None,
+                subtitle: None,
+                body: body.into(),
+                reporters: vec![],
+                contributors: vec![],
+                date: None,
+                kind: Kind::News,
+                url: None,
+                place_hint: None,
+            },
+            placement: Placement::default(),
+            codes: vec!["37".into(), "3708".into()],
+        }
+    }
+
+    fn t(h: u32) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("2026-01-02T{h:02}:00:00+08:00")).unwrap()
+    }
+
+    #[test]
+    fn reingest_keeps_first_seen_and_removes_dropped_articles() {
+        let mut s = Store::open_in_memory().unwrap();
+        let o = s
+            .ingest(
+                "src",
+                "a.txt",
+                "h1",
+                10,
+                &[new_article("x", "正文"), new_article("y", "二")],
+                &t(1),
+            )
+            .unwrap();
+        assert_eq!((o.added, o.updated, o.removed), (2, 0, 0));
+        let o = s
+            .ingest(
+                "src",
+                "a.txt",
+                "h2",
+                10,
+                &[new_article("x", "正文改")],
+                &t(2),
+            )
+            .unwrap();
+        assert_eq!((o.added, o.updated, o.removed), (0, 1, 1));
+        let all = s.articles().unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].first_seen, t(1));
+        assert_eq!(all[0].updated, t(2));
+        assert_eq!(s.articles_in(&["3708".into()], None).unwrap().len(), 1);
+        assert_eq!(
+            s.articles_in(&["3708".into()], Some(&t(1))).unwrap().len(),
+            0
+        );
+    }
+
+    #[test]
+    fn failure_is_recorded_and_counted() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.record_failure("src", "bad.bin", "h", 3, "binary file", &t(1))
+            .unwrap();
+        s.record_failure("src", "bad.bin", "h", 3, "binary file", &t(2))
+            .unwrap();
+        let rec = s.input("src", "bad.bin").unwrap().unwrap();
+        assert_eq!((rec.status.as_str(), rec.attempts), ("failed", 2));
+        assert_eq!(s.counts().unwrap().inputs_failed, 1);
+    }
+}

@@ -1,0 +1,66 @@
+//! Schema migrations, applied in order from an empty file. Append only: a released
+//! migration is never edited, a change is a new entry at the end.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Articles, their places, input files and runs.
+const CORE: &str = "
+CREATE TABLE inputs (
+    source      TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    hash        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    error       TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    articles    INTEGER NOT NULL DEFAULT 0,
+    first_seen  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL,
+    PRIMARY KEY (source, name)
+);
+CREATE TABLE articles (
+    id           TEXT PRIMARY KEY,
+    source       TEXT NOT NULL,
+    input        TEXT NOT NULL,
+    publication  TEXT,
+    article      TEXT NOT NULL,
+    placement    TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    published    TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,
+    updated      TEXT NOT NULL
+);
+CREATE INDEX articles_by_input ON articles (source, input);
+CREATE INDEX articles_by_published ON articles (published);
+CREATE TABLE article_places (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    code       TEXT NOT NULL,
+    PRIMARY KEY (article_id, code)
+) WITHOUT ROWID;
+CREATE INDEX article_places_by_code ON article_places (code);
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    started     TEXT NOT NULL,
+    finished    TEXT,
+    files_read  INTEGER NOT NULL DEFAULT 0,
+    files_new   INTEGER NOT NULL DEFAULT 0,
+    files_failed INTEGER NOT NULL DEFAULT 0,
+    articles_changed INTEGER NOT NULL DEFAULT 0,
+    feeds_written INTEGER NOT NULL DEFAULT 0,
+    digests_sent INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL DEFAULT 'running'
+);
+";
+
+/// Every migration, oldest first.
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(CORE)])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}
