@@ -47,18 +47,12 @@ impl Templates {
             env.add_template_owned(name.to_string(), source)
                 .map_err(|e| anyhow::anyhow!("template {shown}: {e:#}"))?;
         }
-        Ok(Self {
-            env,
-            dir: dir.map(Path::to_path_buf),
-        })
+        Ok(Self { env, dir: dir.map(Path::to_path_buf) })
     }
 
     /// Renders one template with a serialisable context.
     pub fn render<S: serde::Serialize>(&self, name: &str, ctx: S) -> anyhow::Result<String> {
-        let t = self
-            .env
-            .get_template(name)
-            .map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+        let t = self.env.get_template(name).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
         t.render(minijinja::value::Serde(ctx))
             .map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))
     }

@@ -1,0 +1,459 @@
+//! The command line: turns argv into a typed [`Command`] and carries it out by calling the
+//! library, printing results on stdout and problems on stderr.
+//!
+//! Owns: argument parsing, output formats, and the exit status of each command. Must not
+//! touch: pipeline logic (schedule and the stages do the work).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::clock;
+use crate::config::{Config, Overrides};
+use crate::extract;
+use crate::locate::{self, Gazetteer};
+use crate::model::{Chain, InputForm, PageText, SourceHints};
+use crate::schedule::{self, RunError, RunOptions};
+use crate::store::Store;
+use crate::templates::Templates;
+
+/// Exit status: a run finished, but some inputs failed.
+pub const EXIT_PARTIAL: u8 = 1;
+/// Exit status: bad configuration, usage or a fatal error.
+pub const EXIT_ERROR: u8 = 2;
+/// Exit status: another run holds the lock.
+pub const EXIT_LOCKED: u8 = 3;
+
+/// localfeed: local news by place, from newspaper pages to per-locality feeds and digests.
+#[derive(Debug, Parser)]
+#[command(name = "localfeed", version, about, long_about = None)]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        default_value = "config.toml",
+        env = "LOCALFEED_CONFIG"
+    )]
+    pub config: PathBuf,
+    /// More log output (-v: debug, -vv: trace).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors in the log.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of `extract` and `locate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// JSON (JSON Lines for several files).
+    Json,
+    /// Text for a person.
+    Text,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the pipeline once: new input → articles → places → store → feeds → digests.
+    Run {
+        /// Read this folder instead of the configured sources.
+        #[arg(long)]
+        inbox: Option<PathBuf>,
+        /// Write feeds here instead of the configured output folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Use this state file instead of the configured one.
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
+    /// Check the configuration and the templates without running anything.
+    Check,
+    /// Show sources, counts, failed inputs and the last run.
+    Status {
+        /// Use this state file instead of the configured one.
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
+    /// Read articles out of page files and print them (no store, no feeds).
+    Extract {
+        /// Page or article files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// The publication's name, when the pages do not print it.
+        #[arg(long)]
+        publication: Option<String>,
+        /// The publication's home place (name or division code).
+        #[arg(long)]
+        home: Option<String>,
+    },
+    /// Place a text in the division hierarchy and show the evidence.
+    Locate {
+        /// The text.
+        text: String,
+        /// The publication's home place (name or division code).
+        #[arg(long)]
+        home: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Find divisions by name, short name or code.
+    Places {
+        /// A name, short name or code.
+        query: String,
+    },
+}
+
+/// Carries out a parsed command and returns the exit status.
+pub fn execute(cli: Cli) -> ExitCode {
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("localfeed: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn load_config(path: &Path) -> Result<Config, ExitCode> {
+    Config::load(path).map_err(|e| {
+        eprintln!("localfeed: invalid configuration {e}");
+        ExitCode::from(EXIT_ERROR)
+    })
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run { inbox, out, state } => {
+            let mut cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            cfg.apply(&Overrides { inbox, out, state });
+            let clock = clock::from_env().map_err(anyhow::Error::msg)?;
+            match schedule::run_once(&cfg, clock.as_ref(), RunOptions { progress: !cli.quiet }) {
+                Ok(report) if report.failures.is_empty() => Ok(ExitCode::SUCCESS),
+                Ok(report) => {
+                    eprintln!(
+                        "localfeed: {} input(s) failed; everything else was published (they are retried on the next run):",
+                        report.failures.len()
+                    );
+                    for f in &report.failures {
+                        eprintln!("  {}: {}", f.path, f.reason);
+                    }
+                    Ok(ExitCode::from(EXIT_PARTIAL))
+                }
+                Err(RunError::Locked(path)) => {
+                    eprintln!(
+                        "localfeed: another run is in progress (lock {path} is held); nothing done"
+                    );
+                    Ok(ExitCode::from(EXIT_LOCKED))
+                }
+                Err(RunError::Fatal(e)) => Err(e),
+            }
+        }
+        Command::Check => {
+            let cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            if let Err(e) = Templates::load(cfg.templates_dir().as_deref()) {
+                eprintln!("localfeed: {e:#}");
+                return Ok(ExitCode::from(EXIT_ERROR));
+            }
+            let mut problems = 0;
+            for s in &cfg.sources {
+                let p = cfg.resolve(&s.path);
+                if !p.is_dir() {
+                    eprintln!(
+                        "localfeed: source {:?}: folder {} does not exist",
+                        s.id,
+                        p.display()
+                    );
+                    problems += 1;
+                }
+                if let Some(h) = &s.home
+                    && schedule::home_chain(Some(h), None, Gazetteer::embedded()).is_none()
+                {
+                    eprintln!(
+                        "localfeed: source {:?}: key `home` = {h:?} names no single place",
+                        s.id
+                    );
+                    problems += 1;
+                }
+            }
+            if problems > 0 {
+                return Ok(ExitCode::from(EXIT_ERROR));
+            }
+            println!("{}: configuration and templates are valid", cli.config.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status { state } => {
+            let mut cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            cfg.apply(&Overrides { state, ..Overrides::default() });
+            status(&cfg)
+        }
+        Command::Extract { files, format, publication, home } => {
+            extract_files(&files, format, publication, home)
+        }
+        Command::Locate { text, home, format } => {
+            let gaz = Gazetteer::embedded();
+            let home = schedule::home_chain(home.as_deref(), None, gaz);
+            let ctx = locate::Context { home: home.as_ref(), publication: None };
+            let p = locate::locate_text(&text, &ctx, gaz);
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string(&p)?)?,
+                Format::Text => {
+                    writeln!(out, "{}", chain_text(&p.primary))?;
+                    for c in &p.also {
+                        writeln!(out, "also: {}", chain_text(c))?;
+                    }
+                    for e in &p.evidence {
+                        writeln!(out, "  {} [{}] → {}: {}", e.text, e.field, e.code, e.note)?;
+                    }
+                }
+            }
+            Ok(if p.primary.is_empty() { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+        }
+        Command::Places { query } => {
+            let found = Gazetteer::embedded().search(&query);
+            let mut out = std::io::stdout().lock();
+            for c in &found {
+                let code = c.leaf().map(|d| d.code.as_str()).unwrap_or("");
+                writeln!(out, "{code}\t{}", c.names().join(" / "))?;
+            }
+            if found.is_empty() {
+                eprintln!("localfeed: no division matches {query:?}");
+                return Ok(ExitCode::from(EXIT_PARTIAL));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn chain_text(c: &Chain) -> String {
+    if c.is_empty() {
+        return "(no place)".into();
+    }
+    let code = c.leaf().map(|d| d.code.as_str()).unwrap_or("");
+    format!("{} ({code})", c.names().join(" / "))
+}
+
+#[derive(Serialize)]
+struct JsonPublication {
+    name: Option<String>,
+    home: Option<Vec<String>>,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonArticle {
+    id: String,
+    title: Option<String>,
+    kicker: Option<String>,
+    subtitle: Option<String>,
+    body: String,
+    reporters: Vec<String>,
+    contributors: Vec<String>,
+    date: Option<String>,
+    locality: Vec<String>,
+    also: Vec<Vec<String>>,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonPage {
+    source: String,
+    publication: JsonPublication,
+    articles: Vec<JsonArticle>,
+    boilerplate: Vec<String>,
+}
+
+fn extract_files(
+    files: &[PathBuf],
+    format: Format,
+    publication: Option<String>,
+    home: Option<String>,
+) -> Result<ExitCode> {
+    let gaz = Gazetteer::embedded();
+    let hints = SourceHints { publication, home };
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for path in files {
+        let page = match read_page(path, &hints) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("localfeed: {}: {e:#}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let extraction = extract::extract(&page);
+        let home = schedule::home_chain(
+            hints.home.as_deref(),
+            extraction.publication.home.as_deref(),
+            gaz,
+        );
+        let name = hints.publication.clone().or(extraction.publication.name.clone());
+        let ctx = locate::Context { home: home.as_ref(), publication: name.as_deref() };
+        let json = JsonPage {
+            source: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            publication: JsonPublication {
+                name: name.clone(),
+                home: home.as_ref().map(Chain::names),
+                date: extraction.publication.date.map(|d| d.to_string()),
+            },
+            articles: extraction
+                .articles
+                .iter()
+                .map(|a| {
+                    let p = locate::locate(a, &ctx, gaz);
+                    JsonArticle {
+                        id: crate::model::article_id(&page.source, a),
+                        title: a.title.clone(),
+                        kicker: a.kicker.clone(),
+                        subtitle: a.subtitle.clone(),
+                        body: a.body.clone(),
+                        reporters: a.reporters.clone(),
+                        contributors: a.contributors.clone(),
+                        date: a.date.map(|d| d.to_string()),
+                        locality: p.primary.names(),
+                        also: p.also.iter().map(Chain::names).collect(),
+                        kind: a.kind.as_str(),
+                    }
+                })
+                .collect(),
+            boilerplate: extraction.boilerplate.clone(),
+        };
+        match format {
+            Format::Json => writeln!(out, "{}", serde_json::to_string(&json)?)?,
+            Format::Text => write_page_text(&mut out, &json)?,
+        }
+    }
+    Ok(if failed { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+fn read_page(path: &Path, hints: &SourceHints) -> Result<PageText> {
+    let bytes = std::fs::read(path).context("cannot read")?;
+    let text = extract::decode::decode(&bytes)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(PageText {
+        source: "cli".into(),
+        form: InputForm::from_file_name(&name),
+        name,
+        text,
+        hints: hints.clone(),
+    })
+}
+
+fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::Result<()> {
+    writeln!(out, "== {}", page.source)?;
+    let p = &page.publication;
+    writeln!(
+        out,
+        "publication: {} · home: {} · date: {}",
+        p.name.as_deref().unwrap_or("?"),
+        p.home.as_ref().map(|h| h.join("/")).unwrap_or_else(|| "?".into()),
+        p.date.as_deref().unwrap_or("?")
+    )?;
+    for (i, a) in page.articles.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(out, "#{} [{}] {}", i + 1, a.kind, a.title.as_deref().unwrap_or("(no title)"))?;
+        if let Some(k) = &a.kicker {
+            writeln!(out, "   kicker: {k}")?;
+        }
+        if let Some(s) = &a.subtitle {
+            writeln!(out, "   subtitle: {s}")?;
+        }
+        writeln!(
+            out,
+            "   date: {} · reporters: {} · contributors: {}",
+            a.date.as_deref().unwrap_or("-"),
+            a.reporters.join("、"),
+            a.contributors.join("、")
+        )?;
+        writeln!(
+            out,
+            "   place: {}",
+            if a.locality.is_empty() { "-".into() } else { a.locality.join("/") }
+        )?;
+        for c in &a.also {
+            writeln!(out, "   also: {}", c.join("/"))?;
+        }
+        let lead: String = a.body.chars().take(80).collect();
+        writeln!(out, "   {lead}…")?;
+    }
+    Ok(())
+}
+
+fn status(cfg: &Config) -> Result<ExitCode> {
+    let state = cfg.state_path();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "config: {}", cfg.base_dir.display())?;
+    for s in &cfg.sources {
+        writeln!(out, "source {}: {}", s.id, cfg.resolve(&s.path).display())?;
+    }
+    writeln!(out, "output: {}", cfg.out_dir().display())?;
+    if !state.exists() {
+        writeln!(out, "state: {} (not created yet: no run so far)", state.display())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = Store::open(&state)?;
+    let c = store.counts()?;
+    writeln!(out, "state: {}", state.display())?;
+    writeln!(out, "articles: {} in {} places", c.articles, c.places)?;
+    let feeds = count_feeds(&cfg.out_dir());
+    writeln!(out, "feeds: {feeds} feed folders")?;
+    writeln!(out, "inputs: {} read, {} failed", c.inputs_ok, c.inputs_failed)?;
+    for i in store.inputs()?.iter().filter(|i| i.status == "failed") {
+        writeln!(
+            out,
+            "  failed: {}/{} ({} attempt(s)): {}",
+            i.source,
+            i.name,
+            i.attempts,
+            i.error.as_deref().unwrap_or("")
+        )?;
+    }
+    match store.last_run()? {
+        Some(r) => writeln!(
+            out,
+            "last run: #{} {} started {}, finished {}: {} file(s) read, {} new, {} failed, {} article(s) changed, {} file(s) written, {} digest(s)",
+            r.id,
+            r.status,
+            r.started,
+            r.finished.as_deref().unwrap_or("-"),
+            r.files_read,
+            r.files_new,
+            r.files_failed,
+            r.articles_changed,
+            r.feeds_written,
+            r.digests_sent
+        )?,
+        None => writeln!(out, "last run: none")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn count_feeds(out: &Path) -> usize {
+    std::fs::read_dir(out)
+        .map(|rd| rd.flatten().filter(|e| e.path().join("atom.xml").is_file()).count())
+        .unwrap_or(0)
+}

@@ -1,0 +1,270 @@
+//! One run of the pipeline, in order: the run lock, new or changed input files, extract,
+//! locate, store, publish, digests, and the run's exit status.
+//!
+//! Owns: the order of the stages, the per-file error policy (report, record, carry on,
+//! fail the run at the end), and the lock that keeps two runs apart. Must not touch:
+//! parsing or rendering (the stages do that), or sleeping (the timer owns time).
+
+use std::fs::{File, TryLockError};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::extract;
+use crate::locate::{self, Gazetteer};
+use crate::model::{Chain, InputForm, PageText, SourceHints, article_id, content_hash};
+use crate::publish;
+use crate::sources::{self, InputFile};
+use crate::store::{NewArticle, RunTotals, Store};
+use crate::templates::Templates;
+
+/// One input (or source) that could not be processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The file or folder.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    /// Counts.
+    pub totals: RunTotals,
+    /// Inputs that failed; the run's exit status is 1 when there are any.
+    pub failures: Vec<Failure>,
+}
+
+/// Why a run did not happen at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Another run holds the lock.
+    #[error("another run is in progress (lock {0} is held); try again later")]
+    Locked(String),
+    /// Anything else that stops the whole run (state file unusable, output folder unwritable).
+    #[error(transparent)]
+    Fatal(#[from] anyhow::Error),
+}
+
+/// How a run reports progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// The run lock: a file next to the state file, locked for the life of the value.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: File,
+}
+
+/// Takes the run lock for a state file, or says who holds it.
+pub fn lock(state: &Path) -> Result<RunLock, RunError> {
+    let path = lock_path(state);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the state folder {}", dir.display()))?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(RunLock { _file: file }),
+        Err(TryLockError::WouldBlock) => Err(RunError::Locked(path.display().to_string())),
+        Err(TryLockError::Error(e)) => {
+            Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()).into())
+        }
+    }
+}
+
+fn lock_path(state: &Path) -> PathBuf {
+    let mut s = state.as_os_str().to_owned();
+    s.push(".lock");
+    PathBuf::from(s)
+}
+
+/// Runs the whole pipeline once.
+pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<RunReport, RunError> {
+    let _lock = lock(&cfg.state_path())?;
+    let templates = Templates::load(cfg.templates_dir().as_deref())?;
+    let mut store = Store::open(&cfg.state_path())?;
+    let gaz = Gazetteer::embedded();
+    let run_id = store.start_run(&clock.now())?;
+    let mut report = RunReport::default();
+
+    for source in &cfg.sources {
+        let root = cfg.resolve(&source.path);
+        let (files, problems) = match sources::scan(&source.id, &root) {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::error!("{e}");
+                report
+                    .failures
+                    .push(Failure { path: root.display().to_string(), reason: e.to_string() });
+                continue;
+            }
+        };
+        for p in problems {
+            tracing::warn!("{p}");
+        }
+        let hints =
+            SourceHints { publication: source.publication.clone(), home: source.home.clone() };
+        let bar = progress_bar(opts.progress, files.len() as u64, &source.id);
+        for file in &files {
+            bar.inc(1);
+            report.totals.files_read += 1;
+            match ingest_file(&mut store, cfg, gaz, file, source.max_file_mb, &hints, clock) {
+                Ok(Ingested::Unchanged) => {}
+                Ok(Ingested::Stored(changed)) => {
+                    report.totals.files_new += 1;
+                    report.totals.articles_changed += changed;
+                }
+                Err(reason) => {
+                    let path = file.path.display().to_string();
+                    tracing::error!("{path}: {reason}");
+                    report.totals.files_failed += 1;
+                    report.failures.push(Failure { path, reason });
+                }
+            }
+        }
+        bar.finish_and_clear();
+    }
+
+    let articles = store.articles()?;
+    let out = cfg.out_dir();
+    let published = publish::publish(&articles, &cfg.publish, &templates, &out)
+        .with_context(|| format!("cannot publish into {}", out.display()))?;
+    report.totals.feeds_written = published.written.len();
+    tracing::info!(
+        "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged",
+        report.totals.files_read,
+        report.totals.files_new,
+        report.totals.files_failed,
+        report.totals.articles_changed,
+        published.written.len(),
+        published.unchanged
+    );
+    store.finish_run(run_id, &report.totals, report.failures.is_empty(), &clock.now())?;
+    Ok(report)
+}
+
+enum Ingested {
+    Unchanged,
+    Stored(usize),
+}
+
+/// Reads, extracts, places and stores one file. A failure is recorded in the store (so
+/// the file is tried again next run) and returned as the reason.
+fn ingest_file(
+    store: &mut Store,
+    cfg: &Config,
+    gaz: &Gazetteer,
+    file: &InputFile,
+    limit_mb: u64,
+    hints: &SourceHints,
+    clock: &dyn Clock,
+) -> Result<Ingested, String> {
+    let fail = |store: &mut Store, hash: &str, reason: String| -> String {
+        if let Err(e) =
+            store.record_failure(&file.source, &file.name, hash, file.size, &reason, &clock.now())
+        {
+            return format!("{reason} (and the failure could not be recorded: {e:#})");
+        }
+        reason
+    };
+    let bytes = match sources::read(file, limit_mb) {
+        Ok(b) => b,
+        Err(e) => return Err(fail(store, "", e.to_string())),
+    };
+    let hash = content_hash(&bytes);
+    match store.input(&file.source, &file.name) {
+        Ok(Some(rec)) if rec.hash == hash && rec.status == "ok" => return Ok(Ingested::Unchanged),
+        Ok(_) => {}
+        Err(e) => return Err(format!("cannot read the state: {e:#}")),
+    }
+    let text = match extract::decode::decode(&bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(fail(store, &hash, e.to_string())),
+    };
+    let page = PageText {
+        source: file.source.clone(),
+        name: file.name.clone(),
+        text,
+        form: InputForm::from_file_name(&file.name),
+        hints: hints.clone(),
+    };
+    let include_also = cfg.publish.include_also;
+    // A panic in a stage is a bug, but it must not cost the other files their run.
+    let placed = catch_unwind(AssertUnwindSafe(|| place_page(&page, gaz, include_also)));
+    let articles = match placed {
+        Ok(a) => a,
+        Err(_) => {
+            return Err(fail(
+                store,
+                &hash,
+                "internal error while extracting (a bug: please report it with this file)".into(),
+            ));
+        }
+    };
+    match store.ingest(&file.source, &file.name, &hash, bytes.len() as u64, &articles, &clock.now())
+    {
+        Ok(o) => Ok(Ingested::Stored(o.added + o.updated + o.removed)),
+        Err(e) => Err(fail(store, &hash, format!("cannot store: {e:#}"))),
+    }
+}
+
+/// Extracts the articles of a page and places each one: pure, no I/O.
+pub fn place_page(page: &PageText, gaz: &Gazetteer, include_also: bool) -> Vec<NewArticle> {
+    let extraction = extract::extract(page);
+    let home = home_chain(page.hints.home.as_deref(), extraction.publication.home.as_deref(), gaz);
+    let publication = page.hints.publication.clone().or(extraction.publication.name.clone());
+    let ctx = locate::Context { home: home.as_ref(), publication: publication.as_deref() };
+    extraction
+        .articles
+        .into_iter()
+        .map(|article| {
+            let placement = locate::locate(&article, &ctx, gaz);
+            NewArticle {
+                id: article_id(&page.source, &article),
+                publication: publication.clone(),
+                codes: placement.feed_codes(include_also),
+                placement,
+                article,
+            }
+        })
+        .collect()
+}
+
+/// The publication's home: the source's configured home wins over what the page prints.
+pub fn home_chain(
+    configured: Option<&str>,
+    printed: Option<&str>,
+    gaz: &Gazetteer,
+) -> Option<Chain> {
+    configured
+        .and_then(|h| gaz.resolve(h).or_else(|| locate::resolve_home(h, gaz)))
+        .or_else(|| printed.and_then(|h| locate::resolve_home(h, gaz)))
+}
+
+fn progress_bar(enabled: bool, len: u64, source: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() || len < 20 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar.set_prefix(source.to_string());
+    bar
+}

@@ -1,0 +1,117 @@
+//! Helpers shared by the integration tests: a temporary copy of a fixture folder and a
+//! way to run the real `localfeed` binary in it.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` next to the repository, or `None` with a visible message. Under CI (the
+/// `CI` variable set) a missing `../shared` fails the test instead.
+pub fn shared() -> Option<PathBuf> {
+    let p = repo().join("../shared");
+    if p.join("corpus").is_dir() {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("../shared is missing next to the repository, and CI is set: it must be there");
+    }
+    eprintln!("SKIPPED: ../shared is not next to the repository; this test needs it");
+    None
+}
+
+/// A temporary working folder holding a copy of the repository's `config.toml` and
+/// `examples/`, or of any other fixture.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// A sandbox with the bundled config and example pages.
+    pub fn examples() -> Self {
+        let s = Self::empty();
+        std::fs::copy(repo().join("config.toml"), s.path().join("config.toml")).unwrap();
+        copy_dir(&repo().join("examples"), &s.path().join("examples"));
+        s
+    }
+
+    /// An empty sandbox.
+    pub fn empty() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `localfeed ARGS` in the sandbox with a fixed clock.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// The command, for tests that need to tweak it.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_localfeed"));
+        c.args(args)
+            .current_dir(self.path())
+            .env("LOCALFEED_NOW", "2024-06-10T09:00:00+08:00")
+            .env_remove("LOCALFEED_CONFIG")
+            .env_remove("LOCALFEED_LOG");
+        c
+    }
+
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes and modification time, sorted by path.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                let m = e.metadata().unwrap().modified().unwrap();
+                out.push((e.path(), std::fs::read(e.path()).unwrap(), m));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}

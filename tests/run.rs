@@ -1,0 +1,300 @@
+//! `localfeed run` end to end: the real binary on temporary copies of fixture folders.
+
+mod common;
+
+use common::{Sandbox, snapshot, stderr, stdout};
+
+fn feed_dirs(s: &Sandbox) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(s.path().join("feeds"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("rss.xml").is_file() && e.path().join("atom.xml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn examples_publish_a_feed_per_locality_at_every_level() {
+    let s = Sandbox::examples();
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "run failed: {}", stderr(&o));
+    assert!(s.path().join("feeds/index.html").is_file());
+    let dirs = feed_dirs(&s);
+    // Provinces, prefectures and counties of the example pages, and the `all` feed.
+    for code in [
+        "all", "33", "3305", "330523", "51", "5107", "510703", "510704", "41", "4103", "410324",
+        "34", "3410", "341003",
+    ] {
+        assert!(dirs.iter().any(|d| d == code), "no feed for {code}; feeds: {dirs:?}");
+    }
+    // At least one township feed (9-digit code) under 安吉县.
+    assert!(
+        dirs.iter().any(|d| d.len() == 9 && d.starts_with("330523")),
+        "no township feed: {dirs:?}"
+    );
+    let all = s.read("feeds/all/rss.xml");
+    assert!(all.contains("千亩茶园迎来采摘高峰"), "an article title is missing from the all feed");
+    assert!(all.contains("春耕备耕忙"), "the GB18030 page was not decoded and published");
+}
+
+#[test]
+fn second_run_changes_no_file() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let before = snapshot(&s.path().join("feeds"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(before, snapshot(&s.path().join("feeds")), "a file changed (bytes or mtime)");
+    assert!(stderr(&o).contains("0 new or changed"), "{}", stderr(&o));
+}
+
+#[test]
+fn same_store_gives_byte_identical_feeds_in_a_fresh_output_folder() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    assert!(s.run(&["run", "--out", "feeds2"]).status.success());
+    let a: Vec<_> = snapshot(&s.path().join("feeds"))
+        .into_iter()
+        .map(|(p, b, _)| (p.strip_prefix(s.path().join("feeds")).unwrap().to_path_buf(), b))
+        .collect();
+    let b: Vec<_> = snapshot(&s.path().join("feeds2"))
+        .into_iter()
+        .map(|(p, b, _)| (p.strip_prefix(s.path().join("feeds2")).unwrap().to_path_buf(), b))
+        .collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_published() {
+    let s = Sandbox::examples();
+    s.write("examples/pages/binary.txt", [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0]);
+    s.write("examples/pages/empty.txt", b"");
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("2 input(s) failed"), "{err}");
+    let bin = s.path().join("examples/pages/binary.txt").display().to_string();
+    let empty = s.path().join("examples/pages/empty.txt").display().to_string();
+    assert!(err.lines().any(|l| l.contains(&bin) && l.contains("binary")), "{err}");
+    assert!(err.lines().any(|l| l.contains(&empty) && l.contains("empty")), "{err}");
+    // The good pages were published all the same.
+    assert!(s.read("feeds/all/atom.xml").contains("游仙区举办夏季招聘会"));
+    // The failures are recorded, shown by `status`, and retried on the next run.
+    let st = stdout(&s.run(&["status"]));
+    assert!(st.contains("2 failed"), "{st}");
+    assert!(st.contains("pages/binary.txt (1 attempt(s))"), "{st}");
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&s.run(&["status"])).contains("pages/binary.txt (2 attempt(s))"));
+    // Fixing the file clears the failure.
+    s.write(
+        "examples/pages/binary.txt",
+        "修复后的稿件\n\n本报讯(记者 李明)这是一篇修复后的稿件。\n",
+    );
+    std::fs::remove_file(s.path().join("examples/pages/empty.txt")).unwrap();
+    let o = s.run(&["run"]);
+    let st = stdout(&s.run(&["status"]));
+    assert!(st.contains("1 failed"), "{st}");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the empty file's failure stays recorded until it is fixed"
+    );
+}
+
+#[test]
+fn oversized_file_is_reported_not_read() {
+    let s = Sandbox::examples();
+    let cfg = s.read("config.toml").replace("max_file_mb = 64", "max_file_mb = 1");
+    s.write("config.toml", cfg);
+    s.write("examples/anji/huge.txt", "新闻".repeat(300_000));
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .contains("huge.txt: 1800000 bytes, larger than the limit of 1 MB (`max_file_mb`)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn fifty_megabyte_page_is_processed() {
+    let s = Sandbox::empty();
+    let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))
+        .unwrap();
+    let mut big = String::new();
+    let mut i = 0;
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str(&page.replace("旅游旺季", &format!("旅游旺季第{i}期")));
+        i += 1;
+    }
+    s.write("in/big.txt", big);
+    let o = s.run(&[
+        "run",
+        "--config",
+        &common::repo().join("config.toml").display().to_string(),
+        "--inbox",
+        "in",
+        "--out",
+        "out",
+        "--state",
+        "st/db",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(s.path().join("out/all/rss.xml").is_file());
+}
+
+#[test]
+fn overrides_point_the_run_at_any_folder() {
+    let s = Sandbox::examples();
+    s.write("elsewhere/page.txt", "县城新闻\n\n本报讯(记者 周强)城关镇今天举行运动会。\n");
+    let o = s.run(&["run", "--inbox", "elsewhere", "--out", "public", "--state", "db/x.db"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(s.path().join("public/all/atom.xml").is_file());
+    assert!(s.path().join("db/x.db").is_file());
+    assert!(!s.path().join("feeds").exists(), "the configured output folder was written");
+    assert!(s.read("public/all/atom.xml").contains("城关镇今天举行运动会"));
+}
+
+#[test]
+fn changed_page_updates_articles_in_place_with_the_same_ids() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let before = s.read("feeds/all/atom.xml");
+    let page = "examples/pages/luanchuan-weekly.txt";
+    let text = s.read(page).replace("持续增长", "持续较快增长");
+    s.write(page, text);
+    let o = s.run(&["run"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("1 new or changed"), "{}", stderr(&o));
+    let after = s.read("feeds/all/atom.xml");
+    assert!(after.contains("持续较快增长"));
+    let ids = |x: &str| -> Vec<String> {
+        x.split("<id>")
+            .skip(2)
+            .map(|p| p.split("</id>").next().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(ids(&before), ids(&after), "article ids changed when a page was edited");
+}
+
+#[test]
+fn a_second_concurrent_run_exits_at_once() {
+    let s = Sandbox::examples();
+    std::fs::create_dir_all(s.path().join("state")).unwrap();
+    let lock = std::fs::File::create(s.path().join("state/localfeed.db.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).starts_with("localfeed: another run is in progress (lock "),
+        "{}",
+        stderr(&o)
+    );
+    drop(lock);
+    assert!(s.run(&["run"]).status.success());
+}
+
+#[test]
+fn killed_runs_lose_nothing() {
+    // A larger inbox so that a kill lands in the middle of the work.
+    let s = Sandbox::examples();
+    let src = s.read("examples/pages/mianyang-evening-2024-06-03.txt");
+    for i in 0..150 {
+        s.write(
+            &format!("examples/pages/gen/p{i:03}.txt"),
+            src.replace("老旧小区改造", &format!("第{i}批老旧小区改造")),
+        );
+    }
+    let reference = Sandbox::examples();
+    common::copy_dir(&s.path().join("examples"), &reference.path().join("examples"));
+    assert!(reference.run(&["run"]).status.success());
+
+    for ms in [30u64, 120, 400] {
+        let mut child = s.command(&["run", "-q"]).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let strip = |base: &std::path::Path| -> Vec<_> {
+        snapshot(&base.join("feeds"))
+            .into_iter()
+            .map(|(p, b, _)| (p.strip_prefix(base).unwrap().to_path_buf(), b))
+            .collect()
+    };
+    assert_eq!(
+        strip(s.path()),
+        strip(reference.path()),
+        "feeds after killed runs differ from a clean run"
+    );
+}
+
+#[test]
+fn config_errors_name_the_key_and_line_and_exit_2() {
+    let s = Sandbox::examples();
+    let cfg =
+        s.read("config.toml").replace("ttl_minutes = 15", "ttl_minutes = 15\ncolour = \"blue\"");
+    s.write("config.toml", &cfg);
+    let line = cfg.lines().position(|l| l.starts_with("colour")).unwrap() + 1;
+    for cmd in ["run", "check"] {
+        let o = s.run(&[cmd]);
+        assert_eq!(o.status.code(), Some(2));
+        let expected = format!(
+            "localfeed: invalid configuration config.toml: line {line}, column 1: unknown field `colour`"
+        );
+        assert!(stderr(&o).starts_with(&expected), "{}\nexpected: {expected}", stderr(&o));
+    }
+    s.write("config.toml", "[[source]]\nid = \"a\"\npath = 5\n");
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("line 3, column 8: invalid type: integer `5`, expected"),
+        "{}",
+        stderr(&o)
+    );
+    s.write("config.toml", "[[source]]\nid = \"a\"\n");
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing field `path`"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_accepts_the_bundled_config() {
+    let s = Sandbox::examples();
+    let o = s.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "config.toml: configuration and templates are valid\n");
+}
+
+#[test]
+fn check_reports_a_broken_user_template() {
+    let s = Sandbox::examples();
+    s.write(
+        "config.toml",
+        s.read("config.toml").replace("# templates = \"templates\"", "templates = \"mytemplates\""),
+    );
+    s.write("mytemplates/index.html", "<html>{% for x in %}</html>\n");
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("mytemplates/index.html"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+}
+
+#[test]
+fn status_shows_counts_and_the_last_run() {
+    let s = Sandbox::examples();
+    assert!(stdout(&s.run(&["status"])).contains("no run so far"));
+    assert!(s.run(&["run"]).status.success());
+    let st = stdout(&s.run(&["status"]));
+    assert!(st.contains("source anji:"), "{st}");
+    assert!(st.contains("inputs: 5 read, 0 failed"), "{st}");
+    assert!(st.contains("last run: #1 ok started 2024-06-10T09:00:00+08:00"), "{st}");
+}
