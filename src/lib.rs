@@ -15,6 +15,7 @@ pub mod locate;
 pub mod model;
 pub mod publish;
 pub mod schedule;
+pub mod serve;
 pub mod sources;
 pub mod store;
 pub mod templates;

@@ -115,6 +115,19 @@ pub enum Command {
         /// A name, short name or code.
         query: String,
     },
+    /// Serve the output folder over HTTP (and run the pipeline on a timer with --run-every).
+    Serve {
+        /// Address to listen on (port 0 picks a free port; the log says which).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Run the pipeline at start and then this often, e.g. `15m` (for hosts without
+        /// the systemd timer).
+        #[arg(long, value_parser = humantime::parse_duration)]
+        run_every: Option<std::time::Duration>,
+        /// Serve this folder instead of the configured output folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Carries out a parsed command and returns the exit status.
@@ -231,6 +244,22 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(if p.primary.is_empty() { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { listen, run_every, out } => {
+            let mut cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            cfg.apply(&Overrides { out, ..Overrides::default() });
+            let clock = clock::from_env().map_err(anyhow::Error::msg)?;
+            let opts = crate::serve::ServeOptions {
+                listen,
+                root: cfg.out_dir(),
+                cache_seconds: u64::from(cfg.publish.ttl_minutes) * 60,
+                run_every,
+            };
+            crate::serve::serve(opts, cfg, clock)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Places { query } => {
             let found = Gazetteer::embedded().search(&query);

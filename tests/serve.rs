@@ -1,0 +1,223 @@
+//! `localfeed serve` over real HTTP on 127.0.0.1: content types, conditional GET, gzip,
+//! caching headers, path traversal and link escapes, methods, graceful shutdown.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use common::{Sandbox, stderr};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(s: &Sandbox, extra: &[&str]) -> Server {
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let mut child = s.command(&args).stderr(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("serve exited before listening").unwrap();
+        if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    Server { child, port }
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("Content-Length: 0\r\n\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| {
+            l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
+        .collect();
+    if headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Resp { status, headers, body }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(nl) = b.windows(2).position(|w| w == b"\r\n") else { break };
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&b[..nl]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[nl + 2..nl + 2 + size]);
+        b = &b[nl + 2 + size + 2..];
+    }
+    out
+}
+
+fn published() -> Sandbox {
+    let s = Sandbox::examples();
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    s
+}
+
+#[test]
+fn feeds_are_served_with_their_content_types_and_cache_headers() {
+    let s = published();
+    let srv = start(&s, &[]);
+    for (path, ctype) in [
+        ("/all/rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/all/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ] {
+        let r = request(srv.port, "GET", path, &[]);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(ctype), "{path}");
+        assert_eq!(r.header("cache-control"), Some("public, max-age=900"), "{path}");
+        assert!(r.header("etag").is_some() && r.header("last-modified").is_some(), "{path}");
+    }
+    if s.path().join("feeds/all/feed.json").is_file() {
+        let r = request(srv.port, "GET", "/all/feed.json", &[]);
+        assert_eq!(r.header("content-type"), Some("application/feed+json; charset=utf-8"));
+    }
+    if s.path().join("feeds/feeds.opml").is_file() {
+        let r = request(srv.port, "GET", "/feeds.opml", &[]);
+        assert_eq!(r.header("content-type"), Some("text/x-opml; charset=utf-8"));
+    }
+    let body = request(srv.port, "GET", "/all/atom.xml", &[]).body;
+    assert_eq!(body, std::fs::read(s.path().join("feeds/all/atom.xml")).unwrap());
+}
+
+#[test]
+fn conditional_get_answers_304() {
+    let s = published();
+    let srv = start(&s, &[]);
+    let r = request(srv.port, "GET", "/all/rss.xml", &[]);
+    let etag = r.header("etag").unwrap().to_string();
+    let lm = r.header("last-modified").unwrap().to_string();
+    let r = request(srv.port, "GET", "/all/rss.xml", &[("If-None-Match", &etag)]);
+    assert_eq!(r.status, 304);
+    assert!(r.body.is_empty());
+    let r = request(srv.port, "GET", "/all/rss.xml", &[("If-Modified-Since", &lm)]);
+    assert_eq!(r.status, 304);
+    let r = request(srv.port, "GET", "/all/rss.xml", &[("If-None-Match", "\"other\"")]);
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn gzip_when_asked() {
+    let s = published();
+    let srv = start(&s, &[]);
+    let r = request(srv.port, "GET", "/all/atom.xml", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-encoding"), Some("gzip"));
+    assert_eq!(&r.body[..2], &[0x1f, 0x8b], "not a gzip stream");
+    let r = request(srv.port, "GET", "/all/atom.xml", &[]);
+    assert_eq!(r.header("content-encoding"), None);
+}
+
+#[test]
+fn nothing_outside_the_output_folder_is_served() {
+    let s = published();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(s.path().join("config.toml"), s.path().join("feeds/leak.txt"))
+        .unwrap();
+    let srv = start(&s, &[]);
+    for path in [
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "/all/..%2f..%2fconfig.toml",
+        "/all/%2e%2e/%2e%2e/config.toml",
+        "/leak.txt",
+        "/all/",
+        "/articles/",
+        "/.lock",
+        "//etc/passwd",
+    ] {
+        let r = request(srv.port, "GET", path, &[]);
+        assert!(r.status == 404 || r.status == 400, "{path}: {}", r.status);
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains("[[source]]"),
+            "{path} leaked the config"
+        );
+    }
+    let r = request(srv.port, "GET", "/all", &[]);
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/all/"));
+}
+
+#[test]
+fn only_get_and_head() {
+    let s = published();
+    let srv = start(&s, &[]);
+    let r = request(srv.port, "HEAD", "/all/rss.xml", &[]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.is_empty());
+    let r = request(srv.port, "DELETE", "/all/rss.xml", &[]);
+    assert_eq!(r.status, 405);
+    assert!(s.path().join("feeds/all/rss.xml").is_file());
+}
+
+#[test]
+fn run_every_publishes_without_a_timer_and_sigterm_stops_cleanly() {
+    let s = Sandbox::examples();
+    let mut srv = start(&s, &["--run-every", "1h"]);
+    let mut ok = false;
+    for _ in 0..200 {
+        if request(srv.port, "GET", "/all/atom.xml", &[]).status == 200 {
+            ok = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(ok, "the pipeline did not run at start");
+    #[cfg(unix)]
+    {
+        let pid = srv.child.id().to_string();
+        assert!(
+            std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success()
+        );
+        let status = srv.child.wait().unwrap();
+        assert!(status.success(), "serve did not exit cleanly on SIGTERM: {status:?}");
+    }
+}
