@@ -7,5 +7,6 @@
 //! values from `model` and never import each other.
 
 pub mod clock;
+pub mod extract;
 pub mod model;
 pub mod templates;
