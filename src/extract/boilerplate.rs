@@ -1,0 +1,140 @@
+//! Page furniture that is not an article.
+//!
+//! Owns: recognising, by marker words and shape, the lines of a page that belong to no
+//! article: mastheads (主管/主办, serial numbers, issue counters, dated masthead lines),
+//! page headers and credits (版, 责编, 值班总编), jump lines and teasers (详见…, 下转第3版,
+//! 点击关键词), promotions (微信公众号, 扫码关注, 欢迎关注), hotlines, URLs and copyright
+//! lines. Simplified and traditional forms. Must not touch: article text around them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Markers that make a short line furniture wherever they stand in it.
+const MARKERS: &[&str] = &[
+    // promotion
+    "公众号", "公眾號", "微信号", "微信號", "微博", "抖音", "视频号", "視頻號", "快手号", "客户端",
+    "客戶端", "扫码", "掃碼", "扫一扫", "掃一掃", "二维码", "二維碼", "欢迎关注", "歡迎關注", "关注我们",
+    "關注我們", "融媒矩阵", "融媒矩陣",
+    // contact
+    "热线", "熱線", "投稿邮箱", "投稿郵箱", "电子邮箱", "電子郵箱", "E-mail", "Email", "邮编", "郵編",
+    "传真", "傳真", "广告许可证", "廣告許可證", "发行电话", "發行電話", "订阅", "訂閱",
+    // masthead
+    "主管:", "主管：", "主办:", "主办：", "主辦:", "主辦：", "主管单位", "主办单位", "出版单位",
+    "连续出版物号", "連續出版物號", "邮发代号", "郵發代號", "刊号", "刊號", "总第", "總第", "农历", "農曆",
+    "社址", "地址:", "地址：", "印刷:", "印刷：", "定价", "定價", "零售价", "出版日",
+    // credits
+    "责任编辑", "責任編輯", "责编", "責編", "值班总编", "值班總編", "值班主任", "校对", "校對", "美编",
+    "美編", "版式", "组版", "組版", "编辑:", "编辑：", "編輯:", "編輯：", "审核:", "审核：", "审签",
+    "签发", "簽發", "终审:", "终审：", "二审:", "二审：", "一审:", "一审：", "排版",
+    // navigation
+    "详见", "詳見", "下转", "下轉", "上接", "转第", "轉第", "点击关键词", "點擊關鍵詞", "关键词:", "关键词：", "關鍵詞:", "關鍵詞：",
+    "本版导读", "本版導讀", "导读", "導讀", "更多精彩", "阅读原文", "閱讀原文",
+    // copyright
+    "版权所有", "版權所有", "未经许可", "未經許可", "不得转载", "不得轉載", "转载请注明", "轉載請註明",
+    "侵权必究", "侵權必究", "版权声明", "版權聲明", "All rights reserved", "Copyright", "©",
+];
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(https?://|www\.)[\w./%?=&#:-]+|[\w-]+\.(com|cn|net|org)(/[\w./%?=&#-]*)?\b")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static PAGE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(第\s*)?[A-Za-z]?\d{1,2}\s*(版)?\s*[:：\s]\s*\p{Han}{2,8}$|^第\s*[A-Za-z]?\d{1,2}\s*版|^\p{Han}{2,6}\s*第\s*\d{1,2}\s*版$|^[A-Za-z]?\d{1,2}\s*版$|^\d{4}[./-]\d{1,2}[./-]\d{1,2}$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(电话|電話|热线|熱線|tel|Tel|TEL)\s*[:：]?\s*[\d-]{7,}")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// True when a line (of at most 60 characters, or any line made mostly of a URL) is page
+/// furniture rather than article text.
+pub fn is_furniture(line: &str) -> bool {
+    let t = line.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        return false;
+    }
+    if let Some(m) = URL.find(t) {
+        let rest = n - m.as_str().chars().count();
+        if rest <= 30 || n <= 60 {
+            return true;
+        }
+    }
+    if n > 60 {
+        return false;
+    }
+    // a sentence with a full stop in the middle is text, however short
+    let sentence = t.trim_end_matches(['。', '.']).contains('。');
+    if !sentence && MARKERS.iter().any(|m| t.contains(m)) {
+        return true;
+    }
+    if PHONE.is_match(t) {
+        return true;
+    }
+    n <= 16 && PAGE_HEADER.is_match(t)
+}
+
+/// True for a line of a keyword box or section list: short, no punctuation that text
+/// has, no digits beyond a page number.
+pub fn is_list_item(line: &str) -> bool {
+    let t = line.trim();
+    let n = t.chars().filter(|c| !c.is_whitespace()).count();
+    (2..=12).contains(&n)
+        && !t.chars().any(|c| {
+            matches!(c, '。' | '，' | ',' | '、' | '：' | ':' | '；' | '“' | '”' | '"' | '！' | '？')
+        })
+}
+
+/// Removes URLs from inside a paragraph of text.
+pub fn strip_urls(text: &str) -> String {
+    if !text.contains("http") && !text.contains("www.") {
+        return text.to_string();
+    }
+    URL.replace_all(text, "").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_lines() {
+        for l in [
+            "主办:青山县委宣传部",
+            "新闻热线:0791-1234567",
+            "《青山声音》微信公众号",
+            "扫码关注青山发布",
+            "欢迎关注青山融媒矩阵",
+            "http://www.example.gov.cn/",
+            "责任编辑 王五 校对 赵六",
+            "详见02/03 要闻",
+            "点击关键词",
+            "第03版:综合新闻",
+            "A3 综合新闻",
+            "青山日报总第1234期",
+            "版权所有 未经许可不得转载",
+            "值班总编:李四",
+        ] {
+            assert!(is_furniture(l), "{l}");
+        }
+        for l in [
+            "全县召开安全生产工作会议",
+            "本报讯(记者 张三)近日,全县召开会议,部署关注民生工作。",
+            "6月中旬建成使用 内设多个功能区",
+            "抓项目强产业 提升镇域实力",
+        ] {
+            assert!(!is_furniture(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn list_items_and_urls() {
+        assert!(is_list_item("安全生产"));
+        assert!(!is_list_item("近日，全县召开会议"));
+        assert_eq!(strip_urls("详情见 https://a.example.cn/x 网站。"), "详情见  网站。");
+    }
+}

@@ -1,0 +1,294 @@
+//! Bylines: who wrote, filed or photographed an article.
+//!
+//! Owns: reading names and roles out of a dateline's parenthesis (`记者 王甲 通讯员 李乙`),
+//! standalone byline lines (`本报记者 X`, `文/图 X`, `■记者 X 摄`, `X 摄`), unlabelled pen
+//! names, and a commentary's author line (`某县委常委、宣传部部长 X`). Staff (记者, 全媒体记者,
+//! 见习记者, 实习生 …) are reporters; correspondents, photographers and unlabelled or signed
+//! authors are contributors. Simplified and traditional forms are both read. Must not
+//! touch: where a byline sits on the page (that is `segment`'s business).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::normalize::is_han;
+
+/// Names read from a byline, by role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct People {
+    /// Staff reporters.
+    pub reporters: Vec<String>,
+    /// Correspondents, photographers, pen names, signed authors.
+    pub contributors: Vec<String>,
+    /// A publication named in front of a role (`牡丹晚报` of `牡丹晚报全媒体记者`).
+    pub org: Option<String>,
+    /// True when the byline credits a photograph (`摄`, `图/`).
+    pub photo: bool,
+}
+
+impl People {
+    /// True when no name was read.
+    pub fn is_empty(&self) -> bool {
+        self.reporters.is_empty() && self.contributors.is_empty()
+    }
+
+    /// Adds another byline's names, keeping each name once (a reporter stays a reporter).
+    pub fn merge(&mut self, other: People) {
+        for r in other.reporters {
+            self.contributors.retain(|c| *c != r);
+            if !self.reporters.contains(&r) {
+                self.reporters.push(r);
+            }
+        }
+        for c in other.contributors {
+            if !self.reporters.contains(&c) && !self.contributors.contains(&c) {
+                self.contributors.push(c);
+            }
+        }
+        if self.org.is_none() {
+            self.org = other.org;
+        }
+        self.photo |= other.photo;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Staff,
+    Other,
+    /// `摄` after the names: keeps their role, marks a photo credit.
+    PhotoSuffix,
+}
+
+static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<staff>(?:本报|本報|本台|本刊)?(?:全媒体|全媒體|融媒体|融媒體|融媒|见习|見習|特约|特約|首席|摄影|攝影|实习|實習|驻\p{Han}{1,4}|駐\p{Han}{1,4})?(?:记者|記者)|实习生|實習生|见习生|見習生)",
+        r"|(?P<other>(?:特约|特約)?(?:通讯员|通訊員)|摄影|攝影|作者|撰文|文字|文/图|文／图|文/圖|图/文|圖/文|文图|文/|文／|图/|圖/|图片|圖片)",
+        r"|(?P<photo>摄|攝|拍摄|拍攝)",
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// Tokens that are organisations, not people.
+fn is_org(token: &str) -> bool {
+    let t = token.trim();
+    t.is_empty()
+        || matches!(t, "本报" | "本報" | "本刊" | "本台" | "报道" | "報道" | "综合" | "綜合" | "等" | "整理" | "发" | "發")
+        || ["报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒"]
+            .iter()
+            .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+}
+
+/// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
+/// middle dot (minority names) of at most 10 characters.
+pub fn is_name(token: &str) -> bool {
+    let n = token.chars().count();
+    if token.contains('·') || token.contains('・') {
+        return (3..=10).contains(&n)
+            && token.chars().all(|c| is_han(c) || c == '·' || c == '・');
+    }
+    (2..=4).contains(&n) && token.chars().all(is_han)
+}
+
+/// Splits names set apart by spaces, mending names the extractor split (`王 安冉`): a
+/// single Han character joins its neighbour.
+fn split_names(s: &str) -> Vec<String> {
+    let raw: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    for t in raw {
+        let mut t = t.to_string();
+        if let Some(p) = pending.take() {
+            t = p + &t;
+        }
+        if t.chars().count() == 1 && t.chars().all(is_han) {
+            pending = Some(t);
+            continue;
+        }
+        out.push(t);
+    }
+    if let Some(p) = pending {
+        match out.last_mut() {
+            Some(last) if last.chars().count() < 4 => last.push_str(&p),
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// Reads a byline: the text of a dateline's parenthesis or a standalone byline line with
+/// its brackets and markers removed. `None` when something in it is neither a role, an
+/// organisation nor a name (then it is not a byline).
+pub fn parse(text: &str) -> Option<People> {
+    let text = text
+        .trim()
+        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', '(', '（', '[', '【', ' '])
+        .trim_end_matches([')', '）', ']', '】', ' ']);
+    if text.is_empty() || text.chars().count() > 60 {
+        return None;
+    }
+    let mut people = People::default();
+    let mut role: Option<Role> = None;
+    let mut last_names: Vec<(String, Option<Role>)> = Vec::new();
+    let mut pos = 0;
+    let mut saw_any = false;
+    let handle_segment = |seg: &str,
+                              role: Option<Role>,
+                              people: &mut People,
+                              last: &mut Vec<(String, Option<Role>)>|
+     -> Option<()> {
+        for t in split_names(seg) {
+            if is_org(&t) {
+                if t.chars().count() >= 3 && people.org.is_none() && !t.starts_with('本') {
+                    people.org = Some(t.clone());
+                }
+                continue;
+            }
+            if !is_name(&t) {
+                return None;
+            }
+            last.push((t, role));
+        }
+        Some(())
+    };
+    for m in ROLE.captures_iter(text) {
+        let Some(whole) = m.get(0) else { continue };
+        let seg = text.get(pos..whole.start()).unwrap_or("");
+        // text glued to the front of a role (`牡丹晚报全媒体记者`) is an organisation
+        let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
+        if glued && m.name("photo").is_none() {
+            let tail = seg.split_whitespace().last().unwrap_or("");
+            let head = seg.get(..seg.len() - tail.len()).unwrap_or("");
+            handle_segment(head, role, &mut people, &mut last_names)?;
+            if is_org(tail) || tail.chars().count() >= 3 {
+                if people.org.is_none() && !tail.starts_with('本') {
+                    people.org = Some(tail.to_string());
+                }
+            } else {
+                handle_segment(tail, role, &mut people, &mut last_names)?;
+            }
+        } else {
+            handle_segment(seg, role, &mut people, &mut last_names)?;
+        }
+        saw_any = true;
+        if m.name("staff").is_some() {
+            role = Some(Role::Staff);
+        } else if m.name("other").is_some() {
+            let w = whole.as_str();
+            if w.contains('图') || w.contains('圖') || w.contains("摄") || w.contains("攝") {
+                people.photo = true;
+            }
+            role = Some(Role::Other);
+        } else {
+            // `摄` before names is a role; after them it credits a photo
+            let rest = text.get(whole.end()..).unwrap_or("").trim();
+            people.photo = true;
+            if rest.is_empty() || rest.starts_with([')', '）']) {
+                role = Some(Role::PhotoSuffix);
+            } else {
+                role = Some(Role::Other);
+            }
+        }
+        pos = whole.end();
+    }
+    let rest = text.get(pos..).unwrap_or("");
+    let rest = rest.trim_end_matches(['/', '／']);
+    let rest = rest
+        .trim()
+        .strip_suffix("报道")
+        .or_else(|| rest.trim().strip_suffix("報道"))
+        .unwrap_or(rest);
+    handle_segment(rest, role, &mut people, &mut last_names)?;
+    let _ = saw_any;
+    for (name, r) in last_names {
+        let staff = matches!(r, Some(Role::Staff));
+        let p = People {
+            reporters: if staff { vec![name.clone()] } else { vec![] },
+            contributors: if staff { vec![] } else { vec![name] },
+            org: None,
+            photo: false,
+        };
+        people.merge(p);
+    }
+    if people.is_empty() {
+        return None;
+    }
+    Some(people)
+}
+
+/// True when `text` names roles (a byline rather than pen names alone).
+pub fn has_role(text: &str) -> bool {
+    ROLE.is_match(text)
+}
+
+static POST_WORDS: &[&str] = &[
+    "书记", "書記", "部长", "部長", "主任", "局长", "局長", "县长", "縣長", "市长", "市長", "区长", "區長",
+    "镇长", "鎮長", "乡长", "鄉長", "常委", "委员", "委員", "主席", "院长", "院長", "校长", "校長", "教授",
+    "研究员", "研究員", "主编", "主編", "评论员", "評論員", "经理", "經理", "董事长", "董事長", "秘书长",
+    "秘書長", "处长", "處長", "科长", "科長", "所长", "所長", "馆长", "館長", "会长", "會長", "社长",
+    "社長", "总编辑", "總編輯", "负责人", "負責人", "干部", "幹部", "教师", "教師", "代表", "学者", "學者",
+];
+
+/// A signed commentary's author line: a post, then the author's name after a space
+/// (`某县委常委、宣传部部长 张三`). Returns the name.
+pub fn author_line(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.chars().count() > 40 || t.contains(['。', '，', ',']) {
+        return None;
+    }
+    let (post, name) = t.rsplit_once(char::is_whitespace)?;
+    let post = post.trim();
+    let name = name.trim();
+    if !is_name(name) || post.chars().count() < 2 {
+        return None;
+    }
+    let post_ok = POST_WORDS.iter().any(|w| post.ends_with(w));
+    post_ok.then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> (Vec<String>, Vec<String>) {
+        let x = parse(text).unwrap();
+        (x.reporters, x.contributors)
+    }
+
+    #[test]
+    fn roles_in_a_dateline() {
+        assert_eq!(
+            p("记者 张明远 通讯员 李 晓燕"),
+            (vec!["张明远".into()], vec!["李晓燕".into()])
+        );
+        assert_eq!(p("通讯员 周红 记者 吴天"), (vec!["吴天".into()], vec!["周红".into()]));
+        assert_eq!(p("记者赵一 钱二"), (vec!["赵一".into(), "钱二".into()], vec![]));
+        let x = parse("清江晚报全媒体记者 孙可 通讯员 陈路").unwrap();
+        assert_eq!(x.org.as_deref(), Some("清江晚报"));
+        assert_eq!(x.reporters, vec!["孙可".to_string()]);
+        assert_eq!(p("見習記者 林芳 實習生 何青"), (vec!["林芳".into(), "何青".into()], vec![]));
+        assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
+    }
+
+    #[test]
+    fn standalone_bylines_and_credits() {
+        assert_eq!(p("本报记者 郑和平"), (vec!["郑和平".into()], vec![]));
+        let x = parse("■记者 高远 摄").unwrap();
+        assert!(x.photo);
+        assert_eq!(x.reporters, vec!["高远".to_string()]);
+        let y = parse("丁一 马二 摄").unwrap();
+        assert_eq!(y.contributors, vec!["丁一".to_string(), "马二".to_string()]);
+        assert!(parse("文/图 刘洋").unwrap().photo);
+        assert_eq!(p("(本报记者 郑和平)"), (vec!["郑和平".into()], vec![]));
+        assert!(parse("全县召开安全生产工作会议").is_none());
+    }
+
+    #[test]
+    fn commentary_author() {
+        assert_eq!(author_line("青山县委常委、宣传部部长 方立"), Some("方立".into()));
+        assert_eq!(author_line("抓项目强产业 提升镇域实力"), None);
+    }
+}

@@ -1,0 +1,241 @@
+//! Datelines and dates.
+//!
+//! Owns: recognising a dateline (电头) at the start of a paragraph (`本报济宁7月23日讯(…)`,
+//! `新华社北京3月5日电`, `XX融媒讯`, simplified and traditional forms), the issue date on a
+//! masthead, the year a page is written in, and giving a dateline's month and day a year.
+//! Must not touch: bylines inside the dateline (see `byline`), anything but text.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[■▲●◆※□★]\s*)?(?:(?:本报|本報|本刊)(?P<place>\p{Han}{0,8}?)|\p{Han}{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>\p{Han}{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
+    )
+    .unwrap_or_else(|_| unreachable!())
+});
+
+static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").unwrap_or_else(|_| unreachable!()));
+
+/// A dateline found at the start of a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dateline {
+    /// Byte length of the dateline (through its closing parenthesis, if any).
+    pub len: usize,
+    /// The place printed in it (`济宁` of `本报济宁讯`), if any.
+    pub place: Option<String>,
+    /// The month and day printed in it.
+    pub month_day: Option<(u32, u32)>,
+    /// The text inside its parenthesis (the byline), if any.
+    pub byline: Option<String>,
+    /// The organisation named instead of `本报` (`牡丹晚报` of `牡丹晚报讯`).
+    pub org: Option<String>,
+}
+
+/// Recognises a dateline at the start of `text`.
+pub fn parse(text: &str) -> Option<Dateline> {
+    let head: &str = match text.char_indices().nth(90) {
+        Some((i, _)) => text.get(..i).unwrap_or(text),
+        None => text,
+    };
+    let c = DATELINE.captures(head)?;
+    let m = c.get(0)?;
+    let place = c
+        .name("place")
+        .or_else(|| c.name("place2"))
+        .map(|p| p.as_str().to_string())
+        .filter(|p| !p.is_empty());
+    let month_day = match (c.name("m"), c.name("d")) {
+        (Some(m), Some(d)) => {
+            let m: u32 = m.as_str().parse().ok()?;
+            let d: u32 = d.as_str().parse().ok()?;
+            ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d))
+        }
+        _ => None,
+    };
+    let byline = c.name("paren").map(|p| {
+        let s = p.as_str();
+        s.trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）'])
+            .to_string()
+    });
+    let matched = m.as_str();
+    let org = if matched.contains("本报") || matched.contains("本報") || matched.contains("本刊")
+    {
+        None
+    } else {
+        let start = matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+        let end = start
+            .find(['讯', '訊', '电', '電', '(', '（'])
+            .unwrap_or(start.len());
+        let org = start.get(..end).unwrap_or("");
+        let org = match c.name("date") {
+            Some(d) => org.replace(d.as_str(), ""),
+            None => org.to_string(),
+        };
+        let org = match &place {
+            Some(p) if org.ends_with(p.as_str()) => org.get(..org.len() - p.len()).unwrap_or("").to_string(),
+            _ => org,
+        };
+        Some(org.trim().to_string()).filter(|o| !o.is_empty())
+    };
+    // `国网电力…`: an organisation's name glued to 电 with no date is running text.
+    if org.is_some() && month_day.is_none() && byline.is_none() {
+        let kw = matched.trim_end().chars().last();
+        let next = head.get(m.end()..).and_then(|r| r.chars().next());
+        if matches!(kw, Some('电' | '電')) && next.is_some_and(super::normalize::is_han) {
+            return None;
+        }
+    }
+    Some(Dateline {
+        len: m.end(),
+        place,
+        month_day,
+        byline,
+        org,
+    })
+}
+
+/// The issue date printed on a masthead line: a full date on a short line that also
+/// carries a weekday, a lunar date or an issue counter, or stands alone.
+pub fn issue_date(line: &str) -> Option<NaiveDate> {
+    let c = FULL_DATE.captures(line)?;
+    let whole = c.get(0)?;
+    let rest: String = line
+        .replace(whole.as_str(), "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let marked = ["星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期", "版"]
+        .iter()
+        .any(|k| rest.contains(k));
+    if !(marked || rest.chars().count() <= 2) || line.chars().count() > 60 {
+        return None;
+    }
+    let y: i32 = c.name("y")?.as_str().parse().ok()?;
+    let m: u32 = c.name("m")?.as_str().parse().ok()?;
+    let d: u32 = c.name("d")?.as_str().parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// The year the page itself is written in, when the page names one clearly: the most
+/// frequent `YYYY年` that is not a past review (`2017年度`), the end of a range
+/// (`2018—2020年`) or a target (`力争2025年`, `到2030年`). `None` when the page names
+/// no year or the candidates tie.
+pub fn page_year(text: &str) -> Option<i32> {
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for c in YEAR.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        let after = text.get(m.end()..).unwrap_or("");
+        if after.starts_with('度') || after.starts_with("前") || after.starts_with("以前") {
+            continue;
+        }
+        let before: String = text
+            .get(..m.start())
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take(3)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if before.ends_with(['—', '-', '~', '～', '至', '到'])
+            || before.ends_with("力争")
+            || before.ends_with("争取")
+            || before.ends_with("预计")
+            || before.ends_with("截至")
+        {
+            continue;
+        }
+        let Some(y) = c.get(1).and_then(|y| y.as_str().parse::<i32>().ok()) else {
+            continue;
+        };
+        match counts.iter_mut().find(|(yy, _)| *yy == y) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((y, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    match counts.as_slice() {
+        [] => None,
+        [(y, _)] => Some(*y),
+        [(y, n), (_, n2), ..] if n > n2 => Some(*y),
+        _ => None,
+    }
+}
+
+/// Gives a dateline's month and day a year: the issue date's year (the year before when
+/// the month lies after the issue month, as for a December dateline in a January issue),
+/// else the page's own year, else nothing.
+pub fn dateline_date(
+    month_day: (u32, u32),
+    issue: Option<NaiveDate>,
+    page_year: Option<i32>,
+) -> Option<NaiveDate> {
+    let (m, d) = month_day;
+    let year = match issue {
+        Some(i) if m > i.month() + 1 => i.year() - 1,
+        Some(i) => i.year(),
+        None => page_year?,
+    };
+    NaiveDate::from_ymd_opt(year, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_datelines() {
+        let d = parse("本报临川3月9日讯(记者 甲乙 通讯员 丙丁)近日，全市召开会议").unwrap();
+        assert_eq!(d.place.as_deref(), Some("临川"));
+        assert_eq!(d.month_day, Some((3, 9)));
+        assert_eq!(d.byline.as_deref(), Some("记者 甲乙 通讯员 丙丁"));
+        assert!(parse("本报讯（記者 甲乙）今天").is_some());
+        assert!(parse("本報訊 近日，").is_some());
+        let x = parse("新华社南昌5月2日电 (记者 某某)近日").unwrap();
+        assert_eq!(x.org.as_deref(), Some("新华社"));
+        assert_eq!(x.place.as_deref(), Some("南昌"));
+        let y = parse("青山融媒讯 近日").unwrap();
+        assert_eq!(y.org.as_deref(), Some("青山融媒"));
+        assert!(parse("近日，全县召开通讯工作会议").is_none());
+        assert!(parse("记者从会上获悉，").is_none());
+        assert!(parse("国网电力公司近日").is_none());
+    }
+
+    #[test]
+    fn issue_dates_only_from_mastheads() {
+        assert_eq!(
+            issue_date("2024年3月5日 星期二 农历甲辰年正月廿五"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
+        assert_eq!(issue_date("2024年3月5日"), NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(issue_date("2024年3月5日，全县召开大会，部署工作。"), None);
+    }
+
+    #[test]
+    fn page_year_skips_reviews_ranges_and_targets() {
+        assert_eq!(page_year("表彰2017年度先进。实施意见(2018—2020年)。2019年，全区将"), Some(2019));
+        assert_eq!(page_year("力争2030年建成"), None);
+        assert_eq!(page_year("没有年份"), None);
+        assert_eq!(page_year("2020年和2021年"), None);
+    }
+
+    #[test]
+    fn dateline_year() {
+        let issue = NaiveDate::from_ymd_opt(2024, 1, 2);
+        assert_eq!(dateline_date((12, 31), issue, None), NaiveDate::from_ymd_opt(2023, 12, 31));
+        assert_eq!(dateline_date((1, 1), issue, None), NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(dateline_date((4, 26), None, Some(2018)), NaiveDate::from_ymd_opt(2018, 4, 26));
+        assert_eq!(dateline_date((4, 26), None, None), None);
+    }
+}

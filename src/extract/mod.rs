@@ -1,0 +1,330 @@
+//! The `extract` stage: from the decoded text of one input file to articles.
+//!
+//! Owns: reading e-paper page text (several articles, mastheads, furniture) and
+//! single-article files (plain text, Markdown with front matter, HTML) into an
+//! [`Extraction`]: each article's headline parts, body, bylines, date and kind, the
+//! publication's name, home and issue date, and the furniture left out. Submodules:
+//! `decode` (bytes to text), `normalize` (text repair), `segment` (page layout),
+//! `headline`, `byline`, `dateline`, `boilerplate`, `single`.
+//! Must not touch: files, the clock, the store, the gazetteer (places stay strings;
+//! `locate` resolves them), or any other stage.
+
+pub mod boilerplate;
+pub mod byline;
+pub mod dateline;
+pub mod decode;
+pub mod headline;
+pub mod normalize;
+mod segment;
+pub mod single;
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::model::{Article, Extraction, InputForm, Kind, PageText, Publication};
+
+use self::byline::People;
+use self::segment::{Class, Start, Unit};
+
+/// Reads the articles out of one input file. Pure; never panics on any text.
+pub fn extract(page: &PageText) -> Extraction {
+    let mut ex = match page.form {
+        InputForm::Markdown => single::markdown(&page.text),
+        InputForm::Html => single::html(&page.text),
+        InputForm::Page | InputForm::Text => {
+            let ex = extract_page(&page.text);
+            if ex.articles.is_empty() {
+                single::plain(&page.text, ex)
+            } else {
+                ex
+            }
+        }
+    };
+    if let Some(p) = page.hints.publication.as_deref().filter(|p| !p.trim().is_empty()) {
+        ex.publication.name = Some(p.trim().to_string());
+    }
+    if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
+        ex.publication.home = Some(h.trim().to_string());
+    }
+    ex
+}
+
+static MASTHEAD_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[^\s]{0,4}\s)?(\p{Han}{2,10}?(?:日报|日報|晚报|晚報|时报|時報|商报|商報|早报|早報|周报|週報|报|報))\s*(?:总第|總第|第\s*\d|\d{4}\s*年|$)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:主管|主办|主辦)\s*(?:单位|單位)?\s*[:：]\s*(\p{Han}{2,12}?)(?:党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|党委|黨委|工委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Reads a page of text into articles (no source hints applied).
+pub fn extract_page(text: &str) -> Extraction {
+    let clean = normalize::clean_chars(text);
+    let units = segment::units(&clean);
+    let pieces = segment::pieces(&units);
+
+    let mut publication = Publication::default();
+    let mut boiler: Vec<String> = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        if publication.date.is_none() && (u.class == Class::Furniture || i < 12) {
+            publication.date = dateline::issue_date(&u.text);
+        }
+        if u.class == Class::Furniture {
+            if publication.name.is_none()
+                && let Some(c) = MASTHEAD_NAME.captures(u.text.trim())
+                && let Some(m) = c.get(1)
+            {
+                publication.name = Some(m.as_str().to_string());
+            }
+            if publication.home.is_none()
+                && let Some(c) = SPONSOR.captures(&u.text)
+                && let Some(m) = c.get(1)
+            {
+                publication.home = Some(m.as_str().to_string());
+            }
+        }
+    }
+    let page_year = dateline::page_year(&clean);
+
+    let mut claimed = vec![false; units.len()];
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut articles = Vec::with_capacity(pieces.len());
+    let mut dateline_places: Vec<String> = Vec::new();
+    for p in &pieces {
+        for &k in p.headline.iter().chain(&p.body).chain(&p.captions).chain(&p.bylines).chain(std::iter::once(&p.anchor)) {
+            if let Some(c) = claimed.get_mut(k) {
+                *c = true;
+            }
+        }
+        if let Some(a) = build(&units, p, publication.date, page_year, &mut seen, &mut publication, &mut dateline_places) {
+            articles.push(a);
+        }
+    }
+    if publication.home.is_none() {
+        publication.home = most_common(&dateline_places);
+    }
+    for (i, u) in units.iter().enumerate() {
+        if !claimed.get(i).copied().unwrap_or(false) || u.class == Class::Furniture {
+            boiler.push(u.text.clone());
+        }
+    }
+    Extraction {
+        publication,
+        articles,
+        boilerplate: boiler,
+    }
+}
+
+fn most_common(items: &[String]) -> Option<String> {
+    let mut best: Option<(&String, usize)> = None;
+    for it in items {
+        let n = items.iter().filter(|x| *x == it).count();
+        if best.is_none_or(|(_, b)| n > b) {
+            best = Some((it, n));
+        }
+    }
+    best.map(|(s, _)| s.clone())
+}
+
+const OPINION_WORDS: &[&str] = &["评论员", "評論員", "短评", "短評", "时评", "時評", "社论", "社論", "述评", "述評", "随笔", "隨筆", "杂谈", "雜談", "观察家", "论坛", "論壇", "编后", "編後"];
+const NOTICE_WORDS: &[&str] = &["公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知"];
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    units: &[Unit],
+    p: &segment::Piece,
+    issue: Option<NaiveDate>,
+    page_year: Option<i32>,
+    seen: &mut HashSet<String>,
+    publication: &mut Publication,
+    places: &mut Vec<String>,
+) -> Option<Article> {
+    let text_of = |k: usize| units.get(k).map(|u| u.text.as_str()).unwrap_or("");
+    let mut people: People = segment::people_of(units, &p.bylines);
+    if matches!(p.start, Start::Byline | Start::Author | Start::Credit) {
+        people.merge(segment::people_of(units, &[p.anchor]));
+    }
+    let mut date: Option<NaiveDate> = None;
+    let mut has_dateline = false;
+
+    // body paragraphs, raw
+    let mut paras: Vec<String> = Vec::new();
+    let mut body_idx: Vec<usize> = Vec::new();
+    if p.start == Start::Credit {
+        body_idx.extend(&p.captions);
+    }
+    body_idx.extend(&p.body);
+    for &k in &body_idx {
+        let Some(u) = units.get(k) else { continue };
+        match u.class {
+            Class::Furniture => {}
+            Class::Byline | Class::Credit | Class::Author => {
+                people.merge(segment::people_of(units, &[k]));
+            }
+            Class::Dateline => {
+                if let Some(d) = &u.dateline {
+                    if k == p.anchor || !has_dateline {
+                        has_dateline = true;
+                        if let Some(b) = &d.byline
+                            && let Some(x) = byline::parse(b)
+                        {
+                            people.merge(x);
+                        }
+                        if date.is_none() {
+                            date = d.month_day.and_then(|md| dateline::dateline_date(md, issue, page_year));
+                        }
+                        if let Some(pl) = &d.place {
+                            places.push(pl.clone());
+                        }
+                        if publication.name.is_none()
+                            && let Some(o) = &d.org
+                            && (o.ends_with('报') || o.ends_with('報'))
+                        {
+                            publication.name = Some(o.clone());
+                        }
+                    }
+                }
+                paras.push(u.text.clone());
+            }
+            _ => paras.push(boilerplate::strip_urls(&u.text)),
+        }
+    }
+    if p.start != Start::Credit {
+        for &k in &p.captions {
+            paras.push(text_of(k).to_string());
+        }
+    }
+    // drop keyword boxes: three or more list-like lines in a row
+    let paras = drop_list_runs(paras);
+    let paras = normalize::join_broken(paras);
+    let paras = normalize::dedup_paragraphs(paras, seen);
+    let paras: Vec<String> = paras
+        .iter()
+        .map(|s| repair_para(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if paras.is_empty() {
+        return None;
+    }
+    let body = paras.join("\n\n");
+
+    if let Some(o) = &people.org
+        && publication.name.is_none()
+        && (o.ends_with('报') || o.ends_with('報'))
+    {
+        publication.name = Some(o.clone());
+    }
+
+    let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
+    let mut h = headline::split(&lines);
+    if h.title.is_none() {
+        h.title = paras.first().and_then(|f| headline::title_from_text(strip_dateline(f)));
+    }
+    let title_text = format!(
+        "{}{}{}",
+        h.kicker.as_deref().unwrap_or(""),
+        h.title.as_deref().unwrap_or(""),
+        h.subtitle.as_deref().unwrap_or("")
+    );
+    let kind = if p.start == Start::Credit {
+        Kind::Photo
+    } else if p.start == Start::Marker && !has_dateline && isolated(units, p.anchor) && p.headline.is_empty() {
+        Kind::Photo
+    } else if p.start == Start::Author
+        || OPINION_WORDS.iter().any(|w| title_text.contains(w))
+        || paras.last().is_some_and(|l| {
+            let t = l.trim_start_matches(['(', '（']);
+            t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
+        })
+    {
+        Kind::Opinion
+    } else if NOTICE_WORDS.iter().any(|w| title_text.contains(w)) {
+        Kind::Notice
+    } else {
+        Kind::News
+    };
+    if date.is_none() {
+        date = issue;
+    }
+    Some(Article {
+        title: h.title,
+        kicker: h.kicker,
+        subtitle: h.subtitle,
+        body,
+        reporters: people.reporters,
+        contributors: people.contributors,
+        date,
+        kind,
+        url: None,
+        place_hint: None,
+    })
+}
+
+/// A paragraph set off by picture gaps on both sides.
+fn isolated(units: &[Unit], k: usize) -> bool {
+    let before = units.get(k).is_some_and(|u| u.gap >= 2);
+    let after = units.get(k + 1).is_none_or(|u| u.gap >= 2);
+    before && after
+}
+
+fn strip_dateline(text: &str) -> &str {
+    match dateline::parse(text) {
+        Some(d) => text.get(d.len..).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// Repairs one paragraph; a dateline's parenthesis keeps the spaces between names.
+fn repair_para(text: &str) -> String {
+    if let Some(d) = dateline::parse(text)
+        && d.byline.is_some()
+        && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
+    {
+        let open = head.find(['(', '（']).unwrap_or(head.len());
+        let (before, paren) = head.split_at(open);
+        let paren: String = paren
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('(', "（")
+            .replace(')', "）");
+        let rest = normalize::repair_line(rest);
+        return format!("{}{}{}", normalize::repair_line(before), paren, rest);
+    }
+    normalize::repair_line(text)
+}
+
+fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
+    let listy: Vec<bool> = paras
+        .iter()
+        .map(|p| boilerplate::is_list_item(p))
+        .collect();
+    let mut keep = vec![true; paras.len()];
+    let mut i = 0;
+    while i < paras.len() {
+        if listy.get(i).copied().unwrap_or(false) {
+            let mut j = i;
+            while listy.get(j).copied().unwrap_or(false) {
+                j += 1;
+            }
+            if j - i >= 3 {
+                for k in keep.iter_mut().take(j).skip(i) {
+                    *k = false;
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    paras
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
+}

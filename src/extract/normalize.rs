@@ -1,0 +1,328 @@
+//! Repairing the text a PDF extractor leaves.
+//!
+//! Owns: dropping characters XML forbids, folding odd spaces, removing the spaces an
+//! extractor puts between CJK characters, the punctuation policy (full-width punctuation
+//! next to CJK text, quotes kept as printed), rejoining paragraphs broken in mid-sentence,
+//! and dropping repeated paragraphs. Must not touch: the structure of a page (which lines
+//! are headlines or bylines); that is `segment`'s business.
+
+/// True for Han characters (CJK unified ideographs and their extensions, compatibility).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F | 0x3007)
+}
+
+/// True for CJK punctuation and full-width forms that sit inside Chinese text.
+pub(crate) fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·' | '・')
+}
+
+/// Han character or CJK punctuation.
+pub(crate) fn is_cjk(c: char) -> bool {
+    is_han(c) || is_cjk_punct(c)
+}
+
+/// Punctuation that closes a sentence (a paragraph ending in one is complete).
+pub(crate) fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '”' | '’' | '…' | '」' | '』' | '）' | ')' | '.' | '；' | ';'
+    )
+}
+
+/// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
+/// line breaks, tabs and odd spaces become plain spaces.
+pub fn clean_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
+            '\t' | '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => out.push(' '),
+            '\u{3000}' => out.push(' '),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => {}
+            '\u{FFFE}' | '\u{FFFF}' | '\u{FFFD}' => {}
+            c if (c as u32) < 0x20 || (0x7F..=0x9F).contains(&(c as u32)) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Removes the spaces an extractor put inside Chinese text: between two CJK characters,
+/// and between a CJK character and a digit. Spaces in Latin text, between numbers, and
+/// runs of spaces next to Latin letters stay (as one space). A lone `and` or `&` set
+/// between Han text by a mixed-font extraction becomes `和`.
+pub fn remove_cjk_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars.get(i).copied().unwrap_or(' ');
+        if c == ' ' {
+            let mut j = i;
+            while chars.get(j) == Some(&' ') {
+                j += 1;
+            }
+            let prev = out.chars().last();
+            let next = chars.get(j).copied();
+            match (prev, next) {
+                (None, _) | (_, None) => {}
+                (Some(p), Some(n)) => {
+                    let joinable = (is_cjk(p) && is_cjk(n))
+                        || (is_cjk(p) && n.is_ascii_digit())
+                        || (p.is_ascii_digit() && is_han(n));
+                    if !joinable {
+                        out.push(' ');
+                    }
+                }
+            }
+            i = j;
+            continue;
+        }
+        // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
+        if (c == 'a' || c == '&') && out.ends_with(' ') {
+            let word: String = if c == '&' {
+                "&".into()
+            } else {
+                chars.iter().skip(i).take(3).collect()
+            };
+            let after = chars.get(i + word.chars().count()).copied();
+            let before = out.trim_end().chars().last();
+            if (word == "and" || word == "&")
+                && after == Some(' ')
+                && before.is_some_and(is_han)
+                && chars
+                    .get(i + word.chars().count() + 1)
+                    .copied()
+                    .is_some_and(is_han)
+            {
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+                out.push('和');
+                i += word.chars().count() + 1;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out.trim().to_string()
+}
+
+/// The punctuation policy: ASCII `, ; : ? ! ( )` next to CJK text become their full-width
+/// forms, so a page that mixes widths (`,` after Han, `(` closed by `）`) reads one way.
+/// Quotes, dashes and punctuation inside Latin text and numbers (`3.49`, `8:30`) stay.
+pub fn fullwidth_punct(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
+        let next = chars.get(i + 1).copied();
+        let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
+        let digits_around =
+            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+        let mapped = match c {
+            ',' if near_cjk || (prev.is_some_and(is_cjk) && !digits_around) => '，',
+            ';' if near_cjk => '；',
+            ':' if near_cjk && !digits_around => '：',
+            '?' if near_cjk => '？',
+            '!' if near_cjk => '！',
+            '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
+            ')' if near_cjk || prev.is_some_and(is_han) => '）',
+            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric()) && prev.is_some_and(|p| p.is_ascii_alphanumeric()) => '（',
+            c => c,
+        };
+        out.push(mapped);
+    }
+    // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
+    balance_brackets(&out)
+}
+
+fn balance_brackets(text: &str) -> String {
+    if !text.contains('(') && !text.contains(')') {
+        return text.to_string();
+    }
+    let mut out: Vec<char> = text.chars().collect();
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for i in 0..out.len() {
+        let c = out.get(i).copied().unwrap_or(' ');
+        match c {
+            '(' | '（' => open.push((i, c)),
+            ')' | '）' => {
+                if let Some((j, o)) = open.pop()
+                    && ((o == '(') != (c == ')'))
+                {
+                    if let Some(x) = out.get_mut(j) {
+                        *x = '（';
+                    }
+                    if let Some(x) = out.get_mut(i) {
+                        *x = '）';
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The whole repair of one line of article text: spaces, then punctuation.
+pub fn repair_line(text: &str) -> String {
+    fullwidth_punct(&remove_cjk_spaces(text))
+}
+
+/// Removes every white space character (for headlines, which the page sets with spaces).
+pub fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.trim().chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            // keep one space between two Latin words or numbers
+            let p = if i == 0 { None } else { chars.get(i - 1).copied() };
+            let n = chars.get(i + 1).copied();
+            if p.is_some_and(|p| p.is_ascii_alphanumeric())
+                && n.is_some_and(|n| n.is_ascii_alphanumeric())
+                && !out.ends_with(' ')
+            {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    fullwidth_punct(&out)
+}
+
+fn first_clause_len(text: &str) -> usize {
+    text.chars()
+        .take_while(|c| !matches!(c, '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？'))
+        .count()
+}
+
+/// Rejoins paragraphs broken by column ends: a paragraph that does not end a sentence is
+/// joined with the next when it is long, holds clause punctuation, or the next one opens
+/// with a clause too short to start a thought (`机制。…`, `生,…`). Short unpunctuated lines
+/// followed by a full paragraph are subheads and stay.
+pub fn join_broken(paras: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(paras.len());
+    for p in paras {
+        let join = match out.last() {
+            Some(prev) => is_broken(prev, &p),
+            None => false,
+        };
+        if join {
+            if let Some(last) = out.last_mut() {
+                let glue_space = last.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+                    && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+                if glue_space {
+                    last.push(' ');
+                }
+                last.push_str(&p);
+            }
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn is_broken(prev: &str, next: &str) -> bool {
+    let Some(end) = prev.trim_end().chars().last() else {
+        return false;
+    };
+    if is_sentence_end(end) || matches!(end, '：' | ':') {
+        return false;
+    }
+    let Some(first) = next.chars().next() else {
+        return false;
+    };
+    if matches!(first, '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔') {
+        return false;
+    }
+    let len = prev.chars().count();
+    if matches!(end, '，' | ',' | '、' | '—' | '“' | '‘' | '《') {
+        return true;
+    }
+    let has_clause_punct = prev.chars().any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
+    if len >= 24 || has_clause_punct {
+        return true;
+    }
+    let head = first_clause_len(next);
+    head <= 6 && next.chars().count() > head
+}
+
+/// Drops paragraphs already seen (the extractor repeats text where boxes overlap); only
+/// paragraphs long enough to be unlikely to repeat by chance are compared.
+pub fn dedup_paragraphs(paras: Vec<String>, seen: &mut std::collections::HashSet<String>) -> Vec<String> {
+    paras
+        .into_iter()
+        .filter(|p| {
+            let key: String = p.chars().filter(|c| !c.is_whitespace()).collect();
+            if key.chars().count() < 20 {
+                return true;
+            }
+            seen.insert(key)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_forbidden_characters() {
+        assert_eq!(clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"), "甲乙\n丙丁 戊");
+    }
+
+    #[test]
+    fn removes_only_artefact_spaces() {
+        assert_eq!(remove_cjk_spaces("服 务管理 与 建设"), "服务管理与建设");
+        assert_eq!(remove_cjk_spaces("帮扶村中243 名学生"), "帮扶村中243名学生");
+        assert_eq!(remove_cjk_spaces("使用 PPT 演示 New York"), "使用 PPT 演示 New York");
+        assert_eq!(remove_cjk_spaces("编号 3 000 台"), "编号3 000台");
+        assert_eq!(remove_cjk_spaces("生态建设 and 党的建设"), "生态建设和党的建设");
+    }
+
+    #[test]
+    fn one_punctuation_width() {
+        assert_eq!(fullwidth_punct("近日,全县召开会议(扩大)。"), "近日，全县召开会议（扩大）。");
+        assert_eq!(fullwidth_punct("资金3.49亿元,时间8:30"), "资金3.49亿元，时间8:30");
+        assert_eq!(fullwidth_punct("会议(扩大）举行"), "会议（扩大）举行");
+        assert_eq!(fullwidth_punct("see (Fig. 2)"), "see (Fig. 2)");
+    }
+
+    #[test]
+    fn rejoins_broken_paragraphs_but_keeps_subheads() {
+        let paras = vec![
+            "会议要求,要坚持党管宣传、党管基".to_string(),
+            "层意识形态工作。".to_string(),
+            "抓项目强产业 提升实力".to_string(),
+            "全县坚持产业强基不动摇,推动各镇发展。".to_string(),
+            "“扶优”即建立一对一帮扶".to_string(),
+            "机制。出台方案,集聚资源。".to_string(),
+        ];
+        let out = join_broken(paras);
+        assert_eq!(
+            out,
+            vec![
+                "会议要求,要坚持党管宣传、党管基层意识形态工作。",
+                "抓项目强产业 提升实力",
+                "全县坚持产业强基不动摇,推动各镇发展。",
+                "“扶优”即建立一对一帮扶机制。出台方案,集聚资源。",
+            ]
+        );
+    }
+
+    #[test]
+    fn drops_repeated_paragraphs() {
+        let mut seen = Default::default();
+        let p = "会议要求,要抓好改革创新,推进体制机制改革,优化组织架构。".to_string();
+        let a = dedup_paragraphs(vec![p.clone(), "短句。".into()], &mut seen);
+        let b = dedup_paragraphs(vec![p, "短句。".into()], &mut seen);
+        assert_eq!(a.len(), 2);
+        assert_eq!(b, vec!["短句。".to_string()]);
+    }
+}

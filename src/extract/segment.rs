@@ -1,0 +1,616 @@
+//! Splitting a page into articles.
+//!
+//! Owns: cutting page text into lines with the blank-line gaps around them (an extractor
+//! leaves wide gaps where pictures stood), telling each line's role by its shape
+//! (furniture, dateline, byline, photo credit, author line, brief marker, headline-like
+//! line, paragraph), finding where articles begin (a dateline, a byline under a
+//! headline, a photo credit, a brief's marker, a headline block after a wide gap) and
+//! which lines before that are its headline and which are picture captions. Must not
+//! touch: the text of the lines (that is `normalize`'s), the reading of names and dates.
+
+use super::boilerplate::{is_furniture, is_list_item};
+use super::byline::{self, People};
+use super::dateline::{self, Dateline};
+use super::normalize::{is_sentence_end, squeeze};
+
+/// What a line of a page is, judged by its shape alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Masthead, page header, promotion, hotline, URL, navigation, credits.
+    Furniture,
+    /// A paragraph opening with a dateline.
+    Dateline,
+    /// A standalone byline (`本报记者 X`, `记者 X 通讯员 Y`).
+    Byline,
+    /// A photo credit (`X 摄`, `■记者 X 摄`, `文/图 X`).
+    Credit,
+    /// A commentary author line (`X县委常委、宣传部部长 Y`).
+    Author,
+    /// A brief opening with a marker (`■`, `▲`, `●`, `※`).
+    Marker,
+    /// A short line without sentence punctuation: headline, subhead, caption, label.
+    Head,
+    /// Running text.
+    Para,
+}
+
+/// One non-blank line of a page.
+#[derive(Debug, Clone)]
+pub(crate) struct Unit {
+    /// The line, trimmed (spaces inside kept).
+    pub text: String,
+    /// Blank lines before it (0: same block as the line before; large at the page top).
+    pub gap: usize,
+    /// Its role.
+    pub class: Class,
+    /// Its dateline, for `Class::Dateline`.
+    pub dateline: Option<Dateline>,
+}
+
+/// How an article was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// By its dateline.
+    Dateline,
+    /// By a byline or pen name under its headline.
+    Byline,
+    /// By a commentary author line under its headline.
+    Author,
+    /// By a photo credit after its caption.
+    Credit,
+    /// By a brief's marker.
+    Marker,
+    /// By a headline block standing after a wide gap, with text under it.
+    Bare,
+    /// Text at the top of a page before any recognised article.
+    Orphan,
+}
+
+/// An article's lines, by index into the page's units.
+#[derive(Debug, Clone)]
+pub(crate) struct Piece {
+    /// How it was recognised.
+    pub start: Start,
+    /// Headline lines, page order.
+    pub headline: Vec<usize>,
+    /// Lines of the body, page order (dateline paragraph included).
+    pub body: Vec<usize>,
+    /// Picture captions that stand between headline and body, or a photo's caption.
+    pub captions: Vec<usize>,
+    /// Byline lines (standalone) that belong to it.
+    pub bylines: Vec<usize>,
+    /// The index of the unit that anchored it.
+    pub anchor: usize,
+}
+
+const MARKS: [char; 7] = ['■', '▲', '●', '◆', '※', '□', '★'];
+
+/// Words that make a short line a picture caption rather than a headline.
+const CAPTION_WORDS: &[&str] = &["现场", "現場", "一角", "合影", "掠影", "剪影", "图为", "圖為", "资料图", "資料圖", "图片", "圖片"];
+
+/// Labels of boxes that belong to the article before them.
+const BOX_LABELS: &[&str] = &[
+    "相关链接", "相關鏈接", "延伸阅读", "延伸閱讀", "背景资料", "背景資料", "记者手记", "記者手記", "编者按",
+    "編者按", "链接", "鏈接", "小贴士", "小貼士", "名词解释", "名詞解釋", "记者观察", "記者觀察",
+];
+
+fn chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn classify(text: &str) -> (Class, Option<Dateline>) {
+    if let Some(d) = dateline::parse(text) {
+        return (Class::Dateline, Some(d));
+    }
+    if is_furniture(text) {
+        return (Class::Furniture, None);
+    }
+    let n = chars(text);
+    let t = text.trim();
+    if n <= 40 {
+        let core = t.trim_end_matches([')', '）', ' ']);
+        let credit_shape = core.ends_with('摄')
+            || core.ends_with('攝')
+            || core.ends_with("摄影")
+            || core.contains("文/图")
+            || core.contains("图/")
+            || core.contains("圖/")
+            || core.starts_with("摄影")
+            || core.starts_with("攝影");
+        if let Some(p) = byline::parse(t).filter(|_| byline::has_role(t)) {
+            return if p.photo || credit_shape {
+                (Class::Credit, None)
+            } else {
+                (Class::Byline, None)
+            };
+        }
+        if byline::author_line(t).is_some() {
+            return (Class::Author, None);
+        }
+    }
+    if t.starts_with(MARKS) && n >= 8 {
+        return (Class::Marker, None);
+    }
+    if is_head_shape(t) {
+        return (Class::Head, None);
+    }
+    (Class::Para, None)
+}
+
+/// A headline-like line: short, no full stop or semicolon inside, not ending in clause
+/// punctuation.
+fn is_head_shape(t: &str) -> bool {
+    let n = chars(t);
+    if !(2..=40).contains(&n) {
+        return false;
+    }
+    if t.contains(['。', '；', ';']) {
+        return false;
+    }
+    let end = t.trim_end().chars().last().unwrap_or(' ');
+    !matches!(end, '，' | ',' | '、' | '：' | ':' | '（' | '(')
+}
+
+/// Cuts page text into units, splitting a headline glued to its dateline.
+pub(crate) fn units(text: &str) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    let mut blank = 0usize;
+    let mut first = true;
+    for line in text.split('\n') {
+        let t = line.trim();
+        if t.is_empty() {
+            blank += 1;
+            continue;
+        }
+        let gap = if first { 99 } else { blank };
+        first = false;
+        blank = 0;
+        for (k, piece) in split_glued(t).into_iter().enumerate() {
+            let (class, dl) = classify(&piece);
+            out.push(Unit {
+                text: piece,
+                gap: if k == 0 { gap } else { 1 },
+                class,
+                dateline: dl,
+            });
+        }
+    }
+    mark_furniture_neighbours(&mut out);
+    out
+}
+
+/// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
+fn split_glued(t: &str) -> Vec<String> {
+    for key in [" 本报", " 本報", "　本报"] {
+        if let Some(pos) = t.find(key) {
+            let (head, rest) = t.split_at(pos);
+            let rest = rest.trim_start();
+            if chars(head) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some() {
+                return vec![head.trim().to_string(), rest.to_string()];
+            }
+        }
+    }
+    vec![t.to_string()]
+}
+
+/// Lines set in the same box as furniture (no blank line between), and short, are
+/// furniture too (`济宁电视` above `欢迎关注`, `看…重点工作` under `点击关键词`).
+fn mark_furniture_neighbours(units: &mut [Unit]) {
+    for _ in 0..2 {
+        for i in 0..units.len() {
+            let is_f = units.get(i).is_some_and(|u| u.class == Class::Furniture);
+            if !is_f {
+                continue;
+            }
+            let this_gap = units.get(i).map_or(99, |u| u.gap);
+            if this_gap == 0
+                && let Some(p) = i.checked_sub(1).and_then(|j| units.get_mut(j))
+                && p.class == Class::Head
+                && is_list_item(&p.text)
+            {
+                p.class = Class::Furniture;
+            }
+            if let Some(nx) = units.get_mut(i + 1)
+                && nx.gap == 0
+                && nx.class == Class::Head
+                && is_list_item(&nx.text)
+            {
+                nx.class = Class::Furniture;
+            }
+        }
+    }
+}
+
+fn is_caption_like(text: &str) -> bool {
+    let t = squeeze(text);
+    CAPTION_WORDS.iter().any(|w| t.ends_with(w) || t.starts_with(w)) && chars(&t) <= 20
+}
+
+fn is_box_label(text: &str) -> bool {
+    let t = squeeze(text);
+    BOX_LABELS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
+}
+
+fn pen_name_line(text: &str) -> bool {
+    let toks: Vec<&str> = text.split_whitespace().collect();
+    !toks.is_empty()
+        && toks.len() <= 3
+        && toks
+            .iter()
+            .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+}
+
+fn class_of(units: &[Unit], i: usize) -> Option<Class> {
+    units.get(i).map(|u| u.class)
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end().chars().last().is_some_and(is_sentence_end)
+}
+
+/// Finds the articles of a page.
+pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
+    let n = units.len();
+    // who owns each unit: None, or the index of the piece
+    let mut claimed: Vec<bool> = vec![false; n];
+    let mut found: Vec<Piece> = Vec::new();
+
+    // 1. anchors
+    for i in 0..n {
+        let Some(u) = units.get(i) else { continue };
+        let start = match u.class {
+            Class::Dateline => Some(Start::Dateline),
+            Class::Marker => Some(Start::Marker),
+            Class::Byline | Class::Author => {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
+                let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
+                if prev_head && next_para {
+                    Some(if u.class == Class::Author {
+                        Start::Author
+                    } else {
+                        Start::Byline
+                    })
+                } else {
+                    None
+                }
+            }
+            Class::Head => {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
+                let next_para = class_of(units, i + 1) == Some(Class::Para);
+                (prev_head && next_para && pen_name_line(&u.text)).then_some(Start::Byline)
+            }
+            Class::Credit => None,
+            _ => None,
+        };
+        if let Some(s) = start {
+            found.push(Piece {
+                start: s,
+                headline: vec![],
+                body: vec![],
+                captions: vec![],
+                bylines: vec![],
+                anchor: i,
+            });
+            if let Some(c) = claimed.get_mut(i) {
+                *c = true;
+            }
+        }
+    }
+
+    // 2. photo credits that close a picture item of their own
+    for i in 0..n {
+        if class_of(units, i) != Some(Class::Credit) {
+            continue;
+        }
+        if let Some(p) = photo_piece(units, i, &claimed) {
+            for &k in p.headline.iter().chain(&p.captions) {
+                if let Some(c) = claimed.get_mut(k) {
+                    *c = true;
+                }
+            }
+            if let Some(c) = claimed.get_mut(i) {
+                *c = true;
+            }
+            found.push(p);
+        }
+    }
+    found.sort_by_key(|p| p.anchor);
+
+    // 3. headline blocks above dateline, byline and author anchors
+    for idx in 0..found.len() {
+        let Some(p) = found.get(idx) else { continue };
+        if !matches!(p.start, Start::Dateline | Start::Byline | Start::Author) {
+            continue;
+        }
+        let anchor = p.anchor;
+        let (headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        for &k in headline.iter().chain(&captions).chain(&bylines) {
+            if let Some(c) = claimed.get_mut(k) {
+                *c = true;
+            }
+        }
+        if let Some(p) = found.get_mut(idx) {
+            p.headline = headline;
+            p.captions = captions;
+            p.bylines = bylines;
+        }
+    }
+
+    // 4. headline blocks after a wide gap with text under them and no dateline
+    let mut i = 0;
+    while i < n {
+        let Some(u) = units.get(i) else { break };
+        let free = !claimed.get(i).copied().unwrap_or(true);
+        if free && u.class == Class::Head && u.gap >= 2 && !is_caption_like(&u.text) && !is_box_label(&u.text) {
+            let mut j = i;
+            let mut heads = vec![];
+            while j < n
+                && heads.len() < 3
+                && class_of(units, j) == Some(Class::Head)
+                && !claimed.get(j).copied().unwrap_or(true)
+                && (j == i || units.get(j).is_some_and(|x| x.gap <= 1))
+            {
+                heads.push(j);
+                j += 1;
+            }
+            let body_follows = units
+                .get(j)
+                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40)
+                && !claimed.get(j).copied().unwrap_or(true);
+            let list_run = heads.len() >= 2 && heads.iter().all(|&h| units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6));
+            if body_follows && !list_run {
+                for &h in &heads {
+                    if let Some(c) = claimed.get_mut(h) {
+                        *c = true;
+                    }
+                }
+                found.push(Piece {
+                    start: Start::Bare,
+                    headline: heads,
+                    body: vec![],
+                    captions: vec![],
+                    bylines: vec![],
+                    anchor: j.saturating_sub(1),
+                });
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found.sort_by_key(|p| p.headline.first().copied().unwrap_or(p.anchor).min(p.anchor));
+
+    // 5. bodies: everything unclaimed from the anchor to the next piece's first line
+    let starts: Vec<usize> = found
+        .iter()
+        .map(|p| {
+            p.headline
+                .iter()
+                .chain(&p.captions)
+                .chain(&p.bylines)
+                .copied()
+                .chain(std::iter::once(p.anchor))
+                .min()
+                .unwrap_or(p.anchor)
+        })
+        .collect();
+    let first_start = starts.first().copied().unwrap_or(n);
+    let last_para = (0..n)
+        .rev()
+        .find(|&k| matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker)));
+    for (pi, p) in found.iter_mut().enumerate() {
+        let end = starts.get(pi + 1).copied().unwrap_or(n);
+        let from = match p.start {
+            Start::Bare => p.anchor + 1,
+            Start::Credit => p.anchor + 1,
+            Start::Byline | Start::Author => p.anchor + 1,
+            _ => p.anchor,
+        };
+        if matches!(p.start, Start::Dateline | Start::Marker) {
+            p.body.push(p.anchor);
+        }
+        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) { p.anchor + 1 } else { 0 })..end {
+            if claimed.get(k).copied().unwrap_or(true) {
+                continue;
+            }
+            // trailing headline-like lines at the very end of the page are its footer
+            if last_para.is_some_and(|lp| k > lp) && class_of(units, k) == Some(Class::Head) {
+                continue;
+            }
+            p.body.push(k);
+        }
+    }
+    // text above the first article that is long enough to be one
+    let orphan: Vec<usize> = (0..first_start)
+        .filter(|&k| !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para))
+        .collect();
+    let orphan_len: usize = orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
+    if orphan_len >= 100 {
+        found.insert(
+            0,
+            Piece {
+                start: Start::Orphan,
+                headline: vec![],
+                body: orphan.clone(),
+                captions: vec![],
+                bylines: vec![],
+                anchor: orphan.first().copied().unwrap_or(0),
+            },
+        );
+    }
+    found
+}
+
+/// The headline lines, caption lines and byline lines above an anchor.
+fn headline_block(units: &[Unit], anchor: usize, claimed: &[bool]) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let mut bylines = vec![];
+    let mut j = anchor;
+    // standalone bylines right above a dateline
+    while j > 0 && class_of(units, j - 1) == Some(Class::Byline) && !claimed.get(j - 1).copied().unwrap_or(true) {
+        j -= 1;
+        bylines.push(j);
+    }
+    let mut block: Vec<usize> = vec![];
+    while j > 0 && block.len() < 6 {
+        let k = j - 1;
+        if claimed.get(k).copied().unwrap_or(true) {
+            break;
+        }
+        let Some(u) = units.get(k) else { break };
+        let take = match u.class {
+            Class::Head => true,
+            // a caption sentence set off by a picture gap, with a headline above it
+            Class::Para => {
+                let isolated = u.gap >= 2 || units.get(k + 1).is_some_and(|x| x.gap >= 2);
+                isolated
+                    && chars(&u.text) <= 120
+                    && class_of(units, k.wrapping_sub(1)) == Some(Class::Head)
+            }
+            _ => false,
+        };
+        if !take {
+            break;
+        }
+        block.push(k);
+        j = k;
+    }
+    block.reverse();
+    // split at picture gaps; the first group holding a headline-like line is the headline
+    let mut groups: Vec<Vec<usize>> = vec![];
+    for &k in &block {
+        let gap = units.get(k).map_or(0, |u| u.gap);
+        match groups.last_mut() {
+            Some(g) if gap <= 1 => g.push(k),
+            _ => groups.push(vec![k]),
+        }
+    }
+    let mut headline = vec![];
+    let mut captions = vec![];
+    let mut gi = groups.into_iter();
+    for g in gi.by_ref() {
+        let heads: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&k| class_of(units, k) == Some(Class::Head))
+            .collect();
+        if heads.is_empty() {
+            captions.extend(g);
+            continue;
+        }
+        // a caption word line at the top belongs to the article before
+        let kept: Vec<usize> = g
+            .iter()
+            .copied()
+            .skip_while(|&k| units.get(k).is_some_and(|u| is_caption_like(&u.text)) && g.len() > 1)
+            .collect();
+        headline = kept;
+        break;
+    }
+    for g in gi {
+        captions.extend(g);
+    }
+    // more than three lines: the list above the headline is not part of it
+    if headline.len() > 3 {
+        let cut = headline.len() - 2;
+        headline = headline.split_off(cut);
+    }
+    // a headline line ending in a sentence (a caption) when it is the last line
+    if headline.len() > 1
+        && let Some(&last) = headline.last()
+        && units.get(last).is_some_and(|u| u.class == Class::Para)
+    {
+        headline.pop();
+        captions.insert(0, last);
+    }
+    bylines.reverse();
+    (headline, captions, bylines)
+}
+
+/// A photo item closed by the credit at `i`: the caption (and a title line right above the
+/// credit or above the caption). `None` when the credit belongs to the article around it.
+fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
+    let free = |k: usize| !claimed.get(k).copied().unwrap_or(true);
+    let mut j = i;
+    let mut headline = vec![];
+    if j > 0 && class_of(units, j - 1) == Some(Class::Head) && free(j - 1) {
+        // a title right above the credit, when a caption stands above it
+        if matches!(class_of(units, j.wrapping_sub(2)), Some(Class::Para | Class::Head)) {
+            j -= 1;
+            headline.push(j);
+        }
+    }
+    // the caption: one paragraph, with the pieces a column break split from it
+    if j == 0 || !free(j - 1) || !matches!(class_of(units, j - 1), Some(Class::Para | Class::Marker)) {
+        return None;
+    }
+    let mut k = j - 1;
+    while k > 0
+        && free(k - 1)
+        && matches!(class_of(units, k - 1), Some(Class::Para | Class::Head))
+        && units.get(k - 1).is_some_and(|u| !ends_sentence(&u.text))
+        && units.get(k).is_some_and(|u| u.gap <= 1)
+    {
+        k -= 1;
+    }
+    let caption: Vec<usize> = (k..j).collect();
+    let first = units.get(k)?;
+    let text: String = caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
+    let own_title = !headline.is_empty();
+    let picture_gap = first.gap >= 2;
+    let says_picture = text.contains("图为") || text.contains("圖為");
+    // a title line above the caption
+    let title_above = !own_title
+        && k > 0
+        && free(k - 1)
+        && class_of(units, k - 1) == Some(Class::Head)
+        && first.gap <= 1
+        && chars(&text) <= 200
+        && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
+        && units.get(k - 1).is_some_and(|u| u.gap >= 2);
+    if !(own_title || picture_gap || says_picture || title_above) {
+        return None;
+    }
+    if title_above {
+        headline.push(k - 1);
+    }
+    Some(Piece {
+        start: Start::Credit,
+        headline,
+        body: vec![],
+        captions: caption,
+        bylines: vec![],
+        anchor: i,
+    })
+}
+
+/// People named by the standalone byline, credit or author lines among `idx`.
+pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
+    let mut p = People::default();
+    for &k in idx {
+        let Some(u) = units.get(k) else { continue };
+        match u.class {
+            Class::Byline | Class::Credit => {
+                if let Some(x) = byline::parse(&u.text) {
+                    p.merge(x);
+                }
+            }
+            Class::Author => {
+                if let Some(name) = byline::author_line(&u.text) {
+                    p.merge(People {
+                        contributors: vec![name],
+                        ..People::default()
+                    });
+                }
+            }
+            Class::Head => {
+                if pen_name_line(&u.text)
+                    && let Some(x) = byline::parse(&u.text)
+                {
+                    p.merge(x);
+                }
+            }
+            _ => {}
+        }
+    }
+    p
+}

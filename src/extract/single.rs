@@ -1,0 +1,430 @@
+//! Single-article files: plain text, Markdown with front matter, HTML.
+//!
+//! Owns: reading front matter (TOML between `+++` lines or YAML between `---` lines:
+//! title, date, author, locality, url), taking an HTML article's text with a real HTML
+//! parser (the `<article>` or main content, not navigation, scripts or footers), and
+//! reading a plain-text file as one article (first short line as headline). Must not touch:
+//! files or the network.
+
+use chrono::NaiveDate;
+use scraper::{ElementRef, Html, Node, Selector};
+
+use super::{byline, dateline, headline, normalize};
+use crate::model::{Article, Extraction, Kind};
+
+/// Front matter fields the program reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Front {
+    title: Option<String>,
+    date: Option<NaiveDate>,
+    author: Vec<String>,
+    locality: Option<String>,
+    url: Option<String>,
+    publication: Option<String>,
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim().trim_matches(['"', '\'']);
+    let head: String = s.chars().take(10).collect();
+    if let Ok(d) = NaiveDate::parse_from_str(&head, "%Y-%m-%d") {
+        return Some(d);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(&head, "%Y/%m/%d") {
+        return Some(d);
+    }
+    let re = regex::Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").ok()?;
+    let c = re.captures(s)?;
+    NaiveDate::from_ymd_opt(
+        c.get(1)?.as_str().parse().ok()?,
+        c.get(2)?.as_str().parse().ok()?,
+        c.get(3)?.as_str().parse().ok()?,
+    )
+}
+
+fn toml_front(src: &str) -> Front {
+    let mut f = Front::default();
+    let Ok(v) = src.parse::<toml::Table>() else {
+        return f;
+    };
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    f.title = s("title");
+    f.date = match v.get("date") {
+        Some(toml::Value::Datetime(d)) => parse_date(&d.to_string()),
+        Some(toml::Value::String(d)) => parse_date(d),
+        _ => None,
+    };
+    f.author = match v.get("author").or_else(|| v.get("authors")) {
+        Some(toml::Value::String(a)) => vec![a.clone()],
+        Some(toml::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        _ => vec![],
+    };
+    f.locality = s("locality").or_else(|| s("place"));
+    f.url = s("url").or_else(|| s("link"));
+    f.publication = s("publication").or_else(|| s("source"));
+    f
+}
+
+/// A small reader for the flat YAML front matter articles use (`key: value`, lists of
+/// `- item`); nested structures are skipped.
+fn yaml_front(src: &str) -> Front {
+    let mut f = Front::default();
+    let mut list_key: Option<String> = None;
+    for line in src.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        let t = line.trim();
+        if let (true, Some(item)) = (indented || t.starts_with('-'), t.strip_prefix('-')) {
+            if list_key.as_deref().is_some_and(|k| k == "author" || k == "authors") {
+                f.author.push(unquote(item));
+            }
+            continue;
+        }
+        if indented {
+            continue;
+        }
+        let Some((k, v)) = t.split_once(':') else { continue };
+        let k = k.trim().to_ascii_lowercase();
+        let v = v.trim();
+        list_key = v.is_empty().then(|| k.clone());
+        if v.is_empty() {
+            continue;
+        }
+        let val = unquote(v);
+        match k.as_str() {
+            "title" => f.title = Some(val),
+            "date" => f.date = parse_date(&val),
+            "author" | "authors" => {
+                let inner = val.trim_start_matches('[').trim_end_matches(']');
+                f.author.extend(inner.split(',').map(unquote).filter(|a| !a.is_empty()));
+            }
+            "locality" | "place" => f.locality = Some(val),
+            "url" | "link" => f.url = Some(val),
+            "publication" | "source" => f.publication = Some(val),
+            _ => {}
+        }
+    }
+    f
+}
+
+fn unquote(s: &str) -> String {
+    s.trim().trim_matches(['"', '\'']).trim().to_string()
+}
+
+fn split_front(text: &str) -> (Option<Front>, &str) {
+    let t = text.trim_start_matches('\u{FEFF}');
+    for (fence, toml) in [("+++", true), ("---", false)] {
+        if let Some(rest) = t.strip_prefix(fence)
+            && rest.starts_with('\n')
+        {
+            let rest = rest.get(1..).unwrap_or("");
+            let close = format!("\n{fence}");
+            let (front, body) = if let Some(stripped) = rest.strip_prefix(fence) {
+                ("", stripped)
+            } else {
+                match rest.find(&close) {
+                    Some(pos) => (
+                        rest.get(..pos).unwrap_or(""),
+                        rest.get(pos + close.len()..).unwrap_or(""),
+                    ),
+                    None => continue,
+                }
+            };
+            let f = if toml { toml_front(front) } else { yaml_front(front) };
+            return (Some(f), body);
+        }
+    }
+    (None, t)
+}
+
+/// Strips Markdown inline syntax a reader does not want in a feed's text.
+fn markdown_text(body: &str) -> (Option<String>, Vec<String>) {
+    let mut title = None;
+    let mut paras: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, paras: &mut Vec<String>| {
+        if !cur.trim().is_empty() {
+            paras.push(cur.trim().to_string());
+        }
+        cur.clear();
+    };
+    let mut in_code = false;
+    for line in body.lines() {
+        let t = line.trim();
+        if t.starts_with("```") {
+            in_code = !in_code;
+            flush(&mut cur, &mut paras);
+            continue;
+        }
+        if t.is_empty() {
+            flush(&mut cur, &mut paras);
+            continue;
+        }
+        if let Some(h) = t.strip_prefix('#') {
+            flush(&mut cur, &mut paras);
+            let h = h.trim_start_matches('#').trim().to_string();
+            if title.is_none() && paras.is_empty() {
+                title = Some(h);
+            } else {
+                paras.push(h);
+            }
+            continue;
+        }
+        let t = t.trim_start_matches(['>', '*', '-', '+']).trim();
+        let t = strip_inline(t);
+        if t.starts_with("![") {
+            continue;
+        }
+        if !cur.is_empty() && !in_code {
+            let last_latin = cur.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+            if last_latin {
+                cur.push(' ');
+            }
+        }
+        cur.push_str(&t);
+    }
+    flush(&mut cur, &mut paras);
+    (title, paras)
+}
+
+fn strip_inline(t: &str) -> String {
+    // [text](url) -> text; **x**, __x__, `x` -> x
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(open) = rest.find('[') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let after = after.get(1..).unwrap_or("");
+        match (after.find("]("), after.find(')')) {
+            (Some(mid), Some(close)) if mid < close => {
+                out.push_str(after.get(..mid).unwrap_or(""));
+                rest = after.get(close + 1..).unwrap_or("");
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace("__", "").replace('`', "")
+}
+
+fn finish(
+    title: Option<String>,
+    paras: Vec<String>,
+    front: Front,
+    mut people: byline::People,
+) -> Extraction {
+    let paras: Vec<String> = normalize::join_broken(paras)
+        .iter()
+        .map(|p| normalize::repair_line(p))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut ex = Extraction::default();
+    if paras.is_empty() && title.is_none() {
+        return ex;
+    }
+    let mut date = front.date;
+    if let Some(first) = paras.first()
+        && let Some(d) = dateline::parse(first)
+    {
+        if let Some(b) = d.byline.as_deref().and_then(byline::parse) {
+            people.merge(b);
+        }
+        if date.is_none() {
+            date = d
+                .month_day
+                .and_then(|md| dateline::dateline_date(md, None, dateline::page_year(first)));
+        }
+    }
+    for a in &front.author {
+        match byline::parse(a) {
+            Some(p) if byline::has_role(a) => people.merge(p),
+            _ => people.merge(byline::People {
+                contributors: vec![normalize::squeeze(a)],
+                ..Default::default()
+            }),
+        }
+    }
+    let title = title
+        .map(|t| normalize::squeeze(&t))
+        .filter(|t| !t.is_empty())
+        .or_else(|| paras.first().and_then(|p| headline::title_from_text(p)));
+    ex.publication.name = front.publication.clone();
+    ex.publication.date = front.date;
+    ex.articles.push(Article {
+        title,
+        kicker: None,
+        subtitle: None,
+        body: paras.join("\n\n"),
+        reporters: people.reporters,
+        contributors: people.contributors,
+        date,
+        kind: Kind::News,
+        url: front.url,
+        place_hint: front.locality,
+    });
+    ex
+}
+
+/// Reads a Markdown file with optional TOML (`+++`) or YAML (`---`) front matter.
+pub fn markdown(text: &str) -> Extraction {
+    let (front, body) = split_front(text);
+    let front = front.unwrap_or_default();
+    let (h1, paras) = markdown_text(body);
+    let title = front.title.clone().or(h1);
+    finish(title, paras, front, byline::People::default())
+}
+
+fn sel(s: &str) -> Option<Selector> {
+    Selector::parse(s).ok()
+}
+
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe", "svg", "template", "select", "figure",
+];
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "section", "article", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "figcaption", "main", "table", "ul", "ol", "dd", "dt",
+];
+
+fn collect_text(el: ElementRef<'_>, out: &mut String) {
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(&t.replace(['\n', '\r', '\t'], " ")),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIP_TAGS.contains(&name) {
+                    continue;
+                }
+                let block = BLOCK_TAGS.contains(&name);
+                if block {
+                    out.push('\n');
+                }
+                if let Some(c) = ElementRef::wrap(child) {
+                    collect_text(c, out);
+                }
+                if block {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads an HTML file holding one article, with an HTML parser: the title from
+/// `<h1>`, `og:title` or `<title>`, the text from `<article>`, `<main>` or the element
+/// holding the most paragraph text; navigation, scripts and footers are left out.
+pub fn html(text: &str) -> Extraction {
+    let doc = Html::parse_document(text);
+    let meta = |name: &str| -> Option<String> {
+        let s = sel(&format!("meta[property=\"{name}\"], meta[name=\"{name}\"]"))?;
+        doc.select(&s)
+            .next()
+            .and_then(|m| m.value().attr("content"))
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+    };
+    let text_of = |css: &str| -> Option<String> {
+        let s = sel(css)?;
+        doc.select(&s)
+            .next()
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    let mut front = Front {
+        title: text_of("article h1").or_else(|| text_of("h1")).or_else(|| meta("og:title")).or_else(|| text_of("title")),
+        date: meta("article:published_time")
+            .or_else(|| meta("pubdate"))
+            .or_else(|| meta("date"))
+            .and_then(|d| parse_date(&d))
+            .or_else(|| text_of("time").and_then(|d| parse_date(&d))),
+        author: meta("author").into_iter().collect(),
+        locality: None,
+        url: meta("og:url").or_else(|| {
+            sel("link[rel=\"canonical\"]")
+                .and_then(|s| doc.select(&s).next().and_then(|l| l.value().attr("href").map(str::to_string)))
+        }),
+        publication: meta("og:site_name"),
+    };
+    // the container: <article>, <main>, else the element with the most <p> text
+    let container = ["article", "main", "[role=main]", "#content", ".content", "body"]
+        .iter()
+        .filter_map(|c| sel(c))
+        .find_map(|s| doc.select(&s).next());
+    let mut raw = String::new();
+    if let Some(c) = container {
+        let p_sel = sel("p");
+        // prefer the parent of the most paragraphs when the container is the whole body
+        let best = match (&p_sel, c.value().name()) {
+            (Some(ps), "body") => {
+                let mut best: Option<(ElementRef<'_>, usize)> = None;
+                for p in c.select(ps) {
+                    if let Some(parent) = p.parent().and_then(ElementRef::wrap) {
+                        let len: usize = parent.select(ps).map(|x| x.text().map(str::len).sum::<usize>()).sum();
+                        if best.is_none_or(|(_, b)| len > b) {
+                            best = Some((parent, len));
+                        }
+                    }
+                }
+                best.map(|(e, _)| e).unwrap_or(c)
+            }
+            _ => c,
+        };
+        collect_text(best, &mut raw);
+    }
+    let title = front.title.take();
+    let title_fold = title.as_deref().map(normalize::squeeze);
+    let paras: Vec<String> = raw
+        .split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .filter(|l| Some(normalize::squeeze(l)) != title_fold)
+        .filter(|l| !super::boilerplate::is_furniture(l))
+        .collect();
+    finish(title, paras, front, byline::People::default())
+}
+
+/// Reads a plain-text file as one article: a first short line without sentence punctuation
+/// is its headline; furniture lines are left out. `prior` carries what the page reader
+/// found (publication, furniture).
+pub fn plain(text: &str, prior: Extraction) -> Extraction {
+    let clean = normalize::clean_chars(text);
+    let mut paras: Vec<String> = clean
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter(|l| !super::boilerplate::is_furniture(l))
+        .map(str::to_string)
+        .collect();
+    let mut title = None;
+    if let Some(first) = paras.first() {
+        let n = first.chars().count();
+        if n <= 40 && !first.contains('。') && dateline::parse(first).is_none() && paras.len() > 1 {
+            title = Some(first.clone());
+            paras.remove(0);
+        }
+    }
+    let mut people = byline::People::default();
+    if let Some(first) = paras.first()
+        && first.chars().count() <= 40
+        && byline::has_role(first)
+        && let Some(p) = byline::parse(first)
+    {
+        people = p;
+        paras.remove(0);
+    }
+    let mut ex = finish(title, paras, Front::default(), people);
+    ex.publication.name = ex.publication.name.or(prior.publication.name);
+    ex.publication.home = prior.publication.home;
+    ex.publication.date = ex.publication.date.or(prior.publication.date);
+    if let Some(a) = ex.articles.first_mut()
+        && a.date.is_none()
+    {
+        a.date = ex.publication.date;
+    }
+    ex.boilerplate = prior.boilerplate;
+    ex
+}
