@@ -1,0 +1,244 @@
+//! The `locate` stage: places each article in the division hierarchy
+//! (province → prefecture → county-level unit → township/street).
+//!
+//! Owns: the embedded gazetteer (NBS 统计用区划代码 2023, see `data/gazetteer/` and
+//! `NOTICE`), name look-ups for configuration and the CLI (`resolve`, `search`,
+//! `resolve_home`), and the placement of article text (`locate`, `locate_text`).
+//! Must not touch: files, the network, the clock, the store, or any other stage; it reads
+//! only `crate::model` values and its own embedded data.
+//!
+//! How a text is placed: every name form of every division (official names, one-suffix
+//! short forms, development-zone short forms, former names) is matched in one pass of an
+//! Aho–Corasick automaton over the headline lines and the body. Each match is then
+//! trusted or rejected by its shape: official names of three characters or more stand on
+//! their own; short and two-character names need an admin-role word after them (县委,
+//! 党工委 …), their parent named right before them, or their parent in the context (the
+//! publication's home, the dateline place, unambiguous names elsewhere in the text), and
+//! no word after them that makes them the name of a thing (小区, 社, 路 …). A name that
+//! several divisions bear goes to the one the context supports; when the context cannot
+//! tell, it stops at the deepest level the candidates share, or counts for nothing.
+//! Headline mentions weigh more than body mentions; the primary chain descends from the
+//! province while one child carries the text.
+
+mod gazetteer;
+mod resolve;
+
+pub use gazetteer::Gazetteer;
+
+use crate::model::{Article, Chain, Level, Placement};
+
+use gazetteer::{Form, NodeId};
+use resolve::{Field, Input, Priors};
+
+/// What `locate` knows about an article besides its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The publication's home, resolved (see [`resolve_home`]).
+    pub home: Option<&'a Chain>,
+    /// The publication's name (e.g. `济宁日报`); used as a home when `home` is `None`
+    /// and the name holds a place name.
+    pub publication: Option<&'a str>,
+}
+
+impl Gazetteer {
+    /// A configuration, subscriber or home string → its chain: a division code (also
+    /// zero-padded), an official name, short form or alias that names one division, or
+    /// names written one after another (`山东省滕州市鲍沟镇`, `济宁高新区柳行街道`).
+    /// `None` when the string names no division or several.
+    pub fn resolve(&self, name_or_code: &str) -> Option<Chain> {
+        resolve_str(self, name_or_code).map(|id| self.chain_of(id))
+    }
+}
+
+/// Resolves a string that is only a place: code, single name, or names in a row.
+pub(crate) fn resolve_str(gaz: &Gazetteer, s: &str) -> Option<NodeId> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return gaz
+            .chain(s)
+            .and_then(|c| c.leaf().and_then(|d| gaz.id_of(&d.code)));
+    }
+    let exact = gaz.exact(s);
+    if !exact.is_empty() {
+        return unique_node(gaz, &exact.iter().map(|c| c.node).collect::<Vec<_>>());
+    }
+    // Names in a row, each under the one before it, covering the whole string.
+    let mut norm = String::new();
+    gaz.normalize_into(s, &mut norm);
+    let mut at = 0;
+    let mut cur: Option<NodeId> = None;
+    for m in gaz.automaton().leftmost_find_iter(&norm) {
+        if m.start() != at {
+            return None;
+        }
+        at = m.end();
+        let (_, cands) = gaz.pattern(m.value())?;
+        let under: Vec<NodeId> = cands
+            .iter()
+            .map(|c| c.node)
+            .filter(|&n| cur.is_none_or(|p| p != n && gaz.is_ancestor_or_self(p, n)))
+            .collect();
+        cur = Some(unique_node(gaz, &under)?);
+    }
+    if at != norm.len() {
+        return None;
+    }
+    cur
+}
+
+/// The one node of a candidate list, or `None` when there are none or several.
+fn unique_node(gaz: &Gazetteer, ids: &[NodeId]) -> Option<NodeId> {
+    let mut v: Vec<NodeId> = ids
+        .iter()
+        .copied()
+        .filter(|&i| gaz.node(i).is_some_and(|n| !n.pseudo))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    match v.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// A page's printed home → chain: a dateline city (`济宁`), a masthead or publisher line
+/// (`主管:济宁高新区党工委宣传部`, `中共菏泽市委机关报`), a code or a name. Takes the first
+/// place the string names that only one division bears (extended by the places named
+/// right after it inside it); `None` when it names none.
+pub fn resolve_home(home: &str, gaz: &Gazetteer) -> Option<Chain> {
+    home_node(home, gaz).map(|id| gaz.chain_of(id))
+}
+
+fn home_node(home: &str, gaz: &Gazetteer) -> Option<NodeId> {
+    if let Some(id) = resolve_str(gaz, home) {
+        return Some(id);
+    }
+    let mut norm = String::new();
+    gaz.normalize_into(home, &mut norm);
+    let mut found: Option<(NodeId, usize)> = None;
+    for m in gaz.automaton().leftmost_find_iter(&norm) {
+        let Some((_, cands)) = gaz.pattern(m.value()) else {
+            continue;
+        };
+        let usable: Vec<NodeId> = cands
+            .iter()
+            .filter(|c| c.form != Form::ZoneBare)
+            .map(|c| c.node)
+            .collect();
+        match found {
+            Some((prev, end)) if end == m.start() => {
+                let under: Vec<NodeId> = usable
+                    .iter()
+                    .copied()
+                    .filter(|&n| n != prev && gaz.is_ancestor_or_self(prev, n))
+                    .collect();
+                match unique_node(gaz, &under) {
+                    Some(n) => found = Some((n, m.end())),
+                    None => break,
+                }
+            }
+            Some(_) => break,
+            None => {
+                // Alone, a township name is too weak to be a home.
+                let upper: Vec<NodeId> = usable
+                    .iter()
+                    .copied()
+                    .filter(|&n| gaz.node(n).is_some_and(|d| d.level != Level::Township))
+                    .collect();
+                if let Some(n) = unique_node(gaz, &upper) {
+                    found = Some((n, m.end()));
+                }
+            }
+        }
+    }
+    found.map(|(n, _)| n)
+}
+
+/// Places an article: headline lines and body, with the dateline and the publication's
+/// home as context, and the article's own `place_hint` deciding when it names a place.
+pub fn locate(article: &Article, ctx: &Context<'_>, gaz: &Gazetteer) -> Placement {
+    let mut fields: Vec<(Field, &str)> = Vec::with_capacity(4);
+    if let Some(t) = article.title.as_deref() {
+        fields.push((Field::Title, t));
+    }
+    if let Some(k) = article.kicker.as_deref() {
+        fields.push((Field::Kicker, k));
+    }
+    if let Some(s) = article.subtitle.as_deref() {
+        fields.push((Field::Subtitle, s));
+    }
+    place_with(
+        gaz,
+        fields,
+        &article.body,
+        article.place_hint.as_deref(),
+        ctx,
+    )
+}
+
+/// Places any text as if it were the body of an article (`localfeed locate "TEXT"`).
+pub fn locate_text(text: &str, ctx: &Context<'_>, gaz: &Gazetteer) -> Placement {
+    place_with(gaz, Vec::new(), text, None, ctx)
+}
+
+fn place_with<'a>(
+    gaz: &Gazetteer,
+    mut fields: Vec<(Field, &'a str)>,
+    body: &'a str,
+    hint: Option<&'a str>,
+    ctx: &Context<'_>,
+) -> Placement {
+    let mut priors = Priors {
+        home: ctx
+            .home
+            .and_then(|c| c.leaf())
+            .and_then(|d| gaz.id_of(&d.code)),
+        dateline: None,
+    };
+    if priors.home.is_none() {
+        priors.home = ctx.publication.and_then(|p| home_node(p, gaz));
+    }
+    let mut rest = body;
+    if let Some((place, off)) = resolve::dateline(body) {
+        rest = body.get(off..).unwrap_or("");
+        if let Some(p) = place
+            && let Some(id) = dateline_node(&p, gaz, priors.home)
+        {
+            priors.dateline = Some((p, id));
+        }
+    }
+    fields.push((Field::Body, rest));
+    resolve::place(gaz, &Input { fields, hint }, &priors)
+}
+
+/// The place of a dateline: the one division (township level excluded) of that name, or
+/// the one under the home when several bear it.
+fn dateline_node(place: &str, gaz: &Gazetteer, home: Option<NodeId>) -> Option<NodeId> {
+    let cands: Vec<NodeId> = gaz
+        .exact(place)
+        .iter()
+        .filter(|c| c.form != Form::ZoneBare)
+        .map(|c| c.node)
+        .filter(|&n| gaz.node(n).is_some_and(|d| d.level != Level::Township))
+        .collect();
+    if let Some(one) = unique_node(gaz, &cands) {
+        return Some(one);
+    }
+    let home = home?;
+    let near: Vec<NodeId> = cands
+        .into_iter()
+        .filter(|&n| {
+            gaz.is_ancestor_or_self(n, home)
+                || gaz
+                    .parent(n)
+                    .is_some_and(|p| gaz.is_ancestor_or_self(p, home))
+        })
+        .collect();
+    unique_node(gaz, &near)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,676 @@
+//! Placing a text: finding the mentions of places, trusting or rejecting each one, and
+//! choosing the primary chain, the other localities covered, and the evidence.
+//!
+//! Owns: the mention rules (admin-role words, left boundary, words that turn a place name
+//! into the name of a thing), context (home, dateline, anchors), tie handling and the
+//! descent from province to township. Must not touch: files, the clock, other stages.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Chain, Evidence, Level, Placement};
+
+use super::gazetteer::{Cand, Form, Gazetteer, NodeId};
+
+/// Weight of a mention in a headline line (title, kicker, subtitle).
+const W_HEADLINE: f32 = 4.0;
+/// Weight of a mention in the first sentence after the dateline, or in the sentence a
+/// photo caption opens with 图为 (the place shown).
+const W_LEAD: f32 = 2.0;
+/// Weight of any other mention in the body.
+const W_BODY: f32 = 1.0;
+/// Weight of the publication's home and of the dateline place: a prior, not a topic.
+const W_PRIOR: f32 = 1.0;
+
+/// Words right after a name that make a short or two-character name trustworthy: the
+/// name is the subject of an administrative body.
+const ROLE_WORDS: &[&str] = &[
+    "县委",
+    "县政府",
+    "区委",
+    "区政府",
+    "市委",
+    "市政府",
+    "州委",
+    "旗委",
+    "镇党委",
+    "镇政府",
+    "乡党委",
+    "乡政府",
+    "街道党工委",
+    "街道办",
+    "党工委",
+    "管委会",
+    "党委",
+    "人民政府",
+    "县长",
+    "区长",
+    "市长",
+    "镇长",
+    "乡长",
+];
+
+/// Words right after a short name that make it the name of a thing, not of the place:
+/// 文昌小区, 合作社, 南沙河.
+const THING_WORDS: &[&str] = &[
+    "社", "路", "街", "大道", "小区", "社区", "村", "河", "湖", "江", "山", "公园", "广场", "桥",
+    "站", "港", "机场", "中学", "小学", "大学", "学院", "医院", "宾馆", "饭店", "酒店", "银行",
+    "公司", "集团", "厂", "号", "牌", "杯", "队", "场", "门", "楼", "湾", "岛", "园", "馆",
+];
+
+/// Characters that may stand right before a short name: function words and the last
+/// character of a place type (when a parent name precedes).
+const LEFT_OK: &str = "在到于和与及赴来去至往从对向由是为了让把被将的同跟驻全原省市州盟县区旗镇乡";
+
+/// Where a mention was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Title,
+    Kicker,
+    Subtitle,
+    Body,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Kicker => "kicker",
+            Field::Subtitle => "subtitle",
+            Field::Body => "body",
+        }
+    }
+    fn headline(self) -> bool {
+        !matches!(self, Field::Body)
+    }
+}
+
+/// A text to place, one field at a time.
+pub(crate) struct Input<'a> {
+    pub(crate) fields: Vec<(Field, &'a str)>,
+    pub(crate) hint: Option<&'a str>,
+}
+
+/// One match of a pattern in a folded field.
+struct Raw {
+    field: Field,
+    start: usize,
+    end: usize,
+    pattern: u32,
+    weight: f32,
+    role_after: bool,
+    thing_after: bool,
+    left_ok: bool,
+    /// Index of the match that ends where this one starts, in the same field.
+    adjacent_prev: Option<usize>,
+}
+
+/// What became of a match.
+#[derive(Clone)]
+enum Outcome {
+    Placed { node: NodeId, note: String },
+    Rejected(String),
+}
+
+/// Priors from outside the text.
+#[derive(Default)]
+pub(crate) struct Priors {
+    pub(crate) home: Option<NodeId>,
+    pub(crate) dateline: Option<(String, NodeId)>,
+}
+
+/// Finds the dateline place in a body: `本报济宁7月23日讯`, `新华社北京9月1日电`.
+/// Returns (place text, byte offset in `body` where the text after the dateline starts).
+pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
+    let head: String = body.chars().take(40).collect();
+    // 讯 or 电 closes a dateline; it must come before any sentence punctuation.
+    let mut end_char = None;
+    for (i, c) in head.char_indices() {
+        match c {
+            '讯' | '电' => {
+                end_char = Some(i + c.len_utf8());
+                break;
+            }
+            '。' | '，' | ',' | '！' | '？' | '\n' => break,
+            _ => {}
+        }
+    }
+    let end = end_char?;
+    let before = head.get(..end.saturating_sub(3))?;
+    let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
+    let after_marker = ["本报", "新华社", "中新社", "人民网", "新华网", "央视网", "记者"]
+        .iter()
+        .find_map(|m| compact.find(m).map(|i| i + m.len()));
+    let place_part = match after_marker {
+        Some(i) => compact.get(i..).unwrap_or(""),
+        None if compact.ends_with("日") || compact.chars().count() <= 6 => compact.as_str(),
+        None => return None,
+    };
+    let place: String = place_part
+        .chars()
+        .take_while(|c| !c.is_ascii_digit() && !matches!(c, '月' | '日' | '(' | '（'))
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '０'..='９'))
+        .collect();
+    let place = (place.chars().count() >= 2).then_some(place);
+    // Skip a bracketed byline right after the dateline.
+    let mut off = end;
+    let rest = body.get(end..).unwrap_or("");
+    let trimmed = rest.trim_start();
+    off += rest.len() - trimmed.len();
+    if trimmed.starts_with('(') || trimmed.starts_with('（') {
+        if let Some(close) = trimmed.find([')', '）']) {
+            let close_len = trimmed
+                .get(close..)
+                .and_then(|s| s.chars().next())
+                .map_or(1, char::len_utf8);
+            if close < 120 {
+                off += close + close_len;
+            }
+        }
+    }
+    Some((place, off))
+}
+
+/// Scans folded text for matches.
+fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Vec<Raw>) {
+    let first = out.len();
+    for m in gaz.automaton().leftmost_find_iter(text) {
+        let (start, end, pattern) = (m.start(), m.end(), m.value());
+        let after = text.get(end..).unwrap_or("");
+        let prev_char = text.get(..start).and_then(|s| s.chars().next_back());
+        let left_ok = match prev_char {
+            None => true,
+            Some(c) => !is_han(c) || LEFT_OK.contains(c),
+        };
+        let adjacent_prev = out
+            .len()
+            .checked_sub(1)
+            .filter(|&i| i >= first)
+            .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
+        let weight = match field {
+            Field::Body => {
+                if start < lead_end || in_photo_sentence(text, start) {
+                    W_LEAD
+                } else {
+                    W_BODY
+                }
+            }
+            _ => W_HEADLINE,
+        };
+        out.push(Raw {
+            field,
+            start,
+            end,
+            pattern,
+            weight,
+            role_after: ROLE_WORDS.iter().any(|w| after.starts_with(w)),
+            thing_after: THING_WORDS.iter().any(|w| after.starts_with(w)),
+            left_ok,
+            adjacent_prev,
+        });
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// True when the sentence holding `pos` opens with 图为 (a caption naming the place shown).
+fn in_photo_sentence(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or("");
+    let sentence_start = before
+        .rfind(['。', '！', '？', '\n'])
+        .map_or(0, |i| i + '。'.len_utf8());
+    let sentence = before.get(sentence_start..).unwrap_or("");
+    sentence.contains("图为")
+}
+
+/// End of the first sentence of a folded body.
+fn first_sentence_end(text: &str) -> usize {
+    text.find(['。', '！', '？', '；'])
+        .map_or(text.len(), |i| i + '。'.len_utf8())
+}
+
+/// Is a (weak) candidate's parent in the context?
+fn parent_in(gaz: &Gazetteer, c: &Cand, ctx: &HashSet<NodeId>) -> bool {
+    gaz.parent(c.node).is_some_and(|p| ctx.contains(&p))
+}
+
+/// Forms the resolver trusts on their own.
+fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
+    match c.form {
+        Form::Full | Form::History => {
+            pattern.chars().count() >= 3
+                || gaz.node(c.node).is_some_and(|n| n.level == Level::Province)
+        }
+        Form::Zone | Form::Alias => true,
+        Form::Short => gaz.node(c.node).is_some_and(|n| n.level == Level::Province),
+        Form::ZoneBare => false,
+    }
+}
+
+/// Deepest context node that is an ancestor-or-self of `id` (its depth; 0 for none).
+fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &HashSet<NodeId>) -> usize {
+    let mut cur = Some(id);
+    while let Some(c) = cur {
+        if ctx.contains(&c) {
+            return gaz.depth(c);
+        }
+        cur = gaz.parent(c);
+    }
+    0
+}
+
+/// Adds a node and its ancestors to a context set.
+fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
+    let mut cur = Some(id);
+    while let Some(c) = cur {
+        ctx.insert(c);
+        cur = gaz.parent(c);
+    }
+}
+
+/// Resolves one match given the context and the match right before it.
+fn resolve_one(
+    gaz: &Gazetteer,
+    raw: &Raw,
+    prev: Option<NodeId>,
+    ctx: &HashSet<NodeId>,
+) -> Outcome {
+    let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
+        return Outcome::Rejected("unknown pattern".into());
+    };
+    // A parent named right before narrows the candidates and vouches for them.
+    if let Some(p) = prev {
+        let under: Vec<NodeId> = cands
+            .iter()
+            .filter(|c| c.node != p && gaz.is_ancestor_or_self(p, c.node))
+            .map(|c| c.node)
+            .collect();
+        if !under.is_empty() {
+            return decide(gaz, &under, ctx, "under the place named before it");
+        }
+    }
+    let mut admissible: Vec<&Cand> = Vec::new();
+    let mut why_not = "";
+    for c in cands {
+        let level = gaz.node(c.node).map(|n| n.level);
+        let ok = if raw.thing_after && !strong(gaz, pattern, c) {
+            why_not = "followed by a word that makes it the name of a thing";
+            false
+        } else if strong(gaz, pattern, c) {
+            true
+        } else if raw.role_after && raw.left_ok {
+            true
+        } else if !raw.left_ok {
+            why_not = "inside a longer word";
+            false
+        } else if c.form == Form::ZoneBare {
+            // A bare zone type is its context's zone, or nothing.
+            let ok = gaz.parent(c.node).is_some_and(|p| ctx.contains(&p)) || ctx.contains(&c.node);
+            if !ok {
+                why_not = "zone type alone, and no zone of that type in the context";
+            }
+            ok
+        } else if level == Some(Level::Township) {
+            why_not = "short township name without its county or an admin-role word";
+            false
+        } else {
+            let ok = parent_in(gaz, c, ctx);
+            if !ok {
+                why_not = "short name without its parent in the context or an admin-role word";
+            }
+            ok
+        };
+        if ok {
+            admissible.push(c);
+        }
+    }
+    if admissible.is_empty() {
+        return Outcome::Rejected(why_not.to_string());
+    }
+    let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
+    let how = admissible
+        .first()
+        .map(|c| c.form.label())
+        .unwrap_or("name");
+    decide(gaz, &ids, ctx, how)
+}
+
+/// Picks among candidates by context; a tie stops at the deepest shared level.
+fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> Outcome {
+    if let [one] = ids {
+        return Outcome::Placed {
+            node: *one,
+            note: how.to_string(),
+        };
+    }
+    let best = ids
+        .iter()
+        .map(|&id| affinity(gaz, id, ctx))
+        .max()
+        .unwrap_or(0);
+    let winners: Vec<NodeId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| affinity(gaz, id, ctx) == best)
+        .collect();
+    if let [one] = winners.as_slice() {
+        let by = gaz
+            .node(*one)
+            .and_then(|_| {
+                let mut cur = Some(*one);
+                while let Some(c) = cur {
+                    if ctx.contains(&c) {
+                        return gaz.node(c).map(|n| n.name.to_string());
+                    }
+                    cur = gaz.parent(c);
+                }
+                None
+            })
+            .unwrap_or_default();
+        return Outcome::Placed {
+            node: *one,
+            note: format!("{how}; {} places bear it, {by} in the context decides", ids.len()),
+        };
+    }
+    match gaz.common_ancestor(&winners) {
+        Some(a) => Outcome::Placed {
+            node: a,
+            note: format!(
+                "{how}; {} places bear it and nothing decides: stopped at the level they share",
+                winners.len()
+            ),
+        },
+        None => Outcome::Rejected(format!(
+            "{} places bear it in different provinces and nothing decides",
+            winners.len()
+        )),
+    }
+}
+
+/// A resolved mention.
+struct Placed {
+    raw_index: usize,
+    node: NodeId,
+    weight: f32,
+}
+
+/// Places a text.
+pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Placement {
+    let mut evidence: Vec<Evidence> = Vec::new();
+    let mut folded: Vec<(Field, String)> = Vec::with_capacity(input.fields.len());
+    let mut raws: Vec<Raw> = Vec::new();
+    for &(field, text) in &input.fields {
+        let mut s = String::new();
+        gaz.normalize_into(text, &mut s);
+        let lead_end = if field == Field::Body {
+            first_sentence_end(&s)
+        } else {
+            0
+        };
+        scan(gaz, field, &s, lead_end, &mut raws);
+        folded.push((field, s));
+    }
+    let text_of = |r: &Raw| -> String {
+        folded
+            .iter()
+            .find(|(f, _)| *f == r.field)
+            .and_then(|(_, s)| s.get(r.start..r.end))
+            .unwrap_or("")
+            .to_string()
+    };
+
+    // Context: priors, then anchors (strong mentions with one candidate).
+    let mut ctx: HashSet<NodeId> = HashSet::new();
+    if let Some(h) = priors.home {
+        add_chain(gaz, h, &mut ctx);
+    }
+    if let Some((_, d)) = &priors.dateline {
+        add_chain(gaz, *d, &mut ctx);
+    }
+    for r in &raws {
+        if let Some((p, cands)) = gaz.pattern(r.pattern)
+            && let [c] = cands
+            && strong(gaz, p, c)
+        {
+            add_chain(gaz, c.node, &mut ctx);
+        }
+    }
+
+    // The hint from front matter decides when it names a place.
+    if let Some(h) = input.hint.and_then(|h| super::resolve_str(gaz, h)) {
+        evidence.push(Evidence {
+            text: input.hint.unwrap_or("").to_string(),
+            field: "hint".into(),
+            code: gaz.node(h).map(|n| n.code.to_string()).unwrap_or_default(),
+            note: "the input names its locality".into(),
+        });
+        let (_, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, Some(h));
+        evidence.extend(ev);
+        return Placement {
+            primary: gaz.chain_of(h),
+            also,
+            evidence,
+        };
+    }
+
+    let (primary, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, None);
+    evidence.extend(ev);
+    Placement {
+        primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
+        also,
+        evidence,
+    }
+}
+
+/// Resolves every match, tallies weights and chooses the primary place and the others.
+fn weigh(
+    gaz: &Gazetteer,
+    raws: &[Raw],
+    ctx: &HashSet<NodeId>,
+    priors: &Priors,
+    text_of: &dyn Fn(&Raw) -> String,
+    fixed: Option<NodeId>,
+) -> (Option<NodeId>, Vec<Chain>, Vec<Evidence>) {
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(raws.len());
+    for (i, r) in raws.iter().enumerate() {
+        let prev = r.adjacent_prev.and_then(|p| match outcomes.get(p) {
+            Some(Outcome::Placed { node, .. }) => Some(*node),
+            _ => None,
+        });
+        let o = resolve_one(gaz, r, prev, ctx);
+        debug_assert!(outcomes.len() == i);
+        outcomes.push(o);
+    }
+    // A name followed at once by a place inside it (山东省滕州市鲍沟镇) counts once, for
+    // the deepest.
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut merged: Vec<bool> = vec![false; raws.len()];
+    for (i, r) in raws.iter().enumerate() {
+        if let (Some(p), Some(Outcome::Placed { node, .. })) = (r.adjacent_prev, outcomes.get(i))
+            && let Some(Outcome::Placed { node: pn, .. }) = outcomes.get(p)
+            && *pn != *node
+            && gaz.is_ancestor_or_self(*pn, *node)
+            && let Some(m) = merged.get_mut(p)
+        {
+            *m = true;
+        }
+    }
+    for (i, (r, o)) in raws.iter().zip(&outcomes).enumerate() {
+        if let Outcome::Placed { node, .. } = o
+            && !merged.get(i).copied().unwrap_or(false)
+        {
+            placed.push(Placed {
+                raw_index: i,
+                node: *node,
+                weight: r.weight,
+            });
+        }
+    }
+
+    // Tallies: own weight per node, total per node with its descendants.
+    let mut total: HashMap<NodeId, f32> = HashMap::new();
+    let mut headline: HashSet<NodeId> = HashSet::new();
+    let mut add_weight = |id: NodeId, w: f32, head: bool, total: &mut HashMap<NodeId, f32>| {
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            *total.entry(c).or_insert(0.0) += w;
+            if head {
+                headline.insert(c);
+            }
+            cur = gaz.parent(c);
+        }
+    };
+    for p in &placed {
+        let head = raws.get(p.raw_index).is_some_and(|r| r.field.headline());
+        add_weight(p.node, p.weight, head, &mut total);
+    }
+    let mentioned = !placed.is_empty();
+    if let Some(h) = priors.home {
+        add_weight(h, W_PRIOR, false, &mut total);
+    }
+    if let Some((_, d)) = &priors.dateline {
+        add_weight(*d, W_PRIOR, false, &mut total);
+    }
+
+    let primary = match fixed {
+        Some(f) => Some(f),
+        None if !mentioned => priors.home.or(priors.dateline.as_ref().map(|d| d.1)),
+        None => descend(gaz, &total, &headline),
+    };
+
+    // Other places: named in a headline, or weighty in the body, outside the primary's
+    // own chain and subtree.
+    let mut also_ids: Vec<NodeId> = Vec::new();
+    if let Some(pr) = primary {
+        let pr_total = total.get(&pr).copied().unwrap_or(0.0);
+        let mut seen: HashSet<NodeId> = HashSet::new();
+        for p in &placed {
+            let n = p.node;
+            if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n)
+            {
+                continue;
+            }
+            let t = total.get(&n).copied().unwrap_or(0.0);
+            if headline.contains(&n) || (t >= 3.0 && t >= 0.3 * pr_total) {
+                also_ids.push(n);
+            }
+        }
+        let snapshot = also_ids.clone();
+        also_ids.retain(|&a| !snapshot.iter().any(|&b| b != a && gaz.is_ancestor_or_self(a, b)));
+    }
+    let also: Vec<Chain> = also_ids.iter().map(|&a| gaz.chain_of(a)).collect();
+
+    // Evidence: priors, then each distinct mention with what became of it.
+    let mut evidence = Vec::new();
+    if let Some(h) = priors.home.and_then(|h| gaz.node(h)) {
+        evidence.push(Evidence {
+            text: h.name.to_string(),
+            field: "home".into(),
+            code: h.code.to_string(),
+            note: "the publication's home: context, and a small prior".into(),
+        });
+    }
+    if let Some((t, d)) = &priors.dateline
+        && let Some(n) = gaz.node(*d)
+    {
+        evidence.push(Evidence {
+            text: t.clone(),
+            field: "dateline".into(),
+            code: n.code.to_string(),
+            note: "the dateline place: context, and a small prior".into(),
+        });
+    }
+    let mut seen: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    for (i, (r, o)) in raws.iter().zip(&outcomes).enumerate() {
+        let text = text_of(r);
+        let (code, note) = match o {
+            Outcome::Placed { node, note } => {
+                let code = gaz.node(*node).map(|n| n.code.to_string()).unwrap_or_default();
+                let note = if merged.get(i).copied().unwrap_or(false) {
+                    format!("{note}; part of a longer place name")
+                } else {
+                    format!("{note}; weight {}", r.weight)
+                };
+                (code, note)
+            }
+            Outcome::Rejected(why) => (String::new(), format!("ignored: {why}")),
+        };
+        let key = (text.clone(), r.field.name(), code.clone());
+        if let Some(&at) = seen.get(&key) {
+            if let Some(e) = evidence.get_mut(at) {
+                e.note = bump_count(&e.note);
+            }
+            continue;
+        }
+        seen.insert(key, evidence.len());
+        evidence.push(Evidence {
+            text,
+            field: r.field.name().into(),
+            code,
+            note,
+        });
+    }
+    (primary, also, evidence)
+}
+
+/// Adds one to the `×N` count at the end of a note.
+fn bump_count(note: &str) -> String {
+    if let Some((head, n)) = note.rsplit_once(" ×")
+        && let Ok(k) = n.parse::<u32>()
+    {
+        return format!("{head} ×{}", k + 1);
+    }
+    format!("{note} ×2")
+}
+
+/// From the top down, follows the child that carries the text: a child named in a
+/// headline when no sibling is, else the heaviest child when it holds at least half of its
+/// parent's weight and no sibling weighs as much. Ties stop the descent.
+fn descend(
+    gaz: &Gazetteer,
+    total: &HashMap<NodeId, f32>,
+    headline: &HashSet<NodeId>,
+) -> Option<NodeId> {
+    let mut children: HashMap<Option<NodeId>, Vec<NodeId>> = HashMap::new();
+    for &n in total.keys() {
+        children.entry(gaz.parent(n)).or_default().push(n);
+    }
+    let root_total: f32 = children
+        .get(&None)
+        .map(|v| v.iter().map(|c| total.get(c).copied().unwrap_or(0.0)).sum())
+        .unwrap_or(0.0);
+    let mut cur: Option<NodeId> = None;
+    loop {
+        let Some(kids) = children.get(&cur) else {
+            return cur;
+        };
+        let parent_total = match cur {
+            Some(c) => total.get(&c).copied().unwrap_or(0.0),
+            None => root_total,
+        };
+        let mut ranked: Vec<(NodeId, f32)> = kids
+            .iter()
+            .map(|&k| (k, total.get(&k).copied().unwrap_or(0.0)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let head_kids: Vec<NodeId> = kids
+            .iter()
+            .copied()
+            .filter(|k| headline.contains(k))
+            .collect();
+        let next = if let [only] = head_kids.as_slice() {
+            Some(*only)
+        } else {
+            match ranked.as_slice() {
+                [] => None,
+                [(k, w)] => (*w >= 0.5 * parent_total).then_some(*k),
+                [(k, w), (_, w2), ..] => (*w >= 0.5 * parent_total && *w > *w2).then_some(*k),
+            }
+        };
+        match next {
+            Some(n) => cur = Some(n),
+            None => return cur,
+        }
+    }
+}
