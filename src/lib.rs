@@ -8,4 +8,5 @@
 
 pub mod clock;
 pub mod model;
+pub mod publish;
 pub mod templates;
