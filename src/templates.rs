@@ -10,7 +10,11 @@ use minijinja::Environment;
 
 /// Every template the program knows, with its built-in text. A file of the same name in
 /// the configured templates folder replaces the built-in copy.
-pub const BUILTIN: &[(&str, &str)] = &[];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("index.html", include_str!("../templates/index.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("feed.xsl", include_str!("../templates/feed.xsl")),
+];
 
 /// A loaded set of templates.
 #[derive(Debug)]

@@ -1,0 +1,99 @@
+//! Atom 1.0 documents (RFC 4287, with RFC 5005 archive links).
+
+use super::item::ItemView;
+use super::text::{push_attr, push_xml, rfc3339};
+use super::{DocMeta, Urls};
+
+/// Writes one Atom document.
+pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut String) {
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
+    );
+    push_attr(out, &urls.xsl());
+    out.push_str("\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:fh=\"http://purl.org/syndication/history/1.0\" xml:lang=\"zh-CN\">\n<id>");
+    out.push_str(&meta.feed_id);
+    out.push_str("</id>\n<title type=\"text\">");
+    push_xml(out, &meta.title);
+    out.push_str("</title>\n<subtitle type=\"text\">");
+    push_xml(out, &meta.description);
+    out.push_str("</subtitle>\n<updated>");
+    out.push_str(&rfc3339(&meta.updated));
+    out.push_str("</updated>\n<author><name>");
+    push_xml(out, &meta.author);
+    out.push_str("</name></author>\n<generator version=\"");
+    out.push_str(env!("CARGO_PKG_VERSION"));
+    out.push_str("\">localfeed</generator>\n");
+    link(out, "self", &meta.self_url, "application/atom+xml");
+    link(out, "alternate", &meta.home, "text/html");
+    if meta.archive {
+        out.push_str("<fh:archive/>\n");
+        link(out, "current", &meta.current_url, "application/atom+xml");
+    }
+    if let Some(u) = &meta.prev_archive {
+        link(out, "prev-archive", u, "application/atom+xml");
+    }
+    if let Some(u) = &meta.next_archive {
+        link(out, "next-archive", u, "application/atom+xml");
+    }
+    for it in items {
+        entry(out, it, urls);
+    }
+    out.push_str("</feed>\n");
+}
+
+fn link(out: &mut String, rel: &str, href: &str, ty: &str) {
+    out.push_str("<link rel=\"");
+    out.push_str(rel);
+    out.push_str("\" type=\"");
+    out.push_str(ty);
+    out.push_str("\" href=\"");
+    push_attr(out, href);
+    out.push_str("\"/>\n");
+}
+
+fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
+    out.push_str("<entry>\n<id>");
+    out.push_str(&it.uid);
+    out.push_str("</id>\n<title type=\"text\">");
+    push_xml(out, &it.title);
+    out.push_str("</title>\n");
+    link(out, "alternate", &it.link, "text/html");
+    out.push_str("<published>");
+    out.push_str(&rfc3339(&it.published));
+    out.push_str("</published>\n<updated>");
+    out.push_str(&rfc3339(&it.updated));
+    out.push_str("</updated>\n");
+    for a in &it.reporters {
+        out.push_str("<author><name>");
+        push_xml(out, a);
+        out.push_str("</name></author>\n");
+    }
+    for a in &it.contributors {
+        out.push_str("<contributor><name>");
+        push_xml(out, a);
+        out.push_str("</name></contributor>\n");
+    }
+    for d in &it.places {
+        out.push_str("<category term=\"");
+        push_attr(out, &d.code);
+        out.push_str("\" scheme=\"");
+        push_attr(out, urls.base());
+        out.push_str("\" label=\"");
+        push_attr(out, &d.name);
+        out.push_str("\"/>\n");
+    }
+    out.push_str("<summary type=\"text\">");
+    push_xml(out, &it.summary);
+    out.push_str("</summary>\n");
+    if let Some(h) = &it.content_html {
+        out.push_str("<content type=\"html\">");
+        push_xml(out, h);
+        out.push_str("</content>\n");
+    }
+    if let Some(p) = &it.publication {
+        out.push_str("<source><title type=\"text\">");
+        push_xml(out, p);
+        out.push_str("</title></source>\n");
+    }
+    out.push_str("</entry>\n");
+}

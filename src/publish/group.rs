@@ -1,0 +1,185 @@
+//! Which articles go into which feed, in which order, and how a feed's history is cut
+//! into stable archive documents.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{Division, StoredArticle, shanghai};
+
+use super::text::safe_segment;
+
+/// An article with what every document needs computed once.
+#[derive(Debug)]
+pub(crate) struct Prepared<'a> {
+    /// The stored article.
+    pub(crate) art: &'a StoredArticle,
+    /// Publication time, +08:00.
+    pub(crate) published: DateTime<FixedOffset>,
+    /// Last change, +08:00, never earlier than `published`.
+    pub(crate) updated: DateTime<FixedOffset>,
+    /// The article's file name stem (its id when that is a safe path segment).
+    pub(crate) file: String,
+    /// A fingerprint of everything about the article a document shows.
+    pub(crate) fp: u64,
+}
+
+impl<'a> Prepared<'a> {
+    pub(crate) fn new(art: &'a StoredArticle) -> Self {
+        let tz = shanghai();
+        let published = art.published().with_timezone(&tz);
+        let updated = art.updated.with_timezone(&tz).max(published);
+        Self {
+            art,
+            published,
+            updated,
+            file: safe_segment(&art.id),
+            fp: fingerprint(art),
+        }
+    }
+}
+
+/// Hashes every field of the article that a feed, page or index shows.
+fn fingerprint(s: &StoredArticle) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    s.id.hash(&mut h);
+    s.source.hash(&mut h);
+    s.publication.hash(&mut h);
+    let a = &s.article;
+    a.title.hash(&mut h);
+    a.kicker.hash(&mut h);
+    a.subtitle.hash(&mut h);
+    a.body.hash(&mut h);
+    a.reporters.hash(&mut h);
+    a.contributors.hash(&mut h);
+    a.date.hash(&mut h);
+    a.kind.hash(&mut h);
+    a.url.hash(&mut h);
+    s.placement.primary.hash(&mut h);
+    s.placement.also.hash(&mut h);
+    s.first_seen.hash(&mut h);
+    s.updated.hash(&mut h);
+    h.finish()
+}
+
+/// One feed: a division (or `all`) and its articles, oldest first.
+#[derive(Debug)]
+pub(crate) struct Group {
+    /// Folder name under the output folder: the division code, or `all`.
+    pub(crate) key: String,
+    /// The division's chain from the province down to it; empty for `all`.
+    pub(crate) chain: Vec<Division>,
+    /// Indexes into the prepared articles, oldest first (by time, then id).
+    pub(crate) items: Vec<u32>,
+}
+
+impl Group {
+    /// The division this feed is for (`None` for `all`).
+    pub(crate) fn division(&self) -> Option<&Division> {
+        self.chain.last()
+    }
+}
+
+/// The publication order of the prepared articles: oldest first, ties by id.
+pub(crate) fn order(prep: &[Prepared<'_>]) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..prep.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    idx.sort_by(|&x, &y| {
+        let (a, b) = (&prep[x as usize], &prep[y as usize]);
+        a.published
+            .cmp(&b.published)
+            .then_with(|| a.art.id.cmp(&b.art.id))
+    });
+    idx
+}
+
+/// Groups the articles into feeds: `all` first, then one per division code in code order.
+pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -> Vec<Group> {
+    let mut by_code: BTreeMap<String, Group> = BTreeMap::new();
+    let mut all = Vec::with_capacity(order.len());
+    for &i in order {
+        let Some(p) = prep.get(i as usize) else {
+            continue;
+        };
+        all.push(i);
+        let pl = &p.art.placement;
+        let also: &[crate::model::Chain] = if include_also { &pl.also } else { &[] };
+        let mut seen: Vec<&str> = Vec::new();
+        for chain in std::iter::once(&pl.primary).chain(also.iter()) {
+            for (depth, d) in chain.0.iter().enumerate() {
+                let key = safe_segment(&d.code);
+                if key == "all" || seen.contains(&d.code.as_str()) {
+                    continue;
+                }
+                seen.push(&d.code);
+                let g = by_code.entry(key.clone()).or_insert_with(|| Group {
+                    key,
+                    chain: chain
+                        .0
+                        .get(..=depth)
+                        .map(<[Division]>::to_vec)
+                        .unwrap_or_default(),
+                    items: Vec::new(),
+                });
+                g.items.push(i);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(by_code.len() + 1);
+    if !all.is_empty() {
+        out.push(Group {
+            key: "all".into(),
+            chain: Vec::new(),
+            items: all,
+        });
+    }
+    out.extend(by_code.into_values());
+    out
+}
+
+/// How a feed of `total` items (oldest first) is cut, as `(archives, first)`: archive `k`
+/// (1-based) holds items `[(k-1)*size, k*size)` and the subscription document holds items
+/// `[first, total)`, at least the newest `current`. Only complete archives that hold at
+/// least one item older than the newest `current` exist, so an archive's contents never
+/// change when newer items arrive, and every item is in an archive or the subscription
+/// document (which then holds fewer than `current + size` items).
+pub(crate) fn cut(total: usize, current: usize, size: usize) -> (usize, usize) {
+    let older = total.saturating_sub(current);
+    if size == 0 || older == 0 {
+        return (0, older);
+    }
+    let n = (total / size).min(older.div_ceil(size));
+    (n, older.min(n * size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archives_cover_everything_older_than_the_current_page() {
+        for size in [1usize, 3, 50, 200] {
+            for current in [1usize, 5, 50] {
+                for total in 0..700usize {
+                    let (n, first) = cut(total, current, size);
+                    // archives are complete
+                    assert!(n * size <= total);
+                    // every item is archived or current, and the newest `current` are current
+                    assert!(first <= n * size, "{total} {current} {size}");
+                    assert!(first <= total.saturating_sub(current));
+                    assert!(total - first < current + size);
+                    // no archive lies entirely inside the newest `current`
+                    if n > 0 {
+                        assert!((n - 1) * size < total.saturating_sub(current));
+                    }
+                }
+            }
+        }
+        assert_eq!(cut(120, 50, 50), (2, 70));
+        assert_eq!(cut(100, 50, 50), (1, 50));
+        assert_eq!(cut(40, 50, 50), (0, 0));
+        assert_eq!(cut(140, 5, 50), (2, 100));
+    }
+}

@@ -1,0 +1,193 @@
+//! The view of one article that every feed format renders: cleaned title, links, ids,
+//! authors, places, summary and the body as escaped HTML paragraphs.
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::Division;
+
+use super::Urls;
+use super::group::Prepared;
+use super::text::{one_line, paragraphs, push_attr, push_xml, summary, urn_uuid};
+
+/// Namespace for article ids (`urn:uuid:`), so ids do not depend on the site's address.
+pub(crate) const ARTICLE_NS: &str = "localfeed-article";
+
+/// One article, ready to be written into any feed format.
+#[derive(Debug)]
+pub(crate) struct ItemView<'a> {
+    /// Permanent id: `urn:uuid:` derived from the article id.
+    pub(crate) uid: String,
+    /// Plain one-line title.
+    pub(crate) title: String,
+    /// The landing page URL.
+    pub(crate) link: String,
+    /// Plain teaser.
+    pub(crate) summary: String,
+    /// Full content as HTML (paragraphs), `None` in archive documents.
+    pub(crate) content_html: Option<String>,
+    /// Reporters, cleaned, no repeats.
+    pub(crate) reporters: Vec<String>,
+    /// Contributors, cleaned, no repeats, none that is also a reporter.
+    pub(crate) contributors: Vec<String>,
+    /// Primary chain and (all) also chains: every division, no repeats.
+    pub(crate) places: Vec<&'a Division>,
+    /// Publication name.
+    pub(crate) publication: Option<String>,
+    /// Publication time.
+    pub(crate) published: DateTime<FixedOffset>,
+    /// Last change.
+    pub(crate) updated: DateTime<FixedOffset>,
+    /// The article's kind (`news`, `photo` …).
+    pub(crate) kind: &'static str,
+}
+
+fn names(list: &[String], skip: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in list {
+        let n = one_line(n);
+        if !n.is_empty() && !out.contains(&n) && !skip.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// The original web address of an article, when it is an absolute http(s) URL.
+pub(crate) fn original_url(raw: Option<&str>) -> Option<String> {
+    let u = url::Url::parse(raw?.trim()).ok()?;
+    matches!(u.scheme(), "http" | "https").then(|| u.to_string())
+}
+
+impl<'a> ItemView<'a> {
+    /// Builds the view; `full` adds the HTML content.
+    pub(crate) fn new(p: &Prepared<'a>, urls: &Urls, full: bool) -> Self {
+        let s = p.art;
+        let a = &s.article;
+        let reporters = names(&a.reporters, &[]);
+        let contributors = names(&a.contributors, &reporters);
+        let mut places: Vec<&Division> = Vec::new();
+        for chain in std::iter::once(&s.placement.primary).chain(s.placement.also.iter()) {
+            for d in &chain.0 {
+                if !places.iter().any(|x| x.code == d.code) {
+                    places.push(d);
+                }
+            }
+        }
+        let paras = paragraphs(&a.body);
+        let publication = s
+            .publication
+            .as_deref()
+            .map(one_line)
+            .filter(|x| !x.is_empty());
+        let mut title = one_line(&a.display_title());
+        if title.is_empty() {
+            title = "(无标题)".into();
+        }
+        let content_html = full.then(|| {
+            content_html(
+                a.kicker.as_deref(),
+                a.subtitle.as_deref(),
+                &paras,
+                publication.as_deref(),
+                original_url(a.url.as_deref()).as_deref(),
+            )
+        });
+        let mut summary = summary(&paras, urls.summary_chars);
+        if summary.is_empty() {
+            summary = title.clone();
+        }
+        Self {
+            uid: urn_uuid(ARTICLE_NS, &s.id),
+            title,
+            link: urls.article(&p.file),
+            summary,
+            content_html,
+            reporters,
+            contributors,
+            places,
+            publication,
+            published: p.published,
+            updated: p.updated,
+            kind: a.kind.as_str(),
+        }
+    }
+
+    /// Reporters then contributors.
+    pub(crate) fn authors(&self) -> impl Iterator<Item = &String> {
+        self.reporters.iter().chain(self.contributors.iter())
+    }
+}
+
+/// The article body as HTML: kicker and subtitle, one `<p>` per paragraph, and a source
+/// line. Every piece of text is escaped, so the result carries no markup from the input.
+pub(crate) fn content_html(
+    kicker: Option<&str>,
+    subtitle: Option<&str>,
+    paras: &[String],
+    publication: Option<&str>,
+    original: Option<&str>,
+) -> String {
+    let mut h = String::with_capacity(paras.iter().map(|p| p.len() + 8).sum::<usize>() + 64);
+    if let Some(k) = kicker.map(one_line).filter(|k| !k.is_empty()) {
+        h.push_str("<p><em>");
+        push_xml(&mut h, &k);
+        h.push_str("</em></p>");
+    }
+    if let Some(k) = subtitle.map(one_line).filter(|k| !k.is_empty()) {
+        h.push_str("<p><strong>");
+        push_xml(&mut h, &k);
+        h.push_str("</strong></p>");
+    }
+    for p in paras {
+        h.push_str("<p>");
+        push_xml(&mut h, p);
+        h.push_str("</p>");
+    }
+    if publication.is_some() || original.is_some() {
+        h.push_str("<p>来源：");
+        match (publication, original) {
+            (Some(p), Some(u)) => {
+                h.push_str("<a href=\"");
+                push_attr(&mut h, u);
+                h.push_str("\" rel=\"noopener noreferrer\">");
+                push_xml(&mut h, p);
+                h.push_str("</a>");
+            }
+            (Some(p), None) => push_xml(&mut h, p),
+            (None, Some(u)) => {
+                h.push_str("<a href=\"");
+                push_attr(&mut h, u);
+                h.push_str("\" rel=\"noopener noreferrer\">原文</a>");
+            }
+            (None, None) => {}
+        }
+        h.push_str("</p>");
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_is_escaped_and_already_clean_for_ammonia() {
+        let paras = vec![
+            "<script>alert(1)</script> 比分 3<5 & \"引号\"".to_string(),
+            "<img src=x onerror=alert(1)>".to_string(),
+        ];
+        let h = content_html(
+            Some("<b>引题</b>"),
+            None,
+            &paras,
+            Some("晚报"),
+            original_url(Some("javascript:alert(1)")).as_deref(),
+        );
+        assert!(!h.contains("<script"));
+        assert!(!h.contains("<img"));
+        assert!(h.contains("3&lt;5 &amp;"));
+        assert_eq!(original_url(Some("javascript:alert(1)")), None);
+        let cleaned = ammonia::clean(&h);
+        assert_eq!(cleaned, h, "ammonia would change it");
+    }
+}

@@ -1,0 +1,489 @@
+//! The publish stage: per-locality feeds, article pages, index and OPML files.
+//!
+//! Owns: turning stored articles into RSS 2.0, Atom 1.0 and JSON Feed documents for every
+//! division any article's chain passes through (and `all`), RFC 5005 archive documents,
+//! one landing page per article, `index.html`, OPML subscription lists and the feeds'
+//! XSLT stylesheet; writing them atomically and only when their bytes change.
+//! Must not touch: the store, the clock (every time written comes from the articles),
+//! the network, or any other stage. It reads nothing but its output folder (to compare
+//! bytes) and the templates it is handed.
+
+mod atom;
+mod group;
+mod item;
+mod json;
+mod opml;
+mod pages;
+mod rss;
+mod text;
+mod write;
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::model::StoredArticle;
+use crate::templates::Templates;
+
+use group::{Group, Prepared};
+use item::ItemView;
+use write::{Manifest, Sink};
+
+/// The generator named in every feed.
+pub(crate) const GENERATOR: &str = concat!("localfeed ", env!("CARGO_PKG_VERSION"));
+
+/// First line of the manifest; a different line (another version) discards it.
+pub(crate) const MANIFEST_HEADER: &str = concat!("localfeed-publish 1 ", env!("CARGO_PKG_VERSION"));
+
+/// Templates this stage renders (all registered in [`crate::templates::BUILTIN`]).
+pub const TEMPLATES: [&str; 3] = ["index.html", "article.html", "feed.xsl"];
+
+/// Settings of the publish stage (the `[publish]` table of `config.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Absolute http(s) URL the output folder is served at, e.g.
+    /// `https://news.example.org/feeds/`. Every link in the output is made absolute from it.
+    pub base_url: String,
+    /// How many of the newest items a subscription feed holds (at least 1).
+    pub items_per_feed: usize,
+    /// Also publish an article into the feeds of its `also` places (and their ancestors).
+    pub include_also: bool,
+    /// Added to each place name in feed titles (`济宁高新技术产业开发区 · 本地新闻`); also the
+    /// site's name on the index page and the feeds' author.
+    pub title_suffix: String,
+    /// The RSS `ttl`: minutes a reader may cache a feed.
+    pub ttl_minutes: u32,
+    /// Write RFC 5005 archive documents (`<code>/archive/<n>.atom.xml`, `.rss.xml`) so the
+    /// whole history stays reachable; `false` publishes only the newest items.
+    pub archives: bool,
+    /// Items per archive document (at least 1).
+    pub archive_size: usize,
+    /// Write a landing page per article (`articles/<id>.html`).
+    pub article_pages: bool,
+    /// Longest plain-text summary, in characters.
+    pub summary_chars: usize,
+    /// Worker threads used to render and write (1 = none).
+    pub threads: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            base_url: "https://news.example.org/feeds/".into(),
+            items_per_feed: 50,
+            include_also: true,
+            title_suffix: "本地新闻".into(),
+            ttl_minutes: 15,
+            archives: true,
+            archive_size: 200,
+            article_pages: true,
+            summary_chars: 140,
+            threads: 2,
+        }
+    }
+}
+
+/// What a publish run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Files whose bytes were written, sorted.
+    pub written: Vec<PathBuf>,
+    /// Files rendered and found byte-identical on disk (left untouched).
+    pub unchanged: usize,
+    /// Files not even rendered: their inputs are the same as at the last run and the file
+    /// is still there (left untouched).
+    pub reused: usize,
+    /// Feeds published (places plus `all`); each has RSS, Atom and JSON Feed documents.
+    pub feeds: usize,
+    /// Archive documents in total (each in RSS and Atom).
+    pub archives: usize,
+    /// Articles published.
+    pub articles: usize,
+}
+
+/// Absolute URLs of everything published, made from the base URL.
+#[derive(Debug)]
+pub(crate) struct Urls {
+    base: String,
+    /// RSS `ttl`.
+    pub(crate) ttl: u32,
+    /// Summary length.
+    pub(crate) summary_chars: usize,
+}
+
+impl Urls {
+    fn new(settings: &Settings) -> anyhow::Result<Self> {
+        let mut base = url::Url::parse(settings.base_url.trim())
+            .with_context(|| format!("publish.base_url {:?} is not a URL", settings.base_url))?;
+        anyhow::ensure!(
+            matches!(base.scheme(), "http" | "https") && base.host().is_some(),
+            "publish.base_url {:?} must be an absolute http(s) URL",
+            settings.base_url
+        );
+        base.set_query(None);
+        base.set_fragment(None);
+        let mut base = base.to_string();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        Ok(Self {
+            base,
+            ttl: settings.ttl_minutes,
+            summary_chars: settings.summary_chars,
+        })
+    }
+    /// The base URL, ending in `/`.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+    /// The feeds' stylesheet.
+    pub(crate) fn xsl(&self) -> String {
+        format!("{}feed.xsl", self.base)
+    }
+    /// The folder of one feed (`<base><code>/`).
+    pub(crate) fn folder(&self, code: &str) -> String {
+        format!("{}{}/", self.base, text::safe_segment(code))
+    }
+    /// One document of a feed.
+    pub(crate) fn feed(&self, code: &str, file: &str) -> String {
+        format!("{}{}/{}", self.base, text::safe_segment(code), file)
+    }
+    /// An article's landing page.
+    pub(crate) fn article(&self, file: &str) -> String {
+        format!("{}articles/{}.html", self.base, file)
+    }
+    /// A feed's place on the index page.
+    pub(crate) fn home(&self, key: &str) -> String {
+        format!("{}index.html#f-{}", self.base, key)
+    }
+}
+
+/// Head of one feed document.
+#[derive(Debug)]
+pub(crate) struct DocMeta<'a> {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) home: String,
+    pub(crate) self_url: String,
+    pub(crate) current_url: String,
+    pub(crate) prev_archive: Option<String>,
+    pub(crate) next_archive: Option<String>,
+    pub(crate) archive: bool,
+    pub(crate) feed_id: String,
+    pub(crate) updated: DateTime<FixedOffset>,
+    pub(crate) author: &'a str,
+}
+
+/// Publishes every article into `out`: feeds for every place and `all`, archives, article
+/// pages, `index.html`, OPML lists and `feed.xsl`. Files whose bytes would not change are
+/// not touched. `articles` is every stored article; order does not matter.
+pub fn publish(
+    articles: &[StoredArticle],
+    settings: &Settings,
+    templates: &Templates,
+    out: &Path,
+) -> anyhow::Result<Report> {
+    anyhow::ensure!(
+        settings.items_per_feed >= 1,
+        "publish.items_per_feed must be at least 1"
+    );
+    anyhow::ensure!(
+        settings.archive_size >= 1,
+        "publish.archive_size must be at least 1"
+    );
+    let urls = Urls::new(settings)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    anyhow::ensure!(
+        u32::try_from(articles.len()).is_ok(),
+        "too many articles for one run"
+    );
+    let old = Manifest::take(out);
+    let prep: Vec<Prepared<'_>> = articles.iter().map(Prepared::new).collect();
+    let order = group::order(&prep);
+    let groups = group::groups(&prep, &order, settings.include_also);
+    let global = global_fingerprint(settings, templates);
+    let ctx = Ctx {
+        prep: &prep,
+        settings,
+        urls: &urls,
+        templates,
+        out,
+        old: &old,
+        global,
+    };
+
+    let threads = settings.threads.clamp(1, 16);
+    let mut sink = Sink::default();
+    // Feeds: the biggest first, so the workers finish together.
+    let mut by_size: Vec<&Group> = groups.iter().collect();
+    by_size.sort_by_key(|g| std::cmp::Reverse(g.items.len()));
+    sink.merge(parallel(&by_size, threads, |g, s| ctx.feed(g, s))?);
+    let mut archives = 0;
+    for g in &groups {
+        archives += group::cut(
+            g.items.len(),
+            settings.items_per_feed,
+            settings.archive_size,
+        )
+        .0;
+    }
+    if settings.article_pages {
+        let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
+        sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
+    }
+    pages::index(&ctx, &groups, &mut sink)?;
+    opml::write_all(&ctx, &groups, &mut sink)?;
+    sink.emit(out, &old, "feed.xsl", None, || {
+        Ok(templates
+            .render("feed.xsl", serde_json::json!({}))?
+            .into_bytes())
+    })?;
+    sink.save_manifest(out)?;
+    let mut written = sink.written;
+    written.sort();
+    Ok(Report {
+        written,
+        unchanged: sink.unchanged,
+        reused: sink.reused,
+        feeds: groups.len(),
+        archives,
+        articles: articles.len(),
+    })
+}
+
+/// Runs `f` over `items` on `threads` workers (item `i` on worker `i % threads`).
+fn parallel<T: Sync>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T, &mut Sink) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<Sink> {
+    if threads <= 1 || items.len() < 64 {
+        let mut s = Sink::default();
+        for it in items {
+            f(it, &mut s)?;
+        }
+        return Ok(s);
+    }
+    let f = &f;
+    let results: Vec<anyhow::Result<Sink>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    let mut s = Sink::default();
+                    for it in items.iter().skip(t).step_by(threads) {
+                        f(it, &mut s)?;
+                    }
+                    Ok(s)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked")))
+            })
+            .collect()
+    });
+    let mut all = Sink::default();
+    for r in results {
+        all.merge(r?);
+    }
+    Ok(all)
+}
+
+/// Fingerprint of everything besides the articles that shapes the output: this version,
+/// the settings and the text of every template used.
+fn global_fingerprint(settings: &Settings, templates: &Templates) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    MANIFEST_HEADER.hash(&mut h);
+    serde_json::to_string(settings)
+        .unwrap_or_default()
+        .hash(&mut h);
+    for name in TEMPLATES {
+        let user = templates
+            .dir()
+            .map(|d| d.join(name))
+            .and_then(|p| std::fs::read(p).ok());
+        match user {
+            Some(bytes) => bytes.hash(&mut h),
+            None => crate::templates::BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| *t)
+                .hash(&mut h),
+        }
+    }
+    h.finish()
+}
+
+/// Everything the workers share.
+pub(crate) struct Ctx<'a> {
+    pub(crate) prep: &'a [Prepared<'a>],
+    pub(crate) settings: &'a Settings,
+    pub(crate) urls: &'a Urls,
+    pub(crate) templates: &'a Templates,
+    pub(crate) out: &'a Path,
+    pub(crate) old: &'a Manifest,
+    pub(crate) global: u64,
+}
+
+impl Ctx<'_> {
+    /// The prepared articles of a group at the given positions, newest first.
+    fn items(&self, g: &Group, range: std::ops::Range<usize>) -> Vec<&Prepared<'_>> {
+        g.items
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .filter_map(|&i| self.prep.get(i as usize))
+            .collect()
+    }
+
+    fn doc_fp(&self, kind: &str, g: &Group, items: &[&Prepared<'_>], extra: usize) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        self.global.hash(&mut h);
+        kind.hash(&mut h);
+        g.key.hash(&mut h);
+        g.chain.hash(&mut h);
+        extra.hash(&mut h);
+        for p in items {
+            p.fp.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Title and description of a group's feed.
+    fn titles(&self, g: &Group) -> (String, String) {
+        let suffix = text::one_line(&self.settings.title_suffix);
+        match g.division() {
+            Some(d) => {
+                let name = text::one_line(&d.name);
+                let path: Vec<String> = g.chain.iter().map(|d| text::one_line(&d.name)).collect();
+                (
+                    format!("{name} · {suffix}"),
+                    format!("{}（{}）的{suffix}", path.join(" "), d.code),
+                )
+            }
+            None => (format!("全部 · {suffix}"), format!("所有地方的{suffix}")),
+        }
+    }
+
+    /// Writes the three subscription documents of a group and its archives.
+    fn feed(&self, g: &Group, sink: &mut Sink) -> anyhow::Result<()> {
+        let s = self.settings;
+        let total = g.items.len();
+        let (n_arch, first) = if s.archives {
+            group::cut(total, s.items_per_feed, s.archive_size)
+        } else {
+            (0, total.saturating_sub(s.items_per_feed))
+        };
+        let current = self.items(g, first..total);
+        let (title, description) = self.titles(g);
+        let key = &g.key;
+        let feed_id = text::urn_uuid("localfeed-feed", &format!("{}{key}", self.urls.base()));
+        let author = text::one_line(&s.title_suffix);
+        let archive_url =
+            |n: usize, fmt: &str| self.urls.feed(key, &format!("archive/{n}.{fmt}.xml"));
+        let fp = self.doc_fp("current", g, &current, n_arch);
+        let mut views: Option<Vec<ItemView<'_>>> = None;
+        for (file, fmt) in [
+            ("rss.xml", "rss"),
+            ("atom.xml", "atom"),
+            ("feed.json", "json"),
+        ] {
+            let rel = format!("{key}/{file}");
+            sink.emit(self.out, self.old, &rel, Some(fp), || {
+                let views = views.get_or_insert_with(|| {
+                    current
+                        .iter()
+                        .map(|p| ItemView::new(p, self.urls, true))
+                        .collect()
+                });
+                let meta = DocMeta {
+                    title: title.clone(),
+                    description: description.clone(),
+                    home: self.urls.home(key),
+                    self_url: self.urls.feed(key, file),
+                    current_url: self.urls.feed(key, file),
+                    prev_archive: (n_arch > 0 && fmt != "json").then(|| archive_url(n_arch, fmt)),
+                    next_archive: None,
+                    archive: false,
+                    feed_id: feed_id.clone(),
+                    updated: newest(views),
+                    author: &author,
+                };
+                Ok(render(fmt, &meta, views, self.urls))
+            })?;
+        }
+        for n in 1..=n_arch {
+            let items = self.items(g, (n - 1) * s.archive_size..n * s.archive_size);
+            let fp = self.doc_fp("archive", g, &items, usize::from(n < n_arch));
+            let mut views: Option<Vec<ItemView<'_>>> = None;
+            for fmt in ["rss", "atom"] {
+                let rel = format!("{key}/archive/{n}.{fmt}.xml");
+                sink.emit(self.out, self.old, &rel, Some(fp), || {
+                    let views = views.get_or_insert_with(|| {
+                        items
+                            .iter()
+                            .map(|p| ItemView::new(p, self.urls, false))
+                            .collect()
+                    });
+                    let current_file = if fmt == "rss" { "rss.xml" } else { "atom.xml" };
+                    let meta = DocMeta {
+                        title: format!("{title}（存档 {n}）"),
+                        description: description.clone(),
+                        home: self.urls.home(key),
+                        self_url: archive_url(n, fmt),
+                        current_url: self.urls.feed(key, current_file),
+                        prev_archive: (n > 1).then(|| archive_url(n - 1, fmt)),
+                        next_archive: (n < n_arch).then(|| archive_url(n + 1, fmt)),
+                        archive: true,
+                        feed_id: feed_id.clone(),
+                        updated: newest(views),
+                        author: &author,
+                    };
+                    Ok(render(fmt, &meta, views, self.urls))
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The newest `updated` of the items (the feed's own date; never the clock). A feed
+/// without items (which is never written) gets the Unix epoch.
+fn newest(views: &[ItemView<'_>]) -> DateTime<FixedOffset> {
+    views
+        .iter()
+        .map(|v| v.updated)
+        .max()
+        .unwrap_or_else(|| DateTime::UNIX_EPOCH.with_timezone(&crate::model::shanghai()))
+}
+
+fn render(fmt: &str, meta: &DocMeta<'_>, views: &[ItemView<'_>], urls: &Urls) -> Vec<u8> {
+    match fmt {
+        "rss" => {
+            let mut s = String::with_capacity(4096 + views.len() * 3072);
+            rss::render(meta, views, urls, &mut s);
+            s.into_bytes()
+        }
+        "atom" => {
+            let mut s = String::with_capacity(4096 + views.len() * 3072);
+            atom::render(meta, views, urls, &mut s);
+            s.into_bytes()
+        }
+        _ => {
+            let mut v = Vec::with_capacity(4096 + views.len() * 3072);
+            json::render(meta, views, urls, &mut v);
+            v
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,332 @@
+//! HTML pages: one landing page per article and the index of every feed, rendered from
+//! the `article.html` and `index.html` templates.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::model::Level;
+
+use super::Ctx;
+use super::group::{Group, Prepared};
+use super::item::original_url;
+use super::text::{clean, one_line, paragraphs, rfc3339};
+use super::write::Sink;
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    r#type: &'static str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct PlaceRef<'a> {
+    code: &'a str,
+    name: String,
+    level: &'static str,
+    home: String,
+    rss: String,
+    atom: String,
+}
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    site: String,
+    base_url: String,
+    index_url: String,
+    id: &'a str,
+    uid: String,
+    url: String,
+    title: String,
+    kicker: Option<String>,
+    subtitle: Option<String>,
+    paragraphs: Vec<String>,
+    reporters: Vec<String>,
+    contributors: Vec<String>,
+    publication: Option<String>,
+    original_url: Option<String>,
+    date: String,
+    published: String,
+    updated: String,
+    kind: &'static str,
+    places: Vec<PlaceRef<'a>>,
+    feeds: Vec<Link>,
+}
+
+/// A URL escaped for an HTML attribute. minijinja's own escaping also turns `/` into
+/// `&#x2f;`, which naive autodiscovery code does not decode, so templates print these
+/// pre-escaped values with `|safe`.
+fn u(url: String) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if super::text::keep_char(c) && !c.is_control() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The Chinese name of a level.
+pub(crate) fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Province => "省级",
+        Level::Prefecture => "地级",
+        Level::County => "县级",
+        Level::Township => "乡级",
+    }
+}
+
+fn opt(s: Option<&str>) -> Option<String> {
+    s.map(one_line).filter(|x| !x.is_empty())
+}
+
+fn names(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in list.iter().map(|n| one_line(n)) {
+        if !n.is_empty() && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Writes `articles/<id>.html`.
+pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyhow::Result<()> {
+    let rel = format!("articles/{}.html", p.file);
+    let mut h = std::hash::DefaultHasher::new();
+    ctx.global.hash(&mut h);
+    "article".hash(&mut h);
+    p.fp.hash(&mut h);
+    let fp = h.finish();
+    sink.emit(ctx.out, ctx.old, &rel, Some(fp), || {
+        let urls = ctx.urls;
+        let s = p.art;
+        let a = &s.article;
+        let mut places: Vec<PlaceRef<'_>> = Vec::new();
+        for chain in std::iter::once(&s.placement.primary).chain(s.placement.also.iter()) {
+            for d in &chain.0 {
+                if !places.iter().any(|x| x.code == d.code) {
+                    let key = super::text::safe_segment(&d.code);
+                    places.push(PlaceRef {
+                        code: &d.code,
+                        name: one_line(&d.name),
+                        level: level_name(d.level),
+                        home: u(urls.home(&key)),
+                        rss: u(urls.feed(&d.code, "rss.xml")),
+                        atom: u(urls.feed(&d.code, "atom.xml")),
+                    });
+                }
+            }
+        }
+        let suffix = one_line(&ctx.settings.title_suffix);
+        let mut feeds = Vec::new();
+        if let Some(leaf) = s.placement.primary.leaf() {
+            let name = one_line(&leaf.name);
+            feeds.push(Link {
+                title: format!("{name} · {suffix} (RSS)"),
+                r#type: "application/rss+xml",
+                href: u(urls.feed(&leaf.code, "rss.xml")),
+            });
+            feeds.push(Link {
+                title: format!("{name} · {suffix} (Atom)"),
+                r#type: "application/atom+xml",
+                href: u(urls.feed(&leaf.code, "atom.xml")),
+            });
+        }
+        feeds.push(Link {
+            title: format!("全部 · {suffix} (RSS)"),
+            r#type: "application/rss+xml",
+            href: u(urls.feed("all", "rss.xml")),
+        });
+        let reporters = names(&a.reporters);
+        let contributors: Vec<String> = names(&a.contributors)
+            .into_iter()
+            .filter(|c| !reporters.contains(c))
+            .collect();
+        let page = ArticlePage {
+            site: suffix,
+            base_url: u(urls.base().to_string()),
+            index_url: u(format!("{}index.html", urls.base())),
+            id: &s.id,
+            uid: super::text::urn_uuid(super::item::ARTICLE_NS, &s.id),
+            url: u(urls.article(&p.file)),
+            title: one_line(&a.display_title()),
+            kicker: opt(a.kicker.as_deref()),
+            subtitle: opt(a.subtitle.as_deref()),
+            paragraphs: paragraphs(&a.body),
+            reporters,
+            contributors,
+            publication: opt(s.publication.as_deref()),
+            original_url: original_url(a.url.as_deref()).map(u),
+            date: p.published.format("%Y-%m-%d").to_string(),
+            published: rfc3339(&p.published),
+            updated: rfc3339(&p.updated),
+            kind: a.kind.as_str(),
+            places,
+            feeds,
+        };
+        Ok(clean(&ctx.templates.render("article.html", &page)?).into_bytes())
+    })
+}
+
+#[derive(Serialize)]
+struct Node {
+    key: String,
+    code: String,
+    name: String,
+    level: &'static str,
+    count: usize,
+    newest: String,
+    rss: String,
+    atom: String,
+    json: String,
+    opml: Option<String>,
+    children: Vec<Node>,
+}
+
+#[derive(Serialize)]
+struct IndexPage {
+    site: String,
+    base_url: String,
+    opml: String,
+    articles: usize,
+    feeds: usize,
+    newest: String,
+    all: Option<Node>,
+    places: Vec<Node>,
+    autodiscovery: Vec<Link>,
+}
+
+fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
+    let urls = ctx.urls;
+    let newest = g
+        .items
+        .last()
+        .and_then(|&i| ctx.prep.get(i as usize))
+        .map(|p| p.published.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let (code, name, level) = match g.division() {
+        Some(d) => (d.code.clone(), one_line(&d.name), level_name(d.level)),
+        None => (String::new(), "全部".to_string(), ""),
+    };
+    Node {
+        key: g.key.clone(),
+        code,
+        name,
+        level,
+        count: g.items.len(),
+        newest,
+        rss: u(urls.feed(&g.key, "rss.xml")),
+        atom: u(urls.feed(&g.key, "atom.xml")),
+        json: u(urls.feed(&g.key, "feed.json")),
+        opml: (g.chain.len() == 1).then(|| u(urls.feed(&g.key, "feeds.opml"))),
+        children: Vec::new(),
+    }
+}
+
+/// The places as a tree (province → city → county → township), each level in code order.
+/// Returns the roots and the `all` node.
+fn tree(ctx: &Ctx<'_>, groups: &[Group]) -> (Vec<Node>, Option<Node>) {
+    let mut all = None;
+    let mut nodes: Vec<Option<Node>> = Vec::with_capacity(groups.len());
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(groups.len());
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        index.insert(g.key.as_str(), i);
+    }
+    for g in groups {
+        if g.division().is_none() {
+            all = Some(node(ctx, g));
+            nodes.push(None);
+            parent.push(None);
+            continue;
+        }
+        let up = g
+            .chain
+            .len()
+            .checked_sub(2)
+            .and_then(|k| g.chain.get(k))
+            .and_then(|d| {
+                index
+                    .get(super::text::safe_segment(&d.code).as_str())
+                    .copied()
+            });
+        nodes.push(Some(node(ctx, g)));
+        parent.push(up);
+    }
+    // Attach children to parents, deepest first, keeping code order.
+    let mut depth: Vec<(usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.chain.len(), i))
+        .collect();
+    depth.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let mut roots = Vec::new();
+    for (_, i) in depth {
+        let Some(n) = nodes.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        match parent.get(i).copied().flatten() {
+            Some(pi) if pi != i => match nodes.get_mut(pi).and_then(Option::as_mut) {
+                Some(pn) => pn.children.insert(0, n),
+                None => roots.push(n),
+            },
+            _ => roots.push(n),
+        }
+    }
+    roots.sort_by(|a, b| a.code.cmp(&b.code));
+    (roots, all)
+}
+
+/// Writes `index.html`.
+pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow::Result<()> {
+    let urls = ctx.urls;
+    let (places, all) = tree(ctx, groups);
+    let suffix = one_line(&ctx.settings.title_suffix);
+    let mut autodiscovery = vec![
+        Link {
+            title: format!("全部 · {suffix} (RSS)"),
+            r#type: "application/rss+xml",
+            href: u(urls.feed("all", "rss.xml")),
+        },
+        Link {
+            title: format!("全部 · {suffix} (Atom)"),
+            r#type: "application/atom+xml",
+            href: u(urls.feed("all", "atom.xml")),
+        },
+        Link {
+            title: format!("全部 · {suffix} (JSON Feed)"),
+            r#type: "application/feed+json",
+            href: u(urls.feed("all", "feed.json")),
+        },
+    ];
+    for p in &places {
+        autodiscovery.push(Link {
+            title: format!("{} · {suffix} (RSS)", p.name),
+            r#type: "application/rss+xml",
+            href: p.rss.clone(),
+        });
+    }
+    let page = IndexPage {
+        site: suffix,
+        base_url: u(urls.base().to_string()),
+        opml: u(format!("{}feeds.opml", urls.base())),
+        articles: ctx.prep.len(),
+        feeds: groups.len(),
+        newest: all.as_ref().map(|a| a.newest.clone()).unwrap_or_default(),
+        all,
+        places,
+        autodiscovery,
+    };
+    sink.emit(ctx.out, ctx.old, "index.html", None, || {
+        Ok(clean(&ctx.templates.render("index.html", &page)?).into_bytes())
+    })
+}

@@ -1,0 +1,485 @@
+//! Tests of the whole stage on invented articles.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate};
+
+use super::*;
+use crate::model::{Article, Chain, Division, Kind, Level, Placement, StoredArticle, article_id};
+
+fn div(code: &str, name: &str, level: Level) -> Division {
+    Division {
+        code: code.into(),
+        name: name.into(),
+        level,
+    }
+}
+
+/// An invented four-level chain: province, city, county, township.
+fn chain4(town: &str, town_name: &str) -> Chain {
+    Chain(vec![
+        div("81", "东海省", Level::Province),
+        div("8102", "青禾市", Level::Prefecture),
+        div("810203", "青禾市新区", Level::County),
+        div(town, town_name, Level::Township),
+    ])
+}
+
+fn other_chain() -> Chain {
+    Chain(vec![
+        div("81", "东海省", Level::Province),
+        div("8105", "白石市", Level::Prefecture),
+        div("810501", "白石市城关区", Level::County),
+    ])
+}
+
+pub(super) fn stored(
+    title: &str,
+    body: &str,
+    date: Option<(i32, u32, u32)>,
+    primary: Chain,
+    also: Vec<Chain>,
+) -> StoredArticle {
+    let article = Article {
+        title: Some(title.into()),
+        kicker: Some("引题：共建美丽家园".into()),
+        subtitle: None,
+        body: body.into(),
+        reporters: vec!["林小禾".into(), "周一帆".into()],
+        contributors: vec!["通讯员 陈晓".into()],
+        date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+        kind: Kind::News,
+        url: Some("https://epaper.example.cn/新闻/1.html".into()),
+        place_hint: None,
+    };
+    let seen = DateTime::parse_from_rfc3339("2024-03-05T09:30:00+08:00").unwrap();
+    StoredArticle {
+        id: article_id("qinghe-daily", &article),
+        source: "qinghe-daily".into(),
+        input: "2024-03-05/01.txt".into(),
+        publication: Some("青禾日报".into()),
+        article,
+        placement: Placement {
+            primary,
+            also,
+            evidence: vec![],
+        },
+        first_seen: seen,
+        updated: seen,
+    }
+}
+
+/// Eight invented articles: a hostile one, an undated one, one with an `also` chain.
+pub(super) fn fixture() -> Vec<StoredArticle> {
+    let mut v = Vec::new();
+    for i in 0..5u32 {
+        v.push(stored(
+            &format!("柳岸街道第{i}期便民服务集市开市"),
+            &format!(
+                "本报讯（记者 林小禾）3月{}日上午，柳岸街道在文化广场举办便民服务集市。\n\n集市设置理发、义诊、家电维修等摊位{}个，吸引居民近千人。",
+                i + 1,
+                i + 10
+            ),
+            Some((2024, 3, i + 1)),
+            chain4("810203001", "柳岸街道"),
+            vec![],
+        ));
+    }
+    v.push(stored(
+        "控制字符\u{1}与<script>alert(\"x\")</script>标题 & \u{FFFE}测试",
+        "正文含有\u{B}垂直制表符\u{C}和换页符、<b>标签</b>与 & 符号，以及\u{FFFF}非字符。\n\n<img src=x onerror=alert(1)>第二段。",
+        Some((2024, 3, 6)),
+        chain4("810203002", "石桥镇"),
+        vec![],
+    ));
+    v.push(stored(
+        "石桥镇春耕备耕有序推进",
+        "连日来，石桥镇组织农技人员深入田间地头，指导农户做好春耕准备。",
+        None,
+        chain4("810203002", "石桥镇"),
+        vec![other_chain()],
+    ));
+    v.push(stored(
+        "白石市城关区开展消防演练",
+        "本报讯 日前，城关区多部门联合开展高层建筑消防演练。",
+        Some((2024, 3, 4)),
+        other_chain(),
+        vec![],
+    ));
+    v
+}
+
+pub(super) fn settings() -> Settings {
+    Settings {
+        base_url: "https://news.example.org/feeds/".into(),
+        items_per_feed: 3,
+        archive_size: 2,
+        threads: 1,
+        ..Settings::default()
+    }
+}
+
+fn templates() -> Templates {
+    Templates::load(None).unwrap()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn all_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn publishes_every_level_and_parses_with_strict_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = fixture();
+    let r = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    // all + 81 + 8102 + 810203 + two townships + 8105 + 810501
+    assert_eq!(r.feeds, 8);
+    for key in [
+        "all",
+        "81",
+        "8102",
+        "810203",
+        "810203001",
+        "810203002",
+        "8105",
+        "810501",
+    ] {
+        let d = dir.path().join(key);
+        let ch = ::rss::Channel::read_from(read(&d.join("rss.xml")).as_bytes())
+            .unwrap_or_else(|e| panic!("{key} rss: {e}"));
+        assert!(!ch.items().is_empty());
+        assert!(ch.items().len() <= 3 + 2, "{key}");
+        let feed = atom_syndication::Feed::read_from(read(&d.join("atom.xml")).as_bytes())
+            .unwrap_or_else(|e| panic!("{key} atom: {e}"));
+        assert_eq!(feed.entries().len(), ch.items().len());
+        let json: serde_json::Value = serde_json::from_str(&read(&d.join("feed.json"))).unwrap();
+        assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+        assert_eq!(json["items"].as_array().unwrap().len(), ch.items().len());
+    }
+    // the also chain publishes into the other county
+    let county = read(&dir.path().join("810501/rss.xml"));
+    assert!(county.contains("石桥镇春耕备耕有序推进"));
+    // titles and channel metadata
+    let town = read(&dir.path().join("810203001/rss.xml"));
+    assert!(town.contains("<title>柳岸街道 · 本地新闻</title>"));
+    assert!(town.contains("<language>zh-CN</language>"));
+    assert!(town.contains("<dc:creator>林小禾</dc:creator>"));
+    assert!(town.contains("<dc:creator>通讯员 陈晓</dc:creator>"));
+    assert!(town.contains("<pubDate>Tue, 05 Mar 2024 00:00:00 +0800</pubDate>"));
+    assert!(town.contains("<lastBuildDate>Tue, 05 Mar 2024 09:30:00 +0800</lastBuildDate>"));
+    assert!(town.contains(
+        "<category domain=\"https://news.example.org/feeds/810203001/\">柳岸街道</category>"
+    ));
+    assert!(town.contains("href=\"https://news.example.org/feeds/810203001/rss.xml\""));
+    let atom = read(&dir.path().join("810203001/atom.xml"));
+    assert!(atom.contains("<published>2024-03-05T00:00:00+08:00</published>"));
+    assert!(atom.contains("<category term=\"810203001\" scheme=\"https://news.example.org/feeds/\" label=\"柳岸街道\"/>"));
+    assert!(atom.contains("rel=\"alternate\" type=\"text/html\""));
+    // undated article: its first-seen time
+    let all = read(&dir.path().join("all/rss.xml"));
+    assert!(all.contains("Tue, 05 Mar 2024 09:30:00 +0800"));
+    // landing pages exist for every article
+    for a in &arts {
+        assert!(dir.path().join(format!("articles/{}.html", a.id)).is_file());
+    }
+    assert!(dir.path().join("feed.xsl").is_file());
+    assert!(dir.path().join("feeds.opml").is_file());
+    assert!(dir.path().join("81/feeds.opml").is_file());
+}
+
+#[test]
+fn hostile_text_never_reaches_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    publish(&fixture(), &settings(), &templates(), dir.path()).unwrap();
+    for f in all_files(dir.path()) {
+        let text = read(&f);
+        for c in ['\u{1}', '\u{B}', '\u{C}', '\u{FFFE}', '\u{FFFF}'] {
+            assert!(
+                !text.contains(c),
+                "{} holds U+{:04X}",
+                f.display(),
+                c as u32
+            );
+        }
+        if f.extension().is_some_and(|e| e == "html") {
+            assert!(!text.contains("<script"), "{}", f.display());
+            assert!(!text.contains("<img"), "{}", f.display());
+        }
+    }
+    let rss = read(&dir.path().join("810203002/rss.xml"));
+    // the title is escaped once, the HTML content twice
+    assert!(rss.contains(
+        "<title>控制字符与&lt;script&gt;alert(\"x\")&lt;/script&gt;标题 &amp; 测试</title>"
+    ));
+    assert!(rss.contains("&lt;p&gt;&amp;lt;img src=x onerror=alert(1)&amp;gt;第二段。&lt;/p&gt;"));
+    let ch = ::rss::Channel::read_from(rss.as_bytes()).unwrap();
+    let item = ch
+        .items()
+        .iter()
+        .find(|i| i.title().is_some_and(|t| t.contains("控制")))
+        .unwrap();
+    let html = item.content().unwrap();
+    assert_eq!(ammonia::clean(html), html, "content is already sanitized");
+}
+
+#[test]
+fn rerun_is_byte_identical_and_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = fixture();
+    let r1 = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    assert!(!r1.written.is_empty());
+    let before: Vec<_> = all_files(dir.path())
+        .into_iter()
+        .map(|p| {
+            let m = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (p.clone(), std::fs::read(&p).unwrap(), m)
+        })
+        .collect();
+    // Order of the input does not matter.
+    let mut reversed = arts.clone();
+    reversed.reverse();
+    let r2 = publish(&reversed, &settings(), &templates(), dir.path()).unwrap();
+    assert!(r2.written.is_empty(), "re-run wrote {:?}", r2.written);
+    assert!(r2.reused > 0);
+    // Without the manifest every file is rendered again, and still nothing is written.
+    std::fs::remove_file(dir.path().join(write::MANIFEST)).unwrap();
+    let r3 = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    assert!(
+        r3.written.iter().all(|p| p.ends_with(write::MANIFEST)),
+        "{:?}",
+        r3.written
+    );
+    assert_eq!(r3.reused, 0);
+    for (p, bytes, m) in before {
+        assert_eq!(std::fs::read(&p).unwrap(), bytes, "{}", p.display());
+        if !p.ends_with(write::MANIFEST) {
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().modified().unwrap(),
+                m,
+                "{}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn ids_survive_reextraction_with_other_spacing() {
+    let a = stored(
+        "柳岸街道 便民服务集市开市",
+        "本报讯（记者 林小禾）3月1日上午，柳岸街道举办集市。",
+        Some((2024, 3, 1)),
+        chain4("810203001", "柳岸街道"),
+        vec![],
+    );
+    let b = stored(
+        "柳岸街道便民服务集市开市",
+        "本报讯(记者 林小禾)3月1日上午,柳岸街道  举办集市。",
+        Some((2024, 3, 1)),
+        chain4("810203001", "柳岸街道"),
+        vec![],
+    );
+    assert_eq!(a.id, b.id);
+    let d1 = tempfile::tempdir().unwrap();
+    let d2 = tempfile::tempdir().unwrap();
+    publish(&[a], &settings(), &templates(), d1.path()).unwrap();
+    publish(&[b], &settings(), &templates(), d2.path()).unwrap();
+    let guid = |d: &Path| {
+        let ch = ::rss::Channel::read_from(read(&d.join("all/rss.xml")).as_bytes()).unwrap();
+        let i = ch.items().first().unwrap().clone();
+        (
+            i.guid().unwrap().value().to_string(),
+            i.link().unwrap().to_string(),
+        )
+    };
+    let (g1, l1) = guid(d1.path());
+    assert_eq!((g1.clone(), l1), guid(d2.path()));
+    assert!(g1.starts_with("urn:uuid:"));
+    let atom = read(&d1.path().join("all/atom.xml"));
+    assert!(atom.contains(&format!("<id>{g1}</id>")));
+}
+
+#[test]
+fn archives_are_linked_and_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut arts = fixture();
+    publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    // all: 8 items, 3 current, archives of 2: cut(8, 3, 2) = (2, 4)?
+    let (n, first) = group::cut(8, 3, 2);
+    assert_eq!((n, first), (3, 5));
+    let all = dir.path().join("all");
+    let rss = read(&all.join("rss.xml"));
+    assert!(rss.contains("<atom:link rel=\"prev-archive\" href=\"https://news.example.org/feeds/all/archive/3.rss.xml\""));
+    let atom = read(&all.join("atom.xml"));
+    assert!(atom.contains("<link rel=\"prev-archive\" type=\"application/atom+xml\" href=\"https://news.example.org/feeds/all/archive/3.atom.xml\"/>"));
+    let a1 = read(&all.join("archive/1.atom.xml"));
+    assert!(a1.contains("<fh:archive/>"));
+    assert!(a1.contains("rel=\"current\" type=\"application/atom+xml\" href=\"https://news.example.org/feeds/all/atom.xml\""));
+    assert!(a1.contains("rel=\"next-archive\""));
+    assert!(!a1.contains("rel=\"prev-archive\""));
+    let a3 = read(&all.join("archive/3.rss.xml"));
+    assert!(a3.contains("rel=\"prev-archive\""));
+    assert!(!a3.contains("rel=\"next-archive\""));
+    atom_syndication::Feed::read_from(a1.as_bytes()).unwrap();
+    ::rss::Channel::read_from(a3.as_bytes()).unwrap();
+    // every article is reachable: current + archives hold all ids
+    let mut seen = std::collections::BTreeSet::new();
+    for f in [
+        "rss.xml",
+        "archive/1.rss.xml",
+        "archive/2.rss.xml",
+        "archive/3.rss.xml",
+    ] {
+        let ch = ::rss::Channel::read_from(read(&all.join(f)).as_bytes()).unwrap();
+        for i in ch.items() {
+            seen.insert(i.guid().unwrap().value().to_string());
+        }
+    }
+    assert_eq!(seen.len(), arts.len());
+    // a newer article leaves the old archives' bytes alone
+    let a1_before = std::fs::read(all.join("archive/1.atom.xml")).unwrap();
+    arts.push(stored(
+        "青禾市新区举办春季招聘会",
+        "本报讯 3月9日，新区人社部门举办春季招聘会。",
+        Some((2024, 3, 9)),
+        chain4("810203001", "柳岸街道"),
+        vec![],
+    ));
+    let r = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    assert_eq!(
+        std::fs::read(all.join("archive/1.atom.xml")).unwrap(),
+        a1_before
+    );
+    assert!(!r.written.contains(&all.join("archive/1.atom.xml")));
+}
+
+#[test]
+fn index_has_autodiscovery_tree_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    publish(&fixture(), &settings(), &templates(), dir.path()).unwrap();
+    let html = read(&dir.path().join("index.html"));
+    assert!(html.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"全部 · 本地新闻 (RSS)\" href=\"https://news.example.org/feeds/all/rss.xml\">"), "{html}");
+    assert!(html.contains("<link rel=\"alternate\" type=\"application/atom+xml\""));
+    assert!(html.contains("<link rel=\"alternate\" type=\"application/feed+json\""));
+    // nesting: province before city before county before township, with counts
+    let p = html.find("id=\"f-81\"").unwrap();
+    let c = html.find("id=\"f-8102\"").unwrap();
+    let k = html.find("id=\"f-810203\"").unwrap();
+    let t = html.find("id=\"f-810203001\"").unwrap();
+    assert!(p < c && c < k && k < t);
+    assert!(html.contains("5 篇"));
+    let page = read(
+        &dir.path()
+            .join(format!("articles/{}.html", fixture()[0].id)),
+    );
+    assert!(page.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"柳岸街道 · 本地新闻 (RSS)\" href=\"https://news.example.org/feeds/810203001/rss.xml\">"));
+    assert!(page.contains("<p>集市设置理发"));
+    let opml = read(&dir.path().join("feeds.opml"));
+    assert!(opml.contains("xmlUrl=\"https://news.example.org/feeds/810203001/rss.xml\""));
+    let prov = read(&dir.path().join("81/feeds.opml"));
+    assert!(prov.contains("柳岸街道") && !prov.contains("全部"));
+}
+
+#[test]
+fn one_new_article_touches_only_its_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut arts = fixture();
+    let mut s = settings();
+    s.items_per_feed = 50;
+    publish(&arts, &s, &templates(), dir.path()).unwrap();
+    let new = stored(
+        "柳岸街道启动垃圾分类宣传周",
+        "本报讯 3月8日，柳岸街道启动垃圾分类宣传周活动。",
+        Some((2024, 3, 8)),
+        chain4("810203001", "柳岸街道"),
+        vec![],
+    );
+    let id = new.id.clone();
+    arts.push(new);
+    let r = publish(&arts, &s, &templates(), dir.path()).unwrap();
+    let rel: Vec<String> = r
+        .written
+        .iter()
+        .map(|p| {
+            p.strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let mut expected: Vec<String> = Vec::new();
+    for key in ["all", "81", "8102", "810203", "810203001"] {
+        for f in ["atom.xml", "feed.json", "rss.xml"] {
+            expected.push(format!("{key}/{f}"));
+        }
+    }
+    expected.push(format!("articles/{id}.html"));
+    expected.push("index.html".into());
+    expected.sort();
+    assert_eq!(rel, expected);
+}
+
+#[test]
+fn settings_table_reads_from_toml() {
+    let s: Settings =
+        toml::from_str("base_url = \"https://x.example/f\"\nitems_per_feed = 20\n").unwrap();
+    assert_eq!(s.items_per_feed, 20);
+    assert!(s.include_also);
+    assert!(toml::from_str::<Settings>("nope = 1").is_err());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = Settings {
+        base_url: "feeds/".into(),
+        ..Settings::default()
+    };
+    assert!(publish(&fixture(), &bad, &templates(), dir.path()).is_err());
+    // a base URL without the trailing slash still yields folder URLs
+    let r = publish(&fixture(), &s, &templates(), dir.path()).unwrap();
+    assert!(r.feeds > 0);
+    assert!(read(&dir.path().join("all/rss.xml")).contains("https://x.example/f/all/rss.xml"));
+}
+
+/// Runs the project's feed checkers on the output, when they are there.
+#[test]
+fn real_checkers_accept_the_output() {
+    let tools = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools"));
+    if !tools.join("check-feed").is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/tools is missing under CI"
+        );
+        eprintln!("skipped: {} not found", tools.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    publish(&fixture(), &settings(), &templates(), dir.path()).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/check-feeds.sh");
+    let out = std::process::Command::new("sh")
+        .arg(script)
+        .arg(dir.path())
+        .env("CHECK_FEEDS_SKIP_READERS", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "check-feeds failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,221 @@
+//! Text hygiene for everything the publish stage writes: dropping characters that break
+//! XML or show as junk, XML escaping, plain text to HTML paragraphs, summaries, dates,
+//! and safe path segments.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+
+/// True for a character that may reach an output file. Drops what XML 1.0 forbids (C0
+/// controls other than tab/newline/return, U+FFFE, U+FFFF), C1 controls, zero-width and
+/// bidi controls, stray byte order marks, and U+FFFD (a sign that text was already lost).
+pub(crate) fn keep_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => false,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' => false,
+        '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFFD}' | '\u{FFFE}' | '\u{FFFF}' => false,
+        _ => true,
+    }
+}
+
+/// Known traces of text decoded with the wrong charset upstream; they carry no meaning.
+const GARBAGE: &[&str] = &["锟斤拷", "烫烫烫", "屯屯屯"];
+
+/// The text with every character [`keep_char`] refuses removed, and known decoding
+/// garbage dropped.
+pub(crate) fn clean(s: &str) -> String {
+    let mut out: String = s.chars().filter(|c| keep_char(*c)).collect();
+    for g in GARBAGE {
+        if out.contains(g) {
+            out = out.replace(g, "");
+        }
+    }
+    out
+}
+
+/// [`clean`] and trim, with runs of white space (including newlines) folded to one space:
+/// for titles, names and other one-line fields.
+pub(crate) fn one_line(s: &str) -> String {
+    let cleaned = clean(s);
+    let mut out = String::with_capacity(cleaned.len());
+    for word in cleaned.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Appends `s` escaped for XML character data (`&`, `<`, `>`), dropping refused characters.
+pub(crate) fn push_xml(out: &mut String, s: &str) {
+    push_escaped(out, s, false);
+}
+
+/// Appends `s` escaped for a double-quoted XML attribute, dropping refused characters.
+pub(crate) fn push_attr(out: &mut String, s: &str) {
+    push_escaped(out, s, true);
+}
+
+fn push_escaped(out: &mut String, s: &str, attr: bool) {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let rep: Option<&str> = match c {
+            '&' => Some("&amp;"),
+            '<' => Some("&lt;"),
+            '>' => Some("&gt;"),
+            '"' if attr => Some("&quot;"),
+            '\n' if attr => Some("&#10;"),
+            '\t' if attr => Some("&#9;"),
+            '\r' => Some(""),
+            c if !keep_char(c) => Some(""),
+            _ => None,
+        };
+        if let Some(r) = rep {
+            out.push_str(&s[start..i]);
+            out.push_str(r);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[start..]);
+}
+
+/// Escapes `s` for XML, returning a new string.
+#[cfg(test)]
+pub(crate) fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    push_xml(&mut out, s);
+    out
+}
+
+/// The paragraphs of a plain body: split on blank lines, each folded to one line, empty
+/// ones dropped.
+pub(crate) fn paragraphs(body: &str) -> Vec<String> {
+    body.split("\n\n")
+        .map(one_line)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// A plain-text teaser: the body's opening text, at most `max` characters, ending in `…`
+/// when cut.
+pub(crate) fn summary(paras: &[String], max: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for p in paras {
+        if n > 0 {
+            out.push(' ');
+            n += 1;
+        }
+        for c in p.chars() {
+            if n >= max {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            n += 1;
+        }
+        if n >= max {
+            break;
+        }
+    }
+    out
+}
+
+/// RFC 822 date-time with a four-digit year and numeric zone, e.g.
+/// `Tue, 22 Aug 2023 08:00:00 +0800`.
+pub(crate) fn rfc822(t: &DateTime<FixedOffset>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+/// RFC 3339 date-time in seconds with the offset, e.g. `2023-08-22T08:00:00+08:00`.
+pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// A string usable as one path segment and URL segment: kept when it is made of ASCII
+/// letters, digits, `-` and `_` (and not empty or too long), else replaced by `x` and a
+/// hash of it, so no input can climb out of the output folder.
+pub(crate) fn safe_segment(s: &str) -> String {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        s.to_string()
+    } else {
+        let h = crate::model::content_hash(s.as_bytes());
+        format!("x{}", h.get(..24).unwrap_or(&h))
+    }
+}
+
+/// A `urn:uuid:` IRI (RFC 9562 version 8, name-based on SHA-256) for a name: the same name
+/// always gives the same IRI.
+pub(crate) fn urn_uuid(namespace: &str, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(namespace.as_bytes());
+    h.update([0]);
+    h.update(name.as_bytes());
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    for (dst, src) in b.iter_mut().zip(d.iter()) {
+        *dst = *src;
+    }
+    b[6] = (b[6] & 0x0F) | 0x80;
+    b[8] = (b[8] & 0x3F) | 0x80;
+    let mut out = String::with_capacity(45);
+    out.push_str("urn:uuid:");
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_characters_are_dropped_and_markup_escaped() {
+        let s = "a\u{1}b\u{B}c\u{C}d\u{FFFE}e\u{FFFF}\u{FFFD}\u{200B}f<g>&\"h\u{85}";
+        assert_eq!(xml(s), "abcdef&lt;g&gt;&amp;\"h");
+        let mut a = String::new();
+        push_attr(&mut a, "x\"y\nz");
+        assert_eq!(a, "x&quot;y&#10;z");
+        assert_eq!(clean("好锟斤拷消息"), "好消息");
+    }
+
+    #[test]
+    fn paragraphs_and_summary() {
+        let p = paragraphs("第一段\n文字。\n\n\n\n 第二段。 \n\n");
+        assert_eq!(p, vec!["第一段 文字。".to_string(), "第二段。".to_string()]);
+        assert_eq!(summary(&p, 4), "第一段 …");
+        assert_eq!(summary(&p, 100), "第一段 文字。 第二段。");
+    }
+
+    #[test]
+    fn dates_keep_the_offset() {
+        let t = DateTime::parse_from_rfc3339("2023-08-22T08:05:00+08:00").unwrap();
+        assert_eq!(rfc822(&t), "Tue, 22 Aug 2023 08:05:00 +0800");
+        assert_eq!(rfc3339(&t), "2023-08-22T08:05:00+08:00");
+        let t = DateTime::parse_from_rfc3339("2023-08-02T08:05:00+08:00").unwrap();
+        assert_eq!(rfc822(&t), "Wed, 02 Aug 2023 08:05:00 +0800");
+    }
+
+    #[test]
+    fn segments_cannot_escape() {
+        assert_eq!(safe_segment("370871"), "370871");
+        assert!(safe_segment("../etc").starts_with('x'));
+        assert!(safe_segment("").starts_with('x'));
+        let u = urn_uuid("a", "b");
+        assert_eq!(u.len(), 45);
+        assert_eq!(u, urn_uuid("a", "b"));
+        assert_ne!(u, urn_uuid("a", "c"));
+        assert_eq!(u.as_bytes()[23], b'8');
+    }
+}

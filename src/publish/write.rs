@@ -1,0 +1,176 @@
+//! Writing output files: only when their bytes differ from the file on disk, atomically
+//! (a temporary file in the same folder, then a rename), and a manifest of fingerprints
+//! so that a document whose inputs did not change is not even rendered again.
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+/// Name of the manifest file inside the output folder.
+pub(crate) const MANIFEST: &str = ".localfeed-publish";
+
+/// Fingerprints of the files written by the last complete run: relative path →
+/// (fingerprint of the inputs, size in bytes).
+#[derive(Debug, Default)]
+pub(crate) struct Manifest {
+    entries: HashMap<String, (u64, u64)>,
+}
+
+impl Manifest {
+    /// Reads the manifest and removes it, so that a run that stops half way leaves no
+    /// manifest that could vouch for files it changed. A missing or damaged manifest is an
+    /// empty one: every document is then rendered and compared byte for byte.
+    pub(crate) fn take(out: &Path) -> Self {
+        let path = out.join(MANIFEST);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Self::default();
+        };
+        let _ = std::fs::remove_file(&path);
+        let mut entries = HashMap::new();
+        let mut lines = text.lines();
+        if lines.next() != Some(super::MANIFEST_HEADER) {
+            return Self::default();
+        }
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let (Some(fp), Some(size), Some(rel)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if let (Ok(fp), Ok(size)) = (u64::from_str_radix(fp, 16), size.parse::<u64>()) {
+                entries.insert(rel.to_string(), (fp, size));
+            }
+        }
+        Self { entries }
+    }
+
+    fn get(&self, rel: &str) -> Option<(u64, u64)> {
+        self.entries.get(rel).copied()
+    }
+}
+
+/// What one worker wrote.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    /// Files whose bytes were written.
+    pub(crate) written: Vec<PathBuf>,
+    /// Files rendered and found byte-identical on disk.
+    pub(crate) unchanged: usize,
+    /// Files not rendered: inputs unchanged since the last run and the file still there.
+    pub(crate) reused: usize,
+    /// Manifest entries for the next run.
+    pub(crate) entries: Vec<(String, u64, u64)>,
+}
+
+impl Sink {
+    /// Emits the file `rel` under `out`. With a fingerprint, a file whose fingerprint and
+    /// size match the manifest and the disk is left alone without rendering; otherwise
+    /// `render` makes the bytes and they are written if they differ from the disk.
+    pub(crate) fn emit(
+        &mut self,
+        out: &Path,
+        old: &Manifest,
+        rel: &str,
+        fp: Option<u64>,
+        render: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> anyhow::Result<()> {
+        let path = out.join(rel);
+        if let Some(fp) = fp
+            && let Some((old_fp, size)) = old.get(rel)
+            && old_fp == fp
+            && std::fs::metadata(&path).is_ok_and(|m| m.len() == size)
+        {
+            self.reused += 1;
+            self.entries.push((rel.to_string(), fp, size));
+            return Ok(());
+        }
+        let bytes = render()?;
+        anyhow::ensure!(!bytes.is_empty(), "refusing to write an empty {rel}");
+        if write_if_changed(&path, &bytes)? {
+            self.written.push(path);
+        } else {
+            self.unchanged += 1;
+        }
+        if let Some(fp) = fp {
+            self.entries.push((rel.to_string(), fp, bytes.len() as u64));
+        }
+        Ok(())
+    }
+
+    /// Adds another worker's results.
+    pub(crate) fn merge(&mut self, other: Sink) {
+        self.written.extend(other.written);
+        self.unchanged += other.unchanged;
+        self.reused += other.reused;
+        self.entries.extend(other.entries);
+    }
+
+    /// Writes the manifest for the next run.
+    pub(crate) fn save_manifest(&mut self, out: &Path) -> anyhow::Result<()> {
+        self.entries.sort();
+        let mut text = String::with_capacity(self.entries.len() * 48 + 32);
+        text.push_str(super::MANIFEST_HEADER);
+        text.push('\n');
+        for (rel, fp, size) in &self.entries {
+            use std::fmt::Write as _;
+            let _ = writeln!(text, "{fp:016x} {size} {rel}");
+        }
+        write_if_changed(&out.join(MANIFEST), text.as_bytes())?;
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` unless the file already holds exactly them. Returns whether it
+/// wrote. The write goes to a temporary file in the same folder, renamed over the target,
+/// so a reader never sees half a file.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() == bytes.len() as u64
+        && let Ok(old) = std::fs::read(path)
+        && old == bytes
+    {
+        return Ok(false);
+    }
+    let parent = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{} has no file name", path.display()))?;
+    let tmp = parent.join(format!(".{name}.tmp{}", std::process::id()));
+    match std::fs::write(&tmp, bytes) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::write(&tmp, bytes)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", tmp.display())),
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot replace {}", path.display()));
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_only_changed_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b/c.xml");
+        assert!(write_if_changed(&p, b"one").unwrap());
+        assert!(!write_if_changed(&p, b"one").unwrap());
+        assert!(write_if_changed(&p, b"two").unwrap());
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+}
