@@ -6,7 +6,10 @@
 //! orders the stages, and `cli` turns the command line into calls. Stages pass plain
 //! values from `model` and never import each other.
 
+pub mod cli;
 pub mod clock;
+pub mod digest;
 pub mod model;
+pub mod schedule;
 pub mod store;
 pub mod templates;

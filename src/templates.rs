@@ -10,7 +10,14 @@ use minijinja::Environment;
 
 /// Every template the program knows, with its built-in text. A file of the same name in
 /// the configured templates folder replaces the built-in copy.
-pub const BUILTIN: &[(&str, &str)] = &[];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("digest.html", include_str!("../templates/digest.html")),
+    ("digest.txt", include_str!("../templates/digest.txt")),
+    (
+        "digest-subject.txt",
+        include_str!("../templates/digest-subject.txt"),
+    ),
+];
 
 /// A loaded set of templates.
 #[derive(Debug)]

@@ -5,6 +5,7 @@
 //! upserts keyed by content-derived ids; each input file is stored in one transaction.
 //! Must not touch: rendering, fetching, XML, email, or the clock (callers pass times in).
 
+mod digests;
 mod schema;
 
 use std::collections::BTreeSet;
@@ -15,6 +16,8 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{Article, Placement, StoredArticle, content_hash};
+
+pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
 
 /// An open store.
 #[derive(Debug)]

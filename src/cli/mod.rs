@@ -1,0 +1,3 @@
+//! Command-line handlers.
+
+pub mod digest_cmds;

@@ -1,0 +1,3 @@
+//! Orchestration of the stages.
+
+pub mod digests;
