@@ -70,6 +70,12 @@ pub struct Config {
     /// Feed publishing.
     #[serde(default)]
     pub publish: crate::publish::Settings,
+    /// Email digests; none are sent when the table is absent.
+    #[serde(default)]
+    pub digest: Option<crate::digest::Settings>,
+    /// Subscribers kept in the config (more can be added with `localfeed subscribers`).
+    #[serde(default, rename = "subscriber")]
+    pub subscribers: Vec<crate::digest::SubscriberConfig>,
     /// The folder the config was read from; relative paths are resolved against it.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -99,7 +105,7 @@ impl Config {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
+            .unwrap_or_default();
         cfg.check().map_err(|message| ConfigError { path: shown, message })?;
         Ok(cfg)
     }
@@ -134,6 +140,16 @@ impl Config {
             if s.max_file_mb == 0 {
                 return Err(format!("source {:?}: key `max_file_mb` must be at least 1", s.id));
             }
+        }
+        if let Some(d) = &self.digest {
+            d.validate().map_err(|e| format!("{e:#}"))?;
+        } else if !self.subscribers.is_empty() {
+            return Err(
+                "[[subscriber]] entries need a [digest] table (sender, links, delivery)".into()
+            );
+        }
+        for (i, sub) in self.subscribers.iter().enumerate() {
+            sub.validate().map_err(|e| format!("[[subscriber]] #{}: {e:#}", i + 1))?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod digest;
 pub mod extract;
 pub mod locate;
 pub mod model;
@@ -19,4 +20,3 @@ pub mod serve;
 pub mod sources;
 pub mod store;
 pub mod templates;
-pub mod locate;

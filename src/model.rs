@@ -298,12 +298,14 @@ fn is_cjk_punct(c: char) -> bool {
 }
 
 /// The stable id of an article: a hash of its source, its folded headline and the folded
-/// first 120 characters of its body after the dateline. Never depends on the run, the file
-/// path or the order of insertion, so re-extraction and whitespace changes keep it.
+/// first 48 characters of its body (enough to tell apart items with a generic headline such
+/// as 简讯, short enough that a correction further down keeps the id). Never depends on the
+/// run, the file path or the order of insertion, so re-extraction and whitespace changes
+/// keep it.
 pub fn article_id(source: &str, article: &Article) -> String {
     let title = fold_for_id(article.title.as_deref().unwrap_or(""));
     let body = fold_for_id(&article.body);
-    let lead: String = body.chars().take(120).collect();
+    let lead: String = body.chars().take(48).collect();
     let mut h = Sha256::new();
     h.update(source.as_bytes());
     h.update([0]);

@@ -14,6 +14,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("feed.xsl", include_str!("../templates/feed.xsl")),
+    ("digest.html", include_str!("../templates/digest.html")),
+    ("digest.txt", include_str!("../templates/digest.txt")),
+    ("digest-subject.txt", include_str!("../templates/digest-subject.txt")),
 ];
 
 /// A loaded set of templates.

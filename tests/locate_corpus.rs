@@ -59,9 +59,7 @@ fn corpus_placement_meets_the_bar() {
         let page_name = gold["source"].as_str().unwrap();
         let page = std::fs::read_to_string(dir.join("pages").join(page_name)).unwrap();
         let home_names = names(&gold["publication"]["home"]);
-        let home = (!home_names.is_empty())
-            .then(|| gaz.resolve(&home_names.concat()))
-            .flatten();
+        let home = (!home_names.is_empty()).then(|| gaz.resolve(&home_names.concat())).flatten();
         let ctx = Context { home: home.as_ref(), publication: None };
         let arts = gold["articles"].as_array().unwrap();
         let mut starts: Vec<usize> = arts

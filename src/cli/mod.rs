@@ -4,6 +4,8 @@
 //! Owns: argument parsing, output formats, and the exit status of each command. Must not
 //! touch: pipeline logic (schedule and the stages do the work).
 
+pub mod digest_cmds;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -115,6 +117,18 @@ pub enum Command {
         /// A name, short name or code.
         query: String,
     },
+    /// Manage digest subscribers kept in the store.
+    Subscribers {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: digest_cmds::SubscribersCmd,
+    },
+    /// Preview or send digests.
+    Digest {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: digest_cmds::DigestCmd,
+    },
     /// Serve the output folder over HTTP (and run the pipeline on a timer with --run-every).
     Serve {
         /// Address to listen on (port 0 picks a free port; the log says which).
@@ -220,7 +234,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 Err(code) => return Ok(code),
             };
             cfg.apply(&Overrides { state, ..Overrides::default() });
-            status(&cfg)
+            status(&cfg, &cli.config)
         }
         Command::Extract { files, format, publication, home } => {
             extract_files(&files, format, publication, home)
@@ -244,6 +258,61 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(if p.primary.is_empty() { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+        }
+        Command::Subscribers { cmd } => {
+            let cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let settings = schedule::digest_settings(&cfg)?;
+            let clock = clock::from_env().map_err(anyhow::Error::msg)?;
+            let mut store = Store::open(&cfg.state_path())?;
+            let gaz = Gazetteer::embedded();
+            let resolve = |s: &str| gaz.resolve(s);
+            let mut out = std::io::stdout().lock();
+            digest_cmds::run_subscribers(
+                &mut store,
+                &settings,
+                &cmd,
+                &resolve,
+                clock.now(),
+                &mut out,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Digest { cmd } => {
+            let cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            let settings = schedule::digest_settings(&cfg)?;
+            let templates = Templates::load(cfg.templates_dir().as_deref())?;
+            let clock = clock::from_env().map_err(anyhow::Error::msg)?;
+            let _lock = match schedule::lock(&cfg.state_path()) {
+                Ok(l) => l,
+                Err(RunError::Locked(path)) => {
+                    eprintln!(
+                        "localfeed: another run is in progress (lock {path} is held); nothing done"
+                    );
+                    return Ok(ExitCode::from(EXIT_LOCKED));
+                }
+                Err(RunError::Fatal(e)) => return Err(e),
+            };
+            let mut store = Store::open(&cfg.state_path())?;
+            let gaz = Gazetteer::embedded();
+            let resolve = |s: &str| gaz.resolve(s);
+            let mut out = std::io::stdout().lock();
+            digest_cmds::run_digest(
+                &mut store,
+                &settings,
+                &cmd,
+                &cfg.subscribers,
+                &resolve,
+                &templates,
+                clock.now(),
+                &mut out,
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve { listen, run_every, out } => {
             let mut cfg = match load_config(&cli.config) {
@@ -432,10 +501,10 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
     Ok(())
 }
 
-fn status(cfg: &Config) -> Result<ExitCode> {
+fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     let state = cfg.state_path();
     let mut out = std::io::stdout().lock();
-    writeln!(out, "config: {}", cfg.base_dir.display())?;
+    writeln!(out, "config: {}", config_path.display())?;
     for s in &cfg.sources {
         writeln!(out, "source {}: {}", s.id, cfg.resolve(&s.path).display())?;
     }
@@ -460,6 +529,9 @@ fn status(cfg: &Config) -> Result<ExitCode> {
             i.attempts,
             i.error.as_deref().unwrap_or("")
         )?;
+    }
+    for line in digest_cmds::status_lines(&store)? {
+        writeln!(out, "{line}")?;
     }
     match store.last_run()? {
         Some(r) => writeln!(

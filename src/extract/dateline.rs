@@ -63,9 +63,7 @@ pub fn parse(text: &str) -> Option<Dateline> {
     };
     let byline = c.name("paren").map(|p| {
         let s = p.as_str();
-        s.trim_start_matches(['(', '（'])
-            .trim_end_matches([')', '）'])
-            .to_string()
+        s.trim_start_matches(['(', '（']).trim_end_matches([')', '）']).to_string()
     });
     let matched = m.as_str();
     let org = if matched.contains("本报") || matched.contains("本報") || matched.contains("本刊")
@@ -73,16 +71,16 @@ pub fn parse(text: &str) -> Option<Dateline> {
         None
     } else {
         let start = matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
-        let end = start
-            .find(['讯', '訊', '电', '電', '(', '（'])
-            .unwrap_or(start.len());
+        let end = start.find(['讯', '訊', '电', '電', '(', '（']).unwrap_or(start.len());
         let org = start.get(..end).unwrap_or("");
         let org = match c.name("date") {
             Some(d) => org.replace(d.as_str(), ""),
             None => org.to_string(),
         };
         let org = match &place {
-            Some(p) if org.ends_with(p.as_str()) => org.get(..org.len() - p.len()).unwrap_or("").to_string(),
+            Some(p) if org.ends_with(p.as_str()) => {
+                org.get(..org.len() - p.len()).unwrap_or("").to_string()
+            }
             _ => org,
         };
         Some(org.trim().to_string()).filter(|o| !o.is_empty())
@@ -95,13 +93,7 @@ pub fn parse(text: &str) -> Option<Dateline> {
             return None;
         }
     }
-    Some(Dateline {
-        len: m.end(),
-        place,
-        month_day,
-        byline,
-        org,
-    })
+    Some(Dateline { len: m.end(), place, month_day, byline, org })
 }
 
 /// The issue date printed on a masthead line: a full date on a short line that also
@@ -109,14 +101,14 @@ pub fn parse(text: &str) -> Option<Dateline> {
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
     let c = FULL_DATE.captures(line)?;
     let whole = c.get(0)?;
-    let rest: String = line
-        .replace(whole.as_str(), "")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let marked = ["星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期", "版"]
-        .iter()
-        .any(|k| rest.contains(k));
+    let rest: String =
+        line.replace(whole.as_str(), "").chars().filter(|c| !c.is_whitespace()).collect();
+    let marked = [
+        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期",
+        "版",
+    ]
+    .iter()
+    .any(|k| rest.contains(k));
     if !(marked || rest.chars().count() <= 2) || line.chars().count() > 60 {
         return None;
     }
@@ -224,7 +216,10 @@ mod tests {
 
     #[test]
     fn page_year_skips_reviews_ranges_and_targets() {
-        assert_eq!(page_year("表彰2017年度先进。实施意见(2018—2020年)。2019年，全区将"), Some(2019));
+        assert_eq!(
+            page_year("表彰2017年度先进。实施意见(2018—2020年)。2019年，全区将"),
+            Some(2019)
+        );
         assert_eq!(page_year("力争2030年建成"), None);
         assert_eq!(page_year("没有年份"), None);
         assert_eq!(page_year("2020年和2021年"), None);

@@ -39,11 +39,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         utf8_or_gb(rest)?
     } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let enc = if bytes.starts_with(b"\xFF\xFE") {
-            UTF_16LE
-        } else {
-            UTF_16BE
-        };
+        let enc = if bytes.starts_with(b"\xFF\xFE") { UTF_16LE } else { UTF_16BE };
         let body = bytes.get(2..).unwrap_or_default();
         if body.len() % 2 != 0 {
             return Err(DecodeError::BadUtf16);
@@ -54,10 +50,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         }
         let text = text.into_owned();
         if let Some(offset) = text.find('\0') {
-            return Err(DecodeError::Binary {
-                what: "NUL characters",
-                offset: offset + 2,
-            });
+            return Err(DecodeError::Binary { what: "NUL characters", offset: offset + 2 });
         }
         text
     } else {
@@ -75,10 +68,7 @@ fn utf8_or_gb(bytes: &[u8]) -> Result<String, DecodeError> {
         return Err(DecodeError::Empty);
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(DecodeError::Binary {
-            what: "NUL bytes",
-            offset,
-        });
+        return Err(DecodeError::Binary { what: "NUL bytes", offset });
     }
     // Control bytes other than tab, line feed, vertical tab, form feed, carriage return and
     // escape are a sign of binary data when they are more than a trace.
@@ -91,10 +81,7 @@ fn utf8_or_gb(bytes: &[u8]) -> Result<String, DecodeError> {
             .iter()
             .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0x1B))
             .unwrap_or(0);
-        return Err(DecodeError::Binary {
-            what: "control bytes",
-            offset,
-        });
+        return Err(DecodeError::Binary { what: "control bytes", offset });
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
@@ -144,10 +131,7 @@ mod tests {
     #[test]
     fn gb18030_and_utf16() {
         let (gb, _, _) = GB18030.encode("本报讯(记者 张三)近日,全县召开会议。");
-        assert_eq!(
-            decode(&gb).unwrap(),
-            "本报讯(记者 张三)近日,全县召开会议。"
-        );
+        assert_eq!(decode(&gb).unwrap(), "本报讯(记者 张三)近日,全县召开会议。");
         let mut le = vec![0xFF, 0xFE];
         for u in "新闻".encode_utf16() {
             le.extend_from_slice(&u.to_le_bytes());

@@ -24,7 +24,11 @@ fn len(s: &str) -> usize {
 
 fn is_lead_in(s: &str) -> bool {
     let t = s.trim_end();
-    t.ends_with("——") || t.ends_with('—') || t.ends_with('：') || t.ends_with(':') || t.ends_with("——")
+    t.ends_with("——")
+        || t.ends_with('—')
+        || t.ends_with('：')
+        || t.ends_with(':')
+        || t.ends_with("——")
 }
 
 fn opens_with_dash(s: &str) -> bool {
@@ -52,16 +56,8 @@ pub fn split(lines: &[String]) -> Headline {
     match lines.as_slice() {
         [] => Headline::default(),
         [t] => match split_one_line(t) {
-            Some((k, title)) => Headline {
-                kicker: clean(k),
-                title: clean(title),
-                subtitle: None,
-            },
-            None => Headline {
-                kicker: None,
-                title: clean(t),
-                subtitle: None,
-            },
+            Some((k, title)) => Headline { kicker: clean(k), title: clean(title), subtitle: None },
+            None => Headline { kicker: None, title: clean(t), subtitle: None },
         },
         [a, b] => {
             let (la, lb) = (len(a), len(b));
@@ -75,29 +71,20 @@ pub fn split(lines: &[String]) -> Headline {
                 lb <= la
             };
             if a_kicker {
-                Headline {
-                    kicker: clean(a),
-                    title: clean(b),
-                    subtitle: None,
-                }
+                Headline { kicker: clean(a), title: clean(b), subtitle: None }
             } else {
-                Headline {
-                    kicker: None,
-                    title: clean(a),
-                    subtitle: clean(b),
-                }
+                Headline { kicker: None, title: clean(a), subtitle: clean(b) }
             }
         }
-        [a, b, c, ..] => Headline {
-            kicker: clean(a),
-            title: clean(b),
-            subtitle: clean(c),
-        },
+        [a, b, c, ..] => Headline { kicker: clean(a), title: clean(b), subtitle: clean(c) },
     }
 }
 
 /// Verbs that end a kicker set on the same line as its headline (`…大会要求 迅速掀起…`).
-const KICKER_ENDS: &[&str] = &["要求", "强调", "強調", "指出", "提出", "部署", "表示", "举措", "舉措", "明确", "明確", "号召", "號召"];
+const KICKER_ENDS: &[&str] = &[
+    "要求", "强调", "強調", "指出", "提出", "部署", "表示", "举措", "舉措", "明确", "明確", "号召",
+    "號召",
+];
 
 /// A one-line headline whose first part, before a space, is a kicker: it ends in a verb
 /// of saying or deciding and both parts are long enough to be phrases.
@@ -112,15 +99,14 @@ fn split_one_line(t: &str) -> Option<(&str, &str)> {
 }
 
 /// Words that open a caption or brief with a time rather than its subject.
-const TIME_OPENERS: &[&str] = &["近日", "日前", "近年来", "近期", "目前", "今年以来", "连日来", "近年", "当天", "同日"];
+const TIME_OPENERS: &[&str] =
+    &["近日", "日前", "近年来", "近期", "目前", "今年以来", "连日来", "近年", "当天", "同日"];
 
 /// A short title made from a caption or brief: its first clause that says something
 /// (a leading date or time clause such as `26日,` or `近日,` is skipped), at most 24
 /// characters, without markers.
 pub fn title_from_text(text: &str) -> Option<String> {
-    let t = text
-        .trim()
-        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+    let t = text.trim().trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
     let clauses: Vec<&str> = t
         .split(['，', ',', '。', '；', ';', '！', '？', '!', '?', '：', ':'])
         .map(str::trim)
@@ -129,7 +115,12 @@ pub fn title_from_text(text: &str) -> Option<String> {
     let pick = clauses.iter().find(|c| {
         let n = c.chars().count();
         let timey = TIME_OPENERS.iter().any(|w| c.starts_with(w) && n <= w.chars().count() + 4)
-            || (n <= 10 && (c.ends_with('日') || c.ends_with("上午") || c.ends_with("下午") || c.ends_with('时')) && c.chars().next().is_some_and(|x| x.is_ascii_digit()));
+            || (n <= 10
+                && (c.ends_with('日')
+                    || c.ends_with("上午")
+                    || c.ends_with("下午")
+                    || c.ends_with('时'))
+                && c.chars().next().is_some_and(|x| x.is_ascii_digit()));
         n >= 4 && !timey
     })?;
     let s = squeeze(pick);

@@ -36,11 +36,7 @@ pub fn extract(page: &PageText) -> Extraction {
         InputForm::Html => single::html(&page.text),
         InputForm::Page | InputForm::Text => {
             let ex = extract_page(&page.text);
-            if ex.articles.is_empty() {
-                single::plain(&page.text, ex)
-            } else {
-                ex
-            }
+            if ex.articles.is_empty() { single::plain(&page.text, ex) } else { ex }
         }
     };
     if let Some(p) = page.hints.publication.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -96,12 +92,27 @@ pub fn extract_page(text: &str) -> Extraction {
     let mut articles = Vec::with_capacity(pieces.len());
     let mut dateline_places: Vec<String> = Vec::new();
     for p in &pieces {
-        for &k in p.headline.iter().chain(&p.body).chain(&p.captions).chain(&p.bylines).chain(std::iter::once(&p.anchor)) {
+        for &k in p
+            .headline
+            .iter()
+            .chain(&p.body)
+            .chain(&p.captions)
+            .chain(&p.bylines)
+            .chain(std::iter::once(&p.anchor))
+        {
             if let Some(c) = claimed.get_mut(k) {
                 *c = true;
             }
         }
-        if let Some(a) = build(&units, p, publication.date, page_year, &mut seen, &mut publication, &mut dateline_places) {
+        if let Some(a) = build(
+            &units,
+            p,
+            publication.date,
+            page_year,
+            &mut seen,
+            &mut publication,
+            &mut dateline_places,
+        ) {
             articles.push(a);
         }
     }
@@ -113,11 +124,7 @@ pub fn extract_page(text: &str) -> Extraction {
             boiler.push(u.text.clone());
         }
     }
-    Extraction {
-        publication,
-        articles,
-        boilerplate: boiler,
-    }
+    Extraction { publication, articles, boilerplate: boiler }
 }
 
 fn most_common(items: &[String]) -> Option<String> {
@@ -131,8 +138,30 @@ fn most_common(items: &[String]) -> Option<String> {
     best.map(|(s, _)| s.clone())
 }
 
-const OPINION_WORDS: &[&str] = &["评论员", "評論員", "短评", "短評", "时评", "時評", "社论", "社論", "述评", "述評", "随笔", "隨筆", "杂谈", "雜談", "观察家", "论坛", "論壇", "编后", "編後"];
-const NOTICE_WORDS: &[&str] = &["公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知"];
+const OPINION_WORDS: &[&str] = &[
+    "评论员",
+    "評論員",
+    "短评",
+    "短評",
+    "时评",
+    "時評",
+    "社论",
+    "社論",
+    "述评",
+    "述評",
+    "随笔",
+    "隨筆",
+    "杂谈",
+    "雜談",
+    "观察家",
+    "论坛",
+    "論壇",
+    "编后",
+    "編後",
+];
+const NOTICE_WORDS: &[&str] = &[
+    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
+];
 
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -176,7 +205,9 @@ fn build(
                             people.merge(x);
                         }
                         if date.is_none() {
-                            date = d.month_day.and_then(|md| dateline::dateline_date(md, issue, page_year));
+                            date = d
+                                .month_day
+                                .and_then(|md| dateline::dateline_date(md, issue, page_year));
                         }
                         if let Some(pl) = &d.place {
                             places.push(pl.clone());
@@ -203,11 +234,8 @@ fn build(
     let paras = drop_list_runs(paras);
     let paras = normalize::join_broken(paras);
     let paras = normalize::dedup_paragraphs(paras, seen);
-    let paras: Vec<String> = paras
-        .iter()
-        .map(|s| repair_para(s))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let paras: Vec<String> =
+        paras.iter().map(|s| repair_para(s)).filter(|s| !s.is_empty()).collect();
     if paras.is_empty() {
         return None;
     }
@@ -233,7 +261,11 @@ fn build(
     );
     let kind = if p.start == Start::Credit {
         Kind::Photo
-    } else if p.start == Start::Marker && !has_dateline && isolated(units, p.anchor) && p.headline.is_empty() {
+    } else if p.start == Start::Marker
+        && !has_dateline
+        && isolated(units, p.anchor)
+        && p.headline.is_empty()
+    {
         Kind::Photo
     } else if p.start == Start::Author
         || OPINION_WORDS.iter().any(|w| title_text.contains(w))
@@ -300,10 +332,7 @@ fn repair_para(text: &str) -> String {
 }
 
 fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
-    let listy: Vec<bool> = paras
-        .iter()
-        .map(|p| boilerplate::is_list_item(p))
-        .collect();
+    let listy: Vec<bool> = paras.iter().map(|p| boilerplate::is_list_item(p)).collect();
     let mut keep = vec![true; paras.len()];
     let mut i = 0;
     while i < paras.len() {
@@ -322,9 +351,5 @@ fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
             i += 1;
         }
     }
-    paras
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(p))
-        .collect()
+    paras.into_iter().zip(keep).filter_map(|(p, k)| k.then_some(p)).collect()
 }

@@ -27,7 +27,20 @@ pub(crate) fn is_cjk(c: char) -> bool {
 pub(crate) fn is_sentence_end(c: char) -> bool {
     matches!(
         c,
-        '。' | '！' | '？' | '!' | '?' | '”' | '’' | '…' | '」' | '』' | '）' | ')' | '.' | '；' | ';'
+        '。' | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '”'
+            | '’'
+            | '…'
+            | '」'
+            | '』'
+            | '）'
+            | ')'
+            | '.'
+            | '；'
+            | ';'
     )
 }
 
@@ -83,20 +96,14 @@ pub fn remove_cjk_spaces(text: &str) -> String {
         }
         // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
         if (c == 'a' || c == '&') && out.ends_with(' ') {
-            let word: String = if c == '&' {
-                "&".into()
-            } else {
-                chars.iter().skip(i).take(3).collect()
-            };
+            let word: String =
+                if c == '&' { "&".into() } else { chars.iter().skip(i).take(3).collect() };
             let after = chars.get(i + word.chars().count()).copied();
             let before = out.trim_end().chars().last();
             if (word == "and" || word == "&")
                 && after == Some(' ')
                 && before.is_some_and(is_han)
-                && chars
-                    .get(i + word.chars().count() + 1)
-                    .copied()
-                    .is_some_and(is_han)
+                && chars.get(i + word.chars().count() + 1).copied().is_some_and(is_han)
             {
                 let trimmed = out.trim_end().len();
                 out.truncate(trimmed);
@@ -131,7 +138,11 @@ pub fn fullwidth_punct(text: &str) -> String {
             '!' if near_cjk => '！',
             '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
             ')' if near_cjk || prev.is_some_and(is_han) => '）',
-            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric()) && prev.is_some_and(|p| p.is_ascii_alphanumeric()) => '（',
+            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric())
+                && prev.is_some_and(|p| p.is_ascii_alphanumeric()) =>
+            {
+                '（'
+            }
             c => c,
         };
         out.push(mapped);
@@ -197,7 +208,9 @@ pub fn squeeze(text: &str) -> String {
 
 fn first_clause_len(text: &str) -> usize {
     text.chars()
-        .take_while(|c| !matches!(c, '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？'))
+        .take_while(|c| {
+            !matches!(c, '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？')
+        })
         .count()
 }
 
@@ -238,7 +251,8 @@ fn is_broken(prev: &str, next: &str) -> bool {
     let Some(first) = next.chars().next() else {
         return false;
     };
-    if matches!(first, '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔') {
+    if matches!(first, '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔')
+    {
         return false;
     }
     let len = prev.chars().count();
@@ -255,7 +269,10 @@ fn is_broken(prev: &str, next: &str) -> bool {
 
 /// Drops paragraphs already seen (the extractor repeats text where boxes overlap); only
 /// paragraphs long enough to be unlikely to repeat by chance are compared.
-pub fn dedup_paragraphs(paras: Vec<String>, seen: &mut std::collections::HashSet<String>) -> Vec<String> {
+pub fn dedup_paragraphs(
+    paras: Vec<String>,
+    seen: &mut std::collections::HashSet<String>,
+) -> Vec<String> {
     paras
         .into_iter()
         .filter(|p| {

@@ -86,12 +86,41 @@ pub(crate) struct Piece {
 const MARKS: [char; 7] = ['■', '▲', '●', '◆', '※', '□', '★'];
 
 /// Words that make a short line a picture caption rather than a headline.
-const CAPTION_WORDS: &[&str] = &["现场", "現場", "一角", "合影", "掠影", "剪影", "图为", "圖為", "资料图", "資料圖", "图片", "圖片"];
+const CAPTION_WORDS: &[&str] = &[
+    "现场",
+    "現場",
+    "一角",
+    "合影",
+    "掠影",
+    "剪影",
+    "图为",
+    "圖為",
+    "资料图",
+    "資料圖",
+    "图片",
+    "圖片",
+];
 
 /// Labels of boxes that belong to the article before them.
 const BOX_LABELS: &[&str] = &[
-    "相关链接", "相關鏈接", "延伸阅读", "延伸閱讀", "背景资料", "背景資料", "记者手记", "記者手記", "编者按",
-    "編者按", "链接", "鏈接", "小贴士", "小貼士", "名词解释", "名詞解釋", "记者观察", "記者觀察",
+    "相关链接",
+    "相關鏈接",
+    "延伸阅读",
+    "延伸閱讀",
+    "背景资料",
+    "背景資料",
+    "记者手记",
+    "記者手記",
+    "编者按",
+    "編者按",
+    "链接",
+    "鏈接",
+    "小贴士",
+    "小貼士",
+    "名词解释",
+    "名詞解釋",
+    "记者观察",
+    "記者觀察",
 ];
 
 fn chars(s: &str) -> usize {
@@ -167,12 +196,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         blank = 0;
         for (k, piece) in split_glued(t).into_iter().enumerate() {
             let (class, dl) = classify(&piece);
-            out.push(Unit {
-                text: piece,
-                gap: if k == 0 { gap } else { 1 },
-                class,
-                dateline: dl,
-            });
+            out.push(Unit { text: piece, gap: if k == 0 { gap } else { 1 }, class, dateline: dl });
         }
     }
     mark_furniture_neighbours(&mut out);
@@ -235,9 +259,7 @@ fn pen_name_line(text: &str) -> bool {
     let toks: Vec<&str> = text.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 3
-        && toks
-            .iter()
-            .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+        && toks.iter().all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -265,11 +287,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
                 if prev_head && next_para {
-                    Some(if u.class == Class::Author {
-                        Start::Author
-                    } else {
-                        Start::Byline
-                    })
+                    Some(if u.class == Class::Author { Start::Author } else { Start::Byline })
                 } else {
                     None
                 }
@@ -341,7 +359,12 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
-        if free && u.class == Class::Head && u.gap >= 2 && !is_caption_like(&u.text) && !is_box_label(&u.text) {
+        if free
+            && u.class == Class::Head
+            && u.gap >= 2
+            && !is_caption_like(&u.text)
+            && !is_box_label(&u.text)
+        {
             let mut j = i;
             let mut heads = vec![];
             while j < n
@@ -357,7 +380,10 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 .get(j)
                 .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40)
                 && !claimed.get(j).copied().unwrap_or(true);
-            let list_run = heads.len() >= 2 && heads.iter().all(|&h| units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6));
+            let list_run = heads.len() >= 2
+                && heads.iter().all(|&h| {
+                    units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                });
             if body_follows && !list_run {
                 for &h in &heads {
                     if let Some(c) = claimed.get_mut(h) {
@@ -395,9 +421,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         })
         .collect();
     let first_start = starts.first().copied().unwrap_or(n);
-    let last_para = (0..n)
-        .rev()
-        .find(|&k| matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker)));
+    let last_para = (0..n).rev().find(|&k| {
+        matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker))
+    });
     for (pi, p) in found.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
         let from = match p.start {
@@ -409,7 +435,12 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         if matches!(p.start, Start::Dateline | Start::Marker) {
             p.body.push(p.anchor);
         }
-        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) { p.anchor + 1 } else { 0 })..end {
+        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) {
+            p.anchor + 1
+        } else {
+            0
+        })..end
+        {
             if claimed.get(k).copied().unwrap_or(true) {
                 continue;
             }
@@ -422,9 +453,12 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     }
     // text above the first article that is long enough to be one
     let orphan: Vec<usize> = (0..first_start)
-        .filter(|&k| !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para))
+        .filter(|&k| {
+            !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
+        })
         .collect();
-    let orphan_len: usize = orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
+    let orphan_len: usize =
+        orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -442,11 +476,18 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
 }
 
 /// The headline lines, caption lines and byline lines above an anchor.
-fn headline_block(units: &[Unit], anchor: usize, claimed: &[bool]) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+fn headline_block(
+    units: &[Unit],
+    anchor: usize,
+    claimed: &[bool],
+) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     let mut bylines = vec![];
     let mut j = anchor;
     // standalone bylines right above a dateline
-    while j > 0 && class_of(units, j - 1) == Some(Class::Byline) && !claimed.get(j - 1).copied().unwrap_or(true) {
+    while j > 0
+        && class_of(units, j - 1) == Some(Class::Byline)
+        && !claimed.get(j - 1).copied().unwrap_or(true)
+    {
         j -= 1;
         bylines.push(j);
     }
@@ -488,11 +529,8 @@ fn headline_block(units: &[Unit], anchor: usize, claimed: &[bool]) -> (Vec<usize
     let mut captions = vec![];
     let mut gi = groups.into_iter();
     for g in gi.by_ref() {
-        let heads: Vec<usize> = g
-            .iter()
-            .copied()
-            .filter(|&k| class_of(units, k) == Some(Class::Head))
-            .collect();
+        let heads: Vec<usize> =
+            g.iter().copied().filter(|&k| class_of(units, k) == Some(Class::Head)).collect();
         if heads.is_empty() {
             captions.extend(g);
             continue;
@@ -540,7 +578,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         }
     }
     // the caption: one paragraph, with the pieces a column break split from it
-    if j == 0 || !free(j - 1) || !matches!(class_of(units, j - 1), Some(Class::Para | Class::Marker)) {
+    if j == 0
+        || !free(j - 1)
+        || !matches!(class_of(units, j - 1), Some(Class::Para | Class::Marker))
+    {
         return None;
     }
     let mut k = j - 1;
@@ -554,7 +595,8 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     }
     let caption: Vec<usize> = (k..j).collect();
     let first = units.get(k)?;
-    let text: String = caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
+    let text: String =
+        caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
@@ -596,10 +638,7 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
             }
             Class::Author => {
                 if let Some(name) = byline::author_line(&u.text) {
-                    p.merge(People {
-                        contributors: vec![name],
-                        ..People::default()
-                    });
+                    p.merge(People { contributors: vec![name], ..People::default() });
                 }
             }
             Class::Head => {

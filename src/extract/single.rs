@@ -55,7 +55,9 @@ fn toml_front(src: &str) -> Front {
     };
     f.author = match v.get("author").or_else(|| v.get("authors")) {
         Some(toml::Value::String(a)) => vec![a.clone()],
-        Some(toml::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(toml::Value::Array(a)) => {
+            a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
+        }
         _ => vec![],
     };
     f.locality = s("locality").or_else(|| s("place"));
@@ -124,10 +126,9 @@ fn split_front(text: &str) -> (Option<Front>, &str) {
                 ("", stripped)
             } else {
                 match rest.find(&close) {
-                    Some(pos) => (
-                        rest.get(..pos).unwrap_or(""),
-                        rest.get(pos + close.len()..).unwrap_or(""),
-                    ),
+                    Some(pos) => {
+                        (rest.get(..pos).unwrap_or(""), rest.get(pos + close.len()..).unwrap_or(""))
+                    }
                     None => continue,
                 }
             };
@@ -283,10 +284,32 @@ fn sel(s: &str) -> Option<Selector> {
 }
 
 const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe", "svg", "template", "select", "figure",
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe",
+    "svg", "template", "select", "figure",
 ];
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "figcaption", "main", "table", "ul", "ol", "dd", "dt",
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "br",
+    "figcaption",
+    "main",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
 ];
 
 fn collect_text(el: ElementRef<'_>, out: &mut String) {
@@ -335,7 +358,10 @@ pub fn html(text: &str) -> Extraction {
             .filter(|t| !t.is_empty())
     };
     let mut front = Front {
-        title: text_of("article h1").or_else(|| text_of("h1")).or_else(|| meta("og:title")).or_else(|| text_of("title")),
+        title: text_of("article h1")
+            .or_else(|| text_of("h1"))
+            .or_else(|| meta("og:title"))
+            .or_else(|| text_of("title")),
         date: meta("article:published_time")
             .or_else(|| meta("pubdate"))
             .or_else(|| meta("date"))
@@ -344,8 +370,9 @@ pub fn html(text: &str) -> Extraction {
         author: meta("author").into_iter().collect(),
         locality: None,
         url: meta("og:url").or_else(|| {
-            sel("link[rel=\"canonical\"]")
-                .and_then(|s| doc.select(&s).next().and_then(|l| l.value().attr("href").map(str::to_string)))
+            sel("link[rel=\"canonical\"]").and_then(|s| {
+                doc.select(&s).next().and_then(|l| l.value().attr("href").map(str::to_string))
+            })
         }),
         publication: meta("og:site_name"),
     };
@@ -363,7 +390,8 @@ pub fn html(text: &str) -> Extraction {
                 let mut best: Option<(ElementRef<'_>, usize)> = None;
                 for p in c.select(ps) {
                     if let Some(parent) = p.parent().and_then(ElementRef::wrap) {
-                        let len: usize = parent.select(ps).map(|x| x.text().map(str::len).sum::<usize>()).sum();
+                        let len: usize =
+                            parent.select(ps).map(|x| x.text().map(str::len).sum::<usize>()).sum();
                         if best.is_none_or(|(_, b)| len > b) {
                             best = Some((parent, len));
                         }
@@ -402,7 +430,8 @@ pub fn plain(text: &str, prior: Extraction) -> Extraction {
     let mut title = None;
     if let Some(first) = paras.first() {
         let n = first.chars().count();
-        if n <= 40 && !first.contains('。') && dateline::parse(first).is_none() && paras.len() > 1 {
+        if n <= 40 && !first.contains('。') && dateline::parse(first).is_none() && paras.len() > 1
+        {
             title = Some(first.clone());
             paras.remove(0);
         }

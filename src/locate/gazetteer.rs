@@ -162,9 +162,8 @@ const ETHNIC: &[&str] = &[
 /// Suffixes stripped (one only) to make a short form, by level, longest first.
 const PROVINCE_SUFFIXES: &[&str] = &["特别行政区", "自治区", "省", "市"];
 const PREFECTURE_SUFFIXES: &[&str] = &["自治州", "地区", "市", "盟"];
-const COUNTY_SUFFIXES: &[&str] = &[
-    "自治县", "自治旗", "林区", "特区", "新区", "县", "区", "市", "旗",
-];
+const COUNTY_SUFFIXES: &[&str] =
+    &["自治县", "自治旗", "林区", "特区", "新区", "县", "区", "市", "旗"];
 const TOWNSHIP_SUFFIXES: &[&str] = &["民族乡", "街道", "苏木", "镇", "乡"];
 
 /// Kinds of development zone that the news names by prefecture + type.
@@ -263,9 +262,7 @@ fn add(map: &mut BTreeMap<String, Vec<Cand>>, pattern: &str, node: NodeId, form:
     if pattern.chars().count() < 2 {
         return;
     }
-    map.entry(pattern.to_string())
-        .or_default()
-        .push(Cand { node, form });
+    map.entry(pattern.to_string()).or_default().push(Cand { node, form });
 }
 
 impl Gazetteer {
@@ -369,17 +366,11 @@ impl Gazetteer {
         }
         let pma = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(
-                patterns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (p, _))| (&**p, i as u32)),
-            )
+            .build_with_values(patterns.iter().enumerate().map(|(i, (p, _))| (&**p, i as u32)))
             .unwrap_or_else(|e| panic!("gazetteer automaton: {e}"));
 
-        let mut t2s_bmp: Vec<char> = (T2S_BASE..T2S_END)
-            .map(|u| char::from_u32(u).unwrap_or('\0'))
-            .collect();
+        let mut t2s_bmp: Vec<char> =
+            (T2S_BASE..T2S_END).map(|u| char::from_u32(u).unwrap_or('\0')).collect();
         let mut t2s_other = HashMap::new();
         for cols in data_lines(T2S) {
             let (Some(t), Some(s)) = (cols.first(), cols.get(1)) else {
@@ -398,15 +389,7 @@ impl Gazetteer {
             }
         }
 
-        Gazetteer {
-            nodes,
-            by_code,
-            pma,
-            patterns,
-            by_pattern,
-            t2s_bmp,
-            t2s_other,
-        }
+        Gazetteer { nodes, by_code, pma, patterns, by_pattern, t2s_bmp, t2s_other }
     }
 
     /// Number of rows in the table, pseudo rows included.
@@ -529,10 +512,7 @@ impl Gazetteer {
             }
             let u = c as u32;
             let m = if (T2S_BASE..T2S_END).contains(&u) {
-                self.t2s_bmp
-                    .get((u - T2S_BASE) as usize)
-                    .copied()
-                    .unwrap_or(c)
+                self.t2s_bmp.get((u - T2S_BASE) as usize).copied().unwrap_or(c)
             } else if u < 0x80 {
                 c
             } else {
@@ -586,10 +566,7 @@ impl Gazetteer {
                 }
             }
         }
-        ids.into_iter()
-            .map(|id| self.chain_of(id))
-            .filter(|c| !c.is_empty())
-            .collect()
+        ids.into_iter().map(|id| self.chain_of(id)).filter(|c| !c.is_empty()).collect()
     }
 
     /// Candidates named exactly by a string (after folding), deduplicated.
@@ -637,8 +614,7 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
     }
     let mut zones: Vec<Zone> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
-        if n.level != Level::County || n.pseudo || !n.code.get(4..5).is_some_and(|d| d == "7")
-        {
+        if n.level != Level::County || n.pseudo || !n.code.get(4..5).is_some_and(|d| d == "7") {
             continue;
         }
         let Some(pref) = n.parent else { continue };
@@ -652,7 +628,8 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
             .parent
             .and_then(|p| nodes.get(p as usize))
             .and_then(|p| short_form(&p.name, Level::Province));
-        let pref_short = short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
+        let pref_short =
+            short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
         // The name without a leading province and prefecture.
         let mut rest: &str = &n.name;
         if let Some(ps) = &prov_short {
@@ -666,26 +643,19 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
             Some((t, at)) => (Some(t), rest.get(..at).unwrap_or("").to_string()),
             None => (None, String::new()),
         };
-        zones.push(Zone {
-            id: i as NodeId,
-            pref,
-            ty,
-            stem,
-            rest: rest.to_string(),
-        });
+        zones.push(Zone { id: i as NodeId, pref, ty, stem, rest: rest.to_string() });
     }
     for z in &zones {
         let Some(pnode) = nodes.get(z.pref as usize) else {
             continue;
         };
-        let pref_short = short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
+        let pref_short =
+            short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
         let prefixes = [pref_short.as_str(), &*pnode.name];
         match z.ty {
             Some(ty) => {
-                let same: Vec<&Zone> = zones
-                    .iter()
-                    .filter(|o| o.pref == z.pref && o.ty == Some(ty))
-                    .collect();
+                let same: Vec<&Zone> =
+                    zones.iter().filter(|o| o.pref == z.pref && o.ty == Some(ty)).collect();
                 let plain_exists = same.iter().any(|o| o.stem.is_empty());
                 let takes_city_form = z.stem.is_empty() || (!plain_exists && same.len() == 1);
                 for v in ty.variants() {

@@ -158,10 +158,8 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     off += rest.len() - trimmed.len();
     if trimmed.starts_with('(') || trimmed.starts_with('（') {
         if let Some(close) = trimmed.find([')', '）']) {
-            let close_len = trimmed
-                .get(close..)
-                .and_then(|s| s.chars().next())
-                .map_or(1, char::len_utf8);
+            let close_len =
+                trimmed.get(close..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
             if close < 120 {
                 off += close + close_len;
             }
@@ -217,17 +215,14 @@ fn is_han(c: char) -> bool {
 /// True when the sentence holding `pos` opens with 图为 (a caption naming the place shown).
 fn in_photo_sentence(text: &str, pos: usize) -> bool {
     let before = text.get(..pos).unwrap_or("");
-    let sentence_start = before
-        .rfind(['。', '！', '？', '\n'])
-        .map_or(0, |i| i + '。'.len_utf8());
+    let sentence_start = before.rfind(['。', '！', '？', '\n']).map_or(0, |i| i + '。'.len_utf8());
     let sentence = before.get(sentence_start..).unwrap_or("");
     sentence.contains("图为")
 }
 
 /// End of the first sentence of a folded body.
 fn first_sentence_end(text: &str) -> usize {
-    text.find(['。', '！', '？', '；'])
-        .map_or(text.len(), |i| i + '。'.len_utf8())
+    text.find(['。', '！', '？', '；']).map_or(text.len(), |i| i + '。'.len_utf8())
 }
 
 /// Is a (weak) candidate's parent in the context?
@@ -270,12 +265,7 @@ fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
 }
 
 /// Resolves one match given the context and the match right before it.
-fn resolve_one(
-    gaz: &Gazetteer,
-    raw: &Raw,
-    prev: Option<NodeId>,
-    ctx: &HashSet<NodeId>,
-) -> Outcome {
+fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<NodeId>) -> Outcome {
     let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
         return Outcome::Rejected("unknown pattern".into());
     };
@@ -329,31 +319,18 @@ fn resolve_one(
         return Outcome::Rejected(why_not.to_string());
     }
     let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
-    let how = admissible
-        .first()
-        .map(|c| c.form.label())
-        .unwrap_or("name");
+    let how = admissible.first().map(|c| c.form.label()).unwrap_or("name");
     decide(gaz, &ids, ctx, how)
 }
 
 /// Picks among candidates by context; a tie stops at the deepest shared level.
 fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> Outcome {
     if let [one] = ids {
-        return Outcome::Placed {
-            node: *one,
-            note: how.to_string(),
-        };
+        return Outcome::Placed { node: *one, note: how.to_string() };
     }
-    let best = ids
-        .iter()
-        .map(|&id| affinity(gaz, id, ctx))
-        .max()
-        .unwrap_or(0);
-    let winners: Vec<NodeId> = ids
-        .iter()
-        .copied()
-        .filter(|&id| affinity(gaz, id, ctx) == best)
-        .collect();
+    let best = ids.iter().map(|&id| affinity(gaz, id, ctx)).max().unwrap_or(0);
+    let winners: Vec<NodeId> =
+        ids.iter().copied().filter(|&id| affinity(gaz, id, ctx) == best).collect();
     if let [one] = winners.as_slice() {
         let by = gaz
             .node(*one)
@@ -403,11 +380,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
     for &(field, text) in &input.fields {
         let mut s = String::new();
         gaz.normalize_into(text, &mut s);
-        let lead_end = if field == Field::Body {
-            first_sentence_end(&s)
-        } else {
-            0
-        };
+        let lead_end = if field == Field::Body { first_sentence_end(&s) } else { 0 };
         scan(gaz, field, &s, lead_end, &mut raws);
         folded.push((field, s));
     }
@@ -447,20 +420,12 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         });
         let (_, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, Some(h));
         evidence.extend(ev);
-        return Placement {
-            primary: gaz.chain_of(h),
-            also,
-            evidence,
-        };
+        return Placement { primary: gaz.chain_of(h), also, evidence };
     }
 
     let (primary, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, None);
     evidence.extend(ev);
-    Placement {
-        primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
-        also,
-        evidence,
-    }
+    Placement { primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(), also, evidence }
 }
 
 /// Resolves every match, tallies weights and chooses the primary place and the others.
@@ -500,11 +465,7 @@ fn weigh(
         if let Outcome::Placed { node, .. } = o
             && !merged.get(i).copied().unwrap_or(false)
         {
-            placed.push(Placed {
-                raw_index: i,
-                node: *node,
-                weight: r.weight,
-            });
+            placed.push(Placed { raw_index: i, node: *node, weight: r.weight });
         }
     }
 
@@ -547,8 +508,7 @@ fn weigh(
         let mut seen: HashSet<NodeId> = HashSet::new();
         for p in &placed {
             let n = p.node;
-            if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n)
-            {
+            if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n) {
                 continue;
             }
             let t = total.get(&n).copied().unwrap_or(0.0);
@@ -604,12 +564,7 @@ fn weigh(
             continue;
         }
         seen.insert(key, evidence.len());
-        evidence.push(Evidence {
-            text,
-            field: r.field.name().into(),
-            code,
-            note,
-        });
+        evidence.push(Evidence { text, field: r.field.name().into(), code, note });
     }
     (primary, also, evidence)
 }
@@ -649,16 +604,11 @@ fn descend(
             Some(c) => total.get(&c).copied().unwrap_or(0.0),
             None => root_total,
         };
-        let mut ranked: Vec<(NodeId, f32)> = kids
-            .iter()
-            .map(|&k| (k, total.get(&k).copied().unwrap_or(0.0)))
-            .collect();
+        let mut ranked: Vec<(NodeId, f32)> =
+            kids.iter().map(|&k| (k, total.get(&k).copied().unwrap_or(0.0))).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let head_kids: Vec<NodeId> = kids
-            .iter()
-            .copied()
-            .filter(|k| headline.contains(k))
-            .collect();
+        let head_kids: Vec<NodeId> =
+            kids.iter().copied().filter(|k| headline.contains(k)).collect();
         let next = if let [only] = head_kids.as_slice() {
             Some(*only)
         } else {

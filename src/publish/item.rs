@@ -74,11 +74,7 @@ impl<'a> ItemView<'a> {
             }
         }
         let paras = paragraphs(&a.body);
-        let publication = s
-            .publication
-            .as_deref()
-            .map(one_line)
-            .filter(|x| !x.is_empty());
+        let publication = s.publication.as_deref().map(one_line).filter(|x| !x.is_empty());
         let mut title = one_line(&a.display_title());
         if title.is_empty() {
             title = "(无标题)".into();

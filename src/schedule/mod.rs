@@ -5,6 +5,8 @@
 //! fail the run at the end), and the lock that keeps two runs apart. Must not touch:
 //! parsing or rendering (the stages do that), or sleeping (the timer owns time).
 
+pub mod digests;
+
 use std::fs::{File, TryLockError};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -115,6 +117,8 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         for p in problems {
             tracing::warn!("{p}");
         }
+        let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+        store.forget_missing_failures(&source.id, &names)?;
         let hints =
             SourceHints { publication: source.publication.clone(), home: source.home.clone() };
         let bar = progress_bar(opts.progress, files.len() as u64, &source.id);
@@ -152,8 +156,99 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         published.written.len(),
         published.unchanged
     );
+    if cfg.digest.is_some() {
+        match digest_settings(cfg) {
+            Ok(settings) => {
+                let resolve = |s: &str| gaz.resolve(s);
+                match digests::run_digests(
+                    &mut store,
+                    &settings,
+                    &cfg.subscribers,
+                    &resolve,
+                    &templates,
+                    clock.now(),
+                ) {
+                    Ok(d) => {
+                        report.totals.digests_sent = d.sent;
+                        tracing::info!(
+                            "digests: {} due, {} with nothing new, {} sent ({}), {} deferred, {} failed",
+                            d.due,
+                            d.nothing_new,
+                            d.sent,
+                            d.delivery,
+                            d.deferred,
+                            d.failed
+                        );
+                        for r in d.rejected {
+                            report
+                                .failures
+                                .push(Failure { path: "[[subscriber]]".into(), reason: r });
+                        }
+                        for f in d.failures {
+                            let what =
+                                if f.permanent { "refused for good" } else { "will be retried" };
+                            report.failures.push(Failure {
+                                path: format!("digest to {}", f.email),
+                                reason: format!("{} ({what}; {})", f.error, f.message_id),
+                            });
+                        }
+                    }
+                    Err(e) => report
+                        .failures
+                        .push(Failure { path: "digests".into(), reason: format!("{e:#}") }),
+                }
+            }
+            Err(e) => {
+                report.failures.push(Failure { path: "digests".into(), reason: format!("{e:#}") })
+            }
+        }
+    }
     store.finish_run(run_id, &report.totals, report.failures.is_empty(), &clock.now())?;
     Ok(report)
+}
+
+/// The `[digest]` settings with their paths resolved against the config's folder. When no
+/// signing key is configured (neither the environment variable nor a file), a random key
+/// is kept next to the state file (`signing.key`, readable by its owner only), created on
+/// first use, so that links stay valid from run to run without a secret in the config.
+pub fn digest_settings(cfg: &Config) -> Result<crate::digest::Settings> {
+    let mut s = cfg.digest.clone().unwrap_or_default();
+    s.outbox_dir = cfg.resolve(&s.outbox_dir);
+    s.password_file = s.password_file.map(|p| cfg.resolve(&p));
+    s.dkim_key_file = s.dkim_key_file.map(|p| cfg.resolve(&p));
+    s.signing_key_file = s.signing_key_file.map(|p| cfg.resolve(&p));
+    let env_set = !s.signing_key_env.trim().is_empty()
+        && std::env::var_os(s.signing_key_env.trim()).is_some_and(|v| !v.is_empty());
+    if !env_set && s.signing_key_file.is_none() {
+        let state = cfg.state_path();
+        let path = state.parent().unwrap_or(Path::new(".")).join("signing.key");
+        if !path.exists() {
+            create_key_file(&path)?;
+        }
+        s.signing_key_file = Some(path);
+    }
+    Ok(s)
+}
+
+fn create_key_file(path: &Path) -> Result<()> {
+    use std::io::{Read as _, Write as _};
+    let mut key = [0u8; 32];
+    File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut key))
+        .context("cannot read random bytes for the digest signing key")?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = File::options();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("cannot create the signing key {}", path.display()))?;
+    f.write_all(hex::encode(key).as_bytes())?;
+    f.sync_all()?;
+    Ok(())
 }
 
 enum Ingested {

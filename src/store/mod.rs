@@ -5,6 +5,7 @@
 //! upserts keyed by content-derived ids; each input file is stored in one transaction.
 //! Must not touch: rendering, fetching, XML, email, or the clock (callers pass times in).
 
+mod digests;
 mod schema;
 
 use std::collections::BTreeSet;
@@ -15,6 +16,8 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{Article, Placement, StoredArticle, content_hash};
+
+pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
 
 /// An open store.
 #[derive(Debug)]
@@ -335,6 +338,27 @@ impl Store {
             params![source, name, hash, size as i64, error, now_s],
         )?;
         Ok(())
+    }
+
+    /// Forgets the failures of files that are gone from a source folder: a deleted file is
+    /// no longer input. (Articles of deleted files that were read are kept.)
+    pub fn forget_missing_failures(&mut self, source: &str, present: &[String]) -> Result<usize> {
+        let present: BTreeSet<&str> = present.iter().map(String::as_str).collect();
+        let failed: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT name FROM inputs WHERE source = ?1 AND status = 'failed'")?;
+            let rows = st.query_map(params![source], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut n = 0;
+        for name in failed.iter().filter(|n| !present.contains(n.as_str())) {
+            n += self.conn.execute(
+                "DELETE FROM inputs WHERE source = ?1 AND name = ?2 AND status = 'failed'",
+                params![source, name],
+            )?;
+        }
+        Ok(n)
     }
 
     /// Every stored article, ordered by id.

@@ -52,9 +52,50 @@ CREATE TABLE runs (
 );
 ";
 
+/// Digest subscribers, the articles each has been sent, and the outbox.
+const DIGESTS: &str = "
+CREATE TABLE subscribers (
+    email           TEXT PRIMARY KEY,
+    token_id        TEXT NOT NULL,
+    localities      TEXT NOT NULL,
+    codes           TEXT NOT NULL,
+    schedule        TEXT NOT NULL,
+    timezone        TEXT NOT NULL,
+    plain_text_only INTEGER NOT NULL DEFAULT 0,
+    origin          TEXT NOT NULL CHECK (origin IN ('config', 'cli')),
+    unsubscribed    TEXT,
+    created         TEXT NOT NULL,
+    digested_until  TEXT NOT NULL,
+    last_slot       TEXT
+);
+CREATE INDEX subscribers_by_token ON subscribers (token_id);
+CREATE TABLE digest_items (
+    email      TEXT NOT NULL REFERENCES subscribers (email) ON DELETE CASCADE,
+    article_id TEXT NOT NULL,
+    outbox_id  INTEGER NOT NULL,
+    PRIMARY KEY (email, article_id)
+) WITHOUT ROWID;
+CREATE TABLE outbox (
+    id           INTEGER PRIMARY KEY,
+    message_id   TEXT NOT NULL UNIQUE,
+    email        TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    articles     INTEGER NOT NULL,
+    message      BLOB NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT NOT NULL,
+    last_error   TEXT,
+    created      TEXT NOT NULL,
+    finished     TEXT
+);
+CREATE INDEX outbox_by_status ON outbox (status, next_attempt);
+CREATE INDEX outbox_by_email ON outbox (email, status);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(CORE)])
+    Migrations::new(vec![M::up(CORE), M::up(DIGESTS)])
 }
 
 #[cfg(test)]

@@ -115,3 +115,35 @@ pub fn stderr(o: &Output) -> String {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// Asserts that two snapshots hold the same files with the same bytes (and, with
+/// `mtimes`, the same modification times), naming the files that differ.
+pub fn assert_same_files(
+    a: &[(PathBuf, Vec<u8>, std::time::SystemTime)],
+    a_root: &Path,
+    b: &[(PathBuf, Vec<u8>, std::time::SystemTime)],
+    b_root: &Path,
+    mtimes: bool,
+) {
+    let key = |v: &[(PathBuf, Vec<u8>, std::time::SystemTime)], root: &Path| {
+        v.iter()
+            .map(|(p, bytes, t)| (p.strip_prefix(root).unwrap().to_path_buf(), (bytes.clone(), *t)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (ka, kb) = (key(a, a_root), key(b, b_root));
+    let mut diffs = Vec::new();
+    for (p, (bytes, t)) in &ka {
+        match kb.get(p) {
+            None => diffs.push(format!("only in the first: {}", p.display())),
+            Some((b2, _)) if b2 != bytes => diffs.push(format!("bytes differ: {}", p.display())),
+            Some((_, t2)) if mtimes && t2 != t => {
+                diffs.push(format!("mtime differs: {}", p.display()))
+            }
+            _ => {}
+        }
+    }
+    for p in kb.keys().filter(|p| !ka.contains_key(*p)) {
+        diffs.push(format!("only in the second: {}", p.display()));
+    }
+    assert!(diffs.is_empty(), "files differ:\n{}", diffs.join("\n"));
+}

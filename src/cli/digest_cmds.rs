@@ -1,0 +1,558 @@
+//! The `subscribers` and `digest` subcommands.
+//!
+//! Owns: their arguments (clap) and handlers: `subscribers add|remove|list|import FILE.csv`,
+//! `digest preview EMAIL` (writes `.eml` and `.html`, marks nothing), `digest send
+//! [--dry-run]`. Output goes to the writer passed in. Must not touch: the clock (callers
+//! pass `now`), SQL, rendering details (it calls `digest` and `schedule::digests`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Duration, FixedOffset};
+use clap::Subcommand;
+
+use crate::digest::compose::Composer;
+use crate::digest::{self, SubscriberConfig, TokenKey};
+use crate::model::Chain;
+use crate::schedule::digests::{
+    DigestReport, due_digests, new_articles, render_for, resolve_localities, run_digests,
+    subscriber_update, sync_subscribers,
+};
+use crate::store::{OutboxStatus, Store, Subscriber};
+use crate::templates::Templates;
+
+/// `localfeed subscribers …`
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum SubscribersCmd {
+    /// Add a subscriber, or change one (an earlier unsubscription is lifted).
+    Add {
+        /// The address.
+        email: String,
+        /// A place to follow, as a code or name; repeat for several.
+        #[arg(long = "locality", short = 'l', required = true)]
+        localities: Vec<String>,
+        /// `immediate`, `daily 07:30` or `weekly mon 07:30`.
+        #[arg(long, default_value = "daily 07:30")]
+        schedule: String,
+        /// IANA time zone of the schedule (default: `[digest] default_timezone`).
+        #[arg(long, default_value = "")]
+        timezone: String,
+        /// Send only a plain-text part.
+        #[arg(long)]
+        plain_text_only: bool,
+    },
+    /// Remove a subscriber and their unsent digests.
+    Remove {
+        /// The address.
+        email: String,
+    },
+    /// List subscribers with their places, schedules and last digest.
+    List,
+    /// Add or update subscribers from a CSV file with the columns
+    /// `email,localities,schedule,timezone,plain_text_only` (localities separated by `;`).
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+/// `localfeed digest …`
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum DigestCmd {
+    /// Write the digest a subscriber would get now as `.eml` and `.html`, marking nothing.
+    Preview {
+        /// The subscriber's address.
+        email: String,
+        /// Folder to write into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Send the digests that are due (and retry earlier failures).
+    Send {
+        /// List what would be sent, send nothing and mark nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn key_of(settings: &digest::Settings) -> anyhow::Result<TokenKey> {
+    TokenKey::load(&settings.signing_key_env, settings.signing_key_file.as_deref())
+}
+
+/// `subscribers add`: validates the address, resolves the places and stores the subscriber.
+pub fn subscribers_add(
+    store: &mut Store,
+    settings: &digest::Settings,
+    entry: &SubscriberConfig,
+    resolve: &dyn Fn(&str) -> Option<Chain>,
+    now: DateTime<FixedOffset>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let key = key_of(settings)?;
+    let u = subscriber_update(entry, settings, &key, resolve, "cli")?;
+    let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
+    let new = store.upsert_subscriber(&u, &initial, true, &now)?;
+    writeln!(
+        out,
+        "{} {} ({}; {})",
+        if new { "added" } else { "updated" },
+        u.email,
+        u.localities.join(", "),
+        u.schedule
+    )?;
+    Ok(())
+}
+
+/// `subscribers remove`.
+pub fn subscribers_remove(
+    store: &mut Store,
+    _settings: &digest::Settings,
+    email: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let email = digest::normalize_address(email);
+    if !store.remove_subscriber(&email)? {
+        anyhow::bail!("no subscriber {email}");
+    }
+    writeln!(out, "removed {email}")?;
+    Ok(())
+}
+
+/// `subscribers list`: one line per subscriber.
+pub fn subscribers_list(
+    store: &mut Store,
+    _settings: &digest::Settings,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let subs = store.subscribers()?;
+    if subs.is_empty() {
+        writeln!(out, "no subscribers")?;
+    }
+    for s in subs {
+        writeln!(
+            out,
+            "{}\t{}\t{} {}\t{}{}\tlast digest up to {}",
+            s.email,
+            s.localities.join(";"),
+            s.schedule,
+            s.timezone,
+            s.origin,
+            match (&s.unsubscribed, s.plain_text_only) {
+                (Some(t), _) => format!(", unsubscribed {}", t.to_rfc3339()),
+                (None, true) => ", plain text".to_string(),
+                (None, false) => String::new(),
+            },
+            s.digested_until.to_rfc3339()
+        )?;
+    }
+    Ok(())
+}
+
+/// Splits one CSV record (RFC 4180 quoting) into fields.
+fn csv_fields(line: &str) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cur.push(c),
+            (false, '"') if cur.trim().is_empty() => {
+                cur.clear();
+                quoted = true;
+            }
+            (false, ',') => fields.push(std::mem::take(&mut cur).trim().to_string()),
+            (false, c) => cur.push(c),
+        }
+    }
+    if quoted {
+        return Err("unclosed quote".into());
+    }
+    fields.push(cur.trim().to_string());
+    Ok(fields)
+}
+
+/// Reads subscriber entries from CSV text. A first line starting with `email` is a header.
+/// Every bad row is reported with its line number and address.
+pub fn parse_subscribers_csv(text: &str) -> Result<Vec<SubscriberConfig>, Vec<String>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let text = text.trim_start_matches('\u{feff}');
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if n == 1 && line.trim_start().to_ascii_lowercase().starts_with("email") {
+            continue;
+        }
+        let f = match csv_fields(line) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(format!("line {n}: {e}"));
+                continue;
+            }
+        };
+        let get = |i: usize| f.get(i).map(String::as_str).unwrap_or("");
+        let plain = match get(4).to_ascii_lowercase().as_str() {
+            "" | "false" | "no" | "0" => false,
+            "true" | "yes" | "1" => true,
+            other => {
+                errors.push(format!(
+                    "line {n}: subscriber {}: plain_text_only {other:?} is not true/false",
+                    get(0)
+                ));
+                continue;
+            }
+        };
+        let entry = SubscriberConfig {
+            email: get(0).to_string(),
+            localities: get(1)
+                .split([';', '|', '、'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            schedule: if get(2).is_empty() {
+                SubscriberConfig::default().schedule
+            } else {
+                get(2).to_string()
+            },
+            timezone: get(3).to_string(),
+            plain_text_only: plain,
+        };
+        match entry.validate() {
+            Ok(()) => out.push(entry),
+            Err(e) => errors.push(format!("line {n}: {e}")),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// `subscribers import FILE.csv`: all rows or none. Rows with a bad address, an unknown
+/// place or a bad schedule are listed and nothing is imported.
+pub fn subscribers_import(
+    store: &mut Store,
+    settings: &digest::Settings,
+    file: &Path,
+    resolve: &dyn Fn(&str) -> Option<Chain>,
+    now: DateTime<FixedOffset>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let entries = parse_subscribers_csv(&text).map_err(|errs| {
+        anyhow::anyhow!("{}: nothing imported:\n  {}", file.display(), errs.join("\n  "))
+    })?;
+    let key = key_of(settings)?;
+    let mut updates = Vec::new();
+    let mut errors = Vec::new();
+    for e in &entries {
+        match subscriber_update(e, settings, &key, resolve, "cli") {
+            Ok(u) => updates.push(u),
+            Err(err) => errors.push(format!("{err:#}")),
+        }
+    }
+    if !errors.is_empty() {
+        anyhow::bail!("{}: nothing imported:\n  {}", file.display(), errors.join("\n  "));
+    }
+    let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
+    let (mut added, mut updated) = (0, 0);
+    for u in &updates {
+        if store.upsert_subscriber(u, &initial, true, &now)? {
+            added += 1;
+        } else {
+            updated += 1;
+        }
+    }
+    writeln!(out, "imported {}: {added} added, {updated} updated", file.display())?;
+    Ok(())
+}
+
+/// Dispatches `subscribers …`.
+pub fn run_subscribers(
+    store: &mut Store,
+    settings: &digest::Settings,
+    cmd: &SubscribersCmd,
+    resolve: &dyn Fn(&str) -> Option<Chain>,
+    now: DateTime<FixedOffset>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match cmd {
+        SubscribersCmd::Add { email, localities, schedule, timezone, plain_text_only } => {
+            let entry = SubscriberConfig {
+                email: email.clone(),
+                localities: localities.clone(),
+                schedule: schedule.clone(),
+                timezone: timezone.clone(),
+                plain_text_only: *plain_text_only,
+            };
+            subscribers_add(store, settings, &entry, resolve, now, out)
+        }
+        SubscribersCmd::Remove { email } => subscribers_remove(store, settings, email, out),
+        SubscribersCmd::List => subscribers_list(store, settings, out),
+        SubscribersCmd::Import { file } => {
+            subscribers_import(store, settings, file, resolve, now, out)
+        }
+    }
+}
+
+fn file_stem_for(email: &str) -> String {
+    email
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect()
+}
+
+/// `digest preview EMAIL`: writes `EMAIL.eml` and `EMAIL.html` (the HTML part, or the text
+/// part for plain-text subscribers) into `dir`, without recording or marking anything.
+/// With nothing new, the preview shows the latest articles of their places instead.
+#[allow(clippy::too_many_arguments)]
+pub fn digest_preview(
+    store: &mut Store,
+    settings: &digest::Settings,
+    subscribers: &[SubscriberConfig],
+    email: &str,
+    resolve: &dyn Fn(&str) -> Option<Chain>,
+    templates: &Templates,
+    now: DateTime<FixedOffset>,
+    dir: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let key = key_of(settings)?;
+    let email = digest::normalize_address(email);
+    let sub = match store.subscriber(&email)? {
+        Some(s) => s,
+        None => {
+            let entry = subscribers
+                .iter()
+                .find(|s| digest::normalize_address(&s.email) == email)
+                .ok_or_else(|| anyhow::anyhow!("no subscriber {email}"))?;
+            let u = subscriber_update(entry, settings, &key, resolve, "config")?;
+            Subscriber {
+                email: u.email,
+                token_id: u.token_id,
+                localities: u.localities,
+                codes: u.codes,
+                schedule: u.schedule,
+                timezone: u.timezone,
+                plain_text_only: u.plain_text_only,
+                origin: u.origin,
+                unsubscribed: None,
+                created: now,
+                digested_until: now
+                    - Duration::hours(i64::from(settings.first_digest_lookback_hours)),
+                last_slot: None,
+            }
+        }
+    };
+    let composer = Composer::new(settings, templates, key)?;
+    let places = resolve_localities(&sub.localities, resolve).unwrap_or_else(|_| {
+        sub.codes.iter().map(|c| digest::Locality { code: c.clone(), name: c.clone() }).collect()
+    });
+    let mut articles = new_articles(store, &sub, now)?;
+    let mut note = "";
+    if articles.is_empty() {
+        articles = store.articles_in(&sub.codes, None)?;
+        articles.truncate(settings.max_articles.max(1));
+        note = " (nothing new: showing the latest articles of their places)";
+    }
+    let Some((composed, _id, bytes)) =
+        render_for(&composer, settings, &sub, &places, &articles, now)?
+    else {
+        writeln!(out, "no articles in the places {email} follows yet")?;
+        return Ok(());
+    };
+    let stem = file_stem_for(&email);
+    let eml = dir.join(format!("{stem}.eml"));
+    let html = dir.join(format!("{stem}.html"));
+    digest::send::write_atomic(&eml, &bytes)?;
+    let page = composed.html.clone().unwrap_or_else(|| {
+        format!(
+            "<!DOCTYPE html><meta charset=\"utf-8\"><pre>{}</pre>",
+            ammonia::clean_text(&composed.text)
+        )
+    });
+    digest::send::write_atomic(&html, page.as_bytes())?;
+    writeln!(
+        out,
+        "{}: {} articles{note}\nwrote {} and {}",
+        composed.subject,
+        composed.article_ids.len(),
+        eml.display(),
+        html.display()
+    )?;
+    Ok(())
+}
+
+/// `digest send --dry-run`: lists the outbox entries that would be retried and the digests
+/// that would be composed, sending and marking nothing. Configured subscribers are synced
+/// into the store first (that is configuration, not delivery).
+#[allow(clippy::too_many_arguments)]
+pub fn digest_send_dry_run(
+    store: &mut Store,
+    settings: &digest::Settings,
+    subscribers: &[SubscriberConfig],
+    resolve: &dyn Fn(&str) -> Option<Chain>,
+    templates: &Templates,
+    now: DateTime<FixedOffset>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let key = key_of(settings)?;
+    let composer = Composer::new(settings, templates, key.clone())?;
+    for r in sync_subscribers(store, settings, &key, subscribers, resolve, now)? {
+        writeln!(out, "rejected: {r}")?;
+    }
+    let mut n = 0;
+    for e in store.outbox_due(&now)? {
+        writeln!(
+            out,
+            "retry\t{}\t{}\t{} articles\t{} earlier attempts{}",
+            e.email,
+            e.subject,
+            e.articles,
+            e.attempts,
+            e.last_error.map(|m| format!(" ({m})")).unwrap_or_default()
+        )?;
+        n += 1;
+    }
+    let (_, due) = due_digests(store, settings, resolve, now)?;
+    for d in due {
+        match render_for(&composer, settings, &d.subscriber, &d.localities, &d.articles, now)? {
+            Some((c, _, bytes)) => {
+                writeln!(
+                    out,
+                    "send\t{}\t{}\t{} articles\t{} bytes",
+                    d.subscriber.email,
+                    c.subject,
+                    c.article_ids.len(),
+                    bytes.len()
+                )?;
+                n += 1;
+            }
+            None => writeln!(out, "skip\t{}\tnothing new", d.subscriber.email)?,
+        }
+    }
+    writeln!(out, "{n} digests would be sent (dry run: nothing sent or marked)")?;
+    Ok(())
+}
+
+/// Prints a pass's report.
+pub fn print_report(report: &DigestReport, out: &mut dyn Write) -> anyhow::Result<()> {
+    for r in &report.rejected {
+        writeln!(out, "rejected: {r}")?;
+    }
+    writeln!(
+        out,
+        "digests via {}: {} subscribers, {} due, {} composed, {} nothing new, {} sent, {} deferred, {} failed",
+        report.delivery,
+        report.subscribers,
+        report.due,
+        report.composed,
+        report.nothing_new,
+        report.sent,
+        report.deferred,
+        report.failed
+    )?;
+    for f in &report.failures {
+        writeln!(
+            out,
+            "  {} {}: {}",
+            if f.permanent { "failed" } else { "will retry" },
+            f.email,
+            f.error
+        )?;
+    }
+    Ok(())
+}
+
+/// Lines for `localfeed status`: outbox counts and the digests that failed for good.
+pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
+    let (pending, sent, failed) = store.outbox_counts()?;
+    let mut lines = vec![format!("digests: {sent} sent, {pending} pending, {failed} failed")];
+    for e in store.outbox(Some(OutboxStatus::Failed))? {
+        lines.push(format!(
+            "  failed {} {} ({}): {}",
+            e.email,
+            e.message_id,
+            e.finished.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            e.last_error.unwrap_or_default()
+        ));
+    }
+    for e in store.outbox(Some(OutboxStatus::Pending))? {
+        if e.attempts > 0 {
+            lines.push(format!(
+                "  retrying {} after {} attempts, next {}: {}",
+                e.email,
+                e.attempts,
+                e.next_attempt.to_rfc3339(),
+                e.last_error.unwrap_or_default()
+            ));
+        }
+    }
+    Ok(lines)
+}
+
+/// Dispatches `digest …`.
+#[allow(clippy::too_many_arguments)]
+pub fn run_digest(
+    store: &mut Store,
+    settings: &digest::Settings,
+    cmd: &DigestCmd,
+    subscribers: &[SubscriberConfig],
+    resolve: &dyn Fn(&str) -> Option<Chain>,
+    templates: &Templates,
+    now: DateTime<FixedOffset>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match cmd {
+        DigestCmd::Preview { email, out: dir } => {
+            digest_preview(store, settings, subscribers, email, resolve, templates, now, dir, out)
+        }
+        DigestCmd::Send { dry_run: true } => {
+            digest_send_dry_run(store, settings, subscribers, resolve, templates, now, out)
+        }
+        DigestCmd::Send { dry_run: false } => {
+            let report = run_digests(store, settings, subscribers, resolve, templates, now)?;
+            print_report(&report, out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_parsed_and_bad_ones_named() {
+        let ok = "email,localities,schedule,timezone,plain_text_only\n\
+                  a@example.net,370871;371102,daily 07:30,,\n\
+                  \"b@example.net\",\"高新区|某某镇\",immediate,Asia/Shanghai,true\n";
+        let v = parse_subscribers_csv(ok).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].localities, vec!["370871", "371102"]);
+        assert_eq!(v[1].localities, vec!["高新区", "某某镇"]);
+        assert!(v[1].plain_text_only);
+        let bad = "not-an-address,370871\nc@example.net,,daily 07:30\nd@example.net,1,hourly\n";
+        let errs = parse_subscribers_csv(bad).unwrap_err();
+        assert_eq!(errs.len(), 3);
+        assert!(errs[0].contains("line 1") && errs[0].contains("not-an-address"));
+        assert!(errs[1].contains("c@example.net"));
+        assert!(errs[2].contains("line 3") && errs[2].contains("hourly"));
+    }
+
+    #[test]
+    fn csv_quotes_and_commas() {
+        assert_eq!(
+            csv_fields("\"a, b\",\"say \"\"hi\"\"\", c").unwrap(),
+            vec!["a, b", "say \"hi\"", "c"]
+        );
+        assert!(csv_fields("\"open").is_err());
+    }
+}

@@ -1,0 +1,416 @@
+//! Rendering a digest and building its MIME message.
+//!
+//! Owns: the template context (articles grouped by followed locality, newest first, each
+//! once), the subject, the HTML part with its CSS inlined, the plain-text part, and the
+//! message with every header a list message needs (From, To, Date, Message-ID, List-Id,
+//! List-Unsubscribe, List-Unsubscribe-Post). Must not touch: the store, the network, the
+//! clock (the caller passes the time), the schedule.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use lettre::Message;
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
+use serde::Serialize;
+use url::Url;
+
+use super::dkim::DkimSigner;
+use super::token::{Purpose, TokenKey};
+use super::{Settings, parse_mailbox};
+use crate::model::StoredArticle;
+use crate::templates::Templates;
+
+/// Template names a digest uses.
+pub const TEMPLATE_HTML: &str = "digest.html";
+/// The plain-text part's template.
+pub const TEMPLATE_TEXT: &str = "digest.txt";
+/// The subject line's template.
+pub const TEMPLATE_SUBJECT: &str = "digest-subject.txt";
+
+/// A place a subscriber follows, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Locality {
+    /// Division code.
+    pub code: String,
+    /// Name to show.
+    pub name: String,
+}
+
+/// What one digest is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct DigestInput<'a> {
+    /// The recipient's address.
+    pub email: &'a str,
+    /// The places followed, in the subscriber's order.
+    pub localities: &'a [Locality],
+    /// The new articles (any order; repeats are dropped).
+    pub articles: &'a [StoredArticle],
+    /// Send only the plain-text part.
+    pub plain_text_only: bool,
+    /// The subscriber's time zone, for dates.
+    pub tz: Tz,
+    /// The time the digest is composed.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// A rendered digest, before it becomes a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposedDigest {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part with CSS inlined; `None` for plain-text-only subscribers.
+    pub html: Option<String>,
+    /// Ids of the articles included, each once.
+    pub article_ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ArticleCtx {
+    id: String,
+    title: String,
+    date: String,
+    source: String,
+    place: String,
+    summary: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct GroupCtx {
+    code: String,
+    name: String,
+    feed_url: String,
+    count: usize,
+    articles: Vec<ArticleCtx>,
+}
+
+#[derive(Serialize)]
+struct DigestCtx<'a> {
+    list_name: &'a str,
+    heading: String,
+    date_label: String,
+    date_iso: String,
+    count: usize,
+    shown: usize,
+    more: usize,
+    groups: Vec<GroupCtx>,
+    unsubscribe_url: String,
+    manage_url: String,
+    site_url: &'a str,
+}
+
+/// Renders digests and builds messages; made once per pass from the settings.
+pub struct Composer<'a> {
+    settings: &'a Settings,
+    templates: &'a Templates,
+    key: TokenKey,
+    base: Url,
+    from: Mailbox,
+    inliner: css_inline::CSSInliner<'static>,
+    dkim: Option<DkimSigner>,
+}
+
+impl std::fmt::Debug for Composer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Composer")
+            .field("base", &self.base.as_str())
+            .field("dkim", &self.dkim.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Composer<'a> {
+    /// Checks the settings and prepares the inliner and the DKIM key.
+    pub fn new(
+        settings: &'a Settings,
+        templates: &'a Templates,
+        key: TokenKey,
+    ) -> anyhow::Result<Self> {
+        settings.validate()?;
+        let base = Url::parse(settings.base_url.trim())?;
+        let from = settings.from_mailbox()?;
+        let inliner = css_inline::CSSInliner::options()
+            .load_remote_stylesheets(false)
+            .keep_style_tags(false)
+            .keep_at_rules(true)
+            .build();
+        let dkim = DkimSigner::from_settings(settings)?;
+        Ok(Self { settings, templates, key, base, from, inliner, dkim })
+    }
+
+    /// True when messages are DKIM-signed.
+    pub fn signs(&self) -> bool {
+        self.dkim.is_some()
+    }
+
+    /// The token key.
+    pub fn key(&self) -> &TokenKey {
+        &self.key
+    }
+
+    fn link(&self, path: &str) -> String {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map(String::from)
+            .unwrap_or_else(|_| format!("{}{}", self.base, path.trim_start_matches('/')))
+    }
+
+    /// The one-click unsubscribe link of a subscriber.
+    pub fn unsubscribe_url(&self, email: &str) -> String {
+        let token = self.key.token(email, Purpose::Unsubscribe);
+        self.link(&self.settings.unsubscribe_path.replace("{token}", &token))
+    }
+
+    /// The page where a subscriber manages the subscription.
+    pub fn manage_url(&self, email: &str) -> String {
+        let token = self.key.token(email, Purpose::Manage);
+        self.link(&self.settings.manage_path.replace("{token}", &token))
+    }
+
+    /// The link of an article's page.
+    pub fn article_url(&self, id: &str) -> String {
+        self.link(&self.settings.article_path.replace("{id}", id))
+    }
+
+    /// Renders one digest. `None` when there is no article: nothing new, no email.
+    pub fn compose(&self, input: &DigestInput<'_>) -> anyhow::Result<Option<ComposedDigest>> {
+        let ctx = match self.context(input) {
+            Some(c) => c,
+            None => return Ok(None),
+        };
+        let subject_raw = self.templates.render(TEMPLATE_SUBJECT, &ctx)?;
+        let subject = subject_raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = self.templates.render(TEMPLATE_TEXT, &ctx)?;
+        let html =
+            if input.plain_text_only {
+                None
+            } else {
+                let raw = self.templates.render(TEMPLATE_HTML, &ctx)?;
+                Some(self.inliner.inline(&raw).map_err(|e| {
+                    anyhow::anyhow!("cannot inline the CSS of {TEMPLATE_HTML}: {e}")
+                })?)
+            };
+        let article_ids =
+            ctx.groups.iter().flat_map(|g| g.articles.iter().map(|a| a.id.clone())).collect();
+        Ok(Some(ComposedDigest { subject, text, html, article_ids }))
+    }
+
+    fn context(&self, input: &DigestInput<'_>) -> Option<DigestCtx<'_>> {
+        // Each article once, newest first.
+        let mut articles: Vec<&StoredArticle> = Vec::with_capacity(input.articles.len());
+        let mut seen = std::collections::HashSet::new();
+        for a in input.articles {
+            if seen.insert(a.id.as_str()) {
+                articles.push(a);
+            }
+        }
+        if articles.is_empty() {
+            return None;
+        }
+        articles.sort_by(|a, b| {
+            b.published()
+                .cmp(&a.published())
+                .then_with(|| b.first_seen.cmp(&a.first_seen))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let total = articles.len();
+        let limit = self.settings.max_articles.max(1);
+        // Group by the most specific followed locality that holds the article.
+        let mut groups: BTreeMap<usize, Vec<&StoredArticle>> = BTreeMap::new();
+        for a in articles.iter().take(limit) {
+            let codes = a.placement.feed_codes(true);
+            let best = input
+                .localities
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| codes.contains(&l.code))
+                .max_by_key(|(i, l)| (l.code.len(), usize::MAX - i))
+                .map_or(0, |(i, _)| i);
+            groups.entry(best).or_default().push(a);
+        }
+        let groups: Vec<GroupCtx> = groups
+            .into_iter()
+            .map(|(i, list)| {
+                let (code, name) = input
+                    .localities
+                    .get(i)
+                    .map(|l| (l.code.clone(), l.name.clone()))
+                    .unwrap_or_default();
+                GroupCtx {
+                    feed_url: self.link(&format!("{code}/")),
+                    count: list.len(),
+                    articles: list.iter().map(|a| self.article_ctx(a, input.tz)).collect(),
+                    code,
+                    name,
+                }
+            })
+            .collect();
+        let local_now = input.now.with_timezone(&input.tz);
+        let names: Vec<&str> = input.localities.iter().map(|l| l.name.as_str()).collect();
+        let heading = match names.as_slice() {
+            [] => self.settings.list_name.clone(),
+            [one] => format!("{one}本地新闻"),
+            [a, b] => format!("{a}、{b}本地新闻"),
+            [a, b, ..] => format!("{a}、{b}等地本地新闻"),
+        };
+        let shown = total.min(limit);
+        Some(DigestCtx {
+            list_name: &self.settings.list_name,
+            heading,
+            date_label: local_now.format("%-m月%-d日").to_string(),
+            date_iso: local_now.format("%Y-%m-%d").to_string(),
+            count: total,
+            shown,
+            more: total - shown,
+            groups,
+            unsubscribe_url: self.unsubscribe_url(input.email),
+            manage_url: self.manage_url(input.email),
+            site_url: self.base.as_str(),
+        })
+    }
+
+    fn article_ctx(&self, a: &StoredArticle, tz: Tz) -> ArticleCtx {
+        ArticleCtx {
+            id: a.id.clone(),
+            title: a.article.display_title(),
+            date: a.published().with_timezone(&tz).format("%Y-%m-%d").to_string(),
+            source: a.publication.clone().unwrap_or_else(|| a.source.clone()),
+            place: a.placement.primary.leaf().map(|d| d.name.clone()).unwrap_or_default(),
+            summary: summary(&a.article.body, self.settings.summary_chars),
+            url: self.article_url(&a.id),
+        }
+    }
+
+    /// Builds the message for a composed digest: headers, `multipart/alternative` with
+    /// base64 UTF-8 parts (or one text part), DKIM-signed when configured. Returns the
+    /// bytes as they go on the wire.
+    pub fn message(
+        &self,
+        to: &str,
+        digest: &ComposedDigest,
+        message_id: &str,
+        date: DateTime<FixedOffset>,
+    ) -> anyhow::Result<Vec<u8>> {
+        let to_box = parse_mailbox(to)?;
+        let unsubscribe = self.unsubscribe_url(to);
+        let mut list_unsub = format!("<{unsubscribe}>");
+        let mailto = self.settings.unsubscribe_mailto.trim().trim_start_matches("mailto:");
+        if !mailto.is_empty() {
+            let token = self.key.token(to, Purpose::Unsubscribe);
+            list_unsub.push_str(&format!(", <mailto:{mailto}?subject=unsubscribe-{token}>"));
+        }
+        let list_id =
+            format!("{} <{}>", self.settings.list_name.trim(), self.settings.list_id.trim());
+        let text_part =
+            SinglePart::builder().header(ContentType::TEXT_PLAIN).body(base64_body(&digest.text));
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to_box)
+            .subject(digest.subject.clone())
+            .date(std::time::SystemTime::from(date))
+            .message_id(Some(message_id.to_string()));
+        let mut msg = match &digest.html {
+            Some(html) => {
+                builder.multipart(MultiPart::alternative().singlepart(text_part).singlepart(
+                    SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(html)),
+                ))?
+            }
+            None => builder.singlepart(text_part)?,
+        };
+        let headers = msg.headers_mut();
+        let date_s = date.to_rfc2822();
+        headers.insert_raw(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("Date"),
+            date_s.clone(),
+            date_s,
+        ));
+        for (name, value) in [
+            ("List-Id", list_id),
+            ("List-Unsubscribe", list_unsub),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_string()),
+            ("Auto-Submitted", "auto-generated".to_string()),
+        ] {
+            let name = HeaderName::new_from_ascii(name.to_string())
+                .map_err(|_| anyhow::anyhow!("bad header name {name}"))?;
+            headers.insert_raw(HeaderValue::new(name, value));
+        }
+        if let Some(signer) = &self.dkim {
+            signer.sign(&mut msg);
+        }
+        Ok(msg.formatted())
+    }
+
+    /// A Message-ID for a digest: unique per recipient, slot and article set, with the
+    /// sender's domain on the right.
+    pub fn message_id(
+        &self,
+        email: &str,
+        article_ids: &[String],
+        now: DateTime<FixedOffset>,
+    ) -> String {
+        let mut parts = vec![email.to_lowercase(), now.to_rfc3339()];
+        parts.extend(article_ids.iter().cloned());
+        let h = crate::model::content_hash(parts.join("\u{0}").as_bytes());
+        format!(
+            "<digest.{}.{}@{}>",
+            now.format("%Y%m%d%H%M%S"),
+            h.get(..20).unwrap_or(&h),
+            self.settings.message_id_domain()
+        )
+    }
+}
+
+fn base64_body(s: &str) -> Body {
+    // Base64 holds any bytes, so this cannot fail; fall back to automatic choice anyway.
+    Body::new_with_encoding(s.to_string(), ContentTransferEncoding::Base64)
+        .unwrap_or_else(Body::new)
+}
+
+/// A short summary of an article body: the first paragraph without a leading dateline
+/// (`本报讯（记者 …）` and the like), white space collapsed, cut at `max` characters with
+/// an ellipsis.
+pub fn summary(body: &str, max: usize) -> String {
+    let mut text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A dateline is a short opening bracketed group naming a reporter or a news agency.
+    if let Some(close) =
+        text.char_indices().take(48).find(|(_, c)| matches!(c, '）' | ')' | '】' | ']'))
+    {
+        let head = text.get(..close.0).unwrap_or("");
+        if head.contains('讯')
+            || head.contains("记者")
+            || head.contains("通讯员")
+            || head.contains("电")
+        {
+            let rest = text.get(close.0 + close.1.len_utf8()..).unwrap_or("");
+            text = rest.trim_start_matches([' ', '，', ',', '：', ':']).to_string();
+        }
+    }
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max).collect();
+    cut = cut.trim_end_matches(['，', '、', ',', ' ', '；']).to_string();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_drop_the_dateline_and_are_cut() {
+        let s = summary(
+            "本报讯（记者 王某 通讯员 李某）5日上午，全区召开大会，部署工作。\n\n第二段。",
+            12,
+        );
+        assert_eq!(s, "5日上午，全区召开大会…");
+        assert_eq!(summary("短文。", 10), "短文。");
+        // A bracket that is not a dateline stays.
+        assert_eq!(summary("（图）群众观看演出", 20), "（图）群众观看演出");
+    }
+}
