@@ -40,7 +40,18 @@ fn extract_prints_the_scorer_contract_for_every_corpus_page() {
         let articles = v["articles"].as_array().unwrap();
         assert!(!articles.is_empty(), "{}: no article", page.display());
         for a in articles {
-            for key in ["title", "kicker", "subtitle", "body", "reporters", "contributors", "date", "locality", "also", "kind"] {
+            for key in [
+                "title",
+                "kicker",
+                "subtitle",
+                "body",
+                "reporters",
+                "contributors",
+                "date",
+                "locality",
+                "also",
+                "kind",
+            ] {
                 assert!(a.get(key).is_some(), "{}: article without {key}", page.display());
             }
             assert!(["news", "photo", "opinion", "notice"].contains(&a["kind"].as_str().unwrap()));
@@ -60,7 +71,15 @@ fn a_run_over_the_corpus_publishes_every_page() {
     }
     let o = s.run(&["run", "--inbox", "corpus", "--out", "out"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("{} file(s) read, {} new or changed, 0 failed", pages.len(), pages.len())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{} file(s) read, {} new or changed, 0 failed",
+            pages.len(),
+            pages.len()
+        )),
+        "{}",
+        stderr(&o)
+    );
     let all = s.read("out/all/atom.xml");
     assert!(all.matches("<entry>").count() >= 10, "too few entries in the all feed");
     // Every corpus page is from Shandong or Anhui: their province feeds exist.

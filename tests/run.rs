@@ -299,3 +299,34 @@ fn status_shows_counts_and_the_last_run() {
     assert!(st.contains("inputs: 5 read, 0 failed"), "{st}");
     assert!(st.contains("last run: #1 ok started 2024-06-10T09:00:00+08:00"), "{st}");
 }
+
+#[test]
+fn encodings_are_decoded_and_invalid_bytes_reported() {
+    let s = Sandbox::examples();
+    let page = "县城简讯\n\n本报讯(记者 周强)城关镇今天举行全民健身运动会,三千余名群众参加。\n";
+    // UTF-16 little-endian with a byte order mark, and UTF-8 with a BOM.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in page.replace("运动会", "运动会一").encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    s.write("examples/pages/utf16.txt", utf16);
+    s.write("examples/pages/bom.txt", format!("\u{FEFF}{}", page.replace("运动会", "运动会二")));
+    // Valid UTF-8 with two stray bytes in the middle: neither UTF-8 nor GB18030.
+    let mut bad = "坏文件\n\n本报讯(记者 李四)今天".as_bytes().to_vec();
+    bad.extend_from_slice(&[0xFF, 0xFE]);
+    bad.extend_from_slice("后面还有文字。\n".as_bytes());
+    s.write("examples/pages/invalid.txt", bad);
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("  examples/pages/invalid.txt: undecodable bytes at offset ")),
+        "{err}"
+    );
+    let all = s.read("feeds/all/atom.xml");
+    assert!(all.contains("运动会一"), "the UTF-16 page was not published");
+    assert!(all.contains("运动会二"), "the UTF-8 page with a BOM was not published");
+    assert!(all.contains("春耕备耕忙"), "the GB18030 page was not published");
+    assert!(!all.contains('\u{FFFD}'), "a replacement character reached a feed");
+}
