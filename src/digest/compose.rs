@@ -346,16 +346,20 @@ impl<'a> Composer<'a> {
             .subject(digest.subject.clone())
             .date(std::time::SystemTime::from(date))
             .message_id(Some(message_id.to_string()));
-        let mut msg = match &digest.html {
-            Some(html) => builder.multipart(
-                MultiPart::alternative().singlepart(text_part).singlepart(
+        // The MIME part's own headers (Content-Type, Content-Transfer-Encoding) become
+        // message headers before signing, so DKIM can cover Content-Type.
+        let part = match &digest.html {
+            Some(html) => MultiPart::alternative()
+                .singlepart(text_part)
+                .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_HTML)
                         .body(base64_body(html)),
-                ),
-            )?,
-            None => builder.singlepart(text_part)?,
+                )
+                .formatted(),
+            None => text_part.formatted(),
         };
+        let mut msg = with_part(builder, &part)?;
         let headers = msg.headers_mut();
         let date_s = date.to_rfc2822();
         headers.insert_raw(HeaderValue::dangerous_new_pre_encoded(
@@ -402,13 +406,57 @@ impl<'a> Composer<'a> {
     }
 }
 
+/// Turns a formatted MIME part (headers, blank line, body) into the message's body and
+/// top-level headers.
+fn with_part(builder: lettre::message::MessageBuilder, part: &[u8]) -> anyhow::Result<Message> {
+    let text = std::str::from_utf8(part)?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| anyhow::anyhow!("a MIME part without a body"))?;
+    if !body.is_ascii() || body.split("\r\n").any(|l| l.len() > 998) {
+        anyhow::bail!("a MIME body that is not 7-bit");
+    }
+    // Taken verbatim; the Content-Transfer-Encoding header is set below from the part
+    // (base64 for a single part, 7bit for a multipart of base64 parts).
+    let body = Body::new_with_encoding(body.to_string(), ContentTransferEncoding::Binary)
+        .map_err(|_| anyhow::anyhow!("a MIME body lettre refuses"))?;
+    let mut msg = builder
+        .header(lettre::message::header::MIME_VERSION_1_0)
+        .body(body)?;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = fields.last_mut() {
+                last.1.push_str("\r\n");
+                last.1.push_str(line);
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            fields.push((name.trim().to_string(), value.trim_start().to_string()));
+        }
+    }
+    if !fields
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Content-Transfer-Encoding"))
+    {
+        fields.push(("Content-Transfer-Encoding".into(), "7bit".into()));
+    }
+    for (name, value) in fields {
+        let hname = HeaderName::new_from_ascii(name.clone())
+            .map_err(|_| anyhow::anyhow!("bad MIME header name {name:?}"))?;
+        let raw = value.replace("\r\n", "");
+        msg.headers_mut()
+            .insert_raw(HeaderValue::dangerous_new_pre_encoded(hname, raw, value));
+    }
+    Ok(msg)
+}
+
 fn base64_body(s: &str) -> Body {
     // Base64 holds any bytes, so this cannot fail; fall back to automatic choice anyway.
     Body::new_with_encoding(s.to_string(), ContentTransferEncoding::Base64)
         .unwrap_or_else(Body::new)
 }
 
-/// A short summary of an article body: the first paragraph without a leading dateline
+/// A short summary of an article body: the text without a leading dateline
 /// (`本报讯（记者 …）` and the like), white space collapsed, cut at `max` characters with
 /// an ellipsis.
 pub fn summary(body: &str, max: usize) -> String {
