@@ -585,6 +585,262 @@ pub fn run_digest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Article, Division, Kind, Level, Placement};
+    use crate::store::NewArticle;
+
+    fn chain(code: &str) -> Option<Chain> {
+        let p = Division {
+            code: "43".into(),
+            name: "南岭省".into(),
+            level: Level::Province,
+        };
+        let c = Division {
+            code: "4305".into(),
+            name: "松原市".into(),
+            level: Level::Prefecture,
+        };
+        let d = Division {
+            code: "430502".into(),
+            name: "江北区".into(),
+            level: Level::County,
+        };
+        match code {
+            "4305" | "松原市" => Some(Chain(vec![p, c])),
+            "430502" | "江北区" => Some(Chain(vec![p, c, d])),
+            _ => None,
+        }
+    }
+
+    fn t(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn setup() -> (tempfile::TempDir, Store, digest::Settings, Templates) {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key");
+        std::fs::write(&key, "cli-test-key-0123456789").unwrap();
+        let settings = digest::Settings {
+            from: "摘要 <d@news.example.org>".into(),
+            list_id: "digest.news.example.org".into(),
+            base_url: "https://news.example.org/".into(),
+            signing_key_env: String::new(),
+            signing_key_file: Some(key),
+            outbox_dir: dir.path().join("outbox"),
+            ..digest::Settings::default()
+        };
+        let mut store = Store::open_in_memory().unwrap();
+        let article = Article {
+            title: Some("江北区新建口袋公园开放".into()),
+            kicker: None,
+            subtitle: None,
+            body: "本报讯（记者 田野）周末，江北区三座口袋公园向市民开放。".into(),
+            reporters: vec![],
+            contributors: vec![],
+            date: Some(t("2026-08-21T00:00:00+08:00").date_naive()),
+            kind: Kind::News,
+            url: None,
+            place_hint: None,
+        };
+        let placement = Placement {
+            primary: chain("430502").unwrap(),
+            also: vec![],
+            evidence: vec![],
+        };
+        let new = NewArticle {
+            id: crate::model::article_id("s", &article),
+            publication: Some("松原日报".into()),
+            codes: placement.feed_codes(true),
+            article,
+            placement,
+        };
+        store
+            .ingest(
+                "s",
+                "p.txt",
+                "h",
+                1,
+                &[new],
+                &t("2026-08-21T20:00:00+08:00"),
+            )
+            .unwrap();
+        (dir, store, settings, Templates::load(None).unwrap())
+    }
+
+    #[test]
+    fn add_list_remove_and_import() {
+        let (dir, mut store, settings, _) = setup();
+        let now = t("2026-08-22T09:00:00+08:00");
+        let mut out = Vec::new();
+        let cmd = SubscribersCmd::Add {
+            email: "x@example.net".into(),
+            localities: vec!["江北区".into()],
+            schedule: "weekly fri 18:00".into(),
+            timezone: String::new(),
+            plain_text_only: false,
+        };
+        run_subscribers(&mut store, &settings, &cmd, &chain, now, &mut out).unwrap();
+        let bad = SubscribersCmd::Add {
+            email: "not an address".into(),
+            localities: vec!["江北区".into()],
+            schedule: "daily 07:30".into(),
+            timezone: String::new(),
+            plain_text_only: false,
+        };
+        let e = run_subscribers(&mut store, &settings, &bad, &chain, now, &mut out).unwrap_err();
+        assert!(e.to_string().contains("not an address"), "{e}");
+        let unknown = SubscribersCmd::Add {
+            email: "y@example.net".into(),
+            localities: vec!["无此地".into()],
+            schedule: "daily 07:30".into(),
+            timezone: String::new(),
+            plain_text_only: false,
+        };
+        let e =
+            run_subscribers(&mut store, &settings, &unknown, &chain, now, &mut out).unwrap_err();
+        assert!(e.to_string().contains("无此地") && e.to_string().contains("y@example.net"));
+        let csv = dir.path().join("s.csv");
+        std::fs::write(
+            &csv,
+            "email,localities\nb@example.net,4305\nc@example.net,江北区;4305\n",
+        )
+        .unwrap();
+        run_subscribers(
+            &mut store,
+            &settings,
+            &SubscribersCmd::Import { file: csv.clone() },
+            &chain,
+            now,
+            &mut out,
+        )
+        .unwrap();
+        std::fs::write(&csv, "d@example.net,4305\ne@example.net,火星\n").unwrap();
+        let e = run_subscribers(
+            &mut store,
+            &settings,
+            &SubscribersCmd::Import { file: csv },
+            &chain,
+            now,
+            &mut out,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("e@example.net") && e.to_string().contains("nothing imported")
+        );
+        assert!(store.subscriber("d@example.net").unwrap().is_none());
+        run_subscribers(
+            &mut store,
+            &settings,
+            &SubscribersCmd::Remove {
+                email: "b@example.net".into(),
+            },
+            &chain,
+            now,
+            &mut out,
+        )
+        .unwrap();
+        let mut listing = Vec::new();
+        run_subscribers(
+            &mut store,
+            &settings,
+            &SubscribersCmd::List,
+            &chain,
+            now,
+            &mut listing,
+        )
+        .unwrap();
+        let listing = String::from_utf8(listing).unwrap();
+        assert!(
+            listing.contains("x@example.net\t江北区\tweekly fri 18:00 Asia/Shanghai"),
+            "{listing}"
+        );
+        assert!(listing.contains("c@example.net") && !listing.contains("b@example.net"));
+    }
+
+    #[test]
+    fn preview_and_dry_run_mark_nothing() {
+        let (dir, mut store, settings, templates) = setup();
+        let now = t("2026-08-22T09:00:00+08:00");
+        let subs = vec![SubscriberConfig {
+            email: "p@example.net".into(),
+            localities: vec!["松原市".into()],
+            schedule: "immediate".into(),
+            ..SubscriberConfig::default()
+        }];
+        let mut out = Vec::new();
+        let preview = DigestCmd::Preview {
+            email: "p@example.net".into(),
+            out: dir.path().join("preview"),
+        };
+        run_digest(
+            &mut store, &settings, &preview, &subs, &chain, &templates, now, &mut out,
+        )
+        .unwrap();
+        let html = std::fs::read_to_string(dir.path().join("preview/p_example.net.html")).unwrap();
+        assert!(
+            html.contains("江北区新建口袋公园开放") && html.contains("style=\""),
+            "CSS inlined"
+        );
+        let eml = std::fs::read(dir.path().join("preview/p_example.net.eml")).unwrap();
+        assert!(eml.is_ascii() && eml.windows(20).any(|w| w == b"List-Unsubscribe-Pos"));
+        let mut listing = Vec::new();
+        let dry = DigestCmd::Send { dry_run: true };
+        run_digest(
+            &mut store,
+            &settings,
+            &dry,
+            &subs,
+            &chain,
+            &templates,
+            now,
+            &mut listing,
+        )
+        .unwrap();
+        let listing = String::from_utf8(listing).unwrap();
+        assert!(
+            listing.contains("send\tp@example.net\t松原市本地新闻 · 8月22日 · 1篇"),
+            "{listing}"
+        );
+        // Nothing recorded or sent by either.
+        assert_eq!(store.outbox_counts().unwrap(), (0, 0, 0));
+        assert!(!settings.outbox_dir.exists());
+        // The real pass sends it once; a second pass finds nothing new.
+        let mut report = Vec::new();
+        run_digest(
+            &mut store,
+            &settings,
+            &DigestCmd::Send { dry_run: false },
+            &subs,
+            &chain,
+            &templates,
+            now,
+            &mut report,
+        )
+        .unwrap();
+        let report = String::from_utf8(report).unwrap();
+        assert!(
+            report.contains("1 composed") && report.contains("1 sent"),
+            "{report}"
+        );
+        assert_eq!(std::fs::read_dir(&settings.outbox_dir).unwrap().count(), 1);
+        let mut again = Vec::new();
+        run_digest(
+            &mut store,
+            &settings,
+            &DigestCmd::Send { dry_run: false },
+            &subs,
+            &chain,
+            &templates,
+            now,
+            &mut again,
+        )
+        .unwrap();
+        assert!(
+            String::from_utf8(again)
+                .unwrap()
+                .contains("0 composed, 1 nothing new, 0 sent")
+        );
+        assert!(status_lines(&store).unwrap()[0].contains("1 sent, 0 pending, 0 failed"));
+    }
 
     #[test]
     fn csv_rows_are_parsed_and_bad_ones_named() {

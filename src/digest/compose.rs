@@ -494,6 +494,114 @@ pub fn summary(body: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    use crate::model::{Article, Chain, Division, Kind, Level, Placement};
+
+    fn stored(n: usize, code: &str, name: &str, hour: u32) -> StoredArticle {
+        let at =
+            DateTime::parse_from_rfc3339(&format!("2026-08-22T{hour:02}:00:00+08:00")).unwrap();
+        StoredArticle {
+            id: format!("id{n}"),
+            source: "src".into(),
+            input: "p.txt".into(),
+            publication: None,
+            article: Article {
+                title: Some(format!("标题{n}")),
+                kicker: None,
+                subtitle: None,
+                body: "正文<b>不是标签</b>。".into(),
+                reporters: vec![],
+                contributors: vec![],
+                date: None,
+                kind: Kind::News,
+                url: None,
+                place_hint: None,
+            },
+            placement: Placement {
+                primary: Chain(vec![
+                    Division {
+                        code: "44".into(),
+                        name: "省".into(),
+                        level: Level::Province,
+                    },
+                    Division {
+                        code: code.into(),
+                        name: name.into(),
+                        level: Level::Prefecture,
+                    },
+                ]),
+                also: vec![],
+                evidence: vec![],
+            },
+            first_seen: at,
+            updated: at,
+        }
+    }
+
+    #[test]
+    fn composes_grouped_newest_first_with_list_headers() {
+        let settings = Settings {
+            from: "摘要 <d@news.example.org>".into(),
+            list_id: "digest.news.example.org".into(),
+            base_url: "https://news.example.org/f/".into(),
+            ..Settings::default()
+        };
+        let templates = Templates::load(None).unwrap();
+        let key = TokenKey::new(b"compose-test-key-123").unwrap();
+        let c = Composer::new(&settings, &templates, key).unwrap();
+        let places = [
+            Locality {
+                code: "4401".into(),
+                name: "甲市".into(),
+            },
+            Locality {
+                code: "4402".into(),
+                name: "乙市".into(),
+            },
+        ];
+        let arts = [
+            stored(1, "4402", "乙市", 8),
+            stored(2, "4401", "甲市", 9),
+            stored(3, "4402", "乙市", 10),
+            stored(3, "4402", "乙市", 10),
+        ];
+        let now = DateTime::parse_from_rfc3339("2026-08-22T12:00:00+08:00").unwrap();
+        let input = DigestInput {
+            email: "r@example.net",
+            localities: &places,
+            articles: &arts,
+            plain_text_only: false,
+            tz: chrono_tz::Asia::Shanghai,
+            now,
+        };
+        let d = c.compose(&input).unwrap().unwrap();
+        assert_eq!(d.subject, "甲市、乙市本地新闻 · 8月22日 · 3篇");
+        assert_eq!(d.article_ids, vec!["id2", "id3", "id1"]);
+        let html = d.html.as_deref().unwrap();
+        assert!(html.contains("正文&lt;b&gt;"), "text is escaped");
+        assert!(!html.contains("<style>.item"), "CSS inlined");
+        assert!(d.text.find("标题3").unwrap() < d.text.find("标题1").unwrap());
+        let msg = c
+            .message("r@example.net", &d, "<x@news.example.org>", now)
+            .unwrap();
+        let s = String::from_utf8(msg).unwrap();
+        assert!(s.is_ascii());
+        for h in [
+            "Date: Sat, 22 Aug 2026 12:00:00 +0800\r\n",
+            "Message-ID: <x@news.example.org>\r\n",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+            "List-Unsubscribe: <https://news.example.org/f/unsubscribe?token=u1.",
+            "Content-Type: multipart/alternative;",
+            "MIME-Version: 1.0\r\n",
+        ] {
+            assert!(s.contains(h), "{h} missing in\n{s}");
+        }
+        let no_new = DigestInput {
+            articles: &[],
+            ..input
+        };
+        assert!(c.compose(&no_new).unwrap().is_none());
+    }
+
     #[test]
     fn summaries_drop_the_dateline_and_are_cut() {
         let s = summary(
