@@ -845,3 +845,74 @@ fn killed_pass_resumes_without_repeats() {
     check_mail(&tools, &unique, None);
     sink.stop();
 }
+
+#[test]
+fn starttls_and_auth_with_the_password_from_a_file() {
+    let Some(tools) = tools() else { return };
+    let base = now();
+    let certs = tempfile::tempdir().unwrap();
+    let d = certs.path();
+    let (ca, cert, key) = (d.join("ca.pem"), d.join("cert.pem"), d.join("key.pem"));
+    std::fs::write(
+        d.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    // A throw-away CA and a server certificate for 127.0.0.1 signed by it.
+    for args in [
+        "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localfeed-test-ca -keyout ca.key -out ca.pem",
+        "req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout key.pem -out leaf.csr",
+        "x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile ext.cnf -out cert.pem",
+    ] {
+        let ok = Command::new("openssl")
+            .args(args.split(' '))
+            .current_dir(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl");
+        assert!(ok.success(), "openssl {args}");
+    }
+    let mail = tempfile::tempdir().unwrap();
+    let args = [
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+        "--require-starttls",
+        "--auth",
+        "mailer:s3cret-pw",
+    ];
+    let sink = Sink::start(&tools, &mail.path().join("mail"), 0, &args);
+    let mut env = env(None, false);
+    let pw = env.root.join("smtp-password");
+    std::fs::write(&pw, "s3cret-pw\n").unwrap();
+    env.settings.smtp_url = format!("smtp://mailer@127.0.0.1:{}?tls=required", sink.port);
+    env.settings.password_file = Some(pw);
+    env.settings.tls_ca_file = Some(ca);
+    let mut store = Store::open(&env.root.join("state.db")).unwrap();
+    ingest(
+        &mut store,
+        "p1.txt",
+        &[article(1, "410702", base)],
+        base - Duration::minutes(5),
+    );
+    let subs = vec![subscriber("tls@example.net", &["410702"], "immediate")];
+    let r = pass(&env, &mut store, &subs, base);
+    assert_eq!((r.sent, r.failed, r.deferred), (1, 0, 0), "{r:?}");
+    let files = sink.messages();
+    assert_eq!(files.len(), 1);
+    let side = std::fs::read_to_string(files[0].with_extension("json")).unwrap();
+    assert!(side.contains("\"auth_user\": \"mailer\""), "{side}");
+    assert!(
+        !side.contains("\"tls\": null") && !side.contains("\"tls\": false"),
+        "{side}"
+    );
+    check_mail(&tools, &files, None);
+    // Without the CA the server's certificate is refused: a transient failure, kept.
+    env.settings.tls_ca_file = None;
+    ingest(&mut store, "p2.txt", &[article(2, "410702", base)], base);
+    let r = pass(&env, &mut store, &subs, base + Duration::minutes(1));
+    assert_eq!((r.composed, r.sent, r.deferred), (1, 0, 1), "{r:?}");
+    sink.stop();
+}

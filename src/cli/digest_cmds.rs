@@ -49,6 +49,12 @@ pub enum SubscribersCmd {
     },
     /// List subscribers with their places, schedules and last digest.
     List,
+    /// Honour an unsubscribe request by its token (from a one-click link or the subject
+    /// of an unsubscribe mail): no more digests for that subscriber.
+    Unsubscribe {
+        /// The token (`u1.…`), or the whole link or mail subject holding it.
+        token: String,
+    },
     /// Add or update subscribers from a CSV file with the columns
     /// `email,localities,schedule,timezone,plain_text_only` (localities separated by `;`).
     Import {
@@ -149,6 +155,37 @@ pub fn subscribers_list(
             s.digested_until.to_rfc3339()
         )?;
     }
+    Ok(())
+}
+
+/// Finds the token in a link, a mail subject (`unsubscribe-u1.…`) or the bare token.
+fn token_in(text: &str) -> &str {
+    let start = text.find("u1.").unwrap_or(0);
+    let rest = text.get(start..).unwrap_or("");
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .unwrap_or(rest.len());
+    rest.get(..end).unwrap_or("")
+}
+
+/// `subscribers unsubscribe TOKEN`: verifies the signed token and records the
+/// unsubscription. A forged or unknown token changes nothing and is an error.
+pub fn subscribers_unsubscribe(
+    store: &mut Store,
+    settings: &digest::Settings,
+    token: &str,
+    now: DateTime<FixedOffset>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let key = key_of(settings)?;
+    let id = key
+        .verify(token_in(token), digest::token::Purpose::Unsubscribe)
+        .ok_or_else(|| anyhow::anyhow!("not a valid unsubscribe token"))?;
+    let sub = store
+        .subscriber_by_token(&id)?
+        .ok_or_else(|| anyhow::anyhow!("no subscriber holds this token (already removed?)"))?;
+    store.unsubscribe(&sub.email, &now)?;
+    writeln!(out, "unsubscribed {}", sub.email)?;
     Ok(())
 }
 
@@ -322,6 +359,9 @@ pub fn run_subscribers(
         }
         SubscribersCmd::Remove { email } => subscribers_remove(store, settings, email, out),
         SubscribersCmd::List => subscribers_list(store, settings, out),
+        SubscribersCmd::Unsubscribe { token } => {
+            subscribers_unsubscribe(store, settings, token, now, out)
+        }
         SubscribersCmd::Import { file } => {
             subscribers_import(store, settings, file, resolve, now, out)
         }
@@ -840,6 +880,26 @@ mod tests {
                 .contains("0 composed, 1 nothing new, 0 sent")
         );
         assert!(status_lines(&store).unwrap()[0].contains("1 sent, 0 pending, 0 failed"));
+        // The link's token unsubscribes; a forged one does not.
+        let key = key_of(&settings).unwrap();
+        let link = format!(
+            "https://news.example.org/unsubscribe?token={}",
+            key.token("p@example.net", digest::token::Purpose::Unsubscribe)
+        );
+        let forged = link.replace("u1.", "u1.0");
+        let mut again = Vec::new();
+        let cmd = SubscribersCmd::Unsubscribe { token: forged };
+        assert!(run_subscribers(&mut store, &settings, &cmd, &chain, now, &mut again).is_err());
+        let cmd = SubscribersCmd::Unsubscribe { token: link };
+        run_subscribers(&mut store, &settings, &cmd, &chain, now, &mut again).unwrap();
+        assert!(
+            store
+                .subscriber("p@example.net")
+                .unwrap()
+                .unwrap()
+                .unsubscribed
+                .is_some()
+        );
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct Settings {
     pub password_file: Option<PathBuf>,
     /// Seconds to wait for the SMTP server before a send counts as a transient failure.
     pub timeout_secs: u64,
+    /// PEM file of a CA certificate to trust for the SMTP server's TLS (a private relay);
+    /// the public web roots otherwise.
+    pub tls_ca_file: Option<PathBuf>,
     /// Environment variable holding the key that signs unsubscribe tokens.
     pub signing_key_env: String,
     /// File holding the key that signs unsubscribe tokens (at least 16 bytes).
@@ -106,6 +109,7 @@ impl Default for Settings {
             password_env: String::new(),
             password_file: None,
             timeout_secs: 30,
+            tls_ca_file: None,
             signing_key_env: "LOCALFEED_DIGEST_KEY".into(),
             signing_key_file: None,
             dkim_selector: String::new(),
