@@ -634,15 +634,32 @@ fn overlapping_subscriptions_give_each_article_once_grouped_by_place() {
         base - Duration::minutes(5),
     );
     // The city holds the district, which holds the street: three overlapping places.
-    let subs = vec![subscriber(
-        "all@example.net",
-        &["青石市", "东湖区", "柳岸街道"],
-        "immediate",
-    )];
+    // A second person has two overlapping subscriptions: the city, and a district in it.
+    let subs = vec![
+        subscriber(
+            "all@example.net",
+            &["青石市", "东湖区", "柳岸街道"],
+            "immediate",
+        ),
+        subscriber("twice@example.net", &["青石市"], "immediate"),
+        subscriber("twice@example.net", &["东湖区"], "immediate"),
+    ];
     let r = pass(&env, &mut store, &subs, base);
-    assert_eq!(r.sent, 1, "{r:?}");
+    assert_eq!((r.subscribers, r.sent), (2, 2), "{r:?}");
     let files = sink.messages();
-    let text = text_part(&std::fs::read(&files[0]).unwrap());
+    let read = |who: &str| {
+        let raw = files
+            .iter()
+            .map(|f| std::fs::read(f).unwrap())
+            .find(|raw| is_to(raw, who))
+            .unwrap();
+        text_part(&raw)
+    };
+    let twice = read("twice@example.net");
+    for n in 1..=3 {
+        assert_eq!(twice.matches(&format!("第{n}条")).count(), 1, "{twice}");
+    }
+    let text = read("all@example.net");
     for n in 1..=3 {
         assert_eq!(
             text.matches(&format!("第{n}条")).count(),
@@ -663,10 +680,10 @@ fn overlapping_subscriptions_give_each_article_once_grouped_by_place() {
     let r = pass(&env, &mut store, &subs, base + Duration::minutes(1));
     assert_eq!(
         (r.due, r.nothing_new, r.composed, r.sent),
-        (1, 1, 0, 0),
+        (2, 2, 0, 0),
         "{r:?}"
     );
-    assert_eq!(sink.messages().len(), 1);
+    assert_eq!(sink.messages().len(), 2);
     check_mail(&tools, &files, None);
     sink.stop();
 }

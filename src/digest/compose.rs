@@ -335,7 +335,7 @@ impl<'a> Composer<'a> {
         let list_id = format!(
             "{} <{}>",
             self.settings.list_name.trim(),
-            self.settings.list_id.trim()
+            self.settings.effective_list_id()
         );
         let text_part = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)

@@ -32,7 +32,7 @@ pub struct Settings {
     /// The envelope sender (`MAIL FROM`, where bounces go); the `from` address when empty.
     pub envelope_from: String,
     /// The `List-Id` identifier, a dotted name under a domain you own, e.g.
-    /// `digest.news.example.org`.
+    /// `digest.news.example.org`; `digest.` and the `from` address's domain when empty.
     pub list_id: String,
     /// The list's human name, shown in `List-Id` and the message, e.g. `本地新闻摘要`.
     pub list_name: String,
@@ -155,7 +155,7 @@ impl Settings {
                 anyhow::bail!("[digest] {key} {path:?} must contain {hole}");
             }
         }
-        let id = self.list_id.trim();
+        let id = self.effective_list_id();
         if id.is_empty()
             || !id.contains('.')
             || !id
@@ -203,6 +203,16 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// The `List-Id` identifier: `list_id`, or `digest.` + the `from` domain when empty.
+    pub fn effective_list_id(&self) -> String {
+        let id = self.list_id.trim();
+        if id.is_empty() {
+            format!("digest.{}", self.message_id_domain())
+        } else {
+            id.to_string()
+        }
     }
 
     /// The `From:` mailbox.

@@ -152,7 +152,27 @@ pub fn sync_subscribers(
     let mut rejected = Vec::new();
     let mut keep = Vec::new();
     let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
+    // Several entries for one address are one subscriber following all their places
+    // (the first entry's schedule and options), so overlapping entries never give one
+    // person the same article twice.
+    let mut merged: Vec<SubscriberConfig> = Vec::new();
     for entry in subscribers {
+        let email = digest::normalize_address(&entry.email);
+        match merged
+            .iter_mut()
+            .find(|m| digest::normalize_address(&m.email) == email)
+        {
+            Some(m) => {
+                for l in &entry.localities {
+                    if !m.localities.contains(l) {
+                        m.localities.push(l.clone());
+                    }
+                }
+            }
+            None => merged.push(entry.clone()),
+        }
+    }
+    for entry in &merged {
         match subscriber_update(entry, settings, key, resolve, "config") {
             Ok(u) => {
                 keep.push(u.email.clone());
