@@ -105,7 +105,7 @@ fn personal<'a>(
     articles: &'a [StoredArticle],
 ) -> (String, [Locality; 2], Vec<StoredArticle>) {
     let a = i % places.len();
-    let b = (i / places.len() + a + 1) % places.len();
+    let b = (a + 1 + (i / places.len()) % (places.len() - 1)) % places.len();
     let mut mine = Vec::with_capacity(PER_DIGEST);
     for (k, p) in [a, b].iter().enumerate() {
         let start = p * 50 + (i + k) % 45;
@@ -317,12 +317,77 @@ criterion_group! {
     targets = one_digest
 }
 
+fn profile(
+    composer: &Composer<'_>,
+    templates: &Templates,
+    places: &[Locality],
+    articles: &[StoredArticle],
+) {
+    if std::env::var_os("DIGEST_BENCH_PROFILE").is_none() {
+        return;
+    }
+    let (email, locs, mine) = personal(3, places, articles);
+    let input = DigestInput {
+        email: &email,
+        localities: &locs,
+        articles: &mine,
+        plain_text_only: false,
+        tz: chrono_tz::Asia::Shanghai,
+        now: t0(),
+    };
+    let d = composer.compose(&input).unwrap().unwrap();
+    let html = d.html.unwrap();
+    let raw = templates
+        .render("digest.html", serde_json::json!({}))
+        .err()
+        .map(|_| ())
+        .map_or(String::new(), |_| String::new());
+    let _ = raw;
+    let inliner = css_inline::CSSInliner::options()
+        .load_remote_stylesheets(false)
+        .keep_at_rules(true)
+        .build();
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates/digest.html"
+    ))
+    .unwrap();
+    let style = &src[src.find("<style>").unwrap()..src.find("</style>").unwrap() + 8];
+    let with_style = html.replacen("<head>", &format!("<head>{style}"), 1);
+    let n = 5000;
+    let start = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(inliner.inline(&with_style).unwrap());
+    }
+    println!(
+        "css-inline alone: {:.1} µs",
+        start.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
+    let start = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(
+            composer
+                .compose(&DigestInput {
+                    plain_text_only: true,
+                    ..input
+                })
+                .unwrap(),
+        );
+    }
+    println!(
+        "compose without HTML part: {:.1} µs",
+        start.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
+    std::process::exit(0);
+}
+
 fn main() {
     let settings = settings();
     let templates = Templates::load(None).unwrap();
     let key = TokenKey::new(b"bench-key-0123456789abcdef").unwrap();
     let composer = Composer::new(&settings, &templates, key).unwrap();
     let (places, articles) = fixture();
+    profile(&composer, &templates, &places, &articles);
     render_all(&composer, &places, &articles);
     send_to_sink(&composer, &settings, &places, &articles);
     benches();

@@ -111,6 +111,9 @@ pub struct Composer<'a> {
     base: Url,
     from: Mailbox,
     inliner: css_inline::CSSInliner<'static>,
+    /// The HTML template with its CSS inlined once, when that gives the same result as
+    /// inlining every rendered digest (checked when the composer is made).
+    preinlined: Option<minijinja::Environment<'static>>,
     dkim: Option<DkimSigner>,
 }
 
@@ -139,15 +142,109 @@ impl<'a> Composer<'a> {
             .keep_at_rules(true)
             .build();
         let dkim = DkimSigner::from_settings(settings)?;
-        Ok(Self {
+        let mut composer = Self {
             settings,
             templates,
             key,
             base,
             from,
             inliner,
+            preinlined: None,
             dkim,
-        })
+        };
+        composer.preinlined = composer.preinline();
+        Ok(composer)
+    }
+
+    /// True when the HTML template's CSS was inlined once for all digests.
+    pub fn preinlined(&self) -> bool {
+        self.preinlined.is_some()
+    }
+
+    /// Inlines the HTML template's CSS once: template tags are swapped for inert markers,
+    /// the template is inlined like a document, the tags are put back. Used only when a
+    /// sample digest renders to the same document both ways, so a template whose tags
+    /// sit where an HTML parser would move them (inside tables, before `<head>` …)
+    /// keeps the per-digest inlining.
+    fn preinline(&self) -> Option<minijinja::Environment<'static>> {
+        let source = self.html_source()?;
+        let (protected, tags) = protect_tags(&source);
+        let inlined = self.inliner.inline(&protected).ok()?;
+        let restored = restore_tags(&inlined, &tags)?;
+        let mut env = template_env();
+        env.add_template_owned(TEMPLATE_HTML, restored).ok()?;
+        let sample = minijinja::Value::from(minijinja::value::Serde(self.sample_context()));
+        let fast = env
+            .get_template(TEMPLATE_HTML)
+            .ok()?
+            .render(sample.clone())
+            .ok()?;
+        let slow = self
+            .inliner
+            .inline(&self.templates.render(TEMPLATE_HTML, &sample).ok()?)
+            .ok()?;
+        let normalise = css_inline::CSSInliner::options()
+            .inline_style_tags(false)
+            .keep_style_tags(true)
+            .load_remote_stylesheets(false)
+            .build();
+        (normalise.inline(&fast).ok()? == normalise.inline(&slow).ok()?).then_some(env)
+    }
+
+    /// The HTML template's text: the user's copy when there is one, else the built-in.
+    fn html_source(&self) -> Option<String> {
+        if let Some(p) = self
+            .templates
+            .dir()
+            .map(|d| d.join(TEMPLATE_HTML))
+            .filter(|p| p.is_file())
+        {
+            return std::fs::read_to_string(p).ok();
+        }
+        crate::templates::BUILTIN
+            .iter()
+            .find(|(n, _)| *n == TEMPLATE_HTML)
+            .map(|(_, t)| (*t).to_string())
+    }
+
+    /// A digest that exercises the template's branches, for the pre-inlining check.
+    fn sample_context(&self) -> DigestCtx<'_> {
+        let art = |n: usize, place: &str, summary: &str| ArticleCtx {
+            id: format!("sample{n}"),
+            title: format!("示例标题{n} <b>&</b> \"引号\""),
+            date: "2026-01-02".into(),
+            source: "示例报".into(),
+            place: place.into(),
+            summary: summary.into(),
+            url: format!("https://example.org/a/{n}.html?x=1&y=2"),
+        };
+        let group = |code: &str, name: &str, articles: Vec<ArticleCtx>| GroupCtx {
+            code: code.into(),
+            name: name.into(),
+            feed_url: format!("https://example.org/{code}/"),
+            count: articles.len(),
+            articles,
+        };
+        DigestCtx {
+            list_name: &self.settings.list_name,
+            heading: "甲地、乙地本地新闻".into(),
+            date_label: "1月2日".into(),
+            date_iso: "2026-01-02".into(),
+            count: 4,
+            shown: 3,
+            more: 1,
+            groups: vec![
+                group(
+                    "11",
+                    "甲地",
+                    vec![art(1, "甲地", "摘要一"), art(2, "甲地某镇", "")],
+                ),
+                group("12", "乙地", vec![art(3, "", "摘要 <三>")]),
+            ],
+            unsubscribe_url: "https://example.org/u?token=u1.a.b".into(),
+            manage_url: "https://example.org/m?token=m1.a.b".into(),
+            site_url: "https://example.org/",
+        }
     }
 
     /// True when messages are DKIM-signed.
@@ -190,23 +287,36 @@ impl<'a> Composer<'a> {
             Some(c) => c,
             None => return Ok(None),
         };
-        let subject_raw = self.templates.render(TEMPLATE_SUBJECT, &ctx)?;
-        let subject = subject_raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = self.templates.render(TEMPLATE_TEXT, &ctx)?;
-        let html =
-            if input.plain_text_only {
-                None
-            } else {
-                let raw = self.templates.render(TEMPLATE_HTML, &ctx)?;
-                Some(self.inliner.inline(&raw).map_err(|e| {
-                    anyhow::anyhow!("cannot inline the CSS of {TEMPLATE_HTML}: {e}")
-                })?)
-            };
         let article_ids = ctx
             .groups
             .iter()
             .flat_map(|g| g.articles.iter().map(|a| a.id.clone()))
             .collect();
+        // One conversion of the context serves all three templates.
+        let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
+        let subject_raw = self.templates.render(TEMPLATE_SUBJECT, &ctx)?;
+        let subject = subject_raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = self.templates.render(TEMPLATE_TEXT, &ctx)?;
+        let html = if input.plain_text_only {
+            None
+        } else {
+            match self
+                .preinlined
+                .as_ref()
+                .and_then(|env| env.get_template(TEMPLATE_HTML).ok())
+            {
+                Some(t) => Some(
+                    t.render(ctx.clone())
+                        .map_err(|e| anyhow::anyhow!("template {TEMPLATE_HTML}: {e:#}"))?,
+                ),
+                None => {
+                    let raw = self.templates.render(TEMPLATE_HTML, &ctx)?;
+                    Some(self.inliner.inline(&raw).map_err(|e| {
+                        anyhow::anyhow!("cannot inline the CSS of {TEMPLATE_HTML}: {e}")
+                    })?)
+                }
+            }
+        };
         Ok(Some(ComposedDigest {
             subject,
             text,
@@ -450,6 +560,74 @@ fn with_part(builder: lettre::message::MessageBuilder, part: &[u8]) -> anyhow::R
     Ok(msg)
 }
 
+/// An environment configured like [`Templates`] (strict undefined, trimmed blocks).
+fn template_env() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env
+}
+
+const MARK_OPEN: &str = "lfTPLmark";
+const MARK_CLOSE: &str = "z";
+
+/// Replaces every template tag (`{{ … }}`, `{% … %}`, `{# … #}`) with an inert marker.
+fn protect_tags(src: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(src.len());
+    let mut tags = Vec::new();
+    let mut rest = src;
+    while let Some(start) = rest.find('{') {
+        let close = match rest.get(start + 1..start + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            Some("#") => "#}",
+            _ => {
+                out.push_str(rest.get(..=start).unwrap_or(""));
+                rest = rest.get(start + 1..).unwrap_or("");
+                continue;
+            }
+        };
+        let Some(len) = rest.get(start + 2..).and_then(|r| r.find(close)) else {
+            break;
+        };
+        let end = start + 2 + len + close.len();
+        out.push_str(rest.get(..start).unwrap_or(""));
+        out.push_str(&format!("{MARK_OPEN}{}{MARK_CLOSE}", tags.len()));
+        tags.push(rest.get(start..end).unwrap_or("").to_string());
+        rest = rest.get(end..).unwrap_or("");
+    }
+    out.push_str(rest);
+    (out, tags)
+}
+
+/// Puts the tags back; `None` when a marker went missing or was split.
+fn restore_tags(text: &str, tags: &[String]) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    let mut seen = 0;
+    while let Some(at) = rest.find(MARK_OPEN) {
+        out.push_str(rest.get(..at)?);
+        let after = rest.get(at + MARK_OPEN.len()..)?;
+        let digits = after.find(|c: char| !c.is_ascii_digit())?;
+        let n: usize = after.get(..digits)?.parse().ok()?;
+        if after.get(digits..digits + MARK_CLOSE.len())? != MARK_CLOSE {
+            return None;
+        }
+        out.push_str(tags.get(n)?);
+        seen += 1;
+        rest = after.get(digits + MARK_CLOSE.len()..)?;
+    }
+    out.push_str(rest);
+    (seen == tags.len()).then_some(out)
+}
+
 fn base64_body(s: &str) -> Body {
     // Base64 holds any bytes, so this cannot fail; fall back to automatic choice anyway.
     Body::new_with_encoding(s.to_string(), ContentTransferEncoding::Base64)
@@ -600,6 +778,62 @@ mod tests {
             ..input
         };
         assert!(c.compose(&no_new).unwrap().is_none());
+    }
+
+    #[test]
+    fn template_tags_survive_protection() {
+        let src = "<p class=\"a\">{{ x }}</p>{% for i in y %}<a href=\"{{ i }}\">{# c #}</a>{% endfor %} { not a tag";
+        let (p, tags) = protect_tags(src);
+        assert_eq!(tags.len(), 5);
+        assert!(!p.contains("{{") && p.contains("{ not a tag"));
+        assert_eq!(restore_tags(&p, &tags).unwrap(), src);
+        assert!(restore_tags(&p.replace("lfTPLmark2z", ""), &tags).is_none());
+    }
+
+    #[test]
+    fn css_is_inlined_once_when_that_is_safe_and_per_digest_otherwise() {
+        let settings = Settings {
+            from: "d@news.example.org".into(),
+            base_url: "https://news.example.org/".into(),
+            ..Settings::default()
+        };
+        let key = || TokenKey::new(b"inline-test-key-123456").unwrap();
+        let builtin = Templates::load(None).unwrap();
+        assert!(
+            Composer::new(&settings, &builtin, key())
+                .unwrap()
+                .preinlined()
+        );
+        // Template tags between table rows would be moved by an HTML parser: the
+        // composer notices and inlines each digest instead, with the same result.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("digest.html"),
+            "<html><head><style>td { color: red; }</style></head><body><table>{% for g in groups %}{% for a in g.articles %}<tr><td>{{ a.title }}</td></tr>{% endfor %}{% endfor %}</table><a href=\"{{ unsubscribe_url }}\">退订</a></body></html>",
+        )
+        .unwrap();
+        let user = Templates::load(Some(dir.path())).unwrap();
+        let c = Composer::new(&settings, &user, key()).unwrap();
+        assert!(!c.preinlined());
+        let places = [Locality {
+            code: "4401".into(),
+            name: "甲市".into(),
+        }];
+        let arts = [stored(1, "4401", "甲市", 8), stored(2, "4401", "甲市", 9)];
+        let input = DigestInput {
+            email: "r@example.net",
+            localities: &places,
+            articles: &arts,
+            plain_text_only: false,
+            tz: chrono_tz::Asia::Shanghai,
+            now: DateTime::parse_from_rfc3339("2026-08-22T12:00:00+08:00").unwrap(),
+        };
+        let html = c.compose(&input).unwrap().unwrap().html.unwrap();
+        assert_eq!(
+            html.matches("<td style=\"color: red;\">").count(),
+            2,
+            "{html}"
+        );
     }
 
     #[test]
