@@ -820,6 +820,10 @@ mod tests {
             html.contains("江北区新建口袋公园开放") && html.contains("style=\""),
             "CSS inlined"
         );
+        assert!(
+            html.contains("href=\"https://news.example.org/unsubscribe?token=u1."),
+            "{html}"
+        );
         let eml = std::fs::read(dir.path().join("preview/p_example.net.eml")).unwrap();
         assert!(eml.is_ascii() && eml.windows(20).any(|w| w == b"List-Unsubscribe-Pos"));
         let mut listing = Vec::new();

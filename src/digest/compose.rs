@@ -305,9 +305,13 @@ impl<'a> Composer<'a> {
                 .as_ref()
                 .and_then(|env| env.get_template(TEMPLATE_HTML).ok())
             {
+                // The HTML escaper writes `/` as `&#x2f;`; a slash never needs escaping,
+                // and plain links read better in source views and link scanners (the
+                // per-digest path re-serialises them the same way).
                 Some(t) => Some(
                     t.render(ctx.clone())
-                        .map_err(|e| anyhow::anyhow!("template {TEMPLATE_HTML}: {e:#}"))?,
+                        .map_err(|e| anyhow::anyhow!("template {TEMPLATE_HTML}: {e:#}"))?
+                        .replace("&#x2f;", "/"),
                 ),
                 None => {
                     let raw = self.templates.render(TEMPLATE_HTML, &ctx)?;
