@@ -83,7 +83,7 @@ pub enum DigestCmd {
 }
 
 fn key_of(settings: &digest::Settings) -> anyhow::Result<TokenKey> {
-    TokenKey::load(
+    TokenKey::load_or_create(
         &settings.signing_key_env,
         settings.signing_key_file.as_deref(),
     )

@@ -63,7 +63,8 @@ pub struct Settings {
     pub tls_ca_file: Option<PathBuf>,
     /// Environment variable holding the key that signs unsubscribe tokens.
     pub signing_key_env: String,
-    /// File holding the key that signs unsubscribe tokens (at least 16 bytes).
+    /// File holding the key that signs unsubscribe tokens (at least 16 bytes); created
+    /// with a random key when it does not exist and the environment variable is unset.
     pub signing_key_file: Option<PathBuf>,
     /// DKIM selector (`selector._domainkey.domain`); signing is on when selector, domain
     /// and key file are all set.

@@ -319,7 +319,7 @@ pub fn run_digests(
     templates: &Templates,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<DigestReport> {
-    let key = TokenKey::load(
+    let key = TokenKey::load_or_create(
         &settings.signing_key_env,
         settings.signing_key_file.as_deref(),
     )?;
