@@ -111,6 +111,9 @@ pub struct Composer<'a> {
     base: Url,
     from: Mailbox,
     inliner: css_inline::CSSInliner<'static>,
+    /// The HTML template with its CSS inlined once, when that gives the same result as
+    /// inlining every rendered digest (checked when the composer is made).
+    preinlined: Option<minijinja::Environment<'static>>,
     dkim: Option<DkimSigner>,
 }
 
@@ -139,7 +142,109 @@ impl<'a> Composer<'a> {
             .keep_at_rules(true)
             .build();
         let dkim = DkimSigner::from_settings(settings)?;
-        Ok(Self { settings, templates, key, base, from, inliner, dkim })
+        let mut composer = Self {
+            settings,
+            templates,
+            key,
+            base,
+            from,
+            inliner,
+            preinlined: None,
+            dkim,
+        };
+        composer.preinlined = composer.preinline();
+        Ok(composer)
+    }
+
+    /// True when the HTML template's CSS was inlined once for all digests.
+    pub fn preinlined(&self) -> bool {
+        self.preinlined.is_some()
+    }
+
+    /// Inlines the HTML template's CSS once: template tags are swapped for inert markers,
+    /// the template is inlined like a document, the tags are put back. Used only when a
+    /// sample digest renders to the same document both ways, so a template whose tags
+    /// sit where an HTML parser would move them (inside tables, before `<head>` …)
+    /// keeps the per-digest inlining.
+    fn preinline(&self) -> Option<minijinja::Environment<'static>> {
+        let source = self.html_source()?;
+        let (protected, tags) = protect_tags(&source);
+        let inlined = self.inliner.inline(&protected).ok()?;
+        let restored = restore_tags(&inlined, &tags)?;
+        let mut env = template_env();
+        env.add_template_owned(TEMPLATE_HTML, restored).ok()?;
+        let sample = minijinja::Value::from(minijinja::value::Serde(self.sample_context()));
+        let fast = env
+            .get_template(TEMPLATE_HTML)
+            .ok()?
+            .render(sample.clone())
+            .ok()?;
+        let slow = self
+            .inliner
+            .inline(&self.templates.render(TEMPLATE_HTML, &sample).ok()?)
+            .ok()?;
+        let normalise = css_inline::CSSInliner::options()
+            .inline_style_tags(false)
+            .keep_style_tags(true)
+            .load_remote_stylesheets(false)
+            .build();
+        (normalise.inline(&fast).ok()? == normalise.inline(&slow).ok()?).then_some(env)
+    }
+
+    /// The HTML template's text: the user's copy when there is one, else the built-in.
+    fn html_source(&self) -> Option<String> {
+        if let Some(p) = self
+            .templates
+            .dir()
+            .map(|d| d.join(TEMPLATE_HTML))
+            .filter(|p| p.is_file())
+        {
+            return std::fs::read_to_string(p).ok();
+        }
+        crate::templates::BUILTIN
+            .iter()
+            .find(|(n, _)| *n == TEMPLATE_HTML)
+            .map(|(_, t)| (*t).to_string())
+    }
+
+    /// A digest that exercises the template's branches, for the pre-inlining check.
+    fn sample_context(&self) -> DigestCtx<'_> {
+        let art = |n: usize, place: &str, summary: &str| ArticleCtx {
+            id: format!("sample{n}"),
+            title: format!("示例标题{n} <b>&</b> \"引号\""),
+            date: "2026-01-02".into(),
+            source: "示例报".into(),
+            place: place.into(),
+            summary: summary.into(),
+            url: format!("https://example.org/a/{n}.html?x=1&y=2"),
+        };
+        let group = |code: &str, name: &str, articles: Vec<ArticleCtx>| GroupCtx {
+            code: code.into(),
+            name: name.into(),
+            feed_url: format!("https://example.org/{code}/"),
+            count: articles.len(),
+            articles,
+        };
+        DigestCtx {
+            list_name: &self.settings.list_name,
+            heading: "甲地、乙地本地新闻".into(),
+            date_label: "1月2日".into(),
+            date_iso: "2026-01-02".into(),
+            count: 4,
+            shown: 3,
+            more: 1,
+            groups: vec![
+                group(
+                    "11",
+                    "甲地",
+                    vec![art(1, "甲地", "摘要一"), art(2, "甲地某镇", "")],
+                ),
+                group("12", "乙地", vec![art(3, "", "摘要 <三>")]),
+            ],
+            unsubscribe_url: "https://example.org/u?token=u1.a.b".into(),
+            manage_url: "https://example.org/m?token=m1.a.b".into(),
+            site_url: "https://example.org/",
+        }
     }
 
     /// True when messages are DKIM-signed.
@@ -182,21 +287,46 @@ impl<'a> Composer<'a> {
             Some(c) => c,
             None => return Ok(None),
         };
+        let article_ids = ctx
+            .groups
+            .iter()
+            .flat_map(|g| g.articles.iter().map(|a| a.id.clone()))
+            .collect();
+        // One conversion of the context serves all three templates.
+        let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
         let subject_raw = self.templates.render(TEMPLATE_SUBJECT, &ctx)?;
         let subject = subject_raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let text = self.templates.render(TEMPLATE_TEXT, &ctx)?;
-        let html =
-            if input.plain_text_only {
-                None
-            } else {
-                let raw = self.templates.render(TEMPLATE_HTML, &ctx)?;
-                Some(self.inliner.inline(&raw).map_err(|e| {
-                    anyhow::anyhow!("cannot inline the CSS of {TEMPLATE_HTML}: {e}")
-                })?)
-            };
-        let article_ids =
-            ctx.groups.iter().flat_map(|g| g.articles.iter().map(|a| a.id.clone())).collect();
-        Ok(Some(ComposedDigest { subject, text, html, article_ids }))
+        let html = if input.plain_text_only {
+            None
+        } else {
+            match self
+                .preinlined
+                .as_ref()
+                .and_then(|env| env.get_template(TEMPLATE_HTML).ok())
+            {
+                // The HTML escaper writes `/` as `&#x2f;`; a slash never needs escaping,
+                // and plain links read better in source views and link scanners (the
+                // per-digest path re-serialises them the same way).
+                Some(t) => Some(
+                    t.render(ctx.clone())
+                        .map_err(|e| anyhow::anyhow!("template {TEMPLATE_HTML}: {e:#}"))?
+                        .replace("&#x2f;", "/"),
+                ),
+                None => {
+                    let raw = self.templates.render(TEMPLATE_HTML, &ctx)?;
+                    Some(self.inliner.inline(&raw).map_err(|e| {
+                        anyhow::anyhow!("cannot inline the CSS of {TEMPLATE_HTML}: {e}")
+                    })?)
+                }
+            }
+        };
+        Ok(Some(ComposedDigest {
+            subject,
+            text,
+            html,
+            article_ids,
+        }))
     }
 
     fn context(&self, input: &DigestInput<'_>) -> Option<DigestCtx<'_>> {
@@ -277,9 +407,18 @@ impl<'a> Composer<'a> {
         ArticleCtx {
             id: a.id.clone(),
             title: a.article.display_title(),
-            date: a.published().with_timezone(&tz).format("%Y-%m-%d").to_string(),
+            date: a
+                .published()
+                .with_timezone(&tz)
+                .format("%Y-%m-%d")
+                .to_string(),
             source: a.publication.clone().unwrap_or_else(|| a.source.clone()),
-            place: a.placement.primary.leaf().map(|d| d.name.clone()).unwrap_or_default(),
+            place: a
+                .placement
+                .primary
+                .leaf()
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             summary: summary(&a.article.body, self.settings.summary_chars),
             url: self.article_url(&a.id),
         }
@@ -298,29 +437,43 @@ impl<'a> Composer<'a> {
         let to_box = parse_mailbox(to)?;
         let unsubscribe = self.unsubscribe_url(to);
         let mut list_unsub = format!("<{unsubscribe}>");
-        let mailto = self.settings.unsubscribe_mailto.trim().trim_start_matches("mailto:");
+        let mailto = self
+            .settings
+            .unsubscribe_mailto
+            .trim()
+            .trim_start_matches("mailto:");
         if !mailto.is_empty() {
             let token = self.key.token(to, Purpose::Unsubscribe);
             list_unsub.push_str(&format!(", <mailto:{mailto}?subject=unsubscribe-{token}>"));
         }
-        let list_id =
-            format!("{} <{}>", self.settings.list_name.trim(), self.settings.list_id.trim());
-        let text_part =
-            SinglePart::builder().header(ContentType::TEXT_PLAIN).body(base64_body(&digest.text));
+        let list_id = format!(
+            "{} <{}>",
+            self.settings.list_name.trim(),
+            self.settings.effective_list_id()
+        );
+        let text_part = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(base64_body(&digest.text));
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to_box)
             .subject(digest.subject.clone())
             .date(std::time::SystemTime::from(date))
             .message_id(Some(message_id.to_string()));
-        let mut msg = match &digest.html {
-            Some(html) => {
-                builder.multipart(MultiPart::alternative().singlepart(text_part).singlepart(
-                    SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(html)),
-                ))?
-            }
-            None => builder.singlepart(text_part)?,
+        // The MIME part's own headers (Content-Type, Content-Transfer-Encoding) become
+        // message headers before signing, so DKIM can cover Content-Type.
+        let part = match &digest.html {
+            Some(html) => MultiPart::alternative()
+                .singlepart(text_part)
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(base64_body(html)),
+                )
+                .formatted(),
+            None => text_part.formatted(),
         };
+        let mut msg = with_part(builder, &part)?;
         let headers = msg.headers_mut();
         let date_s = date.to_rfc2822();
         headers.insert_raw(HeaderValue::dangerous_new_pre_encoded(
@@ -331,7 +484,10 @@ impl<'a> Composer<'a> {
         for (name, value) in [
             ("List-Id", list_id),
             ("List-Unsubscribe", list_unsub),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_string()),
+            (
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_string(),
+            ),
             ("Auto-Submitted", "auto-generated".to_string()),
         ] {
             let name = HeaderName::new_from_ascii(name.to_string())
@@ -364,20 +520,134 @@ impl<'a> Composer<'a> {
     }
 }
 
+/// Turns a formatted MIME part (headers, blank line, body) into the message's body and
+/// top-level headers.
+fn with_part(builder: lettre::message::MessageBuilder, part: &[u8]) -> anyhow::Result<Message> {
+    let text = std::str::from_utf8(part)?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| anyhow::anyhow!("a MIME part without a body"))?;
+    if !body.is_ascii() || body.split("\r\n").any(|l| l.len() > 998) {
+        anyhow::bail!("a MIME body that is not 7-bit");
+    }
+    // Taken verbatim; the Content-Transfer-Encoding header is set below from the part
+    // (base64 for a single part, 7bit for a multipart of base64 parts).
+    let body = Body::new_with_encoding(body.to_string(), ContentTransferEncoding::Binary)
+        .map_err(|_| anyhow::anyhow!("a MIME body lettre refuses"))?;
+    let mut msg = builder
+        .header(lettre::message::header::MIME_VERSION_1_0)
+        .body(body)?;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = fields.last_mut() {
+                last.1.push_str("\r\n");
+                last.1.push_str(line);
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            fields.push((name.trim().to_string(), value.trim_start().to_string()));
+        }
+    }
+    if !fields
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Content-Transfer-Encoding"))
+    {
+        fields.push(("Content-Transfer-Encoding".into(), "7bit".into()));
+    }
+    for (name, value) in fields {
+        let hname = HeaderName::new_from_ascii(name.clone())
+            .map_err(|_| anyhow::anyhow!("bad MIME header name {name:?}"))?;
+        let raw = value.replace("\r\n", "");
+        msg.headers_mut()
+            .insert_raw(HeaderValue::dangerous_new_pre_encoded(hname, raw, value));
+    }
+    Ok(msg)
+}
+
+/// An environment configured like [`Templates`] (strict undefined, trimmed blocks).
+fn template_env() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env
+}
+
+const MARK_OPEN: &str = "lfTPLmark";
+const MARK_CLOSE: &str = "z";
+
+/// Replaces every template tag (`{{ … }}`, `{% … %}`, `{# … #}`) with an inert marker.
+fn protect_tags(src: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(src.len());
+    let mut tags = Vec::new();
+    let mut rest = src;
+    while let Some(start) = rest.find('{') {
+        let close = match rest.get(start + 1..start + 2) {
+            Some("{") => "}}",
+            Some("%") => "%}",
+            Some("#") => "#}",
+            _ => {
+                out.push_str(rest.get(..=start).unwrap_or(""));
+                rest = rest.get(start + 1..).unwrap_or("");
+                continue;
+            }
+        };
+        let Some(len) = rest.get(start + 2..).and_then(|r| r.find(close)) else {
+            break;
+        };
+        let end = start + 2 + len + close.len();
+        out.push_str(rest.get(..start).unwrap_or(""));
+        out.push_str(&format!("{MARK_OPEN}{}{MARK_CLOSE}", tags.len()));
+        tags.push(rest.get(start..end).unwrap_or("").to_string());
+        rest = rest.get(end..).unwrap_or("");
+    }
+    out.push_str(rest);
+    (out, tags)
+}
+
+/// Puts the tags back; `None` when a marker went missing or was split.
+fn restore_tags(text: &str, tags: &[String]) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    let mut seen = 0;
+    while let Some(at) = rest.find(MARK_OPEN) {
+        out.push_str(rest.get(..at)?);
+        let after = rest.get(at + MARK_OPEN.len()..)?;
+        let digits = after.find(|c: char| !c.is_ascii_digit())?;
+        let n: usize = after.get(..digits)?.parse().ok()?;
+        if after.get(digits..digits + MARK_CLOSE.len())? != MARK_CLOSE {
+            return None;
+        }
+        out.push_str(tags.get(n)?);
+        seen += 1;
+        rest = after.get(digits + MARK_CLOSE.len()..)?;
+    }
+    out.push_str(rest);
+    (seen == tags.len()).then_some(out)
+}
+
 fn base64_body(s: &str) -> Body {
     // Base64 holds any bytes, so this cannot fail; fall back to automatic choice anyway.
     Body::new_with_encoding(s.to_string(), ContentTransferEncoding::Base64)
         .unwrap_or_else(Body::new)
 }
 
-/// A short summary of an article body: the first paragraph without a leading dateline
+/// A short summary of an article body: the text without a leading dateline
 /// (`本报讯（记者 …）` and the like), white space collapsed, cut at `max` characters with
 /// an ellipsis.
 pub fn summary(body: &str, max: usize) -> String {
     let mut text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
     // A dateline is a short opening bracketed group naming a reporter or a news agency.
-    if let Some(close) =
-        text.char_indices().take(48).find(|(_, c)| matches!(c, '）' | ')' | '】' | ']'))
+    if let Some(close) = text
+        .char_indices()
+        .take(48)
+        .find(|(_, c)| matches!(c, '）' | ')' | '】' | ']'))
     {
         let head = text.get(..close.0).unwrap_or("");
         if head.contains('讯')
@@ -386,14 +656,18 @@ pub fn summary(body: &str, max: usize) -> String {
             || head.contains("电")
         {
             let rest = text.get(close.0 + close.1.len_utf8()..).unwrap_or("");
-            text = rest.trim_start_matches([' ', '，', ',', '：', ':']).to_string();
+            text = rest
+                .trim_start_matches([' ', '，', ',', '：', ':'])
+                .to_string();
         }
     }
     if text.chars().count() <= max {
         return text;
     }
     let mut cut: String = text.chars().take(max).collect();
-    cut = cut.trim_end_matches(['，', '、', ',', ' ', '；']).to_string();
+    cut = cut
+        .trim_end_matches(['，', '、', ',', ' ', '；'])
+        .to_string();
     cut.push('…');
     cut
 }
@@ -401,6 +675,170 @@ pub fn summary(body: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::model::{Article, Chain, Division, Kind, Level, Placement};
+
+    fn stored(n: usize, code: &str, name: &str, hour: u32) -> StoredArticle {
+        let at =
+            DateTime::parse_from_rfc3339(&format!("2026-08-22T{hour:02}:00:00+08:00")).unwrap();
+        StoredArticle {
+            id: format!("id{n}"),
+            source: "src".into(),
+            input: "p.txt".into(),
+            publication: None,
+            article: Article {
+                title: Some(format!("标题{n}")),
+                kicker: None,
+                subtitle: None,
+                body: "正文<b>不是标签</b>。".into(),
+                reporters: vec![],
+                contributors: vec![],
+                date: None,
+                kind: Kind::News,
+                url: None,
+                place_hint: None,
+            },
+            placement: Placement {
+                primary: Chain(vec![
+                    Division {
+                        code: "44".into(),
+                        name: "省".into(),
+                        level: Level::Province,
+                    },
+                    Division {
+                        code: code.into(),
+                        name: name.into(),
+                        level: Level::Prefecture,
+                    },
+                ]),
+                also: vec![],
+                evidence: vec![],
+            },
+            first_seen: at,
+            updated: at,
+        }
+    }
+
+    #[test]
+    fn composes_grouped_newest_first_with_list_headers() {
+        let settings = Settings {
+            from: "摘要 <d@news.example.org>".into(),
+            list_id: "digest.news.example.org".into(),
+            base_url: "https://news.example.org/f/".into(),
+            ..Settings::default()
+        };
+        let templates = Templates::load(None).unwrap();
+        let key = TokenKey::new(b"compose-test-key-123").unwrap();
+        let c = Composer::new(&settings, &templates, key).unwrap();
+        let places = [
+            Locality {
+                code: "4401".into(),
+                name: "甲市".into(),
+            },
+            Locality {
+                code: "4402".into(),
+                name: "乙市".into(),
+            },
+        ];
+        let arts = [
+            stored(1, "4402", "乙市", 8),
+            stored(2, "4401", "甲市", 9),
+            stored(3, "4402", "乙市", 10),
+            stored(3, "4402", "乙市", 10),
+        ];
+        let now = DateTime::parse_from_rfc3339("2026-08-22T12:00:00+08:00").unwrap();
+        let input = DigestInput {
+            email: "r@example.net",
+            localities: &places,
+            articles: &arts,
+            plain_text_only: false,
+            tz: chrono_tz::Asia::Shanghai,
+            now,
+        };
+        let d = c.compose(&input).unwrap().unwrap();
+        assert_eq!(d.subject, "甲市、乙市本地新闻 · 8月22日 · 3篇");
+        assert_eq!(d.article_ids, vec!["id2", "id3", "id1"]);
+        let html = d.html.as_deref().unwrap();
+        assert!(html.contains("正文&lt;b&gt;"), "text is escaped");
+        assert!(!html.contains("<style>.item"), "CSS inlined");
+        assert!(d.text.find("标题3").unwrap() < d.text.find("标题1").unwrap());
+        let msg = c
+            .message("r@example.net", &d, "<x@news.example.org>", now)
+            .unwrap();
+        let s = String::from_utf8(msg).unwrap();
+        assert!(s.is_ascii());
+        for h in [
+            "Date: Sat, 22 Aug 2026 12:00:00 +0800\r\n",
+            "Message-ID: <x@news.example.org>\r\n",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+            "List-Unsubscribe: <https://news.example.org/f/unsubscribe?token=u1.",
+            "Content-Type: multipart/alternative;",
+            "MIME-Version: 1.0\r\n",
+        ] {
+            assert!(s.contains(h), "{h} missing in\n{s}");
+        }
+        let no_new = DigestInput {
+            articles: &[],
+            ..input
+        };
+        assert!(c.compose(&no_new).unwrap().is_none());
+    }
+
+    #[test]
+    fn template_tags_survive_protection() {
+        let src = "<p class=\"a\">{{ x }}</p>{% for i in y %}<a href=\"{{ i }}\">{# c #}</a>{% endfor %} { not a tag";
+        let (p, tags) = protect_tags(src);
+        assert_eq!(tags.len(), 5);
+        assert!(!p.contains("{{") && p.contains("{ not a tag"));
+        assert_eq!(restore_tags(&p, &tags).unwrap(), src);
+        assert!(restore_tags(&p.replace("lfTPLmark2z", ""), &tags).is_none());
+    }
+
+    #[test]
+    fn css_is_inlined_once_when_that_is_safe_and_per_digest_otherwise() {
+        let settings = Settings {
+            from: "d@news.example.org".into(),
+            base_url: "https://news.example.org/".into(),
+            ..Settings::default()
+        };
+        let key = || TokenKey::new(b"inline-test-key-123456").unwrap();
+        let builtin = Templates::load(None).unwrap();
+        assert!(
+            Composer::new(&settings, &builtin, key())
+                .unwrap()
+                .preinlined()
+        );
+        // Template tags between table rows would be moved by an HTML parser: the
+        // composer notices and inlines each digest instead, with the same result.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("digest.html"),
+            "<html><head><style>td { color: red; }</style></head><body><table>{% for g in groups %}{% for a in g.articles %}<tr><td>{{ a.title }}</td></tr>{% endfor %}{% endfor %}</table><a href=\"{{ unsubscribe_url }}\">退订</a></body></html>",
+        )
+        .unwrap();
+        let user = Templates::load(Some(dir.path())).unwrap();
+        let c = Composer::new(&settings, &user, key()).unwrap();
+        assert!(!c.preinlined());
+        let places = [Locality {
+            code: "4401".into(),
+            name: "甲市".into(),
+        }];
+        let arts = [stored(1, "4401", "甲市", 8), stored(2, "4401", "甲市", 9)];
+        let input = DigestInput {
+            email: "r@example.net",
+            localities: &places,
+            articles: &arts,
+            plain_text_only: false,
+            tz: chrono_tz::Asia::Shanghai,
+            now: DateTime::parse_from_rfc3339("2026-08-22T12:00:00+08:00").unwrap(),
+        };
+        let html = c.compose(&input).unwrap().unwrap().html.unwrap();
+        assert_eq!(
+            html.matches("<td style=\"color: red;\">").count(),
+            2,
+            "{html}"
+        );
+    }
 
     #[test]
     fn summaries_drop_the_dateline_and_are_cut() {

@@ -32,7 +32,7 @@ pub struct Settings {
     /// The envelope sender (`MAIL FROM`, where bounces go); the `from` address when empty.
     pub envelope_from: String,
     /// The `List-Id` identifier, a dotted name under a domain you own, e.g.
-    /// `digest.news.example.org`.
+    /// `digest.news.example.org`; `digest.` and the `from` address's domain when empty.
     pub list_id: String,
     /// The list's human name, shown in `List-Id` and the message, e.g. `本地新闻摘要`.
     pub list_name: String,
@@ -58,9 +58,13 @@ pub struct Settings {
     pub password_file: Option<PathBuf>,
     /// Seconds to wait for the SMTP server before a send counts as a transient failure.
     pub timeout_secs: u64,
+    /// PEM file of a CA certificate to trust for the SMTP server's TLS (a private relay);
+    /// the public web roots otherwise.
+    pub tls_ca_file: Option<PathBuf>,
     /// Environment variable holding the key that signs unsubscribe tokens.
     pub signing_key_env: String,
-    /// File holding the key that signs unsubscribe tokens (at least 16 bytes).
+    /// File holding the key that signs unsubscribe tokens (at least 16 bytes); created
+    /// with a random key when it does not exist and the environment variable is unset.
     pub signing_key_file: Option<PathBuf>,
     /// DKIM selector (`selector._domainkey.domain`); signing is on when selector, domain
     /// and key file are all set.
@@ -106,6 +110,7 @@ impl Default for Settings {
             password_env: String::new(),
             password_file: None,
             timeout_secs: 30,
+            tls_ca_file: None,
             signing_key_env: "LOCALFEED_DIGEST_KEY".into(),
             signing_key_file: None,
             dkim_selector: String::new(),
@@ -151,7 +156,7 @@ impl Settings {
                 anyhow::bail!("[digest] {key} {path:?} must contain {hole}");
             }
         }
-        let id = self.list_id.trim();
+        let id = self.effective_list_id();
         if id.is_empty()
             || !id.contains('.')
             || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -197,6 +202,16 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// The `List-Id` identifier: `list_id`, or `digest.` + the `from` domain when empty.
+    pub fn effective_list_id(&self) -> String {
+        let id = self.list_id.trim();
+        if id.is_empty() {
+            format!("digest.{}", self.message_id_domain())
+        } else {
+            id.to_string()
+        }
     }
 
     /// The `From:` mailbox.

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use lettre::address::Envelope;
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 
 use super::{Settings, parse_mailbox};
@@ -102,6 +103,30 @@ impl Delivery {
             .map_err(|e| anyhow::anyhow!("[digest] smtp_url {url}: {e}"))?
             .timeout(Some(Duration::from_secs(settings.timeout_secs.max(1))))
             .pool_config(PoolConfig::new().max_size(1));
+        if let Some(ca) = &settings.tls_ca_file {
+            let host = parsed.host_str().unwrap_or("").to_string();
+            let pem = std::fs::read(ca).map_err(|e| {
+                anyhow::anyhow!("cannot read the SMTP CA certificate {}: {e}", ca.display())
+            })?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| anyhow::anyhow!("the SMTP CA certificate {}: {e}", ca.display()))?;
+            let params = TlsParameters::builder(host)
+                .add_root_certificate(cert)
+                .build_rustls()
+                .map_err(|e| anyhow::anyhow!("SMTP TLS settings: {e}"))?;
+            let mode = parsed
+                .query_pairs()
+                .find(|(k, _)| k == "tls")
+                .map(|(_, v)| v.into_owned());
+            builder = match (parsed.scheme(), mode.as_deref()) {
+                ("smtps", _) => builder.tls(Tls::Wrapper(params)),
+                (_, Some("required")) => builder.tls(Tls::Required(params)),
+                (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(params)),
+                _ => anyhow::bail!(
+                    "[digest] tls_ca_file is set but smtp_url uses no TLS (use smtps:// or ?tls=required)"
+                ),
+            };
+        }
         let user = parsed.username();
         match (user.is_empty(), read_password(settings)?) {
             (false, Some(pw)) => {

@@ -217,6 +217,7 @@ pub fn digest_settings(cfg: &Config) -> Result<crate::digest::Settings> {
     s.password_file = s.password_file.map(|p| cfg.resolve(&p));
     s.dkim_key_file = s.dkim_key_file.map(|p| cfg.resolve(&p));
     s.signing_key_file = s.signing_key_file.map(|p| cfg.resolve(&p));
+    s.tls_ca_file = s.tls_ca_file.map(|p| cfg.resolve(&p));
     let env_set = !s.signing_key_env.trim().is_empty()
         && std::env::var_os(s.signing_key_env.trim()).is_some_and(|v| !v.is_empty());
     if !env_set && s.signing_key_file.is_none() {
