@@ -127,19 +127,16 @@ impl Delivery {
                 ),
             };
         }
+        // A password is read only for a URL that names a user: a relay that needs no
+        // authentication works with `password_env` left at its default.
         let user = parsed.username();
-        match (user.is_empty(), read_password(settings)?) {
-            (false, Some(pw)) => {
-                let user = percent_decode(user);
-                builder = builder.credentials(Credentials::new(user, pw));
-            }
-            (false, None) => anyhow::bail!(
-                "[digest] smtp_url names the user {user:?} but no password is configured (password_env or password_file)"
-            ),
-            (true, Some(_)) => anyhow::bail!(
-                "[digest] a password is configured but smtp_url names no user (smtp://USER@host)"
-            ),
-            (true, None) => {}
+        if !user.is_empty() {
+            let Some(pw) = read_password(settings)? else {
+                anyhow::bail!(
+                    "[digest] smtp_url names the user {user:?} but no password is configured (password_env or password_file)"
+                )
+            };
+            builder = builder.credentials(Credentials::new(percent_decode(user), pw));
         }
         let from = if settings.envelope_from.trim().is_empty() {
             parse_mailbox(&settings.from)?.email
