@@ -330,3 +330,22 @@ fn encodings_are_decoded_and_invalid_bytes_reported() {
     assert!(all.contains("春耕备耕忙"), "the GB18030 page was not published");
     assert!(!all.contains('\u{FFFD}'), "a replacement character reached a feed");
 }
+
+#[test]
+fn check_rejects_a_subscriber_place_that_does_not_resolve() {
+    let s = Sandbox::examples();
+    s.write(
+        "config.toml",
+        s.read("config.toml").replace(
+            "localities = [\"安吉县\", \"510703\"]",
+            "localities = [\"安吉县\", \"不存在的地方\"]",
+        ),
+    );
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("localfeed: subscriber reader@example.net: locality \"不存在的地方\" names no single place"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -222,6 +222,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     problems += 1;
                 }
             }
+            for sub in &cfg.subscribers {
+                for place in &sub.localities {
+                    if Gazetteer::embedded().resolve(place).is_none() {
+                        eprintln!(
+                            "localfeed: subscriber {}: locality {place:?} names no single place (try `localfeed places {place}`)",
+                            sub.email
+                        );
+                        problems += 1;
+                    }
+                }
+            }
             if problems > 0 {
                 return Ok(ExitCode::from(EXIT_ERROR));
             }
