@@ -15,7 +15,7 @@ use localfeed::digest::token::Purpose;
 const KEY: &str = "test-signing-key-0123456789abcdef";
 const NOW: &str = "2024-06-10T09:00:00+08:00";
 const LATER: &str = "2024-06-13T09:00:00+08:00";
-const READER: &str = "reader@example.net";
+const READER: &str = "web.reader@example.org";
 
 struct Server {
     child: Child,
