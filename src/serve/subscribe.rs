@@ -459,11 +459,17 @@ impl Subs {
         Ok((codes, parsed.to_string()))
     }
 
-    fn timezone(&self, form: &Form) -> String {
+    /// The time zone a form names (the browser's, filled in by the page's script), else
+    /// `fallback`.
+    fn timezone_or(form: &Form, fallback: &str) -> String {
         match form.get("timezone").map(str::trim) {
             Some(tz) if tz.len() <= 64 && digest::schedule::parse_tz(tz).is_ok() => tz.to_string(),
-            _ => self.digest.default_timezone.trim().to_string(),
+            _ => fallback.trim().to_string(),
         }
+    }
+
+    fn timezone(&self, form: &Form) -> String {
+        Self::timezone_or(form, &self.digest.default_timezone)
     }
 
     fn client_key(&self, ip: IpAddr) -> String {
@@ -793,7 +799,7 @@ impl Subs {
             localities: codes.clone(),
             codes,
             schedule,
-            timezone: self.timezone(&form),
+            timezone: Self::timezone_or(&form, &sub.timezone),
             plain_text_only: sub.plain_text_only,
             origin: sub.origin.clone(),
         };
@@ -858,4 +864,32 @@ fn ctx_cookie(ctx: &PageCtx, req: &PageRequest) -> Option<String> {
     }
     let secure = if req.insecure_local { "" } else { "; Secure" };
     Some(format!("{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_shapes_find_the_token_in_the_query_or_the_path() {
+        let q = LinkShape::parse("unsubscribe?token={token}").unwrap();
+        assert_eq!(q.token("/unsubscribe", Some("token=u1.a.b")), Some("u1.a.b".into()));
+        assert_eq!(q.token("/unsubscribe", Some("x=1&token=u1.a.b")), Some("u1.a.b".into()));
+        assert_eq!(q.token("/unsubscribe", None), None);
+        assert_eq!(q.token("/other", Some("token=u1.a.b")), None);
+        let p = LinkShape::parse("/mail/u/{token}.html").unwrap();
+        assert_eq!(p.token("/mail/u/u1.a.b.html", None), Some("u1.a.b".into()));
+        assert_eq!(p.token("/mail/u/x/y.html", None), None);
+        assert_eq!(p.token("/mail/u/.html", None), None);
+        assert!(LinkShape::parse("unsubscribe").is_none());
+    }
+
+    #[test]
+    fn schedules_read_in_words_and_roots_climb_to_the_site() {
+        assert_eq!(schedule_label("daily 07:30"), "每天 07:30");
+        assert_eq!(schedule_label("weekly mon 07:30"), "每周一 07:30");
+        assert_eq!(schedule_label("immediate"), "有新闻就发送");
+        assert_eq!(root_of("/subscribe"), "./");
+        assert_eq!(root_of("/mail/u/x"), "../../");
+    }
 }
