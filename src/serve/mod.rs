@@ -133,6 +133,11 @@ fn subscription_pages(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Option<subs
         return Ok(None);
     }
     let digest = schedule::digest_settings(cfg)?;
+    digest.validate().map_err(|e| {
+        anyhow::anyhow!(
+            "the subscription pages need a valid [digest] table: {e:#} (set [serve] subscriptions = false to serve the feeds only)"
+        )
+    })?;
     let templates = Templates::load(cfg.templates_dir().as_deref())?;
     let store = Store::open(&cfg.state_path())?;
     let subs = subscribe::Subs::new(

@@ -61,7 +61,7 @@ function readMail(file) {
     const b64 = body.split(/\r?\n--/)[0].replace(/\s+/g, '');
     text += Buffer.from(b64, 'base64').toString('utf8') + '\n';
   }
-  return { raw, headers, text };
+  return { file, raw, headers, text };
 }
 
 function mails(dir) {
@@ -141,6 +141,8 @@ async function main() {
     const toReader = () => mails(mailDir).filter((m) => /^To: web\.reader@example\.org/im.test(m.headers));
     const confirmMail = await waitFor('the confirmation mail', () => toReader()[0]);
     check(!/List-Unsubscribe/i.test(confirmMail.headers), 'the confirmation mail is not a list message');
+    execFileSync(path.join(TOOLS, 'check-mail'), ['--no-unsubscribe', confirmMail.file], { stdio: 'inherit' });
+    console.log('ok - check-mail finds no error in the confirmation mail');
     check(!lf('subscribers', 'list').includes(READER), 'nothing is subscribed before confirmation');
     lf('run');
     check(toReader().length === 1, 'no digest goes to an unconfirmed address');
