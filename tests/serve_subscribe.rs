@@ -89,7 +89,10 @@ fn between<'a>(s: &'a str, a: &str, b: &str) -> Option<&'a str> {
 
 fn send(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str("Host: 127.0.0.1\r\n");
+    }
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -455,5 +458,9 @@ fn bad_input_is_refused_and_escaped() {
     let csp = form.header("content-security-policy").unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(form.header("referrer-policy"), Some("no-referrer"));
-    assert!(form.header("set-cookie").unwrap().contains("SameSite=Strict"));
+    let cookie = form.header("set-cookie").unwrap();
+    assert!(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP on 127.0.0.1 must be able to carry it");
+    let public = send(srv.port, "GET", "/subscribe", &[("Host", "news.example.org")], b"");
+    assert!(public.header("set-cookie").unwrap().contains("; Secure"), "the https site's host");
 }

@@ -375,13 +375,13 @@ fn client_ip(app: &App, req: &Request) -> std::net::IpAddr {
         .unwrap_or(peer)
 }
 
-/// True when the request came for a loopback host name: cookies cannot be `Secure` there.
-fn loopback_host(req: &Request) -> bool {
+/// The host name a request was sent to (the `Host` header without its port), lower-cased.
+fn request_host(req: &Request) -> String {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let name = host
         .rsplit_once(':')
         .map_or(host, |(h, p)| if p.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
-    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+    name.to_ascii_lowercase()
 }
 
 async fn subscription_page(
@@ -391,7 +391,7 @@ async fn subscription_page(
     req: Request,
 ) -> Response {
     let ip = client_ip(app, &req);
-    let insecure_local = loopback_host(&req);
+    let host = request_host(&req);
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -406,8 +406,7 @@ async fn subscription_page(
         Ok(b) => b.to_vec(),
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response(),
     };
-    let page =
-        subscribe::PageRequest { method, path, csrf_cookie, ip, insecure_local, body, query };
+    let page = subscribe::PageRequest { method, path, csrf_cookie, ip, host, body, query };
     match tokio::task::spawn_blocking(move || subs.handle(route, &page)).await {
         Ok(resp) => resp,
         Err(e) => {

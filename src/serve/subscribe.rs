@@ -111,8 +111,8 @@ pub(crate) struct PageRequest {
     pub(crate) csrf_cookie: Option<String>,
     /// The client's address.
     pub(crate) ip: IpAddr,
-    /// True when the page is reached over plain HTTP on a loopback host (no `Secure` cookie).
-    pub(crate) insecure_local: bool,
+    /// The host name the request was sent to, lower-cased, without the port.
+    pub(crate) host: String,
     /// The body (forms).
     pub(crate) body: Vec<u8>,
     /// The query string.
@@ -131,6 +131,10 @@ pub(crate) struct Subs {
     clock: Arc<dyn Clock>,
     unsubscribe: LinkShape,
     manage: LinkShape,
+    /// The host of an https `base_url`: requests for it came through TLS (a proxy), so
+    /// the cookie is `Secure`; requests for any other host (a test on 127.0.0.1, a plain
+    /// HTTP address on a LAN) get a cookie that plain HTTP can carry.
+    https_host: Option<String>,
 }
 
 impl std::fmt::Debug for Subs {
@@ -242,7 +246,12 @@ impl Subs {
         let manage = LinkShape::parse(&digest.manage_path).with_context(|| {
             format!("[digest] manage_path {:?} has no {{token}}", digest.manage_path)
         })?;
+        let https_host = url::Url::parse(digest.base_url.trim())
+            .ok()
+            .filter(|u| u.scheme() == "https")
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
         Ok(Self {
+            https_host,
             signer: Signer::from_key(&key),
             settings,
             digest,
@@ -825,7 +834,8 @@ impl Subs {
             );
             json
         } else if let Some(ctx) = reply.ctx {
-            let cookie = ctx_cookie(&ctx, req);
+            let secure = self.https_host.as_deref() == Some(req.host.as_str());
+            let cookie = ctx_cookie(&ctx, secure);
             let csp = format!(
                 "default-src 'none'; script-src 'nonce-{}'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                 ctx.csp_nonce
@@ -857,12 +867,12 @@ impl Subs {
 }
 
 /// The `Set-Cookie` of a page whose CSRF token was made for a new cookie nonce.
-fn ctx_cookie(ctx: &PageCtx, req: &PageRequest) -> Option<String> {
+fn ctx_cookie(ctx: &PageCtx, secure: bool) -> Option<String> {
     let nonce = &ctx.cookie;
     if nonce.is_empty() {
         return None;
     }
-    let secure = if req.insecure_local { "" } else { "; Secure" };
+    let secure = if secure { "; Secure" } else { "" };
     Some(format!("{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"))
 }
 
