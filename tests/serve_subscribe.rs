@@ -306,6 +306,28 @@ fn double_opt_in_then_manage_then_one_click_unsubscribe() {
     assert_eq!(p.status, 200);
     assert!(p.body.is_empty(), "{}", p.body);
     assert!(subscribers(&s).contains("unsubscribed"));
+
+    // RFC 8058 recommends multipart/form-data for the same POST.
+    let m = get(srv.port, &manage, None);
+    let again = post(
+        srv.port,
+        &manage,
+        Some(&m.cookie()),
+        &format!("csrf={}&place={place}&schedule=immediate&action=save", enc(&m.csrf())),
+    );
+    assert_eq!(again.status, 200);
+    assert!(!subscribers(&s).contains("unsubscribed"), "saving subscribes again");
+    let body = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
+    let p = send(
+        srv.port,
+        "POST",
+        &unsub,
+        &[("Content-Type", "multipart/form-data; boundary=b0undary")],
+        body.as_bytes(),
+    );
+    assert_eq!(p.status, 200);
+    assert!(p.body.is_empty());
+    assert!(subscribers(&s).contains("unsubscribed"));
 }
 
 #[test]

@@ -144,6 +144,46 @@ impl Form {
         Self(url::form_urlencoded::parse(body).into_owned().collect())
     }
 
+    /// Parses a body of the given `Content-Type`: `multipart/form-data` (text fields
+    /// only, as RFC 8058 recommends for one-click unsubscribe) or urlencoded.
+    pub(crate) fn parse_typed(content_type: Option<&str>, body: &[u8]) -> Self {
+        let ct = content_type.unwrap_or("");
+        if !ct.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+            return Self::parse(body);
+        }
+        let Some(boundary) = ct.split(';').find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"'))
+        }) else {
+            return Self::default();
+        };
+        let text = String::from_utf8_lossy(body);
+        let delim = format!("--{boundary}");
+        let mut fields = Vec::new();
+        for part in text.split(delim.as_str()).skip(1) {
+            if part.starts_with("--") {
+                break;
+            }
+            let part = part.strip_prefix("\r\n").unwrap_or(part);
+            let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+            let name = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                if !k.trim().eq_ignore_ascii_case("content-disposition") {
+                    return None;
+                }
+                v.split(';').find_map(|p| {
+                    let (k, v) = p.trim().split_once('=')?;
+                    (k.trim() == "name").then(|| v.trim().trim_matches('"').to_string())
+                })
+            });
+            if let Some(name) = name {
+                let value = value.strip_suffix("\r\n").unwrap_or(value);
+                fields.push((name, value.to_string()));
+            }
+        }
+        Self(fields)
+    }
+
     /// The first value of a field.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
@@ -201,5 +241,17 @@ mod tests {
         assert_eq!(f.get("x"), Some("县"));
         assert_eq!(cookie(Some("a=1; lf_csrf=abc"), CSRF_COOKIE), Some("abc"));
         assert_eq!(cookie(Some("a=1"), CSRF_COOKIE), None);
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n";
+        let f = Form::parse_typed(Some("multipart/form-data; boundary=XyZ"), body);
+        assert_eq!(f.get("List-Unsubscribe"), Some("One-Click"));
+        let f = Form::parse_typed(
+            Some("application/x-www-form-urlencoded"),
+            b"List-Unsubscribe=One-Click",
+        );
+        assert_eq!(f.get("List-Unsubscribe"), Some("One-Click"));
+        assert_eq!(
+            Form::parse_typed(Some("multipart/form-data"), body).get("List-Unsubscribe"),
+            None
+        );
     }
 }

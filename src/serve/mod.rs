@@ -401,12 +401,15 @@ async fn subscription_page(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|v| forms::cookie(Some(v), forms::CSRF_COOKIE).map(str::to_string));
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
     let limit = subs_limit(&subs);
     let body = match axum::body::to_bytes(req.into_body(), limit).await {
         Ok(b) => b.to_vec(),
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response(),
     };
-    let page = subscribe::PageRequest { method, path, csrf_cookie, ip, host, body, query };
+    let page =
+        subscribe::PageRequest { method, path, csrf_cookie, ip, host, body, query, content_type };
     match tokio::task::spawn_blocking(move || subs.handle(route, &page)).await {
         Ok(resp) => resp,
         Err(e) => {

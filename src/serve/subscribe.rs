@@ -117,6 +117,8 @@ pub(crate) struct PageRequest {
     pub(crate) body: Vec<u8>,
     /// The query string.
     pub(crate) query: Option<String>,
+    /// The body's `Content-Type`.
+    pub(crate) content_type: Option<String>,
 }
 
 /// Everything the pages share, made once at start.
@@ -732,7 +734,7 @@ impl Subs {
     }
 
     fn unsubscribe_post(&self, req: &PageRequest, token: &str) -> anyhow::Result<Reply> {
-        let form = Form::parse(&req.body);
+        let form = Form::parse_typed(req.content_type.as_deref(), &req.body);
         let Some(id) = self.key.verify(token, Purpose::Unsubscribe) else {
             return Ok(if form.get("show").is_some() {
                 self.invalid_link(req)
