@@ -510,6 +510,43 @@ mod tests {
     }
 
     #[test]
+    fn serve_settings_parse_and_validate() {
+        let s: Settings =
+            toml::from_str("confirm_hours = 12\nschedules = [\"immediate\"]").unwrap();
+        assert_eq!(s.confirm_hours, 12);
+        assert_eq!(s.per_ip_per_hour, Settings::default().per_ip_per_hour);
+        s.validate().unwrap();
+        assert!(toml::from_str::<Settings>("unknown = 1").is_err());
+        let bad = Settings { schedules: vec!["hourly".into()], ..Settings::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("schedules"));
+        let bad = Settings { confirm_hours: 0, ..Settings::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("confirm_hours"));
+        Settings::default().validate().unwrap();
+    }
+
+    #[test]
+    fn client_address_comes_from_a_trusted_proxy_only() {
+        let mut app = App {
+            root: PathBuf::from("/"),
+            cache_control: HeaderValue::from_static("no-cache"),
+            subs: None,
+            trust_forwarded_for: false,
+        };
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let mut req = Request::builder()
+            .uri("/subscribe")
+            .header("x-forwarded-for", "198.51.100.7, 203.0.113.5")
+            .header(header::HOST, "News.Example.org:443")
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        assert_eq!(client_ip(&app, &req), peer.ip(), "the header is ignored by default");
+        app.trust_forwarded_for = true;
+        assert_eq!(client_ip(&app, &req).to_string(), "203.0.113.5", "the proxy's own entry");
+        assert_eq!(request_host(&req), "news.example.org");
+    }
+
+    #[test]
     fn content_types_follow_the_feed_format() {
         let d = tempfile::tempdir().unwrap();
         let p = |n: &str, body: &str| {
