@@ -73,6 +73,9 @@ pub struct Config {
     /// Email digests; none are sent when the table is absent.
     #[serde(default)]
     pub digest: Option<crate::digest::Settings>,
+    /// `localfeed serve`'s subscription pages.
+    #[serde(default)]
+    pub serve: crate::serve::Settings,
     /// Subscribers kept in the config (more can be added with `localfeed subscribers`).
     #[serde(default, rename = "subscriber")]
     pub subscribers: Vec<crate::digest::SubscriberConfig>,
@@ -148,6 +151,7 @@ impl Config {
                 "[[subscriber]] entries need a [digest] table (sender, links, delivery)".into()
             );
         }
+        self.serve.validate().map_err(|e| format!("{e:#}"))?;
         for (i, sub) in self.subscribers.iter().enumerate() {
             sub.validate().map_err(|e| format!("[[subscriber]] #{}: {e:#}", i + 1))?;
         }

@@ -17,6 +17,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("digest.html", include_str!("../templates/digest.html")),
     ("digest.txt", include_str!("../templates/digest.txt")),
     ("digest-subject.txt", include_str!("../templates/digest-subject.txt")),
+    ("subscribe.html", include_str!("../templates/subscribe.html")),
+    ("confirm.html", include_str!("../templates/confirm.html")),
+    ("confirm.txt", include_str!("../templates/confirm.txt")),
+    ("confirm-subject.txt", include_str!("../templates/confirm-subject.txt")),
 ];
 
 /// A loaded set of templates.

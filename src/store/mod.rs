@@ -7,6 +7,7 @@
 
 mod digests;
 mod schema;
+mod subscriptions;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::model::{Article, Placement, StoredArticle, content_hash};
 
 pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
+pub use subscriptions::PendingSubscription;
 
 /// An open store.
 #[derive(Debug)]

@@ -93,9 +93,29 @@ CREATE INDEX outbox_by_status ON outbox (status, next_attempt);
 CREATE INDEX outbox_by_email ON outbox (email, status);
 ";
 
+/// Subscriptions made on the web: confirmations waiting for their link, and the attempts
+/// the subscribe form's rate limits count. Times are seconds since the Unix epoch.
+const SUBSCRIPTIONS: &str = "
+CREATE TABLE pending_subscriptions (
+    nonce      TEXT PRIMARY KEY,
+    email      TEXT NOT NULL,
+    localities TEXT NOT NULL,
+    schedule   TEXT NOT NULL,
+    timezone   TEXT NOT NULL,
+    created    INTEGER NOT NULL,
+    expires    INTEGER NOT NULL
+);
+CREATE INDEX pending_subscriptions_by_expiry ON pending_subscriptions (expires);
+CREATE TABLE subscribe_attempts (
+    key TEXT NOT NULL,
+    at  INTEGER NOT NULL
+);
+CREATE INDEX subscribe_attempts_by_key ON subscribe_attempts (key, at);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(CORE), M::up(DIGESTS)])
+    Migrations::new(vec![M::up(CORE), M::up(DIGESTS), M::up(SUBSCRIPTIONS)])
 }
 
 #[cfg(test)]

@@ -1,11 +1,18 @@
-//! `localfeed serve`: the output folder over HTTP, and optionally the pipeline on a timer.
+//! `localfeed serve`: the output folder over HTTP, the subscription pages, and optionally
+//! the pipeline on a timer.
 //!
-//! Owns: the HTTP listener, mapping a request path to a file inside the output folder
+//! Owns: the `[serve]` settings, the HTTP listener, routing a request to a subscription
+//! page (`subscribe`: subscribe, confirm, manage, one-click unsubscribe, place search) or to
+//! a file, mapping a request path to a file inside the output folder
 //! (never outside it: no `..`, no hidden files, no link that leads out, no directory
 //! listings), content types per feed format, conditional GET (`ETag`, `Last-Modified`,
 //! `304`), gzip, `Cache-Control`, graceful shutdown on SIGTERM/SIGINT, and systemd
 //! readiness. Must not touch: what is in the files (publish writes them) or the pipeline's
-//! logic (it calls `schedule::run_once`).
+//! logic (it calls `schedule::run_once`), digest composition (the pipeline sends digests).
+
+mod forms;
+mod mail;
+mod subscribe;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,15 +21,90 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use tower::ServiceExt as _;
 use tower_http::services::ServeFile;
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::schedule::{self, RunError, RunOptions};
+use crate::store::Store;
+use crate::templates::Templates;
+
+/// The `[serve]` table of `config.toml`: the subscription pages.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Serve the subscribe, confirm, manage and unsubscribe pages (they also need a
+    /// `[digest]` table: its `base_url`, paths, signing key and mail delivery are used).
+    pub subscriptions: bool,
+    /// Hours a confirmation link works.
+    pub confirm_hours: u32,
+    /// Subscribe attempts one client address (an IPv6 /64) may make per hour.
+    pub per_ip_per_hour: u32,
+    /// Confirmation mails one email address may be sent per day.
+    pub per_address_per_day: u32,
+    /// Largest form body accepted, in bytes.
+    pub max_form_bytes: usize,
+    /// Most places one subscription may follow.
+    pub max_localities: usize,
+    /// The schedules offered on the forms, first is the default (`immediate`,
+    /// `daily HH:MM`, `weekly mon HH:MM`).
+    pub schedules: Vec<String>,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a
+    /// reverse proxy that sets it), for the per-client rate limit.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            subscriptions: true,
+            confirm_hours: 48,
+            per_ip_per_hour: 10,
+            per_address_per_day: 3,
+            max_form_bytes: 16 * 1024,
+            max_localities: 20,
+            schedules: vec![
+                "daily 07:30".into(),
+                "daily 18:00".into(),
+                "weekly mon 07:30".into(),
+                "immediate".into(),
+            ],
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks the settings; the error names the key.
+    pub fn validate(&self) -> Result<()> {
+        use std::str::FromStr as _;
+        if self.confirm_hours == 0 {
+            anyhow::bail!("[serve] confirm_hours must be at least 1");
+        }
+        if self.per_ip_per_hour == 0 || self.per_address_per_day == 0 {
+            anyhow::bail!("[serve] per_ip_per_hour and per_address_per_day must be at least 1");
+        }
+        if self.max_form_bytes < 1024 || self.max_form_bytes > 64 * 1024 {
+            anyhow::bail!("[serve] max_form_bytes must be between 1024 and 65536");
+        }
+        if self.max_localities == 0 {
+            anyhow::bail!("[serve] max_localities must be at least 1");
+        }
+        if self.schedules.is_empty() {
+            anyhow::bail!("[serve] schedules must offer at least one schedule");
+        }
+        for s in &self.schedules {
+            crate::digest::Schedule::from_str(s)
+                .map_err(|e| anyhow::anyhow!("[serve] schedules: {s:?}: {e}"))?;
+        }
+        Ok(())
+    }
+}
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -41,6 +123,32 @@ pub struct ServeOptions {
 struct App {
     root: PathBuf,
     cache_control: HeaderValue,
+    subs: Option<Arc<subscribe::Subs>>,
+    trust_forwarded_for: bool,
+}
+
+/// The subscription pages, when `[serve] subscriptions` is on and `[digest]` is configured.
+fn subscription_pages(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Option<subscribe::Subs>> {
+    if !cfg.serve.subscriptions || cfg.digest.is_none() {
+        return Ok(None);
+    }
+    let digest = schedule::digest_settings(cfg)?;
+    digest.validate().map_err(|e| {
+        anyhow::anyhow!(
+            "the subscription pages need a valid [digest] table: {e:#} (set [serve] subscriptions = false to serve the feeds only)"
+        )
+    })?;
+    let templates = Templates::load(cfg.templates_dir().as_deref())?;
+    let store = Store::open(&cfg.state_path())?;
+    let subs = subscribe::Subs::new(
+        cfg.serve.clone(),
+        digest,
+        cfg.base_dir.clone(),
+        templates,
+        store,
+        clock,
+    )?;
+    Ok(Some(subs))
 }
 
 /// Serves until SIGTERM or SIGINT. With `run_every`, also runs the pipeline on that
@@ -60,10 +168,16 @@ async fn serve_async(opts: ServeOptions, cfg: Config, clock: Arc<dyn Clock>) -> 
         .root
         .canonicalize()
         .with_context(|| format!("cannot open the output folder {}", opts.root.display()))?;
+    let subs = subscription_pages(&cfg, clock.clone())?.map(Arc::new);
+    if subs.is_some() {
+        tracing::info!("subscription pages on: /subscribe");
+    }
     let app = Arc::new(App {
         root,
         cache_control: HeaderValue::from_str(&format!("public, max-age={}", opts.cache_seconds))
             .unwrap_or(HeaderValue::from_static("no-cache")),
+        subs,
+        trust_forwarded_for: cfg.serve.trust_forwarded_for,
     });
     let router = axum::Router::new()
         .fallback(handle)
@@ -81,7 +195,7 @@ async fn serve_async(opts: ServeOptions, cfg: Config, clock: Arc<dyn Clock>) -> 
         tokio::spawn(run_periodically(cfg, clock, every, stop_rx.clone()));
     }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    axum::serve(listener, router)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             tracing::info!("stopping: finishing requests in flight");
@@ -241,7 +355,80 @@ fn sniff_json(path: &Path) -> &'static str {
     }
 }
 
+/// The client's address: the peer, or behind a trusted proxy the last `X-Forwarded-For`.
+fn client_ip(app: &App, req: &Request) -> std::net::IpAddr {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    if !app.trust_forwarded_for {
+        return peer;
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|v| v.trim().parse().ok())
+        .fold(None, |_, ip| Some(ip))
+        .unwrap_or(peer)
+}
+
+/// The host name a request was sent to (the `Host` header without its port), lower-cased.
+fn request_host(req: &Request) -> String {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let name = host
+        .rsplit_once(':')
+        .map_or(host, |(h, p)| if p.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
+    name.to_ascii_lowercase()
+}
+
+async fn subscription_page(
+    app: &App,
+    subs: Arc<subscribe::Subs>,
+    route: subscribe::Route,
+    req: Request,
+) -> Response {
+    let ip = client_ip(app, &req);
+    let host = request_host(&req);
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let csrf_cookie = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| forms::cookie(Some(v), forms::CSRF_COOKIE).map(str::to_string));
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let limit = subs_limit(&subs);
+    let body = match axum::body::to_bytes(req.into_body(), limit).await {
+        Ok(b) => b.to_vec(),
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response(),
+    };
+    let page =
+        subscribe::PageRequest { method, path, csrf_cookie, ip, host, body, query, content_type };
+    match tokio::task::spawn_blocking(move || subs.handle(route, &page)).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!("subscription page failed: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }
+    }
+}
+
+fn subs_limit(subs: &subscribe::Subs) -> usize {
+    subs.max_form_bytes()
+}
+
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
+    if let Some(subs) = app.subs.clone()
+        && let Some(route) = subs.route(req.uri().path(), req.uri().query())
+    {
+        return subscription_page(&app, subs, route, req).await;
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -320,6 +507,43 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), root.join("dir")).unwrap();
         assert_eq!(resolve(&root, "/s.txt"), Target::NotFound);
         assert_eq!(resolve(&root, "/dir/secret.txt"), Target::NotFound);
+    }
+
+    #[test]
+    fn serve_settings_parse_and_validate() {
+        let s: Settings =
+            toml::from_str("confirm_hours = 12\nschedules = [\"immediate\"]").unwrap();
+        assert_eq!(s.confirm_hours, 12);
+        assert_eq!(s.per_ip_per_hour, Settings::default().per_ip_per_hour);
+        s.validate().unwrap();
+        assert!(toml::from_str::<Settings>("unknown = 1").is_err());
+        let bad = Settings { schedules: vec!["hourly".into()], ..Settings::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("schedules"));
+        let bad = Settings { confirm_hours: 0, ..Settings::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("confirm_hours"));
+        Settings::default().validate().unwrap();
+    }
+
+    #[test]
+    fn client_address_comes_from_a_trusted_proxy_only() {
+        let mut app = App {
+            root: PathBuf::from("/"),
+            cache_control: HeaderValue::from_static("no-cache"),
+            subs: None,
+            trust_forwarded_for: false,
+        };
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let mut req = Request::builder()
+            .uri("/subscribe")
+            .header("x-forwarded-for", "198.51.100.7, 203.0.113.5")
+            .header(header::HOST, "News.Example.org:443")
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        assert_eq!(client_ip(&app, &req), peer.ip(), "the header is ignored by default");
+        app.trust_forwarded_for = true;
+        assert_eq!(client_ip(&app, &req).to_string(), "203.0.113.5", "the proxy's own entry");
+        assert_eq!(request_host(&req), "news.example.org");
     }
 
     #[test]

@@ -1,0 +1,61 @@
+//! Browser end-to-end test of the subscription pages: runs `tests/browser/e2e.mjs`
+//! (playwright-core driving Debian's headless Chromium) against the real binary, with
+//! `../shared/tools/smtp-sink` as the mail server. Screenshots of every page go to
+//! `target/tmp/serve-browser/`. Skips with a message when Chromium, Node, playwright-core
+//! or `../shared` is missing, and fails instead when `CI` is set.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn missing(what: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{what} is missing, and CI is set: the browser test must run");
+    }
+    eprintln!("SKIPPED: {what} is missing; the browser end-to-end test needs it");
+}
+
+fn node_ok() -> bool {
+    Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn subscribe_confirm_digest_manage_and_unsubscribe_in_chromium() {
+    let repo = common::repo();
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let script = repo.join("tests/browser/e2e.mjs");
+    let tools = repo.join("../shared/tools");
+    if !chromium.is_file() {
+        return missing(&format!("Chromium ({})", chromium.display()));
+    }
+    if !node_ok() {
+        return missing("node");
+    }
+    if !repo.join("tests/browser/node_modules/playwright-core").is_dir() {
+        return missing("playwright-core (npm ci --prefix tests/browser)");
+    }
+    if !tools.join("smtp-sink").is_file() {
+        return missing("../shared/tools/smtp-sink");
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-browser");
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new("node")
+        .arg(&script)
+        .current_dir(repo.join("tests/browser"))
+        .env("LOCALFEED_BIN", env!("CARGO_BIN_EXE_localfeed"))
+        .env("REPO", &repo)
+        .env("SHARED_TOOLS", &tools)
+        .env("OUT_DIR", &out)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    println!("{stdout}");
+    assert!(o.status.success(), "browser test failed:\n{stdout}\n{stderr}");
+    for shot in ["01-subscribe", "04-confirm", "06-manage", "08-unsubscribe", "09-unsubscribed"] {
+        assert!(out.join(format!("{shot}.png")).is_file(), "no screenshot {shot}");
+    }
+}
