@@ -31,7 +31,13 @@ impl Drop for Server {
 
 fn sandbox(serve_table: &str) -> Sandbox {
     let s = Sandbox::examples();
+    // Replace the bundled [serve] table (up to the next table) with the test's own.
     let mut cfg = s.read("config.toml");
+    if let Some(start) = cfg.find("\n[serve]\n") {
+        let rest = &cfg[start + 1..];
+        let end = rest.find("\n[").map_or(cfg.len(), |i| start + 1 + i + 1);
+        cfg.replace_range(start + 1..end, "");
+    }
     cfg.push_str("\n[serve]\n");
     cfg.push_str(serve_table);
     s.write("config.toml", cfg);
