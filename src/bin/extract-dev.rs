@@ -9,14 +9,30 @@ fn main() {
         eprintln!("{path}: {e}");
         std::process::exit(1)
     });
-    let name = std::path::Path::new(&path).file_name().unwrap().to_string_lossy().to_string();
-    let page = PageText { source: "dev".into(), name: name.clone(), text, form: InputForm::from_file_name(&name), hints: SourceHints::default() };
+    let name = std::path::Path::new(&path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    let page = PageText {
+        source: "dev".into(),
+        name: name.clone(),
+        text,
+        form: InputForm::from_file_name(&name),
+        hints: SourceHints::default(),
+    };
     let ex = extract(&page);
-    let arts: Vec<serde_json::Value> = ex.articles.iter().map(|a| serde_json::json!({
-        "title": a.title, "kicker": a.kicker, "subtitle": a.subtitle, "body": a.body,
-        "reporters": a.reporters, "contributors": a.contributors, "date": a.date,
-        "locality": [], "also": [], "kind": a.kind.as_str()
-    })).collect();
+    let arts: Vec<serde_json::Value> = ex
+        .articles
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "title": a.title, "kicker": a.kicker, "subtitle": a.subtitle, "body": a.body,
+                "reporters": a.reporters, "contributors": a.contributors, "date": a.date,
+                "locality": [], "also": [], "kind": a.kind.as_str()
+            })
+        })
+        .collect();
     let out = serde_json::json!({"source": name, "publication": {"name": ex.publication.name, "home": null, "date": ex.publication.date, "home_text": ex.publication.home}, "articles": arts, "boilerplate": ex.boilerplate});
     println!("{}", serde_json::to_string(&out).unwrap());
 }

@@ -73,10 +73,26 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
 fn is_org(token: &str) -> bool {
     let t = token.trim();
     t.is_empty()
-        || matches!(t, "本报" | "本報" | "本刊" | "本台" | "报道" | "報道" | "综合" | "綜合" | "等" | "整理" | "发" | "發")
-        || ["报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒"]
-            .iter()
-            .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+        || matches!(
+            t,
+            "本报"
+                | "本報"
+                | "本刊"
+                | "本台"
+                | "报道"
+                | "報道"
+                | "综合"
+                | "綜合"
+                | "等"
+                | "整理"
+                | "发"
+                | "發"
+        )
+        || [
+            "报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒",
+        ]
+        .iter()
+        .any(|s| t.ends_with(s) && t.chars().count() >= 3)
 }
 
 /// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
@@ -84,8 +100,7 @@ fn is_org(token: &str) -> bool {
 pub fn is_name(token: &str) -> bool {
     let n = token.chars().count();
     if token.contains('·') || token.contains('・') {
-        return (3..=10).contains(&n)
-            && token.chars().all(|c| is_han(c) || c == '·' || c == '・');
+        return (3..=10).contains(&n) && token.chars().all(|c| is_han(c) || c == '·' || c == '・');
     }
     (2..=4).contains(&n) && token.chars().all(is_han)
 }
@@ -94,7 +109,9 @@ pub fn is_name(token: &str) -> bool {
 /// single Han character joins its neighbour.
 fn split_names(s: &str) -> Vec<String> {
     let raw: Vec<&str> = s
-        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜'))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜')
+        })
         .filter(|t| !t.is_empty())
         .collect();
     let mut out: Vec<String> = Vec::new();
@@ -136,9 +153,9 @@ pub fn parse(text: &str) -> Option<People> {
     let mut pos = 0;
     let mut saw_any = false;
     let handle_segment = |seg: &str,
-                              role: Option<Role>,
-                              people: &mut People,
-                              last: &mut Vec<(String, Option<Role>)>|
+                          role: Option<Role>,
+                          people: &mut People,
+                          last: &mut Vec<(String, Option<Role>)>|
      -> Option<()> {
         for t in split_names(seg) {
             if is_org(&t) {
@@ -225,11 +242,67 @@ pub fn has_role(text: &str) -> bool {
 }
 
 static POST_WORDS: &[&str] = &[
-    "书记", "書記", "部长", "部長", "主任", "局长", "局長", "县长", "縣長", "市长", "市長", "区长", "區長",
-    "镇长", "鎮長", "乡长", "鄉長", "常委", "委员", "委員", "主席", "院长", "院長", "校长", "校長", "教授",
-    "研究员", "研究員", "主编", "主編", "评论员", "評論員", "经理", "經理", "董事长", "董事長", "秘书长",
-    "秘書長", "处长", "處長", "科长", "科長", "所长", "所長", "馆长", "館長", "会长", "會長", "社长",
-    "社長", "总编辑", "總編輯", "负责人", "負責人", "干部", "幹部", "教师", "教師", "代表", "学者", "學者",
+    "书记",
+    "書記",
+    "部长",
+    "部長",
+    "主任",
+    "局长",
+    "局長",
+    "县长",
+    "縣長",
+    "市长",
+    "市長",
+    "区长",
+    "區長",
+    "镇长",
+    "鎮長",
+    "乡长",
+    "鄉長",
+    "常委",
+    "委员",
+    "委員",
+    "主席",
+    "院长",
+    "院長",
+    "校长",
+    "校長",
+    "教授",
+    "研究员",
+    "研究員",
+    "主编",
+    "主編",
+    "评论员",
+    "評論員",
+    "经理",
+    "經理",
+    "董事长",
+    "董事長",
+    "秘书长",
+    "秘書長",
+    "处长",
+    "處長",
+    "科长",
+    "科長",
+    "所长",
+    "所長",
+    "馆长",
+    "館長",
+    "会长",
+    "會長",
+    "社长",
+    "社長",
+    "总编辑",
+    "總編輯",
+    "负责人",
+    "負責人",
+    "干部",
+    "幹部",
+    "教师",
+    "教師",
+    "代表",
+    "学者",
+    "學者",
 ];
 
 /// A signed commentary's author line: a post, then the author's name after a space
@@ -264,12 +337,21 @@ mod tests {
             p("记者 张明远 通讯员 李 晓燕"),
             (vec!["张明远".into()], vec!["李晓燕".into()])
         );
-        assert_eq!(p("通讯员 周红 记者 吴天"), (vec!["吴天".into()], vec!["周红".into()]));
-        assert_eq!(p("记者赵一 钱二"), (vec!["赵一".into(), "钱二".into()], vec![]));
+        assert_eq!(
+            p("通讯员 周红 记者 吴天"),
+            (vec!["吴天".into()], vec!["周红".into()])
+        );
+        assert_eq!(
+            p("记者赵一 钱二"),
+            (vec!["赵一".into(), "钱二".into()], vec![])
+        );
         let x = parse("清江晚报全媒体记者 孙可 通讯员 陈路").unwrap();
         assert_eq!(x.org.as_deref(), Some("清江晚报"));
         assert_eq!(x.reporters, vec!["孙可".to_string()]);
-        assert_eq!(p("見習記者 林芳 實習生 何青"), (vec!["林芳".into(), "何青".into()], vec![]));
+        assert_eq!(
+            p("見習記者 林芳 實習生 何青"),
+            (vec!["林芳".into(), "何青".into()], vec![])
+        );
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
     }
 
@@ -288,7 +370,10 @@ mod tests {
 
     #[test]
     fn commentary_author() {
-        assert_eq!(author_line("青山县委常委、宣传部部长 方立"), Some("方立".into()));
+        assert_eq!(
+            author_line("青山县委常委、宣传部部长 方立"),
+            Some("方立".into())
+        );
         assert_eq!(author_line("抓项目强产业 提升镇域实力"), None);
     }
 }

@@ -17,6 +17,11 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*((?:本报|本報)?\p{Han}{0,6}?(?:记者|記者|通讯员|通訊員)[\p{Han}\s·]{2,30}?)\s*(?:报道|報道)\s*[:：]?\s*")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
         .unwrap_or_else(|_| unreachable!())
@@ -67,6 +72,16 @@ pub fn parse(text: &str) -> Option<Dateline> {
             .trim_end_matches([')', '）'])
             .to_string()
     });
+    // `本报讯 记者 张三 李四 报道：…`: a byline without brackets
+    let mut len = m.end();
+    let mut byline = byline;
+    if byline.is_none()
+        && let Some(b) = head.get(m.end()..).and_then(|r| REPORTED_BY.captures(r))
+        && let (Some(all), Some(names)) = (b.get(0), b.get(1))
+    {
+        byline = Some(names.as_str().trim().to_string());
+        len = m.end() + all.end();
+    }
     let matched = m.as_str();
     let org = if matched.contains("本报") || matched.contains("本報") || matched.contains("本刊")
     {
@@ -82,7 +97,9 @@ pub fn parse(text: &str) -> Option<Dateline> {
             None => org.to_string(),
         };
         let org = match &place {
-            Some(p) if org.ends_with(p.as_str()) => org.get(..org.len() - p.len()).unwrap_or("").to_string(),
+            Some(p) if org.ends_with(p.as_str()) => {
+                org.get(..org.len() - p.len()).unwrap_or("").to_string()
+            }
             _ => org,
         };
         Some(org.trim().to_string()).filter(|o| !o.is_empty())
@@ -96,7 +113,7 @@ pub fn parse(text: &str) -> Option<Dateline> {
         }
     }
     Some(Dateline {
-        len: m.end(),
+        len,
         place,
         month_day,
         byline,
@@ -114,9 +131,12 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let marked = ["星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期", "版"]
-        .iter()
-        .any(|k| rest.contains(k));
+    let marked = [
+        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期",
+        "版",
+    ]
+    .iter()
+    .any(|k| rest.contains(k));
     if !(marked || rest.chars().count() <= 2) || line.chars().count() > 60 {
         return None;
     }
@@ -210,6 +230,8 @@ mod tests {
         assert!(parse("近日，全县召开通讯工作会议").is_none());
         assert!(parse("记者从会上获悉，").is_none());
         assert!(parse("国网电力公司近日").is_none());
+        let z = parse("本报讯 记者 王甲 李乙 报道：近日，全县").unwrap();
+        assert_eq!(z.byline.as_deref(), Some("记者 王甲 李乙"));
     }
 
     #[test]
@@ -218,13 +240,19 @@ mod tests {
             issue_date("2024年3月5日 星期二 农历甲辰年正月廿五"),
             NaiveDate::from_ymd_opt(2024, 3, 5)
         );
-        assert_eq!(issue_date("2024年3月5日"), NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(
+            issue_date("2024年3月5日"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
         assert_eq!(issue_date("2024年3月5日，全县召开大会，部署工作。"), None);
     }
 
     #[test]
     fn page_year_skips_reviews_ranges_and_targets() {
-        assert_eq!(page_year("表彰2017年度先进。实施意见(2018—2020年)。2019年，全区将"), Some(2019));
+        assert_eq!(
+            page_year("表彰2017年度先进。实施意见(2018—2020年)。2019年，全区将"),
+            Some(2019)
+        );
         assert_eq!(page_year("力争2030年建成"), None);
         assert_eq!(page_year("没有年份"), None);
         assert_eq!(page_year("2020年和2021年"), None);
@@ -233,9 +261,18 @@ mod tests {
     #[test]
     fn dateline_year() {
         let issue = NaiveDate::from_ymd_opt(2024, 1, 2);
-        assert_eq!(dateline_date((12, 31), issue, None), NaiveDate::from_ymd_opt(2023, 12, 31));
-        assert_eq!(dateline_date((1, 1), issue, None), NaiveDate::from_ymd_opt(2024, 1, 1));
-        assert_eq!(dateline_date((4, 26), None, Some(2018)), NaiveDate::from_ymd_opt(2018, 4, 26));
+        assert_eq!(
+            dateline_date((12, 31), issue, None),
+            NaiveDate::from_ymd_opt(2023, 12, 31)
+        );
+        assert_eq!(
+            dateline_date((1, 1), issue, None),
+            NaiveDate::from_ymd_opt(2024, 1, 1)
+        );
+        assert_eq!(
+            dateline_date((4, 26), None, Some(2018)),
+            NaiveDate::from_ymd_opt(2018, 4, 26)
+        );
         assert_eq!(dateline_date((4, 26), None, None), None);
     }
 }

@@ -144,10 +144,7 @@ mod tests {
     #[test]
     fn gb18030_and_utf16() {
         let (gb, _, _) = GB18030.encode("本报讯(记者 张三)近日,全县召开会议。");
-        assert_eq!(
-            decode(&gb).unwrap(),
-            "本报讯(记者 张三)近日,全县召开会议。"
-        );
+        assert_eq!(decode(&gb).unwrap(), "本报讯(记者 张三)近日,全县召开会议。");
         let mut le = vec![0xFF, 0xFE];
         for u in "新闻".encode_utf16() {
             le.extend_from_slice(&u.to_le_bytes());
@@ -166,7 +163,10 @@ mod tests {
         assert_eq!(decode(b" \n\n "), Err(DecodeError::Empty));
         let e = decode(b"PK\x03\x04\x00\x00abc").unwrap_err();
         assert_eq!(e.to_string(), "binary file (NUL bytes at offset 4)");
-        assert!(matches!(decode(&[0xFF, 0xFE, 0x41]), Err(DecodeError::BadUtf16)));
+        assert!(matches!(
+            decode(&[0xFF, 0xFE, 0x41]),
+            Err(DecodeError::BadUtf16)
+        ));
         assert!(matches!(
             decode(&[0x41, 0xFF, 0xFF, 0x41]),
             Err(DecodeError::Undecodable { offset: 1 })

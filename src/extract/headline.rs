@@ -24,7 +24,11 @@ fn len(s: &str) -> usize {
 
 fn is_lead_in(s: &str) -> bool {
     let t = s.trim_end();
-    t.ends_with("——") || t.ends_with('—') || t.ends_with('：') || t.ends_with(':') || t.ends_with("——")
+    t.ends_with("——")
+        || t.ends_with('—')
+        || t.ends_with('：')
+        || t.ends_with(':')
+        || t.ends_with("——")
 }
 
 fn opens_with_dash(s: &str) -> bool {
@@ -97,7 +101,10 @@ pub fn split(lines: &[String]) -> Headline {
 }
 
 /// Verbs that end a kicker set on the same line as its headline (`…大会要求 迅速掀起…`).
-const KICKER_ENDS: &[&str] = &["要求", "强调", "強調", "指出", "提出", "部署", "表示", "举措", "舉措", "明确", "明確", "号召", "號召"];
+const KICKER_ENDS: &[&str] = &[
+    "要求", "强调", "強調", "指出", "提出", "部署", "表示", "举措", "舉措", "明确", "明確", "号召",
+    "號召",
+];
 
 /// A one-line headline whose first part, before a space, is a kicker: it ends in a verb
 /// of saying or deciding and both parts are long enough to be phrases.
@@ -112,7 +119,18 @@ fn split_one_line(t: &str) -> Option<(&str, &str)> {
 }
 
 /// Words that open a caption or brief with a time rather than its subject.
-const TIME_OPENERS: &[&str] = &["近日", "日前", "近年来", "近期", "目前", "今年以来", "连日来", "近年", "当天", "同日"];
+const TIME_OPENERS: &[&str] = &[
+    "近日",
+    "日前",
+    "近年来",
+    "近期",
+    "目前",
+    "今年以来",
+    "连日来",
+    "近年",
+    "当天",
+    "同日",
+];
 
 /// A short title made from a caption or brief: its first clause that says something
 /// (a leading date or time clause such as `26日,` or `近日,` is skipped), at most 24
@@ -128,8 +146,15 @@ pub fn title_from_text(text: &str) -> Option<String> {
         .collect();
     let pick = clauses.iter().find(|c| {
         let n = c.chars().count();
-        let timey = TIME_OPENERS.iter().any(|w| c.starts_with(w) && n <= w.chars().count() + 4)
-            || (n <= 10 && (c.ends_with('日') || c.ends_with("上午") || c.ends_with("下午") || c.ends_with('时')) && c.chars().next().is_some_and(|x| x.is_ascii_digit()));
+        let timey = TIME_OPENERS
+            .iter()
+            .any(|w| c.starts_with(w) && n <= w.chars().count() + 4)
+            || (n <= 10
+                && (c.ends_with('日')
+                    || c.ends_with("上午")
+                    || c.ends_with("下午")
+                    || c.ends_with('时'))
+                && c.chars().next().is_some_and(|x| x.is_ascii_digit()));
         n >= 4 && !timey
     })?;
     let s = squeeze(pick);
@@ -149,11 +174,17 @@ mod tests {
     #[test]
     fn two_lines_shorter_is_title() {
         let x = h(&["青山县新时代文明实践中心正式揭牌运行", "让文明新风吹进万家"]);
-        assert_eq!(x.kicker.as_deref(), Some("青山县新时代文明实践中心正式揭牌运行"));
+        assert_eq!(
+            x.kicker.as_deref(),
+            Some("青山县新时代文明实践中心正式揭牌运行")
+        );
         assert_eq!(x.title.as_deref(), Some("让文明新风吹进万家"));
         let y = h(&["凝心聚力 共谋发展", "青山县召开第三季度经济运行分析会议"]);
         assert_eq!(y.title.as_deref(), Some("凝心聚力共谋发展"));
-        assert_eq!(y.subtitle.as_deref(), Some("青山县召开第三季度经济运行分析会议"));
+        assert_eq!(
+            y.subtitle.as_deref(),
+            Some("青山县召开第三季度经济运行分析会议")
+        );
     }
 
     #[test]
@@ -163,13 +194,19 @@ mod tests {
         assert_eq!(x.title.as_deref(), Some("守牢安全发展底线"));
         let y = h(&["坚持因地制宜打造亮点 大力弘扬时代新风"]);
         assert_eq!(y.kicker, None);
-        assert_eq!(y.title.as_deref(), Some("坚持因地制宜打造亮点大力弘扬时代新风"));
+        assert_eq!(
+            y.title.as_deref(),
+            Some("坚持因地制宜打造亮点大力弘扬时代新风")
+        );
     }
 
     #[test]
     fn lead_in_and_labels() {
         let x = h(&["青山县启动三年行动计划,2024年——", "实施五大工程"]);
-        assert_eq!(x.kicker.as_deref(), Some("青山县启动三年行动计划，2024年——"));
+        assert_eq!(
+            x.kicker.as_deref(),
+            Some("青山县启动三年行动计划，2024年——")
+        );
         assert_eq!(x.title.as_deref(), Some("实施五大工程"));
         let y = h(&["青山县", "以网格化推进基层治理"]);
         assert_eq!(y.kicker.as_deref(), Some("青山县"));

@@ -31,19 +31,25 @@ use self::segment::{Class, Start, Unit};
 
 /// Reads the articles out of one input file. Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
+    let text = normalize::clean_chars(&page.text);
     let mut ex = match page.form {
-        InputForm::Markdown => single::markdown(&page.text),
-        InputForm::Html => single::html(&page.text),
+        InputForm::Markdown => single::markdown(&text),
+        InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
-            let ex = extract_page(&page.text);
+            let ex = extract_page(&text);
             if ex.articles.is_empty() {
-                single::plain(&page.text, ex)
+                single::plain(&text, ex)
             } else {
                 ex
             }
         }
     };
-    if let Some(p) = page.hints.publication.as_deref().filter(|p| !p.trim().is_empty()) {
+    if let Some(p) = page
+        .hints
+        .publication
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
         ex.publication.name = Some(p.trim().to_string());
     }
     if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -58,7 +64,7 @@ static MASTHEAD_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:主管|主办|主辦)\s*(?:单位|單位)?\s*[:：]\s*(\p{Han}{2,12}?)(?:党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|党委|黨委|工委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)")
+    Regex::new(r"(?:主管|主办|主辦)\s*(?:单位|單位)?\s*[:：]\s*(\p{Han}{2,12}?)(党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|党委|黨委|工委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -85,7 +91,19 @@ pub fn extract_page(text: &str) -> Extraction {
                 && let Some(c) = SPONSOR.captures(&u.text)
                 && let Some(m) = c.get(1)
             {
-                publication.home = Some(m.as_str().to_string());
+                // `青山县委`: the place is `青山县`
+                let org = c.get(2).map_or("", |o| o.as_str());
+                let mut home = m.as_str().to_string();
+                if org.chars().count() == 2
+                    && org.ends_with('委')
+                    && let Some(first) = org.chars().next()
+                    && first != '党'
+                    && first != '黨'
+                    && first != '工'
+                {
+                    home.push(first);
+                }
+                publication.home = Some(home);
             }
         }
     }
@@ -96,12 +114,27 @@ pub fn extract_page(text: &str) -> Extraction {
     let mut articles = Vec::with_capacity(pieces.len());
     let mut dateline_places: Vec<String> = Vec::new();
     for p in &pieces {
-        for &k in p.headline.iter().chain(&p.body).chain(&p.captions).chain(&p.bylines).chain(std::iter::once(&p.anchor)) {
+        for &k in p
+            .headline
+            .iter()
+            .chain(&p.body)
+            .chain(&p.captions)
+            .chain(&p.bylines)
+            .chain(std::iter::once(&p.anchor))
+        {
             if let Some(c) = claimed.get_mut(k) {
                 *c = true;
             }
         }
-        if let Some(a) = build(&units, p, publication.date, page_year, &mut seen, &mut publication, &mut dateline_places) {
+        if let Some(a) = build(
+            &units,
+            p,
+            publication.date,
+            page_year,
+            &mut seen,
+            &mut publication,
+            &mut dateline_places,
+        ) {
             articles.push(a);
         }
     }
@@ -131,8 +164,30 @@ fn most_common(items: &[String]) -> Option<String> {
     best.map(|(s, _)| s.clone())
 }
 
-const OPINION_WORDS: &[&str] = &["评论员", "評論員", "短评", "短評", "时评", "時評", "社论", "社論", "述评", "述評", "随笔", "隨筆", "杂谈", "雜談", "观察家", "论坛", "論壇", "编后", "編後"];
-const NOTICE_WORDS: &[&str] = &["公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知"];
+const OPINION_WORDS: &[&str] = &[
+    "评论员",
+    "評論員",
+    "短评",
+    "短評",
+    "时评",
+    "時評",
+    "社论",
+    "社論",
+    "述评",
+    "述評",
+    "随笔",
+    "隨筆",
+    "杂谈",
+    "雜談",
+    "观察家",
+    "论坛",
+    "論壇",
+    "编后",
+    "編後",
+];
+const NOTICE_WORDS: &[&str] = &[
+    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
+];
 
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -176,7 +231,9 @@ fn build(
                             people.merge(x);
                         }
                         if date.is_none() {
-                            date = d.month_day.and_then(|md| dateline::dateline_date(md, issue, page_year));
+                            date = d
+                                .month_day
+                                .and_then(|md| dateline::dateline_date(md, issue, page_year));
                         }
                         if let Some(pl) = &d.place {
                             places.push(pl.clone());
@@ -223,7 +280,9 @@ fn build(
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
     let mut h = headline::split(&lines);
     if h.title.is_none() {
-        h.title = paras.first().and_then(|f| headline::title_from_text(strip_dateline(f)));
+        h.title = paras
+            .first()
+            .and_then(|f| headline::title_from_text(strip_dateline(f)));
     }
     let title_text = format!(
         "{}{}{}",
@@ -233,7 +292,11 @@ fn build(
     );
     let kind = if p.start == Start::Credit {
         Kind::Photo
-    } else if p.start == Start::Marker && !has_dateline && isolated(units, p.anchor) && p.headline.is_empty() {
+    } else if p.start == Start::Marker
+        && !has_dateline
+        && isolated(units, p.anchor)
+        && p.headline.is_empty()
+    {
         Kind::Photo
     } else if p.start == Start::Author
         || OPINION_WORDS.iter().any(|w| title_text.contains(w))
@@ -280,12 +343,15 @@ fn strip_dateline(text: &str) -> &str {
 }
 
 /// Repairs one paragraph; a dateline's parenthesis keeps the spaces between names.
-fn repair_para(text: &str) -> String {
+pub(crate) fn repair_para(text: &str) -> String {
     if let Some(d) = dateline::parse(text)
         && d.byline.is_some()
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {
-        let open = head.find(['(', '（']).unwrap_or(head.len());
+        let open = head
+            .find(['(', '（'])
+            .or_else(|| head.find(char::is_whitespace))
+            .unwrap_or(head.len());
         let (before, paren) = head.split_at(open);
         let paren: String = paren
             .split_whitespace()
@@ -300,10 +366,7 @@ fn repair_para(text: &str) -> String {
 }
 
 fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
-    let listy: Vec<bool> = paras
-        .iter()
-        .map(|p| boilerplate::is_list_item(p))
-        .collect();
+    let listy: Vec<bool> = paras.iter().map(|p| boilerplate::is_list_item(p)).collect();
     let mut keep = vec![true; paras.len()];
     let mut i = 0;
     while i < paras.len() {

@@ -27,7 +27,20 @@ pub(crate) fn is_cjk(c: char) -> bool {
 pub(crate) fn is_sentence_end(c: char) -> bool {
     matches!(
         c,
-        '。' | '！' | '？' | '!' | '?' | '”' | '’' | '…' | '」' | '』' | '）' | ')' | '.' | '；' | ';'
+        '。' | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '”'
+            | '’'
+            | '…'
+            | '」'
+            | '』'
+            | '）'
+            | ')'
+            | '.'
+            | '；'
+            | ';'
     )
 }
 
@@ -118,7 +131,11 @@ pub fn fullwidth_punct(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for (i, &c) in chars.iter().enumerate() {
-        let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
+        let prev = if i == 0 {
+            None
+        } else {
+            chars.get(i - 1).copied()
+        };
         let next = chars.get(i + 1).copied();
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
         let digits_around =
@@ -131,7 +148,11 @@ pub fn fullwidth_punct(text: &str) -> String {
             '!' if near_cjk => '！',
             '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
             ')' if near_cjk || prev.is_some_and(is_han) => '）',
-            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric()) && prev.is_some_and(|p| p.is_ascii_alphanumeric()) => '（',
+            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric())
+                && prev.is_some_and(|p| p.is_ascii_alphanumeric()) =>
+            {
+                '（'
+            }
             c => c,
         };
         out.push(mapped);
@@ -180,7 +201,11 @@ pub fn squeeze(text: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() {
             // keep one space between two Latin words or numbers
-            let p = if i == 0 { None } else { chars.get(i - 1).copied() };
+            let p = if i == 0 {
+                None
+            } else {
+                chars.get(i - 1).copied()
+            };
             let n = chars.get(i + 1).copied();
             if p.is_some_and(|p| p.is_ascii_alphanumeric())
                 && n.is_some_and(|n| n.is_ascii_alphanumeric())
@@ -197,7 +222,12 @@ pub fn squeeze(text: &str) -> String {
 
 fn first_clause_len(text: &str) -> usize {
     text.chars()
-        .take_while(|c| !matches!(c, '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？'))
+        .take_while(|c| {
+            !matches!(
+                c,
+                '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？'
+            )
+        })
         .count()
 }
 
@@ -214,7 +244,10 @@ pub fn join_broken(paras: Vec<String>) -> Vec<String> {
         };
         if join {
             if let Some(last) = out.last_mut() {
-                let glue_space = last.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+                let glue_space = last
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
                     && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
                 if glue_space {
                     last.push(' ');
@@ -238,24 +271,37 @@ fn is_broken(prev: &str, next: &str) -> bool {
     let Some(first) = next.chars().next() else {
         return false;
     };
-    if matches!(first, '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔') {
+    if matches!(
+        first,
+        '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔'
+    ) {
         return false;
     }
     let len = prev.chars().count();
     if matches!(end, '，' | ',' | '、' | '—' | '“' | '‘' | '《') {
         return true;
     }
-    let has_clause_punct = prev.chars().any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
+    let has_clause_punct = prev
+        .chars()
+        .any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
     if len >= 24 || has_clause_punct {
         return true;
     }
+    // `机制。出台…`, `生,在…`: the next paragraph opens with the end of a word
     let head = first_clause_len(next);
-    head <= 6 && next.chars().count() > head
+    let closes = next
+        .chars()
+        .nth(head)
+        .is_some_and(|c| matches!(c, '。' | '！' | '？' | '；'));
+    head <= 2 || (head <= 4 && closes)
 }
 
 /// Drops paragraphs already seen (the extractor repeats text where boxes overlap); only
 /// paragraphs long enough to be unlikely to repeat by chance are compared.
-pub fn dedup_paragraphs(paras: Vec<String>, seen: &mut std::collections::HashSet<String>) -> Vec<String> {
+pub fn dedup_paragraphs(
+    paras: Vec<String>,
+    seen: &mut std::collections::HashSet<String>,
+) -> Vec<String> {
     paras
         .into_iter()
         .filter(|p| {
@@ -274,22 +320,37 @@ mod tests {
 
     #[test]
     fn drops_forbidden_characters() {
-        assert_eq!(clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"), "甲乙\n丙丁 戊");
+        assert_eq!(
+            clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"),
+            "甲乙\n丙丁 戊"
+        );
     }
 
     #[test]
     fn removes_only_artefact_spaces() {
         assert_eq!(remove_cjk_spaces("服 务管理 与 建设"), "服务管理与建设");
         assert_eq!(remove_cjk_spaces("帮扶村中243 名学生"), "帮扶村中243名学生");
-        assert_eq!(remove_cjk_spaces("使用 PPT 演示 New York"), "使用 PPT 演示 New York");
+        assert_eq!(
+            remove_cjk_spaces("使用 PPT 演示 New York"),
+            "使用 PPT 演示 New York"
+        );
         assert_eq!(remove_cjk_spaces("编号 3 000 台"), "编号3 000台");
-        assert_eq!(remove_cjk_spaces("生态建设 and 党的建设"), "生态建设和党的建设");
+        assert_eq!(
+            remove_cjk_spaces("生态建设 and 党的建设"),
+            "生态建设和党的建设"
+        );
     }
 
     #[test]
     fn one_punctuation_width() {
-        assert_eq!(fullwidth_punct("近日,全县召开会议(扩大)。"), "近日，全县召开会议（扩大）。");
-        assert_eq!(fullwidth_punct("资金3.49亿元,时间8:30"), "资金3.49亿元，时间8:30");
+        assert_eq!(
+            fullwidth_punct("近日,全县召开会议(扩大)。"),
+            "近日，全县召开会议（扩大）。"
+        );
+        assert_eq!(
+            fullwidth_punct("资金3.49亿元,时间8:30"),
+            "资金3.49亿元，时间8:30"
+        );
         assert_eq!(fullwidth_punct("会议(扩大）举行"), "会议（扩大）举行");
         assert_eq!(fullwidth_punct("see (Fig. 2)"), "see (Fig. 2)");
     }
@@ -303,6 +364,8 @@ mod tests {
             "全县坚持产业强基不动摇,推动各镇发展。".to_string(),
             "“扶优”即建立一对一帮扶".to_string(),
             "机制。出台方案,集聚资源。".to_string(),
+            "实践中心设六个功能区".to_string(),
+            "据了解,实践中心于今年建成。".to_string(),
         ];
         let out = join_broken(paras);
         assert_eq!(
@@ -312,6 +375,8 @@ mod tests {
                 "抓项目强产业 提升实力",
                 "全县坚持产业强基不动摇,推动各镇发展。",
                 "“扶优”即建立一对一帮扶机制。出台方案,集聚资源。",
+                "实践中心设六个功能区",
+                "据了解,实践中心于今年建成。",
             ]
         );
     }

@@ -86,12 +86,41 @@ pub(crate) struct Piece {
 const MARKS: [char; 7] = ['■', '▲', '●', '◆', '※', '□', '★'];
 
 /// Words that make a short line a picture caption rather than a headline.
-const CAPTION_WORDS: &[&str] = &["现场", "現場", "一角", "合影", "掠影", "剪影", "图为", "圖為", "资料图", "資料圖", "图片", "圖片"];
+const CAPTION_WORDS: &[&str] = &[
+    "现场",
+    "現場",
+    "一角",
+    "合影",
+    "掠影",
+    "剪影",
+    "图为",
+    "圖為",
+    "资料图",
+    "資料圖",
+    "图片",
+    "圖片",
+];
 
 /// Labels of boxes that belong to the article before them.
 const BOX_LABELS: &[&str] = &[
-    "相关链接", "相關鏈接", "延伸阅读", "延伸閱讀", "背景资料", "背景資料", "记者手记", "記者手記", "编者按",
-    "編者按", "链接", "鏈接", "小贴士", "小貼士", "名词解释", "名詞解釋", "记者观察", "記者觀察",
+    "相关链接",
+    "相關鏈接",
+    "延伸阅读",
+    "延伸閱讀",
+    "背景资料",
+    "背景資料",
+    "记者手记",
+    "記者手記",
+    "编者按",
+    "編者按",
+    "链接",
+    "鏈接",
+    "小贴士",
+    "小貼士",
+    "名词解释",
+    "名詞解釋",
+    "记者观察",
+    "記者觀察",
 ];
 
 fn chars(s: &str) -> usize {
@@ -223,7 +252,10 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 
 fn is_caption_like(text: &str) -> bool {
     let t = squeeze(text);
-    CAPTION_WORDS.iter().any(|w| t.ends_with(w) || t.starts_with(w)) && chars(&t) <= 20
+    CAPTION_WORDS
+        .iter()
+        .any(|w| t.ends_with(w) || t.starts_with(w))
+        && chars(&t) <= 20
 }
 
 fn is_box_label(text: &str) -> bool {
@@ -238,6 +270,22 @@ fn pen_name_line(text: &str) -> bool {
         && toks
             .iter()
             .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+}
+
+/// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
+fn ends_article(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with("（完）") || t.ends_with("(完)") || t.ends_with("【完】") {
+        return true;
+    }
+    let Some(inner) = t.strip_suffix(['）', ')']) else {
+        return false;
+    };
+    let Some(open) = inner.rfind(['（', '(']) else {
+        return false;
+    };
+    let b = inner.get(open..).unwrap_or("");
+    byline::has_role(b) && byline::parse(b).is_some()
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -323,7 +371,20 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             continue;
         }
         let anchor = p.anchor;
-        let (headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        // a brief (`■本报讯…`) has no headline above it: a line there labels the column
+        let brief = units.get(anchor).is_some_and(|u| u.text.starts_with(MARKS));
+        if brief {
+            for &k in &headline {
+                if let Some(c) = claimed.get_mut(k) {
+                    *c = true;
+                }
+            }
+            headline.clear();
+            if let Some(p) = found.get_mut(idx) {
+                p.start = Start::Marker;
+            }
+        }
         for &k in headline.iter().chain(&captions).chain(&bylines) {
             if let Some(c) = claimed.get_mut(k) {
                 *c = true;
@@ -341,7 +402,27 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
-        if free && u.class == Class::Head && u.gap >= 2 && !is_caption_like(&u.text) && !is_box_label(&u.text) {
+        let two_heads = class_of(units, i + 1) == Some(Class::Head)
+            && units
+                .get(i + 1)
+                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+            && !is_list_item(&u.text);
+        let boundary = u.gap >= 2
+            || i == 0
+            || two_heads
+            || matches!(
+                class_of(units, i.wrapping_sub(1)),
+                Some(Class::Furniture | Class::Byline | Class::Credit)
+            )
+            || units
+                .get(i.wrapping_sub(1))
+                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text));
+        if free
+            && u.class == Class::Head
+            && boundary
+            && !is_caption_like(&u.text)
+            && !is_box_label(&u.text)
+        {
             let mut j = i;
             let mut heads = vec![];
             while j < n
@@ -357,7 +438,12 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 .get(j)
                 .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40)
                 && !claimed.get(j).copied().unwrap_or(true);
-            let list_run = heads.len() >= 2 && heads.iter().all(|&h| units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6));
+            let list_run = heads.len() >= 2
+                && heads.iter().all(|&h| {
+                    units
+                        .get(h)
+                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                });
             if body_follows && !list_run {
                 for &h in &heads {
                     if let Some(c) = claimed.get_mut(h) {
@@ -378,7 +464,13 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         i += 1;
     }
-    found.sort_by_key(|p| p.headline.first().copied().unwrap_or(p.anchor).min(p.anchor));
+    found.sort_by_key(|p| {
+        p.headline
+            .first()
+            .copied()
+            .unwrap_or(p.anchor)
+            .min(p.anchor)
+    });
 
     // 5. bodies: everything unclaimed from the anchor to the next piece's first line
     let starts: Vec<usize> = found
@@ -395,9 +487,12 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         })
         .collect();
     let first_start = starts.first().copied().unwrap_or(n);
-    let last_para = (0..n)
-        .rev()
-        .find(|&k| matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker)));
+    let last_para = (0..n).rev().find(|&k| {
+        matches!(
+            class_of(units, k),
+            Some(Class::Para | Class::Dateline | Class::Marker)
+        )
+    });
     for (pi, p) in found.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
         let from = match p.start {
@@ -409,7 +504,12 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         if matches!(p.start, Start::Dateline | Start::Marker) {
             p.body.push(p.anchor);
         }
-        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) { p.anchor + 1 } else { 0 })..end {
+        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) {
+            p.anchor + 1
+        } else {
+            0
+        })..end
+        {
             if claimed.get(k).copied().unwrap_or(true) {
                 continue;
             }
@@ -422,9 +522,15 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     }
     // text above the first article that is long enough to be one
     let orphan: Vec<usize> = (0..first_start)
-        .filter(|&k| !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para))
+        .filter(|&k| {
+            !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
+        })
         .collect();
-    let orphan_len: usize = orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
+    let orphan_len: usize = orphan
+        .iter()
+        .filter_map(|&k| units.get(k))
+        .map(|u| chars(&u.text))
+        .sum();
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -442,11 +548,18 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
 }
 
 /// The headline lines, caption lines and byline lines above an anchor.
-fn headline_block(units: &[Unit], anchor: usize, claimed: &[bool]) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+fn headline_block(
+    units: &[Unit],
+    anchor: usize,
+    claimed: &[bool],
+) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
     let mut bylines = vec![];
     let mut j = anchor;
     // standalone bylines right above a dateline
-    while j > 0 && class_of(units, j - 1) == Some(Class::Byline) && !claimed.get(j - 1).copied().unwrap_or(true) {
+    while j > 0
+        && class_of(units, j - 1) == Some(Class::Byline)
+        && !claimed.get(j - 1).copied().unwrap_or(true)
+    {
         j -= 1;
         bylines.push(j);
     }
@@ -534,13 +647,19 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut headline = vec![];
     if j > 0 && class_of(units, j - 1) == Some(Class::Head) && free(j - 1) {
         // a title right above the credit, when a caption stands above it
-        if matches!(class_of(units, j.wrapping_sub(2)), Some(Class::Para | Class::Head)) {
+        if matches!(
+            class_of(units, j.wrapping_sub(2)),
+            Some(Class::Para | Class::Head)
+        ) {
             j -= 1;
             headline.push(j);
         }
     }
     // the caption: one paragraph, with the pieces a column break split from it
-    if j == 0 || !free(j - 1) || !matches!(class_of(units, j - 1), Some(Class::Para | Class::Marker)) {
+    if j == 0
+        || !free(j - 1)
+        || !matches!(class_of(units, j - 1), Some(Class::Para | Class::Marker))
+    {
         return None;
     }
     let mut k = j - 1;
@@ -554,7 +673,11 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     }
     let caption: Vec<usize> = (k..j).collect();
     let first = units.get(k)?;
-    let text: String = caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
+    let text: String = caption
+        .iter()
+        .filter_map(|&c| units.get(c))
+        .map(|u| u.text.as_str())
+        .collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");

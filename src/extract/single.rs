@@ -55,7 +55,10 @@ fn toml_front(src: &str) -> Front {
     };
     f.author = match v.get("author").or_else(|| v.get("authors")) {
         Some(toml::Value::String(a)) => vec![a.clone()],
-        Some(toml::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(toml::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         _ => vec![],
     };
     f.locality = s("locality").or_else(|| s("place"));
@@ -76,7 +79,10 @@ fn yaml_front(src: &str) -> Front {
         let indented = line.starts_with([' ', '\t']);
         let t = line.trim();
         if let (true, Some(item)) = (indented || t.starts_with('-'), t.strip_prefix('-')) {
-            if list_key.as_deref().is_some_and(|k| k == "author" || k == "authors") {
+            if list_key
+                .as_deref()
+                .is_some_and(|k| k == "author" || k == "authors")
+            {
                 f.author.push(unquote(item));
             }
             continue;
@@ -84,7 +90,9 @@ fn yaml_front(src: &str) -> Front {
         if indented {
             continue;
         }
-        let Some((k, v)) = t.split_once(':') else { continue };
+        let Some((k, v)) = t.split_once(':') else {
+            continue;
+        };
         let k = k.trim().to_ascii_lowercase();
         let v = v.trim();
         list_key = v.is_empty().then(|| k.clone());
@@ -97,7 +105,8 @@ fn yaml_front(src: &str) -> Front {
             "date" => f.date = parse_date(&val),
             "author" | "authors" => {
                 let inner = val.trim_start_matches('[').trim_end_matches(']');
-                f.author.extend(inner.split(',').map(unquote).filter(|a| !a.is_empty()));
+                f.author
+                    .extend(inner.split(',').map(unquote).filter(|a| !a.is_empty()));
             }
             "locality" | "place" => f.locality = Some(val),
             "url" | "link" => f.url = Some(val),
@@ -131,7 +140,11 @@ fn split_front(text: &str) -> (Option<Front>, &str) {
                     None => continue,
                 }
             };
-            let f = if toml { toml_front(front) } else { yaml_front(front) };
+            let f = if toml {
+                toml_front(front)
+            } else {
+                yaml_front(front)
+            };
             return (Some(f), body);
         }
     }
@@ -177,7 +190,10 @@ fn markdown_text(body: &str) -> (Option<String>, Vec<String>) {
             continue;
         }
         if !cur.is_empty() && !in_code {
-            let last_latin = cur.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+            let last_latin = cur
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
             if last_latin {
                 cur.push(' ');
             }
@@ -219,7 +235,7 @@ fn finish(
 ) -> Extraction {
     let paras: Vec<String> = normalize::join_broken(paras)
         .iter()
-        .map(|p| normalize::repair_line(p))
+        .map(|p| super::repair_para(p))
         .filter(|p| !p.is_empty())
         .collect();
     let mut ex = Extraction::default();
@@ -283,10 +299,32 @@ fn sel(s: &str) -> Option<Selector> {
 }
 
 const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe", "svg", "template", "select", "figure",
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "iframe",
+    "svg", "template", "select", "figure",
 ];
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "figcaption", "main", "table", "ul", "ol", "dd", "dt",
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "br",
+    "figcaption",
+    "main",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
 ];
 
 fn collect_text(el: ElementRef<'_>, out: &mut String) {
@@ -335,7 +373,10 @@ pub fn html(text: &str) -> Extraction {
             .filter(|t| !t.is_empty())
     };
     let mut front = Front {
-        title: text_of("article h1").or_else(|| text_of("h1")).or_else(|| meta("og:title")).or_else(|| text_of("title")),
+        title: text_of("article h1")
+            .or_else(|| text_of("h1"))
+            .or_else(|| meta("og:title"))
+            .or_else(|| text_of("title")),
         date: meta("article:published_time")
             .or_else(|| meta("pubdate"))
             .or_else(|| meta("date"))
@@ -344,16 +385,26 @@ pub fn html(text: &str) -> Extraction {
         author: meta("author").into_iter().collect(),
         locality: None,
         url: meta("og:url").or_else(|| {
-            sel("link[rel=\"canonical\"]")
-                .and_then(|s| doc.select(&s).next().and_then(|l| l.value().attr("href").map(str::to_string)))
+            sel("link[rel=\"canonical\"]").and_then(|s| {
+                doc.select(&s)
+                    .next()
+                    .and_then(|l| l.value().attr("href").map(str::to_string))
+            })
         }),
         publication: meta("og:site_name"),
     };
     // the container: <article>, <main>, else the element with the most <p> text
-    let container = ["article", "main", "[role=main]", "#content", ".content", "body"]
-        .iter()
-        .filter_map(|c| sel(c))
-        .find_map(|s| doc.select(&s).next());
+    let container = [
+        "article",
+        "main",
+        "[role=main]",
+        "#content",
+        ".content",
+        "body",
+    ]
+    .iter()
+    .filter_map(|c| sel(c))
+    .find_map(|s| doc.select(&s).next());
     let mut raw = String::new();
     if let Some(c) = container {
         let p_sel = sel("p");
@@ -363,7 +414,10 @@ pub fn html(text: &str) -> Extraction {
                 let mut best: Option<(ElementRef<'_>, usize)> = None;
                 for p in c.select(ps) {
                     if let Some(parent) = p.parent().and_then(ElementRef::wrap) {
-                        let len: usize = parent.select(ps).map(|x| x.text().map(str::len).sum::<usize>()).sum();
+                        let len: usize = parent
+                            .select(ps)
+                            .map(|x| x.text().map(str::len).sum::<usize>())
+                            .sum();
                         if best.is_none_or(|(_, b)| len > b) {
                             best = Some((parent, len));
                         }
@@ -402,7 +456,8 @@ pub fn plain(text: &str, prior: Extraction) -> Extraction {
     let mut title = None;
     if let Some(first) = paras.first() {
         let n = first.chars().count();
-        if n <= 40 && !first.contains('。') && dateline::parse(first).is_none() && paras.len() > 1 {
+        if n <= 40 && !first.contains('。') && dateline::parse(first).is_none() && paras.len() > 1
+        {
             title = Some(first.clone());
             paras.remove(0);
         }
