@@ -27,7 +27,9 @@ fn pages() -> Vec<PageText> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            if !name.ends_with("page.txt") && !(dir.ends_with("pages") && name.ends_with(".txt")) {
+            let wanted =
+                name.ends_with("page.txt") || (dir.ends_with("pages") && name.ends_with(".txt"));
+            if !wanted {
                 continue;
             }
             let Ok(bytes) = std::fs::read(&p) else {

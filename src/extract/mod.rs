@@ -222,28 +222,28 @@ fn build(
                 people.merge(segment::people_of(units, &[k]));
             }
             Class::Dateline => {
-                if let Some(d) = &u.dateline {
-                    if k == p.anchor || !has_dateline {
-                        has_dateline = true;
-                        if let Some(b) = &d.byline
-                            && let Some(x) = byline::parse(b)
-                        {
-                            people.merge(x);
-                        }
-                        if date.is_none() {
-                            date = d
-                                .month_day
-                                .and_then(|md| dateline::dateline_date(md, issue, page_year));
-                        }
-                        if let Some(pl) = &d.place {
-                            places.push(pl.clone());
-                        }
-                        if publication.name.is_none()
-                            && let Some(o) = &d.org
-                            && (o.ends_with('报') || o.ends_with('報'))
-                        {
-                            publication.name = Some(o.clone());
-                        }
+                if let Some(d) = &u.dateline
+                    && (k == p.anchor || !has_dateline)
+                {
+                    has_dateline = true;
+                    if let Some(b) = &d.byline
+                        && let Some(x) = byline::parse(b)
+                    {
+                        people.merge(x);
+                    }
+                    if date.is_none() {
+                        date = d
+                            .month_day
+                            .and_then(|md| dateline::dateline_date(md, issue, page_year));
+                    }
+                    if let Some(pl) = &d.place {
+                        places.push(pl.clone());
+                    }
+                    if publication.name.is_none()
+                        && let Some(o) = &d.org
+                        && (o.ends_with('报') || o.ends_with('報'))
+                    {
+                        publication.name = Some(o.clone());
                     }
                 }
                 paras.push(u.text.clone());
@@ -290,12 +290,11 @@ fn build(
         h.title.as_deref().unwrap_or(""),
         h.subtitle.as_deref().unwrap_or("")
     );
-    let kind = if p.start == Start::Credit {
-        Kind::Photo
-    } else if p.start == Start::Marker
-        && !has_dateline
-        && isolated(units, p.anchor)
-        && p.headline.is_empty()
+    let kind = if p.start == Start::Credit
+        || (p.start == Start::Marker
+            && !has_dateline
+            && isolated(units, p.anchor)
+            && p.headline.is_empty())
     {
         Kind::Photo
     } else if p.start == Start::Author
