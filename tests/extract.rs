@@ -272,6 +272,20 @@ fn single_article_files() {
 }
 
 #[test]
+fn web_article_text() {
+    let ex = run("web_article.txt");
+    assert_eq!(ex.articles.len(), 1);
+    let a = &ex.articles[0];
+    assert_eq!(a.title.as_deref(), Some("青山县召开城市更新推进会"));
+    assert_eq!(a.contributors, vec!["林海"]);
+    assert_eq!(a.date, date(2024, 6, 12));
+    assert!(a.body.starts_with("6月11日，青山县召开城市更新推进会"));
+    for bad in ["来源", "字号", "打印", "作者"] {
+        assert!(!a.body.contains(bad), "{bad}");
+    }
+}
+
+#[test]
 fn garbage_never_panics() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let alphabet: Vec<char> = "本报讯记者通讯员摄(（)）■※ \n\n\n,，。、:：相关链接1234567890年月日星期abc—\u{0}\u{b}\u{c}"

@@ -110,7 +110,8 @@ pub fn is_name(token: &str) -> bool {
 fn split_names(s: &str) -> Vec<String> {
     let raw: Vec<&str> = s
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜')
+            c.is_whitespace()
+                || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':')
         })
         .filter(|t| !t.is_empty())
         .collect();
@@ -353,6 +354,11 @@ mod tests {
             (vec!["林芳".into(), "何青".into()], vec![])
         );
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
+        assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
+        assert_eq!(
+            p("记者:林海 吴江"),
+            (vec!["林海".into(), "吴江".into()], vec![])
+        );
     }
 
     #[test]

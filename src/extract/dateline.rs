@@ -12,7 +12,7 @@ use regex::Regex;
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[■▲●◆※□★]\s*)?(?:(?:本报|本報|本刊)(?P<place>\p{Han}{0,8}?)|\p{Han}{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>\p{Han}{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
+        r"^(?:[■▲●◆※□★]\s*)?[【\[〔]?(?:(?:本报|本報|本刊)(?P<place>\p{Han}{0,8}?)|\p{Han}{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>\p{Han}{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)[】\]〕]?\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
     )
     .unwrap_or_else(|_| unreachable!())
 });
@@ -24,6 +24,11 @@ static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
 
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -87,9 +92,10 @@ pub fn parse(text: &str) -> Option<Dateline> {
     {
         None
     } else {
-        let start = matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+        let start =
+            matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '【', '[', '〔']);
         let end = start
-            .find(['讯', '訊', '电', '電', '(', '（'])
+            .find(['讯', '訊', '电', '電', '(', '（', '】', ']', '〕'])
             .unwrap_or(start.len());
         let org = start.get(..end).unwrap_or("");
         let org = match c.name("date") {
@@ -124,7 +130,9 @@ pub fn parse(text: &str) -> Option<Dateline> {
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
-    let c = FULL_DATE.captures(line)?;
+    let c = FULL_DATE
+        .captures(line)
+        .or_else(|| ISO_DATE.captures(line))?;
     let whole = c.get(0)?;
     let rest: String = line
         .replace(whole.as_str(), "")
@@ -132,8 +140,8 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
         .filter(|c| !c.is_whitespace())
         .collect();
     let marked = [
-        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期",
-        "版",
+        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "週", "禮拜", "农历",
+        "農曆", "第", "期", "版", "来源", "來源", "发布", "發佈", "时间", "時間",
     ]
     .iter()
     .any(|k| rest.contains(k));
@@ -222,6 +230,8 @@ mod tests {
         assert_eq!(d.byline.as_deref(), Some("记者 甲乙 通讯员 丙丁"));
         assert!(parse("本报讯（記者 甲乙）今天").is_some());
         assert!(parse("本報訊 近日，").is_some());
+        let hk = parse("【本報訊】近日，").unwrap();
+        assert_eq!(hk.len, "【本報訊】".len());
         let x = parse("新华社南昌5月2日电 (记者 某某)近日").unwrap();
         assert_eq!(x.org.as_deref(), Some("新华社"));
         assert_eq!(x.place.as_deref(), Some("南昌"));
@@ -245,6 +255,14 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 3, 5)
         );
         assert_eq!(issue_date("2024年3月5日，全县召开大会，部署工作。"), None);
+        assert_eq!(
+            issue_date("2024-03-05 星期二"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
+        assert_eq!(
+            issue_date("来源：青山日报 发布时间：2024-03-05"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
     }
 
     #[test]

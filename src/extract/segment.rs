@@ -176,6 +176,10 @@ fn is_head_shape(t: &str) -> bool {
     if t.contains(['。', '；', ';']) {
         return false;
     }
+    // a quoted remark (`他说：“…”`) is running text
+    if t.contains("：“") || t.contains(":“") || t.contains(":\"") || t.contains("：\"") {
+        return false;
+    }
     let end = t.trim_end().chars().last().unwrap_or(' ');
     !matches!(end, '，' | ',' | '、' | '：' | ':' | '（' | '(')
 }
@@ -573,10 +577,11 @@ fn headline_block(
         let take = match u.class {
             Class::Head => true,
             // a caption sentence set off by a picture gap, with a headline above it
+            // or a long subtitle without a full stop under a headline
             Class::Para => {
                 let isolated = u.gap >= 2 || units.get(k + 1).is_some_and(|x| x.gap >= 2);
-                isolated
-                    && chars(&u.text) <= 120
+                let subtitle = chars(&u.text) <= 60 && !u.text.contains('。');
+                (isolated && chars(&u.text) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Class::Head)
             }
             _ => false,
@@ -588,6 +593,20 @@ fn headline_block(
         j = k;
     }
     block.reverse();
+    // a line continuing the paragraph above it (broken at a column end) is not a headline
+    while let Some(&first) = block.first() {
+        let continues = first > 0
+            && units.get(first).is_some_and(|u| {
+                u.gap <= 1 && u.text.contains(['，', ',', '、']) && !is_caption_like(&u.text)
+            })
+            && units.get(first - 1).is_some_and(|p| {
+                matches!(p.class, Class::Para | Class::Dateline) && !ends_sentence(&p.text)
+            });
+        if !continues || block.len() <= 1 {
+            break;
+        }
+        block.remove(0);
+    }
     // split at picture gaps; the first group holding a headline-like line is the headline
     let mut groups: Vec<Vec<usize>> = vec![];
     for &k in &block {
@@ -630,7 +649,9 @@ fn headline_block(
     // a headline line ending in a sentence (a caption) when it is the last line
     if headline.len() > 1
         && let Some(&last) = headline.last()
-        && units.get(last).is_some_and(|u| u.class == Class::Para)
+        && units
+            .get(last)
+            .is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
     {
         headline.pop();
         captions.insert(0, last);
