@@ -286,6 +286,54 @@ fn web_article_text() {
 }
 
 #[test]
+fn evening_paper_bylines_wires_and_traditional_datelines() {
+    let ex = run("evening_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "江城推进城市更新九项行动",
+            "東區舉辦長者健康日活動",
+            "江城举行全民健身运动会",
+            "国务院新闻办公室7日举行新闻发布会",
+        ]
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("江城晚报"));
+    assert_eq!(ex.publication.date, date(2024, 5, 8));
+    // a wire dateline's city is not the paper's home
+    assert_eq!(ex.publication.home, None);
+    let a = &ex.articles[0];
+    assert_eq!(a.reporters, vec!["李明"]);
+    assert_eq!(a.contributors, vec!["王芳"]);
+    assert!(a.body.starts_with("日前，江城市"));
+    assert!(!a.body.contains("下转"));
+    let hk = &ex.articles[1];
+    assert!(hk.body.starts_with("【本報訊】東區區議會"));
+    assert!(hk.body.contains("主辦單位表示"));
+    let text_and_pictures = &ex.articles[2];
+    assert_eq!(text_and_pictures.kind, Kind::News);
+    assert_eq!(text_and_pictures.reporters, vec!["赵强"]);
+    assert!(text_and_pictures.body.starts_with("5月7日"));
+    let wire = &ex.articles[3];
+    assert_eq!(wire.reporters, vec!["陈某", "刘某"]);
+    assert_eq!(wire.date, date(2024, 5, 7));
+}
+
+#[test]
+fn inline_photo_credit_and_reported_by_dateline() {
+    let ex = run("credit_page.txt");
+    assert_eq!(ex.articles.len(), 3);
+    assert_eq!(ex.articles[0].reporters, vec!["吴天"]);
+    let photo = &ex.articles[1];
+    assert_eq!(photo.kind, Kind::Photo);
+    assert_eq!(photo.reporters, vec!["高远"]);
+    assert_eq!(photo.body, "白水镇的农民在田间播种，一派春耕繁忙景象。");
+    let b = &ex.articles[2];
+    assert_eq!(b.reporters, vec!["孙可"]);
+    assert!(b.body.starts_with("本报讯 记者 孙可 报道：5月6日"));
+    assert_eq!(b.date, None);
+}
+
+#[test]
 fn garbage_never_panics() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let alphabet: Vec<char> = "本报讯记者通讯员摄(（)）■※ \n\n\n,，。、:：相关链接1234567890年月日星期abc—\u{0}\u{b}\u{c}"

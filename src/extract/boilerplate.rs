@@ -177,7 +177,7 @@ const MARKERS: &[&str] = &[
 ];
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(https?://|www\.)[\w./%?=&#:-]+|[\w-]+\.(com|cn|net|org)(/[\w./%?=&#-]*)?\b")
+    Regex::new(r"(?i)(?:https?://|www\.)[A-Za-z0-9./%?=&#:_~+-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov)(?:/[A-Za-z0-9./%?=&#_~+-]*)?")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -191,6 +191,20 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Cheap test before the URL pattern runs: text with no `http`, `www.` or dotted
+/// domain ending cannot hold a URL.
+fn has_url_hint(t: &str) -> bool {
+    t.contains("http")
+        || t.contains("www.")
+        || t.contains(".com")
+        || t.contains(".cn")
+        || t.contains(".net")
+        || t.contains(".org")
+        || t.contains(".gov")
+        || t.contains("HTTP")
+        || t.contains("WWW.")
+}
+
 /// True when a line (of at most 60 characters, or any line made mostly of a URL) is page
 /// furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
@@ -199,7 +213,7 @@ pub fn is_furniture(line: &str) -> bool {
     if n == 0 {
         return false;
     }
-    if let Some(m) = URL.find(t) {
+    if let Some(m) = has_url_hint(t).then(|| URL.find(t)).flatten() {
         let rest = n - m.as_str().chars().count();
         if rest <= 30 || n <= 60 {
             return true;
@@ -235,7 +249,7 @@ pub fn is_list_item(line: &str) -> bool {
 
 /// Removes URLs from inside a paragraph of text.
 pub fn strip_urls(text: &str) -> String {
-    if !text.contains("http") && !text.contains("www.") {
+    if !has_url_hint(text) {
         return text.to_string();
     }
     URL.replace_all(text, "").into_owned()

@@ -56,6 +56,10 @@ pub fn parse(text: &str) -> Option<Dateline> {
         Some((i, _)) => text.get(..i).unwrap_or(text),
         None => text,
     };
+    // every dateline holds 讯 or 电 near its start: skip the pattern otherwise
+    if !head.contains(['讯', '訊', '电', '電']) {
+        return None;
+    }
     let c = DATELINE.captures(head)?;
     let m = c.get(0)?;
     let place = c

@@ -236,7 +236,7 @@ fn build(
                             .month_day
                             .and_then(|md| dateline::dateline_date(md, issue, page_year));
                     }
-                    if let Some(pl) = &d.place {
+                    if let Some(pl) = d.place.as_ref().filter(|_| d.org.is_none()) {
                         places.push(pl.clone());
                     }
                     if publication.name.is_none()
@@ -347,17 +347,21 @@ pub(crate) fn repair_para(text: &str) -> String {
         && d.byline.is_some()
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {
-        let open = head
-            .find(['(', '（'])
+        let bracket = head.find(['(', '（']);
+        let open = bracket
             .or_else(|| head.find(char::is_whitespace))
             .unwrap_or(head.len());
         let (before, paren) = head.split_at(open);
-        let paren: String = paren
+        let mut paren: String = paren
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .replace('(', "（")
-            .replace(')', "）");
+            .replace(')', "）")
+            .replace(':', "：");
+        if bracket.is_none() {
+            paren.insert(0, ' ');
+        }
         let rest = normalize::repair_line(rest);
         return format!("{}{}{}", normalize::repair_line(before), paren, rest);
     }

@@ -136,7 +136,7 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     }
     let n = chars(text);
     let t = text.trim();
-    if n <= 40 {
+    if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
         let credit_shape = core.ends_with('摄')
             || core.ends_with('攝')
@@ -146,7 +146,7 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             || core.contains("圖/")
             || core.starts_with("摄影")
             || core.starts_with("攝影");
-        if let Some(p) = byline::parse(t).filter(|_| byline::has_role(t)) {
+        if let Some(p) = byline::has_role(t).then(|| byline::parse(t)).flatten() {
             return if p.photo || credit_shape {
                 (Class::Credit, None)
             } else {
@@ -200,16 +200,55 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         blank = 0;
         for (k, piece) in split_glued(t).into_iter().enumerate() {
             let (class, dl) = classify(&piece);
+            // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
+            let (piece, credit) = match class {
+                Class::Para => split_credit(&piece),
+                _ => (piece, None),
+            };
+            let class = if credit.is_some() {
+                classify(&piece).0
+            } else {
+                class
+            };
             out.push(Unit {
                 text: piece,
                 gap: if k == 0 { gap } else { 1 },
                 class,
                 dateline: dl,
             });
+            if let Some(c) = credit {
+                out.push(Unit {
+                    text: c,
+                    gap: 0,
+                    class: Class::Credit,
+                    dateline: None,
+                });
+            }
         }
     }
     mark_furniture_neighbours(&mut out);
     out
+}
+
+/// A photo credit in brackets at the end of a paragraph, split off.
+fn split_credit(t: &str) -> (String, Option<String>) {
+    let trimmed = t.trim_end();
+    if !(trimmed.ends_with('）') || trimmed.ends_with(')')) {
+        return (t.to_string(), None);
+    }
+    let Some(open) = trimmed.rfind(['（', '(']) else {
+        return (t.to_string(), None);
+    };
+    let (before, inner) = trimmed.split_at(open);
+    let core = inner.trim_end_matches([')', '）']).trim_end();
+    let is_credit = (core.ends_with('摄') || core.ends_with('攝'))
+        && chars(inner) <= 30
+        && byline::parse(inner).is_some_and(|p| p.photo);
+    if is_credit && chars(before) >= 4 {
+        (before.trim_end().to_string(), Some(inner.to_string()))
+    } else {
+        (t.to_string(), None)
+    }
 }
 
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
@@ -313,6 +352,16 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         let start = match u.class {
             Class::Dateline => Some(Start::Dateline),
             Class::Marker => Some(Start::Marker),
+            // `本报记者 X 文/图` under a headline signs the text, not a picture
+            Class::Credit
+                if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
+            {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
+                let next_para = units
+                    .get(i + 1)
+                    .is_some_and(|x| x.class == Class::Para && x.gap <= 1);
+                (prev_head && next_para).then_some(Start::Byline)
+            }
             Class::Byline | Class::Author => {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
@@ -351,7 +400,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
 
     // 2. photo credits that close a picture item of their own
     for i in 0..n {
-        if class_of(units, i) != Some(Class::Credit) {
+        if class_of(units, i) != Some(Class::Credit) || claimed.get(i).copied().unwrap_or(true) {
             continue;
         }
         if let Some(p) = photo_piece(units, i, &claimed) {
@@ -711,6 +760,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         && chars(&text) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
         && units.get(k - 1).is_some_and(|u| u.gap >= 2);
+    // `会议现场` with a credit is a picture inside the article around it
+    if !own_title && !title_above && is_caption_like(&text) {
+        return None;
+    }
     if !(own_title || picture_gap || says_picture || title_above) {
         return None;
     }
