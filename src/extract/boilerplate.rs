@@ -176,6 +176,17 @@ const MARKERS: &[&str] = &[
     "©",
 ];
 
+/// All markers in one automaton: one pass over a line instead of one search per marker.
+static MARKER_AC: LazyLock<Option<daachorse::DoubleArrayAhoCorasick<u32>>> =
+    LazyLock::new(|| daachorse::DoubleArrayAhoCorasick::new(MARKERS).ok());
+
+fn has_marker(t: &str) -> bool {
+    match MARKER_AC.as_ref() {
+        Some(ac) => ac.find_iter(t).next().is_some(),
+        None => MARKERS.iter().any(|m| t.contains(m)),
+    }
+}
+
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:https?://|www\.)[A-Za-z0-9./%?=&#:_~+-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov)(?:/[A-Za-z0-9./%?=&#_~+-]*)?")
         .unwrap_or_else(|_| unreachable!())
@@ -224,7 +235,7 @@ pub fn is_furniture(line: &str) -> bool {
     }
     // a sentence with a full stop in the middle is text, however short
     let sentence = t.trim_end_matches(['。', '.']).contains('。');
-    if !sentence && MARKERS.iter().any(|m| t.contains(m)) {
+    if !sentence && has_marker(t) {
         return true;
     }
     if PHONE.is_match(t) {
@@ -237,6 +248,9 @@ pub fn is_furniture(line: &str) -> bool {
 /// has, no digits beyond a page number.
 pub fn is_list_item(line: &str) -> bool {
     let t = line.trim();
+    if t.len() > 80 {
+        return false;
+    }
     let n = t.chars().filter(|c| !c.is_whitespace()).count();
     (2..=12).contains(&n)
         && !t.chars().any(|c| {

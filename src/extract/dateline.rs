@@ -52,10 +52,12 @@ pub struct Dateline {
 
 /// Recognises a dateline at the start of `text`.
 pub fn parse(text: &str) -> Option<Dateline> {
-    let head: &str = match text.char_indices().nth(90) {
-        Some((i, _)) => text.get(..i).unwrap_or(text),
-        None => text,
-    };
+    // the first 90 characters or so (a byte cut moved back to a character boundary)
+    let mut cut = text.len().min(300);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head: &str = text.get(..cut).unwrap_or(text);
     // every dateline holds 讯 or 电 near its start: skip the pattern otherwise
     if !head.contains(['讯', '訊', '电', '電']) {
         return None;

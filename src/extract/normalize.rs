@@ -48,7 +48,21 @@ pub(crate) fn is_sentence_end(c: char) -> bool {
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut clean_from = 0;
+    for (i, c) in text.char_indices() {
+        // characters kept as they are are copied in runs
+        let keep = match c {
+            '\n' => true,
+            c if (c as u32) < 0x20 => false,
+            c if (c as u32) < 0x7F => true,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3002}' | '\u{FF01}'..='\u{FF1F}' => true,
+            _ => false,
+        };
+        if keep {
+            continue;
+        }
+        out.push_str(text.get(clean_from..i).unwrap_or(""));
+        clean_from = i + c.len_utf8();
         match c {
             '\n' => out.push('\n'),
             '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
@@ -60,6 +74,7 @@ pub fn clean_chars(text: &str) -> String {
             c => out.push(c),
         }
     }
+    out.push_str(text.get(clean_from..).unwrap_or(""));
     out
 }
 
@@ -128,6 +143,9 @@ pub fn remove_cjk_spaces(text: &str) -> String {
 /// forms, so a page that mixes widths (`,` after Han, `(` closed by `）`) reads one way.
 /// Quotes, dashes and punctuation inside Latin text and numbers (`3.49`, `8:30`) stay.
 pub fn fullwidth_punct(text: &str) -> String {
+    if !text.contains([',', ';', ':', '?', '!', '(', ')', '（', '）']) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for (i, &c) in chars.iter().enumerate() {

@@ -169,6 +169,9 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
 /// A headline-like line: short, no full stop or semicolon inside, not ending in clause
 /// punctuation.
 fn is_head_shape(t: &str) -> bool {
+    if t.len() > 240 {
+        return false;
+    }
     let n = chars(t);
     if !(2..=40).contains(&n) {
         return false;
