@@ -205,15 +205,16 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 /// Cheap test before the URL pattern runs: text with no `http`, `www.` or dotted
 /// domain ending cannot hold a URL.
 fn has_url_hint(t: &str) -> bool {
-    t.contains("http")
-        || t.contains("www.")
-        || t.contains(".com")
-        || t.contains(".cn")
-        || t.contains(".net")
-        || t.contains(".org")
-        || t.contains(".gov")
-        || t.contains("HTTP")
-        || t.contains("WWW.")
+    t.as_bytes().contains(&b'.')
+        && (t.contains("http")
+            || t.contains("www.")
+            || t.contains(".com")
+            || t.contains(".cn")
+            || t.contains(".net")
+            || t.contains(".org")
+            || t.contains(".gov")
+            || t.contains("HTTP")
+            || t.contains("WWW."))
 }
 
 /// True when a line (of at most 60 characters, or any line made mostly of a URL) is page

@@ -166,22 +166,19 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
 /// no year or the candidates tie.
 pub fn page_year(text: &str) -> Option<i32> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
-    for c in YEAR.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
+    if !text.contains('年') {
+        return None;
+    }
+    for m in YEAR.find_iter(text) {
         let after = text.get(m.end()..).unwrap_or("");
         if after.starts_with('度') || after.starts_with("前") || after.starts_with("以前") {
             continue;
         }
-        let before: String = text
-            .get(..m.start())
-            .unwrap_or("")
-            .chars()
-            .rev()
-            .take(3)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let mut from = m.start().saturating_sub(9);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let before = text.get(from..m.start()).unwrap_or("");
         if before.ends_with(['—', '-', '~', '～', '至', '到'])
             || before.ends_with("力争")
             || before.ends_with("争取")
@@ -190,7 +187,7 @@ pub fn page_year(text: &str) -> Option<i32> {
         {
             continue;
         }
-        let Some(y) = c.get(1).and_then(|y| y.as_str().parse::<i32>().ok()) else {
+        let Some(y) = m.as_str().get(..4).and_then(|y| y.parse::<i32>().ok()) else {
             continue;
         };
         match counts.iter_mut().find(|(yy, _)| *yy == y) {

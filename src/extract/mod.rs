@@ -36,7 +36,7 @@ pub fn extract(page: &PageText) -> Extraction {
         InputForm::Markdown => single::markdown(&text),
         InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
-            let ex = extract_page(&text);
+            let ex = extract_page(&page.text);
             if ex.articles.is_empty() {
                 single::plain(&text, ex)
             } else {
@@ -110,7 +110,7 @@ pub fn extract_page(text: &str) -> Extraction {
     let page_year = dateline::page_year(&clean);
 
     let mut claimed = vec![false; units.len()];
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut articles = Vec::with_capacity(pieces.len());
     let mut dateline_places: Vec<String> = Vec::new();
     for p in &pieces {
@@ -195,7 +195,7 @@ fn build(
     p: &segment::Piece,
     issue: Option<NaiveDate>,
     page_year: Option<i32>,
-    seen: &mut HashSet<String>,
+    seen: &mut HashSet<u64>,
     publication: &mut Publication,
     places: &mut Vec<String>,
 ) -> Option<Article> {

@@ -55,7 +55,12 @@ pub fn clean_chars(text: &str) -> String {
             '\n' => true,
             c if (c as u32) < 0x20 => false,
             c if (c as u32) < 0x7F => true,
-            '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3002}' | '\u{FF01}'..='\u{FF1F}' => true,
+            '\u{4E00}'..='\u{9FFF}'
+            | '\u{3001}'..='\u{303F}'
+            | '\u{FF01}'..='\u{FF5E}'
+            | '\u{2010}'..='\u{2027}'
+            | '\u{A1}'..='\u{FF}'
+            | '\u{3400}'..='\u{4DBF}' => c != '\u{AD}',
             _ => false,
         };
         if keep {
@@ -83,6 +88,9 @@ pub fn clean_chars(text: &str) -> String {
 /// runs of spaces next to Latin letters stay (as one space). A lone `and` or `&` set
 /// between Han text by a mixed-font extraction becomes `和`.
 pub fn remove_cjk_spaces(text: &str) -> String {
+    if !text.contains(' ') {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -146,41 +154,37 @@ pub fn fullwidth_punct(text: &str) -> String {
     if !text.contains([',', ';', ':', '?', '!', '(', ')', '（', '）']) {
         return text.to_string();
     }
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i == 0 {
-            None
-        } else {
-            chars.get(i - 1).copied()
-        };
-        let next = chars.get(i + 1).copied();
-        let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
-        let digits_around =
-            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
-        let mapped = match c {
-            ',' if near_cjk || (prev.is_some_and(is_cjk) && !digits_around) => '，',
-            ';' if near_cjk => '；',
-            ':' if near_cjk && !digits_around => '：',
-            '?' if near_cjk => '？',
-            '!' if near_cjk => '！',
-            '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
-            ')' if near_cjk || prev.is_some_and(is_han) => '）',
-            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric())
-                && prev.is_some_and(|p| p.is_ascii_alphanumeric()) =>
-            {
-                '（'
+    let mut prev: Option<char> = None;
+    let mut it = text.chars().peekable();
+    while let Some(c) = it.next() {
+        let next = it.peek().copied();
+        let mapped = if matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') {
+            let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
+            let digits_around = prev.is_some_and(|p| p.is_ascii_digit())
+                && next.is_some_and(|n| n.is_ascii_digit());
+            match c {
+                ',' if near_cjk && !digits_around => '，',
+                ';' if near_cjk => '；',
+                ':' if near_cjk && !digits_around => '：',
+                '?' if near_cjk => '？',
+                '!' if near_cjk => '！',
+                '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
+                ')' if near_cjk || prev.is_some_and(is_han) => '）',
+                c => c,
             }
-            c => c,
+        } else {
+            c
         };
         out.push(mapped);
+        prev = Some(c);
     }
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
     balance_brackets(&out)
 }
 
 fn balance_brackets(text: &str) -> String {
-    if !text.contains('(') && !text.contains(')') {
+    if !text.contains(['(', ')']) {
         return text.to_string();
     }
     let mut out: Vec<char> = text.chars().collect();
@@ -318,16 +322,21 @@ fn is_broken(prev: &str, next: &str) -> bool {
 /// paragraphs long enough to be unlikely to repeat by chance are compared.
 pub fn dedup_paragraphs(
     paras: Vec<String>,
-    seen: &mut std::collections::HashSet<String>,
+    seen: &mut std::collections::HashSet<u64>,
 ) -> Vec<String> {
     paras
         .into_iter()
         .filter(|p| {
-            let key: String = p.chars().filter(|c| !c.is_whitespace()).collect();
-            if key.chars().count() < 20 {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut n = 0usize;
+            for c in p.chars().filter(|c| !c.is_whitespace()) {
+                std::hash::Hash::hash(&c, &mut h);
+                n += 1;
+            }
+            if n < 20 {
                 return true;
             }
-            seen.insert(key)
+            seen.insert(std::hash::Hasher::finish(&h))
         })
         .collect()
 }

@@ -134,7 +134,8 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     if is_furniture(text) {
         return (Class::Furniture, None);
     }
-    let n = chars(text);
+    // a line longer than 240 bytes has more than 40 characters, spaces or not
+    let n = if text.len() > 240 { 999 } else { chars(text) };
     let t = text.trim();
     if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
