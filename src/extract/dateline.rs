@@ -59,7 +59,16 @@ pub fn parse(text: &str) -> Option<Dateline> {
     }
     let head: &str = text.get(..cut).unwrap_or(text);
     // every dateline holds 讯 or 电 near its start: skip the pattern otherwise
-    if !head.contains(['讯', '訊', '电', '電']) {
+    let mut near = head.len().min(150);
+    while !head.is_char_boundary(near) {
+        near -= 1;
+    }
+    if !head
+        .get(..near)
+        .unwrap_or(head)
+        .contains(['讯', '訊', '电', '電'])
+        || !DATELINE.is_match(head)
+    {
         return None;
     }
     let c = DATELINE.captures(head)?;

@@ -155,30 +155,31 @@ pub fn fullwidth_punct(text: &str) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut prev: Option<char> = None;
-    let mut it = text.chars().peekable();
-    while let Some(c) = it.next() {
-        let next = it.peek().copied();
-        let mapped = if matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') {
-            let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
-            let digits_around = prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit());
-            match c {
-                ',' if near_cjk && !digits_around => '，',
-                ';' if near_cjk => '；',
-                ':' if near_cjk && !digits_around => '：',
-                '?' if near_cjk => '？',
-                '!' if near_cjk => '！',
-                '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
-                ')' if near_cjk || prev.is_some_and(is_han) => '）',
-                c => c,
-            }
-        } else {
-            c
+    let mut copied = 0;
+    for (i, c) in text.char_indices() {
+        if !matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') {
+            continue;
+        }
+        let prev = text.get(..i).and_then(|s| s.chars().next_back());
+        let next = text.get(i + 1..).and_then(|s| s.chars().next());
+        let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
+        let digits_around =
+            prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+        let mapped = match c {
+            ',' if near_cjk && !digits_around => '，',
+            ';' if near_cjk => '；',
+            ':' if near_cjk && !digits_around => '：',
+            '?' if near_cjk => '？',
+            '!' if near_cjk => '！',
+            '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
+            ')' if near_cjk || prev.is_some_and(is_han) => '）',
+            _ => continue,
         };
+        out.push_str(text.get(copied..i).unwrap_or(""));
         out.push(mapped);
-        prev = Some(c);
+        copied = i + 1;
     }
+    out.push_str(text.get(copied..).unwrap_or(""));
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
     balance_brackets(&out)
 }
@@ -327,16 +328,17 @@ pub fn dedup_paragraphs(
     paras
         .into_iter()
         .filter(|p| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            // FNV-1a over the characters that are not white space
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
             let mut n = 0usize;
             for c in p.chars().filter(|c| !c.is_whitespace()) {
-                std::hash::Hash::hash(&c, &mut h);
+                h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
                 n += 1;
             }
             if n < 20 {
                 return true;
             }
-            seen.insert(std::hash::Hasher::finish(&h))
+            seen.insert(h)
         })
         .collect()
 }

@@ -257,6 +257,9 @@ fn split_credit(t: &str) -> (String, Option<String>) {
 
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
 fn split_glued(t: &str) -> Vec<String> {
+    if !t.contains(['本']) || !t.contains([' ', '　']) {
+        return vec![t.to_string()];
+    }
     for key in [" 本报", " 本報", "　本报"] {
         if let Some(pos) = t.find(key) {
             let (head, rest) = t.split_at(pos);
