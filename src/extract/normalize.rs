@@ -47,6 +47,9 @@ pub(crate) fn is_sentence_end(c: char) -> bool {
 /// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
+    if !needs_cleaning(text.as_bytes()) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut clean_from = 0;
     for (i, c) in text.char_indices() {
@@ -81,6 +84,34 @@ pub fn clean_chars(text: &str) -> String {
     }
     out.push_str(text.get(clean_from..).unwrap_or(""));
     out
+}
+
+/// A byte scan for anything `clean_chars` would change: control bytes, C1 controls, odd
+/// spaces, invisible characters, noncharacters and the replacement character.
+fn needs_cleaning(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    while i < b.len() {
+        let x = at(i);
+        match x {
+            b'\n' => {}
+            0x00..=0x1F | 0x7F => return true,
+            0xC2 if matches!(at(i + 1), 0x80..=0xA0 | 0xAD) => return true,
+            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF) => {
+                return true;
+            }
+            0xE2 if at(i + 1) == 0x81 && matches!(at(i + 2), 0x9F | 0xA0) => return true,
+            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => return true,
+            0xEF if (at(i + 1) == 0xBB && at(i + 2) == 0xBF)
+                || (at(i + 1) == 0xBF && at(i + 2) >= 0xBD) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Removes the spaces an extractor put inside Chinese text: between two CJK characters,
@@ -353,6 +384,21 @@ mod tests {
             clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"),
             "甲乙\n丙丁 戊"
         );
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_cleaning() {
+        for odd in [
+            "\u{A0}", "\u{AD}", "\u{85}", "\u{200B}", "\u{2028}", "\u{202F}", "\u{2060}",
+            "\u{FFFD}", "\u{FFFF}", "\t", "\u{7F}", "\u{3000}", "\u{FEFF}",
+        ] {
+            assert!(needs_cleaning(odd.as_bytes()), "{odd:?}");
+            assert!(!clean_chars(&format!("甲{odd}乙")).contains(odd), "{odd:?}");
+        }
+        for fine in ["“引号”，正文。", "abc 123\n", "—…·"] {
+            assert!(!needs_cleaning(fine.as_bytes()), "{fine:?}");
+            assert_eq!(clean_chars(fine), fine);
+        }
     }
 
     #[test]
