@@ -89,9 +89,28 @@ pub fn clean_chars(text: &str) -> String {
 /// A byte scan for anything `clean_chars` would change: control bytes, C1 controls, odd
 /// spaces, invisible characters, noncharacters and the replacement character.
 fn needs_cleaning(b: &[u8]) -> bool {
+    // bytes that can begin something to clean; every other byte is skipped at once
+    const SUSPECT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 0x20 {
+            t[i] = i != 0x0A;
+            i += 1;
+        }
+        t[0x7F] = true;
+        t[0xC2] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        t[0xEF] = true;
+        t
+    };
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let mut i = 0;
-    while i < b.len() {
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&x| SUSPECT[usize::from(x)]))
+    {
+        i += off;
         let x = at(i);
         match x {
             b'\n' => {}
