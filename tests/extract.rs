@@ -334,6 +334,21 @@ fn inline_photo_credit_and_reported_by_dateline() {
 }
 
 #[test]
+fn colon_kicker_and_captions_inside_an_article() {
+    let ex = run("caption_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec!["三夏麦收进度过半", "白水镇开展防溺水宣传"]
+    );
+    let a = &ex.articles[0];
+    assert_eq!(a.kicker.as_deref(), Some("青山县："));
+    // a short caption with its credit stays with the article; the photographer is kept
+    assert!(a.body.ends_with("会议现场。"));
+    assert_eq!(a.reporters, vec!["吴天", "高远"]);
+    assert_eq!(ex.articles[1].contributors, vec!["陈路"]);
+}
+
+#[test]
 fn garbage_never_panics() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let alphabet: Vec<char> = "本报讯记者通讯员摄(（)）■※ \n\n\n,，。、:：相关链接1234567890年月日星期abc—\u{0}\u{b}\u{c}"

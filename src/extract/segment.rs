@@ -185,7 +185,11 @@ fn is_head_shape(t: &str) -> bool {
         return false;
     }
     let end = t.trim_end().chars().last().unwrap_or(' ');
-    !matches!(end, '，' | ',' | '、' | '：' | ':' | '（' | '(')
+    // a short label ending in a colon is a kicker (`青山县：`); a long one opens a list
+    if matches!(end, '：' | ':') {
+        return n <= 12 && !t.contains(['，', ',', '、']);
+    }
+    !matches!(end, '，' | ',' | '、' | '（' | '(')
 }
 
 /// Cuts page text into units, splitting a headline glued to its dateline.
@@ -302,6 +306,7 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 
 fn is_caption_like(text: &str) -> bool {
     let t = squeeze(text);
+    let t = t.trim_end_matches(['。', '.', '！']);
     CAPTION_WORDS
         .iter()
         .any(|w| t.ends_with(w) || t.starts_with(w))
