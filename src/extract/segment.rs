@@ -310,7 +310,7 @@ fn is_caption_like(text: &str) -> bool {
     CAPTION_WORDS
         .iter()
         .any(|w| t.ends_with(w) || t.starts_with(w))
-        && chars(&t) <= 20
+        && chars(t) <= 20
 }
 
 fn is_box_label(text: &str) -> bool {
