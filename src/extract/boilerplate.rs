@@ -262,6 +262,21 @@ pub fn is_list_item(line: &str) -> bool {
         })
 }
 
+static INLINE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(【〔][^（）()【】〔〕]{0,30}?(?:责编|責編|责任编辑|責任編輯|编辑|編輯|校对|校對|审核|審核|美编|美編|详见|詳見|下转|下轉|上接|转第|轉第|转自|轉自)[^（）()【】〔〕]{0,30}?[）)】〕]")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Removes page furniture set in brackets inside a paragraph: editor credits
+/// (`（责任编辑：X）`) and jump lines (`（下转第3版）`, `（详见第2版）`).
+pub fn strip_inline_furniture(text: &str) -> String {
+    if !text.contains(['编', '編', '校', '审', '審', '详', '詳', '转', '轉', '接']) {
+        return text.to_string();
+    }
+    let out = INLINE_FURNITURE.replace_all(text, "");
+    out.trim().to_string()
+}
+
 /// Removes URLs from inside a paragraph of text.
 pub fn strip_urls(text: &str) -> String {
     if !has_url_hint(text) {
@@ -303,6 +318,20 @@ mod tests {
         ] {
             assert!(!is_furniture(l), "{l}");
         }
+    }
+
+    #[test]
+    fn inline_credits_and_jump_lines() {
+        assert_eq!(
+            strip_inline_furniture("会议要求，抓好落实。（责任编辑：王五）"),
+            "会议要求，抓好落实。"
+        );
+        assert_eq!(strip_inline_furniture("（上接第1版）全县上下"), "全县上下");
+        assert_eq!(strip_inline_furniture("（编者按）保留"), "（编者按）保留");
+        assert_eq!(
+            strip_inline_furniture("县长（主持人）讲话"),
+            "县长（主持人）讲话"
+        );
     }
 
     #[test]

@@ -123,13 +123,21 @@ const TIME_OPENERS: &[&str] = &[
     "近日",
     "日前",
     "近年来",
+    "近年來",
     "近期",
     "目前",
     "今年以来",
+    "今年以來",
     "连日来",
+    "連日來",
     "近年",
     "当天",
+    "當天",
     "同日",
+    "昨日",
+    "昨天",
+    "今天",
+    "今日",
 ];
 
 /// A short title made from a caption or brief: its first clause that says something

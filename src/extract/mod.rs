@@ -248,7 +248,9 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_urls(&u.text)),
+            _ => paras.push(boilerplate::strip_inline_furniture(
+                &boilerplate::strip_urls(&u.text),
+            )),
         }
     }
     if p.start != Start::Credit {
