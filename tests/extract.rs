@@ -164,6 +164,11 @@ fn briefs_boxes_commentary_and_notices() {
     assert!(!op.body.contains("通告"));
 
     assert_eq!(find(&ex, "关于春季森林防火的通告").kind, Kind::Notice);
+    for a in &ex.articles {
+        if a.title.as_deref() != Some("关于春季森林防火的通告") {
+            assert_ne!(a.kind, Kind::Notice, "{:?}", a.title);
+        }
+    }
 
     let all: String = ex.articles.iter().map(|a| a.body.as_str()).collect();
     for bad in [
@@ -346,6 +351,29 @@ fn colon_kicker_and_captions_inside_an_article() {
     assert!(a.body.ends_with("会议现场。"));
     assert_eq!(a.reporters, vec!["吴天", "高远"]);
     assert_eq!(ex.articles[1].contributors, vec!["陈路"]);
+}
+
+fn run_text(text: &str) -> Extraction {
+    extract(&PageText {
+        source: "test".into(),
+        name: "inline.txt".into(),
+        text: text.into(),
+        form: InputForm::Page,
+        hints: SourceHints::default(),
+    })
+}
+
+#[test]
+fn kinds_by_signature_and_headline_shape() {
+    let ex = run_text(
+        "\n\n让实干成为鲜明导向\n\n本报评论员\n\n实干是最好的答卷。各级干部要把心思用在干事创业上，把功夫下在抓落实上，以实绩论英雄。\n\n\n\n青山县下发通知部署防汛工作\n\n本报讯(记者 吴天)近日,青山县下发通知,部署今年防汛工作。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec!["让实干成为鲜明导向", "青山县下发通知部署防汛工作"]
+    );
+    assert_eq!(ex.articles[0].kind, Kind::Opinion);
+    assert_eq!(ex.articles[1].kind, Kind::News);
 }
 
 #[test]

@@ -301,13 +301,20 @@ fn build(
         Kind::Photo
     } else if p.start == Start::Author
         || OPINION_WORDS.iter().any(|w| title_text.contains(w))
+        || paras
+            .iter()
+            .any(|l| l.chars().count() <= 12 && (l.contains("评论员") || l.contains("評論員")))
         || paras.last().is_some_and(|l| {
             let t = l.trim_start_matches(['(', '（']);
             t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
         })
     {
         Kind::Opinion
-    } else if NOTICE_WORDS.iter().any(|w| title_text.contains(w)) {
+    } else if h.title.as_deref().is_some_and(|t| {
+        NOTICE_WORDS
+            .iter()
+            .any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
+    }) {
         Kind::Notice
     } else {
         Kind::News

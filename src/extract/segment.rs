@@ -154,7 +154,9 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
                 (Class::Byline, None)
             };
         }
-        if byline::author_line(t).is_some() {
+        // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
+        let commentator = n <= 14 && (t.contains("评论员") || t.contains("評論員"));
+        if commentator || byline::author_line(t).is_some() {
             return (Class::Author, None);
         }
     }
@@ -640,7 +642,8 @@ fn headline_block(
             // a caption sentence set off by a picture gap, with a headline above it
             // or a long subtitle without a full stop under a headline
             Class::Para => {
-                let isolated = u.gap >= 2 || units.get(k + 1).is_some_and(|x| x.gap >= 2);
+                // set off from the headline above by a picture gap
+                let isolated = u.gap >= 2;
                 let subtitle = chars(&u.text) <= 60 && !u.text.contains('。');
                 (isolated && chars(&u.text) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Class::Head)
