@@ -111,7 +111,10 @@ fn split_names(s: &str) -> Vec<String> {
     let raw: Vec<&str> = s
         .split(|c: char| {
             c.is_whitespace()
-                || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':')
+                || matches!(
+                    c,
+                    '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':' | '／' | '/'
+                )
         })
         .filter(|t| !t.is_empty())
         .collect();
@@ -159,6 +162,10 @@ pub fn parse(text: &str) -> Option<People> {
                           last: &mut Vec<(String, Option<Role>)>|
      -> Option<()> {
         for t in split_names(seg) {
+            // `台北報導`: where the report was filed, not a person
+            if t.ends_with("报道") || t.ends_with("報導") || t.ends_with("報道") {
+                continue;
+            }
             if is_org(&t) {
                 if t.chars().count() >= 3 && people.org.is_none() && !t.starts_with('本') {
                     people.org = Some(t.clone());
@@ -355,6 +362,7 @@ mod tests {
         );
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
         assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
+        assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
         assert_eq!(
             p("记者:林海 吴江"),
             (vec!["林海".into(), "吴江".into()], vec![])
