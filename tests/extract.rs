@@ -377,6 +377,16 @@ fn kinds_by_signature_and_headline_shape() {
 }
 
 #[test]
+fn masthead_name_alone_and_party_sponsor() {
+    let ex = run_text(
+        "青山晚报\n\n主办：中共青山县委\n\n青山县召开防汛工作会议\n\n本报讯(记者 吴天)7日,青山县召开防汛工作会议,部署主汛期防汛工作。\n",
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("青山晚报"));
+    assert_eq!(ex.publication.home.as_deref(), Some("青山县"));
+    assert_eq!(titles(&ex), vec!["青山县召开防汛工作会议"]);
+}
+
+#[test]
 fn garbage_never_panics() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let alphabet: Vec<char> = "本报讯记者通讯员摄(（)）■※ \n\n\n,，。、:：相关链接1234567890年月日星期abc—\u{0}\u{b}\u{c}"

@@ -93,7 +93,7 @@ pub fn extract_page(text: &str) -> Extraction {
             {
                 // `青山县委`: the place is `青山县`
                 let org = c.get(2).map_or("", |o| o.as_str());
-                let mut home = m.as_str().to_string();
+                let mut home = m.as_str().trim_start_matches("中共").to_string();
                 if org.chars().count() == 2
                     && org.ends_with('委')
                     && let Some(first) = org.chars().next()
@@ -140,6 +140,21 @@ pub fn extract_page(text: &str) -> Extraction {
     }
     if publication.home.is_none() {
         publication.home = most_common(&dateline_places);
+    }
+    // a masthead name standing alone near the top (`青山日报`), in no article
+    if publication.name.is_none() {
+        publication.name = units
+            .iter()
+            .enumerate()
+            .take(8)
+            .filter(|(i, _)| !claimed.get(*i).copied().unwrap_or(true))
+            .find_map(|(_, u)| {
+                MASTHEAD_NAME
+                    .captures(u.text.trim())
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
+                    .filter(|n| n.chars().count() <= 8 && u.text.trim().chars().count() <= 12)
+            });
     }
     for (i, u) in units.iter().enumerate() {
         if !claimed.get(i).copied().unwrap_or(false) || u.class == Class::Furniture {
