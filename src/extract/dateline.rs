@@ -145,6 +145,12 @@ pub fn parse(text: &str) -> Option<Dateline> {
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
+    if line.contains('〇') || line.contains("二零") {
+        let converted = hanzi_date_to_digits(line);
+        if converted != line {
+            return issue_date(&converted);
+        }
+    }
     let c = FULL_DATE
         .captures(line)
         .or_else(|| ISO_DATE.captures(line))?;
@@ -167,6 +173,60 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     let m: u32 = c.name("m")?.as_str().parse().ok()?;
     let d: u32 = c.name("d")?.as_str().parse().ok()?;
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+static HANZI_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+fn hanzi_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .or_else(|| (c == '零').then_some(0))
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+/// `十`, `十二`, `二十二`, `三十一` as a number.
+fn hanzi_number(s: &str) -> Option<u32> {
+    match s.split_once('十') {
+        None => s.chars().next().and_then(hanzi_digit),
+        Some((tens, ones)) => {
+            let t = if tens.is_empty() {
+                1
+            } else {
+                tens.chars().next().and_then(hanzi_digit)?
+            };
+            let o = if ones.is_empty() {
+                0
+            } else {
+                ones.chars().next().and_then(hanzi_digit)?
+            };
+            Some(t * 10 + o)
+        }
+    }
+}
+
+/// Rewrites a date in Chinese numerals (`二〇二四年三月五日`) with digits.
+fn hanzi_date_to_digits(line: &str) -> String {
+    HANZI_DATE
+        .replace(line, |c: &regex::Captures<'_>| {
+            let y: Option<String> = c.get(1).map(|y| {
+                y.as_str()
+                    .chars()
+                    .filter_map(hanzi_digit)
+                    .map(|d| d.to_string())
+                    .collect()
+            });
+            let m = c.get(2).and_then(|m| hanzi_number(m.as_str()));
+            let d = c.get(3).and_then(|d| hanzi_number(d.as_str()));
+            match (y, m, d) {
+                (Some(y), Some(m), Some(d)) if y.len() == 4 => format!("{y}年{m}月{d}日"),
+                _ => c.get(0).map_or(String::new(), |x| x.as_str().to_string()),
+            }
+        })
+        .into_owned()
 }
 
 /// The year the page itself is written in, when the page names one clearly: the most
@@ -270,6 +330,14 @@ mod tests {
         assert_eq!(
             issue_date("2024-03-05 星期二"),
             NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
+        assert_eq!(
+            issue_date("二〇二四年三月二十五日 星期一"),
+            NaiveDate::from_ymd_opt(2024, 3, 25)
+        );
+        assert_eq!(
+            issue_date("二〇二四年十月十日 星期四"),
+            NaiveDate::from_ymd_opt(2024, 10, 10)
         );
         assert_eq!(
             issue_date("来源：青山日报 发布时间：2024-03-05"),
