@@ -69,6 +69,44 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// Words that follow 记者 in column labels and running text, never names.
+const NOT_NAMES: &[&str] = &[
+    "手记",
+    "手記",
+    "观察",
+    "觀察",
+    "调查",
+    "調查",
+    "走访",
+    "走訪",
+    "探访",
+    "探訪",
+    "采访",
+    "採訪",
+    "获悉",
+    "獲悉",
+    "了解",
+    "现场",
+    "現場",
+    "连线",
+    "連線",
+    "直击",
+    "直擊",
+    "视线",
+    "視線",
+    "节日",
+    "節日",
+    "提问",
+    "提問",
+    "说",
+    "說",
+    "表示",
+    "看到",
+    "发现",
+    "發現",
+    "注意到",
+];
+
 /// Tokens that are organisations, not people.
 fn is_org(token: &str) -> bool {
     let t = token.trim();
@@ -172,7 +210,14 @@ pub fn parse(text: &str) -> Option<People> {
                 }
                 continue;
             }
-            if !is_name(&t) {
+            // `记者手记`, `记者观察`: a column label, not a byline
+            if NOT_NAMES.contains(&t.as_str()) {
+                return None;
+            }
+            // after a role, a longer Han token is still a name (transliterated names)
+            let labelled_long =
+                role.is_some() && (5..=8).contains(&t.chars().count()) && t.chars().all(is_han);
+            if !is_name(&t) && !labelled_long {
                 return None;
             }
             last.push((t, role));
@@ -363,6 +408,13 @@ mod tests {
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
         assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
         assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
+        assert_eq!(
+            p("记者 阿依古丽艾力"),
+            (vec!["阿依古丽艾力".into()], vec![])
+        );
+        assert!(parse("阿依古丽艾力").is_none());
+        assert!(parse("记者手记").is_none());
+        assert!(parse("记者观察").is_none());
         assert_eq!(
             p("记者:林海 吴江"),
             (vec!["林海".into(), "吴江".into()], vec![])
