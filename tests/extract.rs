@@ -387,6 +387,21 @@ fn masthead_name_alone_and_party_sponsor() {
 }
 
 #[test]
+fn hong_kong_dateline_with_reported_by() {
+    let ex = run_text(
+        "\n\n港島東區舉辦長者健康日\n\n【青山報訊】記者林芳報道：東區區議會昨日舉辦長者健康日，為區內逾三百名長者提供免費身體檢查。\n",
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("青山報"));
+    let a = &ex.articles[0];
+    assert_eq!(a.reporters, vec!["林芳"]);
+    assert!(
+        a.body.starts_with("【青山報訊】記者林芳報道：東區"),
+        "{}",
+        a.body
+    );
+}
+
+#[test]
 fn garbage_never_panics() {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let alphabet: Vec<char> = "本报讯记者通讯员摄(（)）■※ \n\n\n,，。、:：相关链接1234567890年月日星期abc—\u{0}\u{b}\u{c}"

@@ -383,7 +383,7 @@ pub(crate) fn repair_para(text: &str) -> String {
             .replace('(', "（")
             .replace(')', "）")
             .replace(':', "：");
-        if bracket.is_none() {
+        if bracket.is_none() && !paren.is_empty() {
             paren.insert(0, ' ');
         }
         let rest = normalize::repair_line(rest);
