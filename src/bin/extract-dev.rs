@@ -9,7 +9,11 @@ fn main() {
         eprintln!("{path}: {e}");
         std::process::exit(1)
     });
-    let name = std::path::Path::new(&path).file_name().unwrap().to_string_lossy().to_string();
+    let name = std::path::Path::new(&path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
     let page = PageText {
         source: "dev".into(),
         name: name.clone(),

@@ -136,6 +136,28 @@ const MARKERS: &[&str] = &[
     "更多精彩",
     "阅读原文",
     "閱讀原文",
+    // web page furniture around a single article
+    "来源:",
+    "来源：",
+    "來源:",
+    "來源：",
+    "发布时间",
+    "發佈時間",
+    "发布日期",
+    "發佈日期",
+    "浏览次数",
+    "瀏覽次數",
+    "阅读量",
+    "閱讀量",
+    "字号",
+    "字號",
+    "打印本页",
+    "打印本頁",
+    "关闭窗口",
+    "關閉窗口",
+    "分享到",
+    "【打印】",
+    "【关闭】",
     // copyright
     "版权所有",
     "版權所有",
@@ -154,8 +176,19 @@ const MARKERS: &[&str] = &[
     "©",
 ];
 
+/// All markers in one automaton: one pass over a line instead of one search per marker.
+static MARKER_AC: LazyLock<Option<daachorse::DoubleArrayAhoCorasick<u32>>> =
+    LazyLock::new(|| daachorse::DoubleArrayAhoCorasick::new(MARKERS).ok());
+
+fn has_marker(t: &str) -> bool {
+    match MARKER_AC.as_ref() {
+        Some(ac) => ac.find_iter(t).next().is_some(),
+        None => MARKERS.iter().any(|m| t.contains(m)),
+    }
+}
+
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(https?://|www\.)[\w./%?=&#:-]+|[\w-]+\.(com|cn|net|org)(/[\w./%?=&#-]*)?\b")
+    Regex::new(r"(?i)(?:https?://|www\.)[A-Za-z0-9./%?=&#:_~+-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov)(?:/[A-Za-z0-9./%?=&#_~+-]*)?")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -169,6 +202,21 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Cheap test before the URL pattern runs: text with no `http`, `www.` or dotted
+/// domain ending cannot hold a URL.
+fn has_url_hint(t: &str) -> bool {
+    t.as_bytes().contains(&b'.')
+        && (t.contains("http")
+            || t.contains("www.")
+            || t.contains(".com")
+            || t.contains(".cn")
+            || t.contains(".net")
+            || t.contains(".org")
+            || t.contains(".gov")
+            || t.contains("HTTP")
+            || t.contains("WWW."))
+}
+
 /// True when a line (of at most 60 characters, or any line made mostly of a URL) is page
 /// furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
@@ -177,7 +225,7 @@ pub fn is_furniture(line: &str) -> bool {
     if n == 0 {
         return false;
     }
-    if let Some(m) = URL.find(t) {
+    if let Some(m) = has_url_hint(t).then(|| URL.find(t)).flatten() {
         let rest = n - m.as_str().chars().count();
         if rest <= 30 || n <= 60 {
             return true;
@@ -188,7 +236,7 @@ pub fn is_furniture(line: &str) -> bool {
     }
     // a sentence with a full stop in the middle is text, however short
     let sentence = t.trim_end_matches(['。', '.']).contains('。');
-    if !sentence && MARKERS.iter().any(|m| t.contains(m)) {
+    if !sentence && has_marker(t) {
         return true;
     }
     if PHONE.is_match(t) {
@@ -201,6 +249,9 @@ pub fn is_furniture(line: &str) -> bool {
 /// has, no digits beyond a page number.
 pub fn is_list_item(line: &str) -> bool {
     let t = line.trim();
+    if t.len() > 80 {
+        return false;
+    }
     let n = t.chars().filter(|c| !c.is_whitespace()).count();
     (2..=12).contains(&n)
         && !t.chars().any(|c| {
@@ -211,9 +262,24 @@ pub fn is_list_item(line: &str) -> bool {
         })
 }
 
+static INLINE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[（(【〔][^（）()【】〔〕]{0,30}?(?:责编|責編|责任编辑|責任編輯|编辑|編輯|校对|校對|审核|審核|美编|美編|详见|詳見|下转|下轉|上接|转第|轉第|转自|轉自)[^（）()【】〔〕]{0,30}?[）)】〕]")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// Removes page furniture set in brackets inside a paragraph: editor credits
+/// (`（责任编辑：X）`) and jump lines (`（下转第3版）`, `（详见第2版）`).
+pub fn strip_inline_furniture(text: &str) -> String {
+    if !text.contains(['编', '編', '校', '审', '審', '详', '詳', '转', '轉', '接']) {
+        return text.to_string();
+    }
+    let out = INLINE_FURNITURE.replace_all(text, "");
+    out.trim().to_string()
+}
+
 /// Removes URLs from inside a paragraph of text.
 pub fn strip_urls(text: &str) -> String {
-    if !text.contains("http") && !text.contains("www.") {
+    if !has_url_hint(text) {
         return text.to_string();
     }
     URL.replace_all(text, "").into_owned()
@@ -240,6 +306,7 @@ mod tests {
             "青山日报总第1234期",
             "版权所有 未经许可不得转载",
             "值班总编:李四",
+            "来源：青山日报 2024-03-05 字号：大 中 小",
         ] {
             assert!(is_furniture(l), "{l}");
         }
@@ -254,9 +321,26 @@ mod tests {
     }
 
     #[test]
+    fn inline_credits_and_jump_lines() {
+        assert_eq!(
+            strip_inline_furniture("会议要求，抓好落实。（责任编辑：王五）"),
+            "会议要求，抓好落实。"
+        );
+        assert_eq!(strip_inline_furniture("（上接第1版）全县上下"), "全县上下");
+        assert_eq!(strip_inline_furniture("（编者按）保留"), "（编者按）保留");
+        assert_eq!(
+            strip_inline_furniture("县长（主持人）讲话"),
+            "县长（主持人）讲话"
+        );
+    }
+
+    #[test]
     fn list_items_and_urls() {
         assert!(is_list_item("安全生产"));
         assert!(!is_list_item("近日，全县召开会议"));
-        assert_eq!(strip_urls("详情见 https://a.example.cn/x 网站。"), "详情见  网站。");
+        assert_eq!(
+            strip_urls("详情见 https://a.example.cn/x 网站。"),
+            "详情见  网站。"
+        );
     }
 }

@@ -69,6 +69,44 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|_| unreachable!())
 });
 
+/// Words that follow 记者 in column labels and running text, never names.
+const NOT_NAMES: &[&str] = &[
+    "手记",
+    "手記",
+    "观察",
+    "觀察",
+    "调查",
+    "調查",
+    "走访",
+    "走訪",
+    "探访",
+    "探訪",
+    "采访",
+    "採訪",
+    "获悉",
+    "獲悉",
+    "了解",
+    "现场",
+    "現場",
+    "连线",
+    "連線",
+    "直击",
+    "直擊",
+    "视线",
+    "視線",
+    "节日",
+    "節日",
+    "提问",
+    "提問",
+    "说",
+    "說",
+    "表示",
+    "看到",
+    "发现",
+    "發現",
+    "注意到",
+];
+
 /// Tokens that are organisations, not people.
 fn is_org(token: &str) -> bool {
     let t = token.trim();
@@ -88,9 +126,11 @@ fn is_org(token: &str) -> bool {
                 | "发"
                 | "發"
         )
-        || ["报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒"]
-            .iter()
-            .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+        || [
+            "报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒",
+        ]
+        .iter()
+        .any(|s| t.ends_with(s) && t.chars().count() >= 3)
 }
 
 /// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
@@ -108,7 +148,11 @@ pub fn is_name(token: &str) -> bool {
 fn split_names(s: &str) -> Vec<String> {
     let raw: Vec<&str> = s
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, '、' | '，' | ',' | '；' | ';' | '|' | '｜')
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':' | '／' | '/'
+                )
         })
         .filter(|t| !t.is_empty())
         .collect();
@@ -156,13 +200,24 @@ pub fn parse(text: &str) -> Option<People> {
                           last: &mut Vec<(String, Option<Role>)>|
      -> Option<()> {
         for t in split_names(seg) {
+            // `台北報導`: where the report was filed, not a person
+            if t.ends_with("报道") || t.ends_with("報導") || t.ends_with("報道") {
+                continue;
+            }
             if is_org(&t) {
                 if t.chars().count() >= 3 && people.org.is_none() && !t.starts_with('本') {
                     people.org = Some(t.clone());
                 }
                 continue;
             }
-            if !is_name(&t) {
+            // `记者手记`, `记者观察`: a column label, not a byline
+            if NOT_NAMES.contains(&t.as_str()) {
+                return None;
+            }
+            // after a role, a longer Han token is still a name (transliterated names)
+            let labelled_long =
+                role.is_some() && (5..=8).contains(&t.chars().count()) && t.chars().all(is_han);
+            if !is_name(&t) && !labelled_long {
                 return None;
             }
             last.push((t, role));
@@ -331,14 +386,39 @@ mod tests {
 
     #[test]
     fn roles_in_a_dateline() {
-        assert_eq!(p("记者 张明远 通讯员 李 晓燕"), (vec!["张明远".into()], vec!["李晓燕".into()]));
-        assert_eq!(p("通讯员 周红 记者 吴天"), (vec!["吴天".into()], vec!["周红".into()]));
-        assert_eq!(p("记者赵一 钱二"), (vec!["赵一".into(), "钱二".into()], vec![]));
+        assert_eq!(
+            p("记者 张明远 通讯员 李 晓燕"),
+            (vec!["张明远".into()], vec!["李晓燕".into()])
+        );
+        assert_eq!(
+            p("通讯员 周红 记者 吴天"),
+            (vec!["吴天".into()], vec!["周红".into()])
+        );
+        assert_eq!(
+            p("记者赵一 钱二"),
+            (vec!["赵一".into(), "钱二".into()], vec![])
+        );
         let x = parse("清江晚报全媒体记者 孙可 通讯员 陈路").unwrap();
         assert_eq!(x.org.as_deref(), Some("清江晚报"));
         assert_eq!(x.reporters, vec!["孙可".to_string()]);
-        assert_eq!(p("見習記者 林芳 實習生 何青"), (vec!["林芳".into(), "何青".into()], vec![]));
+        assert_eq!(
+            p("見習記者 林芳 實習生 何青"),
+            (vec!["林芳".into(), "何青".into()], vec![])
+        );
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
+        assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
+        assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
+        assert_eq!(
+            p("记者 阿依古丽艾力"),
+            (vec!["阿依古丽艾力".into()], vec![])
+        );
+        assert!(parse("阿依古丽艾力").is_none());
+        assert!(parse("记者手记").is_none());
+        assert!(parse("记者观察").is_none());
+        assert_eq!(
+            p("记者:林海 吴江"),
+            (vec!["林海".into(), "吴江".into()], vec![])
+        );
     }
 
     #[test]
@@ -356,7 +436,10 @@ mod tests {
 
     #[test]
     fn commentary_author() {
-        assert_eq!(author_line("青山县委常委、宣传部部长 方立"), Some("方立".into()));
+        assert_eq!(
+            author_line("青山县委常委、宣传部部长 方立"),
+            Some("方立".into())
+        );
         assert_eq!(author_line("抓项目强产业 提升镇域实力"), None);
     }
 }

@@ -12,13 +12,23 @@ use regex::Regex;
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[■▲●◆※□★]\s*)?(?:(?:本报|本報|本刊)(?P<place>\p{Han}{0,8}?)|\p{Han}{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>\p{Han}{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
+        r"^(?:[■▲●◆※□★]\s*)?[【\[〔]?(?:(?:本报|本報|本刊)(?P<place>\p{Han}{0,8}?)|\p{Han}{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>\p{Han}{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)[】\]〕]?\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
     )
     .unwrap_or_else(|_| unreachable!())
 });
 
+static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*((?:本报|本報)?\p{Han}{0,6}?(?:记者|記者|通讯员|通訊員)[\p{Han}\s·]{2,30}?)\s*(?:报道|報道)\s*[:：]?\s*")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -42,10 +52,25 @@ pub struct Dateline {
 
 /// Recognises a dateline at the start of `text`.
 pub fn parse(text: &str) -> Option<Dateline> {
-    let head: &str = match text.char_indices().nth(90) {
-        Some((i, _)) => text.get(..i).unwrap_or(text),
-        None => text,
-    };
+    // the first 90 characters or so (a byte cut moved back to a character boundary)
+    let mut cut = text.len().min(300);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head: &str = text.get(..cut).unwrap_or(text);
+    // every dateline holds 讯 or 电 near its start: skip the pattern otherwise
+    let mut near = head.len().min(150);
+    while !head.is_char_boundary(near) {
+        near -= 1;
+    }
+    if !head
+        .get(..near)
+        .unwrap_or(head)
+        .contains(['讯', '訊', '电', '電'])
+        || !DATELINE.is_match(head)
+    {
+        return None;
+    }
     let c = DATELINE.captures(head)?;
     let m = c.get(0)?;
     let place = c
@@ -63,15 +88,30 @@ pub fn parse(text: &str) -> Option<Dateline> {
     };
     let byline = c.name("paren").map(|p| {
         let s = p.as_str();
-        s.trim_start_matches(['(', '（']).trim_end_matches([')', '）']).to_string()
+        s.trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）'])
+            .to_string()
     });
+    // `本报讯 记者 张三 李四 报道：…`: a byline without brackets
+    let mut len = m.end();
+    let mut byline = byline;
+    if byline.is_none()
+        && let Some(b) = head.get(m.end()..).and_then(|r| REPORTED_BY.captures(r))
+        && let (Some(all), Some(names)) = (b.get(0), b.get(1))
+    {
+        byline = Some(names.as_str().trim().to_string());
+        len = m.end() + all.end();
+    }
     let matched = m.as_str();
     let org = if matched.contains("本报") || matched.contains("本報") || matched.contains("本刊")
     {
         None
     } else {
-        let start = matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
-        let end = start.find(['讯', '訊', '电', '電', '(', '（']).unwrap_or(start.len());
+        let start =
+            matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '【', '[', '〔']);
+        let end = start
+            .find(['讯', '訊', '电', '電', '(', '（', '】', ']', '〕'])
+            .unwrap_or(start.len());
         let org = start.get(..end).unwrap_or("");
         let org = match c.name("date") {
             Some(d) => org.replace(d.as_str(), ""),
@@ -93,19 +133,36 @@ pub fn parse(text: &str) -> Option<Dateline> {
             return None;
         }
     }
-    Some(Dateline { len: m.end(), place, month_day, byline, org })
+    Some(Dateline {
+        len,
+        place,
+        month_day,
+        byline,
+        org,
+    })
 }
 
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
-    let c = FULL_DATE.captures(line)?;
+    if line.contains('〇') || line.contains("二零") {
+        let converted = hanzi_date_to_digits(line);
+        if converted != line {
+            return issue_date(&converted);
+        }
+    }
+    let c = FULL_DATE
+        .captures(line)
+        .or_else(|| ISO_DATE.captures(line))?;
     let whole = c.get(0)?;
-    let rest: String =
-        line.replace(whole.as_str(), "").chars().filter(|c| !c.is_whitespace()).collect();
+    let rest: String = line
+        .replace(whole.as_str(), "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let marked = [
-        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "农历", "農曆", "第", "期",
-        "版",
+        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "週", "禮拜", "农历",
+        "農曆", "第", "期", "版", "来源", "來源", "发布", "發佈", "时间", "時間",
     ]
     .iter()
     .any(|k| rest.contains(k));
@@ -118,28 +175,79 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+static HANZI_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+fn hanzi_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .or_else(|| (c == '零').then_some(0))
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+/// `十`, `十二`, `二十二`, `三十一` as a number.
+fn hanzi_number(s: &str) -> Option<u32> {
+    match s.split_once('十') {
+        None => s.chars().next().and_then(hanzi_digit),
+        Some((tens, ones)) => {
+            let t = if tens.is_empty() {
+                1
+            } else {
+                tens.chars().next().and_then(hanzi_digit)?
+            };
+            let o = if ones.is_empty() {
+                0
+            } else {
+                ones.chars().next().and_then(hanzi_digit)?
+            };
+            Some(t * 10 + o)
+        }
+    }
+}
+
+/// Rewrites a date in Chinese numerals (`二〇二四年三月五日`) with digits.
+fn hanzi_date_to_digits(line: &str) -> String {
+    HANZI_DATE
+        .replace(line, |c: &regex::Captures<'_>| {
+            let y: Option<String> = c.get(1).map(|y| {
+                y.as_str()
+                    .chars()
+                    .filter_map(hanzi_digit)
+                    .map(|d| d.to_string())
+                    .collect()
+            });
+            let m = c.get(2).and_then(|m| hanzi_number(m.as_str()));
+            let d = c.get(3).and_then(|d| hanzi_number(d.as_str()));
+            match (y, m, d) {
+                (Some(y), Some(m), Some(d)) if y.len() == 4 => format!("{y}年{m}月{d}日"),
+                _ => c.get(0).map_or(String::new(), |x| x.as_str().to_string()),
+            }
+        })
+        .into_owned()
+}
+
 /// The year the page itself is written in, when the page names one clearly: the most
 /// frequent `YYYY年` that is not a past review (`2017年度`), the end of a range
 /// (`2018—2020年`) or a target (`力争2025年`, `到2030年`). `None` when the page names
 /// no year or the candidates tie.
 pub fn page_year(text: &str) -> Option<i32> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
-    for c in YEAR.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
+    if !text.contains('年') {
+        return None;
+    }
+    for m in YEAR.find_iter(text) {
         let after = text.get(m.end()..).unwrap_or("");
         if after.starts_with('度') || after.starts_with("前") || after.starts_with("以前") {
             continue;
         }
-        let before: String = text
-            .get(..m.start())
-            .unwrap_or("")
-            .chars()
-            .rev()
-            .take(3)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let mut from = m.start().saturating_sub(9);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let before = text.get(from..m.start()).unwrap_or("");
         if before.ends_with(['—', '-', '~', '～', '至', '到'])
             || before.ends_with("力争")
             || before.ends_with("争取")
@@ -148,7 +256,7 @@ pub fn page_year(text: &str) -> Option<i32> {
         {
             continue;
         }
-        let Some(y) = c.get(1).and_then(|y| y.as_str().parse::<i32>().ok()) else {
+        let Some(y) = m.as_str().get(..4).and_then(|y| y.parse::<i32>().ok()) else {
             continue;
         };
         match counts.iter_mut().find(|(yy, _)| *yy == y) {
@@ -194,6 +302,8 @@ mod tests {
         assert_eq!(d.byline.as_deref(), Some("记者 甲乙 通讯员 丙丁"));
         assert!(parse("本报讯（記者 甲乙）今天").is_some());
         assert!(parse("本報訊 近日，").is_some());
+        let hk = parse("【本報訊】近日，").unwrap();
+        assert_eq!(hk.len, "【本報訊】".len());
         let x = parse("新华社南昌5月2日电 (记者 某某)近日").unwrap();
         assert_eq!(x.org.as_deref(), Some("新华社"));
         assert_eq!(x.place.as_deref(), Some("南昌"));
@@ -202,6 +312,8 @@ mod tests {
         assert!(parse("近日，全县召开通讯工作会议").is_none());
         assert!(parse("记者从会上获悉，").is_none());
         assert!(parse("国网电力公司近日").is_none());
+        let z = parse("本报讯 记者 王甲 李乙 报道：近日，全县").unwrap();
+        assert_eq!(z.byline.as_deref(), Some("记者 王甲 李乙"));
     }
 
     #[test]
@@ -210,8 +322,27 @@ mod tests {
             issue_date("2024年3月5日 星期二 农历甲辰年正月廿五"),
             NaiveDate::from_ymd_opt(2024, 3, 5)
         );
-        assert_eq!(issue_date("2024年3月5日"), NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(
+            issue_date("2024年3月5日"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
         assert_eq!(issue_date("2024年3月5日，全县召开大会，部署工作。"), None);
+        assert_eq!(
+            issue_date("2024-03-05 星期二"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
+        assert_eq!(
+            issue_date("二〇二四年三月二十五日 星期一"),
+            NaiveDate::from_ymd_opt(2024, 3, 25)
+        );
+        assert_eq!(
+            issue_date("二〇二四年十月十日 星期四"),
+            NaiveDate::from_ymd_opt(2024, 10, 10)
+        );
+        assert_eq!(
+            issue_date("来源：青山日报 发布时间：2024-03-05"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
     }
 
     #[test]
@@ -228,9 +359,18 @@ mod tests {
     #[test]
     fn dateline_year() {
         let issue = NaiveDate::from_ymd_opt(2024, 1, 2);
-        assert_eq!(dateline_date((12, 31), issue, None), NaiveDate::from_ymd_opt(2023, 12, 31));
-        assert_eq!(dateline_date((1, 1), issue, None), NaiveDate::from_ymd_opt(2024, 1, 1));
-        assert_eq!(dateline_date((4, 26), None, Some(2018)), NaiveDate::from_ymd_opt(2018, 4, 26));
+        assert_eq!(
+            dateline_date((12, 31), issue, None),
+            NaiveDate::from_ymd_opt(2023, 12, 31)
+        );
+        assert_eq!(
+            dateline_date((1, 1), issue, None),
+            NaiveDate::from_ymd_opt(2024, 1, 1)
+        );
+        assert_eq!(
+            dateline_date((4, 26), None, Some(2018)),
+            NaiveDate::from_ymd_opt(2018, 4, 26)
+        );
         assert_eq!(dateline_date((4, 26), None, None), None);
     }
 }

@@ -31,15 +31,25 @@ use self::segment::{Class, Start, Unit};
 
 /// Reads the articles out of one input file. Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
+    let text = normalize::clean_chars(&page.text);
     let mut ex = match page.form {
-        InputForm::Markdown => single::markdown(&page.text),
-        InputForm::Html => single::html(&page.text),
+        InputForm::Markdown => single::markdown(&text),
+        InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
             let ex = extract_page(&page.text);
-            if ex.articles.is_empty() { single::plain(&page.text, ex) } else { ex }
+            if ex.articles.is_empty() {
+                single::plain(&text, ex)
+            } else {
+                ex
+            }
         }
     };
-    if let Some(p) = page.hints.publication.as_deref().filter(|p| !p.trim().is_empty()) {
+    if let Some(p) = page
+        .hints
+        .publication
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
         ex.publication.name = Some(p.trim().to_string());
     }
     if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -54,7 +64,7 @@ static MASTHEAD_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:主管|主办|主辦)\s*(?:单位|單位)?\s*[:：]\s*(\p{Han}{2,12}?)(?:党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|党委|黨委|工委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)")
+    Regex::new(r"(?:主管|主办|主辦)\s*(?:单位|單位)?\s*[:：]\s*(\p{Han}{2,12}?)(党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|党委|黨委|工委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -81,14 +91,26 @@ pub fn extract_page(text: &str) -> Extraction {
                 && let Some(c) = SPONSOR.captures(&u.text)
                 && let Some(m) = c.get(1)
             {
-                publication.home = Some(m.as_str().to_string());
+                // `青山县委`: the place is `青山县`
+                let org = c.get(2).map_or("", |o| o.as_str());
+                let mut home = m.as_str().trim_start_matches("中共").to_string();
+                if org.chars().count() == 2
+                    && org.ends_with('委')
+                    && let Some(first) = org.chars().next()
+                    && first != '党'
+                    && first != '黨'
+                    && first != '工'
+                {
+                    home.push(first);
+                }
+                publication.home = Some(home);
             }
         }
     }
     let page_year = dateline::page_year(&clean);
 
     let mut claimed = vec![false; units.len()];
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut articles = Vec::with_capacity(pieces.len());
     let mut dateline_places: Vec<String> = Vec::new();
     for p in &pieces {
@@ -119,12 +141,31 @@ pub fn extract_page(text: &str) -> Extraction {
     if publication.home.is_none() {
         publication.home = most_common(&dateline_places);
     }
+    // a masthead name standing alone near the top (`青山日报`), in no article
+    if publication.name.is_none() {
+        publication.name = units
+            .iter()
+            .enumerate()
+            .take(8)
+            .filter(|(i, _)| !claimed.get(*i).copied().unwrap_or(true))
+            .find_map(|(_, u)| {
+                MASTHEAD_NAME
+                    .captures(u.text.trim())
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
+                    .filter(|n| n.chars().count() <= 8 && u.text.trim().chars().count() <= 12)
+            });
+    }
     for (i, u) in units.iter().enumerate() {
         if !claimed.get(i).copied().unwrap_or(false) || u.class == Class::Furniture {
             boiler.push(u.text.clone());
         }
     }
-    Extraction { publication, articles, boilerplate: boiler }
+    Extraction {
+        publication,
+        articles,
+        boilerplate: boiler,
+    }
 }
 
 fn most_common(items: &[String]) -> Option<String> {
@@ -169,7 +210,7 @@ fn build(
     p: &segment::Piece,
     issue: Option<NaiveDate>,
     page_year: Option<i32>,
-    seen: &mut HashSet<String>,
+    seen: &mut HashSet<u64>,
     publication: &mut Publication,
     places: &mut Vec<String>,
 ) -> Option<Article> {
@@ -196,33 +237,35 @@ fn build(
                 people.merge(segment::people_of(units, &[k]));
             }
             Class::Dateline => {
-                if let Some(d) = &u.dateline {
-                    if k == p.anchor || !has_dateline {
-                        has_dateline = true;
-                        if let Some(b) = &d.byline
-                            && let Some(x) = byline::parse(b)
-                        {
-                            people.merge(x);
-                        }
-                        if date.is_none() {
-                            date = d
-                                .month_day
-                                .and_then(|md| dateline::dateline_date(md, issue, page_year));
-                        }
-                        if let Some(pl) = &d.place {
-                            places.push(pl.clone());
-                        }
-                        if publication.name.is_none()
-                            && let Some(o) = &d.org
-                            && (o.ends_with('报') || o.ends_with('報'))
-                        {
-                            publication.name = Some(o.clone());
-                        }
+                if let Some(d) = &u.dateline
+                    && (k == p.anchor || !has_dateline)
+                {
+                    has_dateline = true;
+                    if let Some(b) = &d.byline
+                        && let Some(x) = byline::parse(b)
+                    {
+                        people.merge(x);
+                    }
+                    if date.is_none() {
+                        date = d
+                            .month_day
+                            .and_then(|md| dateline::dateline_date(md, issue, page_year));
+                    }
+                    if let Some(pl) = d.place.as_ref().filter(|_| d.org.is_none()) {
+                        places.push(pl.clone());
+                    }
+                    if publication.name.is_none()
+                        && let Some(o) = &d.org
+                        && (o.ends_with('报') || o.ends_with('報'))
+                    {
+                        publication.name = Some(o.clone());
                     }
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_urls(&u.text)),
+            _ => paras.push(boilerplate::strip_inline_furniture(
+                &boilerplate::strip_urls(&u.text),
+            )),
         }
     }
     if p.start != Start::Credit {
@@ -234,8 +277,11 @@ fn build(
     let paras = drop_list_runs(paras);
     let paras = normalize::join_broken(paras);
     let paras = normalize::dedup_paragraphs(paras, seen);
-    let paras: Vec<String> =
-        paras.iter().map(|s| repair_para(s)).filter(|s| !s.is_empty()).collect();
+    let paras: Vec<String> = paras
+        .iter()
+        .map(|s| repair_para(s))
+        .filter(|s| !s.is_empty())
+        .collect();
     if paras.is_empty() {
         return None;
     }
@@ -251,7 +297,9 @@ fn build(
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
     let mut h = headline::split(&lines);
     if h.title.is_none() {
-        h.title = paras.first().and_then(|f| headline::title_from_text(strip_dateline(f)));
+        h.title = paras
+            .first()
+            .and_then(|f| headline::title_from_text(strip_dateline(f)));
     }
     let title_text = format!(
         "{}{}{}",
@@ -259,23 +307,29 @@ fn build(
         h.title.as_deref().unwrap_or(""),
         h.subtitle.as_deref().unwrap_or("")
     );
-    let kind = if p.start == Start::Credit {
-        Kind::Photo
-    } else if p.start == Start::Marker
-        && !has_dateline
-        && isolated(units, p.anchor)
-        && p.headline.is_empty()
+    let kind = if p.start == Start::Credit
+        || (p.start == Start::Marker
+            && !has_dateline
+            && isolated(units, p.anchor)
+            && p.headline.is_empty())
     {
         Kind::Photo
     } else if p.start == Start::Author
         || OPINION_WORDS.iter().any(|w| title_text.contains(w))
+        || paras
+            .iter()
+            .any(|l| l.chars().count() <= 12 && (l.contains("评论员") || l.contains("評論員")))
         || paras.last().is_some_and(|l| {
             let t = l.trim_start_matches(['(', '（']);
             t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
         })
     {
         Kind::Opinion
-    } else if NOTICE_WORDS.iter().any(|w| title_text.contains(w)) {
+    } else if h.title.as_deref().is_some_and(|t| {
+        NOTICE_WORDS
+            .iter()
+            .any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
+    }) {
         Kind::Notice
     } else {
         Kind::News
@@ -312,19 +366,26 @@ fn strip_dateline(text: &str) -> &str {
 }
 
 /// Repairs one paragraph; a dateline's parenthesis keeps the spaces between names.
-fn repair_para(text: &str) -> String {
+pub(crate) fn repair_para(text: &str) -> String {
     if let Some(d) = dateline::parse(text)
         && d.byline.is_some()
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {
-        let open = head.find(['(', '（']).unwrap_or(head.len());
+        let bracket = head.find(['(', '（']);
+        let open = bracket
+            .or_else(|| head.find(char::is_whitespace))
+            .unwrap_or(head.len());
         let (before, paren) = head.split_at(open);
-        let paren: String = paren
+        let mut paren: String = paren
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .replace('(', "（")
-            .replace(')', "）");
+            .replace(')', "）")
+            .replace(':', "：");
+        if bracket.is_none() && !paren.is_empty() {
+            paren.insert(0, ' ');
+        }
         let rest = normalize::repair_line(rest);
         return format!("{}{}{}", normalize::repair_line(before), paren, rest);
     }
@@ -351,5 +412,9 @@ fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
             i += 1;
         }
     }
-    paras.into_iter().zip(keep).filter_map(|(p, k)| k.then_some(p)).collect()
+    paras
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
 }

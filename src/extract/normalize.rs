@@ -47,8 +47,30 @@ pub(crate) fn is_sentence_end(c: char) -> bool {
 /// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
+    if !needs_cleaning(text.as_bytes()) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut clean_from = 0;
+    for (i, c) in text.char_indices() {
+        // characters kept as they are are copied in runs
+        let keep = match c {
+            '\n' => true,
+            c if (c as u32) < 0x20 => false,
+            c if (c as u32) < 0x7F => true,
+            '\u{4E00}'..='\u{9FFF}'
+            | '\u{3001}'..='\u{303F}'
+            | '\u{FF01}'..='\u{FF5E}'
+            | '\u{2010}'..='\u{2027}'
+            | '\u{A1}'..='\u{FF}'
+            | '\u{3400}'..='\u{4DBF}' => c != '\u{AD}',
+            _ => false,
+        };
+        if keep {
+            continue;
+        }
+        out.push_str(text.get(clean_from..i).unwrap_or(""));
+        clean_from = i + c.len_utf8();
         match c {
             '\n' => out.push('\n'),
             '\u{0B}' | '\u{0C}' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
@@ -60,7 +82,55 @@ pub fn clean_chars(text: &str) -> String {
             c => out.push(c),
         }
     }
+    out.push_str(text.get(clean_from..).unwrap_or(""));
     out
+}
+
+/// A byte scan for anything `clean_chars` would change: control bytes, C1 controls, odd
+/// spaces, invisible characters, noncharacters and the replacement character.
+fn needs_cleaning(b: &[u8]) -> bool {
+    // bytes that can begin something to clean; every other byte is skipped at once
+    const SUSPECT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 0x20 {
+            t[i] = i != 0x0A;
+            i += 1;
+        }
+        t[0x7F] = true;
+        t[0xC2] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        t[0xEF] = true;
+        t
+    };
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&x| SUSPECT[usize::from(x)]))
+    {
+        i += off;
+        let x = at(i);
+        match x {
+            b'\n' => {}
+            0x00..=0x1F | 0x7F => return true,
+            0xC2 if matches!(at(i + 1), 0x80..=0xA0 | 0xAD) => return true,
+            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF) => {
+                return true;
+            }
+            0xE2 if at(i + 1) == 0x81 && matches!(at(i + 2), 0x9F | 0xA0) => return true,
+            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => return true,
+            0xEF if (at(i + 1) == 0xBB && at(i + 2) == 0xBF)
+                || (at(i + 1) == 0xBF && at(i + 2) >= 0xBD) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Removes the spaces an extractor put inside Chinese text: between two CJK characters,
@@ -68,6 +138,9 @@ pub fn clean_chars(text: &str) -> String {
 /// runs of spaces next to Latin letters stay (as one space). A lone `and` or `&` set
 /// between Han text by a mixed-font extraction becomes `和`.
 pub fn remove_cjk_spaces(text: &str) -> String {
+    if !text.contains(' ') {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -96,14 +169,20 @@ pub fn remove_cjk_spaces(text: &str) -> String {
         }
         // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
         if (c == 'a' || c == '&') && out.ends_with(' ') {
-            let word: String =
-                if c == '&' { "&".into() } else { chars.iter().skip(i).take(3).collect() };
+            let word: String = if c == '&' {
+                "&".into()
+            } else {
+                chars.iter().skip(i).take(3).collect()
+            };
             let after = chars.get(i + word.chars().count()).copied();
             let before = out.trim_end().chars().last();
             if (word == "and" || word == "&")
                 && after == Some(' ')
                 && before.is_some_and(is_han)
-                && chars.get(i + word.chars().count() + 1).copied().is_some_and(is_han)
+                && chars
+                    .get(i + word.chars().count() + 1)
+                    .copied()
+                    .is_some_and(is_han)
             {
                 let trimmed = out.trim_end().len();
                 out.truncate(trimmed);
@@ -122,37 +201,41 @@ pub fn remove_cjk_spaces(text: &str) -> String {
 /// forms, so a page that mixes widths (`,` after Han, `(` closed by `）`) reads one way.
 /// Quotes, dashes and punctuation inside Latin text and numbers (`3.49`, `8:30`) stay.
 pub fn fullwidth_punct(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    if !text.contains([',', ';', ':', '?', '!', '(', ')', '（', '）']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
-        let next = chars.get(i + 1).copied();
+    let mut copied = 0;
+    for (i, c) in text.char_indices() {
+        if !matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') {
+            continue;
+        }
+        let prev = text.get(..i).and_then(|s| s.chars().next_back());
+        let next = text.get(i + 1..).and_then(|s| s.chars().next());
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
         let digits_around =
             prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
         let mapped = match c {
-            ',' if near_cjk || (prev.is_some_and(is_cjk) && !digits_around) => '，',
+            ',' if near_cjk && !digits_around => '，',
             ';' if near_cjk => '；',
             ':' if near_cjk && !digits_around => '：',
             '?' if near_cjk => '？',
             '!' if near_cjk => '！',
             '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
             ')' if near_cjk || prev.is_some_and(is_han) => '）',
-            '（' if next.is_some_and(|n| n.is_ascii_alphanumeric())
-                && prev.is_some_and(|p| p.is_ascii_alphanumeric()) =>
-            {
-                '（'
-            }
-            c => c,
+            _ => continue,
         };
+        out.push_str(text.get(copied..i).unwrap_or(""));
         out.push(mapped);
+        copied = i + 1;
     }
+    out.push_str(text.get(copied..).unwrap_or(""));
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
     balance_brackets(&out)
 }
 
 fn balance_brackets(text: &str) -> String {
-    if !text.contains('(') && !text.contains(')') {
+    if !text.contains(['(', ')']) {
         return text.to_string();
     }
     let mut out: Vec<char> = text.chars().collect();
@@ -191,7 +274,11 @@ pub fn squeeze(text: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() {
             // keep one space between two Latin words or numbers
-            let p = if i == 0 { None } else { chars.get(i - 1).copied() };
+            let p = if i == 0 {
+                None
+            } else {
+                chars.get(i - 1).copied()
+            };
             let n = chars.get(i + 1).copied();
             if p.is_some_and(|p| p.is_ascii_alphanumeric())
                 && n.is_some_and(|n| n.is_ascii_alphanumeric())
@@ -209,7 +296,10 @@ pub fn squeeze(text: &str) -> String {
 fn first_clause_len(text: &str) -> usize {
     text.chars()
         .take_while(|c| {
-            !matches!(c, '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？')
+            !matches!(
+                c,
+                '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？'
+            )
         })
         .count()
 }
@@ -227,7 +317,10 @@ pub fn join_broken(paras: Vec<String>) -> Vec<String> {
         };
         if join {
             if let Some(last) = out.last_mut() {
-                let glue_space = last.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+                let glue_space = last
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
                     && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
                 if glue_space {
                     last.push(' ');
@@ -251,36 +344,51 @@ fn is_broken(prev: &str, next: &str) -> bool {
     let Some(first) = next.chars().next() else {
         return false;
     };
-    if matches!(first, '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔')
-    {
+    if matches!(
+        first,
+        '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔'
+    ) {
         return false;
     }
     let len = prev.chars().count();
     if matches!(end, '，' | ',' | '、' | '—' | '“' | '‘' | '《') {
         return true;
     }
-    let has_clause_punct = prev.chars().any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
+    let has_clause_punct = prev
+        .chars()
+        .any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
     if len >= 24 || has_clause_punct {
         return true;
     }
+    // `机制。出台…`, `生,在…`: the next paragraph opens with the end of a word
     let head = first_clause_len(next);
-    head <= 6 && next.chars().count() > head
+    let closes = next
+        .chars()
+        .nth(head)
+        .is_some_and(|c| matches!(c, '。' | '！' | '？' | '；'));
+    head <= 2 || (head <= 4 && closes)
 }
 
 /// Drops paragraphs already seen (the extractor repeats text where boxes overlap); only
 /// paragraphs long enough to be unlikely to repeat by chance are compared.
 pub fn dedup_paragraphs(
     paras: Vec<String>,
-    seen: &mut std::collections::HashSet<String>,
+    seen: &mut std::collections::HashSet<u64>,
 ) -> Vec<String> {
     paras
         .into_iter()
         .filter(|p| {
-            let key: String = p.chars().filter(|c| !c.is_whitespace()).collect();
-            if key.chars().count() < 20 {
+            // FNV-1a over the characters that are not white space
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            let mut n = 0usize;
+            for c in p.chars().filter(|c| !c.is_whitespace()) {
+                h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
+                n += 1;
+            }
+            if n < 20 {
                 return true;
             }
-            seen.insert(key)
+            seen.insert(h)
         })
         .collect()
 }
@@ -291,22 +399,52 @@ mod tests {
 
     #[test]
     fn drops_forbidden_characters() {
-        assert_eq!(clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"), "甲乙\n丙丁 戊");
+        assert_eq!(
+            clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"),
+            "甲乙\n丙丁 戊"
+        );
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_cleaning() {
+        for odd in [
+            "\u{A0}", "\u{AD}", "\u{85}", "\u{200B}", "\u{2028}", "\u{202F}", "\u{2060}",
+            "\u{FFFD}", "\u{FFFF}", "\t", "\u{7F}", "\u{3000}", "\u{FEFF}",
+        ] {
+            assert!(needs_cleaning(odd.as_bytes()), "{odd:?}");
+            assert!(!clean_chars(&format!("甲{odd}乙")).contains(odd), "{odd:?}");
+        }
+        for fine in ["“引号”，正文。", "abc 123\n", "—…·"] {
+            assert!(!needs_cleaning(fine.as_bytes()), "{fine:?}");
+            assert_eq!(clean_chars(fine), fine);
+        }
     }
 
     #[test]
     fn removes_only_artefact_spaces() {
         assert_eq!(remove_cjk_spaces("服 务管理 与 建设"), "服务管理与建设");
         assert_eq!(remove_cjk_spaces("帮扶村中243 名学生"), "帮扶村中243名学生");
-        assert_eq!(remove_cjk_spaces("使用 PPT 演示 New York"), "使用 PPT 演示 New York");
+        assert_eq!(
+            remove_cjk_spaces("使用 PPT 演示 New York"),
+            "使用 PPT 演示 New York"
+        );
         assert_eq!(remove_cjk_spaces("编号 3 000 台"), "编号3 000台");
-        assert_eq!(remove_cjk_spaces("生态建设 and 党的建设"), "生态建设和党的建设");
+        assert_eq!(
+            remove_cjk_spaces("生态建设 and 党的建设"),
+            "生态建设和党的建设"
+        );
     }
 
     #[test]
     fn one_punctuation_width() {
-        assert_eq!(fullwidth_punct("近日,全县召开会议(扩大)。"), "近日，全县召开会议（扩大）。");
-        assert_eq!(fullwidth_punct("资金3.49亿元,时间8:30"), "资金3.49亿元，时间8:30");
+        assert_eq!(
+            fullwidth_punct("近日,全县召开会议(扩大)。"),
+            "近日，全县召开会议（扩大）。"
+        );
+        assert_eq!(
+            fullwidth_punct("资金3.49亿元,时间8:30"),
+            "资金3.49亿元，时间8:30"
+        );
         assert_eq!(fullwidth_punct("会议(扩大）举行"), "会议（扩大）举行");
         assert_eq!(fullwidth_punct("see (Fig. 2)"), "see (Fig. 2)");
     }
@@ -320,6 +458,8 @@ mod tests {
             "全县坚持产业强基不动摇,推动各镇发展。".to_string(),
             "“扶优”即建立一对一帮扶".to_string(),
             "机制。出台方案,集聚资源。".to_string(),
+            "实践中心设六个功能区".to_string(),
+            "据了解,实践中心于今年建成。".to_string(),
         ];
         let out = join_broken(paras);
         assert_eq!(
@@ -329,6 +469,8 @@ mod tests {
                 "抓项目强产业 提升实力",
                 "全县坚持产业强基不动摇,推动各镇发展。",
                 "“扶优”即建立一对一帮扶机制。出台方案,集聚资源。",
+                "实践中心设六个功能区",
+                "据了解,实践中心于今年建成。",
             ]
         );
     }

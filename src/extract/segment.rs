@@ -134,9 +134,10 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     if is_furniture(text) {
         return (Class::Furniture, None);
     }
-    let n = chars(text);
+    // a line longer than 240 bytes has more than 40 characters, spaces or not
+    let n = if text.len() > 240 { 999 } else { chars(text) };
     let t = text.trim();
-    if n <= 40 {
+    if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
         let credit_shape = core.ends_with('摄')
             || core.ends_with('攝')
@@ -146,14 +147,16 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             || core.contains("圖/")
             || core.starts_with("摄影")
             || core.starts_with("攝影");
-        if let Some(p) = byline::parse(t).filter(|_| byline::has_role(t)) {
+        if let Some(p) = byline::has_role(t).then(|| byline::parse(t)).flatten() {
             return if p.photo || credit_shape {
                 (Class::Credit, None)
             } else {
                 (Class::Byline, None)
             };
         }
-        if byline::author_line(t).is_some() {
+        // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
+        let commentator = n <= 14 && (t.contains("评论员") || t.contains("評論員"));
+        if commentator || byline::author_line(t).is_some() {
             return (Class::Author, None);
         }
     }
@@ -169,6 +172,9 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
 /// A headline-like line: short, no full stop or semicolon inside, not ending in clause
 /// punctuation.
 fn is_head_shape(t: &str) -> bool {
+    if t.len() > 240 {
+        return false;
+    }
     let n = chars(t);
     if !(2..=40).contains(&n) {
         return false;
@@ -176,8 +182,16 @@ fn is_head_shape(t: &str) -> bool {
     if t.contains(['。', '；', ';']) {
         return false;
     }
+    // a quoted remark (`他说：“…”`) is running text
+    if t.contains("：“") || t.contains(":“") || t.contains(":\"") || t.contains("：\"") {
+        return false;
+    }
     let end = t.trim_end().chars().last().unwrap_or(' ');
-    !matches!(end, '，' | ',' | '、' | '：' | ':' | '（' | '(')
+    // a short label ending in a colon is a kicker (`青山县：`); a long one opens a list
+    if matches!(end, '：' | ':') {
+        return n <= 12 && !t.contains(['，', ',', '、']);
+    }
+    !matches!(end, '，' | ',' | '、' | '（' | '(')
 }
 
 /// Cuts page text into units, splitting a headline glued to its dateline.
@@ -196,15 +210,62 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         blank = 0;
         for (k, piece) in split_glued(t).into_iter().enumerate() {
             let (class, dl) = classify(&piece);
-            out.push(Unit { text: piece, gap: if k == 0 { gap } else { 1 }, class, dateline: dl });
+            // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
+            let (piece, credit) = match class {
+                Class::Para => split_credit(&piece),
+                _ => (piece, None),
+            };
+            let class = if credit.is_some() {
+                classify(&piece).0
+            } else {
+                class
+            };
+            out.push(Unit {
+                text: piece,
+                gap: if k == 0 { gap } else { 1 },
+                class,
+                dateline: dl,
+            });
+            if let Some(c) = credit {
+                out.push(Unit {
+                    text: c,
+                    gap: 0,
+                    class: Class::Credit,
+                    dateline: None,
+                });
+            }
         }
     }
     mark_furniture_neighbours(&mut out);
     out
 }
 
+/// A photo credit in brackets at the end of a paragraph, split off.
+fn split_credit(t: &str) -> (String, Option<String>) {
+    let trimmed = t.trim_end();
+    if !(trimmed.ends_with('）') || trimmed.ends_with(')')) {
+        return (t.to_string(), None);
+    }
+    let Some(open) = trimmed.rfind(['（', '(']) else {
+        return (t.to_string(), None);
+    };
+    let (before, inner) = trimmed.split_at(open);
+    let core = inner.trim_end_matches([')', '）']).trim_end();
+    let is_credit = (core.ends_with('摄') || core.ends_with('攝'))
+        && chars(inner) <= 30
+        && byline::parse(inner).is_some_and(|p| p.photo);
+    if is_credit && chars(before) >= 4 {
+        (before.trim_end().to_string(), Some(inner.to_string()))
+    } else {
+        (t.to_string(), None)
+    }
+}
+
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
 fn split_glued(t: &str) -> Vec<String> {
+    if !t.contains(['本']) || !t.contains([' ', '　']) {
+        return vec![t.to_string()];
+    }
     for key in [" 本报", " 本報", "　本报"] {
         if let Some(pos) = t.find(key) {
             let (head, rest) = t.split_at(pos);
@@ -247,7 +308,11 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 
 fn is_caption_like(text: &str) -> bool {
     let t = squeeze(text);
-    CAPTION_WORDS.iter().any(|w| t.ends_with(w) || t.starts_with(w)) && chars(&t) <= 20
+    let t = t.trim_end_matches(['。', '.', '！']);
+    CAPTION_WORDS
+        .iter()
+        .any(|w| t.ends_with(w) || t.starts_with(w))
+        && chars(t) <= 20
 }
 
 fn is_box_label(text: &str) -> bool {
@@ -259,7 +324,25 @@ fn pen_name_line(text: &str) -> bool {
     let toks: Vec<&str> = text.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 3
-        && toks.iter().all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+        && toks
+            .iter()
+            .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+}
+
+/// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
+fn ends_article(text: &str) -> bool {
+    let t = text.trim_end();
+    if t.ends_with("（完）") || t.ends_with("(完)") || t.ends_with("【完】") {
+        return true;
+    }
+    let Some(inner) = t.strip_suffix(['）', ')']) else {
+        return false;
+    };
+    let Some(open) = inner.rfind(['（', '(']) else {
+        return false;
+    };
+    let b = inner.get(open..).unwrap_or("");
+    byline::has_role(b) && byline::parse(b).is_some()
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -283,11 +366,25 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         let start = match u.class {
             Class::Dateline => Some(Start::Dateline),
             Class::Marker => Some(Start::Marker),
+            // `本报记者 X 文/图` under a headline signs the text, not a picture
+            Class::Credit
+                if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
+            {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
+                let next_para = units
+                    .get(i + 1)
+                    .is_some_and(|x| x.class == Class::Para && x.gap <= 1);
+                (prev_head && next_para).then_some(Start::Byline)
+            }
             Class::Byline | Class::Author => {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
                 if prev_head && next_para {
-                    Some(if u.class == Class::Author { Start::Author } else { Start::Byline })
+                    Some(if u.class == Class::Author {
+                        Start::Author
+                    } else {
+                        Start::Byline
+                    })
                 } else {
                     None
                 }
@@ -317,7 +414,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
 
     // 2. photo credits that close a picture item of their own
     for i in 0..n {
-        if class_of(units, i) != Some(Class::Credit) {
+        if class_of(units, i) != Some(Class::Credit) || claimed.get(i).copied().unwrap_or(true) {
             continue;
         }
         if let Some(p) = photo_piece(units, i, &claimed) {
@@ -341,7 +438,20 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             continue;
         }
         let anchor = p.anchor;
-        let (headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        // a brief (`■本报讯…`) has no headline above it: a line there labels the column
+        let brief = units.get(anchor).is_some_and(|u| u.text.starts_with(MARKS));
+        if brief {
+            for &k in &headline {
+                if let Some(c) = claimed.get_mut(k) {
+                    *c = true;
+                }
+            }
+            headline.clear();
+            if let Some(p) = found.get_mut(idx) {
+                p.start = Start::Marker;
+            }
+        }
         for &k in headline.iter().chain(&captions).chain(&bylines) {
             if let Some(c) = claimed.get_mut(k) {
                 *c = true;
@@ -359,9 +469,24 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
+        let two_heads = class_of(units, i + 1) == Some(Class::Head)
+            && units
+                .get(i + 1)
+                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+            && !is_list_item(&u.text);
+        let boundary = u.gap >= 2
+            || i == 0
+            || two_heads
+            || matches!(
+                class_of(units, i.wrapping_sub(1)),
+                Some(Class::Furniture | Class::Byline | Class::Credit)
+            )
+            || units
+                .get(i.wrapping_sub(1))
+                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text));
         if free
             && u.class == Class::Head
-            && u.gap >= 2
+            && boundary
             && !is_caption_like(&u.text)
             && !is_box_label(&u.text)
         {
@@ -382,7 +507,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
-                    units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                    units
+                        .get(h)
+                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
                 });
             if body_follows && !list_run {
                 for &h in &heads {
@@ -404,7 +531,13 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         i += 1;
     }
-    found.sort_by_key(|p| p.headline.first().copied().unwrap_or(p.anchor).min(p.anchor));
+    found.sort_by_key(|p| {
+        p.headline
+            .first()
+            .copied()
+            .unwrap_or(p.anchor)
+            .min(p.anchor)
+    });
 
     // 5. bodies: everything unclaimed from the anchor to the next piece's first line
     let starts: Vec<usize> = found
@@ -422,7 +555,10 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         .collect();
     let first_start = starts.first().copied().unwrap_or(n);
     let last_para = (0..n).rev().find(|&k| {
-        matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker))
+        matches!(
+            class_of(units, k),
+            Some(Class::Para | Class::Dateline | Class::Marker)
+        )
     });
     for (pi, p) in found.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
@@ -457,8 +593,11 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
         })
         .collect();
-    let orphan_len: usize =
-        orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
+    let orphan_len: usize = orphan
+        .iter()
+        .filter_map(|&k| units.get(k))
+        .map(|u| chars(&u.text))
+        .sum();
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -501,10 +640,12 @@ fn headline_block(
         let take = match u.class {
             Class::Head => true,
             // a caption sentence set off by a picture gap, with a headline above it
+            // or a long subtitle without a full stop under a headline
             Class::Para => {
-                let isolated = u.gap >= 2 || units.get(k + 1).is_some_and(|x| x.gap >= 2);
-                isolated
-                    && chars(&u.text) <= 120
+                // set off from the headline above by a picture gap
+                let isolated = u.gap >= 2;
+                let subtitle = chars(&u.text) <= 60 && !u.text.contains('。');
+                (isolated && chars(&u.text) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Class::Head)
             }
             _ => false,
@@ -516,6 +657,20 @@ fn headline_block(
         j = k;
     }
     block.reverse();
+    // a line continuing the paragraph above it (broken at a column end) is not a headline
+    while let Some(&first) = block.first() {
+        let continues = first > 0
+            && units.get(first).is_some_and(|u| {
+                u.gap <= 1 && u.text.contains(['，', ',', '、']) && !is_caption_like(&u.text)
+            })
+            && units.get(first - 1).is_some_and(|p| {
+                matches!(p.class, Class::Para | Class::Dateline) && !ends_sentence(&p.text)
+            });
+        if !continues || block.len() <= 1 {
+            break;
+        }
+        block.remove(0);
+    }
     // split at picture gaps; the first group holding a headline-like line is the headline
     let mut groups: Vec<Vec<usize>> = vec![];
     for &k in &block {
@@ -529,8 +684,11 @@ fn headline_block(
     let mut captions = vec![];
     let mut gi = groups.into_iter();
     for g in gi.by_ref() {
-        let heads: Vec<usize> =
-            g.iter().copied().filter(|&k| class_of(units, k) == Some(Class::Head)).collect();
+        let heads: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&k| class_of(units, k) == Some(Class::Head))
+            .collect();
         if heads.is_empty() {
             captions.extend(g);
             continue;
@@ -555,7 +713,9 @@ fn headline_block(
     // a headline line ending in a sentence (a caption) when it is the last line
     if headline.len() > 1
         && let Some(&last) = headline.last()
-        && units.get(last).is_some_and(|u| u.class == Class::Para)
+        && units
+            .get(last)
+            .is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
     {
         headline.pop();
         captions.insert(0, last);
@@ -572,7 +732,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut headline = vec![];
     if j > 0 && class_of(units, j - 1) == Some(Class::Head) && free(j - 1) {
         // a title right above the credit, when a caption stands above it
-        if matches!(class_of(units, j.wrapping_sub(2)), Some(Class::Para | Class::Head)) {
+        if matches!(
+            class_of(units, j.wrapping_sub(2)),
+            Some(Class::Para | Class::Head)
+        ) {
             j -= 1;
             headline.push(j);
         }
@@ -595,8 +758,11 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     }
     let caption: Vec<usize> = (k..j).collect();
     let first = units.get(k)?;
-    let text: String =
-        caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
+    let text: String = caption
+        .iter()
+        .filter_map(|&c| units.get(c))
+        .map(|u| u.text.as_str())
+        .collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
@@ -609,6 +775,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         && chars(&text) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
         && units.get(k - 1).is_some_and(|u| u.gap >= 2);
+    // `会议现场` with a credit is a picture inside the article around it
+    if !own_title && !title_above && is_caption_like(&text) {
+        return None;
+    }
     if !(own_title || picture_gap || says_picture || title_above) {
         return None;
     }
@@ -638,7 +808,10 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
             }
             Class::Author => {
                 if let Some(name) = byline::author_line(&u.text) {
-                    p.merge(People { contributors: vec![name], ..People::default() });
+                    p.merge(People {
+                        contributors: vec![name],
+                        ..People::default()
+                    });
                 }
             }
             Class::Head => {

@@ -1,0 +1,501 @@
+//! The extract stage on fixture pages written for these tests (invented text in the
+//! shapes of real e-paper pages), and on the shared sample corpus when it is present.
+
+use chrono::NaiveDate;
+use localfeed::extract::decode::{DecodeError, decode};
+use localfeed::extract::extract;
+use localfeed::model::{Article, Extraction, InputForm, Kind, PageText, SourceHints};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/extract/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn run_named(name: &str, hints: SourceHints) -> Extraction {
+    let text = decode(&fixture(name)).unwrap();
+    extract(&PageText {
+        source: "test".into(),
+        name: name.into(),
+        text,
+        form: InputForm::from_file_name(name),
+        hints,
+    })
+}
+
+fn run(name: &str) -> Extraction {
+    run_named(name, SourceHints::default())
+}
+
+fn titles(ex: &Extraction) -> Vec<String> {
+    ex.articles
+        .iter()
+        .map(|a| a.title.clone().unwrap_or_default())
+        .collect()
+}
+
+fn find<'a>(ex: &'a Extraction, title: &str) -> &'a Article {
+    ex.articles
+        .iter()
+        .find(|a| a.title.as_deref() == Some(title))
+        .unwrap_or_else(|| panic!("no article {title:?} in {:?}", titles(ex)))
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+#[test]
+fn masthead_page_articles_headlines_and_bylines() {
+    let ex = run("masthead_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "以网格化服务提升基层治理效能",
+            "凝心聚力共谋发展",
+            "田野春耕忙"
+        ]
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("青山日报"));
+    assert_eq!(ex.publication.home.as_deref(), Some("青山县"));
+    assert_eq!(ex.publication.date, date(2024, 3, 5));
+
+    let a = find(&ex, "以网格化服务提升基层治理效能");
+    assert_eq!(a.kicker.as_deref(), Some("青山县"));
+    assert_eq!(a.reporters, vec!["张明远"]);
+    assert_eq!(a.contributors, vec!["李晓燕"]);
+    assert_eq!(a.date, date(2024, 3, 5));
+    assert_eq!(a.kind, Kind::News);
+    // broken paragraph rejoined, extractor spaces removed, byline spaces kept
+    assert!(
+        a.body
+            .starts_with("本报青山讯（记者 张明远 通讯员 李 晓燕）近日，青山县召开网格化服务管理")
+    );
+    assert!(a.body.contains("推动资源力量向基层下沉"));
+    assert_eq!(a.body.split("\n\n").count(), 3);
+
+    let b = find(&ex, "凝心聚力共谋发展");
+    assert_eq!(
+        b.subtitle.as_deref(),
+        Some("青山县召开第一季度经济运行分析会议")
+    );
+    assert_eq!(b.kicker, None);
+
+    let photo = find(&ex, "田野春耕忙");
+    assert_eq!(photo.kind, Kind::Photo);
+    assert_eq!(photo.reporters, vec!["高远"]);
+    assert!(photo.body.starts_with("春耕时节"));
+
+    for a in &ex.articles {
+        for bad in ["热线", "http", "总第1234期", "主办"] {
+            assert!(!a.body.contains(bad), "{bad} left in {:?}", a.title);
+        }
+    }
+    assert!(ex.boilerplate.iter().any(|b| b.contains("新闻热线")));
+}
+
+#[test]
+fn other_encodings_read_the_same() {
+    let utf8 = run("masthead_page.txt");
+    assert_eq!(run("masthead_page.gb18030.txt"), utf8);
+    assert_eq!(run("masthead_page.utf16.txt"), utf8);
+    let briefs = run("briefs_page.txt");
+    assert_eq!(run("briefs_page.utf16be.txt"), briefs);
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    assert!(matches!(
+        decode(&fixture("binary.bin")),
+        Err(DecodeError::Binary { .. })
+    ));
+    assert_eq!(decode(b"").unwrap_err().to_string(), "empty file");
+}
+
+#[test]
+fn briefs_boxes_commentary_and_notices() {
+    let ex = run("briefs_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "让文明新风吹进千家万户",
+            "白水镇：特色产业富了乡亲",
+            "青山县举行春季植树活动",
+            "青山县开展消防安全检查",
+            "坚持守正创新讲好青山故事",
+            "关于春季森林防火的通告",
+        ]
+    );
+    // the related-link box and the caption stay with the first article
+    let a = find(&ex, "让文明新风吹进千家万户");
+    assert_eq!(
+        a.kicker.as_deref(),
+        Some("青山县新时代文明实践中心正式揭牌运行")
+    );
+    assert!(a.body.starts_with("本报青山3月3日讯"));
+    assert!(
+        a.body
+            .contains("相关链接\n\n实践中心设六个功能区\n\n据了解")
+    );
+    assert!(a.body.contains("王县长为实践中心揭牌。"));
+    assert!(!a.body.contains("本报记者 郑和平"));
+    assert_eq!(a.reporters, vec!["郑和平"]);
+
+    // a pen name under the headline is a contributor; subheads stay in the body
+    let b = find(&ex, "白水镇：特色产业富了乡亲");
+    assert_eq!(b.contributors, vec!["云帆"]);
+    assert!(b.body.starts_with("近日，笔者"));
+    assert!(b.body.contains("\n\n抓产业强基础提升镇域实力\n\n"));
+    // the repeated paragraph appears once
+    assert_eq!(b.body.matches("会议要求，要抓好改革创新").count(), 1);
+
+    let brief = find(&ex, "青山县举行春季植树活动");
+    assert!(brief.body.starts_with("■本报讯（通讯员 陈路）3日"));
+    assert_eq!(brief.contributors, vec!["陈路"]);
+    assert_eq!(brief.kind, Kind::News);
+    assert_eq!(find(&ex, "青山县开展消防安全检查").reporters, vec!["孙可"]);
+
+    let op = find(&ex, "坚持守正创新讲好青山故事");
+    assert_eq!(op.kind, Kind::Opinion);
+    assert_eq!(op.contributors, vec!["方立"]);
+    assert!(op.body.starts_with("做好新时代宣传思想工作"));
+    assert!(!op.body.contains("通告"));
+
+    assert_eq!(find(&ex, "关于春季森林防火的通告").kind, Kind::Notice);
+    for a in &ex.articles {
+        if a.title.as_deref() != Some("关于春季森林防火的通告") {
+            assert_ne!(a.kind, Kind::Notice, "{:?}", a.title);
+        }
+    }
+
+    let all: String = ex.articles.iter().map(|a| a.body.as_str()).collect();
+    for bad in [
+        "新闻速览",
+        "微信公众号",
+        "扫码",
+        "详见",
+        "责任编辑",
+        "第03版",
+        "党建与文明建设",
+        "融媒矩阵",
+    ] {
+        assert!(!all.contains(bad), "{bad} leaked");
+    }
+    assert!(ex.boilerplate.iter().any(|b| b == "党建与文明建设"));
+}
+
+#[test]
+fn traditional_characters() {
+    let ex = run("trad_page.txt");
+    assert_eq!(ex.articles.len(), 2);
+    let a = &ex.articles[0];
+    assert_eq!(a.title.as_deref(), Some("青山縣召開鄉村振興工作會議"));
+    assert_eq!(a.reporters, vec!["林芳"]);
+    assert_eq!(a.contributors, vec!["何青"]);
+    let p = &ex.articles[1];
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.contributors, vec!["丁一", "馬二"]);
+    assert!(p.title.as_deref().is_some_and(|t| t.chars().count() <= 24));
+    assert!(p.body.starts_with("近年來"));
+}
+
+#[test]
+fn dateline_years_come_from_the_page() {
+    let ex = run("year_page.txt");
+    assert_eq!(ex.publication.date, None);
+    let a = &ex.articles[0];
+    assert_eq!(
+        a.kicker.as_deref(),
+        Some("青山县全面启动三年行动，2024年——")
+    );
+    assert_eq!(a.title.as_deref(), Some("实施五大工程，建设宜居县城"));
+    assert_eq!(a.date, date(2024, 5, 6));
+    // a marked item between picture gaps, no dateline: a photo without a date
+    let p = &ex.articles[1];
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.date, None);
+    assert!(p.body.starts_with("※6日"));
+    assert_eq!(p.title.as_deref(), Some("青山县召开城市更新推进会议"));
+
+    let none = run("noyear_page.txt");
+    assert_eq!(none.articles.len(), 1);
+    assert_eq!(none.articles[0].date, None, "no year on the page: no date");
+}
+
+#[test]
+fn source_hints_win() {
+    let ex = run_named(
+        "masthead_page.txt",
+        SourceHints {
+            publication: Some("青山晚报".into()),
+            home: Some("360123".into()),
+        },
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("青山晚报"));
+    assert_eq!(ex.publication.home.as_deref(), Some("360123"));
+}
+
+#[test]
+fn single_article_files() {
+    let md = run("article.md");
+    assert_eq!(md.articles.len(), 1);
+    let a = &md.articles[0];
+    assert_eq!(a.title.as_deref(), Some("青山县开通首条城乡公交线路"));
+    assert_eq!(a.date, date(2024, 4, 1));
+    assert_eq!(a.contributors, vec!["张明远"]);
+    assert_eq!(a.place_hint.as_deref(), Some("青山县白水镇"));
+    assert_eq!(a.url.as_deref(), Some("https://news.example.cn/a/1"));
+    assert!(a.body.contains("线路全长30公里，沿途设站20个。"));
+
+    let y = run("article_yaml.md");
+    let b = &y.articles[0];
+    assert_eq!(b.title.as_deref(), Some("白水镇举办农民丰收节"));
+    assert_eq!(b.date, date(2024, 9, 22));
+    assert_eq!(b.contributors, vec!["孙可", "陈路"]);
+    assert_eq!(b.place_hint.as_deref(), Some("白水镇"));
+    assert!(b.body.starts_with("9月22日"));
+
+    let h = run("article.html");
+    let c = &h.articles[0];
+    assert_eq!(c.title.as_deref(), Some("青山县召开春季安全生产会议"));
+    assert_eq!(c.date, date(2024, 3, 20));
+    assert_eq!(c.reporters, vec!["吴天"]);
+    assert_eq!(c.url.as_deref(), Some("https://news.example.cn/b/2"));
+    assert!(c.body.starts_with("本报讯（记者 吴天）3月19日"));
+    assert!(c.body.contains("要压实安全生产责任"));
+    for bad in ["不应出现", "首页", "版权所有"] {
+        assert!(!c.body.contains(bad), "{bad}");
+    }
+
+    let t = run("article.txt");
+    let d = &t.articles[0];
+    assert_eq!(d.title.as_deref(), Some("青山县图书馆延长开放时间"));
+    assert_eq!(d.reporters, vec!["孙可"]);
+    assert_eq!(d.body.split("\n\n").count(), 2);
+}
+
+#[test]
+fn web_article_text() {
+    let ex = run("web_article.txt");
+    assert_eq!(ex.articles.len(), 1);
+    let a = &ex.articles[0];
+    assert_eq!(a.title.as_deref(), Some("青山县召开城市更新推进会"));
+    assert_eq!(a.contributors, vec!["林海"]);
+    assert_eq!(a.date, date(2024, 6, 12));
+    assert!(a.body.starts_with("6月11日，青山县召开城市更新推进会"));
+    for bad in ["来源", "字号", "打印", "作者"] {
+        assert!(!a.body.contains(bad), "{bad}");
+    }
+}
+
+#[test]
+fn evening_paper_bylines_wires_and_traditional_datelines() {
+    let ex = run("evening_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "江城推进城市更新九项行动",
+            "東區舉辦長者健康日活動",
+            "江城举行全民健身运动会",
+            "国务院新闻办公室7日举行新闻发布会",
+        ]
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("江城晚报"));
+    assert_eq!(ex.publication.date, date(2024, 5, 8));
+    // a wire dateline's city is not the paper's home
+    assert_eq!(ex.publication.home, None);
+    let a = &ex.articles[0];
+    assert_eq!(a.reporters, vec!["李明"]);
+    assert_eq!(a.contributors, vec!["王芳"]);
+    assert!(a.body.starts_with("日前，江城市"));
+    assert!(!a.body.contains("下转"));
+    let hk = &ex.articles[1];
+    assert!(hk.body.starts_with("【本報訊】東區區議會"));
+    assert!(hk.body.contains("主辦單位表示"));
+    let text_and_pictures = &ex.articles[2];
+    assert_eq!(text_and_pictures.kind, Kind::News);
+    assert_eq!(text_and_pictures.reporters, vec!["赵强"]);
+    assert!(text_and_pictures.body.starts_with("5月7日"));
+    let wire = &ex.articles[3];
+    assert_eq!(wire.reporters, vec!["陈某", "刘某"]);
+    assert_eq!(wire.date, date(2024, 5, 7));
+}
+
+#[test]
+fn inline_photo_credit_and_reported_by_dateline() {
+    let ex = run("credit_page.txt");
+    assert_eq!(ex.articles.len(), 3);
+    assert_eq!(ex.articles[0].reporters, vec!["吴天"]);
+    let photo = &ex.articles[1];
+    assert_eq!(photo.kind, Kind::Photo);
+    assert_eq!(photo.reporters, vec!["高远"]);
+    assert_eq!(photo.body, "白水镇的农民在田间播种，一派春耕繁忙景象。");
+    let b = &ex.articles[2];
+    assert_eq!(b.reporters, vec!["孙可"]);
+    assert!(b.body.starts_with("本报讯 记者 孙可 报道：5月6日"));
+    assert_eq!(b.date, None);
+}
+
+#[test]
+fn colon_kicker_and_captions_inside_an_article() {
+    let ex = run("caption_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec!["三夏麦收进度过半", "白水镇开展防溺水宣传"]
+    );
+    let a = &ex.articles[0];
+    assert_eq!(a.kicker.as_deref(), Some("青山县："));
+    // a short caption with its credit stays with the article; the photographer is kept
+    assert!(a.body.ends_with("会议现场。"));
+    assert_eq!(a.reporters, vec!["吴天", "高远"]);
+    assert_eq!(ex.articles[1].contributors, vec!["陈路"]);
+}
+
+fn run_text(text: &str) -> Extraction {
+    extract(&PageText {
+        source: "test".into(),
+        name: "inline.txt".into(),
+        text: text.into(),
+        form: InputForm::Page,
+        hints: SourceHints::default(),
+    })
+}
+
+#[test]
+fn kinds_by_signature_and_headline_shape() {
+    let ex = run_text(
+        "\n\n让实干成为鲜明导向\n\n本报评论员\n\n实干是最好的答卷。各级干部要把心思用在干事创业上，把功夫下在抓落实上，以实绩论英雄。\n\n\n\n青山县下发通知部署防汛工作\n\n本报讯(记者 吴天)近日,青山县下发通知,部署今年防汛工作。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec!["让实干成为鲜明导向", "青山县下发通知部署防汛工作"]
+    );
+    assert_eq!(ex.articles[0].kind, Kind::Opinion);
+    assert_eq!(ex.articles[1].kind, Kind::News);
+}
+
+#[test]
+fn masthead_name_alone_and_party_sponsor() {
+    let ex = run_text(
+        "青山晚报\n\n主办：中共青山县委\n\n青山县召开防汛工作会议\n\n本报讯(记者 吴天)7日,青山县召开防汛工作会议,部署主汛期防汛工作。\n",
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("青山晚报"));
+    assert_eq!(ex.publication.home.as_deref(), Some("青山县"));
+    assert_eq!(titles(&ex), vec!["青山县召开防汛工作会议"]);
+}
+
+#[test]
+fn hong_kong_dateline_with_reported_by() {
+    let ex = run_text(
+        "\n\n港島東區舉辦長者健康日\n\n【青山報訊】記者林芳報道：東區區議會昨日舉辦長者健康日，為區內逾三百名長者提供免費身體檢查。\n",
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("青山報"));
+    let a = &ex.articles[0];
+    assert_eq!(a.reporters, vec!["林芳"]);
+    assert!(
+        a.body.starts_with("【青山報訊】記者林芳報道：東區"),
+        "{}",
+        a.body
+    );
+}
+
+#[test]
+fn garbage_never_panics() {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let alphabet: Vec<char> = "本报讯记者通讯员摄(（)）■※ \n\n\n,，。、:：相关链接1234567890年月日星期abc—\u{0}\u{b}\u{c}"
+        .chars()
+        .collect();
+    for _ in 0..300 {
+        let mut s = String::new();
+        for _ in 0..200 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        for form in [InputForm::Page, InputForm::Markdown, InputForm::Html] {
+            let ex = extract(&PageText {
+                source: "s".into(),
+                name: "x".into(),
+                text: s.clone(),
+                form,
+                hints: SourceHints::default(),
+            });
+            for a in ex.articles {
+                assert!(!a.body.contains('\u{0}'));
+            }
+        }
+    }
+}
+
+/// The five real pages of the shared corpus: every gold article found, with its title.
+#[test]
+fn shared_corpus_pages() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+    let Ok(entries) = std::fs::read_dir(format!("{dir}/pages")) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("../shared/corpus is missing and CI is set");
+        }
+        eprintln!("skipping shared_corpus_pages: {dir} is absent");
+        return;
+    };
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| {
+                !c.is_whitespace()
+                    && !c.is_ascii_punctuation()
+                    && !"，。、；：？！“”‘’（）《》—…·".contains(*c)
+            })
+            .collect()
+    };
+    let mut found = 0;
+    let mut total = 0;
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let gold_path = format!("{dir}/gold/{}", name.replace(".txt", ".json"));
+        let Ok(gold) = std::fs::read_to_string(&gold_path) else {
+            continue;
+        };
+        let gold: serde_json::Value = serde_json::from_str(&gold).unwrap();
+        let text = decode(&std::fs::read(&path).unwrap()).unwrap();
+        let ex = extract(&PageText {
+            source: "corpus".into(),
+            name: name.clone(),
+            text,
+            form: InputForm::Page,
+            hints: SourceHints::default(),
+        });
+        let got: Vec<String> = ex
+            .articles
+            .iter()
+            .map(|a| {
+                fold(&format!(
+                    "{}{}",
+                    a.kicker.as_deref().unwrap_or(""),
+                    a.title.as_deref().unwrap_or("")
+                ))
+            })
+            .collect();
+        for g in gold["articles"].as_array().unwrap() {
+            total += 1;
+            let Some(t) = g["title"].as_str() else {
+                found += 1;
+                continue;
+            };
+            if got.iter().any(|x| x.ends_with(&fold(t))) {
+                found += 1;
+            } else {
+                eprintln!("{name}: missed {t}");
+            }
+        }
+        assert_eq!(
+            ex.articles.len(),
+            gold["articles"].as_array().unwrap().len(),
+            "{name}"
+        );
+    }
+    assert_eq!(found, total);
+}
