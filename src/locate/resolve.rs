@@ -235,6 +235,34 @@ fn parent_in(gaz: &Gazetteer, c: &Cand, ctx: &HashSet<NodeId>) -> bool {
     gaz.parent(c.node).is_some_and(|p| ctx.contains(&p))
 }
 
+/// The province of a node (depth 1).
+fn province_of(gaz: &Gazetteer, id: NodeId) -> NodeId {
+    let mut cur = id;
+    while let Some(p) = gaz.parent(cur) {
+        cur = p;
+    }
+    cur
+}
+
+/// A county-level short name whose province is in the context and which no other county
+/// or prefecture of that province bears (黄龙 in a text about 陕西).
+fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &HashSet<NodeId>) -> bool {
+    let upper = |n: NodeId| {
+        gaz.node(n)
+            .is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
+    };
+    if !upper(c.node) {
+        return false;
+    }
+    let prov = province_of(gaz, c.node);
+    ctx.contains(&prov)
+        && cands
+            .iter()
+            .filter(|o| upper(o.node) && province_of(gaz, o.node) == prov)
+            .count()
+            == 1
+}
+
 /// Forms the resolver trusts on their own.
 fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
     match c.form {
@@ -315,7 +343,7 @@ fn resolve_one(
             why_not = "short township name without its county or an admin-role word";
             false
         } else {
-            let ok = parent_in(gaz, c, ctx);
+            let ok = parent_in(gaz, c, ctx) || only_one_in_province(gaz, c, cands, ctx);
             if !ok {
                 why_not = "short name without its parent in the context or an admin-role word";
             }
@@ -594,7 +622,12 @@ fn weigh(
                 };
                 (code, note)
             }
-            Outcome::Rejected(why) => (String::new(), format!("ignored: {why}")),
+            Outcome::Rejected(why) => {
+                if !worth_reporting(gaz, r) {
+                    continue;
+                }
+                (String::new(), format!("ignored: {why}"))
+            }
         };
         let key = (text.clone(), r.field.name(), code.clone());
         if let Some(&at) = seen.get(&key) {
@@ -612,6 +645,16 @@ fn weigh(
         });
     }
     (primary, also, evidence)
+}
+
+/// A rejected match is reported when it could have been taken for a county or more, or
+/// for an official name: short township names inside ordinary words are noise.
+fn worth_reporting(gaz: &Gazetteer, r: &Raw) -> bool {
+    gaz.pattern(r.pattern).is_some_and(|(_, cands)| {
+        cands.iter().any(|c| {
+            c.form != Form::Short || gaz.node(c.node).is_some_and(|n| n.level != Level::Township)
+        })
+    })
 }
 
 /// Adds one to the `×N` count at the end of a note.
@@ -662,9 +705,16 @@ fn descend(
         let next = if let [only] = head_kids.as_slice() {
             Some(*only)
         } else {
+            // Above the county level, the parent's own mentions are mostly framing (全省,
+            // the province named in passing): a lone child named more than once is enough.
+            let framing = cur
+                .and_then(|c| gaz.node(c))
+                .is_none_or(|n| matches!(n.level, Level::Province | Level::Prefecture));
             match ranked.as_slice() {
                 [] => None,
-                [(k, w)] => (*w >= 0.5 * parent_total).then_some(*k),
+                [(k, w)] => (*w >= 0.5 * parent_total
+                    || (framing && *w >= 2.0 && *w >= 0.25 * parent_total))
+                    .then_some(*k),
                 [(k, w), (_, w2), ..] => (*w >= 0.5 * parent_total && *w > *w2).then_some(*k),
             }
         };
