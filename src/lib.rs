@@ -7,6 +7,6 @@
 //! values from `model` and never import each other.
 
 pub mod clock;
+pub mod locate;
 pub mod model;
 pub mod templates;
-pub mod locate;

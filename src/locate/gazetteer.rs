@@ -98,7 +98,12 @@ const T2S_BASE: u32 = 0x3400;
 const T2S_END: u32 = 0xA000;
 
 /// Placeholder names of prefecture-level rows.
-const PSEUDO_CITY: &[&str] = &["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"];
+const PSEUDO_CITY: &[&str] = &[
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+];
 
 /// Ethnic group names that precede 自治州/自治县/自治旗/民族乡 in official names.
 const ETHNIC: &[&str] = &[
@@ -163,7 +168,15 @@ const ETHNIC: &[&str] = &[
 const PROVINCE_SUFFIXES: &[&str] = &["特别行政区", "自治区", "省", "市"];
 const PREFECTURE_SUFFIXES: &[&str] = &["自治州", "地区", "市", "盟"];
 const COUNTY_SUFFIXES: &[&str] = &[
-    "自治县", "自治旗", "林区", "特区", "新区", "县", "区", "市", "旗",
+    "自治县",
+    "自治旗",
+    "林区",
+    "特区",
+    "新区",
+    "县",
+    "区",
+    "市",
+    "旗",
 ];
 const TOWNSHIP_SUFFIXES: &[&str] = &["民族乡", "街道", "苏木", "镇", "乡"];
 
@@ -493,7 +506,9 @@ impl Gazetteer {
     /// The chain of a node, province first, pseudo rows left out.
     pub(crate) fn chain_of(&self, id: NodeId) -> Chain {
         let mut out = Vec::with_capacity(4);
-        let mut cur = self.node(id).map(|n| if n.pseudo { n.parent } else { Some(id) });
+        let mut cur = self
+            .node(id)
+            .map(|n| if n.pseudo { n.parent } else { Some(id) });
         while let Some(Some(c)) = cur {
             if let Some(n) = self.node(c) {
                 out.push(Division {
@@ -637,8 +652,7 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
     }
     let mut zones: Vec<Zone> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
-        if n.level != Level::County || n.pseudo || !n.code.get(4..5).is_some_and(|d| d == "7")
-        {
+        if n.level != Level::County || n.pseudo || n.code.get(4..5).is_none_or(|d| d != "7") {
             continue;
         }
         let Some(pref) = n.parent else { continue };
@@ -652,7 +666,8 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
             .parent
             .and_then(|p| nodes.get(p as usize))
             .and_then(|p| short_form(&p.name, Level::Province));
-        let pref_short = short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
+        let pref_short =
+            short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
         // The name without a leading province and prefecture.
         let mut rest: &str = &n.name;
         if let Some(ps) = &prov_short {
@@ -678,7 +693,8 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
         let Some(pnode) = nodes.get(z.pref as usize) else {
             continue;
         };
-        let pref_short = short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
+        let pref_short =
+            short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
         let prefixes = [pref_short.as_str(), &*pnode.name];
         match z.ty {
             Some(ty) => {

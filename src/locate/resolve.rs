@@ -137,9 +137,17 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let end = end_char?;
     let before = head.get(..end.saturating_sub(3))?;
     let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
-    let after_marker = ["本报", "新华社", "中新社", "人民网", "新华网", "央视网", "记者"]
-        .iter()
-        .find_map(|m| compact.find(m).map(|i| i + m.len()));
+    let after_marker = [
+        "本报",
+        "新华社",
+        "中新社",
+        "人民网",
+        "新华网",
+        "央视网",
+        "记者",
+    ]
+    .iter()
+    .find_map(|m| compact.find(m).map(|i| i + m.len()));
     let place_part = match after_marker {
         Some(i) => compact.get(i..).unwrap_or(""),
         None if compact.ends_with("日") || compact.chars().count() <= 6 => compact.as_str(),
@@ -156,16 +164,15 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let rest = body.get(end..).unwrap_or("");
     let trimmed = rest.trim_start();
     off += rest.len() - trimmed.len();
-    if trimmed.starts_with('(') || trimmed.starts_with('（') {
-        if let Some(close) = trimmed.find([')', '）']) {
-            let close_len = trimmed
-                .get(close..)
-                .and_then(|s| s.chars().next())
-                .map_or(1, char::len_utf8);
-            if close < 120 {
-                off += close + close_len;
-            }
-        }
+    if (trimmed.starts_with('(') || trimmed.starts_with('（'))
+        && let Some(close) = trimmed.find([')', '）'])
+        && close < 120
+    {
+        let close_len = trimmed
+            .get(close..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
+        off += close + close_len;
     }
     Some((place, off))
 }
@@ -298,12 +305,7 @@ fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
 }
 
 /// Resolves one match given the context and the match right before it.
-fn resolve_one(
-    gaz: &Gazetteer,
-    raw: &Raw,
-    prev: Option<NodeId>,
-    ctx: &HashSet<NodeId>,
-) -> Outcome {
+fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<NodeId>) -> Outcome {
     let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
         return Outcome::Rejected("unknown pattern".into());
     };
@@ -325,9 +327,7 @@ fn resolve_one(
         let ok = if raw.thing_after && !strong(gaz, pattern, c) {
             why_not = "followed by a word that makes it the name of a thing";
             false
-        } else if strong(gaz, pattern, c) {
-            true
-        } else if raw.role_after && raw.left_ok {
+        } else if strong(gaz, pattern, c) || (raw.role_after && raw.left_ok) {
             true
         } else if !raw.left_ok {
             why_not = "inside a longer word";
@@ -357,10 +357,7 @@ fn resolve_one(
         return Outcome::Rejected(why_not.to_string());
     }
     let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
-    let how = admissible
-        .first()
-        .map(|c| c.form.label())
-        .unwrap_or("name");
+    let how = admissible.first().map(|c| c.form.label()).unwrap_or("name");
     decide(gaz, &ids, ctx, how)
 }
 
@@ -398,7 +395,10 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> 
             .unwrap_or_default();
         return Outcome::Placed {
             node: *one,
-            note: format!("{how}; {} places bear it, {by} in the context decides", ids.len()),
+            note: format!(
+                "{how}; {} places bear it, {by} in the context decides",
+                ids.len()
+            ),
         };
     }
     match gaz.common_ancestor(&winners) {
@@ -575,8 +575,7 @@ fn weigh(
         let mut seen: HashSet<NodeId> = HashSet::new();
         for p in &placed {
             let n = p.node;
-            if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n)
-            {
+            if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n) {
                 continue;
             }
             let t = total.get(&n).copied().unwrap_or(0.0);
@@ -585,7 +584,11 @@ fn weigh(
             }
         }
         let snapshot = also_ids.clone();
-        also_ids.retain(|&a| !snapshot.iter().any(|&b| b != a && gaz.is_ancestor_or_self(a, b)));
+        also_ids.retain(|&a| {
+            !snapshot
+                .iter()
+                .any(|&b| b != a && gaz.is_ancestor_or_self(a, b))
+        });
     }
     let also: Vec<Chain> = also_ids.iter().map(|&a| gaz.chain_of(a)).collect();
 
@@ -614,7 +617,10 @@ fn weigh(
         let text = text_of(r);
         let (code, note) = match o {
             Outcome::Placed { node, note } => {
-                let code = gaz.node(*node).map(|n| n.code.to_string()).unwrap_or_default();
+                let code = gaz
+                    .node(*node)
+                    .map(|n| n.code.to_string())
+                    .unwrap_or_default();
                 let note = if merged.get(i).copied().unwrap_or(false) {
                     format!("{note}; part of a longer place name")
                 } else {
