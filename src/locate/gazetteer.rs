@@ -717,15 +717,23 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
                         }
                     }
                 }
-                if let Some(v) = ty.variants().first() {
+                for v in ty.variants() {
                     add(map, v, z.id, Form::ZoneBare);
                 }
             }
             None => {
-                if z.rest.chars().count() >= 4 && *z.rest != *nodes[z.id as usize].name {
-                    add(map, &z.rest, z.id, Form::Zone);
+                let official = nodes.get(z.id as usize).map(|n| &*n.name);
+                if z.rest.chars().count() >= 4 && official != Some(z.rest.as_str()) {
+                    // A remainder that other zones share (经济开发区) names a zone only
+                    // through the context, like a bare zone type.
+                    let shared = zones.iter().filter(|o| o.rest == z.rest).count() > 1;
+                    let form = if shared { Form::ZoneBare } else { Form::Zone };
+                    add(map, &z.rest, z.id, form);
                     for p in prefixes {
-                        add(map, &format!("{p}{}", z.rest), z.id, Form::Zone);
+                        let full = format!("{p}{}", z.rest);
+                        if official != Some(full.as_str()) {
+                            add(map, &full, z.id, Form::Zone);
+                        }
                     }
                 }
             }

@@ -126,7 +126,7 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let mut end_char = None;
     for (i, c) in head.char_indices() {
         match c {
-            '讯' | '电' => {
+            '讯' | '电' | '訊' | '電' => {
                 end_char = Some(i + c.len_utf8());
                 break;
             }
@@ -139,6 +139,8 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
     let after_marker = [
         "本报",
+        "本報",
+        "新華社",
         "新华社",
         "中新社",
         "人民网",
@@ -193,6 +195,12 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .checked_sub(1)
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
+        let role_after = ROLE_WORDS.iter().any(|w| after.starts_with(w));
+        // Short township names are ordinary words far more often than places (文明, 中心):
+        // without an admin-role word or a place right before them they are dropped here.
+        if !role_after && adjacent_prev.is_none() && only_township_shorts(gaz, pattern) {
+            continue;
+        }
         let weight = match field {
             Field::Body => {
                 if start < lead_end || in_photo_sentence(text, start) {
@@ -209,12 +217,21 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             end,
             pattern,
             weight,
-            role_after: ROLE_WORDS.iter().any(|w| after.starts_with(w)),
+            role_after,
             thing_after: THING_WORDS.iter().any(|w| after.starts_with(w)),
             left_ok,
             adjacent_prev,
         });
     }
+}
+
+/// True when every division a pattern may stand for is a township named by a short form.
+fn only_township_shorts(gaz: &Gazetteer, pattern: u32) -> bool {
+    gaz.pattern(pattern).is_some_and(|(_, cands)| {
+        cands.iter().all(|c| {
+            c.form == Form::Short && gaz.node(c.node).is_some_and(|n| n.level == Level::Township)
+        })
+    })
 }
 
 fn is_han(c: char) -> bool {
