@@ -5,7 +5,8 @@
 //! into the name of a thing), context (home, dateline, anchors), tie handling and the
 //! descent from province to township. Must not touch: files, the clock, other stages.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::model::{Chain, Evidence, Level, Placement};
 
@@ -61,6 +62,43 @@ const THING_WORDS: &[&str] = &[
 /// character of a place type (when a parent name precedes).
 const LEFT_OK: &str = "在到于和与及赴来去至往从对向由是为了让把被将的同跟驻全原省市州盟县区旗镇乡";
 
+/// A small set of nodes (a context holds a few dozen at most): a vector beats hashing.
+#[derive(Default)]
+struct NodeSet(Vec<NodeId>);
+
+impl NodeSet {
+    fn contains(&self, id: &NodeId) -> bool {
+        self.0.contains(id)
+    }
+    fn insert(&mut self, id: NodeId) -> bool {
+        if self.0.contains(&id) {
+            false
+        } else {
+            self.0.push(id);
+            true
+        }
+    }
+}
+
+/// Weights per node, for the few nodes an article names.
+#[derive(Default)]
+struct Tally(Vec<(NodeId, f32)>);
+
+impl Tally {
+    fn get(&self, id: &NodeId) -> Option<&f32> {
+        self.0.iter().find(|(n, _)| n == id).map(|(_, w)| w)
+    }
+    fn add(&mut self, id: NodeId, w: f32) {
+        match self.0.iter_mut().find(|(n, _)| *n == id) {
+            Some((_, t)) => *t += w,
+            None => self.0.push((id, w)),
+        }
+    }
+    fn keys(&self) -> impl Iterator<Item = &NodeId> {
+        self.0.iter().map(|(n, _)| n)
+    }
+}
+
 /// Where a mention was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -107,8 +145,11 @@ struct Raw {
 /// What became of a match.
 #[derive(Clone)]
 enum Outcome {
-    Placed { node: NodeId, note: String },
-    Rejected(String),
+    Placed {
+        node: NodeId,
+        note: Cow<'static, str>,
+    },
+    Rejected(Cow<'static, str>),
 }
 
 /// Priors from outside the text.
@@ -196,11 +237,6 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
         let role_after = ROLE_WORDS.iter().any(|w| after.starts_with(w));
-        // Short township names are ordinary words far more often than places (文明, 中心):
-        // without an admin-role word or a place right before them they are dropped here.
-        if !role_after && adjacent_prev.is_none() && only_township_shorts(gaz, pattern) {
-            continue;
-        }
         let weight = match field {
             Field::Body => {
                 if start < lead_end || in_photo_sentence(text, start) {
@@ -225,15 +261,6 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
     }
 }
 
-/// True when every division a pattern may stand for is a township named by a short form.
-fn only_township_shorts(gaz: &Gazetteer, pattern: u32) -> bool {
-    gaz.pattern(pattern).is_some_and(|(_, cands)| {
-        cands.iter().all(|c| {
-            c.form == Form::Short && gaz.node(c.node).is_some_and(|n| n.level == Level::Township)
-        })
-    })
-}
-
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
@@ -255,7 +282,7 @@ fn first_sentence_end(text: &str) -> usize {
 }
 
 /// Is a (weak) candidate's parent in the context?
-fn parent_in(gaz: &Gazetteer, c: &Cand, ctx: &HashSet<NodeId>) -> bool {
+fn parent_in(gaz: &Gazetteer, c: &Cand, ctx: &NodeSet) -> bool {
     gaz.parent(c.node).is_some_and(|p| ctx.contains(&p))
 }
 
@@ -270,7 +297,7 @@ fn province_of(gaz: &Gazetteer, id: NodeId) -> NodeId {
 
 /// A county-level short name whose province is in the context and which no other county
 /// or prefecture of that province bears (黄龙 in a text about 陕西).
-fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &HashSet<NodeId>) -> bool {
+fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &NodeSet) -> bool {
     let upper = |n: NodeId| {
         gaz.node(n)
             .is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
@@ -301,7 +328,7 @@ fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
 }
 
 /// Deepest context node that is an ancestor-or-self of `id` (its depth; 0 for none).
-fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &HashSet<NodeId>) -> usize {
+fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &NodeSet) -> usize {
     let mut cur = Some(id);
     while let Some(c) = cur {
         if ctx.contains(&c) {
@@ -313,7 +340,7 @@ fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &HashSet<NodeId>) -> usize {
 }
 
 /// Adds a node and its ancestors to a context set.
-fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
+fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut NodeSet) {
     let mut cur = Some(id);
     while let Some(c) = cur {
         ctx.insert(c);
@@ -322,7 +349,13 @@ fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
 }
 
 /// Resolves one match given the context and the match right before it.
-fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<NodeId>) -> Outcome {
+fn resolve_one(
+    gaz: &Gazetteer,
+    raw: &Raw,
+    prev: Option<NodeId>,
+    next: Option<&[Cand]>,
+    ctx: &NodeSet,
+) -> Outcome {
     let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
         return Outcome::Rejected("unknown pattern".into());
     };
@@ -344,7 +377,15 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
         let ok = if raw.thing_after && !strong(gaz, pattern, c) {
             why_not = "followed by a word that makes it the name of a thing";
             false
-        } else if strong(gaz, pattern, c) || (raw.role_after && raw.left_ok) {
+        } else if strong(gaz, pattern, c)
+            || (raw.role_after && raw.left_ok)
+            || next.is_some_and(|n| {
+                n.iter()
+                    .any(|d| d.node != c.node && gaz.is_ancestor_or_self(c.node, d.node))
+            })
+        {
+            // Trusted alone, before an admin-role word, or right before a place inside it
+            // (福州鼓楼区).
             true
         } else if !raw.left_ok {
             why_not = "inside a longer word";
@@ -371,7 +412,7 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
         }
     }
     if admissible.is_empty() {
-        return Outcome::Rejected(why_not.to_string());
+        return Outcome::Rejected(Cow::Borrowed(why_not));
     }
     let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
     let how = admissible.first().map(|c| c.form.label()).unwrap_or("name");
@@ -379,11 +420,11 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
 }
 
 /// Picks among candidates by context; a tie stops at the deepest shared level.
-fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> Outcome {
+fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> Outcome {
     if let [one] = ids {
         return Outcome::Placed {
             node: *one,
-            note: how.to_string(),
+            note: Cow::Borrowed(how),
         };
     }
     let best = ids
@@ -415,7 +456,8 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> 
             note: format!(
                 "{how}; {} places bear it, {by} in the context decides",
                 ids.len()
-            ),
+            )
+            .into(),
         };
     }
     match gaz.common_ancestor(&winners) {
@@ -424,12 +466,16 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> 
             note: format!(
                 "{how}; {} places bear it and nothing decides: stopped at the level they share",
                 winners.len()
-            ),
+            )
+            .into(),
         },
-        None => Outcome::Rejected(format!(
-            "{} places bear it in different provinces and nothing decides",
-            winners.len()
-        )),
+        None => Outcome::Rejected(
+            format!(
+                "{} places bear it in different provinces and nothing decides",
+                winners.len()
+            )
+            .into(),
+        ),
     }
 }
 
@@ -466,7 +512,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
     };
 
     // Context: priors, then anchors (strong mentions with one candidate).
-    let mut ctx: HashSet<NodeId> = HashSet::new();
+    let mut ctx: NodeSet = NodeSet::default();
     if let Some(h) = priors.home {
         add_chain(gaz, h, &mut ctx);
     }
@@ -512,7 +558,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
 fn weigh(
     gaz: &Gazetteer,
     raws: &[Raw],
-    ctx: &HashSet<NodeId>,
+    ctx: &NodeSet,
     priors: &Priors,
     text_of: &dyn Fn(&Raw) -> String,
     fixed: Option<NodeId>,
@@ -523,7 +569,12 @@ fn weigh(
             Some(Outcome::Placed { node, .. }) => Some(*node),
             _ => None,
         });
-        let o = resolve_one(gaz, r, prev, ctx);
+        let next = raws
+            .get(i + 1)
+            .filter(|n| n.field == r.field && n.start == r.end)
+            .and_then(|n| gaz.pattern(n.pattern))
+            .map(|(_, c)| c);
+        let o = resolve_one(gaz, r, prev, next, ctx);
         debug_assert!(outcomes.len() == i);
         outcomes.push(o);
     }
@@ -554,12 +605,12 @@ fn weigh(
     }
 
     // Tallies: own weight per node, total per node with its descendants.
-    let mut total: HashMap<NodeId, f32> = HashMap::new();
-    let mut headline: HashSet<NodeId> = HashSet::new();
-    let mut add_weight = |id: NodeId, w: f32, head: bool, total: &mut HashMap<NodeId, f32>| {
+    let mut total = Tally::default();
+    let mut headline: NodeSet = NodeSet::default();
+    let mut add_weight = |id: NodeId, w: f32, head: bool, total: &mut Tally| {
         let mut cur = Some(id);
         while let Some(c) = cur {
-            *total.entry(c).or_insert(0.0) += w;
+            total.add(c, w);
             if head {
                 headline.insert(c);
             }
@@ -589,7 +640,7 @@ fn weigh(
     let mut also_ids: Vec<NodeId> = Vec::new();
     if let Some(pr) = primary {
         let pr_total = total.get(&pr).copied().unwrap_or(0.0);
-        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut seen: NodeSet = NodeSet::default();
         for p in &placed {
             let n = p.node;
             if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n) {
@@ -629,9 +680,20 @@ fn weigh(
             note: "the dateline place: context, and a small prior".into(),
         });
     }
-    let mut seen: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    // One line per distinct (pattern, field, outcome); repeats raise its count.
+    let mut seen: Vec<(EvidenceKey, usize)> = Vec::new();
     for (i, (r, o)) in raws.iter().zip(&outcomes).enumerate() {
-        let text = text_of(r);
+        let node = match o {
+            Outcome::Placed { node, .. } => Some(*node),
+            Outcome::Rejected(_) => None,
+        };
+        let key = (r.pattern, r.field.name(), node);
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(e) = evidence.get_mut(at) {
+                e.note = bump_count(&e.note);
+            }
+            continue;
+        }
         let (code, note) = match o {
             Outcome::Placed { node, note } => {
                 let code = gaz
@@ -652,16 +714,9 @@ fn weigh(
                 (String::new(), format!("ignored: {why}"))
             }
         };
-        let key = (text.clone(), r.field.name(), code.clone());
-        if let Some(&at) = seen.get(&key) {
-            if let Some(e) = evidence.get_mut(at) {
-                e.note = bump_count(&e.note);
-            }
-            continue;
-        }
-        seen.insert(key, evidence.len());
+        seen.push((key, evidence.len()));
         evidence.push(Evidence {
-            text,
+            text: text_of(r),
             field: r.field.name().into(),
             code,
             note,
@@ -680,6 +735,9 @@ fn worth_reporting(gaz: &Gazetteer, r: &Raw) -> bool {
     })
 }
 
+/// What makes an evidence line distinct: pattern, field, the division it was taken for.
+type EvidenceKey = (u32, &'static str, Option<NodeId>);
+
 /// Adds one to the `×N` count at the end of a note.
 fn bump_count(note: &str) -> String {
     if let Some((head, n)) = note.rsplit_once(" ×")
@@ -693,11 +751,7 @@ fn bump_count(note: &str) -> String {
 /// From the top down, follows the child that carries the text: a child named in a
 /// headline when no sibling is, else the heaviest child when it holds at least half of its
 /// parent's weight and no sibling weighs as much. Ties stop the descent.
-fn descend(
-    gaz: &Gazetteer,
-    total: &HashMap<NodeId, f32>,
-    headline: &HashSet<NodeId>,
-) -> Option<NodeId> {
+fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId> {
     let mut children: HashMap<Option<NodeId>, Vec<NodeId>> = HashMap::new();
     for &n in total.keys() {
         children.entry(gaz.parent(n)).or_default().push(n);

@@ -531,3 +531,17 @@ fn evidence_names_the_deciding_mentions() {
     assert_eq!(e.field, "body");
     assert!(!e.note.is_empty());
 }
+
+#[test]
+fn a_short_city_name_right_before_its_district_settles_a_duplicated_district() {
+    // 鼓楼区 is in four cities; 福州 alone would need context.
+    let p = place("本报讯 近日，福州鼓楼区举办社区运动会。", None);
+    assert_eq!(
+        p.primary.names(),
+        ["福建省", "福州市", "鼓楼区"],
+        "{:?}",
+        p.evidence
+    );
+    let p = place("本报讯 近日，鼓楼区举办社区运动会。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary.names());
+}
