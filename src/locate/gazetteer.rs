@@ -84,6 +84,7 @@ pub struct Gazetteer {
     spans: Vec<(u32, u32)>,
     cands: Vec<Cand>,
     t2s_bmp: Vec<char>,
+    t2s_flags: Vec<u64>,
     t2s_other: HashMap<char, char>,
 }
 
@@ -416,6 +417,7 @@ impl Gazetteer {
         let mut t2s_bmp: Vec<char> = (T2S_BASE..T2S_END)
             .map(|u| char::from_u32(u).unwrap_or('\0'))
             .collect();
+        let mut t2s_flags = vec![0u64; ((T2S_END - T2S_BASE) as usize).div_ceil(64)];
         let mut t2s_other = HashMap::new();
         for cols in data_lines(T2S) {
             let (Some(t), Some(s)) = (cols.first(), cols.get(1)) else {
@@ -426,8 +428,12 @@ impl Gazetteer {
             };
             let u = t as u32;
             if (T2S_BASE..T2S_END).contains(&u) {
-                if let Some(slot) = t2s_bmp.get_mut((u - T2S_BASE) as usize) {
+                let k = (u - T2S_BASE) as usize;
+                if let Some(slot) = t2s_bmp.get_mut(k) {
                     *slot = s;
+                }
+                if let Some(w) = t2s_flags.get_mut(k / 64) {
+                    *w |= 1u64 << (k % 64);
                 }
             } else {
                 t2s_other.insert(t, s);
@@ -441,6 +447,7 @@ impl Gazetteer {
             spans,
             cands,
             t2s_bmp,
+            t2s_flags,
             t2s_other,
         }
     }
@@ -563,26 +570,58 @@ impl Gazetteer {
     }
 
     /// Folds a text for matching: white space dropped, traditional characters of place
-    /// names mapped to simplified ones. Appends to `out`.
-    pub(crate) fn normalize_into(&self, text: &str, out: &mut String) {
-        out.reserve(text.len());
-        for c in text.chars() {
-            if c.is_whitespace() {
-                continue;
-            }
-            let u = c as u32;
-            let m = if (T2S_BASE..T2S_END).contains(&u) {
-                self.t2s_bmp
-                    .get((u - T2S_BASE) as usize)
-                    .copied()
-                    .unwrap_or(c)
-            } else if u < 0x80 {
-                c
+    /// names mapped to simplified ones. Borrows the text when nothing changes.
+    pub(crate) fn normalize<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out: Option<String> = None;
+        let mut run = 0;
+        for (i, c) in text.char_indices() {
+            let replacement = if c.is_whitespace() {
+                Some(None)
             } else {
-                self.t2s_other.get(&c).copied().unwrap_or(c)
+                self.t2s(c).map(Some)
             };
-            out.push(m);
+            if let Some(r) = replacement {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(text.get(run..i).unwrap_or(""));
+                if let Some(m) = r {
+                    o.push(m);
+                }
+                run = i + c.len_utf8();
+            }
         }
+        match out {
+            None => Cow::Borrowed(text),
+            Some(mut o) => {
+                o.push_str(text.get(run..).unwrap_or(""));
+                Cow::Owned(o)
+            }
+        }
+    }
+
+    /// The simplified form of a traditional character of a place name, if it has one.
+    fn t2s(&self, c: char) -> Option<char> {
+        let u = c as u32;
+        if u < T2S_BASE {
+            return None;
+        }
+        if u < T2S_END {
+            let k = (u - T2S_BASE) as usize;
+            let flagged = self
+                .t2s_flags
+                .get(k / 64)
+                .is_some_and(|w| w & (1u64 << (k % 64)) != 0);
+            return if flagged {
+                self.t2s_bmp.get(k).copied()
+            } else {
+                None
+            };
+        }
+        self.t2s_other.get(&c).copied()
+    }
+
+    /// [`Gazetteer::normalize`] appended to a buffer.
+    pub(crate) fn normalize_into(&self, text: &str, out: &mut String) {
+        out.push_str(&self.normalize(text));
     }
 
     /// Divisions found by code (exact or prefix), name, short form, alias or part of a

@@ -162,7 +162,11 @@ pub(crate) struct Priors {
 /// Finds the dateline place in a body: `本报济宁7月23日讯`, `新华社北京9月1日电`.
 /// Returns (place text, byte offset in `body` where the text after the dateline starts).
 pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
-    let head: String = body.chars().take(40).collect();
+    let head_end = body.char_indices().nth(40).map_or(body.len(), |(i, _)| i);
+    let head = body.get(..head_end).unwrap_or(body);
+    if !head.contains(['讯', '电', '訊', '電']) {
+        return None;
+    }
     // 讯 or 电 closes a dateline; it must come before any sentence punctuation.
     let mut end_char = None;
     for (i, c) in head.char_indices() {
@@ -236,7 +240,12 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .checked_sub(1)
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
-        let role_after = ROLE_WORDS.iter().any(|w| after.starts_with(w));
+        // The words around a name matter only for names that are not trusted alone.
+        let weak = gaz
+            .pattern(pattern)
+            .is_some_and(|(p, cands)| cands.iter().any(|c| !strong(gaz, p, c)));
+        let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
+        let thing_after = weak && THING_WORDS.iter().any(|w| after.starts_with(w));
         let weight = match field {
             Field::Body => {
                 if start < lead_end || in_photo_sentence(text, start) {
@@ -254,7 +263,7 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             pattern,
             weight,
             role_after,
-            thing_after: THING_WORDS.iter().any(|w| after.starts_with(w)),
+            thing_after,
             left_ok,
             adjacent_prev,
         });
@@ -489,11 +498,10 @@ struct Placed {
 /// Places a text.
 pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Placement {
     let mut evidence: Vec<Evidence> = Vec::new();
-    let mut folded: Vec<(Field, String)> = Vec::with_capacity(input.fields.len());
+    let mut folded: Vec<(Field, Cow<'_, str>)> = Vec::with_capacity(input.fields.len());
     let mut raws: Vec<Raw> = Vec::new();
     for &(field, text) in &input.fields {
-        let mut s = String::new();
-        gaz.normalize_into(text, &mut s);
+        let s = gaz.normalize(text);
         let lead_end = if field == Field::Body {
             first_sentence_end(&s)
         } else {
