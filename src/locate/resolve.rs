@@ -323,6 +323,14 @@ fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &NodeSet
             == 1
 }
 
+/// A prefecture-level short name that no county or other prefecture bears (济南, 宁波):
+/// the usual way the news names a city.
+fn unique_prefecture(gaz: &Gazetteer, c: &Cand, cands: &[Cand]) -> bool {
+    gaz.node(c.node)
+        .is_some_and(|n| n.level == Level::Prefecture)
+        && cands.iter().all(|o| o.node == c.node)
+}
+
 /// Forms the resolver trusts on their own.
 fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
     match c.form {
@@ -410,7 +418,9 @@ fn resolve_one(
             why_not = "short township name without its county or an admin-role word";
             false
         } else {
-            let ok = parent_in(gaz, c, ctx) || only_one_in_province(gaz, c, cands, ctx);
+            let ok = parent_in(gaz, c, ctx)
+                || only_one_in_province(gaz, c, cands, ctx)
+                || unique_prefecture(gaz, c, cands);
             if !ok {
                 why_not = "short name without its parent in the context or an admin-role word";
             }
@@ -470,6 +480,14 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
         };
     }
     match gaz.common_ancestor(&winners) {
+        // The shared level is already known from the context: the name adds nothing.
+        Some(a) if ctx.contains(&a) => Outcome::Rejected(
+            format!(
+                "{} places bear it, none of them under the context's deepest place",
+                winners.len()
+            )
+            .into(),
+        ),
         Some(a) => Outcome::Placed {
             node: a,
             note: format!(

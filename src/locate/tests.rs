@@ -545,3 +545,22 @@ fn a_short_city_name_right_before_its_district_settles_a_duplicated_district() {
     let p = place("本报讯 近日，鼓楼区举办社区运动会。", None);
     assert!(p.primary.is_empty(), "{:?}", p.primary.names());
 }
+
+#[test]
+fn a_city_short_name_that_only_one_city_bears_is_trusted() {
+    let p = place("本报讯 日前，全省乡村振兴工作会议在济南召开。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("3701"), "{:?}", p.evidence);
+    // 吉安 is a city and a county: it needs context.
+    let p = place("本报讯 日前，工作会议在吉安召开。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary.names());
+}
+
+#[test]
+fn a_duplicated_name_that_the_home_cannot_settle_adds_nothing() {
+    // 陇西县 has no 城关镇; the twenty of 甘肃省 must not pull the article up to the province.
+    let p = place(
+        "本报讯 日前，城关镇召开会议。城关镇党委书记出席。",
+        Some("陇西县"),
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("621122"), "{:?}", p.evidence);
+}
