@@ -537,6 +537,12 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
             .to_string()
     };
 
+    // Nothing named and nothing known: no place (the common case for a short paragraph).
+    if raws.is_empty() && priors.home.is_none() && priors.dateline.is_none() && input.hint.is_none()
+    {
+        return Placement::default();
+    }
+
     // Context: priors, then anchors (strong mentions with one candidate).
     let mut ctx: NodeSet = NodeSet::default();
     if let Some(h) = priors.home {
