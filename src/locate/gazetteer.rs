@@ -4,7 +4,8 @@
 //! rows, short forms, development-zone aliases, historical names, traditional-character
 //! folding, and look-ups by code and name. Must not touch: files, the clock, articles.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
@@ -63,9 +64,9 @@ pub(crate) struct Cand {
 #[derive(Debug)]
 pub(crate) struct Node {
     /// Division code (2, 4, 6 or 9 digits).
-    pub(crate) code: Box<str>,
+    pub(crate) code: &'static str,
     /// Official name.
-    pub(crate) name: Box<str>,
+    pub(crate) name: &'static str,
     /// Level from the code length.
     pub(crate) level: Level,
     /// Nearest ancestor that is not a pseudo row.
@@ -77,11 +78,13 @@ pub(crate) struct Node {
 /// The embedded division table with every name form and a multi-pattern automaton.
 pub struct Gazetteer {
     nodes: Vec<Node>,
-    by_code: HashMap<Box<str>, NodeId>,
     pma: CharwiseDoubleArrayAhoCorasick<u32>,
-    patterns: Vec<(Box<str>, Box<[Cand]>)>,
-    by_pattern: HashMap<Box<str>, u32>,
+    /// Distinct patterns, sorted; `spans[i]` is the range of `cands` pattern `i` stands for.
+    patterns: Vec<Cow<'static, str>>,
+    spans: Vec<(u32, u32)>,
+    cands: Vec<Cand>,
     t2s_bmp: Vec<char>,
+    t2s_flags: Vec<u64>,
     t2s_other: HashMap<char, char>,
 }
 
@@ -98,7 +101,12 @@ const T2S_BASE: u32 = 0x3400;
 const T2S_END: u32 = 0xA000;
 
 /// Placeholder names of prefecture-level rows.
-const PSEUDO_CITY: &[&str] = &["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"];
+const PSEUDO_CITY: &[&str] = &[
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+];
 
 /// Ethnic group names that precede 自治州/自治县/自治旗/民族乡 in official names.
 const ETHNIC: &[&str] = &[
@@ -162,8 +170,17 @@ const ETHNIC: &[&str] = &[
 /// Suffixes stripped (one only) to make a short form, by level, longest first.
 const PROVINCE_SUFFIXES: &[&str] = &["特别行政区", "自治区", "省", "市"];
 const PREFECTURE_SUFFIXES: &[&str] = &["自治州", "地区", "市", "盟"];
-const COUNTY_SUFFIXES: &[&str] =
-    &["自治县", "自治旗", "林区", "特区", "新区", "县", "区", "市", "旗"];
+const COUNTY_SUFFIXES: &[&str] = &[
+    "自治县",
+    "自治旗",
+    "林区",
+    "特区",
+    "新区",
+    "县",
+    "区",
+    "市",
+    "旗",
+];
 const TOWNSHIP_SUFFIXES: &[&str] = &["民族乡", "街道", "苏木", "镇", "乡"];
 
 /// Kinds of development zone that the news names by prefecture + type.
@@ -242,7 +259,7 @@ fn strip_ethnic(mut stem: &str) -> &str {
 
 /// The short form of an official name: one suffix stripped; names of two characters keep
 /// theirs. `None` when no shorter name of at least two characters results.
-pub(crate) fn short_form(name: &str, level: Level) -> Option<String> {
+pub(crate) fn short_form(name: &str, level: Level) -> Option<&str> {
     if name.chars().count() <= 2 {
         return None;
     }
@@ -254,15 +271,28 @@ pub(crate) fn short_form(name: &str, level: Level) -> Option<String> {
     };
     let stem = suffixes.iter().find_map(|s| name.strip_suffix(s))?;
     let stem = strip_ethnic(stem);
-    (stem.chars().count() >= 2).then(|| stem.to_string())
+    (stem.chars().count() >= 2).then_some(stem)
 }
 
 /// Adds a pattern → candidate pair.
-fn add(map: &mut BTreeMap<String, Vec<Cand>>, pattern: &str, node: NodeId, form: Form) {
-    if pattern.chars().count() < 2 {
+fn add(
+    map: &mut Vec<(Cow<'static, str>, Cand)>,
+    pattern: Cow<'static, str>,
+    node: NodeId,
+    form: Form,
+) {
+    if pattern.chars().nth(1).is_none() {
         return;
     }
-    map.entry(pattern.to_string()).or_default().push(Cand { node, form });
+    map.push((pattern, Cand { node, form }));
+}
+
+/// The row of a code in a table sorted by code.
+fn find_code(nodes: &[Node], code: &str) -> Option<NodeId> {
+    nodes
+        .binary_search_by(|n| n.code.cmp(code))
+        .ok()
+        .map(|i| i as NodeId)
 }
 
 impl Gazetteer {
@@ -276,7 +306,6 @@ impl Gazetteer {
     /// tests check that none are).
     pub fn build() -> Gazetteer {
         let mut nodes: Vec<Node> = Vec::with_capacity(45_000);
-        let mut by_code: HashMap<Box<str>, NodeId> = HashMap::with_capacity(45_000);
         for cols in data_lines(TABLE) {
             let (Some(code), Some(name)) = (cols.first(), cols.get(1)) else {
                 continue;
@@ -284,38 +313,38 @@ impl Gazetteer {
             let Some(level) = level_of(code) else {
                 continue;
             };
-            let id = nodes.len() as NodeId;
             nodes.push(Node {
-                code: (*code).into(),
-                name: (*name).into(),
+                code,
+                name,
                 level,
                 parent: None,
                 pseudo: false,
             });
-            by_code.insert((*code).into(), id);
         }
+        // The script writes the table sorted by code; look-ups rely on it.
+        nodes.sort_unstable_by(|a, b| a.code.cmp(b.code));
         // Pseudo rows: placeholder prefectures, and county rows repeating their city.
         for i in 0..nodes.len() {
             let pseudo = match nodes[i].level {
-                Level::Prefecture => PSEUDO_CITY.contains(&&*nodes[i].name),
+                Level::Prefecture => PSEUDO_CITY.contains(&nodes[i].name),
                 Level::County => nodes[i]
                     .code
                     .get(..4)
-                    .and_then(|p| by_code.get(p))
-                    .is_some_and(|&p| nodes[p as usize].name == nodes[i].name),
+                    .and_then(|p| find_code(&nodes, p))
+                    .is_some_and(|p| nodes[p as usize].name == nodes[i].name),
                 _ => false,
             };
             nodes[i].pseudo = pseudo;
         }
         // Parents: the nearest real ancestor by code prefix.
         for i in 0..nodes.len() {
-            let code = nodes[i].code.clone();
+            let code = nodes[i].code;
             let mut parent = None;
             for len in [6usize, 4, 2] {
                 if len >= code.len() {
                     continue;
                 }
-                if let Some(&p) = code.get(..len).and_then(|c| by_code.get(c))
+                if let Some(p) = code.get(..len).and_then(|c| find_code(&nodes, c))
                     && !nodes[p as usize].pseudo
                 {
                     parent = Some(p);
@@ -325,52 +354,70 @@ impl Gazetteer {
             nodes[i].parent = parent;
         }
 
-        let mut map: BTreeMap<String, Vec<Cand>> = BTreeMap::new();
+        let mut map: Vec<(Cow<'static, str>, Cand)> = Vec::with_capacity(60_000);
         for (i, n) in nodes.iter().enumerate() {
             if n.pseudo {
                 continue;
             }
             let id = i as NodeId;
-            add(&mut map, &n.name, id, Form::Full);
-            // 类似乡级单位 (codes 400-599 of a county: farms, zones, service centres) are
-            // matched by their full name only.
-            let special_township = n.level == Level::Township
-                && n.code.get(6..7).is_some_and(|d| d == "4" || d == "5");
-            if !special_township && let Some(s) = short_form(&n.name, n.level) {
-                add(&mut map, &s, id, Form::Short);
+            add(&mut map, Cow::Borrowed(n.name), id, Form::Full);
+            // Townships are matched by their full name only: their short forms are
+            // ordinary words far more often than places (文明, 中心, 建设).
+            if n.level != Level::Township
+                && let Some(s) = short_form(n.name, n.level)
+            {
+                add(&mut map, Cow::Borrowed(s), id, Form::Short);
             }
         }
         add_zone_aliases(&nodes, &mut map);
         for cols in data_lines(HISTORY) {
             if let (Some(name), Some(code)) = (cols.first(), cols.get(1))
-                && let Some(&id) = by_code.get(*code)
+                && let Some(id) = find_code(&nodes, code)
             {
-                add(&mut map, name, id, Form::History);
+                add(&mut map, Cow::Borrowed(name), id, Form::History);
             }
         }
         for cols in data_lines(ALIASES) {
             if let (Some(name), Some(code)) = (cols.first(), cols.get(1))
-                && let Some(&id) = by_code.get(*code)
+                && let Some(id) = find_code(&nodes, code)
             {
-                add(&mut map, name, id, Form::Alias);
+                add(&mut map, Cow::Borrowed(name), id, Form::Alias);
             }
         }
 
-        let mut patterns: Vec<(Box<str>, Box<[Cand]>)> = Vec::with_capacity(map.len());
-        let mut by_pattern = HashMap::with_capacity(map.len());
-        for (pat, mut cands) in map {
-            cands.sort();
-            cands.dedup_by_key(|c| c.node);
-            by_pattern.insert(pat.as_str().into(), patterns.len() as u32);
-            patterns.push((pat.into(), cands.into()));
+        map.sort_unstable();
+        let mut patterns: Vec<Cow<'static, str>> = Vec::with_capacity(map.len());
+        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(map.len());
+        let mut cands: Vec<Cand> = Vec::with_capacity(map.len());
+        for (pat, cand) in map {
+            let same = patterns.last().is_some_and(|p| *p == pat);
+            if !same {
+                patterns.push(pat);
+                spans.push((cands.len() as u32, cands.len() as u32));
+            }
+            // Sorted by (pattern, node, form): keep the first form per node.
+            if same && cands.last().is_some_and(|c| c.node == cand.node) {
+                continue;
+            }
+            cands.push(cand);
+            if let Some(last) = spans.last_mut() {
+                last.1 = cands.len() as u32;
+            }
         }
         let pma = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(patterns.iter().enumerate().map(|(i, (p, _))| (&**p, i as u32)))
+            .build_with_values(
+                patterns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.as_ref(), i as u32)),
+            )
             .unwrap_or_else(|e| panic!("gazetteer automaton: {e}"));
 
-        let mut t2s_bmp: Vec<char> =
-            (T2S_BASE..T2S_END).map(|u| char::from_u32(u).unwrap_or('\0')).collect();
+        let mut t2s_bmp: Vec<char> = (T2S_BASE..T2S_END)
+            .map(|u| char::from_u32(u).unwrap_or('\0'))
+            .collect();
+        let mut t2s_flags = vec![0u64; ((T2S_END - T2S_BASE) as usize).div_ceil(64)];
         let mut t2s_other = HashMap::new();
         for cols in data_lines(T2S) {
             let (Some(t), Some(s)) = (cols.first(), cols.get(1)) else {
@@ -381,15 +428,28 @@ impl Gazetteer {
             };
             let u = t as u32;
             if (T2S_BASE..T2S_END).contains(&u) {
-                if let Some(slot) = t2s_bmp.get_mut((u - T2S_BASE) as usize) {
+                let k = (u - T2S_BASE) as usize;
+                if let Some(slot) = t2s_bmp.get_mut(k) {
                     *slot = s;
+                }
+                if let Some(w) = t2s_flags.get_mut(k / 64) {
+                    *w |= 1u64 << (k % 64);
                 }
             } else {
                 t2s_other.insert(t, s);
             }
         }
 
-        Gazetteer { nodes, by_code, pma, patterns, by_pattern, t2s_bmp, t2s_other }
+        Gazetteer {
+            nodes,
+            pma,
+            patterns,
+            spans,
+            cands,
+            t2s_bmp,
+            t2s_flags,
+            t2s_other,
+        }
     }
 
     /// Number of rows in the table, pseudo rows included.
@@ -417,15 +477,20 @@ impl Gazetteer {
     }
 
     pub(crate) fn id_of(&self, code: &str) -> Option<NodeId> {
-        self.by_code.get(code).copied()
+        find_code(&self.nodes, code)
     }
 
     pub(crate) fn pattern(&self, id: u32) -> Option<(&str, &[Cand])> {
-        self.patterns.get(id as usize).map(|(p, c)| (&**p, &**c))
+        let p = self.patterns.get(id as usize)?;
+        let &(a, b) = self.spans.get(id as usize)?;
+        Some((p.as_ref(), self.cands.get(a as usize..b as usize)?))
     }
 
     pub(crate) fn pattern_id(&self, text: &str) -> Option<u32> {
-        self.by_pattern.get(text).copied()
+        self.patterns
+            .binary_search_by(|p| p.as_ref().cmp(text))
+            .ok()
+            .map(|i| i as u32)
     }
 
     pub(crate) fn automaton(&self) -> &CharwiseDoubleArrayAhoCorasick<u32> {
@@ -476,7 +541,9 @@ impl Gazetteer {
     /// The chain of a node, province first, pseudo rows left out.
     pub(crate) fn chain_of(&self, id: NodeId) -> Chain {
         let mut out = Vec::with_capacity(4);
-        let mut cur = self.node(id).map(|n| if n.pseudo { n.parent } else { Some(id) });
+        let mut cur = self
+            .node(id)
+            .map(|n| if n.pseudo { n.parent } else { Some(id) });
         while let Some(Some(c)) = cur {
             if let Some(n) = self.node(c) {
                 out.push(Division {
@@ -503,23 +570,58 @@ impl Gazetteer {
     }
 
     /// Folds a text for matching: white space dropped, traditional characters of place
-    /// names mapped to simplified ones. Appends to `out`.
-    pub(crate) fn normalize_into(&self, text: &str, out: &mut String) {
-        out.reserve(text.len());
-        for c in text.chars() {
-            if c.is_whitespace() {
-                continue;
-            }
-            let u = c as u32;
-            let m = if (T2S_BASE..T2S_END).contains(&u) {
-                self.t2s_bmp.get((u - T2S_BASE) as usize).copied().unwrap_or(c)
-            } else if u < 0x80 {
-                c
+    /// names mapped to simplified ones. Borrows the text when nothing changes.
+    pub(crate) fn normalize<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out: Option<String> = None;
+        let mut run = 0;
+        for (i, c) in text.char_indices() {
+            let replacement = if c.is_whitespace() {
+                Some(None)
             } else {
-                self.t2s_other.get(&c).copied().unwrap_or(c)
+                self.t2s(c).map(Some)
             };
-            out.push(m);
+            if let Some(r) = replacement {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                o.push_str(text.get(run..i).unwrap_or(""));
+                if let Some(m) = r {
+                    o.push(m);
+                }
+                run = i + c.len_utf8();
+            }
         }
+        match out {
+            None => Cow::Borrowed(text),
+            Some(mut o) => {
+                o.push_str(text.get(run..).unwrap_or(""));
+                Cow::Owned(o)
+            }
+        }
+    }
+
+    /// The simplified form of a traditional character of a place name, if it has one.
+    fn t2s(&self, c: char) -> Option<char> {
+        let u = c as u32;
+        if u < T2S_BASE {
+            return None;
+        }
+        if u < T2S_END {
+            let k = (u - T2S_BASE) as usize;
+            let flagged = self
+                .t2s_flags
+                .get(k / 64)
+                .is_some_and(|w| w & (1u64 << (k % 64)) != 0);
+            return if flagged {
+                self.t2s_bmp.get(k).copied()
+            } else {
+                None
+            };
+        }
+        self.t2s_other.get(&c).copied()
+    }
+
+    /// [`Gazetteer::normalize`] appended to a buffer.
+    pub(crate) fn normalize_into(&self, text: &str, out: &mut String) {
+        out.push_str(&self.normalize(text));
     }
 
     /// Divisions found by code (exact or prefix), name, short form, alias or part of a
@@ -566,7 +668,10 @@ impl Gazetteer {
                 }
             }
         }
-        ids.into_iter().map(|id| self.chain_of(id)).filter(|c| !c.is_empty()).collect()
+        ids.into_iter()
+            .map(|id| self.chain_of(id))
+            .filter(|c| !c.is_empty())
+            .collect()
     }
 
     /// Candidates named exactly by a string (after folding), deduplicated.
@@ -604,7 +709,7 @@ fn unpad_code(code: &str) -> String {
 /// without a name of its own (济宁高新区 → 济宁高新技术产业开发区), else to the only zone
 /// of that type in the prefecture; zones with a name of their own (长春净月…) also get
 /// `{name}{type variant}`; every type variant alone (高新区) goes to every zone of the type.
-fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
+fn add_zone_aliases(nodes: &[Node], map: &mut Vec<(Cow<'static, str>, Cand)>) {
     struct Zone {
         id: NodeId,
         pref: NodeId,
@@ -614,7 +719,7 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
     }
     let mut zones: Vec<Zone> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
-        if n.level != Level::County || n.pseudo || !n.code.get(4..5).is_some_and(|d| d == "7") {
+        if n.level != Level::County || n.pseudo || n.code.get(4..5).is_none_or(|d| d != "7") {
             continue;
         }
         let Some(pref) = n.parent else { continue };
@@ -627,59 +732,78 @@ fn add_zone_aliases(nodes: &[Node], map: &mut BTreeMap<String, Vec<Cand>>) {
         let prov_short = pnode
             .parent
             .and_then(|p| nodes.get(p as usize))
-            .and_then(|p| short_form(&p.name, Level::Province));
-        let pref_short =
-            short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
+            .and_then(|p| short_form(p.name, Level::Province));
+        let pref_short = short_form(pnode.name, Level::Prefecture).unwrap_or(pnode.name);
         // The name without a leading province and prefecture.
-        let mut rest: &str = &n.name;
-        if let Some(ps) = &prov_short {
-            rest = rest.strip_prefix(ps.as_str()).unwrap_or(rest);
+        let mut rest: &str = n.name;
+        if let Some(ps) = prov_short {
+            rest = rest.strip_prefix(ps).unwrap_or(rest);
         }
         rest = rest
-            .strip_prefix(&*pnode.name)
-            .or_else(|| rest.strip_prefix(pref_short.as_str()))
+            .strip_prefix(pnode.name)
+            .or_else(|| rest.strip_prefix(pref_short))
             .unwrap_or(rest);
         let (ty, stem) = match ZoneType::find(rest) {
             Some((t, at)) => (Some(t), rest.get(..at).unwrap_or("").to_string()),
             None => (None, String::new()),
         };
-        zones.push(Zone { id: i as NodeId, pref, ty, stem, rest: rest.to_string() });
+        zones.push(Zone {
+            id: i as NodeId,
+            pref,
+            ty,
+            stem,
+            rest: rest.to_string(),
+        });
     }
     for z in &zones {
         let Some(pnode) = nodes.get(z.pref as usize) else {
             continue;
         };
-        let pref_short =
-            short_form(&pnode.name, Level::Prefecture).unwrap_or(pnode.name.to_string());
-        let prefixes = [pref_short.as_str(), &*pnode.name];
+        let pref_short = short_form(pnode.name, Level::Prefecture).unwrap_or(pnode.name);
+        let prefixes = [pref_short, pnode.name];
         match z.ty {
             Some(ty) => {
-                let same: Vec<&Zone> =
-                    zones.iter().filter(|o| o.pref == z.pref && o.ty == Some(ty)).collect();
+                let same: Vec<&Zone> = zones
+                    .iter()
+                    .filter(|o| o.pref == z.pref && o.ty == Some(ty))
+                    .collect();
                 let plain_exists = same.iter().any(|o| o.stem.is_empty());
                 let takes_city_form = z.stem.is_empty() || (!plain_exists && same.len() == 1);
                 for v in ty.variants() {
                     if takes_city_form || !plain_exists {
                         for p in prefixes {
-                            add(map, &format!("{p}{v}"), z.id, Form::Zone);
+                            add(map, Cow::Owned(format!("{p}{v}")), z.id, Form::Zone);
                         }
                     }
                     if !z.stem.is_empty() {
-                        add(map, &format!("{}{v}", z.stem), z.id, Form::Zone);
+                        add(map, Cow::Owned(format!("{}{v}", z.stem)), z.id, Form::Zone);
                         for p in prefixes {
-                            add(map, &format!("{p}{}{v}", z.stem), z.id, Form::Zone);
+                            add(
+                                map,
+                                Cow::Owned(format!("{p}{}{v}", z.stem)),
+                                z.id,
+                                Form::Zone,
+                            );
                         }
                     }
                 }
-                if let Some(v) = ty.variants().first() {
-                    add(map, v, z.id, Form::ZoneBare);
+                for v in ty.variants() {
+                    add(map, Cow::Borrowed(v), z.id, Form::ZoneBare);
                 }
             }
             None => {
-                if z.rest.chars().count() >= 4 && *z.rest != *nodes[z.id as usize].name {
-                    add(map, &z.rest, z.id, Form::Zone);
+                let official = nodes.get(z.id as usize).map(|n| n.name);
+                if z.rest.chars().count() >= 4 && official != Some(z.rest.as_str()) {
+                    // A remainder that other zones share (经济开发区) names a zone only
+                    // through the context, like a bare zone type.
+                    let shared = zones.iter().filter(|o| o.rest == z.rest).count() > 1;
+                    let form = if shared { Form::ZoneBare } else { Form::Zone };
+                    add(map, Cow::Owned(z.rest.clone()), z.id, form);
                     for p in prefixes {
-                        add(map, &format!("{p}{}", z.rest), z.id, Form::Zone);
+                        let full = format!("{p}{}", z.rest);
+                        if official != Some(full.as_str()) {
+                            add(map, Cow::Owned(full), z.id, Form::Zone);
+                        }
                     }
                 }
             }

@@ -5,7 +5,8 @@
 //! into the name of a thing), context (home, dateline, anchors), tie handling and the
 //! descent from province to township. Must not touch: files, the clock, other stages.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::model::{Chain, Evidence, Level, Placement};
 
@@ -61,6 +62,43 @@ const THING_WORDS: &[&str] = &[
 /// character of a place type (when a parent name precedes).
 const LEFT_OK: &str = "在到于和与及赴来去至往从对向由是为了让把被将的同跟驻全原省市州盟县区旗镇乡";
 
+/// A small set of nodes (a context holds a few dozen at most): a vector beats hashing.
+#[derive(Default)]
+struct NodeSet(Vec<NodeId>);
+
+impl NodeSet {
+    fn contains(&self, id: &NodeId) -> bool {
+        self.0.contains(id)
+    }
+    fn insert(&mut self, id: NodeId) -> bool {
+        if self.0.contains(&id) {
+            false
+        } else {
+            self.0.push(id);
+            true
+        }
+    }
+}
+
+/// Weights per node, for the few nodes an article names.
+#[derive(Default)]
+struct Tally(Vec<(NodeId, f32)>);
+
+impl Tally {
+    fn get(&self, id: &NodeId) -> Option<&f32> {
+        self.0.iter().find(|(n, _)| n == id).map(|(_, w)| w)
+    }
+    fn add(&mut self, id: NodeId, w: f32) {
+        match self.0.iter_mut().find(|(n, _)| *n == id) {
+            Some((_, t)) => *t += w,
+            None => self.0.push((id, w)),
+        }
+    }
+    fn keys(&self) -> impl Iterator<Item = &NodeId> {
+        self.0.iter().map(|(n, _)| n)
+    }
+}
+
 /// Where a mention was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -107,8 +145,11 @@ struct Raw {
 /// What became of a match.
 #[derive(Clone)]
 enum Outcome {
-    Placed { node: NodeId, note: String },
-    Rejected(String),
+    Placed {
+        node: NodeId,
+        note: Cow<'static, str>,
+    },
+    Rejected(Cow<'static, str>),
 }
 
 /// Priors from outside the text.
@@ -121,12 +162,16 @@ pub(crate) struct Priors {
 /// Finds the dateline place in a body: `本报济宁7月23日讯`, `新华社北京9月1日电`.
 /// Returns (place text, byte offset in `body` where the text after the dateline starts).
 pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
-    let head: String = body.chars().take(40).collect();
+    let head_end = body.char_indices().nth(40).map_or(body.len(), |(i, _)| i);
+    let head = body.get(..head_end).unwrap_or(body);
+    if !head.contains(['讯', '电', '訊', '電']) {
+        return None;
+    }
     // 讯 or 电 closes a dateline; it must come before any sentence punctuation.
     let mut end_char = None;
     for (i, c) in head.char_indices() {
         match c {
-            '讯' | '电' => {
+            '讯' | '电' | '訊' | '電' => {
                 end_char = Some(i + c.len_utf8());
                 break;
             }
@@ -137,9 +182,19 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let end = end_char?;
     let before = head.get(..end.saturating_sub(3))?;
     let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
-    let after_marker = ["本报", "新华社", "中新社", "人民网", "新华网", "央视网", "记者"]
-        .iter()
-        .find_map(|m| compact.find(m).map(|i| i + m.len()));
+    let after_marker = [
+        "本报",
+        "本報",
+        "新華社",
+        "新华社",
+        "中新社",
+        "人民网",
+        "新华网",
+        "央视网",
+        "记者",
+    ]
+    .iter()
+    .find_map(|m| compact.find(m).map(|i| i + m.len()));
     let place_part = match after_marker {
         Some(i) => compact.get(i..).unwrap_or(""),
         None if compact.ends_with("日") || compact.chars().count() <= 6 => compact.as_str(),
@@ -156,14 +211,15 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let rest = body.get(end..).unwrap_or("");
     let trimmed = rest.trim_start();
     off += rest.len() - trimmed.len();
-    if trimmed.starts_with('(') || trimmed.starts_with('（') {
-        if let Some(close) = trimmed.find([')', '）']) {
-            let close_len =
-                trimmed.get(close..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
-            if close < 120 {
-                off += close + close_len;
-            }
-        }
+    if (trimmed.starts_with('(') || trimmed.starts_with('（'))
+        && let Some(close) = trimmed.find([')', '）'])
+        && close < 120
+    {
+        let close_len = trimmed
+            .get(close..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
+        off += close + close_len;
     }
     Some((place, off))
 }
@@ -184,6 +240,12 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .checked_sub(1)
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
+        // The words around a name matter only for names that are not trusted alone.
+        let weak = gaz
+            .pattern(pattern)
+            .is_some_and(|(p, cands)| cands.iter().any(|c| !strong(gaz, p, c)));
+        let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
+        let thing_after = weak && THING_WORDS.iter().any(|w| after.starts_with(w));
         let weight = match field {
             Field::Body => {
                 if start < lead_end || in_photo_sentence(text, start) {
@@ -200,8 +262,8 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             end,
             pattern,
             weight,
-            role_after: ROLE_WORDS.iter().any(|w| after.starts_with(w)),
-            thing_after: THING_WORDS.iter().any(|w| after.starts_with(w)),
+            role_after,
+            thing_after,
             left_ok,
             adjacent_prev,
         });
@@ -215,19 +277,58 @@ fn is_han(c: char) -> bool {
 /// True when the sentence holding `pos` opens with 图为 (a caption naming the place shown).
 fn in_photo_sentence(text: &str, pos: usize) -> bool {
     let before = text.get(..pos).unwrap_or("");
-    let sentence_start = before.rfind(['。', '！', '？', '\n']).map_or(0, |i| i + '。'.len_utf8());
+    let sentence_start = before
+        .rfind(['。', '！', '？', '\n'])
+        .map_or(0, |i| i + '。'.len_utf8());
     let sentence = before.get(sentence_start..).unwrap_or("");
     sentence.contains("图为")
 }
 
 /// End of the first sentence of a folded body.
 fn first_sentence_end(text: &str) -> usize {
-    text.find(['。', '！', '？', '；']).map_or(text.len(), |i| i + '。'.len_utf8())
+    text.find(['。', '！', '？', '；'])
+        .map_or(text.len(), |i| i + '。'.len_utf8())
 }
 
 /// Is a (weak) candidate's parent in the context?
-fn parent_in(gaz: &Gazetteer, c: &Cand, ctx: &HashSet<NodeId>) -> bool {
+fn parent_in(gaz: &Gazetteer, c: &Cand, ctx: &NodeSet) -> bool {
     gaz.parent(c.node).is_some_and(|p| ctx.contains(&p))
+}
+
+/// The province of a node (depth 1).
+fn province_of(gaz: &Gazetteer, id: NodeId) -> NodeId {
+    let mut cur = id;
+    while let Some(p) = gaz.parent(cur) {
+        cur = p;
+    }
+    cur
+}
+
+/// A county-level short name whose province is in the context and which no other county
+/// or prefecture of that province bears (黄龙 in a text about 陕西).
+fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &NodeSet) -> bool {
+    let upper = |n: NodeId| {
+        gaz.node(n)
+            .is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
+    };
+    if !upper(c.node) {
+        return false;
+    }
+    let prov = province_of(gaz, c.node);
+    ctx.contains(&prov)
+        && cands
+            .iter()
+            .filter(|o| upper(o.node) && province_of(gaz, o.node) == prov)
+            .count()
+            == 1
+}
+
+/// A prefecture-level short name that no county or other prefecture bears (济南, 宁波):
+/// the usual way the news names a city.
+fn unique_prefecture(gaz: &Gazetteer, c: &Cand, cands: &[Cand]) -> bool {
+    gaz.node(c.node)
+        .is_some_and(|n| n.level == Level::Prefecture)
+        && cands.iter().all(|o| o.node == c.node)
 }
 
 /// Forms the resolver trusts on their own.
@@ -244,7 +345,7 @@ fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
 }
 
 /// Deepest context node that is an ancestor-or-self of `id` (its depth; 0 for none).
-fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &HashSet<NodeId>) -> usize {
+fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &NodeSet) -> usize {
     let mut cur = Some(id);
     while let Some(c) = cur {
         if ctx.contains(&c) {
@@ -256,7 +357,7 @@ fn affinity(gaz: &Gazetteer, id: NodeId, ctx: &HashSet<NodeId>) -> usize {
 }
 
 /// Adds a node and its ancestors to a context set.
-fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
+fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut NodeSet) {
     let mut cur = Some(id);
     while let Some(c) = cur {
         ctx.insert(c);
@@ -265,7 +366,13 @@ fn add_chain(gaz: &Gazetteer, id: NodeId, ctx: &mut HashSet<NodeId>) {
 }
 
 /// Resolves one match given the context and the match right before it.
-fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<NodeId>) -> Outcome {
+fn resolve_one(
+    gaz: &Gazetteer,
+    raw: &Raw,
+    prev: Option<NodeId>,
+    next: Option<&[Cand]>,
+    ctx: &NodeSet,
+) -> Outcome {
     let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
         return Outcome::Rejected("unknown pattern".into());
     };
@@ -287,9 +394,15 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
         let ok = if raw.thing_after && !strong(gaz, pattern, c) {
             why_not = "followed by a word that makes it the name of a thing";
             false
-        } else if strong(gaz, pattern, c) {
-            true
-        } else if raw.role_after && raw.left_ok {
+        } else if strong(gaz, pattern, c)
+            || (raw.role_after && raw.left_ok)
+            || next.is_some_and(|n| {
+                n.iter()
+                    .any(|d| d.node != c.node && gaz.is_ancestor_or_self(c.node, d.node))
+            })
+        {
+            // Trusted alone, before an admin-role word, or right before a place inside it
+            // (福州鼓楼区).
             true
         } else if !raw.left_ok {
             why_not = "inside a longer word";
@@ -305,7 +418,9 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
             why_not = "short township name without its county or an admin-role word";
             false
         } else {
-            let ok = parent_in(gaz, c, ctx);
+            let ok = parent_in(gaz, c, ctx)
+                || only_one_in_province(gaz, c, cands, ctx)
+                || unique_prefecture(gaz, c, cands);
             if !ok {
                 why_not = "short name without its parent in the context or an admin-role word";
             }
@@ -316,7 +431,7 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
         }
     }
     if admissible.is_empty() {
-        return Outcome::Rejected(why_not.to_string());
+        return Outcome::Rejected(Cow::Borrowed(why_not));
     }
     let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
     let how = admissible.first().map(|c| c.form.label()).unwrap_or("name");
@@ -324,13 +439,23 @@ fn resolve_one(gaz: &Gazetteer, raw: &Raw, prev: Option<NodeId>, ctx: &HashSet<N
 }
 
 /// Picks among candidates by context; a tie stops at the deepest shared level.
-fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> Outcome {
+fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> Outcome {
     if let [one] = ids {
-        return Outcome::Placed { node: *one, note: how.to_string() };
+        return Outcome::Placed {
+            node: *one,
+            note: Cow::Borrowed(how),
+        };
     }
-    let best = ids.iter().map(|&id| affinity(gaz, id, ctx)).max().unwrap_or(0);
-    let winners: Vec<NodeId> =
-        ids.iter().copied().filter(|&id| affinity(gaz, id, ctx) == best).collect();
+    let best = ids
+        .iter()
+        .map(|&id| affinity(gaz, id, ctx))
+        .max()
+        .unwrap_or(0);
+    let winners: Vec<NodeId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| affinity(gaz, id, ctx) == best)
+        .collect();
     if let [one] = winners.as_slice() {
         let by = gaz
             .node(*one)
@@ -347,21 +472,37 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &HashSet<NodeId>, how: &str) -> 
             .unwrap_or_default();
         return Outcome::Placed {
             node: *one,
-            note: format!("{how}; {} places bear it, {by} in the context decides", ids.len()),
+            note: format!(
+                "{how}; {} places bear it, {by} in the context decides",
+                ids.len()
+            )
+            .into(),
         };
     }
     match gaz.common_ancestor(&winners) {
+        // The shared level is already known from the context: the name adds nothing.
+        Some(a) if ctx.contains(&a) => Outcome::Rejected(
+            format!(
+                "{} places bear it, none of them under the context's deepest place",
+                winners.len()
+            )
+            .into(),
+        ),
         Some(a) => Outcome::Placed {
             node: a,
             note: format!(
                 "{how}; {} places bear it and nothing decides: stopped at the level they share",
                 winners.len()
-            ),
+            )
+            .into(),
         },
-        None => Outcome::Rejected(format!(
-            "{} places bear it in different provinces and nothing decides",
-            winners.len()
-        )),
+        None => Outcome::Rejected(
+            format!(
+                "{} places bear it in different provinces and nothing decides",
+                winners.len()
+            )
+            .into(),
+        ),
     }
 }
 
@@ -375,12 +516,15 @@ struct Placed {
 /// Places a text.
 pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Placement {
     let mut evidence: Vec<Evidence> = Vec::new();
-    let mut folded: Vec<(Field, String)> = Vec::with_capacity(input.fields.len());
+    let mut folded: Vec<(Field, Cow<'_, str>)> = Vec::with_capacity(input.fields.len());
     let mut raws: Vec<Raw> = Vec::new();
     for &(field, text) in &input.fields {
-        let mut s = String::new();
-        gaz.normalize_into(text, &mut s);
-        let lead_end = if field == Field::Body { first_sentence_end(&s) } else { 0 };
+        let s = gaz.normalize(text);
+        let lead_end = if field == Field::Body {
+            first_sentence_end(&s)
+        } else {
+            0
+        };
         scan(gaz, field, &s, lead_end, &mut raws);
         folded.push((field, s));
     }
@@ -393,8 +537,14 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
             .to_string()
     };
 
+    // Nothing named and nothing known: no place (the common case for a short paragraph).
+    if raws.is_empty() && priors.home.is_none() && priors.dateline.is_none() && input.hint.is_none()
+    {
+        return Placement::default();
+    }
+
     // Context: priors, then anchors (strong mentions with one candidate).
-    let mut ctx: HashSet<NodeId> = HashSet::new();
+    let mut ctx: NodeSet = NodeSet::default();
     if let Some(h) = priors.home {
         add_chain(gaz, h, &mut ctx);
     }
@@ -420,19 +570,27 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         });
         let (_, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, Some(h));
         evidence.extend(ev);
-        return Placement { primary: gaz.chain_of(h), also, evidence };
+        return Placement {
+            primary: gaz.chain_of(h),
+            also,
+            evidence,
+        };
     }
 
     let (primary, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, None);
     evidence.extend(ev);
-    Placement { primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(), also, evidence }
+    Placement {
+        primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
+        also,
+        evidence,
+    }
 }
 
 /// Resolves every match, tallies weights and chooses the primary place and the others.
 fn weigh(
     gaz: &Gazetteer,
     raws: &[Raw],
-    ctx: &HashSet<NodeId>,
+    ctx: &NodeSet,
     priors: &Priors,
     text_of: &dyn Fn(&Raw) -> String,
     fixed: Option<NodeId>,
@@ -443,7 +601,12 @@ fn weigh(
             Some(Outcome::Placed { node, .. }) => Some(*node),
             _ => None,
         });
-        let o = resolve_one(gaz, r, prev, ctx);
+        let next = raws
+            .get(i + 1)
+            .filter(|n| n.field == r.field && n.start == r.end)
+            .and_then(|n| gaz.pattern(n.pattern))
+            .map(|(_, c)| c);
+        let o = resolve_one(gaz, r, prev, next, ctx);
         debug_assert!(outcomes.len() == i);
         outcomes.push(o);
     }
@@ -465,17 +628,21 @@ fn weigh(
         if let Outcome::Placed { node, .. } = o
             && !merged.get(i).copied().unwrap_or(false)
         {
-            placed.push(Placed { raw_index: i, node: *node, weight: r.weight });
+            placed.push(Placed {
+                raw_index: i,
+                node: *node,
+                weight: r.weight,
+            });
         }
     }
 
     // Tallies: own weight per node, total per node with its descendants.
-    let mut total: HashMap<NodeId, f32> = HashMap::new();
-    let mut headline: HashSet<NodeId> = HashSet::new();
-    let mut add_weight = |id: NodeId, w: f32, head: bool, total: &mut HashMap<NodeId, f32>| {
+    let mut total = Tally::default();
+    let mut headline: NodeSet = NodeSet::default();
+    let mut add_weight = |id: NodeId, w: f32, head: bool, total: &mut Tally| {
         let mut cur = Some(id);
         while let Some(c) = cur {
-            *total.entry(c).or_insert(0.0) += w;
+            total.add(c, w);
             if head {
                 headline.insert(c);
             }
@@ -505,7 +672,7 @@ fn weigh(
     let mut also_ids: Vec<NodeId> = Vec::new();
     if let Some(pr) = primary {
         let pr_total = total.get(&pr).copied().unwrap_or(0.0);
-        let mut seen: HashSet<NodeId> = HashSet::new();
+        let mut seen: NodeSet = NodeSet::default();
         for p in &placed {
             let n = p.node;
             if gaz.is_ancestor_or_self(n, pr) || gaz.is_ancestor_or_self(pr, n) || !seen.insert(n) {
@@ -517,7 +684,11 @@ fn weigh(
             }
         }
         let snapshot = also_ids.clone();
-        also_ids.retain(|&a| !snapshot.iter().any(|&b| b != a && gaz.is_ancestor_or_self(a, b)));
+        also_ids.retain(|&a| {
+            !snapshot
+                .iter()
+                .any(|&b| b != a && gaz.is_ancestor_or_self(a, b))
+        });
     }
     let also: Vec<Chain> = also_ids.iter().map(|&a| gaz.chain_of(a)).collect();
 
@@ -541,12 +712,26 @@ fn weigh(
             note: "the dateline place: context, and a small prior".into(),
         });
     }
-    let mut seen: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    // One line per distinct (pattern, field, outcome); repeats raise its count.
+    let mut seen: Vec<(EvidenceKey, usize)> = Vec::new();
     for (i, (r, o)) in raws.iter().zip(&outcomes).enumerate() {
-        let text = text_of(r);
+        let node = match o {
+            Outcome::Placed { node, .. } => Some(*node),
+            Outcome::Rejected(_) => None,
+        };
+        let key = (r.pattern, r.field.name(), node);
+        if let Some(&(_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(e) = evidence.get_mut(at) {
+                e.note = bump_count(&e.note);
+            }
+            continue;
+        }
         let (code, note) = match o {
             Outcome::Placed { node, note } => {
-                let code = gaz.node(*node).map(|n| n.code.to_string()).unwrap_or_default();
+                let code = gaz
+                    .node(*node)
+                    .map(|n| n.code.to_string())
+                    .unwrap_or_default();
                 let note = if merged.get(i).copied().unwrap_or(false) {
                     format!("{note}; part of a longer place name")
                 } else {
@@ -554,20 +739,36 @@ fn weigh(
                 };
                 (code, note)
             }
-            Outcome::Rejected(why) => (String::new(), format!("ignored: {why}")),
-        };
-        let key = (text.clone(), r.field.name(), code.clone());
-        if let Some(&at) = seen.get(&key) {
-            if let Some(e) = evidence.get_mut(at) {
-                e.note = bump_count(&e.note);
+            Outcome::Rejected(why) => {
+                if !worth_reporting(gaz, r) {
+                    continue;
+                }
+                (String::new(), format!("ignored: {why}"))
             }
-            continue;
-        }
-        seen.insert(key, evidence.len());
-        evidence.push(Evidence { text, field: r.field.name().into(), code, note });
+        };
+        seen.push((key, evidence.len()));
+        evidence.push(Evidence {
+            text: text_of(r),
+            field: r.field.name().into(),
+            code,
+            note,
+        });
     }
     (primary, also, evidence)
 }
+
+/// A rejected match is reported when it could have been taken for a county or more, or
+/// for an official name: short township names inside ordinary words are noise.
+fn worth_reporting(gaz: &Gazetteer, r: &Raw) -> bool {
+    gaz.pattern(r.pattern).is_some_and(|(_, cands)| {
+        cands.iter().any(|c| {
+            c.form != Form::Short || gaz.node(c.node).is_some_and(|n| n.level != Level::Township)
+        })
+    })
+}
+
+/// What makes an evidence line distinct: pattern, field, the division it was taken for.
+type EvidenceKey = (u32, &'static str, Option<NodeId>);
 
 /// Adds one to the `×N` count at the end of a note.
 fn bump_count(note: &str) -> String {
@@ -582,11 +783,7 @@ fn bump_count(note: &str) -> String {
 /// From the top down, follows the child that carries the text: a child named in a
 /// headline when no sibling is, else the heaviest child when it holds at least half of its
 /// parent's weight and no sibling weighs as much. Ties stop the descent.
-fn descend(
-    gaz: &Gazetteer,
-    total: &HashMap<NodeId, f32>,
-    headline: &HashSet<NodeId>,
-) -> Option<NodeId> {
+fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId> {
     let mut children: HashMap<Option<NodeId>, Vec<NodeId>> = HashMap::new();
     for &n in total.keys() {
         children.entry(gaz.parent(n)).or_default().push(n);
@@ -604,17 +801,29 @@ fn descend(
             Some(c) => total.get(&c).copied().unwrap_or(0.0),
             None => root_total,
         };
-        let mut ranked: Vec<(NodeId, f32)> =
-            kids.iter().map(|&k| (k, total.get(&k).copied().unwrap_or(0.0))).collect();
+        let mut ranked: Vec<(NodeId, f32)> = kids
+            .iter()
+            .map(|&k| (k, total.get(&k).copied().unwrap_or(0.0)))
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let head_kids: Vec<NodeId> =
-            kids.iter().copied().filter(|k| headline.contains(k)).collect();
+        let head_kids: Vec<NodeId> = kids
+            .iter()
+            .copied()
+            .filter(|k| headline.contains(k))
+            .collect();
         let next = if let [only] = head_kids.as_slice() {
             Some(*only)
         } else {
+            // Above the county level, the parent's own mentions are mostly framing (全省,
+            // the province named in passing): a lone child named more than once is enough.
+            let framing = cur
+                .and_then(|c| gaz.node(c))
+                .is_none_or(|n| matches!(n.level, Level::Province | Level::Prefecture));
             match ranked.as_slice() {
                 [] => None,
-                [(k, w)] => (*w >= 0.5 * parent_total).then_some(*k),
+                [(k, w)] => (*w >= 0.5 * parent_total
+                    || (framing && *w >= 2.0 && *w >= 0.25 * parent_total))
+                    .then_some(*k),
                 [(k, w), (_, w2), ..] => (*w >= 0.5 * parent_total && *w > *w2).then_some(*k),
             }
         };

@@ -1,1 +1,566 @@
+//! Rules of the gazetteer and the resolver, on texts written for these tests.
+
+use super::gazetteer::short_form;
 use super::*;
+use crate::model::{Article, Kind};
+
+fn gaz() -> &'static Gazetteer {
+    Gazetteer::embedded()
+}
+
+fn codes(c: &Chain) -> Vec<String> {
+    c.0.iter().map(|d| d.code.clone()).collect()
+}
+
+fn place(text: &str, home: Option<&str>) -> Placement {
+    let home = home.map(|h| gaz().resolve(h).expect("home resolves"));
+    let ctx = Context {
+        home: home.as_ref(),
+        publication: None,
+    };
+    locate_text(text, &ctx, gaz())
+}
+
+fn leaf(p: &Placement) -> Option<String> {
+    p.primary.leaf().map(|d| d.code.clone())
+}
+
+fn article(title: &str, kicker: Option<&str>, body: &str) -> Article {
+    Article {
+        title: Some(title.into()),
+        kicker: kicker.map(str::to_string),
+        subtitle: None,
+        body: body.into(),
+        reporters: vec![],
+        contributors: vec![],
+        date: None,
+        kind: Kind::News,
+        url: None,
+        place_hint: None,
+    }
+}
+
+// ---- gazetteer ----
+
+#[test]
+fn table_matches_its_header_and_every_parent_exists() {
+    let g = gaz();
+    assert_eq!(g.len(), 31 + 342 + 2978 + 41352);
+    let header = include_str!("../../data/gazetteer/nbs-2023.tsv")
+        .lines()
+        .find(|l| l.starts_with("# rows "))
+        .expect("row-count header");
+    assert!(header.contains(&format!("rows {}", g.len())), "{header}");
+    // Every row's chain ends at that row (or its real ancestor for a pseudo row) and
+    // begins at a province.
+    for line in include_str!("../../data/gazetteer/nbs-2023.tsv").lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let (code, name) = line.split_once('\t').expect("two columns");
+        let chain = g
+            .chain(code)
+            .unwrap_or_else(|| panic!("{code} has no chain"));
+        assert_eq!(chain.0[0].level, Level::Province, "{code}");
+        assert!(chain.0.iter().all(|d| code.starts_with(&d.code)), "{code}");
+        let is_pseudo = [
+            "市辖区",
+            "县",
+            "省直辖县级行政区划",
+            "自治区直辖县级行政区划",
+        ]
+        .contains(&name)
+            || (code.len() == 6
+                && chain.leaf().map(|d| d.name.as_str()) == Some(name)
+                && chain.leaf().unwrap().code.len() == 4);
+        if !is_pseudo {
+            assert_eq!(chain.leaf().map(|d| d.name.as_str()), Some(name), "{code}");
+        }
+    }
+}
+
+#[test]
+fn pseudo_rows_never_appear_in_a_chain() {
+    let g = gaz();
+    assert_eq!(g.chain("110105").unwrap().names(), ["北京市", "朝阳区"]);
+    assert_eq!(
+        g.chain("441900121").unwrap().names(),
+        ["广东省", "东莞市", "虎门镇"]
+    );
+    assert_eq!(g.chain("429004").unwrap().names(), ["湖北省", "仙桃市"]);
+    assert_eq!(g.chain("500229").unwrap().names(), ["重庆市", "城口县"]);
+    // A pseudo row's own code gives its nearest real ancestor.
+    assert_eq!(g.chain("1101").unwrap().names(), ["北京市"]);
+    assert_eq!(g.chain("441900").unwrap().names(), ["广东省", "东莞市"]);
+    // Pseudo names are never matched in text.
+    let p = place("市辖区和县的工作人员参加。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary);
+}
+
+#[test]
+fn codes_are_resolved_padded_or_not() {
+    let g = gaz();
+    let zone = ["山东省", "济宁市", "济宁高新技术产业开发区"];
+    assert_eq!(g.resolve("370871").unwrap().names(), zone);
+    assert_eq!(g.chain("370871000000").unwrap().names(), zone);
+    assert_eq!(g.resolve("3706").unwrap().names(), ["山东省", "烟台市"]);
+    assert_eq!(g.resolve("370600").unwrap().names(), ["山东省", "烟台市"]);
+    assert_eq!(g.resolve("370000").unwrap().names(), ["山东省"]);
+    assert!(g.resolve("999999").is_none());
+    assert!(g.resolve("12ab").is_none());
+}
+
+#[test]
+fn resolve_names_short_names_and_rows_of_names() {
+    let g = gaz();
+    assert_eq!(
+        g.resolve("曲阜市").map(|c| codes(&c)),
+        Some(vec!["37".into(), "3708".into(), "370881".into()])
+    );
+    assert_eq!(
+        g.resolve("曲阜").unwrap().names(),
+        ["山东省", "济宁市", "曲阜市"]
+    );
+    assert_eq!(
+        g.resolve("烟台高新区").unwrap().leaf().unwrap().code,
+        "370671"
+    );
+    assert_eq!(
+        g.resolve("北京市朝阳区").unwrap().names(),
+        ["北京市", "朝阳区"]
+    );
+    assert_eq!(
+        g.resolve("河北省石家庄市平山县平山镇")
+            .unwrap()
+            .leaf()
+            .unwrap()
+            .code,
+        "130131100"
+    );
+    // Ambiguous or unknown: None.
+    assert!(g.resolve("朝阳区").is_none());
+    assert!(g.resolve("城关镇").is_none());
+    assert!(g.resolve("高新区").is_none());
+    assert!(g.resolve("不存在的地方").is_none());
+    assert!(g.resolve("").is_none());
+}
+
+#[test]
+fn short_forms_strip_one_suffix_and_keep_two_character_names() {
+    assert_eq!(short_form("曲阜市", Level::County), Some("曲阜"));
+    assert_eq!(short_form("单县", Level::County), None);
+    assert_eq!(short_form("曹县", Level::County), None);
+    assert_eq!(short_form("通道侗族自治县", Level::County), Some("通道"));
+    assert_eq!(
+        short_form("黔东南苗族侗族自治州", Level::Prefecture),
+        Some("黔东南")
+    );
+    assert_eq!(short_form("乌镇镇", Level::Township), Some("乌镇"));
+    assert_eq!(short_form("广西壮族自治区", Level::Province), Some("广西"));
+    assert_eq!(short_form("三里屯街道", Level::Township), Some("三里屯"));
+}
+
+#[test]
+fn search_finds_by_code_name_short_name_and_part() {
+    let g = gaz();
+    let by_code = g.search("370881");
+    assert_eq!(by_code[0].leaf().unwrap().name, "曲阜市");
+    let under = g.search("3708");
+    assert!(
+        under.len() > 10
+            && under
+                .iter()
+                .all(|c| c.leaf().unwrap().code.starts_with("3708"))
+    );
+    let short = g.search("曲阜");
+    assert_eq!(short[0].leaf().unwrap().code, "370881");
+    let many = g.search("城关镇");
+    assert!(many.len() >= 88, "{}", many.len());
+    let part = g.search("净月");
+    assert!(part.iter().any(|c| c.leaf().unwrap().code == "220172"));
+    assert!(g.search("  ").is_empty());
+    assert!(
+        g.search("市辖区")
+            .iter()
+            .all(|c| c.leaf().unwrap().name != "市辖区")
+    );
+}
+
+#[test]
+fn development_zone_short_forms_match_on_prefecture_and_type() {
+    let g = gaz();
+    // The plain zone of a prefecture gets the city's short forms, whatever its long name.
+    assert_eq!(
+        g.resolve("长春高新区").unwrap().leaf().unwrap().code,
+        "220173"
+    );
+    assert_eq!(
+        g.resolve("长春净月高新区").unwrap().leaf().unwrap().code,
+        "220172"
+    );
+    assert_eq!(
+        g.resolve("净月高新区").unwrap().leaf().unwrap().code,
+        "220172"
+    );
+    // 威海火炬高技术产业开发区 is 威海's only high-tech zone.
+    assert_eq!(
+        g.resolve("威海高新区").unwrap().leaf().unwrap().code,
+        "371071"
+    );
+    // 蚌埠市高新技术开发区: the long form differs, the type matches.
+    assert_eq!(
+        g.resolve("蚌埠高新区").unwrap().leaf().unwrap().code,
+        "340371"
+    );
+    assert_eq!(
+        g.resolve("蚌埠高新技术产业开发区")
+            .unwrap()
+            .leaf()
+            .unwrap()
+            .code,
+        "340371"
+    );
+    assert_eq!(
+        g.resolve("烟台经开区").unwrap().leaf().unwrap().code,
+        "370676"
+    );
+    let p = place("本报讯 近日，烟台高新区召开会议，部署全年工作。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("370671"));
+}
+
+#[test]
+fn a_bare_zone_type_is_the_home_prefectures_zone_or_nothing() {
+    let text = "本报讯 日前，高新区召开安全生产工作会议。高新区管委会主任出席。";
+    let local = place(text, Some("烟台市"));
+    assert_eq!(
+        leaf(&local).as_deref(),
+        Some("370671"),
+        "{:?}",
+        local.evidence
+    );
+    let national = place(text, None);
+    assert!(national.primary.is_empty(), "{:?}", national.primary);
+}
+
+#[test]
+fn historical_names_resolve_to_todays_code() {
+    let g = gaz();
+    // 2020 name of 110106013.
+    assert_eq!(
+        g.resolve("方庄地区").unwrap().leaf().unwrap().code,
+        "110106013"
+    );
+    // 2020 name of 371471.
+    assert_eq!(
+        g.resolve("德州经济技术开发区")
+            .unwrap()
+            .leaf()
+            .unwrap()
+            .code,
+        "371471"
+    );
+    let p = place("本报讯 北京市丰台区方庄地区开展垃圾分类宣传。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("110106013"));
+}
+
+// ---- false friends ----
+
+#[test]
+fn false_friends_are_rejected_even_with_the_place_in_context() {
+    // Each text names the parent of the false friend, so only the shape rules reject it.
+    let cases = [
+        ("本报讯 甘南州各县的农民专业合作社发展迅速。", "623001"),
+        ("本报讯 濮阳市开展全国文明城市示范县创建工作。", "410926"),
+        ("本报讯 怀化市打造西部陆海新通道重要节点。", "431230"),
+        ("本报讯 海南省海口市文昌小区完成改造。", "469005"),
+        ("本报讯 肇庆市各村落实一约四会制度。", "441284"),
+        ("本报讯 山西省晋城市推进中心城区更新。", "140502"),
+        ("本报讯 邢台市开展南沙河综合治理。", "130582"),
+    ];
+    for (text, wrong) in cases {
+        let p = place(text, None);
+        let all = p.feed_codes(true);
+        assert!(
+            !all.iter().any(|c| c == wrong),
+            "{text}: placed in {wrong}: {:?}",
+            p.evidence
+        );
+    }
+}
+
+#[test]
+fn false_friends_without_context_name_no_place() {
+    for text in [
+        "合作社带动农户增收。",
+        "创建示范县。",
+        "打通新通道。",
+        "文昌小区开展义诊。",
+        "推行一约四会。",
+        "中心城区交通改善。",
+        "南沙河水位上涨。",
+    ] {
+        let p = place(text, None);
+        assert!(p.primary.is_empty(), "{text}: {:?}", p.primary.names());
+    }
+}
+
+#[test]
+fn short_forms_are_trusted_with_an_admin_role_word_or_their_parent() {
+    // Parent named right before.
+    let p = place("本报讯 山东济宁曲阜召开文化节。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("370881"));
+    // Admin-role word.
+    let p = place(
+        "本报讯 日前，单县县委召开全体会议，研究部署下半年工作。",
+        None,
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("371722"));
+    // Parent in the context (home).
+    let p = place("本报讯 曲阜文化节开幕，游客纷至沓来。", Some("济宁市"));
+    assert_eq!(leaf(&p).as_deref(), Some("370881"));
+    // Nothing vouches for it.
+    let p = place("本报讯 曲阜文化节开幕，游客纷至沓来。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary.names());
+}
+
+// ---- duplicated names and ties ----
+
+#[test]
+fn a_duplicated_township_is_resolved_by_its_parent_nearby() {
+    let p = place(
+        "本报讯 日前，内蒙古自治区和林格尔县召开秋收工作会议。会后，城关镇组织农机手开展抢收。",
+        None,
+    );
+    assert_eq!(
+        leaf(&p).as_deref(),
+        Some("150123"),
+        "county-wide: {:?}",
+        p.evidence
+    );
+    let p = place(
+        "本报讯 日前，清水河县城关镇召开秋收工作会议。城关镇党委书记出席并讲话，城关镇各村负责人参加。",
+        None,
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("150124100"), "{:?}", p.evidence);
+}
+
+#[test]
+fn a_duplicated_township_alone_names_no_township() {
+    let p = place("本报讯 城关镇召开秋收工作会议，城关镇党委书记出席。", None);
+    assert!(
+        p.primary.0.iter().all(|d| d.level != Level::Township),
+        "{:?}",
+        p.primary.names()
+    );
+}
+
+#[test]
+fn a_tie_stops_at_the_deepest_shared_level() {
+    // 北正乡 is in two counties of 石家庄市.
+    let p = place(
+        "本报讯 北正乡召开乡村振兴推进会，北正乡党委书记出席。",
+        None,
+    );
+    assert_eq!(
+        p.primary.names(),
+        ["河北省", "石家庄市"],
+        "{:?}",
+        p.evidence
+    );
+    // 朝阳区 is in 北京市 and 长春市: nothing shared.
+    let p = place("本报讯 朝阳区人民政府召开常务会议。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary.names());
+    // The context breaks the tie.
+    let p = place("本报讯 朝阳区人民政府召开常务会议。", Some("长春市"));
+    assert_eq!(leaf(&p).as_deref(), Some("220104"));
+}
+
+// ---- weighing ----
+
+#[test]
+fn a_county_wide_article_stops_at_the_county() {
+    let a = article(
+        "曲阜市：文旅融合结硕果",
+        None,
+        "本报讯 近日，笔者来到山东省曲阜市尼山镇的一处研学基地。曲阜市坚持文旅融合发展，曲阜市各镇街积极参与，全市文旅产业持续壮大。",
+    );
+    let p = locate(&a, &Context::default(), gaz());
+    assert_eq!(
+        p.primary.names(),
+        ["山东省", "济宁市", "曲阜市"],
+        "{:?}",
+        p.evidence
+    );
+}
+
+#[test]
+fn a_township_in_the_headline_deepens_the_chain() {
+    let a = article(
+        "尼山镇：多措并举推进人居环境整治",
+        None,
+        "本报讯 为改善农村人居环境，近日，曲阜市尼山镇开展集中整治行动。尼山镇组织党员志愿者清理垃圾。曲阜市有关部门到场指导。",
+    );
+    let p = locate(&a, &Context::default(), gaz());
+    assert_eq!(p.primary.leaf().unwrap().name, "尼山镇", "{:?}", p.evidence);
+}
+
+#[test]
+fn a_photo_caption_places_the_picture() {
+    let p = place(
+        "近年来，河北省平山县大力发展乡村旅游，游客数量逐年增长。图为5月1日，平山县西柏坡镇游客参观学习。",
+        None,
+    );
+    assert_eq!(
+        p.primary.leaf().unwrap().name,
+        "西柏坡镇",
+        "{:?}",
+        p.evidence
+    );
+}
+
+#[test]
+fn another_county_in_the_headline_is_also_covered() {
+    let a = article(
+        "汶上县考察团来高新区参观",
+        None,
+        "本报讯 近日，汶上县委常委一行到济宁高新区考察项目建设。考察团对高新区的发展给予高度评价，济宁高新区有关负责人陪同。",
+    );
+    let home = gaz().resolve("济宁市").unwrap();
+    let ctx = Context {
+        home: Some(&home),
+        publication: None,
+    };
+    let p = locate(&a, &ctx, gaz());
+    assert_eq!(p.primary.leaf().unwrap().code, "370871", "{:?}", p.evidence);
+    assert_eq!(p.also.len(), 1);
+    assert_eq!(p.also[0].leaf().unwrap().name, "汶上县");
+    let codes = p.feed_codes(true);
+    assert!(codes.contains(&"370830".to_string()) && codes.contains(&"37".to_string()));
+    assert!(!p.feed_codes(false).contains(&"370830".to_string()));
+}
+
+#[test]
+fn an_article_without_a_place_takes_the_home() {
+    let p = place(
+        "本报讯 近日，区关工委召开工作会议，研究部署下半年工作。",
+        Some("烟台市"),
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("3706"));
+    assert!(p.evidence.iter().any(|e| e.field == "home"));
+}
+
+#[test]
+fn the_dateline_place_is_context() {
+    let p = place(
+        "本报烟台5月3日讯(记者 张明 通讯员 李华) 近日，高新区举办人才招聘会。",
+        None,
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("370671"), "{:?}", p.evidence);
+    assert!(
+        p.evidence
+            .iter()
+            .any(|e| e.field == "dateline" && e.code == "3706")
+    );
+}
+
+#[test]
+fn the_hint_decides_when_it_names_a_place() {
+    let mut a = article("秋收正忙", None, "本报讯 农民抢收玉米。");
+    a.place_hint = Some("曲阜市".into());
+    let p = locate(&a, &Context::default(), gaz());
+    assert_eq!(p.primary.leaf().unwrap().code, "370881");
+}
+
+#[test]
+fn traditional_characters_are_folded() {
+    let p = place(
+        "本報訊 近日，廣東省東莞市虎門鎮舉辦龍舟賽，吸引眾多市民觀看。",
+        None,
+    );
+    assert_eq!(
+        p.primary.names(),
+        ["广东省", "东莞市", "虎门镇"],
+        "{:?}",
+        p.evidence
+    );
+}
+
+#[test]
+fn spaces_inside_names_are_ignored() {
+    let p = place("本报讯 近日，曲 阜市召开会议。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("370881"));
+}
+
+// ---- homes ----
+
+#[test]
+fn homes_resolve_from_mastheads_datelines_and_names() {
+    let g = gaz();
+    let h = |s: &str| resolve_home(s, g).map(|c| c.leaf().unwrap().code.clone());
+    assert_eq!(h("烟台").as_deref(), Some("3706"));
+    assert_eq!(h("中共烟台市委机关报").as_deref(), Some("3706"));
+    assert_eq!(
+        h("主管:长春净月高新区党工委宣传部(融媒体中心)").as_deref(),
+        Some("220172")
+    );
+    assert_eq!(h("北京市朝阳区融媒体中心").as_deref(), Some("110105"));
+    assert_eq!(h("370881").as_deref(), Some("370881"));
+    assert_eq!(h("高新区报"), None);
+    assert_eq!(h("人民日报"), None);
+}
+
+#[test]
+fn a_publication_name_can_stand_for_the_home() {
+    let ctx = Context {
+        home: None,
+        publication: Some("烟台日报"),
+    };
+    let p = locate_text("本报讯 高新区召开人才工作会议。", &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("370671"), "{:?}", p.evidence);
+}
+
+#[test]
+fn evidence_names_the_deciding_mentions() {
+    let p = place("本报讯 清水河县城关镇召开会议。", None);
+    let e = p
+        .evidence
+        .iter()
+        .find(|e| e.code == "150124100")
+        .expect("evidence for the township");
+    assert_eq!(e.text, "城关镇");
+    assert_eq!(e.field, "body");
+    assert!(!e.note.is_empty());
+}
+
+#[test]
+fn a_short_city_name_right_before_its_district_settles_a_duplicated_district() {
+    // 鼓楼区 is in four cities; 福州 alone would need context.
+    let p = place("本报讯 近日，福州鼓楼区举办社区运动会。", None);
+    assert_eq!(
+        p.primary.names(),
+        ["福建省", "福州市", "鼓楼区"],
+        "{:?}",
+        p.evidence
+    );
+    let p = place("本报讯 近日，鼓楼区举办社区运动会。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary.names());
+}
+
+#[test]
+fn a_city_short_name_that_only_one_city_bears_is_trusted() {
+    let p = place("本报讯 日前，全省乡村振兴工作会议在济南召开。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("3701"), "{:?}", p.evidence);
+    // 吉安 is a city and a county: it needs context.
+    let p = place("本报讯 日前，工作会议在吉安召开。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.primary.names());
+}
+
+#[test]
+fn a_duplicated_name_that_the_home_cannot_settle_adds_nothing() {
+    // 陇西县 has no 城关镇; the twenty of 甘肃省 must not pull the article up to the province.
+    let p = place(
+        "本报讯 日前，城关镇召开会议。城关镇党委书记出席。",
+        Some("陇西县"),
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("621122"), "{:?}", p.evidence);
+}
