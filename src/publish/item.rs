@@ -12,6 +12,10 @@ use super::text::{one_line, paragraphs, push_attr, push_xml, summary, urn_uuid};
 /// Namespace for article ids (`urn:uuid:`), so ids do not depend on the site's address.
 pub(crate) const ARTICLE_NS: &str = "localfeed-article";
 
+/// Longest summary in archive documents, whose entries are brief (title, link, dates, a
+/// short teaser): the landing page has the rest, and archives stay small.
+const ARCHIVE_SUMMARY: usize = 60;
+
 /// One article, ready to be written into any feed format.
 #[derive(Debug)]
 pub(crate) struct ItemView<'a> {
@@ -92,7 +96,12 @@ impl<'a> ItemView<'a> {
                 original_url(a.url.as_deref()).as_deref(),
             )
         });
-        let mut summary = summary(&paras, urls.summary_chars);
+        let max = if full {
+            urls.summary_chars
+        } else {
+            urls.summary_chars.min(ARCHIVE_SUMMARY)
+        };
+        let mut summary = summary(&paras, max);
         if summary.is_empty() {
             summary = title.clone();
         }

@@ -56,12 +56,11 @@ struct Place<'a> {
     code: &'a str,
     name: &'a str,
     level: crate::model::Level,
-    feed_url: String,
 }
 
 /// Writes one JSON Feed document (strings are already clean: every text field of an
 /// [`ItemView`] went through the same character filter as the XML formats).
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut Vec<u8>) {
+pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, out: &mut Vec<u8>) {
     let feed = Feed {
         version: "https://jsonfeed.org/version/1.1",
         title: &meta.title,
@@ -93,7 +92,6 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
                             code: &d.code,
                             name: &d.name,
                             level: d.level,
-                            feed_url: urls.feed(&d.code, "feed.json"),
                         })
                         .collect(),
                 },
@@ -102,7 +100,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
     };
     // Serialising plain structs of strings cannot fail; an error would leave `out` empty
     // and the caller refuses to write an empty document.
-    if serde_json::to_writer_pretty(&mut *out, &feed).is_err() {
+    if serde_json::to_writer(&mut *out, &feed).is_err() {
         out.clear();
     } else {
         out.push(b'\n');

@@ -202,7 +202,7 @@ pub fn publish(
         "too many articles for one run"
     );
     let old = Manifest::take(out);
-    let prep: Vec<Prepared<'_>> = articles.iter().map(Prepared::new).collect();
+    let prep: Vec<Prepared<'_>> = unique(articles).into_iter().map(Prepared::new).collect();
     let order = group::order(&prep);
     let groups = group::groups(&prep, &order, settings.include_also);
     let global = global_fingerprint(settings, templates);
@@ -223,7 +223,7 @@ pub fn publish(
     by_size.sort_by_key(|g| std::cmp::Reverse(g.items.len()));
     sink.merge(parallel(&by_size, threads, |g, s| ctx.feed(g, s))?);
     let mut archives = 0;
-    for g in &groups {
+    for g in groups.iter().filter(|_| settings.archives) {
         archives += group::cut(
             g.items.len(),
             settings.items_per_feed,
@@ -251,8 +251,35 @@ pub fn publish(
         reused: sink.reused,
         feeds: groups.len(),
         archives,
-        articles: articles.len(),
+        articles: prep.len(),
     })
+}
+
+/// The articles with one per id (the most recently updated one), so no feed can carry
+/// two items with one id.
+fn unique(articles: &[StoredArticle]) -> Vec<&StoredArticle> {
+    let mut by_id: std::collections::HashMap<&str, &StoredArticle> =
+        std::collections::HashMap::with_capacity(articles.len());
+    let mut dup = false;
+    for a in articles {
+        match by_id.entry(a.id.as_str()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(a);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                dup = true;
+                if (a.updated, &a.input) > (o.get().updated, &o.get().input) {
+                    o.insert(a);
+                }
+            }
+        }
+    }
+    if !dup {
+        return articles.iter().collect();
+    }
+    let mut v: Vec<&StoredArticle> = by_id.into_values().collect();
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
 }
 
 /// Runs `f` over `items` on `threads` workers (item `i` on worker `i % threads`).

@@ -69,11 +69,14 @@ fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</pubDate>\n<description>");
     push_xml(out, &it.summary);
     out.push_str("</description>\n");
-    if let Some(h) = &it.content_html {
-        out.push_str("<content:encoded>");
-        push_xml(out, h);
-        out.push_str("</content:encoded>\n");
-    }
+    let Some(h) = &it.content_html else {
+        // archive entry: brief
+        out.push_str("</item>\n");
+        return;
+    };
+    out.push_str("<content:encoded>");
+    push_xml(out, h);
+    out.push_str("</content:encoded>\n");
     for a in it.authors() {
         out.push_str("<dc:creator>");
         push_xml(out, a);
