@@ -19,7 +19,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
     out.push_str("</subtitle>\n<updated>");
     out.push_str(&rfc3339(&meta.updated));
     out.push_str("</updated>\n<author><name>");
-    push_xml(out, &meta.author);
+    push_xml(out, meta.author);
     out.push_str("</name></author>\n<generator version=\"");
     out.push_str(env!("CARGO_PKG_VERSION"));
     out.push_str("\">localfeed</generator>\n");

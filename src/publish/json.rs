@@ -68,7 +68,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, o
         feed_url: &meta.self_url,
         description: &meta.description,
         language: "zh-CN",
-        authors: [Author { name: &meta.author }],
+        authors: [Author { name: meta.author }],
         items: items
             .iter()
             .map(|it| Item {
