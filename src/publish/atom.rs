@@ -59,9 +59,9 @@ fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</title>\n");
     link(out, "alternate", &it.link, "text/html");
     out.push_str("<published>");
-    out.push_str(&rfc3339(&it.published));
+    out.push_str(&it.published_3339);
     out.push_str("</published>\n<updated>");
-    out.push_str(&rfc3339(&it.updated));
+    out.push_str(&it.updated_3339);
     out.push_str("</updated>\n<summary type=\"text\">");
     push_xml(out, &it.summary);
     out.push_str("</summary>\n");

@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::item::ItemView;
-use super::text::rfc3339;
 use super::{DocMeta, Urls};
 
 #[derive(Serialize)]
@@ -33,8 +32,8 @@ struct Item<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     content_text: Option<&'a str>,
     summary: &'a str,
-    date_published: String,
-    date_modified: String,
+    date_published: &'a str,
+    date_modified: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -78,8 +77,8 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, o
                 content_html: it.content_html.as_deref(),
                 content_text: it.content_html.is_none().then_some(it.summary.as_str()),
                 summary: &it.summary,
-                date_published: rfc3339(&it.published),
-                date_modified: rfc3339(&it.updated),
+                date_published: &it.published_3339,
+                date_modified: &it.updated_3339,
                 authors: it.authors().map(|a| Author { name: a }).collect(),
                 tags: it.places.iter().map(|d| d.name.as_str()).collect(),
                 ext: Ext {

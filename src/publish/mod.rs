@@ -202,7 +202,10 @@ pub fn publish(
         "too many articles for one run"
     );
     let old = Manifest::take(out);
-    let prep: Vec<Prepared<'_>> = unique(articles).into_iter().map(Prepared::new).collect();
+    let threads = settings.threads.clamp(1, 16);
+    let unique = unique(articles);
+    let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
+    anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
     let order = group::order(&prep);
     let groups = group::groups(&prep, &order, settings.include_also);
     let global = global_fingerprint(settings, templates);
@@ -216,7 +219,6 @@ pub fn publish(
         global,
     };
 
-    let threads = settings.threads.clamp(1, 16);
     let mut sink = Sink::default();
     // Feeds: the biggest first, so the workers finish together.
     let mut by_size: Vec<&Group> = groups.iter().collect();

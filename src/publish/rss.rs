@@ -65,7 +65,7 @@ fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</link>\n<guid isPermaLink=\"false\">");
     out.push_str(&it.uid);
     out.push_str("</guid>\n<pubDate>");
-    out.push_str(&rfc822(&it.published));
+    out.push_str(&it.published_822);
     out.push_str("</pubDate>\n<description>");
     push_xml(out, &it.summary);
     out.push_str("</description>\n");

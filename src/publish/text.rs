@@ -126,7 +126,33 @@ pub(crate) fn summary(paras: &[String], max: usize) -> String {
 /// RFC 822 date-time with a four-digit year and numeric zone, e.g.
 /// `Tue, 22 Aug 2023 08:00:00 +0800`.
 pub(crate) fn rfc822(t: &DateTime<FixedOffset>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+    use chrono::{Datelike, Timelike};
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        return t.format("%a, %d %b %Y %H:%M:%S %z").to_string();
+    }
+    let day = DAYS
+        .get(t.weekday().num_days_from_monday() as usize)
+        .unwrap_or(&"Mon");
+    let month = MONTHS.get(t.month0() as usize).unwrap_or(&"Jan");
+    let off = t.offset().local_minus_utc();
+    let (sign, off) = if off < 0 { ('-', -off) } else { ('+', off) };
+    let mut s = String::with_capacity(31);
+    let _ = write!(
+        s,
+        "{day}, {:02} {month} {year:04} {:02}:{:02}:{:02} {sign}{:02}{:02}",
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        off / 3600,
+        off % 3600 / 60
+    );
+    s
 }
 
 /// RFC 3339 date-time in seconds with the offset, e.g. `2023-08-22T08:00:00+08:00`.
