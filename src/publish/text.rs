@@ -25,6 +25,9 @@ const GARBAGE: &[&str] = &["锟斤拷", "烫烫烫", "屯屯屯"];
 /// The text with every character [`keep_char`] refuses removed, and known decoding
 /// garbage dropped.
 pub(crate) fn clean(s: &str) -> String {
+    if !needs_cleaning(s) {
+        return s.to_string();
+    }
     let mut out: String = s.chars().filter(|c| keep_char(*c)).collect();
     for g in GARBAGE {
         if out.contains(g) {
@@ -59,26 +62,55 @@ pub(crate) fn push_attr(out: &mut String, s: &str) {
 }
 
 fn push_escaped(out: &mut String, s: &str, attr: bool) {
+    let b = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let rep: Option<&str> = match c {
-            '&' => Some("&amp;"),
-            '<' => Some("&lt;"),
-            '>' => Some("&gt;"),
-            '"' if attr => Some("&quot;"),
-            '\n' if attr => Some("&#10;"),
-            '\t' if attr => Some("&#9;"),
-            '\r' => Some(""),
-            c if !keep_char(c) => Some(""),
-            _ => None,
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        // Only ASCII bytes and the lead bytes of refused characters (C1 controls, the
+        // U+2xxx invisibles, U+FEFF and U+FFFx) need a look; CJK text passes untouched.
+        let (rep, len): (Option<&str>, usize) = match c {
+            b'&' => (Some("&amp;"), 1),
+            b'<' => (Some("&lt;"), 1),
+            b'>' => (Some("&gt;"), 1),
+            b'"' if attr => (Some("&quot;"), 1),
+            b'\n' if attr => (Some("&#10;"), 1),
+            b'\t' if attr => (Some("&#9;"), 1),
+            b'\t' | b'\n' => (None, 1),
+            0..=0x1F | 0x7F => (Some(""), 1),
+            0xC2 | 0xE2 | 0xEF => match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(ch) if !keep_char(ch) => (Some(""), ch.len_utf8()),
+                Some(ch) => (None, ch.len_utf8()),
+                None => (None, 1),
+            },
+            _ => (None, 1),
         };
         if let Some(r) = rep {
-            out.push_str(&s[start..i]);
+            out.push_str(s.get(start..i).unwrap_or_default());
             out.push_str(r);
-            start = i + c.len_utf8();
+            start = i + len;
+        }
+        i += len;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+}
+
+/// True when [`clean`] would change `s`.
+fn needs_cleaning(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\t' | b'\n' | b'\r' => i += 1,
+            0..=0x1F | 0x7F => return true,
+            0xC2 | 0xE2 | 0xEF => match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(ch) if !keep_char(ch) => return true,
+                Some(ch) => i += ch.len_utf8(),
+                None => i += 1,
+            },
+            _ => i += 1,
         }
     }
-    out.push_str(&s[start..]);
+    GARBAGE.iter().any(|g| s.contains(g))
 }
 
 /// Escapes `s` for XML, returning a new string.
@@ -214,6 +246,24 @@ mod tests {
         push_attr(&mut a, "x\"y\nz");
         assert_eq!(a, "x&quot;y&#10;z");
         assert_eq!(clean("好锟斤拷消息"), "好消息");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_character_rule() {
+        let samples = [
+            "普通中文文本，没有问题。",
+            "a\u{85}b\u{9F}c\u{A0}d",
+            "零\u{200B}宽\u{2060}字\u{2066}符\u{FEFF}尾\u{FFFD}\u{FFFE}",
+            "\u{E000}私用区与¥€…—",
+            "tab\tnl\ncr\r",
+        ];
+        for s in samples {
+            let slow: String = s.chars().filter(|c| keep_char(*c)).collect();
+            assert_eq!(clean(s), slow, "{s:?}");
+            let mut fast = String::new();
+            push_xml(&mut fast, s);
+            assert_eq!(fast, slow.replace('\r', ""), "{s:?}");
+        }
     }
 
     #[test]
