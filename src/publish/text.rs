@@ -29,8 +29,8 @@ pub(crate) fn clean(s: &str) -> String {
         return s.to_string();
     }
     let mut out: String = s.chars().filter(|c| keep_char(*c)).collect();
-    for g in GARBAGE {
-        if out.contains(g) {
+    if has_garbage(&out) {
+        for g in GARBAGE {
             out = out.replace(g, "");
         }
     }
@@ -110,7 +110,13 @@ fn needs_cleaning(s: &str) -> bool {
             _ => i += 1,
         }
     }
-    GARBAGE.iter().any(|g| s.contains(g))
+    has_garbage(s)
+}
+
+/// True when `s` holds one of [`GARBAGE`] (a quick search for their first characters
+/// first, as they are rare).
+fn has_garbage(s: &str) -> bool {
+    ['锟', '烫', '屯'].iter().any(|c| s.contains(*c)) && GARBAGE.iter().any(|g| s.contains(g))
 }
 
 /// Escapes `s` for XML, returning a new string.
