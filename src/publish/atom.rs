@@ -19,7 +19,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
     out.push_str("</subtitle>\n<updated>");
     out.push_str(&rfc3339(&meta.updated));
     out.push_str("</updated>\n<author><name>");
-    push_xml(out, &meta.author);
+    push_xml(out, meta.author);
     out.push_str("</name></author>\n<generator version=\"");
     out.push_str(env!("CARGO_PKG_VERSION"));
     out.push_str("\">localfeed</generator>\n");
@@ -59,10 +59,20 @@ fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</title>\n");
     link(out, "alternate", &it.link, "text/html");
     out.push_str("<published>");
-    out.push_str(&rfc3339(&it.published));
+    out.push_str(&it.published_3339);
     out.push_str("</published>\n<updated>");
-    out.push_str(&rfc3339(&it.updated));
-    out.push_str("</updated>\n");
+    out.push_str(&it.updated_3339);
+    out.push_str("</updated>\n<summary type=\"text\">");
+    push_xml(out, &it.summary);
+    out.push_str("</summary>\n");
+    let Some(h) = &it.content_html else {
+        // archive entry: brief
+        out.push_str("</entry>\n");
+        return;
+    };
+    out.push_str("<content type=\"html\">");
+    push_xml(out, h);
+    out.push_str("</content>\n");
     for a in &it.reporters {
         out.push_str("<author><name>");
         push_xml(out, a);
@@ -81,14 +91,6 @@ fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
         out.push_str("\" label=\"");
         push_attr(out, &d.name);
         out.push_str("\"/>\n");
-    }
-    out.push_str("<summary type=\"text\">");
-    push_xml(out, &it.summary);
-    out.push_str("</summary>\n");
-    if let Some(h) = &it.content_html {
-        out.push_str("<content type=\"html\">");
-        push_xml(out, h);
-        out.push_str("</content>\n");
     }
     if let Some(p) = &it.publication {
         out.push_str("<source><title type=\"text\">");

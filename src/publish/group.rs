@@ -34,6 +34,28 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// Prepares the articles, on `threads` workers.
+pub(crate) fn prepare<'a>(arts: &[&'a StoredArticle], threads: usize) -> Vec<Prepared<'a>> {
+    if threads <= 1 || arts.len() < 4096 {
+        return arts.iter().map(|a| Prepared::new(a)).collect();
+    }
+    let chunk = arts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = arts
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(|a| Prepared::new(a)).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(arts.len());
+        // A worker that panicked leaves its chunk out; the caller checks the count.
+        for h in handles {
+            if let Ok(v) = h.join() {
+                out.extend(v);
+            }
+        }
+        out
+    })
+}
+
 /// Hashes every field of the article that a feed, page or index shows.
 fn fingerprint(s: &StoredArticle) -> u64 {
     let mut h = std::hash::DefaultHasher::new();

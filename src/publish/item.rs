@@ -7,10 +7,14 @@ use crate::model::Division;
 
 use super::Urls;
 use super::group::Prepared;
-use super::text::{one_line, paragraphs, push_attr, push_xml, summary, urn_uuid};
+use super::text::{one_line, paragraphs, push_attr, push_xml, rfc822, rfc3339, summary, urn_uuid};
 
 /// Namespace for article ids (`urn:uuid:`), so ids do not depend on the site's address.
 pub(crate) const ARTICLE_NS: &str = "localfeed-article";
+
+/// Longest summary in archive documents, whose entries are brief (title, link, dates, a
+/// short teaser): the landing page has the rest, and archives stay small.
+const ARCHIVE_SUMMARY: usize = 60;
 
 /// One article, ready to be written into any feed format.
 #[derive(Debug)]
@@ -33,10 +37,14 @@ pub(crate) struct ItemView<'a> {
     pub(crate) places: Vec<&'a Division>,
     /// Publication name.
     pub(crate) publication: Option<String>,
-    /// Publication time.
-    pub(crate) published: DateTime<FixedOffset>,
     /// Last change.
     pub(crate) updated: DateTime<FixedOffset>,
+    /// `published` as RFC 822.
+    pub(crate) published_822: String,
+    /// `published` as RFC 3339.
+    pub(crate) published_3339: String,
+    /// `updated` as RFC 3339.
+    pub(crate) updated_3339: String,
     /// The article's kind (`news`, `photo` …).
     pub(crate) kind: &'static str,
 }
@@ -88,7 +96,12 @@ impl<'a> ItemView<'a> {
                 original_url(a.url.as_deref()).as_deref(),
             )
         });
-        let mut summary = summary(&paras, urls.summary_chars);
+        let max = if full {
+            urls.summary_chars
+        } else {
+            urls.summary_chars.min(ARCHIVE_SUMMARY)
+        };
+        let mut summary = summary(&paras, max);
         if summary.is_empty() {
             summary = title.clone();
         }
@@ -102,8 +115,10 @@ impl<'a> ItemView<'a> {
             contributors,
             places,
             publication,
-            published: p.published,
             updated: p.updated,
+            published_822: rfc822(&p.published),
+            published_3339: rfc3339(&p.published),
+            updated_3339: rfc3339(&p.updated),
             kind: a.kind.as_str(),
         }
     }

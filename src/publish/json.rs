@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::item::ItemView;
-use super::text::rfc3339;
 use super::{DocMeta, Urls};
 
 #[derive(Serialize)]
@@ -33,8 +32,8 @@ struct Item<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     content_text: Option<&'a str>,
     summary: &'a str,
-    date_published: String,
-    date_modified: String,
+    date_published: &'a str,
+    date_modified: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -56,12 +55,11 @@ struct Place<'a> {
     code: &'a str,
     name: &'a str,
     level: crate::model::Level,
-    feed_url: String,
 }
 
 /// Writes one JSON Feed document (strings are already clean: every text field of an
 /// [`ItemView`] went through the same character filter as the XML formats).
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut Vec<u8>) {
+pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, out: &mut Vec<u8>) {
     let feed = Feed {
         version: "https://jsonfeed.org/version/1.1",
         title: &meta.title,
@@ -69,7 +67,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
         feed_url: &meta.self_url,
         description: &meta.description,
         language: "zh-CN",
-        authors: [Author { name: &meta.author }],
+        authors: [Author { name: meta.author }],
         items: items
             .iter()
             .map(|it| Item {
@@ -79,8 +77,8 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
                 content_html: it.content_html.as_deref(),
                 content_text: it.content_html.is_none().then_some(it.summary.as_str()),
                 summary: &it.summary,
-                date_published: rfc3339(&it.published),
-                date_modified: rfc3339(&it.updated),
+                date_published: &it.published_3339,
+                date_modified: &it.updated_3339,
                 authors: it.authors().map(|a| Author { name: a }).collect(),
                 tags: it.places.iter().map(|d| d.name.as_str()).collect(),
                 ext: Ext {
@@ -93,7 +91,6 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
                             code: &d.code,
                             name: &d.name,
                             level: d.level,
-                            feed_url: urls.feed(&d.code, "feed.json"),
                         })
                         .collect(),
                 },
@@ -102,7 +99,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
     };
     // Serialising plain structs of strings cannot fail; an error would leave `out` empty
     // and the caller refuses to write an empty document.
-    if serde_json::to_writer_pretty(&mut *out, &feed).is_err() {
+    if serde_json::to_writer(&mut *out, &feed).is_err() {
         out.clear();
     } else {
         out.push(b'\n');

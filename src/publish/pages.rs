@@ -22,8 +22,8 @@ struct Link {
 }
 
 #[derive(Serialize)]
-struct PlaceRef<'a> {
-    code: &'a str,
+struct PlaceRef {
+    code: String,
     name: String,
     level: &'static str,
     home: String,
@@ -32,11 +32,11 @@ struct PlaceRef<'a> {
 }
 
 #[derive(Serialize)]
-struct ArticlePage<'a> {
+struct ArticlePage {
     site: String,
     base_url: String,
     index_url: String,
-    id: &'a str,
+    id: String,
     uid: String,
     url: String,
     title: String,
@@ -51,7 +51,7 @@ struct ArticlePage<'a> {
     published: String,
     updated: String,
     kind: &'static str,
-    places: Vec<PlaceRef<'a>>,
+    places: Vec<PlaceRef>,
     feeds: Vec<Link>,
 }
 
@@ -110,13 +110,13 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
         let urls = ctx.urls;
         let s = p.art;
         let a = &s.article;
-        let mut places: Vec<PlaceRef<'_>> = Vec::new();
+        let mut places: Vec<PlaceRef> = Vec::new();
         for chain in std::iter::once(&s.placement.primary).chain(s.placement.also.iter()) {
             for d in &chain.0 {
                 if !places.iter().any(|x| x.code == d.code) {
                     let key = super::text::safe_segment(&d.code);
                     places.push(PlaceRef {
-                        code: &d.code,
+                        code: clean(&d.code),
                         name: one_line(&d.name),
                         level: level_name(d.level),
                         home: u(urls.home(&key)),
@@ -153,7 +153,7 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             site: suffix,
             base_url: u(urls.base().to_string()),
             index_url: u(format!("{}index.html", urls.base())),
-            id: &s.id,
+            id: clean(&s.id),
             uid: super::text::urn_uuid(super::item::ARTICLE_NS, &s.id),
             url: u(urls.article(&p.file)),
             title: one_line(&a.display_title()),
@@ -171,7 +171,7 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             places,
             feeds,
         };
-        Ok(clean(&ctx.templates.render("article.html", &page)?).into_bytes())
+        Ok(ctx.templates.render("article.html", &page)?.into_bytes())
     })
 }
 
@@ -212,7 +212,7 @@ fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
         .map(|p| p.published.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
     let (code, name, level) = match g.division() {
-        Some(d) => (d.code.clone(), one_line(&d.name), level_name(d.level)),
+        Some(d) => (clean(&d.code), one_line(&d.name), level_name(d.level)),
         None => (String::new(), "全部".to_string(), ""),
     };
     Node {
@@ -318,6 +318,6 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
         autodiscovery,
     };
     sink.emit(ctx.out, ctx.old, "index.html", None, || {
-        Ok(clean(&ctx.templates.render("index.html", &page)?).into_bytes())
+        Ok(ctx.templates.render("index.html", &page)?.into_bytes())
     })
 }

@@ -60,15 +60,18 @@ fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</link>\n<guid isPermaLink=\"false\">");
     out.push_str(&it.uid);
     out.push_str("</guid>\n<pubDate>");
-    out.push_str(&rfc822(&it.published));
+    out.push_str(&it.published_822);
     out.push_str("</pubDate>\n<description>");
     push_xml(out, &it.summary);
     out.push_str("</description>\n");
-    if let Some(h) = &it.content_html {
-        out.push_str("<content:encoded>");
-        push_xml(out, h);
-        out.push_str("</content:encoded>\n");
-    }
+    let Some(h) = &it.content_html else {
+        // archive entry: brief
+        out.push_str("</item>\n");
+        return;
+    };
+    out.push_str("<content:encoded>");
+    push_xml(out, h);
+    out.push_str("</content:encoded>\n");
     for a in it.authors() {
         out.push_str("<dc:creator>");
         push_xml(out, a);

@@ -25,9 +25,12 @@ const GARBAGE: &[&str] = &["锟斤拷", "烫烫烫", "屯屯屯"];
 /// The text with every character [`keep_char`] refuses removed, and known decoding
 /// garbage dropped.
 pub(crate) fn clean(s: &str) -> String {
+    if !needs_cleaning(s) {
+        return s.to_string();
+    }
     let mut out: String = s.chars().filter(|c| keep_char(*c)).collect();
-    for g in GARBAGE {
-        if out.contains(g) {
+    if has_garbage(&out) {
+        for g in GARBAGE {
             out = out.replace(g, "");
         }
     }
@@ -59,26 +62,61 @@ pub(crate) fn push_attr(out: &mut String, s: &str) {
 }
 
 fn push_escaped(out: &mut String, s: &str, attr: bool) {
+    let b = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let rep: Option<&str> = match c {
-            '&' => Some("&amp;"),
-            '<' => Some("&lt;"),
-            '>' => Some("&gt;"),
-            '"' if attr => Some("&quot;"),
-            '\n' if attr => Some("&#10;"),
-            '\t' if attr => Some("&#9;"),
-            '\r' => Some(""),
-            c if !keep_char(c) => Some(""),
-            _ => None,
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        // Only ASCII bytes and the lead bytes of refused characters (C1 controls, the
+        // U+2xxx invisibles, U+FEFF and U+FFFx) need a look; CJK text passes untouched.
+        let (rep, len): (Option<&str>, usize) = match c {
+            b'&' => (Some("&amp;"), 1),
+            b'<' => (Some("&lt;"), 1),
+            b'>' => (Some("&gt;"), 1),
+            b'"' if attr => (Some("&quot;"), 1),
+            b'\n' if attr => (Some("&#10;"), 1),
+            b'\t' if attr => (Some("&#9;"), 1),
+            b'\t' | b'\n' => (None, 1),
+            0..=0x1F | 0x7F => (Some(""), 1),
+            0xC2 | 0xE2 | 0xEF => match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(ch) if !keep_char(ch) => (Some(""), ch.len_utf8()),
+                Some(ch) => (None, ch.len_utf8()),
+                None => (None, 1),
+            },
+            _ => (None, 1),
         };
         if let Some(r) = rep {
-            out.push_str(&s[start..i]);
+            out.push_str(s.get(start..i).unwrap_or_default());
             out.push_str(r);
-            start = i + c.len_utf8();
+            start = i + len;
+        }
+        i += len;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+}
+
+/// True when [`clean`] would change `s`.
+fn needs_cleaning(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\t' | b'\n' | b'\r' => i += 1,
+            0..=0x1F | 0x7F => return true,
+            0xC2 | 0xE2 | 0xEF => match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(ch) if !keep_char(ch) => return true,
+                Some(ch) => i += ch.len_utf8(),
+                None => i += 1,
+            },
+            _ => i += 1,
         }
     }
-    out.push_str(&s[start..]);
+    has_garbage(s)
+}
+
+/// True when `s` holds one of [`GARBAGE`] (a quick search for their first characters
+/// first, as they are rare).
+fn has_garbage(s: &str) -> bool {
+    ['锟', '烫', '屯'].iter().any(|c| s.contains(*c)) && GARBAGE.iter().any(|g| s.contains(g))
 }
 
 /// Escapes `s` for XML, returning a new string.
@@ -123,7 +161,33 @@ pub(crate) fn summary(paras: &[String], max: usize) -> String {
 /// RFC 822 date-time with a four-digit year and numeric zone, e.g.
 /// `Tue, 22 Aug 2023 08:00:00 +0800`.
 pub(crate) fn rfc822(t: &DateTime<FixedOffset>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+    use chrono::{Datelike, Timelike};
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        return t.format("%a, %d %b %Y %H:%M:%S %z").to_string();
+    }
+    let day = DAYS
+        .get(t.weekday().num_days_from_monday() as usize)
+        .unwrap_or(&"Mon");
+    let month = MONTHS.get(t.month0() as usize).unwrap_or(&"Jan");
+    let off = t.offset().local_minus_utc();
+    let (sign, off) = if off < 0 { ('-', -off) } else { ('+', off) };
+    let mut s = String::with_capacity(31);
+    let _ = write!(
+        s,
+        "{day}, {:02} {month} {year:04} {:02}:{:02}:{:02} {sign}{:02}{:02}",
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        off / 3600,
+        off % 3600 / 60
+    );
+    s
 }
 
 /// RFC 3339 date-time in seconds with the offset, e.g. `2023-08-22T08:00:00+08:00`.
@@ -184,6 +248,24 @@ mod tests {
         push_attr(&mut a, "x\"y\nz");
         assert_eq!(a, "x&quot;y&#10;z");
         assert_eq!(clean("好锟斤拷消息"), "好消息");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_character_rule() {
+        let samples = [
+            "普通中文文本，没有问题。",
+            "a\u{85}b\u{9F}c\u{A0}d",
+            "零\u{200B}宽\u{2060}字\u{2066}符\u{FEFF}尾\u{FFFD}\u{FFFE}",
+            "\u{E000}私用区与¥€…—",
+            "tab\tnl\ncr\r",
+        ];
+        for s in samples {
+            let slow: String = s.chars().filter(|c| keep_char(*c)).collect();
+            assert_eq!(clean(s), slow, "{s:?}");
+            let mut fast = String::new();
+            push_xml(&mut fast, s);
+            assert_eq!(fast, slow.replace('\r', ""), "{s:?}");
+        }
     }
 
     #[test]
