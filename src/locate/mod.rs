@@ -8,8 +8,10 @@
 //! only `crate::model` values and its own embedded data.
 //!
 //! How a text is placed: every name form of every division (official names, one-suffix
-//! short forms, development-zone short forms, former names) is matched in one pass of an
-//! Aho–Corasick automaton over the headline lines and the body. Each match is then
+//! short forms above the township level, development-zone short forms, former names,
+//! hand-written aliases) is matched in one pass of an Aho–Corasick automaton over the
+//! headline lines and the body, after white space is dropped and traditional characters
+//! are folded. Each match is then
 //! trusted or rejected by its shape: official names of three characters or more stand on
 //! their own; short and two-character names need an admin-role word after them (县委,
 //! 党工委 …), their parent named right before them, or their parent in the context (the
