@@ -262,19 +262,71 @@ pub fn is_list_item(line: &str) -> bool {
         })
 }
 
-static INLINE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[（(【〔][^（）()【】〔〕]{0,30}?(?:责编|責編|责任编辑|責任編輯|编辑|編輯|校对|校對|审核|審核|美编|美編|详见|詳見|下转|下轉|上接|转第|轉第|转自|轉自)[^（）()【】〔〕]{0,30}?[）)】〕]")
-        .unwrap_or_else(|_| unreachable!())
-});
+/// Words that make a bracketed aside page furniture.
+const INLINE_WORDS: &[&str] = &[
+    "责编",
+    "責編",
+    "责任编辑",
+    "責任編輯",
+    "编辑",
+    "編輯",
+    "校对",
+    "校對",
+    "审核",
+    "審核",
+    "美编",
+    "美編",
+    "详见",
+    "詳見",
+    "下转",
+    "下轉",
+    "上接",
+    "转第",
+    "轉第",
+    "转自",
+    "轉自",
+];
 
 /// Removes page furniture set in brackets inside a paragraph: editor credits
 /// (`（责任编辑：X）`) and jump lines (`（下转第3版）`, `（详见第2版）`).
 pub fn strip_inline_furniture(text: &str) -> String {
-    if !text.contains(['编', '編', '校', '审', '審', '详', '詳', '转', '轉', '接']) {
-        return text.to_string();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(rel) = text
+        .get(from..)
+        .and_then(|r| r.find(['（', '(', '【', '〔']))
+    {
+        let open = from + rel;
+        let open_len = text
+            .get(open..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8);
+        let inner_start = open + open_len;
+        let rest = text.get(inner_start..).unwrap_or("");
+        let mut next_from = inner_start;
+        if let Some(close) = rest.find([')', '）', '】', '〕', '(', '（', '【', '〔'])
+            && close <= 200
+            && let Some(inner) = rest.get(..close)
+            && let Some(closer) = rest.get(close..).and_then(|r| r.chars().next())
+            && matches!(closer, ')' | '）' | '】' | '〕')
+            && INLINE_WORDS.iter().any(|w| inner.contains(w))
+        {
+            let end = inner_start + close + closer.len_utf8();
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(text.get(copied..open).unwrap_or(""));
+            copied = end;
+            next_from = end;
+        }
+        from = next_from;
     }
-    let out = INLINE_FURNITURE.replace_all(text, "");
-    out.trim().to_string()
+    match out {
+        None => text.to_string(),
+        Some(mut o) => {
+            o.push_str(text.get(copied..).unwrap_or(""));
+            o.trim().to_string()
+        }
+    }
 }
 
 /// Removes URLs from inside a paragraph of text.

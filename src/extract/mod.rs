@@ -277,9 +277,17 @@ fn build(
     let paras = drop_list_runs(paras);
     let paras = normalize::join_broken(paras);
     let paras = normalize::dedup_paragraphs(paras, seen);
+    // only the first paragraph can open with the dateline
     let paras: Vec<String> = paras
         .iter()
-        .map(|s| repair_para(s))
+        .enumerate()
+        .map(|(i, s)| {
+            if i == 0 && has_dateline {
+                repair_para(s)
+            } else {
+                normalize::repair_line(s)
+            }
+        })
         .filter(|s| !s.is_empty())
         .collect();
     if paras.is_empty() {

@@ -201,15 +201,20 @@ pub fn remove_cjk_spaces(text: &str) -> String {
 /// forms, so a page that mixes widths (`,` after Han, `(` closed by `）`) reads one way.
 /// Quotes, dashes and punctuation inside Latin text and numbers (`3.49`, `8:30`) stay.
 pub fn fullwidth_punct(text: &str) -> String {
-    if !text.contains([',', ';', ':', '?', '!', '(', ')', '（', '）']) {
+    let is_target = |b: &u8| matches!(*b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')');
+    if !text.as_bytes().iter().any(is_target) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
-    for (i, c) in text.char_indices() {
-        if !matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') {
-            continue;
-        }
+    // the targets are ASCII, so a byte position is a character position
+    let hits = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| is_target(b))
+        .map(|(i, b)| (i, char::from(*b)));
+    for (i, c) in hits {
         let prev = text.get(..i).and_then(|s| s.chars().next_back());
         let next = text.get(i + 1..).and_then(|s| s.chars().next());
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
@@ -381,9 +386,10 @@ pub fn dedup_paragraphs(
             // FNV-1a over the characters that are not white space
             let mut h: u64 = 0xcbf2_9ce4_8422_2325;
             let mut n = 0usize;
-            for c in p.chars().filter(|c| !c.is_whitespace()) {
-                h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
-                n += 1;
+            for &b in p.as_bytes().iter().filter(|b| !b.is_ascii_whitespace()) {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+                // count characters: bytes that do not continue a UTF-8 sequence
+                n += usize::from(b & 0xC0 != 0x80);
             }
             if n < 20 {
                 return true;
