@@ -181,6 +181,19 @@ fn raw_write(src: &Path, dst: &Path) -> (f64, usize, u64) {
     (total, list.len(), bytes)
 }
 
+/// CPU time (user + system) this process has used, in seconds: robust to other
+/// processes competing for the cores, unlike wall time.
+fn cpu() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = s.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // fields 14 and 15 of the file (utime, stime), counted after the ")" at 12 and 13
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn sync() {
     let _ = std::process::Command::new("sync").status();
 }
@@ -222,33 +235,36 @@ fn main() {
     );
     println!("input built: RSS {:.0} MiB", rss_mib());
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu());
     let r = publish(&arts, &settings, &templates, &out).unwrap();
     let full = t.elapsed().as_secs_f64();
     println!(
-        "full publish:        {full:7.3} s  {} files written, {} feeds, {} archives, peak RSS {:.0} MiB",
+        "full publish:        {full:7.3} s  cpu {:6.2} s  {} files written, {} feeds, {} archives, peak RSS {:.0} MiB",
+        cpu() - c,
         r.written.len(),
         r.feeds,
         r.archives,
         peak_mib()
     );
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu());
     let r = publish(&arts, &settings, &templates, &out).unwrap();
     println!(
-        "re-run, no change:   {:7.3} s  {} written, {} reused, {} compared",
+        "re-run, no change:   {:7.3} s  cpu {:6.2} s  {} written, {} reused, {} compared",
         t.elapsed().as_secs_f64(),
+        cpu() - c,
         r.written.len(),
         r.reused,
         r.unchanged
     );
 
     arts.extend(extra);
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu());
     let r = publish(&arts, &settings, &templates, &out).unwrap();
     println!(
-        "incremental +100:    {:7.3} s  {} written, {} reused, {} compared",
+        "incremental +100:    {:7.3} s  cpu {:6.2} s  {} written, {} reused, {} compared",
         t.elapsed().as_secs_f64(),
+        cpu() - c,
         r.written.len(),
         r.reused,
         r.unchanged
@@ -257,18 +273,21 @@ fn main() {
     // Fair comparison: both start with dirty pages flushed and write into an empty folder.
     let raw_dir = tmp.path().join("raw");
     sync();
+    let c = cpu();
     let (raw, count, bytes) = raw_write(&out, &raw_dir);
     println!(
-        "raw write baseline:  {raw:7.3} s  same bytes to the same files: {count} files, {:.0} MiB",
+        "raw write baseline:  {raw:7.3} s  cpu {:6.2} s (incl. reading back)  same bytes to the same files: {count} files, {:.0} MiB",
+        cpu() - c,
         bytes as f64 / 1048576.0,
     );
     let again = tmp.path().join("again");
     sync();
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu());
     let r = publish(&arts, &settings, &templates, &again).unwrap();
     let full2 = t.elapsed().as_secs_f64();
     println!(
-        "full publish again:  {full2:7.3} s  {} files written (full publish / raw write = {:.2})",
+        "full publish again:  {full2:7.3} s  cpu {:6.2} s  {} files written (full publish / raw write = {:.2})",
+        cpu() - c,
         r.written.len(),
         full2 / raw
     );

@@ -60,6 +60,29 @@ fn names(list: &[String], skip: &[String]) -> Vec<String> {
     out
 }
 
+/// The first paragraphs of a body, enough for a teaser of `max` characters.
+fn opening(body: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    for raw in body.split("\n\n") {
+        // Cut long paragraphs before folding them: twice `max` characters is plenty.
+        let cut = raw
+            .char_indices()
+            .nth(max * 2 + 1)
+            .map_or(raw, |(i, _)| raw.get(..i).unwrap_or(raw));
+        let p = one_line(cut);
+        if p.is_empty() {
+            continue;
+        }
+        n += p.chars().count() + 1;
+        out.push(p);
+        if n > max {
+            break;
+        }
+    }
+    out
+}
+
 /// The original web address of an article, when it is an absolute http(s) URL.
 pub(crate) fn original_url(raw: Option<&str>) -> Option<String> {
     let u = url::Url::parse(raw?.trim()).ok()?;
@@ -81,8 +104,17 @@ impl<'a> ItemView<'a> {
                 }
             }
         }
-        let paras = paragraphs(&a.body);
-        let publication = s.publication.as_deref().map(one_line).filter(|x| !x.is_empty());
+        // Brief (archive) entries only need the opening of the body for their teaser.
+        let paras = if full {
+            paragraphs(&a.body)
+        } else {
+            opening(&a.body, urls.summary_chars.min(ARCHIVE_SUMMARY))
+        };
+        let publication = s
+            .publication
+            .as_deref()
+            .map(one_line)
+            .filter(|x| !x.is_empty());
         let mut title = one_line(&a.display_title());
         if title.is_empty() {
             title = "(无标题)".into();
@@ -180,6 +212,17 @@ pub(crate) fn content_html(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brief_teaser_matches_the_full_one() {
+        let body = "第一段文字，内容较长较长较长较长较长较长较长较长较长较长较长较长。\n\n第二段。\n\n第三段。";
+        for max in [3usize, 10, 40, 60, 200] {
+            assert_eq!(
+                summary(&opening(body, max), max),
+                summary(&paragraphs(body), max)
+            );
+        }
+    }
 
     #[test]
     fn content_is_escaped_and_already_clean_for_ammonia() {
