@@ -109,7 +109,10 @@ impl Config {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        cfg.check().map_err(|message| ConfigError { path: shown, message })?;
+        cfg.check().map_err(|message| ConfigError {
+            path: shown,
+            message,
+        })?;
         Ok(cfg)
     }
 
@@ -129,7 +132,9 @@ impl Config {
         let mut ids = std::collections::BTreeSet::new();
         for (i, s) in self.sources.iter().enumerate() {
             let valid = !s.id.is_empty()
-                && s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && s.id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !valid {
                 return Err(format!(
                     "source #{}: key `id` = {:?} must be letters, digits, `-` or `_`",
@@ -138,22 +143,30 @@ impl Config {
                 ));
             }
             if !ids.insert(s.id.as_str()) {
-                return Err(format!("source #{}: key `id` = {:?} is used twice", i + 1, s.id));
+                return Err(format!(
+                    "source #{}: key `id` = {:?} is used twice",
+                    i + 1,
+                    s.id
+                ));
             }
             if s.max_file_mb == 0 {
-                return Err(format!("source {:?}: key `max_file_mb` must be at least 1", s.id));
+                return Err(format!(
+                    "source {:?}: key `max_file_mb` must be at least 1",
+                    s.id
+                ));
             }
         }
         if let Some(d) = &self.digest {
             d.validate().map_err(|e| format!("{e:#}"))?;
         } else if !self.subscribers.is_empty() {
             return Err(
-                "[[subscriber]] entries need a [digest] table (sender, links, delivery)".into()
+                "[[subscriber]] entries need a [digest] table (sender, links, delivery)".into(),
             );
         }
         self.serve.validate().map_err(|e| format!("{e:#}"))?;
         for (i, sub) in self.subscribers.iter().enumerate() {
-            sub.validate().map_err(|e| format!("[[subscriber]] #{}: {e:#}", i + 1))?;
+            sub.validate()
+                .map_err(|e| format!("[[subscriber]] #{}: {e:#}", i + 1))?;
         }
         Ok(())
     }
@@ -181,7 +194,11 @@ impl Config {
 
     /// A configured path resolved against the config file's folder.
     pub fn resolve(&self, p: &Path) -> PathBuf {
-        if p.is_absolute() { p.to_path_buf() } else { self.base_dir.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
     }
 
     /// The state file.
@@ -204,7 +221,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
@@ -215,7 +234,12 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let col = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             let src = text.lines().nth(line - 1).unwrap_or("").trim();
             format!("line {line}, column {col}: {msg} (`{src}`)")
         }
@@ -244,7 +268,10 @@ mod tests {
         let e = parse("out = \"x\"\n\n[[source]]\nid = \"a\"\npath = \"p\"\nhoem = \"济宁\"\n")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("conf/config.toml: line 6, column 1: unknown field `hoem`"), "{e}");
+        assert!(
+            e.starts_with("conf/config.toml: line 6, column 1: unknown field `hoem`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -140,7 +140,11 @@ impl Article {
             .take_while(|c| !matches!(c, '。' | '!' | '?' | '！' | '？' | '\n'))
             .take(24)
             .collect();
-        if first.is_empty() { "(无标题)".to_string() } else { first }
+        if first.is_empty() {
+            "(无标题)".to_string()
+        } else {
+            first
+        }
     }
 }
 
@@ -268,7 +272,10 @@ impl StoredArticle {
             Some(d) => {
                 let tz = shanghai();
                 let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-                naive.and_local_timezone(tz).single().unwrap_or(self.first_seen)
+                naive
+                    .and_local_timezone(tz)
+                    .single()
+                    .unwrap_or(self.first_seen)
             }
             None => self.first_seen,
         }
@@ -345,7 +352,10 @@ mod tests {
         let b = article("大手牵小手爱心助学行", "本报讯（记者 甲）今天，天气 好。");
         assert_eq!(article_id("s", &a), article_id("s", &b));
         assert_ne!(article_id("s", &a), article_id("t", &a));
-        assert_ne!(article_id("s", &a), article_id("s", &article("另一个标题", &a.body)));
+        assert_ne!(
+            article_id("s", &a),
+            article_id("s", &article("另一个标题", &a.body))
+        );
     }
 
     #[test]

@@ -76,27 +76,44 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
         };
         for entry in entries.flatten() {
             let Some(fname) = entry.file_name().to_str().map(str::to_string) else {
-                problems
-                    .push(format!("{}: file name is not UTF-8, skipped", entry.path().display()));
+                problems.push(format!(
+                    "{}: file name is not UTF-8, skipped",
+                    entry.path().display()
+                ));
                 continue;
             };
             if ignored(&fname) {
                 continue;
             }
             let path = entry.path();
-            let name = if prefix.is_empty() { fname.clone() } else { format!("{prefix}/{fname}") };
+            let name = if prefix.is_empty() {
+                fname.clone()
+            } else {
+                format!("{prefix}/{fname}")
+            };
             // Resolve links and keep only what stays inside the source folder.
-            let Ok(real) = path.canonicalize() else { continue };
+            let Ok(real) = path.canonicalize() else {
+                continue;
+            };
             if !real.starts_with(&canon_root) {
-                problems
-                    .push(format!("{}: points outside the source folder, skipped", path.display()));
+                problems.push(format!(
+                    "{}: points outside the source folder, skipped",
+                    path.display()
+                ));
                 continue;
             }
-            let Ok(meta) = std::fs::metadata(&real) else { continue };
+            let Ok(meta) = std::fs::metadata(&real) else {
+                continue;
+            };
             if meta.is_dir() {
                 stack.push((path, name));
             } else if meta.is_file() {
-                files.push(InputFile { source: source.to_string(), name, path, size: meta.len() });
+                files.push(InputFile {
+                    source: source.to_string(),
+                    name,
+                    path,
+                    size: meta.len(),
+                });
             }
         }
     }
@@ -115,7 +132,10 @@ pub fn read(file: &InputFile, limit_mb: u64) -> Result<Vec<u8>, SourceError> {
     let mut buf = Vec::with_capacity(size as usize);
     f.take(limit + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
-        return Err(SourceError::TooLarge { size: buf.len() as u64, limit_mb });
+        return Err(SourceError::TooLarge {
+            size: buf.len() as u64,
+            limit_mb,
+        });
     }
     Ok(buf)
 }
@@ -157,14 +177,24 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("big.txt");
         std::fs::write(&p, vec![b'a'; 1024 * 1024 + 1]).unwrap();
-        let f = InputFile { source: "s".into(), name: "big.txt".into(), path: p, size: 0 };
+        let f = InputFile {
+            source: "s".into(),
+            name: "big.txt".into(),
+            path: p,
+            size: 0,
+        };
         let e = read(&f, 1).unwrap_err().to_string();
-        assert_eq!(e, "1048577 bytes, larger than the limit of 1 MB (`max_file_mb`)");
+        assert_eq!(
+            e,
+            "1048577 bytes, larger than the limit of 1 MB (`max_file_mb`)"
+        );
     }
 
     #[test]
     fn missing_folder_is_named() {
-        let e = scan("s", Path::new("/nonexistent/inbox")).unwrap_err().to_string();
+        let e = scan("s", Path::new("/nonexistent/inbox"))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("source folder /nonexistent/inbox:"), "{e}");
     }
 }

@@ -16,11 +16,20 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("feed.xsl", include_str!("../templates/feed.xsl")),
     ("digest.html", include_str!("../templates/digest.html")),
     ("digest.txt", include_str!("../templates/digest.txt")),
-    ("digest-subject.txt", include_str!("../templates/digest-subject.txt")),
-    ("subscribe.html", include_str!("../templates/subscribe.html")),
+    (
+        "digest-subject.txt",
+        include_str!("../templates/digest-subject.txt"),
+    ),
+    (
+        "subscribe.html",
+        include_str!("../templates/subscribe.html"),
+    ),
     ("confirm.html", include_str!("../templates/confirm.html")),
     ("confirm.txt", include_str!("../templates/confirm.txt")),
-    ("confirm-subject.txt", include_str!("../templates/confirm-subject.txt")),
+    (
+        "confirm-subject.txt",
+        include_str!("../templates/confirm-subject.txt"),
+    ),
 ];
 
 /// A loaded set of templates.
@@ -58,12 +67,18 @@ impl Templates {
             env.add_template_owned(name.to_string(), source)
                 .map_err(|e| anyhow::anyhow!("template {shown}: {e:#}"))?;
         }
-        Ok(Self { env, dir: dir.map(Path::to_path_buf) })
+        Ok(Self {
+            env,
+            dir: dir.map(Path::to_path_buf),
+        })
     }
 
     /// Renders one template with a serialisable context.
     pub fn render<S: serde::Serialize>(&self, name: &str, ctx: S) -> anyhow::Result<String> {
-        let t = self.env.get_template(name).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+        let t = self
+            .env
+            .get_template(name)
+            .map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
         t.render(minijinja::value::Serde(ctx))
             .map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))
     }

@@ -8,7 +8,9 @@ const STAGES: &[&str] = &["sources", "extract", "locate", "store", "publish", "d
 const SHARED: &[&str] = &["model", "clock", "templates", "config"];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -50,16 +52,26 @@ fn stages_do_not_import_each_other() {
             }
         }
     }
-    assert!(offences.is_empty(), "stage boundaries crossed:\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "stage boundaries crossed:\n{}",
+        offences.join("\n")
+    );
     // The shared modules import no stage at all.
     for shared in SHARED {
         let f = src.join(format!("{shared}.rs"));
-        let Ok(text) = std::fs::read_to_string(&f) else { continue };
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
         for stage in STAGES {
             if *shared == "config" && (*stage == "publish" || *stage == "digest") {
                 continue; // config embeds the settings tables those stages declare
             }
-            assert!(!text.contains(&format!("crate::{stage}")), "{} imports {stage}", f.display());
+            assert!(
+                !text.contains(&format!("crate::{stage}")),
+                "{} imports {stage}",
+                f.display()
+            );
         }
     }
 }

@@ -35,7 +35,10 @@ fn extract_prints_the_scorer_contract_for_every_corpus_page() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(v["source"], page.file_name().unwrap().to_str().unwrap());
         for key in ["name", "home", "date"] {
-            assert!(v["publication"].get(key).is_some(), "publication.{key} missing");
+            assert!(
+                v["publication"].get(key).is_some(),
+                "publication.{key} missing"
+            );
         }
         let articles = v["articles"].as_array().unwrap();
         assert!(!articles.is_empty(), "{}: no article", page.display());
@@ -52,7 +55,11 @@ fn extract_prints_the_scorer_contract_for_every_corpus_page() {
                 "also",
                 "kind",
             ] {
-                assert!(a.get(key).is_some(), "{}: article without {key}", page.display());
+                assert!(
+                    a.get(key).is_some(),
+                    "{}: article without {key}",
+                    page.display()
+                );
             }
             assert!(["news", "photo", "opinion", "notice"].contains(&a["kind"].as_str().unwrap()));
             assert!(a["locality"].is_array() && a["also"].is_array());
@@ -81,7 +88,10 @@ fn a_run_over_the_corpus_publishes_every_page() {
         stderr(&o)
     );
     let all = s.read("out/all/atom.xml");
-    assert!(all.matches("<entry>").count() >= 10, "too few entries in the all feed");
+    assert!(
+        all.matches("<entry>").count() >= 10,
+        "too few entries in the all feed"
+    );
     // Every corpus page is from Shandong or Anhui: their province feeds exist.
     assert!(s.path().join("out/37/rss.xml").is_file());
 }

@@ -27,7 +27,10 @@ fn examples_publish_a_feed_per_locality_at_every_level() {
         "all", "33", "3305", "330523", "51", "5107", "510703", "510704", "41", "4103", "410324",
         "34", "3410", "341003",
     ] {
-        assert!(dirs.iter().any(|d| d == code), "no feed for {code}; feeds: {dirs:?}");
+        assert!(
+            dirs.iter().any(|d| d == code),
+            "no feed for {code}; feeds: {dirs:?}"
+        );
     }
     // At least one township feed (9-digit code) under 安吉县.
     assert!(
@@ -35,8 +38,14 @@ fn examples_publish_a_feed_per_locality_at_every_level() {
         "no township feed: {dirs:?}"
     );
     let all = s.read("feeds/all/rss.xml");
-    assert!(all.contains("千亩茶园迎来采摘高峰"), "an article title is missing from the all feed");
-    assert!(all.contains("春耕备耕忙"), "the GB18030 page was not decoded and published");
+    assert!(
+        all.contains("千亩茶园迎来采摘高峰"),
+        "an article title is missing from the all feed"
+    );
+    assert!(
+        all.contains("春耕备耕忙"),
+        "the GB18030 page was not decoded and published"
+    );
 }
 
 #[test]
@@ -59,11 +68,25 @@ fn same_store_gives_byte_identical_feeds_in_a_fresh_output_folder() {
     assert!(s.run(&["run", "--out", "feeds2"]).status.success());
     let a: Vec<_> = snapshot(&s.path().join("feeds"))
         .into_iter()
-        .map(|(p, b, _)| (p.strip_prefix(s.path().join("feeds")).unwrap().to_path_buf(), b))
+        .map(|(p, b, _)| {
+            (
+                p.strip_prefix(s.path().join("feeds"))
+                    .unwrap()
+                    .to_path_buf(),
+                b,
+            )
+        })
         .collect();
     let b: Vec<_> = snapshot(&s.path().join("feeds2"))
         .into_iter()
-        .map(|(p, b, _)| (p.strip_prefix(s.path().join("feeds2")).unwrap().to_path_buf(), b))
+        .map(|(p, b, _)| {
+            (
+                p.strip_prefix(s.path().join("feeds2"))
+                    .unwrap()
+                    .to_path_buf(),
+                b,
+            )
+        })
         .collect();
     assert_eq!(a, b);
 }
@@ -71,17 +94,31 @@ fn same_store_gives_byte_identical_feeds_in_a_fresh_output_folder() {
 #[test]
 fn bad_inputs_are_reported_and_the_rest_is_published() {
     let s = Sandbox::examples();
-    s.write("examples/pages/binary.txt", [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0]);
+    s.write(
+        "examples/pages/binary.txt",
+        [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0],
+    );
     s.write("examples/pages/empty.txt", b"");
     let o = s.run(&["run"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("2 input(s) failed"), "{err}");
     let (bin, empty) = ("examples/pages/binary.txt", "examples/pages/empty.txt");
-    assert!(err.lines().any(|l| l.starts_with(&format!("  {bin}: binary file"))), "{err}");
-    assert!(err.lines().any(|l| l.starts_with(&format!("  {empty}: empty file"))), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(&format!("  {bin}: binary file"))),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(&format!("  {empty}: empty file"))),
+        "{err}"
+    );
     // The good pages were published all the same.
-    assert!(s.read("feeds/all/atom.xml").contains("游仙区举办夏季招聘会"));
+    assert!(
+        s.read("feeds/all/atom.xml")
+            .contains("游仙区举办夏季招聘会")
+    );
     // The failures are recorded, shown by `status`, and retried on the next run.
     let st = stdout(&s.run(&["status"]));
     assert!(st.contains("2 failed"), "{st}");
@@ -102,13 +139,18 @@ fn bad_inputs_are_reported_and_the_rest_is_published() {
         st.contains("inputs: 6 read, 0 failed"),
         "a fixed or deleted file is no longer a failure: {st}"
     );
-    assert!(s.read("feeds/all/atom.xml").contains("这是一篇修复后的稿件"));
+    assert!(
+        s.read("feeds/all/atom.xml")
+            .contains("这是一篇修复后的稿件")
+    );
 }
 
 #[test]
 fn oversized_file_is_reported_not_read() {
     let s = Sandbox::examples();
-    let cfg = s.read("config.toml").replace("max_file_mb = 64", "max_file_mb = 1");
+    let cfg = s
+        .read("config.toml")
+        .replace("max_file_mb = 64", "max_file_mb = 1");
     s.write("config.toml", cfg);
     s.write("examples/anji/huge.txt", "新闻".repeat(300_000));
     let o = s.run(&["run"]);
@@ -151,13 +193,30 @@ fn fifty_megabyte_page_is_processed() {
 #[test]
 fn overrides_point_the_run_at_any_folder() {
     let s = Sandbox::examples();
-    s.write("elsewhere/page.txt", "县城新闻\n\n本报讯(记者 周强)城关镇今天举行运动会。\n");
-    let o = s.run(&["run", "--inbox", "elsewhere", "--out", "public", "--state", "db/x.db"]);
+    s.write(
+        "elsewhere/page.txt",
+        "县城新闻\n\n本报讯(记者 周强)城关镇今天举行运动会。\n",
+    );
+    let o = s.run(&[
+        "run",
+        "--inbox",
+        "elsewhere",
+        "--out",
+        "public",
+        "--state",
+        "db/x.db",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(s.path().join("public/all/atom.xml").is_file());
     assert!(s.path().join("db/x.db").is_file());
-    assert!(!s.path().join("feeds").exists(), "the configured output folder was written");
-    assert!(s.read("public/all/atom.xml").contains("城关镇今天举行运动会"));
+    assert!(
+        !s.path().join("feeds").exists(),
+        "the configured output folder was written"
+    );
+    assert!(
+        s.read("public/all/atom.xml")
+            .contains("城关镇今天举行运动会")
+    );
 }
 
 #[test]
@@ -166,7 +225,9 @@ fn changed_page_updates_articles_in_place_with_the_same_ids() {
     assert!(s.run(&["run"]).status.success());
     let before = s.read("feeds/all/atom.xml");
     let page = "examples/pages/luanchuan-weekly.txt";
-    let text = s.read(page).replace("同比增长百分之十八", "同比增长百分之十九");
+    let text = s
+        .read(page)
+        .replace("同比增长百分之十八", "同比增长百分之十九");
     s.write(page, text);
     let o = s.run(&["run"]);
     assert!(o.status.success());
@@ -181,7 +242,11 @@ fn changed_page_updates_articles_in_place_with_the_same_ids() {
             .into_iter()
             .collect()
     };
-    assert_eq!(ids(&before), ids(&after), "article ids changed when a page was edited");
+    assert_eq!(
+        ids(&before),
+        ids(&after),
+        "article ids changed when a page was edited"
+    );
 }
 
 #[test]
@@ -213,7 +278,10 @@ fn killed_runs_lose_nothing() {
         );
     }
     let reference = Sandbox::examples();
-    common::copy_dir(&s.path().join("examples"), &reference.path().join("examples"));
+    common::copy_dir(
+        &s.path().join("examples"),
+        &reference.path().join("examples"),
+    );
     assert!(reference.run(&["run"]).status.success());
 
     for ms in [30u64, 120, 400] {
@@ -240,8 +308,9 @@ fn killed_runs_lose_nothing() {
 #[test]
 fn config_errors_name_the_key_and_line_and_exit_2() {
     let s = Sandbox::examples();
-    let cfg =
-        s.read("config.toml").replace("ttl_minutes = 15", "ttl_minutes = 15\ncolour = \"blue\"");
+    let cfg = s
+        .read("config.toml")
+        .replace("ttl_minutes = 15", "ttl_minutes = 15\ncolour = \"blue\"");
     s.write("config.toml", &cfg);
     let line = cfg.lines().position(|l| l.starts_with("colour")).unwrap() + 1;
     for cmd in ["run", "check"] {
@@ -250,7 +319,11 @@ fn config_errors_name_the_key_and_line_and_exit_2() {
         let expected = format!(
             "localfeed: invalid configuration config.toml: line {line}, column 1: unknown field `colour`"
         );
-        assert!(stderr(&o).starts_with(&expected), "{}\nexpected: {expected}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&expected),
+            "{}\nexpected: {expected}",
+            stderr(&o)
+        );
     }
     s.write("config.toml", "[[source]]\nid = \"a\"\npath = 5\n");
     let o = s.run(&["check"]);
@@ -263,7 +336,11 @@ fn config_errors_name_the_key_and_line_and_exit_2() {
     s.write("config.toml", "[[source]]\nid = \"a\"\n");
     let o = s.run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("missing field `path`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("missing field `path`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -271,7 +348,10 @@ fn check_accepts_the_bundled_config() {
     let s = Sandbox::examples();
     let o = s.run(&["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "config.toml: configuration and templates are valid\n");
+    assert_eq!(
+        stdout(&o),
+        "config.toml: configuration and templates are valid\n"
+    );
 }
 
 #[test]
@@ -279,12 +359,17 @@ fn check_reports_a_broken_user_template() {
     let s = Sandbox::examples();
     s.write(
         "config.toml",
-        s.read("config.toml").replace("# templates = \"templates\"", "templates = \"mytemplates\""),
+        s.read("config.toml")
+            .replace("# templates = \"templates\"", "templates = \"mytemplates\""),
     );
     s.write("mytemplates/index.html", "<html>{% for x in %}</html>\n");
     let o = s.run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("mytemplates/index.html"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("mytemplates/index.html"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("syntax error"), "{}", stderr(&o));
     assert!(stderr(&o).contains("index.html:1"), "{}", stderr(&o));
 }
@@ -297,7 +382,10 @@ fn status_shows_counts_and_the_last_run() {
     let st = stdout(&s.run(&["status"]));
     assert!(st.contains("source anji:"), "{st}");
     assert!(st.contains("inputs: 5 read, 0 failed"), "{st}");
-    assert!(st.contains("last run: #1 ok started 2024-06-10T09:00:00+08:00"), "{st}");
+    assert!(
+        st.contains("last run: #1 ok started 2024-06-10T09:00:00+08:00"),
+        "{st}"
+    );
 }
 
 #[test]
@@ -310,7 +398,10 @@ fn encodings_are_decoded_and_invalid_bytes_reported() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     s.write("examples/pages/utf16.txt", utf16);
-    s.write("examples/pages/bom.txt", format!("\u{FEFF}{}", page.replace("运动会", "运动会二")));
+    s.write(
+        "examples/pages/bom.txt",
+        format!("\u{FEFF}{}", page.replace("运动会", "运动会二")),
+    );
     // Valid UTF-8 with two stray bytes in the middle: neither UTF-8 nor GB18030.
     let mut bad = "坏文件\n\n本报讯(记者 李四)今天".as_bytes().to_vec();
     bad.extend_from_slice(&[0xFF, 0xFE]);
@@ -325,10 +416,22 @@ fn encodings_are_decoded_and_invalid_bytes_reported() {
         "{err}"
     );
     let all = s.read("feeds/all/atom.xml");
-    assert!(all.contains("运动会一"), "the UTF-16 page was not published");
-    assert!(all.contains("运动会二"), "the UTF-8 page with a BOM was not published");
-    assert!(all.contains("春耕备耕忙"), "the GB18030 page was not published");
-    assert!(!all.contains('\u{FFFD}'), "a replacement character reached a feed");
+    assert!(
+        all.contains("运动会一"),
+        "the UTF-16 page was not published"
+    );
+    assert!(
+        all.contains("运动会二"),
+        "the UTF-8 page with a BOM was not published"
+    );
+    assert!(
+        all.contains("春耕备耕忙"),
+        "the GB18030 page was not published"
+    );
+    assert!(
+        !all.contains('\u{FFFD}'),
+        "a replacement character reached a feed"
+    );
 }
 
 #[test]

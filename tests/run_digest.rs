@@ -21,7 +21,13 @@ impl Drop for Sink {
 fn start_sink(tools: &std::path::Path, dir: &std::path::Path) -> (Sink, u16) {
     let ready = dir.join("sink.port");
     let child = Command::new(tools.join("smtp-sink"))
-        .args(["--dir", &dir.join("mail").display().to_string(), "--port", "0", "--ready-file"])
+        .args([
+            "--dir",
+            &dir.join("mail").display().to_string(),
+            "--port",
+            "0",
+            "--ready-file",
+        ])
         .arg(&ready)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -35,7 +41,10 @@ fn start_sink(tools: &std::path::Path, dir: &std::path::Path) -> (Sink, u16) {
         {
             return (sink, port);
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "smtp-sink did not become ready");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "smtp-sink did not become ready"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -72,19 +81,29 @@ fn run_sends_digests_over_smtp_that_pass_check_mail_and_only_once() {
     assert!(stderr(&o).contains("2 sent"), "{}", stderr(&o));
     let mail = messages(s.path());
     assert_eq!(mail.len(), 2, "one digest per subscriber");
-    let check = Command::new(tools.join("check-mail")).args(&mail).output().unwrap();
+    let check = Command::new(tools.join("check-mail"))
+        .args(&mail)
+        .output()
+        .unwrap();
     assert!(
         check.status.success(),
         "check-mail found problems:\n{}{}",
         String::from_utf8_lossy(&check.stdout),
         String::from_utf8_lossy(&check.stderr)
     );
-    let all: String = mail.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    let all: String = mail
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
     assert!(all.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     // Nothing new: a second run sends nothing.
     let o = s.run(&["run"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(messages(s.path()).len(), 2, "a run with nothing new sent mail");
+    assert_eq!(
+        messages(s.path()).len(),
+        2,
+        "a run with nothing new sent mail"
+    );
     // The status shows the deliveries.
     let st = common::stdout(&s.run(&["status"]));
     assert!(st.contains("digests: 2 sent, 0 pending, 0 failed"), "{st}");

@@ -27,7 +27,10 @@ fn start(s: &Sandbox, extra: &[&str]) -> Server {
     let mut child = s.command(&args).stderr(Stdio::piped()).spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let port = loop {
-        let line = lines.next().expect("serve exited before listening").unwrap();
+        let line = lines
+            .next()
+            .expect("serve exited before listening")
+            .unwrap();
         if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
@@ -45,7 +48,10 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -63,10 +69,18 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Res
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut body = raw[split + 4..].to_vec();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| {
-            l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         })
         .collect();
     if headers
@@ -75,7 +89,11 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Res
     {
         body = dechunk(&body);
     }
-    Resp { status, headers, body }
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
@@ -112,19 +130,32 @@ fn feeds_are_served_with_their_content_types_and_cache_headers() {
         let r = request(srv.port, "GET", path, &[]);
         assert_eq!(r.status, 200, "{path}");
         assert_eq!(r.header("content-type"), Some(ctype), "{path}");
-        assert_eq!(r.header("cache-control"), Some("public, max-age=900"), "{path}");
-        assert!(r.header("etag").is_some() && r.header("last-modified").is_some(), "{path}");
+        assert_eq!(
+            r.header("cache-control"),
+            Some("public, max-age=900"),
+            "{path}"
+        );
+        assert!(
+            r.header("etag").is_some() && r.header("last-modified").is_some(),
+            "{path}"
+        );
     }
     if s.path().join("feeds/all/feed.json").is_file() {
         let r = request(srv.port, "GET", "/all/feed.json", &[]);
-        assert_eq!(r.header("content-type"), Some("application/feed+json; charset=utf-8"));
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/feed+json; charset=utf-8")
+        );
     }
     if s.path().join("feeds/feeds.opml").is_file() {
         let r = request(srv.port, "GET", "/feeds.opml", &[]);
         assert_eq!(r.header("content-type"), Some("text/x-opml; charset=utf-8"));
     }
     let body = request(srv.port, "GET", "/all/atom.xml", &[]).body;
-    assert_eq!(body, std::fs::read(s.path().join("feeds/all/atom.xml")).unwrap());
+    assert_eq!(
+        body,
+        std::fs::read(s.path().join("feeds/all/atom.xml")).unwrap()
+    );
 }
 
 #[test]
@@ -137,9 +168,19 @@ fn conditional_get_answers_304() {
     let r = request(srv.port, "GET", "/all/rss.xml", &[("If-None-Match", &etag)]);
     assert_eq!(r.status, 304);
     assert!(r.body.is_empty());
-    let r = request(srv.port, "GET", "/all/rss.xml", &[("If-Modified-Since", &lm)]);
+    let r = request(
+        srv.port,
+        "GET",
+        "/all/rss.xml",
+        &[("If-Modified-Since", &lm)],
+    );
     assert_eq!(r.status, 304);
-    let r = request(srv.port, "GET", "/all/rss.xml", &[("If-None-Match", "\"other\"")]);
+    let r = request(
+        srv.port,
+        "GET",
+        "/all/rss.xml",
+        &[("If-None-Match", "\"other\"")],
+    );
     assert_eq!(r.status, 200);
 }
 
@@ -147,7 +188,12 @@ fn conditional_get_answers_304() {
 fn gzip_when_asked() {
     let s = published();
     let srv = start(&s, &[]);
-    let r = request(srv.port, "GET", "/all/atom.xml", &[("Accept-Encoding", "gzip")]);
+    let r = request(
+        srv.port,
+        "GET",
+        "/all/atom.xml",
+        &[("Accept-Encoding", "gzip")],
+    );
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-encoding"), Some("gzip"));
     assert_eq!(&r.body[..2], &[0x1f, 0x8b], "not a gzip stream");
@@ -159,8 +205,11 @@ fn gzip_when_asked() {
 fn nothing_outside_the_output_folder_is_served() {
     let s = published();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(s.path().join("config.toml"), s.path().join("feeds/leak.txt"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        s.path().join("config.toml"),
+        s.path().join("feeds/leak.txt"),
+    )
+    .unwrap();
     let srv = start(&s, &[]);
     for path in [
         "/../config.toml",
@@ -214,9 +263,16 @@ fn run_every_publishes_without_a_timer_and_sigterm_stops_cleanly() {
     {
         let pid = srv.child.id().to_string();
         assert!(
-            std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success()
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
         );
         let status = srv.child.wait().unwrap();
-        assert!(status.success(), "serve did not exit cleanly on SIGTERM: {status:?}");
+        assert!(
+            status.success(),
+            "serve did not exit cleanly on SIGTERM: {status:?}"
+        );
     }
 }

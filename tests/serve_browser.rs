@@ -17,7 +17,10 @@ fn missing(what: &str) {
 }
 
 fn node_ok() -> bool {
-    Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
@@ -33,7 +36,10 @@ fn subscribe_confirm_digest_manage_and_unsubscribe_in_chromium() {
     if !node_ok() {
         return missing("node");
     }
-    if !repo.join("tests/browser/node_modules/playwright-core").is_dir() {
+    if !repo
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
         return missing("playwright-core (npm ci --prefix tests/browser)");
     }
     if !tools.join("smtp-sink").is_file() {
@@ -54,8 +60,20 @@ fn subscribe_confirm_digest_manage_and_unsubscribe_in_chromium() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     let stderr = String::from_utf8_lossy(&o.stderr);
     println!("{stdout}");
-    assert!(o.status.success(), "browser test failed:\n{stdout}\n{stderr}");
-    for shot in ["01-subscribe", "04-confirm", "06-manage", "08-unsubscribe", "09-unsubscribed"] {
-        assert!(out.join(format!("{shot}.png")).is_file(), "no screenshot {shot}");
+    assert!(
+        o.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    for shot in [
+        "01-subscribe",
+        "04-confirm",
+        "06-manage",
+        "08-unsubscribe",
+        "09-unsubscribed",
+    ] {
+        assert!(
+            out.join(format!("{shot}.png")).is_file(),
+            "no screenshot {shot}"
+        );
     }
 }

@@ -54,7 +54,10 @@ fn start_at(s: &Sandbox, now: &str) -> Server {
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let port = loop {
-        let line = lines.next().expect("serve exited before listening").unwrap();
+        let line = lines
+            .next()
+            .expect("serve exited before listening")
+            .unwrap();
         if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
@@ -76,10 +79,15 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     fn csrf(&self) -> String {
-        between(&self.body, "name=\"csrf\" value=\"", "\"").expect("no csrf field").to_string()
+        between(&self.body, "name=\"csrf\" value=\"", "\"")
+            .expect("no csrf field")
+            .to_string()
     }
     fn cookie(&self) -> String {
         let c = self.header("set-cookie").expect("no cookie");
@@ -111,10 +119,18 @@ fn send(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut body = raw[split + 4..].to_vec();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| {
-            l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         })
         .collect();
     if headers
@@ -123,7 +139,11 @@ fn send(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u
     {
         body = dechunk(&body);
     }
-    Resp { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
@@ -163,7 +183,10 @@ fn enc(s: &str) -> String {
 fn some_place(port: u16) -> String {
     let r = get(port, "/api/places?q=33", None);
     assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("application/json; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let list = v.as_array().unwrap();
     assert!(!list.is_empty(), "{}", r.body);
@@ -184,7 +207,9 @@ fn subscribe(port: u16, email: &str, place: &str, extra: &str) -> Resp {
 }
 
 fn mails(s: &Sandbox) -> Vec<String> {
-    let Ok(rd) = std::fs::read_dir(s.path().join("outbox")) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(s.path().join("outbox")) else {
+        return Vec::new();
+    };
     let mut v: Vec<String> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -228,7 +253,9 @@ fn confirm_path(eml: &str) -> String {
             .collect();
         text.push_str(&String::from_utf8_lossy(&b64(&body)));
     }
-    let start = text.find("https://news.example.org/confirm?token=").expect(&text);
+    let start = text
+        .find("https://news.example.org/confirm?token=")
+        .expect(&text);
     let link: String = text[start..]
         .chars()
         .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
@@ -237,7 +264,11 @@ fn confirm_path(eml: &str) -> String {
 }
 
 fn subscribers(s: &Sandbox) -> String {
-    let o = s.command(&["subscribers", "list"]).env("LOCALFEED_DIGEST_KEY", KEY).output().unwrap();
+    let o = s
+        .command(&["subscribers", "list"])
+        .env("LOCALFEED_DIGEST_KEY", KEY)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -256,14 +287,22 @@ fn double_opt_in_then_manage_then_one_click_unsubscribe() {
     assert!(r.body.contains("请查收邮件"));
     let sent = mails(&s);
     assert_eq!(sent.len(), 1, "one confirmation mail");
-    assert!(!subscribers(&s).contains(READER), "nothing before confirmation");
+    assert!(
+        !subscribers(&s).contains(READER),
+        "nothing before confirmation"
+    );
     assert!(!sent[0].contains("List-Unsubscribe"));
 
     let link = confirm_path(&sent[0]);
     let page = get(srv.port, &link, None);
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(!subscribers(&s).contains(READER), "a GET of the link confirms nothing");
-    let token = between(&page.body, "name=\"token\" value=\"", "\"").unwrap().to_string();
+    assert!(
+        !subscribers(&s).contains(READER),
+        "a GET of the link confirms nothing"
+    );
+    let token = between(&page.body, "name=\"token\" value=\"", "\"")
+        .unwrap()
+        .to_string();
     let done = post(
         srv.port,
         "/confirm",
@@ -298,14 +337,23 @@ fn double_opt_in_then_manage_then_one_click_unsubscribe() {
     assert!(subscribers(&s).contains("weekly mon 07:30"));
 
     // A GET of the unsubscribe link shows a button and changes nothing.
-    let unsub = format!("/unsubscribe?token={}", k.token(READER, Purpose::Unsubscribe));
+    let unsub = format!(
+        "/unsubscribe?token={}",
+        k.token(READER, Purpose::Unsubscribe)
+    );
     let g = get(srv.port, &unsub, None);
     assert_eq!(g.status, 200);
     assert!(g.body.contains("List-Unsubscribe"));
-    assert!(!subscribers(&s).contains("unsubscribed"), "a GET never unsubscribes");
+    assert!(
+        !subscribers(&s).contains("unsubscribed"),
+        "a GET never unsubscribes"
+    );
     let head = send(srv.port, "HEAD", &unsub, &[], b"");
     assert_eq!(head.status, 200);
-    assert!(!subscribers(&s).contains("unsubscribed"), "a HEAD never unsubscribes");
+    assert!(
+        !subscribers(&s).contains("unsubscribed"),
+        "a HEAD never unsubscribes"
+    );
 
     // RFC 8058: the POST unsubscribes at once, 200, no page.
     let p = post(srv.port, &unsub, None, "List-Unsubscribe=One-Click");
@@ -319,10 +367,16 @@ fn double_opt_in_then_manage_then_one_click_unsubscribe() {
         srv.port,
         &manage,
         Some(&m.cookie()),
-        &format!("csrf={}&place={place}&schedule=immediate&action=save", enc(&m.csrf())),
+        &format!(
+            "csrf={}&place={place}&schedule=immediate&action=save",
+            enc(&m.csrf())
+        ),
     );
     assert_eq!(again.status, 200);
-    assert!(!subscribers(&s).contains("unsubscribed"), "saving subscribes again");
+    assert!(
+        !subscribers(&s).contains("unsubscribed"),
+        "saving subscribes again"
+    );
     let body = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
     let p = send(
         srv.port,
@@ -352,15 +406,27 @@ fn forged_and_tampered_tokens_are_rejected() {
         k.token(READER, Purpose::Manage),
         "u1.0000.0000".to_string(),
     ] {
-        let p =
-            post(srv.port, &format!("/unsubscribe?token={t}"), None, "List-Unsubscribe=One-Click");
+        let p = post(
+            srv.port,
+            &format!("/unsubscribe?token={t}"),
+            None,
+            "List-Unsubscribe=One-Click",
+        );
         assert_eq!(p.status, 400, "{t}");
         let g = get(srv.port, &format!("/unsubscribe?token={t}"), None);
         assert_eq!(g.status, 400, "{t}");
         assert!(g.body.contains("链接无效"));
     }
     let forged_manage = other.token(READER, Purpose::Manage);
-    assert_eq!(get(srv.port, &format!("/subscription?token={forged_manage}"), None).status, 400);
+    assert_eq!(
+        get(
+            srv.port,
+            &format!("/subscription?token={forged_manage}"),
+            None
+        )
+        .status,
+        400
+    );
     for t in [
         "c1.x.1.00",
         "c1.00000000000000000000000000000000.99999999999.00000000000000000000000000000000",
@@ -386,7 +452,9 @@ fn expired_confirmation_says_so_and_sends_a_new_link() {
     let r = get(srv.port, &link, None);
     assert_eq!(r.status, 410, "{}", r.body);
     assert!(r.body.contains("已过期"));
-    let token = between(&r.body, "name=\"token\" value=\"", "\"").unwrap().to_string();
+    let token = between(&r.body, "name=\"token\" value=\"", "\"")
+        .unwrap()
+        .to_string();
     // Confirming the expired link does not subscribe.
     let c = post(
         srv.port,
@@ -396,10 +464,17 @@ fn expired_confirmation_says_so_and_sends_a_new_link() {
     );
     assert!(!subscribers(&s).contains(READER));
     assert_eq!(c.status, 200, "{}", c.body);
-    assert!(c.body.contains("请查收邮件"), "the expired page's button sends a new link");
+    assert!(
+        c.body.contains("请查收邮件"),
+        "the expired page's button sends a new link"
+    );
     let sent = mails(&s);
     assert_eq!(sent.len(), 2);
-    let fresh = sent.iter().map(|m| confirm_path(m)).find(|l| *l != link).unwrap();
+    let fresh = sent
+        .iter()
+        .map(|m| confirm_path(m))
+        .find(|l| *l != link)
+        .unwrap();
     assert_eq!(get(srv.port, &fresh, None).status, 200);
 }
 
@@ -423,7 +498,10 @@ fn forms_without_a_valid_csrf_token_are_rejected() {
     assert_eq!(r.status, 403, "a field made for another cookie");
     assert!(mails(&s).is_empty());
     // The manage form too.
-    let manage = format!("/subscription?token={}", key().token(READER, Purpose::Manage));
+    let manage = format!(
+        "/subscription?token={}",
+        key().token(READER, Purpose::Manage)
+    );
     let r = post(srv.port, &manage, None, "action=unsubscribe");
     assert!(r.status == 403 || r.status == 404, "{}", r.status);
 }
@@ -434,15 +512,26 @@ fn honeypot_and_known_addresses_get_the_same_answer() {
     let srv = start(&s);
     let place = some_place(srv.port);
     let strip = |b: &str| b.split("<form").next().unwrap().to_string();
-    let robot =
-        subscribe(srv.port, "robot@example.net", &place, "&website=http%3A%2F%2Fspam.example");
+    let robot = subscribe(
+        srv.port,
+        "robot@example.net",
+        &place,
+        "&website=http%3A%2F%2Fspam.example",
+    );
     assert_eq!(robot.status, 200);
     assert!(mails(&s).is_empty(), "a filled honeypot sends nothing");
     let first = subscribe(srv.port, READER, &place, "");
     let again = subscribe(srv.port, READER, &place, "");
     assert_eq!(first.status, again.status);
-    assert_eq!(strip(&first.body), strip(&again.body), "same answer either way");
-    assert_eq!(strip(&robot.body).replace("robot@example.net", READER), strip(&first.body));
+    assert_eq!(
+        strip(&first.body),
+        strip(&again.body),
+        "same answer either way"
+    );
+    assert_eq!(
+        strip(&robot.body).replace("robot@example.net", READER),
+        strip(&first.body)
+    );
 }
 
 #[test]
@@ -453,8 +542,15 @@ fn rate_limits_per_address_and_per_client() {
     for _ in 0..3 {
         assert_eq!(subscribe(srv.port, READER, &place, "").status, 200);
     }
-    assert_eq!(mails(&s).len(), 2, "the address limit stops the third mail, silently");
-    assert_eq!(subscribe(srv.port, "other@example.net", &place, "").status, 200);
+    assert_eq!(
+        mails(&s).len(),
+        2,
+        "the address limit stops the third mail, silently"
+    );
+    assert_eq!(
+        subscribe(srv.port, "other@example.net", &place, "").status,
+        200
+    );
     let r = subscribe(srv.port, "third@example.net", &place, "");
     assert_eq!(r.status, 429, "the fifth attempt from one client");
     assert_eq!(mails(&s).len(), 3);
@@ -476,7 +572,11 @@ fn bad_input_is_refused_and_escaped() {
         srv.port,
         "/subscribe",
         Some(&form.cookie()),
-        &format!("csrf={}&email={}&place={place}&schedule=hourly", enc(&form.csrf()), enc(READER)),
+        &format!(
+            "csrf={}&email={}&place={place}&schedule=hourly",
+            enc(&form.csrf()),
+            enc(READER)
+        ),
     );
     assert_eq!(r.status, 400);
     let big = format!("csrf={}&email={}", enc(&form.csrf()), "a".repeat(40_000));
@@ -487,8 +587,23 @@ fn bad_input_is_refused_and_escaped() {
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(form.header("referrer-policy"), Some("no-referrer"));
     let cookie = form.header("set-cookie").unwrap();
-    assert!(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP on 127.0.0.1 must be able to carry it");
-    let public = send(srv.port, "GET", "/subscribe", &[("Host", "news.example.org")], b"");
-    assert!(public.header("set-cookie").unwrap().contains("; Secure"), "the https site's host");
+    assert!(
+        cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP on 127.0.0.1 must be able to carry it"
+    );
+    let public = send(
+        srv.port,
+        "GET",
+        "/subscribe",
+        &[("Host", "news.example.org")],
+        b"",
+    );
+    assert!(
+        public.header("set-cookie").unwrap().contains("; Secure"),
+        "the https site's host"
+    );
 }

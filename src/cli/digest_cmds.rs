@@ -83,7 +83,10 @@ pub enum DigestCmd {
 }
 
 fn key_of(settings: &digest::Settings) -> anyhow::Result<TokenKey> {
-    TokenKey::load_or_create(&settings.signing_key_env, settings.signing_key_file.as_deref())
+    TokenKey::load_or_create(
+        &settings.signing_key_env,
+        settings.signing_key_file.as_deref(),
+    )
 }
 
 /// `subscribers add`: validates the address, resolves the places and stores the subscriber.
@@ -159,7 +162,9 @@ pub fn subscribers_list(
 fn token_in(text: &str) -> &str {
     let start = text.find("u1.").unwrap_or(0);
     let rest = text.get(start..).unwrap_or("");
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .unwrap_or(rest.len());
     rest.get(..end).unwrap_or("")
 }
 
@@ -267,7 +272,11 @@ pub fn parse_subscribers_csv(text: &str) -> Result<Vec<SubscriberConfig>, Vec<St
             Err(e) => errors.push(format!("line {n}: {e}")),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// `subscribers import FILE.csv`: all rows or none. Rows with a bad address, an unknown
@@ -283,7 +292,11 @@ pub fn subscribers_import(
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let entries = parse_subscribers_csv(&text).map_err(|errs| {
-        anyhow::anyhow!("{}: nothing imported:\n  {}", file.display(), errs.join("\n  "))
+        anyhow::anyhow!(
+            "{}: nothing imported:\n  {}",
+            file.display(),
+            errs.join("\n  ")
+        )
     })?;
     let key = key_of(settings)?;
     let mut updates = Vec::new();
@@ -295,7 +308,11 @@ pub fn subscribers_import(
         }
     }
     if !errors.is_empty() {
-        anyhow::bail!("{}: nothing imported:\n  {}", file.display(), errors.join("\n  "));
+        anyhow::bail!(
+            "{}: nothing imported:\n  {}",
+            file.display(),
+            errors.join("\n  ")
+        );
     }
     let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
     let (mut added, mut updated) = (0, 0);
@@ -306,7 +323,11 @@ pub fn subscribers_import(
             updated += 1;
         }
     }
-    writeln!(out, "imported {}: {added} added, {updated} updated", file.display())?;
+    writeln!(
+        out,
+        "imported {}: {added} added, {updated} updated",
+        file.display()
+    )?;
     Ok(())
 }
 
@@ -320,7 +341,13 @@ pub fn run_subscribers(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     match cmd {
-        SubscribersCmd::Add { email, localities, schedule, timezone, plain_text_only } => {
+        SubscribersCmd::Add {
+            email,
+            localities,
+            schedule,
+            timezone,
+            plain_text_only,
+        } => {
             let entry = SubscriberConfig {
                 email: email.clone(),
                 localities: localities.clone(),
@@ -344,7 +371,13 @@ pub fn run_subscribers(
 fn file_stem_for(email: &str) -> String {
     email
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -392,7 +425,13 @@ pub fn digest_preview(
     };
     let composer = Composer::new(settings, templates, key)?;
     let places = resolve_localities(&sub.localities, resolve).unwrap_or_else(|_| {
-        sub.codes.iter().map(|c| digest::Locality { code: c.clone(), name: c.clone() }).collect()
+        sub.codes
+            .iter()
+            .map(|c| digest::Locality {
+                code: c.clone(),
+                name: c.clone(),
+            })
+            .collect()
     });
     let mut articles = new_articles(store, &sub, now)?;
     let mut note = "";
@@ -462,7 +501,14 @@ pub fn digest_send_dry_run(
     }
     let (_, due) = due_digests(store, settings, resolve, now)?;
     for d in due {
-        match render_for(&composer, settings, &d.subscriber, &d.localities, &d.articles, now)? {
+        match render_for(
+            &composer,
+            settings,
+            &d.subscriber,
+            &d.localities,
+            &d.articles,
+            now,
+        )? {
             Some((c, _, bytes)) => {
                 writeln!(
                     out,
@@ -477,7 +523,10 @@ pub fn digest_send_dry_run(
             None => writeln!(out, "skip\t{}\tnothing new", d.subscriber.email)?,
         }
     }
-    writeln!(out, "{n} digests would be sent (dry run: nothing sent or marked)")?;
+    writeln!(
+        out,
+        "{n} digests would be sent (dry run: nothing sent or marked)"
+    )?;
     Ok(())
 }
 
@@ -513,7 +562,9 @@ pub fn print_report(report: &DigestReport, out: &mut dyn Write) -> anyhow::Resul
 /// Lines for `localfeed status`: outbox counts and the digests that failed for good.
 pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
     let (pending, sent, failed) = store.outbox_counts()?;
-    let mut lines = vec![format!("digests: {sent} sent, {pending} pending, {failed} failed")];
+    let mut lines = vec![format!(
+        "digests: {sent} sent, {pending} pending, {failed} failed"
+    )];
     for e in store.outbox(Some(OutboxStatus::Failed))? {
         lines.push(format!(
             "  failed {} {} ({}): {}",
@@ -550,9 +601,17 @@ pub fn run_digest(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     match cmd {
-        DigestCmd::Preview { email, out: dir } => {
-            digest_preview(store, settings, subscribers, email, resolve, templates, now, dir, out)
-        }
+        DigestCmd::Preview { email, out: dir } => digest_preview(
+            store,
+            settings,
+            subscribers,
+            email,
+            resolve,
+            templates,
+            now,
+            dir,
+            out,
+        ),
         DigestCmd::Send { dry_run: true } => {
             digest_send_dry_run(store, settings, subscribers, resolve, templates, now, out)
         }
@@ -570,10 +629,21 @@ mod tests {
     use crate::store::NewArticle;
 
     fn chain(code: &str) -> Option<Chain> {
-        let p = Division { code: "43".into(), name: "南岭省".into(), level: Level::Province };
-        let c =
-            Division { code: "4305".into(), name: "松原市".into(), level: Level::Prefecture };
-        let d = Division { code: "430502".into(), name: "江北区".into(), level: Level::County };
+        let p = Division {
+            code: "43".into(),
+            name: "南岭省".into(),
+            level: Level::Province,
+        };
+        let c = Division {
+            code: "4305".into(),
+            name: "松原市".into(),
+            level: Level::Prefecture,
+        };
+        let d = Division {
+            code: "430502".into(),
+            name: "江北区".into(),
+            level: Level::County,
+        };
         match code {
             "4305" | "松原市" => Some(Chain(vec![p, c])),
             "430502" | "江北区" => Some(Chain(vec![p, c, d])),
@@ -611,8 +681,11 @@ mod tests {
             url: None,
             place_hint: None,
         };
-        let placement =
-            Placement { primary: chain("430502").unwrap(), also: vec![], evidence: vec![] };
+        let placement = Placement {
+            primary: chain("430502").unwrap(),
+            also: vec![],
+            evidence: vec![],
+        };
         let new = NewArticle {
             id: crate::model::article_id("s", &article),
             publication: Some("松原日报".into()),
@@ -620,7 +693,16 @@ mod tests {
             article,
             placement,
         };
-        store.ingest("s", "p.txt", "h", 1, &[new], &t("2026-08-21T20:00:00+08:00")).unwrap();
+        store
+            .ingest(
+                "s",
+                "p.txt",
+                "h",
+                1,
+                &[new],
+                &t("2026-08-21T20:00:00+08:00"),
+            )
+            .unwrap();
         (dir, store, settings, Templates::load(None).unwrap())
     }
 
@@ -657,8 +739,11 @@ mod tests {
             run_subscribers(&mut store, &settings, &unknown, &chain, now, &mut out).unwrap_err();
         assert!(e.to_string().contains("无此地") && e.to_string().contains("y@example.net"));
         let csv = dir.path().join("s.csv");
-        std::fs::write(&csv, "email,localities\nb@example.net,4305\nc@example.net,江北区;4305\n")
-            .unwrap();
+        std::fs::write(
+            &csv,
+            "email,localities\nb@example.net,4305\nc@example.net,江北区;4305\n",
+        )
+        .unwrap();
         run_subscribers(
             &mut store,
             &settings,
@@ -685,15 +770,24 @@ mod tests {
         run_subscribers(
             &mut store,
             &settings,
-            &SubscribersCmd::Remove { email: "b@example.net".into() },
+            &SubscribersCmd::Remove {
+                email: "b@example.net".into(),
+            },
             &chain,
             now,
             &mut out,
         )
         .unwrap();
         let mut listing = Vec::new();
-        run_subscribers(&mut store, &settings, &SubscribersCmd::List, &chain, now, &mut listing)
-            .unwrap();
+        run_subscribers(
+            &mut store,
+            &settings,
+            &SubscribersCmd::List,
+            &chain,
+            now,
+            &mut listing,
+        )
+        .unwrap();
         let listing = String::from_utf8(listing).unwrap();
         assert!(
             listing.contains("x@example.net\t江北区\tweekly fri 18:00 Asia/Shanghai"),
@@ -713,22 +807,38 @@ mod tests {
             ..SubscriberConfig::default()
         }];
         let mut out = Vec::new();
-        let preview =
-            DigestCmd::Preview { email: "p@example.net".into(), out: dir.path().join("preview") };
-        run_digest(&mut store, &settings, &preview, &subs, &chain, &templates, now, &mut out)
-            .unwrap();
+        let preview = DigestCmd::Preview {
+            email: "p@example.net".into(),
+            out: dir.path().join("preview"),
+        };
+        run_digest(
+            &mut store, &settings, &preview, &subs, &chain, &templates, now, &mut out,
+        )
+        .unwrap();
         let html = std::fs::read_to_string(dir.path().join("preview/p_example.net.html")).unwrap();
         assert!(
             html.contains("江北区新建口袋公园开放") && html.contains("style=\""),
             "CSS inlined"
         );
-        assert!(html.contains("href=\"https://news.example.org/unsubscribe?token=u1."), "{html}");
+        assert!(
+            html.contains("href=\"https://news.example.org/unsubscribe?token=u1."),
+            "{html}"
+        );
         let eml = std::fs::read(dir.path().join("preview/p_example.net.eml")).unwrap();
         assert!(eml.is_ascii() && eml.windows(20).any(|w| w == b"List-Unsubscribe-Pos"));
         let mut listing = Vec::new();
         let dry = DigestCmd::Send { dry_run: true };
-        run_digest(&mut store, &settings, &dry, &subs, &chain, &templates, now, &mut listing)
-            .unwrap();
+        run_digest(
+            &mut store,
+            &settings,
+            &dry,
+            &subs,
+            &chain,
+            &templates,
+            now,
+            &mut listing,
+        )
+        .unwrap();
         let listing = String::from_utf8(listing).unwrap();
         assert!(
             listing.contains("send\tp@example.net\t松原市本地新闻 · 8月22日 · 1篇"),
@@ -751,7 +861,10 @@ mod tests {
         )
         .unwrap();
         let report = String::from_utf8(report).unwrap();
-        assert!(report.contains("1 composed") && report.contains("1 sent"), "{report}");
+        assert!(
+            report.contains("1 composed") && report.contains("1 sent"),
+            "{report}"
+        );
         assert_eq!(std::fs::read_dir(&settings.outbox_dir).unwrap().count(), 1);
         let mut again = Vec::new();
         run_digest(
@@ -765,7 +878,11 @@ mod tests {
             &mut again,
         )
         .unwrap();
-        assert!(String::from_utf8(again).unwrap().contains("0 composed, 1 nothing new, 0 sent"));
+        assert!(
+            String::from_utf8(again)
+                .unwrap()
+                .contains("0 composed, 1 nothing new, 0 sent")
+        );
         assert!(status_lines(&store).unwrap()[0].contains("1 sent, 0 pending, 0 failed"));
         // The link's token unsubscribes; a forged one does not.
         let key = key_of(&settings).unwrap();
@@ -779,7 +896,14 @@ mod tests {
         assert!(run_subscribers(&mut store, &settings, &cmd, &chain, now, &mut again).is_err());
         let cmd = SubscribersCmd::Unsubscribe { token: link };
         run_subscribers(&mut store, &settings, &cmd, &chain, now, &mut again).unwrap();
-        assert!(store.subscriber("p@example.net").unwrap().unwrap().unsubscribed.is_some());
+        assert!(
+            store
+                .subscriber("p@example.net")
+                .unwrap()
+                .unwrap()
+                .unsubscribed
+                .is_some()
+        );
     }
 
     #[test]

@@ -171,7 +171,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             cfg.apply(&Overrides { inbox, out, state });
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
-            match schedule::run_once(&cfg, clock.as_ref(), RunOptions { progress: !cli.quiet }) {
+            match schedule::run_once(
+                &cfg,
+                clock.as_ref(),
+                RunOptions {
+                    progress: !cli.quiet,
+                },
+            ) {
                 Ok(report) if report.failures.is_empty() => Ok(ExitCode::SUCCESS),
                 Ok(report) => {
                     eprintln!(
@@ -236,7 +242,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             if problems > 0 {
                 return Ok(ExitCode::from(EXIT_ERROR));
             }
-            println!("{}: configuration and templates are valid", cli.config.display());
+            println!(
+                "{}: configuration and templates are valid",
+                cli.config.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { state } => {
@@ -244,16 +253,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
-            cfg.apply(&Overrides { state, ..Overrides::default() });
+            cfg.apply(&Overrides {
+                state,
+                ..Overrides::default()
+            });
             status(&cfg, &cli.config)
         }
-        Command::Extract { files, format, publication, home } => {
-            extract_files(&files, format, publication, home)
-        }
+        Command::Extract {
+            files,
+            format,
+            publication,
+            home,
+        } => extract_files(&files, format, publication, home),
         Command::Locate { text, home, format } => {
             let gaz = Gazetteer::embedded();
             let home = schedule::home_chain(home.as_deref(), None, gaz);
-            let ctx = locate::Context { home: home.as_ref(), publication: None };
+            let ctx = locate::Context {
+                home: home.as_ref(),
+                publication: None,
+            };
             let p = locate::locate_text(&text, &ctx, gaz);
             let mut out = std::io::stdout().lock();
             match format {
@@ -268,7 +286,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
-            Ok(if p.primary.is_empty() { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+            Ok(if p.primary.is_empty() {
+                ExitCode::from(EXIT_PARTIAL)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Subscribers { cmd } => {
             let cfg = match load_config(&cli.config) {
@@ -325,12 +347,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { listen, run_every, out } => {
+        Command::Serve {
+            listen,
+            run_every,
+            out,
+        } => {
             let mut cfg = match load_config(&cli.config) {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
-            cfg.apply(&Overrides { out, ..Overrides::default() });
+            cfg.apply(&Overrides {
+                out,
+                ..Overrides::default()
+            });
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
             let opts = crate::serve::ServeOptions {
                 listen,
@@ -420,10 +449,19 @@ fn extract_files(
             extraction.publication.home.as_deref(),
             gaz,
         );
-        let name = hints.publication.clone().or(extraction.publication.name.clone());
-        let ctx = locate::Context { home: home.as_ref(), publication: name.as_deref() };
+        let name = hints
+            .publication
+            .clone()
+            .or(extraction.publication.name.clone());
+        let ctx = locate::Context {
+            home: home.as_ref(),
+            publication: name.as_deref(),
+        };
         let json = JsonPage {
-            source: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            source: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             publication: JsonPublication {
                 name: name.clone(),
                 home: home.as_ref().map(Chain::names),
@@ -456,13 +494,20 @@ fn extract_files(
             Format::Text => write_page_text(&mut out, &json)?,
         }
     }
-    Ok(if failed { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn read_page(path: &Path, hints: &SourceHints) -> Result<PageText> {
     let bytes = std::fs::read(path).context("cannot read")?;
     let text = extract::decode::decode(&bytes)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(PageText {
         source: "cli".into(),
         form: InputForm::from_file_name(&name),
@@ -479,12 +524,21 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
         out,
         "publication: {} · home: {} · date: {}",
         p.name.as_deref().unwrap_or("?"),
-        p.home.as_ref().map(|h| h.join("/")).unwrap_or_else(|| "?".into()),
+        p.home
+            .as_ref()
+            .map(|h| h.join("/"))
+            .unwrap_or_else(|| "?".into()),
         p.date.as_deref().unwrap_or("?")
     )?;
     for (i, a) in page.articles.iter().enumerate() {
         writeln!(out)?;
-        writeln!(out, "#{} [{}] {}", i + 1, a.kind, a.title.as_deref().unwrap_or("(no title)"))?;
+        writeln!(
+            out,
+            "#{} [{}] {}",
+            i + 1,
+            a.kind,
+            a.title.as_deref().unwrap_or("(no title)")
+        )?;
         if let Some(k) = &a.kicker {
             writeln!(out, "   kicker: {k}")?;
         }
@@ -501,7 +555,11 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
         writeln!(
             out,
             "   place: {}",
-            if a.locality.is_empty() { "-".into() } else { a.locality.join("/") }
+            if a.locality.is_empty() {
+                "-".into()
+            } else {
+                a.locality.join("/")
+            }
         )?;
         for c in &a.also {
             writeln!(out, "   also: {}", c.join("/"))?;
@@ -521,7 +579,11 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     }
     writeln!(out, "output: {}", cfg.out_dir().display())?;
     if !state.exists() {
-        writeln!(out, "state: {} (not created yet: no run so far)", state.display())?;
+        writeln!(
+            out,
+            "state: {} (not created yet: no run so far)",
+            state.display()
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let store = Store::open(&state)?;
@@ -530,7 +592,11 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     writeln!(out, "articles: {} in {} places", c.articles, c.places)?;
     let feeds = count_feeds(&cfg.out_dir());
     writeln!(out, "feeds: {feeds} feed folders")?;
-    writeln!(out, "inputs: {} read, {} failed", c.inputs_ok, c.inputs_failed)?;
+    writeln!(
+        out,
+        "inputs: {} read, {} failed",
+        c.inputs_ok, c.inputs_failed
+    )?;
     for i in store.inputs()?.iter().filter(|i| i.status == "failed") {
         writeln!(
             out,
@@ -566,6 +632,10 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
 
 fn count_feeds(out: &Path) -> usize {
     std::fs::read_dir(out)
-        .map(|rd| rd.flatten().filter(|e| e.path().join("atom.xml").is_file()).count())
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().join("atom.xml").is_file())
+                .count()
+        })
         .unwrap_or(0)
 }

@@ -49,7 +49,10 @@ impl DkimSigner {
         }
         let key = DkimSigningKey::new(pem, DkimSigningAlgorithm::Rsa)
             .map_err(|e| anyhow::anyhow!("the DKIM key cannot be read: {e}"))?;
-        let headers = SIGNED_HEADERS.iter().map(|h| HeaderName::new_from_ascii_str(h)).collect();
+        let headers = SIGNED_HEADERS
+            .iter()
+            .map(|h| HeaderName::new_from_ascii_str(h))
+            .collect();
         Ok(Self {
             config: DkimConfig::new(
                 selector.trim().to_string(),

@@ -159,7 +159,9 @@ impl Settings {
         let id = self.effective_list_id();
         if id.is_empty()
             || !id.contains('.')
-            || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         {
             anyhow::bail!(
                 "[digest] list_id {:?} must be a dotted name under your domain, e.g. digest.{}",
@@ -305,7 +307,9 @@ pub fn validate_address(email: &str) -> anyhow::Result<()> {
         || local.contains("..")
         || !local.chars().all(|c| atext(c) || c == '.')
     {
-        return Err(bad("the part before @ has characters an address cannot hold"));
+        return Err(bad(
+            "the part before @ has characters an address cannot hold",
+        ));
     }
     if !domain.contains('.') {
         return Err(bad("the domain has no dot"));
@@ -320,7 +324,11 @@ pub fn validate_address(email: &str) -> anyhow::Result<()> {
             return Err(bad("the domain is not a host name"));
         }
     }
-    if domain.rsplit('.').next().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit())) {
+    if domain
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
         return Err(bad("the domain is not a host name"));
     }
     Ok(())
@@ -346,7 +354,11 @@ mod tests {
 
     #[test]
     fn addresses_are_validated_with_the_address_named() {
-        for ok in ["a@b.example", "first.last+tag@mail.example.org", "x_y@a-b.cn"] {
+        for ok in [
+            "a@b.example",
+            "first.last+tag@mail.example.org",
+            "x_y@a-b.cn",
+        ] {
             assert!(validate_address(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -397,7 +409,12 @@ mod tests {
         };
         c.validate().unwrap();
         c.schedule = "hourly".into();
-        assert!(c.validate().unwrap_err().to_string().contains("r@example.net"));
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("r@example.net")
+        );
         c.schedule = "weekly mon 07:30".into();
         c.timezone = "Mars/Base".into();
         assert!(c.validate().is_err());

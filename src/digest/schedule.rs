@@ -87,7 +87,12 @@ impl fmt::Display for Schedule {
             Self::Immediate => write!(f, "immediate"),
             Self::Daily(t) => write!(f, "daily {}", t.format("%H:%M")),
             Self::Weekly(d, t) => {
-                write!(f, "weekly {} {}", d.to_string().to_ascii_lowercase(), t.format("%H:%M"))
+                write!(
+                    f,
+                    "weekly {} {}",
+                    d.to_string().to_ascii_lowercase(),
+                    t.format("%H:%M")
+                )
             }
         }
     }
@@ -158,7 +163,14 @@ mod tests {
         ] {
             assert_eq!(Schedule::from_str(text).unwrap().to_string(), shown);
         }
-        for bad in ["", "hourly", "daily", "daily 25:00", "weekly 07:30", "weekly xyz 07:30"] {
+        for bad in [
+            "",
+            "hourly",
+            "daily",
+            "daily 25:00",
+            "weekly 07:30",
+            "weekly xyz 07:30",
+        ] {
             assert!(Schedule::from_str(bad).is_err(), "{bad}");
         }
     }

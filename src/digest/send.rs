@@ -149,7 +149,11 @@ impl Delivery {
             parsed.host_str().unwrap_or(""),
             parsed.port().map(|p| p.to_string()).unwrap_or_default()
         );
-        Ok(Self::Smtp { transport: builder.build(), envelope_from: from, server })
+        Ok(Self::Smtp {
+            transport: builder.build(),
+            envelope_from: from,
+            server,
+        })
     }
 
     /// Where messages go, for people (never the password).
@@ -164,14 +168,21 @@ impl Delivery {
     /// Message-ID, so delivering the same message again rewrites the same file.
     pub fn send(&self, to: &str, message_id: &str, bytes: &[u8]) -> Result<(), SendError> {
         match self {
-            Self::Smtp { transport, envelope_from, .. } => {
+            Self::Smtp {
+                transport,
+                envelope_from,
+                ..
+            } => {
                 let rcpt: Address = to
                     .trim()
                     .parse()
                     .map_err(|e| SendError::Permanent(format!("invalid recipient {to}: {e}")))?;
                 let env = Envelope::new(Some(envelope_from.clone()), vec![rcpt])
                     .map_err(|e| SendError::Permanent(format!("envelope for {to}: {e}")))?;
-                transport.send_raw(&env, bytes).map(|_| ()).map_err(classify)
+                transport
+                    .send_raw(&env, bytes)
+                    .map(|_| ())
+                    .map_err(classify)
             }
             Self::Outbox(dir) => {
                 write_eml(dir, message_id, bytes).map_err(|e| SendError::Transient {
@@ -214,17 +225,29 @@ fn classify(e: lettre::transport::smtp::Error) -> SendError {
         // A server reply (4xx) leaves the connection usable; anything else means the
         // server is unreachable or the connection broke.
         let connection = !e.is_transient();
-        SendError::Transient { message, connection }
+        SendError::Transient {
+            message,
+            connection,
+        }
     }
 }
 
 /// The file name for a message in the outbox folder.
 pub fn eml_name(message_id: &str) -> String {
-    let inner = message_id.trim().trim_start_matches('<').trim_end_matches('>');
+    let inner = message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>');
     let local = inner.split('@').next().unwrap_or(inner);
     let safe: String = local
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{safe}.eml")
 }
@@ -254,7 +277,10 @@ impl RateLimiter {
     pub fn new(rate: f64) -> Self {
         let interval =
             (rate.is_finite() && rate > 0.0).then(|| Duration::from_secs_f64(1.0 / rate));
-        Self { interval, last: None }
+        Self {
+            interval,
+            last: None,
+        }
     }
 
     /// Waits until the next send is allowed.
@@ -275,7 +301,10 @@ mod tests {
 
     #[test]
     fn outbox_files_are_named_after_the_message_id() {
-        assert_eq!(eml_name("<digest.2026.ab12@news.example.org>"), "digest.2026.ab12.eml");
+        assert_eq!(
+            eml_name("<digest.2026.ab12@news.example.org>"),
+            "digest.2026.ab12.eml"
+        );
         assert_eq!(eml_name("<a/b\\c@x>"), "a_b_c.eml");
         let dir = tempfile::tempdir().unwrap();
         let d = Delivery::Outbox(dir.path().join("out"));
@@ -283,7 +312,10 @@ mod tests {
         d.send("r@example.net", "<m1@x.org>", b"two").unwrap();
         let files: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
         assert_eq!(files.len(), 1);
-        assert_eq!(std::fs::read(dir.path().join("out/m1.eml")).unwrap(), b"two");
+        assert_eq!(
+            std::fs::read(dir.path().join("out/m1.eml")).unwrap(),
+            b"two"
+        );
     }
 
     #[test]

@@ -39,7 +39,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         utf8_or_gb(rest)?
     } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let enc = if bytes.starts_with(b"\xFF\xFE") { UTF_16LE } else { UTF_16BE };
+        let enc = if bytes.starts_with(b"\xFF\xFE") {
+            UTF_16LE
+        } else {
+            UTF_16BE
+        };
         let body = bytes.get(2..).unwrap_or_default();
         if body.len() % 2 != 0 {
             return Err(DecodeError::BadUtf16);
@@ -50,7 +54,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         }
         let text = text.into_owned();
         if let Some(offset) = text.find('\0') {
-            return Err(DecodeError::Binary { what: "NUL characters", offset: offset + 2 });
+            return Err(DecodeError::Binary {
+                what: "NUL characters",
+                offset: offset + 2,
+            });
         }
         text
     } else {
@@ -68,7 +75,10 @@ fn utf8_or_gb(bytes: &[u8]) -> Result<String, DecodeError> {
         return Err(DecodeError::Empty);
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(DecodeError::Binary { what: "NUL bytes", offset });
+        return Err(DecodeError::Binary {
+            what: "NUL bytes",
+            offset,
+        });
     }
     // Control bytes other than tab, line feed, vertical tab, form feed, carriage return and
     // escape are a sign of binary data when they are more than a trace.
@@ -81,7 +91,10 @@ fn utf8_or_gb(bytes: &[u8]) -> Result<String, DecodeError> {
             .iter()
             .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0x1B))
             .unwrap_or(0);
-        return Err(DecodeError::Binary { what: "control bytes", offset });
+        return Err(DecodeError::Binary {
+            what: "control bytes",
+            offset,
+        });
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),

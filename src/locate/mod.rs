@@ -59,7 +59,9 @@ pub(crate) fn resolve_str(gaz: &Gazetteer, s: &str) -> Option<NodeId> {
         return None;
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
-        return gaz.chain(s).and_then(|c| c.leaf().and_then(|d| gaz.id_of(&d.code)));
+        return gaz
+            .chain(s)
+            .and_then(|c| c.leaf().and_then(|d| gaz.id_of(&d.code)));
     }
     let exact = gaz.exact(s);
     if !exact.is_empty() {
@@ -91,8 +93,11 @@ pub(crate) fn resolve_str(gaz: &Gazetteer, s: &str) -> Option<NodeId> {
 
 /// The one node of a candidate list, or `None` when there are none or several.
 fn unique_node(gaz: &Gazetteer, ids: &[NodeId]) -> Option<NodeId> {
-    let mut v: Vec<NodeId> =
-        ids.iter().copied().filter(|&i| gaz.node(i).is_some_and(|n| !n.pseudo)).collect();
+    let mut v: Vec<NodeId> = ids
+        .iter()
+        .copied()
+        .filter(|&i| gaz.node(i).is_some_and(|n| !n.pseudo))
+        .collect();
     v.sort_unstable();
     v.dedup();
     match v.as_slice() {
@@ -120,8 +125,11 @@ fn home_node(home: &str, gaz: &Gazetteer) -> Option<NodeId> {
         let Some((_, cands)) = gaz.pattern(m.value()) else {
             continue;
         };
-        let usable: Vec<NodeId> =
-            cands.iter().filter(|c| c.form != Form::ZoneBare).map(|c| c.node).collect();
+        let usable: Vec<NodeId> = cands
+            .iter()
+            .filter(|c| c.form != Form::ZoneBare)
+            .map(|c| c.node)
+            .collect();
         match found {
             Some((prev, end)) if end == m.start() => {
                 let under: Vec<NodeId> = usable
@@ -164,7 +172,13 @@ pub fn locate(article: &Article, ctx: &Context<'_>, gaz: &Gazetteer) -> Placemen
     if let Some(s) = article.subtitle.as_deref() {
         fields.push((Field::Subtitle, s));
     }
-    place_with(gaz, fields, &article.body, article.place_hint.as_deref(), ctx)
+    place_with(
+        gaz,
+        fields,
+        &article.body,
+        article.place_hint.as_deref(),
+        ctx,
+    )
 }
 
 /// Places any text as if it were the body of an article (`localfeed locate "TEXT"`).
@@ -180,7 +194,10 @@ fn place_with<'a>(
     ctx: &Context<'_>,
 ) -> Placement {
     let mut priors = Priors {
-        home: ctx.home.and_then(|c| c.leaf()).and_then(|d| gaz.id_of(&d.code)),
+        home: ctx
+            .home
+            .and_then(|c| c.leaf())
+            .and_then(|d| gaz.id_of(&d.code)),
         dateline: None,
     };
     if priors.home.is_none() {
@@ -217,7 +234,9 @@ fn dateline_node(place: &str, gaz: &Gazetteer, home: Option<NodeId>) -> Option<N
         .into_iter()
         .filter(|&n| {
             gaz.is_ancestor_or_self(n, home)
-                || gaz.parent(n).is_some_and(|p| gaz.is_ancestor_or_self(p, home))
+                || gaz
+                    .parent(n)
+                    .is_some_and(|p| gaz.is_ancestor_or_self(p, home))
         })
         .collect();
     unique_node(gaz, &near)

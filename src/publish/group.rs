@@ -30,7 +30,13 @@ impl<'a> Prepared<'a> {
         let tz = shanghai();
         let published = art.published().with_timezone(&tz);
         let updated = art.updated.with_timezone(&tz).max(published);
-        Self { art, published, updated, file: safe_segment(&art.id), fp: fingerprint(art) }
+        Self {
+            art,
+            published,
+            updated,
+            file: safe_segment(&art.id),
+            fp: fingerprint(art),
+        }
     }
 }
 
@@ -99,10 +105,14 @@ impl Group {
 
 /// The publication order of the prepared articles: oldest first, ties by id.
 pub(crate) fn order(prep: &[Prepared<'_>]) -> Vec<u32> {
-    let mut idx: Vec<u32> = (0..prep.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+    let mut idx: Vec<u32> = (0..prep.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
     idx.sort_by(|&x, &y| {
         let (a, b) = (&prep[x as usize], &prep[y as usize]);
-        a.published.cmp(&b.published).then_with(|| a.art.id.cmp(&b.art.id))
+        a.published
+            .cmp(&b.published)
+            .then_with(|| a.art.id.cmp(&b.art.id))
     });
     idx
 }
@@ -128,7 +138,11 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
                 seen.push(&d.code);
                 let g = by_code.entry(key.clone()).or_insert_with(|| Group {
                     key,
-                    chain: chain.0.get(..=depth).map(<[Division]>::to_vec).unwrap_or_default(),
+                    chain: chain
+                        .0
+                        .get(..=depth)
+                        .map(<[Division]>::to_vec)
+                        .unwrap_or_default(),
                     items: Vec::new(),
                 });
                 g.items.push(i);
@@ -137,7 +151,11 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
     }
     let mut out = Vec::with_capacity(by_code.len() + 1);
     if !all.is_empty() {
-        out.push(Group { key: "all".into(), chain: Vec::new(), items: all });
+        out.push(Group {
+            key: "all".into(),
+            chain: Vec::new(),
+            items: all,
+        });
     }
     out.extend(by_code.into_values());
     out

@@ -17,7 +17,11 @@ pub(crate) fn write_all(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> any
     let parent_keys: Vec<Option<String>> = groups
         .iter()
         .map(|g| {
-            g.chain.len().checked_sub(2).and_then(|k| g.chain.get(k)).map(|d| safe_segment(&d.code))
+            g.chain
+                .len()
+                .checked_sub(2)
+                .and_then(|k| g.chain.get(k))
+                .map(|d| safe_segment(&d.code))
         })
         .collect();
     for (g, pk) in groups.iter().zip(parent_keys.iter()) {
@@ -25,7 +29,11 @@ pub(crate) fn write_all(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> any
             all = Some(g);
             continue;
         }
-        match pk.as_deref().and_then(|k| keys.get(k).copied()).filter(|k| *k != g.key) {
+        match pk
+            .as_deref()
+            .and_then(|k| keys.get(k).copied())
+            .filter(|k| *k != g.key)
+        {
             Some(k) => children.entry(k).or_default().push(g),
             None => roots.push(g),
         }
@@ -39,7 +47,13 @@ pub(crate) fn write_all(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> any
         outline(ctx, r, &children, 2, &mut body);
     }
     let doc = document(&format!("{suffix} · 全部订阅"), &body);
-    sink.emit(ctx.out, ctx.old, "feeds.opml", None, || Ok(doc.into_bytes()))?;
+    sink.emit(
+        ctx.out,
+        ctx.old,
+        "feeds.opml",
+        None,
+        || Ok(doc.into_bytes()),
+    )?;
     for r in &roots {
         let mut body = String::new();
         outline(ctx, r, &children, 2, &mut body);

@@ -147,8 +147,10 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             href: u(urls.feed("all", "rss.xml")),
         });
         let reporters = names(&a.reporters);
-        let contributors: Vec<String> =
-            names(&a.contributors).into_iter().filter(|c| !reporters.contains(c)).collect();
+        let contributors: Vec<String> = names(&a.contributors)
+            .into_iter()
+            .filter(|c| !reporters.contains(c))
+            .collect();
         let page = ArticlePage {
             site: suffix,
             base_url: u(urls.base().to_string()),
@@ -252,13 +254,20 @@ fn tree(ctx: &Ctx<'_>, groups: &[Group]) -> (Vec<Node>, Option<Node>) {
             .len()
             .checked_sub(2)
             .and_then(|k| g.chain.get(k))
-            .and_then(|d| index.get(super::text::safe_segment(&d.code).as_str()).copied());
+            .and_then(|d| {
+                index
+                    .get(super::text::safe_segment(&d.code).as_str())
+                    .copied()
+            });
         nodes.push(Some(node(ctx, g)));
         parent.push(up);
     }
     // Attach children to parents, deepest first, keeping code order.
-    let mut depth: Vec<(usize, usize)> =
-        groups.iter().enumerate().map(|(i, g)| (g.chain.len(), i)).collect();
+    let mut depth: Vec<(usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.chain.len(), i))
+        .collect();
     depth.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut roots = Vec::new();
     for (_, i) in depth {

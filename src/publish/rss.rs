@@ -26,7 +26,12 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
     link(out, "self", &meta.self_url, Some("application/rss+xml"));
     if meta.archive {
         out.push_str("<fh:archive/>\n");
-        link(out, "current", &meta.current_url, Some("application/rss+xml"));
+        link(
+            out,
+            "current",
+            &meta.current_url,
+            Some("application/rss+xml"),
+        );
     }
     if let Some(u) = &meta.prev_archive {
         link(out, "prev-archive", u, Some("application/rss+xml"));

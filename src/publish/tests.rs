@@ -8,7 +8,11 @@ use super::*;
 use crate::model::{Article, Chain, Division, Kind, Level, Placement, StoredArticle, article_id};
 
 fn div(code: &str, name: &str, level: Level) -> Division {
-    Division { code: code.into(), name: name.into(), level }
+    Division {
+        code: code.into(),
+        name: name.into(),
+        level,
+    }
 }
 
 /// An invented four-level chain: province, city, county, township.
@@ -55,7 +59,11 @@ pub(super) fn stored(
         input: "2024-03-05/01.txt".into(),
         publication: Some("青禾日报".into()),
         article,
-        placement: Placement { primary, also, evidence: vec![] },
+        placement: Placement {
+            primary,
+            also,
+            evidence: vec![],
+        },
         first_seen: seen,
         updated: seen,
     }
@@ -143,7 +151,16 @@ fn publishes_every_level_and_parses_with_strict_readers() {
     let r = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
     // all + 81 + 8102 + 810203 + two townships + 8105 + 810501
     assert_eq!(r.feeds, 8);
-    for key in ["all", "81", "8102", "810203", "810203001", "810203002", "8105", "810501"] {
+    for key in [
+        "all",
+        "81",
+        "8102",
+        "810203",
+        "810203001",
+        "810203002",
+        "8105",
+        "810501",
+    ] {
         let d = dir.path().join(key);
         let ch = ::rss::Channel::read_from(read(&d.join("rss.xml")).as_bytes())
             .unwrap_or_else(|e| panic!("{key} rss: {e}"));
@@ -194,7 +211,12 @@ fn hostile_text_never_reaches_a_file() {
     for f in all_files(dir.path()) {
         let text = read(&f);
         for c in ['\u{1}', '\u{B}', '\u{C}', '\u{FFFE}', '\u{FFFF}'] {
-            assert!(!text.contains(c), "{} holds U+{:04X}", f.display(), c as u32);
+            assert!(
+                !text.contains(c),
+                "{} holds U+{:04X}",
+                f.display(),
+                c as u32
+            );
         }
         if f.extension().is_some_and(|e| e == "html") {
             assert!(!text.contains("<script"), "{}", f.display());
@@ -208,7 +230,11 @@ fn hostile_text_never_reaches_a_file() {
     ));
     assert!(rss.contains("&lt;p&gt;&amp;lt;img src=x onerror=alert(1)&amp;gt;第二段。&lt;/p&gt;"));
     let ch = ::rss::Channel::read_from(rss.as_bytes()).unwrap();
-    let item = ch.items().iter().find(|i| i.title().is_some_and(|t| t.contains("控制"))).unwrap();
+    let item = ch
+        .items()
+        .iter()
+        .find(|i| i.title().is_some_and(|t| t.contains("控制")))
+        .unwrap();
     let html = item.content().unwrap();
     assert_eq!(ammonia::clean(html), html, "content is already sanitized");
 }
@@ -235,12 +261,21 @@ fn rerun_is_byte_identical_and_touches_nothing() {
     // Without the manifest every file is rendered again, and still nothing is written.
     std::fs::remove_file(dir.path().join(write::MANIFEST)).unwrap();
     let r3 = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
-    assert!(r3.written.iter().all(|p| p.ends_with(write::MANIFEST)), "{:?}", r3.written);
+    assert!(
+        r3.written.iter().all(|p| p.ends_with(write::MANIFEST)),
+        "{:?}",
+        r3.written
+    );
     assert_eq!(r3.reused, 0);
     for (p, bytes, m) in before {
         assert_eq!(std::fs::read(&p).unwrap(), bytes, "{}", p.display());
         if !p.ends_with(write::MANIFEST) {
-            assert_eq!(std::fs::metadata(&p).unwrap().modified().unwrap(), m, "{}", p.display());
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().modified().unwrap(),
+                m,
+                "{}",
+                p.display()
+            );
         }
     }
 }
@@ -269,7 +304,10 @@ fn ids_survive_reextraction_with_other_spacing() {
     let guid = |d: &Path| {
         let ch = ::rss::Channel::read_from(read(&d.join("all/rss.xml")).as_bytes()).unwrap();
         let i = ch.items().first().unwrap().clone();
-        (i.guid().unwrap().value().to_string(), i.link().unwrap().to_string())
+        (
+            i.guid().unwrap().value().to_string(),
+            i.link().unwrap().to_string(),
+        )
     };
     let (g1, l1) = guid(d1.path());
     assert_eq!((g1.clone(), l1), guid(d2.path()));
@@ -303,7 +341,12 @@ fn archives_are_linked_and_stable() {
     ::rss::Channel::read_from(a3.as_bytes()).unwrap();
     // every article is reachable: current + archives hold all ids
     let mut seen = std::collections::BTreeSet::new();
-    for f in ["rss.xml", "archive/1.rss.xml", "archive/2.rss.xml", "archive/3.rss.xml"] {
+    for f in [
+        "rss.xml",
+        "archive/1.rss.xml",
+        "archive/2.rss.xml",
+        "archive/3.rss.xml",
+    ] {
         let ch = ::rss::Channel::read_from(read(&all.join(f)).as_bytes()).unwrap();
         for i in ch.items() {
             seen.insert(i.guid().unwrap().value().to_string());
@@ -320,7 +363,10 @@ fn archives_are_linked_and_stable() {
         vec![],
     ));
     let r = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
-    assert_eq!(std::fs::read(all.join("archive/1.atom.xml")).unwrap(), a1_before);
+    assert_eq!(
+        std::fs::read(all.join("archive/1.atom.xml")).unwrap(),
+        a1_before
+    );
     assert!(!r.written.contains(&all.join("archive/1.atom.xml")));
 }
 
@@ -339,7 +385,10 @@ fn index_has_autodiscovery_tree_and_counts() {
     let t = html.find("id=\"f-810203001\"").unwrap();
     assert!(p < c && c < k && k < t);
     assert!(html.contains("5 篇"));
-    let page = read(&dir.path().join(format!("articles/{}.html", fixture()[0].id)));
+    let page = read(
+        &dir.path()
+            .join(format!("articles/{}.html", fixture()[0].id)),
+    );
     assert!(page.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"柳岸街道 · 本地新闻 (RSS)\" href=\"https://news.example.org/feeds/810203001/rss.xml\">"));
     assert!(page.contains("<p>集市设置理发"));
     let opml = read(&dir.path().join("feeds.opml"));
@@ -368,7 +417,12 @@ fn one_new_article_touches_only_its_chain() {
     let rel: Vec<String> = r
         .written
         .iter()
-        .map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
+        .map(|p| {
+            p.strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     let mut expected: Vec<String> = Vec::new();
     for key in ["all", "81", "8102", "810203", "810203001"] {
@@ -390,7 +444,10 @@ fn settings_table_reads_from_toml() {
     assert!(s.include_also);
     assert!(toml::from_str::<Settings>("nope = 1").is_err());
     let dir = tempfile::tempdir().unwrap();
-    let bad = Settings { base_url: "feeds/".into(), ..Settings::default() };
+    let bad = Settings {
+        base_url: "feeds/".into(),
+        ..Settings::default()
+    };
     assert!(publish(&fixture(), &bad, &templates(), dir.path()).is_err());
     // a base URL without the trailing slash still yields folder URLs
     let r = publish(&fixture(), &s, &templates(), dir.path()).unwrap();
@@ -403,7 +460,10 @@ fn settings_table_reads_from_toml() {
 fn real_checkers_accept_the_output() {
     let tools = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools"));
     if !tools.join("check-feed").is_file() {
-        assert!(std::env::var_os("CI").is_none(), "../shared/tools is missing under CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/tools is missing under CI"
+        );
         eprintln!("skipped: {} not found", tools.display());
         return;
     }

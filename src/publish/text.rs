@@ -130,7 +130,10 @@ pub(crate) fn xml(s: &str) -> String {
 /// The paragraphs of a plain body: split on blank lines, each folded to one line, empty
 /// ones dropped.
 pub(crate) fn paragraphs(body: &str) -> Vec<String> {
-    body.split("\n\n").map(one_line).filter(|p| !p.is_empty()).collect()
+    body.split("\n\n")
+        .map(one_line)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// A plain-text teaser: the body's opening text, at most `max` characters, ending in `…`
@@ -201,7 +204,8 @@ pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
 pub(crate) fn safe_segment(s: &str) -> String {
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         s.to_string()
     } else {

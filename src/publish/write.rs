@@ -133,8 +133,9 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<bool
     {
         return Ok(false);
     }
-    let parent =
-        path.parent().with_context(|| format!("{} has no parent folder", path.display()))?;
+    let parent = path
+        .parent()
+        .with_context(|| format!("{} has no parent folder", path.display()))?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

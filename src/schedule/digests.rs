@@ -82,11 +82,20 @@ pub fn resolve_localities(
     resolve: &dyn Fn(&str) -> Option<Chain>,
 ) -> Result<Vec<Locality>, String> {
     let mut out: Vec<Locality> = Vec::new();
-    for l in localities.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+    for l in localities
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+    {
         let chain = resolve(l).ok_or_else(|| format!("unknown locality {l:?}"))?;
-        let leaf = chain.leaf().ok_or_else(|| format!("locality {l:?} names no place"))?;
+        let leaf = chain
+            .leaf()
+            .ok_or_else(|| format!("locality {l:?} names no place"))?;
         if !out.iter().any(|o| o.code == leaf.code) {
-            out.push(Locality { code: leaf.code.clone(), name: leaf.name.clone() });
+            out.push(Locality {
+                code: leaf.code.clone(),
+                name: leaf.name.clone(),
+            });
         }
     }
     if out.is_empty() {
@@ -149,7 +158,10 @@ pub fn sync_subscribers(
     let mut merged: Vec<SubscriberConfig> = Vec::new();
     for entry in subscribers {
         let email = digest::normalize_address(&entry.email);
-        match merged.iter_mut().find(|m| digest::normalize_address(&m.email) == email) {
+        match merged
+            .iter_mut()
+            .find(|m| digest::normalize_address(&m.email) == email)
+        {
             Some(m) => {
                 for l in &entry.localities {
                     if !m.localities.contains(l) {
@@ -201,7 +213,14 @@ pub fn new_articles(
 fn places_of(sub: &Subscriber, resolve: &dyn Fn(&str) -> Option<Chain>) -> Vec<Locality> {
     match resolve_localities(&sub.localities, resolve) {
         Ok(p) => p,
-        Err(_) => sub.codes.iter().map(|c| Locality { code: c.clone(), name: c.clone() }).collect(),
+        Err(_) => sub
+            .codes
+            .iter()
+            .map(|c| Locality {
+                code: c.clone(),
+                name: c.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -226,8 +245,11 @@ pub fn due_digests(
         }
         let schedule = Schedule::from_str(&sub.schedule)
             .with_context(|| format!("subscriber {}", sub.email))?;
-        let tz_name =
-            if sub.timezone.is_empty() { &settings.default_timezone } else { &sub.timezone };
+        let tz_name = if sub.timezone.is_empty() {
+            &settings.default_timezone
+        } else {
+            &sub.timezone
+        };
         let tz = digest::schedule::parse_tz(tz_name)
             .with_context(|| format!("subscriber {}", sub.email))?;
         let handled = sub.last_slot.unwrap_or(sub.created);
@@ -254,7 +276,11 @@ pub fn render_for(
     articles: &[StoredArticle],
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Option<(ComposedDigest, String, Vec<u8>)>> {
-    let tz_name = if sub.timezone.is_empty() { &settings.default_timezone } else { &sub.timezone };
+    let tz_name = if sub.timezone.is_empty() {
+        &settings.default_timezone
+    } else {
+        &sub.timezone
+    };
     let tz = digest::schedule::parse_tz(tz_name)?;
     let input = DigestInput {
         email: &sub.email,
@@ -277,7 +303,9 @@ pub fn render_for(
 pub fn backoff(settings: &digest::Settings, attempt: i64) -> Duration {
     let base = settings.retry_backoff_secs.max(1);
     let shift = u32::try_from(attempt.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-    let secs = base.saturating_mul(1u64 << shift).min(settings.retry_backoff_max_secs.max(base));
+    let secs = base
+        .saturating_mul(1u64 << shift)
+        .min(settings.retry_backoff_max_secs.max(base));
     Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000))
 }
 
@@ -291,11 +319,16 @@ pub fn run_digests(
     templates: &Templates,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<DigestReport> {
-    let key =
-        TokenKey::load_or_create(&settings.signing_key_env, settings.signing_key_file.as_deref())?;
+    let key = TokenKey::load_or_create(
+        &settings.signing_key_env,
+        settings.signing_key_file.as_deref(),
+    )?;
     let composer = Composer::new(settings, templates, key.clone())?;
     let delivery = Delivery::from_settings(settings, Path::new("."))?;
-    let mut report = DigestReport { delivery: delivery.describe(), ..DigestReport::default() };
+    let mut report = DigestReport {
+        delivery: delivery.describe(),
+        ..DigestReport::default()
+    };
     report.rejected = sync_subscribers(store, settings, &key, subscribers, resolve, now)?;
 
     // Compose and record what is due.
@@ -303,8 +336,14 @@ pub fn run_digests(
     report.subscribers = active;
     report.due = due.len();
     for d in due {
-        let rendered =
-            render_for(&composer, settings, &d.subscriber, &d.localities, &d.articles, now)?;
+        let rendered = render_for(
+            &composer,
+            settings,
+            &d.subscriber,
+            &d.localities,
+            &d.articles,
+            now,
+        )?;
         match rendered {
             None => {
                 store.mark_slot(&d.subscriber.email, &d.slot)?;
@@ -350,7 +389,10 @@ pub fn deliver(
     let mut down: Option<String> = None;
     for entry in store.outbox_due(&now)? {
         let result = match &down {
-            Some(msg) => Err(SendError::Transient { message: msg.clone(), connection: true }),
+            Some(msg) => Err(SendError::Transient {
+                message: msg.clone(),
+                connection: true,
+            }),
             None => {
                 limiter.wait();
                 delivery.send(&entry.email, &entry.message_id, &entry.message)
@@ -371,7 +413,10 @@ pub fn deliver(
                     permanent: true,
                 });
             }
-            Err(SendError::Transient { message, connection }) => {
+            Err(SendError::Transient {
+                message,
+                connection,
+            }) => {
                 if connection && down.is_none() {
                     down = Some(message.clone());
                 }

@@ -108,9 +108,10 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
             Ok(x) => x,
             Err(e) => {
                 tracing::error!("{e}");
-                report
-                    .failures
-                    .push(Failure { path: root.display().to_string(), reason: e.to_string() });
+                report.failures.push(Failure {
+                    path: root.display().to_string(),
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
@@ -119,13 +120,23 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         }
         let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
         store.forget_missing_failures(&source.id, &names)?;
-        let hints =
-            SourceHints { publication: source.publication.clone(), home: source.home.clone() };
+        let hints = SourceHints {
+            publication: source.publication.clone(),
+            home: source.home.clone(),
+        };
         let bar = progress_bar(opts.progress, files.len() as u64, &source.id);
         for file in &files {
             bar.inc(1);
             report.totals.files_read += 1;
-            match ingest_file(&mut store, cfg, gaz, file, source.max_file_mb, &hints, clock) {
+            match ingest_file(
+                &mut store,
+                cfg,
+                gaz,
+                file,
+                source.max_file_mb,
+                &hints,
+                clock,
+            ) {
                 Ok(Ingested::Unchanged) => {}
                 Ok(Ingested::Stored(changed)) => {
                     report.totals.files_new += 1;
@@ -180,30 +191,41 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
                             d.failed
                         );
                         for r in d.rejected {
-                            report
-                                .failures
-                                .push(Failure { path: "[[subscriber]]".into(), reason: r });
+                            report.failures.push(Failure {
+                                path: "[[subscriber]]".into(),
+                                reason: r,
+                            });
                         }
                         for f in d.failures {
-                            let what =
-                                if f.permanent { "refused for good" } else { "will be retried" };
+                            let what = if f.permanent {
+                                "refused for good"
+                            } else {
+                                "will be retried"
+                            };
                             report.failures.push(Failure {
                                 path: format!("digest to {}", f.email),
                                 reason: format!("{} ({what}; {})", f.error, f.message_id),
                             });
                         }
                     }
-                    Err(e) => report
-                        .failures
-                        .push(Failure { path: "digests".into(), reason: format!("{e:#}") }),
+                    Err(e) => report.failures.push(Failure {
+                        path: "digests".into(),
+                        reason: format!("{e:#}"),
+                    }),
                 }
             }
-            Err(e) => {
-                report.failures.push(Failure { path: "digests".into(), reason: format!("{e:#}") })
-            }
+            Err(e) => report.failures.push(Failure {
+                path: "digests".into(),
+                reason: format!("{e:#}"),
+            }),
         }
     }
-    store.finish_run(run_id, &report.totals, report.failures.is_empty(), &clock.now())?;
+    store.finish_run(
+        run_id,
+        &report.totals,
+        report.failures.is_empty(),
+        &clock.now(),
+    )?;
     Ok(report)
 }
 
@@ -269,9 +291,14 @@ fn ingest_file(
     clock: &dyn Clock,
 ) -> Result<Ingested, String> {
     let fail = |store: &mut Store, hash: &str, reason: String| -> String {
-        if let Err(e) =
-            store.record_failure(&file.source, &file.name, hash, file.size, &reason, &clock.now())
-        {
+        if let Err(e) = store.record_failure(
+            &file.source,
+            &file.name,
+            hash,
+            file.size,
+            &reason,
+            &clock.now(),
+        ) {
             return format!("{reason} (and the failure could not be recorded: {e:#})");
         }
         reason
@@ -310,8 +337,14 @@ fn ingest_file(
             ));
         }
     };
-    match store.ingest(&file.source, &file.name, &hash, bytes.len() as u64, &articles, &clock.now())
-    {
+    match store.ingest(
+        &file.source,
+        &file.name,
+        &hash,
+        bytes.len() as u64,
+        &articles,
+        &clock.now(),
+    ) {
         Ok(o) => Ok(Ingested::Stored(o.added + o.updated + o.removed)),
         Err(e) => Err(fail(store, &hash, format!("cannot store: {e:#}"))),
     }
@@ -320,9 +353,20 @@ fn ingest_file(
 /// Extracts the articles of a page and places each one: pure, no I/O.
 pub fn place_page(page: &PageText, gaz: &Gazetteer, include_also: bool) -> Vec<NewArticle> {
     let extraction = extract::extract(page);
-    let home = home_chain(page.hints.home.as_deref(), extraction.publication.home.as_deref(), gaz);
-    let publication = page.hints.publication.clone().or(extraction.publication.name.clone());
-    let ctx = locate::Context { home: home.as_ref(), publication: publication.as_deref() };
+    let home = home_chain(
+        page.hints.home.as_deref(),
+        extraction.publication.home.as_deref(),
+        gaz,
+    );
+    let publication = page
+        .hints
+        .publication
+        .clone()
+        .or(extraction.publication.name.clone());
+    let ctx = locate::Context {
+        home: home.as_ref(),
+        publication: publication.as_deref(),
+    };
     extraction
         .articles
         .into_iter()

@@ -40,11 +40,16 @@ pub(crate) enum Confirm {
 impl Signer {
     /// Derives the page secret from the digest key.
     pub(crate) fn from_key(key: &TokenKey) -> Self {
-        Self(key.token("serve-pages-v1@localfeed.invalid", Purpose::Manage).into_bytes())
+        Self(
+            key.token("serve-pages-v1@localfeed.invalid", Purpose::Manage)
+                .into_bytes(),
+        )
     }
 
     fn sig(&self, parts: &[&str]) -> String {
-        let Ok(mut mac) = HmacSha256::new_from_slice(&self.0) else { return String::new() };
+        let Ok(mut mac) = HmacSha256::new_from_slice(&self.0) else {
+            return String::new();
+        };
         for p in parts {
             mac.update(p.as_bytes());
             mac.update(&[0]);
@@ -53,11 +58,15 @@ impl Signer {
     }
 
     fn check(&self, parts: &[&str], sig: &str) -> bool {
-        let Ok(sig) = hex::decode(sig) else { return false };
+        let Ok(sig) = hex::decode(sig) else {
+            return false;
+        };
         if sig.len() != 16 {
             return false;
         }
-        let Ok(mut mac) = HmacSha256::new_from_slice(&self.0) else { return false };
+        let Ok(mut mac) = HmacSha256::new_from_slice(&self.0) else {
+            return false;
+        };
         for p in parts {
             mac.update(p.as_bytes());
             mac.update(&[0]);
@@ -75,9 +84,13 @@ impl Signer {
     /// Checks a confirmation token at `now`.
     pub(crate) fn verify_confirm(&self, token: &str, now: i64) -> Confirm {
         let mut parts = token.trim().split('.');
-        let (Some("c1"), Some(nonce), Some(exp), Some(sig), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some("c1"), Some(nonce), Some(exp), Some(sig), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
             return Confirm::Invalid;
         };
         if !is_nonce(nonce) || !self.check(&["confirm", nonce, exp], sig) {
@@ -98,11 +111,15 @@ impl Signer {
 
     /// True when `field` is a live CSRF token for the cookie nonce `cookie`.
     pub(crate) fn verify_csrf(&self, cookie: Option<&str>, field: Option<&str>, now: i64) -> bool {
-        let (Some(cookie), Some(field)) = (cookie, field) else { return false };
+        let (Some(cookie), Some(field)) = (cookie, field) else {
+            return false;
+        };
         if !is_nonce(cookie) {
             return false;
         }
-        let Some((exp, sig)) = field.trim().split_once('.') else { return false };
+        let Some((exp, sig)) = field.trim().split_once('.') else {
+            return false;
+        };
         match exp.parse::<i64>() {
             Ok(e) if e > now => self.check(&["csrf", cookie, exp], sig),
             _ => false,
@@ -122,7 +139,9 @@ pub(crate) fn nonce() -> anyhow::Result<String> {
 
 /// True for what [`nonce`] makes: 32 lower-case hex digits.
 pub(crate) fn is_nonce(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The value of one cookie in a `Cookie` header.
@@ -148,12 +167,18 @@ impl Form {
     /// only, as RFC 8058 recommends for one-click unsubscribe) or urlencoded.
     pub(crate) fn parse_typed(content_type: Option<&str>, body: &[u8]) -> Self {
         let ct = content_type.unwrap_or("");
-        if !ct.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        if !ct
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+        {
             return Self::parse(body);
         }
         let Some(boundary) = ct.split(';').find_map(|p| {
             let (k, v) = p.trim().split_once('=')?;
-            k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"'))
+            k.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| v.trim().trim_matches('"'))
         }) else {
             return Self::default();
         };
@@ -165,7 +190,9 @@ impl Form {
                 break;
             }
             let part = part.strip_prefix("\r\n").unwrap_or(part);
-            let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+            let Some((head, value)) = part.split_once("\r\n\r\n") else {
+                continue;
+            };
             let name = head.lines().find_map(|l| {
                 let (k, v) = l.split_once(':')?;
                 if !k.trim().eq_ignore_ascii_case("content-disposition") {
@@ -186,12 +213,19 @@ impl Form {
 
     /// The first value of a field.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of a field.
     pub(crate) fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
@@ -212,10 +246,20 @@ mod tests {
         assert_eq!(s.verify_confirm(&t, 999), Confirm::Valid(n.clone()));
         assert_eq!(s.verify_confirm(&t, 1_000), Confirm::Expired(n.clone()));
         let longer = t.replace(".1000.", ".9000.");
-        assert_eq!(s.verify_confirm(&longer, 999), Confirm::Invalid, "expiry is signed");
+        assert_eq!(
+            s.verify_confirm(&longer, 999),
+            Confirm::Invalid,
+            "expiry is signed"
+        );
         let other = Signer::from_key(&TokenKey::new(b"another key, also long").unwrap());
         assert_eq!(other.verify_confirm(&t, 999), Confirm::Invalid);
-        for bad in ["", "c1", "c1.x.1.00", &format!("{t}.x"), &t.replace("c1.", "m1.")] {
+        for bad in [
+            "",
+            "c1",
+            "c1.x.1.00",
+            &format!("{t}.x"),
+            &t.replace("c1.", "m1."),
+        ] {
             assert_eq!(s.verify_confirm(bad, 0), Confirm::Invalid, "{bad}");
         }
     }
@@ -227,7 +271,10 @@ mod tests {
         let t = s.csrf_token(&c, 500);
         assert!(s.verify_csrf(Some(&c), Some(&t), 499));
         assert!(!s.verify_csrf(Some(&c), Some(&t), 500), "expired");
-        assert!(!s.verify_csrf(Some(&nonce().unwrap()), Some(&t), 1), "other cookie");
+        assert!(
+            !s.verify_csrf(Some(&nonce().unwrap()), Some(&t), 1),
+            "other cookie"
+        );
         assert!(!s.verify_csrf(None, Some(&t), 1));
         assert!(!s.verify_csrf(Some(&c), None, 1));
         assert!(!s.verify_csrf(Some(&c), Some(&t.replace("500.", "900.")), 1));

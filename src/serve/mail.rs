@@ -43,7 +43,10 @@ pub(crate) fn confirmation(
 ) -> anyhow::Result<(String, Vec<u8>)> {
     let text = templates.render("confirm.txt", ctx)?;
     let html = templates.render("confirm.html", ctx)?;
-    let subject = templates.render("confirm-subject.txt", ctx)?.trim().to_string();
+    let subject = templates
+        .render("confirm-subject.txt", ctx)?
+        .trim()
+        .to_string();
     let from = settings.from_mailbox()?;
     let to = digest::parse_mailbox(ctx.email)?;
     let message_id = format!(
@@ -70,11 +73,12 @@ pub(crate) fn confirmation(
                 .singlepart(part(ContentType::TEXT_HTML, &html)),
         )?;
     let date = now.to_rfc2822();
-    msg.headers_mut().insert_raw(HeaderValue::dangerous_new_pre_encoded(
-        HeaderName::new_from_ascii_str("Date"),
-        date.clone(),
-        date,
-    ));
+    msg.headers_mut()
+        .insert_raw(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("Date"),
+            date.clone(),
+            date,
+        ));
     msg.headers_mut().insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("Auto-Submitted"),
         "auto-generated".to_string(),
@@ -113,7 +117,10 @@ mod tests {
         let (id, bytes) =
             confirmation(&settings, &t, &ctx, "0123456789abcdef0123456789abcdef", now).unwrap();
         let raw = String::from_utf8(bytes).unwrap();
-        assert!(id.starts_with("<confirm.") && id.ends_with("@news.example.org>"), "{id}");
+        assert!(
+            id.starts_with("<confirm.") && id.ends_with("@news.example.org>"),
+            "{id}"
+        );
         assert!(raw.contains("To: reader@example.net"), "{raw}");
         assert!(raw.contains("Auto-Submitted: auto-generated"));
         assert!(!raw.contains("List-Unsubscribe"));

@@ -188,22 +188,28 @@ async fn serve_async(opts: ServeOptions, cfg: Config, clock: Arc<dyn Clock>) -> 
         .await
         .with_context(|| format!("cannot listen on {}", opts.listen))?;
     let local = listener.local_addr()?;
-    tracing::info!("listening on http://{local}/ serving {}", opts.root.display());
+    tracing::info!(
+        "listening on http://{local}/ serving {}",
+        opts.root.display()
+    );
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     if let Some(every) = opts.run_every {
         tokio::spawn(run_periodically(cfg, clock, every, stop_rx.clone()));
     }
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("stopping: finishing requests in flight");
-            let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
-            let _ = stop_tx.send(true);
-        })
-        .await
-        .context("the HTTP server failed")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: finishing requests in flight");
+        let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+        let _ = stop_tx.send(true);
+    })
+    .await
+    .context("the HTTP server failed")?;
     Ok(())
 }
 
@@ -283,7 +289,9 @@ fn resolve(root: &Path, raw_path: &str) -> Target {
         }
         rel.push(seg);
     }
-    let Ok(real) = root.join(&rel).canonicalize() else { return Target::NotFound };
+    let Ok(real) = root.join(&rel).canonicalize() else {
+        return Target::NotFound;
+    };
     if !real.starts_with(root) {
         return Target::NotFound;
     }
@@ -297,12 +305,20 @@ fn resolve(root: &Path, raw_path: &str) -> Target {
             _ => Target::NotFound,
         };
     }
-    if real.is_file() { Target::File(real) } else { Target::NotFound }
+    if real.is_file() {
+        Target::File(real)
+    } else {
+        Target::NotFound
+    }
 }
 
 /// The content type of a file, from its name, and for `.xml` from its root element.
 fn content_type(path: &Path) -> &'static str {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let ext = name.rsplit('.').next().unwrap_or("");
     match ext {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -328,7 +344,9 @@ fn content_type(path: &Path) -> &'static str {
 fn head(path: &Path) -> String {
     use std::io::Read as _;
     let mut buf = [0u8; 1024];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut buf)).unwrap_or(0);
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut buf))
+        .unwrap_or(0);
     String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
@@ -377,10 +395,18 @@ fn client_ip(app: &App, req: &Request) -> std::net::IpAddr {
 
 /// The host name a request was sent to (the `Host` header without its port), lower-cased.
 fn request_host(req: &Request) -> String {
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let name = host
-        .rsplit_once(':')
-        .map_or(host, |(h, p)| if p.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host.rsplit_once(':').map_or(host, |(h, p)| {
+        if p.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
     name.to_ascii_lowercase()
 }
 
@@ -401,15 +427,26 @@ async fn subscription_page(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|v| forms::cookie(Some(v), forms::CSRF_COOKIE).map(str::to_string));
-    let content_type =
-        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let limit = subs_limit(&subs);
     let body = match axum::body::to_bytes(req.into_body(), limit).await {
         Ok(b) => b.to_vec(),
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response(),
     };
-    let page =
-        subscribe::PageRequest { method, path, csrf_cookie, ip, host, body, query, content_type };
+    let page = subscribe::PageRequest {
+        method,
+        path,
+        csrf_cookie,
+        ip,
+        host,
+        body,
+        query,
+        content_type,
+    };
     match tokio::task::spawn_blocking(move || subs.handle(route, &page)).await {
         Ok(resp) => resp,
         Err(e) => {
@@ -442,7 +479,12 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         Target::NotFound => (StatusCode::NOT_FOUND, "not found\n").into_response(),
         Target::AddSlash => {
             let to = format!("{raw}/");
-            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)], Body::empty()).into_response()
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, to)],
+                Body::empty(),
+            )
+                .into_response()
         }
         Target::File(path) => {
             let ctype = content_type(&path);
@@ -451,7 +493,8 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
                 Ok(resp) => {
                     let mut resp = resp.map(Body::new);
                     if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
-                        resp.headers_mut().insert(header::CACHE_CONTROL, app.cache_control.clone());
+                        resp.headers_mut()
+                            .insert(header::CACHE_CONTROL, app.cache_control.clone());
                         resp.headers_mut().insert(
                             header::X_CONTENT_TYPE_OPTIONS,
                             HeaderValue::from_static("nosniff"),
@@ -480,10 +523,17 @@ mod tests {
         std::fs::write(root.join("all/rss.xml"), "<rss/>").unwrap();
         std::fs::write(root.join("index.html"), "<html/>").unwrap();
         std::fs::write(root.join(".hidden"), "x").unwrap();
-        assert_eq!(resolve(&root, "/all/rss.xml"), Target::File(root.join("all/rss.xml")));
+        assert_eq!(
+            resolve(&root, "/all/rss.xml"),
+            Target::File(root.join("all/rss.xml"))
+        );
         assert_eq!(resolve(&root, "/"), Target::File(root.join("index.html")));
         assert_eq!(resolve(&root, "/all"), Target::AddSlash);
-        assert_eq!(resolve(&root, "/all/"), Target::NotFound, "no directory listing");
+        assert_eq!(
+            resolve(&root, "/all/"),
+            Target::NotFound,
+            "no directory listing"
+        );
         for bad in [
             "/../etc/passwd",
             "/%2e%2e/etc/passwd",
@@ -517,10 +567,26 @@ mod tests {
         assert_eq!(s.per_ip_per_hour, Settings::default().per_ip_per_hour);
         s.validate().unwrap();
         assert!(toml::from_str::<Settings>("unknown = 1").is_err());
-        let bad = Settings { schedules: vec!["hourly".into()], ..Settings::default() };
-        assert!(bad.validate().unwrap_err().to_string().contains("schedules"));
-        let bad = Settings { confirm_hours: 0, ..Settings::default() };
-        assert!(bad.validate().unwrap_err().to_string().contains("confirm_hours"));
+        let bad = Settings {
+            schedules: vec!["hourly".into()],
+            ..Settings::default()
+        };
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("schedules")
+        );
+        let bad = Settings {
+            confirm_hours: 0,
+            ..Settings::default()
+        };
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("confirm_hours")
+        );
         Settings::default().validate().unwrap();
     }
 
@@ -540,9 +606,17 @@ mod tests {
             .body(Body::empty())
             .unwrap();
         req.extensions_mut().insert(ConnectInfo(peer));
-        assert_eq!(client_ip(&app, &req), peer.ip(), "the header is ignored by default");
+        assert_eq!(
+            client_ip(&app, &req),
+            peer.ip(),
+            "the header is ignored by default"
+        );
         app.trust_forwarded_for = true;
-        assert_eq!(client_ip(&app, &req).to_string(), "203.0.113.5", "the proxy's own entry");
+        assert_eq!(
+            client_ip(&app, &req).to_string(),
+            "203.0.113.5",
+            "the proxy's own entry"
+        );
         assert_eq!(request_host(&req), "news.example.org");
     }
 
@@ -559,7 +633,10 @@ mod tests {
             "application/rss+xml; charset=utf-8"
         );
         assert_eq!(
-            p("atom.xml", "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            p(
+                "atom.xml",
+                "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
+            ),
             "application/atom+xml; charset=utf-8"
         );
         assert_eq!(p("feed.json", "{}"), "application/feed+json; charset=utf-8");

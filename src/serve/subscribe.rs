@@ -73,11 +73,19 @@ impl LinkShape {
                     .split('&')
                     .find_map(|kv| kv.split_once('=').filter(|(_, v)| *v == "{token}"))?
                     .0;
-                Some(Self { path: format!("/{path}"), suffix: None, param: Some(param.into()) })
+                Some(Self {
+                    path: format!("/{path}"),
+                    suffix: None,
+                    param: Some(param.into()),
+                })
             }
             None => {
                 let (pre, post) = t.split_once("{token}")?;
-                Some(Self { path: format!("/{pre}"), suffix: Some(post.into()), param: None })
+                Some(Self {
+                    path: format!("/{pre}"),
+                    suffix: Some(post.into()),
+                    param: None,
+                })
             }
         }
     }
@@ -90,9 +98,13 @@ impl LinkShape {
                     .map(|(_, v)| v.into_owned())
             }
             (None, Some(suffix)) => {
-                let rest = path.strip_prefix(&self.path)?.strip_suffix(suffix.as_str())?;
+                let rest = path
+                    .strip_prefix(&self.path)?
+                    .strip_suffix(suffix.as_str())?;
                 (!rest.is_empty() && !rest.contains('/')).then(|| {
-                    percent_encoding::percent_decode_str(rest).decode_utf8_lossy().into_owned()
+                    percent_encoding::percent_decode_str(rest)
+                        .decode_utf8_lossy()
+                        .into_owned()
                 })
             }
             _ => None,
@@ -141,7 +153,9 @@ pub(crate) struct Subs {
 
 impl std::fmt::Debug for Subs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Subs").field("unsubscribe", &self.unsubscribe).finish_non_exhaustive()
+        f.debug_struct("Subs")
+            .field("unsubscribe", &self.unsubscribe)
+            .finish_non_exhaustive()
     }
 }
 
@@ -194,10 +208,18 @@ struct Reply {
 
 impl Reply {
     fn page(status: StatusCode, ctx: PageCtx) -> Self {
-        Self { status, ctx: Some(ctx), json: None }
+        Self {
+            status,
+            ctx: Some(ctx),
+            json: None,
+        }
     }
     fn empty(status: StatusCode) -> Self {
-        Self { status, ctx: None, json: None }
+        Self {
+            status,
+            ctx: None,
+            json: None,
+        }
     }
 }
 
@@ -227,7 +249,11 @@ fn schedule_label(s: &str) -> String {
 /// `../` enough times to reach the site root from `path`.
 fn root_of(path: &str) -> String {
     let depth = path.trim_start_matches('/').matches('/').count();
-    if depth == 0 { "./".into() } else { "../".repeat(depth) }
+    if depth == 0 {
+        "./".into()
+    } else {
+        "../".repeat(depth)
+    }
 }
 
 impl Subs {
@@ -243,10 +269,16 @@ impl Subs {
         settings.validate()?;
         let key = TokenKey::load(&digest.signing_key_env, digest.signing_key_file.as_deref())?;
         let unsubscribe = LinkShape::parse(&digest.unsubscribe_path).with_context(|| {
-            format!("[digest] unsubscribe_path {:?} has no {{token}}", digest.unsubscribe_path)
+            format!(
+                "[digest] unsubscribe_path {:?} has no {{token}}",
+                digest.unsubscribe_path
+            )
         })?;
         let manage = LinkShape::parse(&digest.manage_path).with_context(|| {
-            format!("[digest] manage_path {:?} has no {{token}}", digest.manage_path)
+            format!(
+                "[digest] manage_path {:?} has no {{token}}",
+                digest.manage_path
+            )
         })?;
         let https_host = url::Url::parse(digest.base_url.trim())
             .ok()
@@ -423,7 +455,11 @@ impl Subs {
             .take(MAX_SEARCH_RESULTS)
             .collect();
         let json = serde_json::to_string(&found).unwrap_or_else(|_| "[]".into());
-        Reply { status: StatusCode::OK, ctx: None, json: Some(json) }
+        Reply {
+            status: StatusCode::OK,
+            ctx: None,
+            json: Some(json),
+        }
     }
 
     fn subscribe_form(&self, req: &PageRequest, status: StatusCode, error: &str) -> Reply {
@@ -440,20 +476,29 @@ impl Subs {
                 .collect();
         }
         let chosen = form.get("schedule").unwrap_or("");
-        let default = self.settings.schedules.first().map(String::as_str).unwrap_or("");
+        let default = self
+            .settings
+            .schedules
+            .first()
+            .map(String::as_str)
+            .unwrap_or("");
         ctx.schedules = self.schedules(if chosen.is_empty() { default } else { chosen });
         Reply::page(status, ctx)
     }
 
     fn csrf_ok(&self, req: &PageRequest, form: &Form) -> bool {
-        self.signer.verify_csrf(req.csrf_cookie.as_deref(), form.get("csrf"), self.now())
+        self.signer
+            .verify_csrf(req.csrf_cookie.as_deref(), form.get("csrf"), self.now())
     }
 
     /// Checks the places and schedule of a form; returns the codes and the schedule.
     fn read_choices(&self, form: &Form) -> Result<(Vec<String>, String), String> {
         let raw = form.all("place");
         if raw.len() > self.settings.max_localities {
-            return Err(format!("最多选择 {} 个地方。", self.settings.max_localities));
+            return Err(format!(
+                "最多选择 {} 个地方。",
+                self.settings.max_localities
+            ));
         }
         let mut codes: Vec<String> = Vec::new();
         for r in raw {
@@ -494,7 +539,9 @@ impl Subs {
     }
 
     fn lock(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Store>> {
-        self.store.lock().map_err(|_| anyhow::anyhow!("the store lock is poisoned"))
+        self.store
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the store lock is poisoned"))
     }
 
     fn subscribe_post(&self, req: &PageRequest) -> anyhow::Result<Reply> {
@@ -563,8 +610,12 @@ impl Subs {
     fn send_confirmation(&self, p: &PendingSubscription) -> anyhow::Result<()> {
         let token = self.signer.confirm_token(&p.nonce, p.expires);
         let url = self.link(&format!("confirm?token={token}"));
-        let names: Vec<String> =
-            p.localities.iter().filter_map(|c| Self::place(c)).map(|pl| pl.path).collect();
+        let names: Vec<String> = p
+            .localities
+            .iter()
+            .filter_map(|c| Self::place(c))
+            .map(|pl| pl.path)
+            .collect();
         let label = schedule_label(&p.schedule);
         let ctx = ConfirmCtx {
             list_name: self.digest.list_name.trim(),
@@ -575,8 +626,13 @@ impl Subs {
             hours: self.settings.confirm_hours,
             site_url: self.digest.base_url.trim(),
         };
-        let (message_id, bytes) =
-            mail::confirmation(&self.digest, &self.templates, &ctx, &p.nonce, self.clock.now())?;
+        let (message_id, bytes) = mail::confirmation(
+            &self.digest,
+            &self.templates,
+            &ctx,
+            &p.nonce,
+            self.clock.now(),
+        )?;
         self.lock()?.add_pending_subscription(p)?;
         let delivery = Delivery::from_settings(&self.digest, &self.base_dir)?;
         delivery
@@ -700,7 +756,9 @@ impl Subs {
                     schedule: p.schedule.clone(),
                     timezone: p.timezone.clone(),
                     plain_text_only: existing.as_ref().is_some_and(|s| s.plain_text_only),
-                    origin: existing.as_ref().map_or_else(|| "cli".into(), |s| s.origin.clone()),
+                    origin: existing
+                        .as_ref()
+                        .map_or_else(|| "cli".into(), |s| s.origin.clone()),
                 };
                 let now_t = self.clock.now();
                 let mark = now_t
@@ -826,8 +884,14 @@ impl Subs {
     fn respond(&self, reply: Reply, req: &PageRequest, head: bool) -> Response {
         let mut headers = HeaderMap::new();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         let body = if let Some(json) = reply.json {
             headers.insert(
@@ -848,20 +912,29 @@ impl Subs {
             if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
                 headers.insert(header::SET_COOKIE, c);
             }
-            headers
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             match self.templates.render("subscribe.html", &ctx) {
                 Ok(html) => html,
                 Err(e) => {
                     tracing::error!("{e:#}");
-                    return (StatusCode::INTERNAL_SERVER_ERROR, "cannot render the page\n")
+                    return (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "cannot render the page\n",
+                    )
                         .into_response();
                 }
             }
         } else {
             String::new()
         };
-        let mut resp = Response::new(if head { Body::empty() } else { Body::from(body) });
+        let mut resp = Response::new(if head {
+            Body::empty()
+        } else {
+            Body::from(body)
+        });
         *resp.status_mut() = reply.status;
         resp.headers_mut().extend(headers);
         resp
@@ -875,7 +948,9 @@ fn ctx_cookie(ctx: &PageCtx, secure: bool) -> Option<String> {
         return None;
     }
     let secure = if secure { "; Secure" } else { "" };
-    Some(format!("{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"))
+    Some(format!(
+        "{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
+    ))
 }
 
 #[cfg(test)]
@@ -885,8 +960,14 @@ mod tests {
     #[test]
     fn link_shapes_find_the_token_in_the_query_or_the_path() {
         let q = LinkShape::parse("unsubscribe?token={token}").unwrap();
-        assert_eq!(q.token("/unsubscribe", Some("token=u1.a.b")), Some("u1.a.b".into()));
-        assert_eq!(q.token("/unsubscribe", Some("x=1&token=u1.a.b")), Some("u1.a.b".into()));
+        assert_eq!(
+            q.token("/unsubscribe", Some("token=u1.a.b")),
+            Some("u1.a.b".into())
+        );
+        assert_eq!(
+            q.token("/unsubscribe", Some("x=1&token=u1.a.b")),
+            Some("u1.a.b".into())
+        );
         assert_eq!(q.token("/unsubscribe", None), None);
         assert_eq!(q.token("/other", Some("token=u1.a.b")), None);
         let p = LinkShape::parse("/mail/u/{token}.html").unwrap();

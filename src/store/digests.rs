@@ -238,7 +238,11 @@ impl Store {
     ) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let exists: bool = tx
-            .query_row("SELECT 1 FROM subscribers WHERE email = ?1", params![s.email], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM subscribers WHERE email = ?1",
+                params![s.email],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some();
         let localities = serde_json::to_string(&s.localities)?;
@@ -315,9 +319,9 @@ impl Store {
 
     /// Every subscriber, by address.
     pub fn subscribers(&self) -> Result<Vec<Subscriber>> {
-        let mut st = self
-            .conn
-            .prepare(&format!("SELECT {SUBSCRIBER_COLS} FROM subscribers ORDER BY email"))?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {SUBSCRIBER_COLS} FROM subscribers ORDER BY email"
+        ))?;
         let rows = st.query_map([], raw_subscriber)?;
         let mut out = Vec::new();
         for r in rows {
@@ -401,7 +405,14 @@ impl Store {
         tx.execute(
             "INSERT INTO outbox (message_id, email, subject, articles, message, status, attempts,
              next_attempt, created) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6)",
-            params![message_id, email, subject, article_ids.len() as i64, message, ts(now)],
+            params![
+                message_id,
+                email,
+                subject,
+                article_ids.len() as i64,
+                message,
+                ts(now)
+            ],
         )?;
         let id = tx.last_insert_rowid();
         {
@@ -540,49 +551,97 @@ mod tests {
     #[test]
     fn subscribers_are_upserted_pruned_and_unsubscribed() {
         let mut s = Store::open_in_memory().unwrap();
-        assert!(s.upsert_subscriber(&sub("a@x.cn", "config"), &t(0), false, &t(1)).unwrap());
-        assert!(s.upsert_subscriber(&sub("b@x.cn", "cli"), &t(0), true, &t(1)).unwrap());
+        assert!(
+            s.upsert_subscriber(&sub("a@x.cn", "config"), &t(0), false, &t(1))
+                .unwrap()
+        );
+        assert!(
+            s.upsert_subscriber(&sub("b@x.cn", "cli"), &t(0), true, &t(1))
+                .unwrap()
+        );
         let mut changed = sub("a@x.cn", "config");
         changed.schedule = "immediate".into();
         assert!(!s.upsert_subscriber(&changed, &t(5), false, &t(2)).unwrap());
         let a = s.subscriber("a@x.cn").unwrap().unwrap();
-        assert_eq!((a.schedule.as_str(), a.created, a.digested_until), ("immediate", t(1), t(0)));
-        assert_eq!(s.subscriber_by_token("tok-b@x.cn").unwrap().unwrap().email, "b@x.cn");
+        assert_eq!(
+            (a.schedule.as_str(), a.created, a.digested_until),
+            ("immediate", t(1), t(0))
+        );
+        assert_eq!(
+            s.subscriber_by_token("tok-b@x.cn").unwrap().unwrap().email,
+            "b@x.cn"
+        );
         assert!(s.unsubscribe("a@x.cn", &t(3)).unwrap());
         // Config sync does not undo an unsubscription; an explicit add does.
-        s.upsert_subscriber(&sub("a@x.cn", "config"), &t(0), false, &t(4)).unwrap();
-        assert_eq!(s.subscriber("a@x.cn").unwrap().unwrap().unsubscribed, Some(t(3)));
-        s.upsert_subscriber(&sub("a@x.cn", "cli"), &t(0), true, &t(4)).unwrap();
+        s.upsert_subscriber(&sub("a@x.cn", "config"), &t(0), false, &t(4))
+            .unwrap();
+        assert_eq!(
+            s.subscriber("a@x.cn").unwrap().unwrap().unsubscribed,
+            Some(t(3))
+        );
+        s.upsert_subscriber(&sub("a@x.cn", "cli"), &t(0), true, &t(4))
+            .unwrap();
         assert_eq!(s.subscriber("a@x.cn").unwrap().unwrap().unsubscribed, None);
-        s.upsert_subscriber(&sub("a@x.cn", "config"), &t(0), false, &t(4)).unwrap();
-        assert_eq!(s.prune_config_subscribers(&[]).unwrap(), vec!["a@x.cn".to_string()]);
+        s.upsert_subscriber(&sub("a@x.cn", "config"), &t(0), false, &t(4))
+            .unwrap();
+        assert_eq!(
+            s.prune_config_subscribers(&[]).unwrap(),
+            vec!["a@x.cn".to_string()]
+        );
         assert_eq!(s.subscribers().unwrap().len(), 1);
     }
 
     #[test]
     fn outbox_records_before_sending_and_marks_after() {
         let mut s = Store::open_in_memory().unwrap();
-        s.upsert_subscriber(&sub("a@x.cn", "cli"), &t(0), true, &t(1)).unwrap();
+        s.upsert_subscriber(&sub("a@x.cn", "cli"), &t(0), true, &t(1))
+            .unwrap();
         let ids = vec!["x1".to_string(), "x2".to_string()];
         let id = s
-            .enqueue_digest("a@x.cn", "<m1@x.cn>", "主题", b"bytes", &ids, &t(6), &t(7), &t(8))
+            .enqueue_digest(
+                "a@x.cn",
+                "<m1@x.cn>",
+                "主题",
+                b"bytes",
+                &ids,
+                &t(6),
+                &t(7),
+                &t(8),
+            )
             .unwrap();
         assert!(s.has_pending_digest("a@x.cn").unwrap());
         let sub = s.subscriber("a@x.cn").unwrap().unwrap();
         assert_eq!((sub.digested_until, sub.last_slot), (t(6), Some(t(7))));
         assert_eq!(
-            s.digested_articles("a@x.cn", &["x1".into(), "x3".into()]).unwrap(),
+            s.digested_articles("a@x.cn", &["x1".into(), "x3".into()])
+                .unwrap(),
             HashSet::from(["x1".to_string()])
         );
         s.outbox_retry(id, "connection refused", &t(9)).unwrap();
         assert!(s.outbox_due(&t(8)).unwrap().is_empty());
         let due = s.outbox_due(&t(9)).unwrap();
-        assert_eq!((due.len(), due[0].attempts, due[0].message.as_slice()), (1, 1, &b"bytes"[..]));
+        assert_eq!(
+            (due.len(), due[0].attempts, due[0].message.as_slice()),
+            (1, 1, &b"bytes"[..])
+        );
         s.outbox_sent(id, &t(10)).unwrap();
         assert_eq!(s.outbox_counts().unwrap(), (0, 1, 0));
         // A mark never moves backwards.
-        s.enqueue_digest("a@x.cn", "<m2@x.cn>", "主题", b"b", &[], &t(2), &t(11), &t(11)).unwrap();
-        assert_eq!(s.subscriber("a@x.cn").unwrap().unwrap().digested_until, t(6));
+        s.enqueue_digest(
+            "a@x.cn",
+            "<m2@x.cn>",
+            "主题",
+            b"b",
+            &[],
+            &t(2),
+            &t(11),
+            &t(11),
+        )
+        .unwrap();
+        assert_eq!(
+            s.subscriber("a@x.cn").unwrap().unwrap().digested_until,
+            t(6)
+        );
         let id2 = s.outbox(Some(OutboxStatus::Pending)).unwrap()[0].id;
         s.outbox_failed(id2, "550 no such user", &t(12)).unwrap();
         assert_eq!(s.outbox_counts().unwrap(), (0, 1, 1));

@@ -227,7 +227,11 @@ impl Store {
             let article_json = serde_json::to_string(&a.article)?;
             let placement_json = serde_json::to_string(&a.placement)?;
             let chash = content_hash(
-                format!("{article_json}\u{0}{placement_json}\u{0}{:?}", a.publication).as_bytes(),
+                format!(
+                    "{article_json}\u{0}{placement_json}\u{0}{:?}",
+                    a.publication
+                )
+                .as_bytes(),
             );
             let existing: Option<(String, String)> = tx
                 .query_row(
@@ -269,7 +273,10 @@ impl Store {
                             published, now_s
                         ],
                     )?;
-                    tx.execute("DELETE FROM article_places WHERE article_id = ?1", params![a.id])?;
+                    tx.execute(
+                        "DELETE FROM article_places WHERE article_id = ?1",
+                        params![a.id],
+                    )?;
                     out.updated += 1;
                 }
                 None => {
@@ -385,8 +392,9 @@ impl Store {
         since: Option<&DateTime<FixedOffset>>,
     ) -> Result<Vec<StoredArticle>> {
         let mut ids = BTreeSet::new();
-        let mut st =
-            self.conn.prepare_cached("SELECT article_id FROM article_places WHERE code = ?1")?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT article_id FROM article_places WHERE code = ?1")?;
         for code in codes {
             for id in st.query_map(params![code], |r| r.get::<_, String>(0))? {
                 ids.insert(id?);
@@ -405,7 +413,11 @@ impl Store {
                 }
             }
         }
-        out.sort_by(|a, b| b.published().cmp(&a.published()).then_with(|| a.id.cmp(&b.id)));
+        out.sort_by(|a, b| {
+            b.published()
+                .cmp(&a.published())
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Ok(out)
     }
 
@@ -422,7 +434,8 @@ impl Store {
 
     /// Records the start of a run and returns its number.
     pub fn start_run(&mut self, now: &DateTime<FixedOffset>) -> Result<i64> {
-        self.conn.execute("INSERT INTO runs (started) VALUES (?1)", params![ts(now)])?;
+        self.conn
+            .execute("INSERT INTO runs (started) VALUES (?1)", params![ts(now)])?;
         Ok(self.conn.last_insert_rowid())
     }
 
@@ -577,21 +590,35 @@ mod tests {
             )
             .unwrap();
         assert_eq!((o.added, o.updated, o.removed), (2, 0, 0));
-        let o = s.ingest("src", "a.txt", "h2", 10, &[new_article("x", "正文改")], &t(2)).unwrap();
+        let o = s
+            .ingest(
+                "src",
+                "a.txt",
+                "h2",
+                10,
+                &[new_article("x", "正文改")],
+                &t(2),
+            )
+            .unwrap();
         assert_eq!((o.added, o.updated, o.removed), (0, 1, 1));
         let all = s.articles().unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].first_seen, t(1));
         assert_eq!(all[0].updated, t(2));
         assert_eq!(s.articles_in(&["3708".into()], None).unwrap().len(), 1);
-        assert_eq!(s.articles_in(&["3708".into()], Some(&t(1))).unwrap().len(), 0);
+        assert_eq!(
+            s.articles_in(&["3708".into()], Some(&t(1))).unwrap().len(),
+            0
+        );
     }
 
     #[test]
     fn failure_is_recorded_and_counted() {
         let mut s = Store::open_in_memory().unwrap();
-        s.record_failure("src", "bad.bin", "h", 3, "binary file", &t(1)).unwrap();
-        s.record_failure("src", "bad.bin", "h", 3, "binary file", &t(2)).unwrap();
+        s.record_failure("src", "bad.bin", "h", 3, "binary file", &t(1))
+            .unwrap();
+        s.record_failure("src", "bad.bin", "h", 3, "binary file", &t(2))
+            .unwrap();
         let rec = s.input("src", "bad.bin").unwrap().unwrap();
         assert_eq!((rec.status.as_str(), rec.attempts), ("failed", 2));
         assert_eq!(s.counts().unwrap().inputs_failed, 1);

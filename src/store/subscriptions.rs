@@ -85,21 +85,24 @@ impl Store {
     /// Removes a pending subscription (it was confirmed or replaced). Returns false when
     /// it was not there.
     pub fn remove_pending_subscription(&mut self, nonce: &str) -> Result<bool> {
-        let n = self
-            .conn
-            .execute("DELETE FROM pending_subscriptions WHERE nonce = ?1", params![nonce])?;
+        let n = self.conn.execute(
+            "DELETE FROM pending_subscriptions WHERE nonce = ?1",
+            params![nonce],
+        )?;
         Ok(n > 0)
     }
 
     /// Removes the pending subscriptions whose link expired before `before`, and the
     /// counted attempts older than `attempts_before`. Returns how many rows went.
     pub fn prune_subscriptions(&mut self, before: i64, attempts_before: i64) -> Result<usize> {
-        let a = self
-            .conn
-            .execute("DELETE FROM pending_subscriptions WHERE expires < ?1", params![before])?;
-        let b = self
-            .conn
-            .execute("DELETE FROM subscribe_attempts WHERE at < ?1", params![attempts_before])?;
+        let a = self.conn.execute(
+            "DELETE FROM pending_subscriptions WHERE expires < ?1",
+            params![before],
+        )?;
+        let b = self.conn.execute(
+            "DELETE FROM subscribe_attempts WHERE at < ?1",
+            params![attempts_before],
+        )?;
         Ok(a + b)
     }
 
@@ -116,7 +119,10 @@ impl Store {
         if n >= i64::from(limit) {
             return Ok(false);
         }
-        tx.execute("INSERT INTO subscribe_attempts (key, at) VALUES (?1, ?2)", params![key, now])?;
+        tx.execute(
+            "INSERT INTO subscribe_attempts (key, at) VALUES (?1, ?2)",
+            params![key, now],
+        )?;
         tx.commit()?;
         Ok(true)
     }
@@ -143,7 +149,10 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         s.add_pending_subscription(&pending("n1", 1_000)).unwrap();
         s.add_pending_subscription(&pending("n2", 5_000)).unwrap();
-        assert_eq!(s.pending_subscription("n1").unwrap(), Some(pending("n1", 1_000)));
+        assert_eq!(
+            s.pending_subscription("n1").unwrap(),
+            Some(pending("n1", 1_000))
+        );
         assert_eq!(s.pending_subscription("nx").unwrap(), None);
         assert_eq!(s.prune_subscriptions(2_000, 0).unwrap(), 1);
         assert_eq!(s.pending_subscription("n1").unwrap(), None);
@@ -157,8 +166,17 @@ mod tests {
         for t in 0..3 {
             assert!(s.count_attempt("ip:1", 0, 3, 10 + t).unwrap());
         }
-        assert!(!s.count_attempt("ip:1", 0, 3, 20).unwrap(), "fourth in the window");
-        assert!(s.count_attempt("ip:2", 0, 3, 20).unwrap(), "another key has its own count");
-        assert!(s.count_attempt("ip:1", 12, 3, 30).unwrap(), "older attempts leave the window");
+        assert!(
+            !s.count_attempt("ip:1", 0, 3, 20).unwrap(),
+            "fourth in the window"
+        );
+        assert!(
+            s.count_attempt("ip:2", 0, 3, 20).unwrap(),
+            "another key has its own count"
+        );
+        assert!(
+            s.count_attempt("ip:1", 12, 3, 30).unwrap(),
+            "older attempts leave the window"
+        );
     }
 }

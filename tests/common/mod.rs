@@ -42,7 +42,9 @@ impl Sandbox {
 
     /// An empty sandbox.
     pub fn empty() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -127,7 +129,12 @@ pub fn assert_same_files(
 ) {
     let key = |v: &[(PathBuf, Vec<u8>, std::time::SystemTime)], root: &Path| {
         v.iter()
-            .map(|(p, bytes, t)| (p.strip_prefix(root).unwrap().to_path_buf(), (bytes.clone(), *t)))
+            .map(|(p, bytes, t)| {
+                (
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    (bytes.clone(), *t),
+                )
+            })
             .collect::<std::collections::BTreeMap<_, _>>()
     };
     let (ka, kb) = (key(a, a_root), key(b, b_root));
