@@ -10,6 +10,10 @@ use anyhow::Context as _;
 
 /// Name of the manifest file inside the output folder.
 pub(crate) const MANIFEST: &str = ".localfeed-publish";
+/// Where the previous manifest waits during a run: never read as a manifest, so a run that
+/// stops half way leaves nothing that vouches for files it changed; put back unchanged
+/// (same bytes, same modification time) when the run ends with the same fingerprints.
+const MANIFEST_PARKED: &str = ".localfeed-publish.prev";
 
 /// Fingerprints of the files written by the last complete run: relative path →
 /// (fingerprint of the inputs, size in bytes).
@@ -19,15 +23,19 @@ pub(crate) struct Manifest {
 }
 
 impl Manifest {
-    /// Reads the manifest and removes it, so that a run that stops half way leaves no
-    /// manifest that could vouch for files it changed. A missing or damaged manifest is an
-    /// empty one: every document is then rendered and compared byte for byte.
+    /// Reads the manifest and parks it under another name, so that a run that stops half
+    /// way leaves no manifest that could vouch for files it changed. A missing or damaged
+    /// manifest is an empty one: every document is then rendered and compared byte for byte.
     pub(crate) fn take(out: &Path) -> Self {
         let path = out.join(MANIFEST);
+        let parked = out.join(MANIFEST_PARKED);
+        let _ = std::fs::remove_file(&parked);
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Self::default();
         };
-        let _ = std::fs::remove_file(&path);
+        if std::fs::rename(&path, &parked).is_err() {
+            let _ = std::fs::remove_file(&path);
+        }
         let mut entries = HashMap::new();
         let mut lines = text.lines();
         if lines.next() != Some(super::MANIFEST_HEADER) {
@@ -117,7 +125,16 @@ impl Sink {
             use std::fmt::Write as _;
             let _ = writeln!(text, "{fp:016x} {size} {rel}");
         }
+        // An unchanged manifest goes back as it was, so a run that changed nothing leaves
+        // every file of the output folder untouched, mtimes included.
+        let parked = out.join(MANIFEST_PARKED);
+        if std::fs::read(&parked).is_ok_and(|old| old == text.as_bytes())
+            && std::fs::rename(&parked, out.join(MANIFEST)).is_ok()
+        {
+            return Ok(());
+        }
         write_if_changed(&out.join(MANIFEST), text.as_bytes())?;
+        let _ = std::fs::remove_file(&parked);
         Ok(())
     }
 }
