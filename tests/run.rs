@@ -37,6 +37,15 @@ fn examples_publish_a_feed_per_locality_at_every_level() {
         dirs.iter().any(|d| d.len() == 9 && d.starts_with("330523")),
         "no township feed: {dirs:?}"
     );
+    let index = s.read("feeds/index.html");
+    assert!(
+        index.contains("<link rel=\"alternate\""),
+        "no autodiscovery links in index.html"
+    );
+    assert!(
+        index.contains("<a href=\"http://127.0.0.1:8080/subscribe\">"),
+        "index.html does not link the subscription page"
+    );
     let all = s.read("feeds/all/rss.xml");
     assert!(
         all.contains("千亩茶园迎来采摘高峰"),

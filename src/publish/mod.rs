@@ -68,6 +68,9 @@ pub struct Settings {
     pub summary_chars: usize,
     /// Worker threads used to render and write (1 = none).
     pub threads: usize,
+    /// The subscription page linked from `index.html` (absolute, or relative to
+    /// `base_url`); empty: no link.
+    pub subscribe_url: String,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             article_pages: true,
             summary_chars: 140,
             threads: 2,
+            subscribe_url: String::new(),
         }
     }
 }

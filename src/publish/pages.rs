@@ -203,6 +203,7 @@ struct IndexPage {
     all: Option<Node>,
     places: Vec<Node>,
     autodiscovery: Vec<Link>,
+    subscribe_url: String,
 }
 
 fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
@@ -325,8 +326,22 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
         all,
         places,
         autodiscovery,
+        subscribe_url: subscribe_link(&ctx.settings.subscribe_url, urls.base()),
     };
     sink.emit(ctx.out, ctx.old, "index.html", None, || {
         Ok(ctx.templates.render("index.html", &page)?.into_bytes())
     })
+}
+
+/// The subscription link of the index page: absolute URLs as they are, others resolved
+/// against the base URL; empty when none is configured.
+fn subscribe_link(configured: &str, base: &str) -> String {
+    let c = configured.trim();
+    if c.is_empty() {
+        String::new()
+    } else if c.starts_with("https://") || c.starts_with("http://") {
+        u(c.to_string())
+    } else {
+        u(format!("{base}{}", c.trim_start_matches('/')))
+    }
 }
