@@ -205,6 +205,11 @@ pub fn publish(
         u32::try_from(articles.len()).is_ok(),
         "too many articles for one run"
     );
+    if !out.join(write::MANIFEST).exists() {
+        // The previous run did not finish (or there was none): clear the temporary files
+        // a killed run may have left beside the documents it was replacing.
+        write::sweep_stale_temps(out);
+    }
     let old = Manifest::take(out);
     let threads = settings.threads.clamp(1, 16);
     let unique = unique(articles);

@@ -139,6 +139,33 @@ impl Sink {
     }
 }
 
+/// True for the name of a temporary file made by [`write_if_changed`]: `.NAME.tmpPID`.
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .rsplit_once(".tmp")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Removes the temporary files a killed run left anywhere under `out`. Called only when
+/// the previous run did not finish, so a normal run does not walk the folder.
+pub(crate) fn sweep_stale_temps(out: &Path) {
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
+                stack.push(e.path());
+            } else if kind.is_file() && e.file_name().to_str().is_some_and(is_temp_name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// Writes `bytes` to `path` unless the file already holds exactly them. Returns whether it
 /// wrote. The write goes to a temporary file in the same folder, renamed over the target,
 /// so a reader never sees half a file.
@@ -183,6 +210,8 @@ mod tests {
     fn writes_only_changed_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a/b/c.xml");
+        assert!(is_temp_name(".atom.xml.tmp12173"));
+        assert!(!is_temp_name("atom.xml") && !is_temp_name(".localfeed-publish.prev"));
         assert!(write_if_changed(&p, b"one").unwrap());
         assert!(!write_if_changed(&p, b"one").unwrap());
         assert!(write_if_changed(&p, b"two").unwrap());
