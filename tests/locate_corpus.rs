@@ -33,11 +33,7 @@ fn opt(v: &Value, k: &str) -> Option<String> {
 
 fn names(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
         .unwrap_or_default()
 }
 
@@ -49,11 +45,7 @@ fn county_prefix(chain: &[String]) -> Vec<String> {
         || chain
             .get(1)
             .is_some_and(|c| ["东莞市", "中山市", "儋州市", "嘉峪关市"].contains(&c.as_str()));
-    chain
-        .iter()
-        .take(if flat { 2 } else { 3 })
-        .cloned()
-        .collect()
+    chain.iter().take(if flat { 2 } else { 3 }).cloned().collect()
 }
 
 /// A page's text: UTF-8, or GB18030 when it is not.
@@ -61,10 +53,7 @@ fn read_page(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     match String::from_utf8(bytes) {
         Ok(s) => s,
-        Err(e) => encoding_rs::GB18030
-            .decode(e.as_bytes())
-            .0
-            .into_owned(),
+        Err(e) => encoding_rs::GB18030.decode(e.as_bytes()).0.into_owned(),
     }
 }
 
@@ -84,9 +73,10 @@ fn printed_home(page: &str, gaz: &Gazetteer) -> Option<Chain> {
         }
     }
     let paper = Regex::new(r"^\p{Han}{2,8}(?:报|報)$").unwrap();
-    let byline_paper =
-        Regex::new(r"[(（](\p{Han}{2,8}?(?:日报|日報|晚报|晚報|时报|時報|新报|都市报|报|報))(?:全媒体)?记者")
-            .unwrap();
+    let byline_paper = Regex::new(
+        r"[(（](\p{Han}{2,8}?(?:日报|日報|晚报|晚報|时报|時報|新报|都市报|报|報))(?:全媒体)?记者",
+    )
+    .unwrap();
     let name = page
         .lines()
         .map(str::trim)
@@ -95,12 +85,10 @@ fn printed_home(page: &str, gaz: &Gazetteer) -> Option<Chain> {
         .find(|l| paper.is_match(l))
         .map(str::to_string)
         .or_else(|| {
-            byline_paper
-                .captures(page)
-                .and_then(|c| c.get(1))
-                .map(|m| m.as_str().to_string())
+            byline_paper.captures(page).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
         });
-    let dateline = Regex::new(r"本[报報](\p{Han}{2,6}?)\d{0,2}月?\d{0,2}日?(?:讯|訊|电|電)").unwrap();
+    let dateline =
+        Regex::new(r"本[报報](\p{Han}{2,6}?)\d{0,2}月?\d{0,2}日?(?:讯|訊|电|電)").unwrap();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in dateline.captures_iter(page) {
         if let Some(m) = c.get(1) {
@@ -128,32 +116,19 @@ fn score(dir: &Path, label: &str) -> (usize, usize, usize) {
         let page_name = gold["source"].as_str().unwrap();
         let page = read_page(&dir.join("pages").join(page_name));
         let home = printed_home(&page, gaz);
-        eprintln!(
-            "{label} {page_name}: printed home {:?}",
-            home.as_ref().map(Chain::names)
-        );
-        let ctx = Context {
-            home: home.as_ref(),
-            publication: None,
-        };
+        eprintln!("{label} {page_name}: printed home {:?}", home.as_ref().map(Chain::names));
+        let ctx = Context { home: home.as_ref(), publication: None };
         let arts = gold["articles"].as_array().unwrap();
         let mut starts: Vec<usize> = arts
             .iter()
-            .map(|a| {
-                page.find(a["lead"].as_str().unwrap())
-                    .expect("lead on page")
-            })
+            .map(|a| page.find(a["lead"].as_str().unwrap()).expect("lead on page"))
             .collect();
         starts.push(page.len());
         let mut sorted = starts.clone();
         sorted.sort();
         for (i, a) in arts.iter().enumerate() {
             let start = starts[i];
-            let end = sorted
-                .iter()
-                .copied()
-                .find(|&s| s > start)
-                .unwrap_or(page.len());
+            let end = sorted.iter().copied().find(|&s| s > start).unwrap_or(page.len());
             let art = Article {
                 title: opt(a, "title"),
                 kicker: opt(a, "kicker"),
