@@ -83,9 +83,14 @@ pub struct Gazetteer {
     patterns: Vec<Cow<'static, str>>,
     spans: Vec<(u32, u32)>,
     cands: Vec<Cand>,
+    /// One bit per pattern: set when some division it names is not trusted on its own
+    /// (see `resolve::strong`), so the words around a match must be read.
+    weak: Vec<u64>,
     t2s_bmp: Vec<char>,
     t2s_flags: Vec<u64>,
     t2s_other: HashMap<char, char>,
+    /// The smallest key of `t2s_other` (`u32::MAX` when it is empty).
+    t2s_other_min: u32,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -411,7 +416,35 @@ impl Gazetteer {
             }
         }
 
-        Gazetteer { nodes, pma, patterns, spans, cands, t2s_bmp, t2s_flags, t2s_other }
+        let mut gaz = Gazetteer {
+            nodes,
+            pma,
+            patterns,
+            spans,
+            cands,
+            weak: Vec::new(),
+            t2s_bmp,
+            t2s_flags,
+            t2s_other_min: t2s_other.keys().map(|&c| c as u32).min().unwrap_or(u32::MAX),
+            t2s_other,
+        };
+        let mut weak = vec![0u64; gaz.patterns.len().div_ceil(64)];
+        for i in 0..gaz.patterns.len() {
+            let is_weak = gaz.pattern(i as u32).is_some_and(|(p, cands)| {
+                cands.iter().any(|c| !super::resolve::strong(&gaz, p, c))
+            });
+            if is_weak && let Some(w) = weak.get_mut(i / 64) {
+                *w |= 1u64 << (i % 64);
+            }
+        }
+        gaz.weak = weak;
+        gaz
+    }
+
+    /// True when some division pattern `id` names is not trusted on its own.
+    pub(crate) fn pattern_is_weak(&self, id: u32) -> bool {
+        let i = id as usize;
+        self.weak.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0)
     }
 
     /// Number of rows in the table, pseudo rows included.
@@ -532,7 +565,15 @@ impl Gazetteer {
         let mut out: Option<String> = None;
         let mut run = 0;
         for (i, c) in text.char_indices() {
-            let replacement = if c.is_whitespace() { Some(None) } else { self.t2s(c).map(Some) };
+            // No white space lies at or above the CJK blocks, and no traditional
+            // character below them: one test per character either way.
+            let replacement = if (c as u32) >= T2S_BASE {
+                self.t2s(c).map(Some)
+            } else if c.is_whitespace() {
+                Some(None)
+            } else {
+                None
+            };
             if let Some(r) = replacement {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 o.push_str(text.get(run..i).unwrap_or(""));
@@ -561,6 +602,10 @@ impl Gazetteer {
             let k = (u - T2S_BASE) as usize;
             let flagged = self.t2s_flags.get(k / 64).is_some_and(|w| w & (1u64 << (k % 64)) != 0);
             return if flagged { self.t2s_bmp.get(k).copied() } else { None };
+        }
+        // Full-width punctuation and the like lie between the blocks: no hashing for them.
+        if u < self.t2s_other_min {
+            return None;
         }
         self.t2s_other.get(&c).copied()
     }

@@ -161,7 +161,8 @@ pub(crate) struct Priors {
 pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let head_end = body.char_indices().nth(40).map_or(body.len(), |(i, _)| i);
     let head = body.get(..head_end).unwrap_or(body);
-    if !head.contains(['讯', '电', '訊', '電']) {
+    // Substring searches (memchr on the first byte) beat a per-character scan here.
+    if !["讯", "电", "訊", "電"].iter().any(|m| head.contains(m)) {
         return None;
     }
     // 讯 or 电 closes a dateline; it must come before any sentence punctuation.
@@ -213,6 +214,8 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
 /// Scans folded text for matches.
 fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Vec<Raw>) {
     let first = out.len();
+    // Most texts show no photo caption: look for its marker once, not per match.
+    let has_photo = text.contains("图为");
     for m in gaz.automaton().leftmost_find_iter(text) {
         let (start, end, pattern) = (m.start(), m.end(), m.value());
         let after = text.get(end..).unwrap_or("");
@@ -227,13 +230,12 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
         // The words around a name matter only for names that are not trusted alone.
-        let weak =
-            gaz.pattern(pattern).is_some_and(|(p, cands)| cands.iter().any(|c| !strong(gaz, p, c)));
+        let weak = gaz.pattern_is_weak(pattern);
         let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
         let thing_after = weak && THING_WORDS.iter().any(|w| after.starts_with(w));
         let weight = match field {
             Field::Body => {
-                if start < lead_end || in_photo_sentence(text, start) {
+                if start < lead_end || (has_photo && in_photo_sentence(text, start)) {
                     W_LEAD
                 } else {
                     W_BODY
@@ -308,7 +310,7 @@ fn unique_prefecture(gaz: &Gazetteer, c: &Cand, cands: &[Cand]) -> bool {
 }
 
 /// Forms the resolver trusts on their own.
-fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
+pub(crate) fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
     match c.form {
         Form::Full | Form::History => {
             pattern.chars().count() >= 3
