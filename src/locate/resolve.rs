@@ -6,7 +6,6 @@
 //! descent from province to township. Must not touch: files, the clock, other stages.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::model::{Chain, Evidence, Level, Placement};
 
@@ -57,6 +56,10 @@ const THING_WORDS: &[&str] = &[
     "站", "港", "机场", "中学", "小学", "大学", "学院", "医院", "宾馆", "饭店", "酒店", "银行",
     "公司", "集团", "厂", "号", "牌", "杯", "队", "场", "门", "楼", "湾", "岛", "园", "馆",
 ];
+
+/// The first characters of [`THING_WORDS`], to skip the list for most matches.
+const THING_FIRST: &str =
+    "社路街大小村河湖江山公广桥站港机中学医宾饭酒银集厂号牌杯队场门楼湾岛园馆";
 
 /// Characters that may stand right before a short name: function words and the last
 /// character of a place type (when a parent name precedes).
@@ -232,7 +235,9 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
         // The words around a name matter only for names that are not trusted alone.
         let weak = gaz.pattern_is_weak(pattern);
         let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
-        let thing_after = weak && THING_WORDS.iter().any(|w| after.starts_with(w));
+        let thing_after = weak
+            && after.chars().next().is_some_and(|c| THING_FIRST.contains(c))
+            && THING_WORDS.iter().any(|w| after.starts_with(w));
         let weight = match field {
             Field::Body => {
                 if start < lead_end || (has_photo && in_photo_sentence(text, start)) {
@@ -673,7 +678,7 @@ fn weigh(
                 let note = if merged.get(i).copied().unwrap_or(false) {
                     format!("{note}; part of a longer place name")
                 } else {
-                    format!("{note}; weight {}", r.weight)
+                    format!("{note}; weight {}", r.weight as u32)
                 };
                 (code, note)
             }
@@ -717,19 +722,17 @@ fn bump_count(note: &str) -> String {
 /// headline when no sibling is, else the heaviest child when it holds at least half of its
 /// parent's weight and no sibling weighs as much. Ties stop the descent.
 fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId> {
-    let mut children: HashMap<Option<NodeId>, Vec<NodeId>> = HashMap::new();
-    for &n in total.keys() {
-        children.entry(gaz.parent(n)).or_default().push(n);
-    }
-    let root_total: f32 = children
-        .get(&None)
-        .map(|v| v.iter().map(|c| total.get(c).copied().unwrap_or(0.0)).sum())
-        .unwrap_or(0.0);
+    // A text names a few dozen places at most: a linear pass beats building a map.
+    let kids_of = |p: Option<NodeId>| -> Vec<NodeId> {
+        total.keys().copied().filter(|&n| gaz.parent(n) == p).collect()
+    };
+    let root_total: f32 = kids_of(None).iter().map(|c| total.get(c).copied().unwrap_or(0.0)).sum();
     let mut cur: Option<NodeId> = None;
     loop {
-        let Some(kids) = children.get(&cur) else {
+        let kids = kids_of(cur);
+        if kids.is_empty() {
             return cur;
-        };
+        }
         let parent_total = match cur {
             Some(c) => total.get(&c).copied().unwrap_or(0.0),
             None => root_total,
@@ -758,6 +761,19 @@ fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId>
         match next {
             Some(n) => cur = Some(n),
             None => return cur,
+        }
+    }
+}
+
+#[cfg(test)]
+mod shortcut_tests {
+    use super::{THING_FIRST, THING_WORDS};
+
+    #[test]
+    fn the_first_character_shortcut_covers_every_thing_word() {
+        for w in THING_WORDS {
+            let first = w.chars().next().unwrap();
+            assert!(THING_FIRST.contains(first), "{w} starts with a character THING_FIRST lacks");
         }
     }
 }
