@@ -102,7 +102,9 @@ fn unique_node(gaz: &Gazetteer, ids: &[NodeId]) -> Option<NodeId> {
 }
 
 /// A page's printed home → chain: a dateline city (`济宁`), a masthead or publisher line
-/// (`主管:济宁高新区党工委宣传部`, `中共菏泽市委机关报`), a code or a name. Takes the first
+/// (`主管:济宁高新区党工委宣传部`, `中共菏泽市委机关报`), a paper's name (`烟台日报`; read
+/// from its whole stem only, and a city paper such as `XX晚报` lives in a prefecture), a
+/// code or a name. Otherwise takes the first
 /// place the string names that only one division bears (extended by the places named
 /// right after it inside it); `None` when it names none.
 pub fn resolve_home(home: &str, gaz: &Gazetteer) -> Option<Chain> {
