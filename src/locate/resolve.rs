@@ -750,11 +750,20 @@ fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId>
             let framing = cur
                 .and_then(|c| gaz.node(c))
                 .is_none_or(|n| matches!(n.level, Level::Province | Level::Prefecture));
+            // At the county level, a county's or zone's own mentions are often its bodies
+            // (党工委, 党群工作部) framing the story: a lone township named again and
+            // again carries it.
+            let lone_township = |k: NodeId, w: f32| {
+                w >= 3.0
+                    && w * 3.0 >= parent_total
+                    && gaz.node(k).is_some_and(|n| n.level == Level::Township)
+            };
             match ranked.as_slice() {
                 [] => None,
                 [(k, w)] => (*w >= 0.5 * parent_total
-                    || (framing && *w >= 2.0 && *w >= 0.25 * parent_total))
-                    .then_some(*k),
+                    || (framing && *w >= 2.0 && *w >= 0.25 * parent_total)
+                    || lone_township(*k, *w))
+                .then_some(*k),
                 [(k, w), (_, w2), ..] => (*w >= 0.5 * parent_total && *w > *w2).then_some(*k),
             }
         };

@@ -284,6 +284,31 @@ fn a_county_wide_article_stops_at_the_county() {
 }
 
 #[test]
+fn a_lone_township_named_again_and_again_carries_a_zone_story() {
+    // The zone's bodies frame the story; the one township it happens in is named thrice.
+    let a = article(
+        "送学上门，助力暑期托管",
+        None,
+        "本报讯 近日，烟台高新区党群工作部联合区团委开展暑期志愿服务。\n\
+         志愿者来到马山街道一处社区，为孩子们辅导作业。高新区党群工作部负责人介绍，\
+         活动将持续两周。烟台高新区社会事务管理部也派员参加。\n\
+         马山街道还组织了亲子阅读，马山街道多个社区参与。",
+    );
+    let p = locate(&a, &Context::default(), gaz());
+    assert_eq!(p.primary.leaf().map(|d| d.name.as_str()), Some("马山街道"), "{:?}", p.evidence);
+    // Named once, the township does not outweigh the zone.
+    let b = article(
+        "送学上门，助力暑期托管",
+        None,
+        "本报讯 近日，烟台高新区党群工作部联合区团委开展暑期志愿服务。\n\
+         志愿者来到马山街道一处社区，为孩子们辅导作业。高新区党群工作部负责人介绍，\
+         活动将持续两周。烟台高新区社会事务管理部也派员参加。",
+    );
+    let q = locate(&b, &Context::default(), gaz());
+    assert_eq!(q.primary.leaf().map(|d| d.code.as_str()), Some("370671"), "{:?}", q.evidence);
+}
+
+#[test]
 fn a_township_in_the_headline_deepens_the_chain() {
     let a = article(
         "尼山镇：多措并举推进人居环境整治",
