@@ -31,10 +31,7 @@ fn texts() -> Vec<String> {
                 && let Ok(t) = std::fs::read_to_string(&f)
             {
                 out.extend(
-                    t.split("\n\n")
-                        .map(str::trim)
-                        .filter(|p| !p.is_empty())
-                        .map(str::to_string),
+                    t.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
                 );
             }
         }
@@ -70,9 +67,7 @@ fn bench(c: &mut Criterion) {
         );
     }
 
-    c.bench_function("gazetteer_build", |b| {
-        b.iter(|| black_box(Gazetteer::build()))
-    });
+    c.bench_function("gazetteer_build", |b| b.iter(|| black_box(Gazetteer::build())));
 
     let paragraphs = texts();
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
@@ -103,6 +98,58 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(locate(black_box(&article), &ctx, gaz)))
     });
     g.finish();
+    cpu_time_throughput(&paragraphs, chars, &article, gaz);
+}
+
+/// Nanoseconds this thread has run on a CPU (`/proc/thread-self/schedstat`), so a
+/// figure per core can be read on a machine shared with other work.
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Characters per CPU-second of this thread: wall-clock figures on a loaded machine
+/// include the time other processes held the core.
+fn cpu_time_throughput(paragraphs: &[String], chars: usize, article: &Article, gaz: &Gazetteer) {
+    let ctx = Context::default();
+    let passes = 1000;
+    // Warm the caches and the allocator first, as criterion does.
+    for _ in 0..50 {
+        for p in paragraphs {
+            black_box(locate_text(black_box(p), &ctx, gaz));
+        }
+    }
+    let Some(t0) = cpu_ns() else {
+        eprintln!("SKIP cpu-time figure: /proc/thread-self/schedstat is unreadable");
+        return;
+    };
+    for _ in 0..passes {
+        for p in paragraphs {
+            black_box(locate_text(black_box(p), &ctx, gaz));
+        }
+    }
+    let t1 = cpu_ns().unwrap_or(t0);
+    for _ in 0..passes {
+        black_box(locate(black_box(article), &ctx, gaz));
+    }
+    let t2 = cpu_ns().unwrap_or(t1);
+    let long_chars = article.body.chars().count() + 11;
+    let rate = |n: usize, ns: u64| (n * passes) as f64 / (ns.max(1) as f64 / 1e9) / 1e6;
+    eprintln!(
+        "cpu time: paragraphs {:.1} M chars per CPU-second, one long article {:.1} M chars per CPU-second ({passes} passes each)",
+        rate(chars, t1.saturating_sub(t0)),
+        rate(long_chars, t2.saturating_sub(t1))
+    );
+    let t3 = cpu_ns().unwrap_or(t2);
+    let builds = 10;
+    for _ in 0..builds {
+        black_box(Gazetteer::build());
+    }
+    let t4 = cpu_ns().unwrap_or(t3);
+    eprintln!(
+        "cpu time: gazetteer build {:.1} ms per build ({builds} builds)",
+        t4.saturating_sub(t3) as f64 / 1e6 / builds as f64
+    );
 }
 
 criterion_group!(benches, bench);

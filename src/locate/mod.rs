@@ -29,7 +29,7 @@ pub use gazetteer::Gazetteer;
 
 use crate::model::{Article, Chain, Level, Placement};
 
-use gazetteer::{Form, NodeId};
+use gazetteer::{Cand, Form, NodeId};
 use resolve::{Field, Input, Priors};
 
 /// What `locate` knows about an article besides its text.
@@ -107,16 +107,89 @@ fn unique_node(gaz: &Gazetteer, ids: &[NodeId]) -> Option<NodeId> {
 }
 
 /// A page's printed home → chain: a dateline city (`济宁`), a masthead or publisher line
-/// (`主管:济宁高新区党工委宣传部`, `中共菏泽市委机关报`), a code or a name. Takes the first
+/// (`主管:济宁高新区党工委宣传部`, `中共菏泽市委机关报`), a paper's name (`烟台日报`; read
+/// from its whole stem only, and a city paper such as `XX晚报` lives in a prefecture), a
+/// code or a name. Otherwise takes the first
 /// place the string names that only one division bears (extended by the places named
 /// right after it inside it); `None` when it names none.
 pub fn resolve_home(home: &str, gaz: &Gazetteer) -> Option<Chain> {
     home_node(home, gaz).map(|id| gaz.chain_of(id))
 }
 
+/// Endings of a newspaper's name, longest first, and whether the paper is a city paper
+/// (evening, metropolitan, business and morning papers are published by a prefecture
+/// city's press group, so their home is a prefecture even when the name is a district's).
+const PAPER_ENDINGS: &[(&str, bool)] = &[
+    ("都市报", true),
+    ("都市報", true),
+    ("晚报", true),
+    ("晚報", true),
+    ("商报", true),
+    ("商報", true),
+    ("早报", true),
+    ("早報", true),
+    ("日报", false),
+    ("日報", false),
+    ("时报", false),
+    ("時報", false),
+    ("新报", false),
+    ("新報", false),
+    ("报", false),
+    ("報", false),
+];
+
+/// The longest a paper's name stem can be and still be read as one place name.
+const PAPER_STEM_MAX: usize = 6;
+
+/// A paper's name (`XX日报`, `XX晚报`, `XX报` …) → its home, read from the whole stem only:
+/// a prefecture, else a county (its prefecture for a city paper), else a province. A
+/// stem that is not wholly a place name (a flower, a landmark, a region's old name) gives
+/// no home at all, so a place name inside an ordinary word never wins. `None` when the
+/// string does not have the shape of a paper's name; `Some(None)` when it does but the
+/// stem names no single division.
+fn paper_home(name: &str, gaz: &Gazetteer) -> Option<Option<NodeId>> {
+    let (stem, city_paper) =
+        PAPER_ENDINGS.iter().find_map(|(end, city)| name.strip_suffix(end).map(|s| (s, *city)))?;
+    let len = stem.chars().count();
+    if !(2..=PAPER_STEM_MAX).contains(&len)
+        || !stem.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        || stem.contains(['委', '机', '機', '共'])
+    {
+        return None;
+    }
+    let cands: Vec<Cand> =
+        gaz.exact(stem).into_iter().filter(|c| c.form != Form::ZoneBare).collect();
+    let at = |level: Level| -> Vec<NodeId> {
+        cands
+            .iter()
+            .map(|c| c.node)
+            .filter(|&n| gaz.node(n).is_some_and(|d| d.level == level))
+            .collect()
+    };
+    if let Some(p) = unique_node(gaz, &at(Level::Prefecture)) {
+        return Some(Some(p));
+    }
+    if let Some(c) = unique_node(gaz, &at(Level::County)) {
+        let up = gaz.parent(c).filter(|&p| {
+            city_paper && gaz.node(p).is_some_and(|d| d.level == Level::Prefecture && !d.pseudo)
+        });
+        return Some(Some(up.unwrap_or(c)));
+    }
+    if let Some(p) = unique_node(gaz, &at(Level::Province)) {
+        return Some(Some(p));
+    }
+    // Names in a row (`济宁高新区报`, `山东滕州日报`) still make a home.
+    Some(
+        resolve_str(gaz, stem).filter(|&n| gaz.node(n).is_some_and(|d| d.level != Level::Township)),
+    )
+}
+
 fn home_node(home: &str, gaz: &Gazetteer) -> Option<NodeId> {
     if let Some(id) = resolve_str(gaz, home) {
         return Some(id);
+    }
+    if let Some(found) = paper_home(home.trim(), gaz) {
+        return found;
     }
     let mut norm = String::new();
     gaz.normalize_into(home, &mut norm);
