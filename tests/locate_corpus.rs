@@ -33,7 +33,11 @@ fn opt(v: &Value, k: &str) -> Option<String> {
 
 fn names(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -45,7 +49,11 @@ fn county_prefix(chain: &[String]) -> Vec<String> {
         || chain
             .get(1)
             .is_some_and(|c| ["东莞市", "中山市", "儋州市", "嘉峪关市"].contains(&c.as_str()));
-    chain.iter().take(if flat { 2 } else { 3 }).cloned().collect()
+    chain
+        .iter()
+        .take(if flat { 2 } else { 3 })
+        .cloned()
+        .collect()
 }
 
 /// A page's text: UTF-8, or GB18030 when it is not.
@@ -85,7 +93,10 @@ fn printed_home(page: &str, gaz: &Gazetteer) -> Option<Chain> {
         .find(|l| paper.is_match(l))
         .map(str::to_string)
         .or_else(|| {
-            byline_paper.captures(page).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+            byline_paper
+                .captures(page)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string())
         });
     let dateline =
         Regex::new(r"本[报報](\p{Han}{2,6}?)\d{0,2}月?\d{0,2}日?(?:讯|訊|电|電)").unwrap();
@@ -116,19 +127,32 @@ fn score(dir: &Path, label: &str) -> (usize, usize, usize) {
         let page_name = gold["source"].as_str().unwrap();
         let page = read_page(&dir.join("pages").join(page_name));
         let home = printed_home(&page, gaz);
-        eprintln!("{label} {page_name}: printed home {:?}", home.as_ref().map(Chain::names));
-        let ctx = Context { home: home.as_ref(), publication: None };
+        eprintln!(
+            "{label} {page_name}: printed home {:?}",
+            home.as_ref().map(Chain::names)
+        );
+        let ctx = Context {
+            home: home.as_ref(),
+            publication: None,
+        };
         let arts = gold["articles"].as_array().unwrap();
         let mut starts: Vec<usize> = arts
             .iter()
-            .map(|a| page.find(a["lead"].as_str().unwrap()).expect("lead on page"))
+            .map(|a| {
+                page.find(a["lead"].as_str().unwrap())
+                    .expect("lead on page")
+            })
             .collect();
         starts.push(page.len());
         let mut sorted = starts.clone();
         sorted.sort();
         for (i, a) in arts.iter().enumerate() {
             let start = starts[i];
-            let end = sorted.iter().copied().find(|&s| s > start).unwrap_or(page.len());
+            let end = sorted
+                .iter()
+                .copied()
+                .find(|&s| s > start)
+                .unwrap_or(page.len());
             let art = Article {
                 title: opt(a, "title"),
                 kicker: opt(a, "kicker"),

@@ -148,8 +148,9 @@ const PAPER_STEM_MAX: usize = 6;
 /// string does not have the shape of a paper's name; `Some(None)` when it does but the
 /// stem names no single division.
 fn paper_home(name: &str, gaz: &Gazetteer) -> Option<Option<NodeId>> {
-    let (stem, city_paper) =
-        PAPER_ENDINGS.iter().find_map(|(end, city)| name.strip_suffix(end).map(|s| (s, *city)))?;
+    let (stem, city_paper) = PAPER_ENDINGS
+        .iter()
+        .find_map(|(end, city)| name.strip_suffix(end).map(|s| (s, *city)))?;
     let len = stem.chars().count();
     if !(2..=PAPER_STEM_MAX).contains(&len)
         || !stem.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
@@ -157,8 +158,11 @@ fn paper_home(name: &str, gaz: &Gazetteer) -> Option<Option<NodeId>> {
     {
         return None;
     }
-    let cands: Vec<Cand> =
-        gaz.exact(stem).into_iter().filter(|c| c.form != Form::ZoneBare).collect();
+    let cands: Vec<Cand> = gaz
+        .exact(stem)
+        .into_iter()
+        .filter(|c| c.form != Form::ZoneBare)
+        .collect();
     let at = |level: Level| -> Vec<NodeId> {
         cands
             .iter()
@@ -171,7 +175,10 @@ fn paper_home(name: &str, gaz: &Gazetteer) -> Option<Option<NodeId>> {
     }
     if let Some(c) = unique_node(gaz, &at(Level::County)) {
         let up = gaz.parent(c).filter(|&p| {
-            city_paper && gaz.node(p).is_some_and(|d| d.level == Level::Prefecture && !d.pseudo)
+            city_paper
+                && gaz
+                    .node(p)
+                    .is_some_and(|d| d.level == Level::Prefecture && !d.pseudo)
         });
         return Some(Some(up.unwrap_or(c)));
     }
