@@ -160,8 +160,15 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             return (Class::Author, None);
         }
     }
-    if t.starts_with(MARKS) && n >= 8 {
-        return (Class::Marker, None);
+    if t.starts_with(MARKS) {
+        // `■ 某镇整治人居环境`: a marked headline of a brief, not its text
+        let rest = t.trim_start_matches(MARKS).trim();
+        if chars(rest) <= 30 && is_head_shape(rest) && !rest.contains(['，', ',']) {
+            return (Class::Head, None);
+        }
+        if n >= 8 {
+            return (Class::Marker, None);
+        }
     }
     if is_head_shape(t) {
         return (Class::Head, None);
@@ -215,29 +222,35 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
                 Class::Para => split_credit(&piece),
                 _ => (piece, None),
             };
-            let class = if credit.is_some() {
-                classify(&piece).0
-            } else {
-                class
-            };
-            out.push(Unit {
-                text: piece,
-                gap: if k == 0 { gap } else { 1 },
-                class,
-                dateline: dl,
-            });
+            let class = if credit.is_some() { classify(&piece).0 } else { class };
+            out.push(Unit { text: piece, gap: if k == 0 { gap } else { 1 }, class, dateline: dl });
             if let Some(c) = credit {
-                out.push(Unit {
-                    text: c,
-                    gap: 0,
-                    class: Class::Credit,
-                    dateline: None,
-                });
+                out.push(Unit { text: c, gap: 0, class: Class::Credit, dateline: None });
             }
         }
     }
     mark_furniture_neighbours(&mut out);
+    mark_masthead_name(&mut out);
     out
+}
+
+/// True for a short line of Han characters only that can be a paper's name.
+pub(crate) fn is_name_line(text: &str) -> bool {
+    let n = text.chars().count();
+    (3..=8).contains(&n) && text.chars().all(super::normalize::is_han)
+}
+
+/// The first line of a page, a short run of Han characters right above masthead
+/// furniture (`某某晚报` over the date line or the sponsor), is the paper's name.
+fn mark_masthead_name(units: &mut [Unit]) {
+    let next_is_furniture = units.get(1).is_some_and(|u| u.class == Class::Furniture);
+    if let Some(first) = units.first_mut()
+        && next_is_furniture
+        && first.class == Class::Head
+        && is_name_line(&first.text)
+    {
+        first.class = Class::Furniture;
+    }
 }
 
 /// A photo credit in brackets at the end of a paragraph, split off.
@@ -309,10 +322,7 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 fn is_caption_like(text: &str) -> bool {
     let t = squeeze(text);
     let t = t.trim_end_matches(['。', '.', '！']);
-    CAPTION_WORDS
-        .iter()
-        .any(|w| t.ends_with(w) || t.starts_with(w))
-        && chars(t) <= 20
+    CAPTION_WORDS.iter().any(|w| t.ends_with(w) || t.starts_with(w)) && chars(t) <= 20
 }
 
 fn is_box_label(text: &str) -> bool {
@@ -324,9 +334,7 @@ fn pen_name_line(text: &str) -> bool {
     let toks: Vec<&str> = text.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 3
-        && toks
-            .iter()
-            .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+        && toks.iter().all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
 }
 
 /// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
@@ -371,20 +379,15 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
             {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
-                let next_para = units
-                    .get(i + 1)
-                    .is_some_and(|x| x.class == Class::Para && x.gap <= 1);
+                let next_para =
+                    units.get(i + 1).is_some_and(|x| x.class == Class::Para && x.gap <= 1);
                 (prev_head && next_para).then_some(Start::Byline)
             }
             Class::Byline | Class::Author => {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
                 if prev_head && next_para {
-                    Some(if u.class == Class::Author {
-                        Start::Author
-                    } else {
-                        Start::Byline
-                    })
+                    Some(if u.class == Class::Author { Start::Author } else { Start::Byline })
                 } else {
                     None
                 }
@@ -439,8 +442,25 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         let anchor = p.anchor;
         let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        // `■ 某镇整治人居环境` right above: the brief's own headline; the short lines
+        // above it label the column (`本版速读`) and belong to no article
+        if let Some(&last) = headline.last()
+            && headline.len() > 1
+            && units.get(last).is_some_and(|u| u.text.starts_with(MARKS))
+        {
+            for &k in &headline {
+                if k != last
+                    && let Some(c) = claimed.get_mut(k)
+                {
+                    *c = true;
+                }
+            }
+            headline = vec![last];
+        }
         // a brief (`■本报讯…`) has no headline above it: a line there labels the column
-        let brief = units.get(anchor).is_some_and(|u| u.text.starts_with(MARKS));
+        let brief = units
+            .get(anchor)
+            .is_some_and(|u| u.class == Class::Dateline && u.text.starts_with(MARKS));
         if brief {
             for &k in &headline {
                 if let Some(c) = claimed.get_mut(k) {
@@ -470,9 +490,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
         let two_heads = class_of(units, i + 1) == Some(Class::Head)
-            && units
-                .get(i + 1)
-                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+            && units.get(i + 1).is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
             && !is_list_item(&u.text);
         let boundary = u.gap >= 2
             || i == 0
@@ -507,9 +525,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
-                    units
-                        .get(h)
-                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                    units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
                 });
             if body_follows && !list_run {
                 for &h in &heads {
@@ -531,13 +547,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         i += 1;
     }
-    found.sort_by_key(|p| {
-        p.headline
-            .first()
-            .copied()
-            .unwrap_or(p.anchor)
-            .min(p.anchor)
-    });
+    found.sort_by_key(|p| p.headline.first().copied().unwrap_or(p.anchor).min(p.anchor));
 
     // 5. bodies: everything unclaimed from the anchor to the next piece's first line
     let starts: Vec<usize> = found
@@ -555,10 +565,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         .collect();
     let first_start = starts.first().copied().unwrap_or(n);
     let last_para = (0..n).rev().find(|&k| {
-        matches!(
-            class_of(units, k),
-            Some(Class::Para | Class::Dateline | Class::Marker)
-        )
+        matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker))
     });
     for (pi, p) in found.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
@@ -593,11 +600,8 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
         })
         .collect();
-    let orphan_len: usize = orphan
-        .iter()
-        .filter_map(|&k| units.get(k))
-        .map(|u| chars(&u.text))
-        .sum();
+    let orphan_len: usize =
+        orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -684,11 +688,8 @@ fn headline_block(
     let mut captions = vec![];
     let mut gi = groups.into_iter();
     for g in gi.by_ref() {
-        let heads: Vec<usize> = g
-            .iter()
-            .copied()
-            .filter(|&k| class_of(units, k) == Some(Class::Head))
-            .collect();
+        let heads: Vec<usize> =
+            g.iter().copied().filter(|&k| class_of(units, k) == Some(Class::Head)).collect();
         if heads.is_empty() {
             captions.extend(g);
             continue;
@@ -713,9 +714,7 @@ fn headline_block(
     // a headline line ending in a sentence (a caption) when it is the last line
     if headline.len() > 1
         && let Some(&last) = headline.last()
-        && units
-            .get(last)
-            .is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
+        && units.get(last).is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
     {
         headline.pop();
         captions.insert(0, last);
@@ -732,10 +731,7 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut headline = vec![];
     if j > 0 && class_of(units, j - 1) == Some(Class::Head) && free(j - 1) {
         // a title right above the credit, when a caption stands above it
-        if matches!(
-            class_of(units, j.wrapping_sub(2)),
-            Some(Class::Para | Class::Head)
-        ) {
+        if matches!(class_of(units, j.wrapping_sub(2)), Some(Class::Para | Class::Head)) {
             j -= 1;
             headline.push(j);
         }
@@ -758,11 +754,8 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     }
     let caption: Vec<usize> = (k..j).collect();
     let first = units.get(k)?;
-    let text: String = caption
-        .iter()
-        .filter_map(|&c| units.get(c))
-        .map(|u| u.text.as_str())
-        .collect();
+    let text: String =
+        caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
@@ -779,7 +772,13 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     if !own_title && !title_above && is_caption_like(&text) {
         return None;
     }
-    if !(own_title || picture_gap || says_picture || title_above) {
+    // a whole-sentence caption whose credit ends the run of text (furniture, a
+    // headline or the page end follows) is a picture item of its own
+    let closes = ends_sentence(&text)
+        && units.get(i + 1).is_none_or(|u| {
+            !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
+        });
+    if !(own_title || picture_gap || says_picture || title_above || closes) {
         return None;
     }
     if title_above {
@@ -808,10 +807,7 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
             }
             Class::Author => {
                 if let Some(name) = byline::author_line(&u.text) {
-                    p.merge(People {
-                        contributors: vec![name],
-                        ..People::default()
-                    });
+                    p.merge(People { contributors: vec![name], ..People::default() });
                 }
             }
             Class::Head => {
