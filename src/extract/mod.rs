@@ -191,9 +191,6 @@ const OPINION_WORDS: &[&str] = &[
     "编后",
     "編後",
 ];
-const NOTICE_WORDS: &[&str] = &[
-    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
-];
 
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -300,32 +297,31 @@ fn build(
         h.title.as_deref().unwrap_or(""),
         h.subtitle.as_deref().unwrap_or("")
     );
-    let kind =
-        if p.start == Start::Credit
-            || (p.start == Start::Marker
-                && !has_dateline
-                && isolated(units, p.anchor)
-                && p.headline.is_empty())
-        {
-            Kind::Photo
-        } else if p.start == Start::Author
-            || OPINION_WORDS.iter().any(|w| title_text.contains(w))
-            || paras
-                .iter()
-                .any(|l| l.chars().count() <= 12 && (l.contains("评论员") || l.contains("評論員")))
-            || paras.last().is_some_and(|l| {
-                let t = l.trim_start_matches(['(', '（']);
-                t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
-            })
-        {
-            Kind::Opinion
-        } else if h.title.as_deref().is_some_and(|t| {
-            NOTICE_WORDS.iter().any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
-        }) {
-            Kind::Notice
-        } else {
-            Kind::News
-        };
+    let kind = if p.start == Start::Credit
+        || (p.start == Start::Marker
+            && !has_dateline
+            && isolated(units, p.anchor)
+            && p.headline.is_empty())
+    {
+        Kind::Photo
+    } else if p.start == Start::Author
+        || OPINION_WORDS.iter().any(|w| title_text.contains(w))
+        || paras
+            .iter()
+            .any(|l| l.chars().count() <= 12 && (l.contains("评论员") || l.contains("評論員")))
+        || paras.last().is_some_and(|l| {
+            let t = l.trim_start_matches(['(', '（']);
+            t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
+        })
+    {
+        Kind::Opinion
+    } else if h.title.as_deref().is_some_and(|t| {
+        segment::NOTICE_WORDS.iter().any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
+    }) {
+        Kind::Notice
+    } else {
+        Kind::News
+    };
     if date.is_none() {
         date = issue;
     }

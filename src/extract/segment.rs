@@ -123,6 +123,18 @@ const BOX_LABELS: &[&str] = &[
     "記者觀察",
 ];
 
+/// Words that end the title of a notice (公告, 通知 …).
+pub(crate) const NOTICE_WORDS: &[&str] = &[
+    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
+];
+
+/// A notice's title: a headline-shaped line ending in a notice word (`关于…的通知`).
+fn is_notice_title(text: &str) -> bool {
+    let t = squeeze(text);
+    let t = t.trim_end_matches(['！', '!']);
+    chars(t) >= 4 && NOTICE_WORDS.iter().any(|w| t.ends_with(w))
+}
+
 fn chars(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
@@ -501,7 +513,8 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             )
             || units
                 .get(i.wrapping_sub(1))
-                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text));
+                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
+            || is_notice_title(&u.text);
         if free
             && u.class == Class::Head
             && boundary
@@ -519,9 +532,16 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 heads.push(j);
                 j += 1;
             }
+            // a notice may open with a short salutation (`各有关单位:`)
+            let min_len =
+                if heads.iter().any(|&h| units.get(h).is_some_and(|x| is_notice_title(&x.text))) {
+                    1
+                } else {
+                    40
+                };
             let body_follows = units
                 .get(j)
-                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40)
+                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= min_len)
                 && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
@@ -746,7 +766,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut k = j - 1;
     while k > 0
         && free(k - 1)
-        && matches!(class_of(units, k - 1), Some(Class::Para | Class::Head))
+        && units.get(k - 1).is_some_and(|u| {
+            // a broken-off piece of the caption, not a headline line above it
+            u.class == Class::Para || (u.class == Class::Head && u.text.contains(['，', ',', '、']))
+        })
         && units.get(k - 1).is_some_and(|u| !ends_sentence(&u.text))
         && units.get(k).is_some_and(|u| u.gap <= 1)
     {
@@ -760,6 +783,12 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
     // a title line above the caption
+    // a whole-sentence caption whose credit ends the run of text (furniture, a
+    // headline or the page end follows) is a picture item of its own
+    let closes = ends_sentence(&text)
+        && units.get(i + 1).is_none_or(|u| {
+            !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
+        });
     let title_above = !own_title
         && k > 0
         && free(k - 1)
@@ -767,17 +796,11 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         && first.gap <= 1
         && chars(&text) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
-        && units.get(k - 1).is_some_and(|u| u.gap >= 2);
+        && units.get(k - 1).is_some_and(|u| u.gap >= 2 || closes);
     // `会议现场` with a credit is a picture inside the article around it
     if !own_title && !title_above && is_caption_like(&text) {
         return None;
     }
-    // a whole-sentence caption whose credit ends the run of text (furniture, a
-    // headline or the page end follows) is a picture item of its own
-    let closes = ends_sentence(&text)
-        && units.get(i + 1).is_none_or(|u| {
-            !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
-        });
     if !(own_title || picture_gap || says_picture || title_above || closes) {
         return None;
     }
