@@ -197,9 +197,10 @@ static PAGE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// A masthead's dated line and nothing else: `2024年6月3日 星期一`, `2024年6月3日`.
+/// A masthead's dated line and nothing else: `2024年6月3日 星期一`, `6月3日`,
+/// `二〇二四年六月三日`.
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:(?:星期|週|周|禮拜|礼拜)\s*[一二三四五六日天])?$")
+    Regex::new(r"^(?:[\d〇零一二三四五六七八九]{4}\s*年\s*)?[\d〇零一二三四五六七八九十]{1,3}\s*月\s*[\d〇零一二三四五六七八九十]{1,3}\s*日\s*(?:(?:星期|週|周|禮拜|礼拜)\s*[一二三四五六日天].*)?$")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -261,7 +262,11 @@ pub fn is_furniture(line: &str) -> bool {
         return true;
     }
     let clause = t.contains(['，', ',', '；', ';', '。']);
-    if n <= 24 && !clause && (DATE_LINE.is_match(t) || ISSUE_COUNTER.is_match(t)) {
+    if n <= 30 && !clause && (DATE_LINE.is_match(t) || ISSUE_COUNTER.is_match(t)) {
+        return true;
+    }
+    // a weather box in the masthead (`多云 18℃~26℃`)
+    if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) {
         return true;
     }
     if n <= 50 && !clause && SPONSOR_AFTER.is_match(t) {
@@ -380,6 +385,10 @@ mod tests {
             "来源：青山日报 2024-03-05 字号：大 中 小",
             "2025年3月4日 星期二",
             "2025年3月4日",
+            "3月4日",
+            "二〇二五年三月四日 星期二",
+            "2025年3月4日 星期二 第03版",
+            "多云 12℃~20℃",
             "第1234期 今日12版",
             "本期16版",
             "青山县融媒体中心 主办",
@@ -393,6 +402,7 @@ mod tests {
             "6月中旬建成使用 内设多个功能区",
             "抓项目强产业 提升镇域实力",
             "第三期培训班开班",
+            "2025年3月4日全县春耕生产全面铺开",
             "县里主办的比赛今天开幕",
         ] {
             assert!(!is_furniture(l), "{l}");
