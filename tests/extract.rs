@@ -569,3 +569,27 @@ fn traditional_photo_credit_and_commentary() {
     assert_eq!(p.reporters, vec!["高遠"]);
     assert!(p.body.starts_with("雨後的白水河畔"));
 }
+
+#[test]
+fn a_credit_under_a_long_closing_paragraph_stays_with_its_article() {
+    let ex = run_text(
+        "青山县举办农民运动会\n\n本报讯(记者 吴天)9月23日,青山县第五届农民运动会在县体育场开幕,来自各乡镇的八百余名农民运动员参加比赛。\n\n运动会设置了插秧接力、挑担竞走、拔河等十二个项目。赛场上,运动员们你追我赶,观众加油声此起彼伏。大家表示,比赛既锻炼了身体,又增进了乡邻感情,希望以后每年都能举办。\n\n记者 周 朗 摄\n\n责任编辑:文 清\n",
+    );
+    assert_eq!(titles(&ex), vec!["青山县举办农民运动会"]);
+    let a = &ex.articles[0];
+    assert_eq!(a.reporters, vec!["吴天", "周朗"]);
+    assert!(a.body.contains("希望以后每年都能举办"));
+}
+
+#[test]
+fn a_marked_name_alone_signs_a_commentary() {
+    let ex = run_text(
+        "青山报\n\n2025年6月2日 星期一\n\n少一些形式 多一些实效\n\n■ 柳 青\n\n基层减负,关键在于少开会、开短会,把时间留给群众。\n\n各级都要带头转变作风,让干部把精力用在办实事上。\n",
+    );
+    assert_eq!(ex.articles.len(), 1, "{:?}", titles(&ex));
+    let c = &ex.articles[0];
+    assert_eq!(c.title.as_deref(), Some("少一些形式多一些实效"));
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["柳青"]);
+    assert!(c.body.starts_with("基层减负"));
+}

@@ -356,6 +356,12 @@ static POST_WORDS: &[&str] = &[
     "學者",
 ];
 
+/// Last characters of column labels (`简讯`, `新闻速览`, `本版导读`), never of a name.
+const LABEL_ENDS: &[char] = &[
+    '讯', '訊', '闻', '聞', '览', '覽', '读', '讀', '事', '谈', '談', '语', '語', '录', '錄', '报',
+    '報', '版', '栏', '欄',
+];
+
 /// Endings of an organisation that signs a commentary (`某县应急管理局`, `某区委党校`).
 const ORG_ENDS: &[&str] = &[
     "局",
@@ -393,6 +399,18 @@ pub fn author_line(text: &str) -> Option<String> {
         return None;
     }
     let toks: Vec<&str> = t.split_whitespace().collect();
+    // `■ 张 三`: a marked name alone signs a commentary too (not a column label such
+    // as `■ 简讯`)
+    let marked = t.len() < text.trim().len();
+    let joined: String = toks.concat();
+    if marked
+        && toks.len() <= 2
+        && (2..=4).contains(&joined.chars().count())
+        && is_name(&joined)
+        && !joined.ends_with(LABEL_ENDS)
+    {
+        return Some(joined);
+    }
     let (post_toks, name) = match toks.as_slice() {
         [rest @ .., a, b]
             if !rest.is_empty()
@@ -469,5 +487,8 @@ mod tests {
         assert_eq!(author_line("□ 白水區委黨校 趙 青"), Some("趙青".into()));
         assert_eq!(author_line("白水镇 赵青"), None);
         assert_eq!(author_line("■ 全县开展安全检查"), None);
+        assert_eq!(author_line("■ 柳 青"), Some("柳青".into()));
+        assert_eq!(author_line("■ 简讯"), None);
+        assert_eq!(author_line("柳青"), None);
     }
 }

@@ -783,9 +783,12 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
     // a title line above the caption
-    // a whole-sentence caption whose credit ends the run of text (furniture, a
-    // headline or the page end follows) is a picture item of its own
+    // a one-sentence caption whose credit ends the run of text (furniture, a headline or
+    // the page end follows) is a picture item of its own; a longer paragraph there is the
+    // end of the article above, and the credit is that article's
     let closes = ends_sentence(&text)
+        && chars(&text) <= 90
+        && text.matches(['。', '！', '？']).count() <= 1
         && units.get(i + 1).is_none_or(|u| {
             !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
         });
