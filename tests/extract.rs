@@ -593,3 +593,23 @@ fn a_marked_name_alone_signs_a_commentary() {
     assert_eq!(c.contributors, vec!["柳青"]);
     assert!(c.body.starts_with("基层减负"));
 }
+
+#[test]
+fn page_spacing_is_read_relative_to_the_page() {
+    // the same pages set with no blank lines, or with three between paragraphs, read the
+    // same as with one
+    for name in ["tight_page.txt", "column_page.txt"] {
+        let base = run(name);
+        let text = String::from_utf8(fixture(name)).unwrap();
+        for variant in [text.replace("\n\n", "\n"), text.replace('\n', "\n\n")] {
+            let ex = run_text(&variant);
+            assert_eq!(titles(&ex), titles(&base), "{name}");
+            for (a, b) in ex.articles.iter().zip(&base.articles) {
+                assert_eq!(a.kind, b.kind);
+                assert_eq!(a.reporters, b.reporters);
+                assert_eq!(a.contributors, b.contributors);
+                assert_eq!(a.body, b.body);
+            }
+        }
+    }
+}

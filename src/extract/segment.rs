@@ -218,6 +218,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     let mut blank = 0usize;
     let mut first = true;
+    let mut raw_gaps: Vec<usize> = Vec::new();
     for line in text.split('\n') {
         let t = line.trim();
         if t.is_empty() {
@@ -225,6 +226,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             continue;
         }
         let gap = if first { 99 } else { blank };
+        if !first {
+            raw_gaps.push(blank);
+        }
         first = false;
         blank = 0;
         for (k, piece) in split_glued(t).into_iter().enumerate() {
@@ -241,9 +245,44 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             }
         }
     }
+    // the spacing the page uses between paragraphs counts as one blank line: a page set
+    // without blank lines, or with two between every paragraph, reads like one with one
+    let usual = usual_gap(&raw_gaps);
+    if usual != 1 {
+        for (i, u) in out.iter_mut().enumerate() {
+            // the first line, split-off credits and split-glued headlines keep theirs
+            if i == 0 || u.class == Class::Credit && u.gap == 0 || u.gap == 99 {
+                continue;
+            }
+            u.gap = if usual == 0 { u.gap + 1 } else { u.gap.saturating_sub(usual - 1) };
+        }
+    }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
     out
+}
+
+/// The most common number of blank lines between two lines of a page (the smaller one
+/// on a tie); 1 when the page has too few lines to tell.
+fn usual_gap(gaps: &[usize]) -> usize {
+    if gaps.len() < 4 {
+        return 1;
+    }
+    let mut hist = [0usize; 5];
+    for &g in gaps {
+        if let Some(h) = hist.get_mut(g.min(4)) {
+            *h += 1;
+        }
+    }
+    let mut best = 1;
+    for (g, &c) in hist.iter().enumerate().take(4) {
+        if c > hist.get(best).copied().unwrap_or(0)
+            || (c == hist.get(best).copied().unwrap_or(0) && g < best)
+        {
+            best = g;
+        }
+    }
+    best
 }
 
 /// True for a short line of Han characters only that can be a paper's name.
