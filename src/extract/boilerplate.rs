@@ -204,17 +204,32 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
-/// An issue counter (`第4021期`, `今日8版`, `本期12版`) in a masthead line.
+/// An issue counter (`总第4021期`, `第4021期`, `今日8版`, `本期12版`, `2024年第63期`).
 static ISSUE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版|版面)")
+    Regex::new(r"(?:总|總)?第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版面|版)|\d{4}\s*年")
         .unwrap_or_else(|_| unreachable!())
 });
 
 /// A sponsor credit with the verb at the end (`某县融媒体中心 主办`).
 static SPONSOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\p{Han}[\p{Han}\s()（）]{1,40}(?:主办|主辦|主管|出版|出品)(?:\s|$)")
+    Regex::new(r"^\p{Han}[\p{Han}()（）]{1,40}(?:中心|部|委|社|局|政府|集团|集團|公司|委员会|委員會)\s*(?:主办|主辦|主管)(?:\s|$)")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// A temperature range of a weather box (`12℃~20℃`, `12～20℃`).
+static TEMPERATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-?\d{1,2}\s*(?:℃|°C)?\s*[~～/至-]\s*-?\d{1,2}\s*(?:℃|°C)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// True when a line holds issue counters and nothing else of weight.
+fn only_counters(t: &str) -> bool {
+    if !ISSUE_COUNTER.is_match(t) {
+        return false;
+    }
+    let rest = ISSUE_COUNTER.replace_all(t, "");
+    rest.chars().filter(|c| !c.is_whitespace()).count() <= 2
+}
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(电话|電話|热线|熱線|tel|Tel|TEL)\s*[:：]?\s*[\d-]{7,}")
@@ -262,11 +277,11 @@ pub fn is_furniture(line: &str) -> bool {
         return true;
     }
     let clause = t.contains(['，', ',', '；', ';', '。']);
-    if n <= 30 && !clause && (DATE_LINE.is_match(t) || ISSUE_COUNTER.is_match(t)) {
+    if n <= 30 && !clause && (DATE_LINE.is_match(t) || only_counters(t)) {
         return true;
     }
     // a weather box in the masthead (`多云 18℃~26℃`)
-    if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) {
+    if n <= 30 && !clause && TEMPERATURE.is_match(t) {
         return true;
     }
     if n <= 50 && !clause && SPONSOR_AFTER.is_match(t) {
@@ -403,6 +418,10 @@ mod tests {
             "抓项目强产业 提升镇域实力",
             "第三期培训班开班",
             "2025年3月4日全县春耕生产全面铺开",
+            "第12期青年干部培训班开班",
+            "县志正式出版",
+            "夜间气温将降至5℃",
+            "全国青少年围棋赛由青山县主办",
             "县里主办的比赛今天开幕",
         ] {
             assert!(!is_furniture(l), "{l}");

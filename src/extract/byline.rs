@@ -404,7 +404,7 @@ pub fn author_line(text: &str) -> Option<String> {
     let marked = t.len() < text.trim().len();
     let joined: String = toks.concat();
     if marked
-        && toks.len() <= 2
+        && (toks.len() == 2 || (2..=3).contains(&joined.chars().count()))
         && (2..=4).contains(&joined.chars().count())
         && is_name(&joined)
         && !joined.ends_with(LABEL_ENDS)
@@ -489,6 +489,7 @@ mod tests {
         assert_eq!(author_line("■ 全县开展安全检查"), None);
         assert_eq!(author_line("■ 柳 青"), Some("柳青".into()));
         assert_eq!(author_line("■ 简讯"), None);
+        assert_eq!(author_line("■ 乡村振兴"), None);
         assert_eq!(author_line("柳青"), None);
     }
 }
