@@ -613,3 +613,31 @@ fn page_spacing_is_read_relative_to_the_page() {
         }
     }
 }
+
+#[test]
+fn an_item_closed_by_its_bracketed_byline_starts_at_its_headline() {
+    let ex = run("feature_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "木鱼镇：竹笋加工带富一方",
+            "东河口村：小院变景区",
+            "县人民医院开展义诊进社区活动",
+            "荷花盛开引客来",
+        ]
+    );
+    let a = find(&ex, "木鱼镇：竹笋加工带富一方");
+    assert_eq!(a.kicker.as_deref(), Some("聚焦乡村振兴"));
+    assert_eq!(a.subtitle.as_deref(), Some("木鱼镇发展竹产业见闻"));
+    let b = find(&ex, "东河口村：小院变景区");
+    assert_eq!(b.reporters, vec!["李然"]);
+    assert!(!b.body.contains("义诊"));
+    // the short item without a dateline, signed at its end
+    let c = find(&ex, "县人民医院开展义诊进社区活动");
+    assert_eq!(c.contributors, vec!["王丽"]);
+    assert!(c.body.starts_with("6月28日"));
+    let p = find(&ex, "荷花盛开引客来");
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.reporters, vec!["何文"]);
+    assert!(ex.boilerplate.iter().any(|x| x.starts_with("本版编辑")));
+}

@@ -278,6 +278,12 @@ fn build(
         return None;
     }
     let body = paras.join("\n\n");
+    // a byline closing the last paragraph names the item's people too
+    if let Some(b) = paras.last().and_then(|l| segment::closing_byline(l))
+        && let Some(x) = byline::parse(b)
+    {
+        people.merge(x);
+    }
 
     if let Some(o) = &people.org
         && publication.name.is_none()

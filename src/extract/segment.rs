@@ -391,17 +391,35 @@ fn pen_name_line(text: &str) -> bool {
 /// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
 fn ends_article(text: &str) -> bool {
     let t = text.trim_end();
-    if t.ends_with("（完）") || t.ends_with("(完)") || t.ends_with("【完】") {
-        return true;
+    t.ends_with("（完）")
+        || t.ends_with("(完)")
+        || t.ends_with("【完】")
+        || closing_byline(t).is_some()
+}
+
+/// The byline in brackets that closes a paragraph (`…三百余份。(通讯员 王丽)`), brackets
+/// included.
+pub(crate) fn closing_byline(text: &str) -> Option<&str> {
+    let t = text.trim_end();
+    let inner = t.strip_suffix(['）', ')'])?;
+    let open = inner.rfind(['（', '('])?;
+    let b = t.get(open..)?;
+    (byline::has_role(b) && byline::parse(b).is_some()).then_some(b)
+}
+
+/// A short item under the headline-like line at `i`: one to three paragraphs, the last
+/// closed by its byline in brackets (`…现场发放手册三百份。(通讯员 X)`).
+fn signed_item_follows(units: &[Unit], i: usize) -> bool {
+    for d in 1..=3 {
+        let Some(u) = units.get(i + d) else { return false };
+        if u.class != Class::Para {
+            return false;
+        }
+        if ends_article(&u.text) {
+            return true;
+        }
     }
-    let Some(inner) = t.strip_suffix(['）', ')']) else {
-        return false;
-    };
-    let Some(open) = inner.rfind(['（', '(']) else {
-        return false;
-    };
-    let b = inner.get(open..).unwrap_or("");
-    byline::has_role(b) && byline::parse(b).is_some()
+    false
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -553,7 +571,8 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             || units
                 .get(i.wrapping_sub(1))
                 .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
-            || is_notice_title(&u.text);
+            || is_notice_title(&u.text)
+            || signed_item_follows(units, i);
         if free
             && u.class == Class::Head
             && boundary
