@@ -641,3 +641,40 @@ fn an_item_closed_by_its_bracketed_byline_starts_at_its_headline() {
     assert_eq!(p.reporters, vec!["何文"]);
     assert!(ex.boilerplate.iter().any(|x| x.starts_with("本版编辑")));
 }
+
+#[test]
+fn marked_captions_with_their_credit_are_photo_items() {
+    let ex = run("marked_photos_page.txt");
+    assert_eq!(ex.articles.len(), 5, "{:?}", titles(&ex));
+    let a = find(&ex, "社区食堂开进老小区");
+    assert_eq!(a.kind, Kind::News);
+    assert_eq!(a.reporters, vec!["邓林"]);
+    assert!(a.body.contains("截至去年底"), "a related-link box stays with its article");
+    let photos: Vec<&Article> = ex.articles.iter().filter(|a| a.kind == Kind::Photo).collect();
+    assert_eq!(photos.len(), 2);
+    assert_eq!(photos[0].reporters, vec!["邓林"]);
+    assert_eq!(photos[1].contributors, vec!["孙悦"]);
+    for p in photos {
+        assert!(!p.body.contains('摄'), "credit left in {:?}", p.body);
+    }
+    assert_eq!(find(&ex, "别让“指尖上的形式主义”卷土重来").kind, Kind::Opinion);
+    assert_eq!(find(&ex, "县人力资源和社会保障局2025年公开招聘公告").kind, Kind::Notice);
+}
+
+#[test]
+fn traditional_column_page() {
+    let ex = run("trad_column_page.txt");
+    assert_eq!(ex.publication.name.as_deref(), Some("雲溪報"));
+    assert_eq!(ex.publication.date, date(2024, 12, 3));
+    assert_eq!(ex.articles.len(), 5, "{:?}", titles(&ex));
+    assert_eq!(find(&ex, "橘香鎮：冬修水利正當時").contributors, vec!["黃曉"]);
+    let photo = &ex.articles[3];
+    assert_eq!(photo.kind, Kind::Photo);
+    assert_eq!(photo.reporters, vec!["陳思遠"]);
+    let c = find(&ex, "以作風之變促發展之進");
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["鄭和"]);
+    for line in ["雲溪縣融媒體中心 主辦", "第1888期 今日4版"] {
+        assert!(ex.boilerplate.iter().any(|b| b == line), "{line}");
+    }
+}

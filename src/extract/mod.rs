@@ -209,6 +209,7 @@ fn build(
     }
     let mut date: Option<NaiveDate> = None;
     let mut has_dateline = false;
+    let mut credited_photo = false;
 
     // body paragraphs, raw
     let mut paras: Vec<String> = Vec::new();
@@ -222,7 +223,13 @@ fn build(
         match u.class {
             Class::Furniture => {}
             Class::Byline | Class::Credit | Class::Author => {
-                people.merge(segment::people_of(units, &[k]));
+                let x = segment::people_of(units, &[k]);
+                // `▲…参加。(记者 X 摄)`: a marked caption with its credit
+                credited_photo |= u.class == Class::Credit
+                    && x.photo
+                    && body_idx.first() == Some(&p.anchor)
+                    && k == p.anchor + 1;
+                people.merge(x);
             }
             Class::Dateline => {
                 if let Some(d) = &u.dateline
@@ -304,6 +311,7 @@ fn build(
         h.subtitle.as_deref().unwrap_or("")
     );
     let kind = if p.start == Start::Credit
+        || (p.start == Start::Marker && !has_dateline && credited_photo)
         || (p.start == Start::Marker
             && !has_dateline
             && isolated(units, p.anchor)

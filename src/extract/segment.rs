@@ -235,7 +235,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             let (class, dl) = classify(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match class {
-                Class::Para => split_credit(&piece),
+                Class::Para | Class::Marker => split_credit(&piece),
                 _ => (piece, None),
             };
             let class = if credit.is_some() { classify(&piece).0 } else { class };
