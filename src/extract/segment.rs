@@ -1,12 +1,14 @@
 //! Splitting a page into articles.
 //!
-//! Owns: cutting page text into lines with the blank-line gaps around them (an extractor
-//! leaves wide gaps where pictures stood), telling each line's role by its shape
-//! (furniture, dateline, byline, photo credit, author line, brief marker, headline-like
-//! line, paragraph), finding where articles begin (a dateline, a byline under a
-//! headline, a photo credit, a brief's marker, a headline block after a wide gap) and
-//! which lines before that are its headline and which are picture captions. Must not
-//! touch: the text of the lines (that is `normalize`'s), the reading of names and dates.
+//! Owns: cutting page text into lines with the blank-line gaps around them, read
+//! relative to the page's usual paragraph spacing (an extractor leaves wider gaps where
+//! pictures stood), telling each line's role by its shape (furniture, dateline, byline,
+//! photo credit, author line, brief marker, headline-like line, paragraph), finding where
+//! articles begin (a dateline, a byline or author line under a headline, a photo credit
+//! closing its caption, a brief's marker, a notice's title, a headline over an item
+//! closed by its bracketed byline, a headline block after a wide gap) and which lines
+//! before that are its headline and which are picture captions. Must not touch: the text
+//! of the lines (that is `normalize`'s), the reading of names and dates.
 
 use super::boilerplate::{is_furniture, is_list_item};
 use super::byline::{self, People};
