@@ -277,14 +277,22 @@ pub fn is_furniture(line: &str) -> bool {
         return true;
     }
     let clause = t.contains(['，', ',', '；', ';', '。']);
-    if n <= 30 && !clause && (DATE_LINE.is_match(t) || only_counters(t)) {
+    if n <= 30
+        && !clause
+        && ((t.contains('月') && DATE_LINE.is_match(t))
+            || ((t.contains('期') || t.contains('版')) && only_counters(t)))
+    {
         return true;
     }
     // a weather box in the masthead (`多云 18℃~26℃`)
-    if n <= 30 && !clause && TEMPERATURE.is_match(t) {
+    if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) && TEMPERATURE.is_match(t) {
         return true;
     }
-    if n <= 50 && !clause && SPONSOR_AFTER.is_match(t) {
+    if n <= 50
+        && !clause
+        && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
+        && SPONSOR_AFTER.is_match(t)
+    {
         return true;
     }
     n <= 16 && PAGE_HEADER.is_match(t)
