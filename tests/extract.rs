@@ -7,10 +7,7 @@ use localfeed::extract::extract;
 use localfeed::model::{Article, Extraction, InputForm, Kind, PageText, SourceHints};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/extract/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/extract/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -30,10 +27,7 @@ fn run(name: &str) -> Extraction {
 }
 
 fn titles(ex: &Extraction) -> Vec<String> {
-    ex.articles
-        .iter()
-        .map(|a| a.title.clone().unwrap_or_default())
-        .collect()
+    ex.articles.iter().map(|a| a.title.clone().unwrap_or_default()).collect()
 }
 
 fn find<'a>(ex: &'a Extraction, title: &str) -> &'a Article {
@@ -50,14 +44,7 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 #[test]
 fn masthead_page_articles_headlines_and_bylines() {
     let ex = run("masthead_page.txt");
-    assert_eq!(
-        titles(&ex),
-        vec![
-            "以网格化服务提升基层治理效能",
-            "凝心聚力共谋发展",
-            "田野春耕忙"
-        ]
-    );
+    assert_eq!(titles(&ex), vec!["以网格化服务提升基层治理效能", "凝心聚力共谋发展", "田野春耕忙"]);
     assert_eq!(ex.publication.name.as_deref(), Some("青山日报"));
     assert_eq!(ex.publication.home.as_deref(), Some("青山县"));
     assert_eq!(ex.publication.date, date(2024, 3, 5));
@@ -77,10 +64,7 @@ fn masthead_page_articles_headlines_and_bylines() {
     assert_eq!(a.body.split("\n\n").count(), 3);
 
     let b = find(&ex, "凝心聚力共谋发展");
-    assert_eq!(
-        b.subtitle.as_deref(),
-        Some("青山县召开第一季度经济运行分析会议")
-    );
+    assert_eq!(b.subtitle.as_deref(), Some("青山县召开第一季度经济运行分析会议"));
     assert_eq!(b.kicker, None);
 
     let photo = find(&ex, "田野春耕忙");
@@ -107,10 +91,7 @@ fn other_encodings_read_the_same() {
 
 #[test]
 fn bad_input_is_an_error_not_a_panic() {
-    assert!(matches!(
-        decode(&fixture("binary.bin")),
-        Err(DecodeError::Binary { .. })
-    ));
+    assert!(matches!(decode(&fixture("binary.bin")), Err(DecodeError::Binary { .. })));
     assert_eq!(decode(b"").unwrap_err().to_string(), "empty file");
 }
 
@@ -130,15 +111,9 @@ fn briefs_boxes_commentary_and_notices() {
     );
     // the related-link box and the caption stay with the first article
     let a = find(&ex, "让文明新风吹进千家万户");
-    assert_eq!(
-        a.kicker.as_deref(),
-        Some("青山县新时代文明实践中心正式揭牌运行")
-    );
+    assert_eq!(a.kicker.as_deref(), Some("青山县新时代文明实践中心正式揭牌运行"));
     assert!(a.body.starts_with("本报青山3月3日讯"));
-    assert!(
-        a.body
-            .contains("相关链接\n\n实践中心设六个功能区\n\n据了解")
-    );
+    assert!(a.body.contains("相关链接\n\n实践中心设六个功能区\n\n据了解"));
     assert!(a.body.contains("王县长为实践中心揭牌。"));
     assert!(!a.body.contains("本报记者 郑和平"));
     assert_eq!(a.reporters, vec!["郑和平"]);
@@ -206,10 +181,7 @@ fn dateline_years_come_from_the_page() {
     let ex = run("year_page.txt");
     assert_eq!(ex.publication.date, None);
     let a = &ex.articles[0];
-    assert_eq!(
-        a.kicker.as_deref(),
-        Some("青山县全面启动三年行动，2024年——")
-    );
+    assert_eq!(a.kicker.as_deref(), Some("青山县全面启动三年行动，2024年——"));
     assert_eq!(a.title.as_deref(), Some("实施五大工程，建设宜居县城"));
     assert_eq!(a.date, date(2024, 5, 6));
     // a marked item between picture gaps, no dateline: a photo without a date
@@ -228,10 +200,7 @@ fn dateline_years_come_from_the_page() {
 fn source_hints_win() {
     let ex = run_named(
         "masthead_page.txt",
-        SourceHints {
-            publication: Some("青山晚报".into()),
-            home: Some("360123".into()),
-        },
+        SourceHints { publication: Some("青山晚报".into()), home: Some("360123".into()) },
     );
     assert_eq!(ex.publication.name.as_deref(), Some("青山晚报"));
     assert_eq!(ex.publication.home.as_deref(), Some("360123"));
@@ -341,10 +310,7 @@ fn inline_photo_credit_and_reported_by_dateline() {
 #[test]
 fn colon_kicker_and_captions_inside_an_article() {
     let ex = run("caption_page.txt");
-    assert_eq!(
-        titles(&ex),
-        vec!["三夏麦收进度过半", "白水镇开展防溺水宣传"]
-    );
+    assert_eq!(titles(&ex), vec!["三夏麦收进度过半", "白水镇开展防溺水宣传"]);
     let a = &ex.articles[0];
     assert_eq!(a.kicker.as_deref(), Some("青山县："));
     // a short caption with its credit stays with the article; the photographer is kept
@@ -368,10 +334,7 @@ fn kinds_by_signature_and_headline_shape() {
     let ex = run_text(
         "\n\n让实干成为鲜明导向\n\n本报评论员\n\n实干是最好的答卷。各级干部要把心思用在干事创业上，把功夫下在抓落实上，以实绩论英雄。\n\n\n\n青山县下发通知部署防汛工作\n\n本报讯(记者 吴天)近日,青山县下发通知,部署今年防汛工作。\n",
     );
-    assert_eq!(
-        titles(&ex),
-        vec!["让实干成为鲜明导向", "青山县下发通知部署防汛工作"]
-    );
+    assert_eq!(titles(&ex), vec!["让实干成为鲜明导向", "青山县下发通知部署防汛工作"]);
     assert_eq!(ex.articles[0].kind, Kind::Opinion);
     assert_eq!(ex.articles[1].kind, Kind::News);
 }
@@ -394,11 +357,7 @@ fn hong_kong_dateline_with_reported_by() {
     assert_eq!(ex.publication.name.as_deref(), Some("青山報"));
     let a = &ex.articles[0];
     assert_eq!(a.reporters, vec!["林芳"]);
-    assert!(
-        a.body.starts_with("【青山報訊】記者林芳報道：東區"),
-        "{}",
-        a.body
-    );
+    assert!(a.body.starts_with("【青山報訊】記者林芳報道：東區"), "{}", a.body);
 }
 
 #[test]
@@ -491,11 +450,231 @@ fn shared_corpus_pages() {
                 eprintln!("{name}: missed {t}");
             }
         }
-        assert_eq!(
-            ex.articles.len(),
-            gold["articles"].as_array().unwrap().len(),
-            "{name}"
-        );
+        assert_eq!(ex.articles.len(), gold["articles"].as_array().unwrap().len(), "{name}");
     }
     assert_eq!(found, total);
+}
+
+#[test]
+fn masthead_lines_on_a_tightly_set_page_are_furniture() {
+    let ex = run("tight_page.txt");
+    // the name line over the masthead, the bare date line, the issue counter, a sponsor
+    // credit with its verb at the end and the weather box are furniture, not headlines
+    assert_eq!(ex.publication.name.as_deref(), Some("南溪晚报"));
+    assert_eq!(ex.publication.date, date(2025, 4, 8));
+    for line in [
+        "南溪晚报",
+        "2025年4月8日 星期二",
+        "第2345期 今日8版",
+        "南溪县融媒体中心 主办",
+        "晴 10℃~22℃",
+    ] {
+        assert!(ex.boilerplate.iter().any(|b| b == line), "{line} not furniture");
+    }
+    assert_eq!(ex.articles.len(), 4, "{:?}", titles(&ex));
+    // a short place line above the headline is its kicker, not an article of its own
+    let a = find(&ex, "油菜花海引来八方游客");
+    assert_eq!(a.kicker.as_deref(), Some("石门镇"));
+    assert_eq!(a.reporters, vec!["林若溪"]);
+    assert_eq!(a.contributors, vec!["卢明远"]);
+    assert!(a.body.starts_with("本报讯（记者 林若溪"));
+}
+
+#[test]
+fn a_credit_after_a_whole_sentence_caption_closes_a_photo_item() {
+    let ex = run("tight_page.txt");
+    // the credit is not added to the article above
+    let b = find(&ex, "南溪县新建三座应急避难场所");
+    assert_eq!(b.reporters, vec!["顾清扬"]);
+    assert!(!b.body.contains("明前茶"));
+    // untitled photo: caption is the body, 记者 under reporters
+    let photo = ex.articles.iter().find(|a| a.body.contains("明前茶")).expect("photo item");
+    assert_eq!(photo.kind, Kind::Photo);
+    assert_eq!(photo.reporters, vec!["林一舟"]);
+    assert!(photo.contributors.is_empty());
+    assert!(photo.body.starts_with("春雨过后"));
+    assert!(!photo.body.contains('摄'));
+    // titled photo: the short headline above the caption, 通讯员 under contributors
+    let titled = find(&ex, "江口村文化礼堂启用");
+    assert_eq!(titled.kind, Kind::Photo);
+    assert_eq!(titled.contributors, vec!["杜若"]);
+    assert!(titled.reporters.is_empty());
+    assert!(titled.body.starts_with("江口村新建的文化礼堂"));
+}
+
+#[test]
+fn commentary_signed_by_an_organisation_line() {
+    let ex = run("column_page.txt");
+    let c = find(&ex, "让群众办事少跑腿");
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["宋清和"]);
+    assert!(c.reporters.is_empty());
+    assert!(c.body.starts_with("办事难不难"), "{}", c.body);
+    assert!(!c.body.contains("市场监管局"));
+}
+
+#[test]
+fn marked_brief_headlines_and_their_column_label() {
+    let ex = run("column_page.txt");
+    let a = find(&ex, "青石镇完成农田灌溉改造");
+    assert_eq!(a.contributors, vec!["方远"]);
+    assert!(a.body.starts_with("本报讯（通讯员 方 远）近日"), "{}", a.body);
+    let b = find(&ex, "白鹭湾湿地迎来候鸟");
+    assert_eq!(b.contributors, vec!["岑小雨"]);
+    assert!(b.body.starts_with("本报讯"));
+    // the column label is neither a kicker nor text of the commentary above it
+    assert_eq!(a.kicker, None);
+    assert!(ex.boilerplate.iter().any(|x| x == "新闻速览"));
+    assert!(!find(&ex, "让群众办事少跑腿").body.contains("新闻速览"));
+}
+
+#[test]
+fn notices_start_at_their_title() {
+    let ex = run("column_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "让群众办事少跑腿",
+            "青石镇完成农田灌溉改造",
+            "白鹭湾湿地迎来候鸟",
+            "关于南溪大桥夜间限行的通告",
+            "关于做好汛期安全工作的通知",
+        ]
+    );
+    let n = find(&ex, "关于南溪大桥夜间限行的通告");
+    assert_eq!(n.kind, Kind::Notice);
+    assert!(n.body.starts_with("因南溪大桥桥面维修施工需要"));
+    assert!(n.body.contains("特此通告"));
+    // a notice opening with a short salutation
+    let m = find(&ex, "关于做好汛期安全工作的通知");
+    assert_eq!(m.kind, Kind::Notice);
+    assert!(m.body.starts_with("各乡镇、县直各单位"));
+    assert!(m.body.contains("山洪地质灾害"));
+    assert!(!m.body.contains("责任编辑"));
+}
+
+#[test]
+fn traditional_photo_credit_and_commentary() {
+    let ex = run_text(
+        "白水報\n\n2025年6月2日 星期一\n\n守住安全底線\n\n■ 白水縣應急管理局 蘇 文和\n\n安全無小事。各單位要把隱患排查做細做實,不留死角。\n\n責任落實到人,隱患才能清零。\n\n雨後的白水河畔,市民沿著綠道散步。\n\n■記者 高 遠 攝\n\n責任編輯:文 清\n",
+    );
+    assert_eq!(ex.publication.name.as_deref(), Some("白水報"));
+    assert_eq!(ex.articles.len(), 2, "{:?}", titles(&ex));
+    let c = find(&ex, "守住安全底線");
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["蘇文和"]);
+    assert!(c.body.starts_with("安全無小事"));
+    let p = ex.articles.get(1).expect("photo");
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.reporters, vec!["高遠"]);
+    assert!(p.body.starts_with("雨後的白水河畔"));
+}
+
+#[test]
+fn a_credit_under_a_long_closing_paragraph_stays_with_its_article() {
+    let ex = run_text(
+        "青山县举办农民运动会\n\n本报讯(记者 吴天)9月23日,青山县第五届农民运动会在县体育场开幕,来自各乡镇的八百余名农民运动员参加比赛。\n\n运动会设置了插秧接力、挑担竞走、拔河等十二个项目。赛场上,运动员们你追我赶,观众加油声此起彼伏。大家表示,比赛既锻炼了身体,又增进了乡邻感情,希望以后每年都能举办。\n\n记者 周 朗 摄\n\n责任编辑:文 清\n",
+    );
+    assert_eq!(titles(&ex), vec!["青山县举办农民运动会"]);
+    let a = &ex.articles[0];
+    assert_eq!(a.reporters, vec!["吴天", "周朗"]);
+    assert!(a.body.contains("希望以后每年都能举办"));
+}
+
+#[test]
+fn a_marked_name_alone_signs_a_commentary() {
+    let ex = run_text(
+        "青山报\n\n2025年6月2日 星期一\n\n少一些形式 多一些实效\n\n■ 柳 青\n\n基层减负,关键在于少开会、开短会,把时间留给群众。\n\n各级都要带头转变作风,让干部把精力用在办实事上。\n",
+    );
+    assert_eq!(ex.articles.len(), 1, "{:?}", titles(&ex));
+    let c = &ex.articles[0];
+    assert_eq!(c.title.as_deref(), Some("少一些形式多一些实效"));
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["柳青"]);
+    assert!(c.body.starts_with("基层减负"));
+}
+
+#[test]
+fn page_spacing_is_read_relative_to_the_page() {
+    // the same pages set with no blank lines, or with three between paragraphs, read the
+    // same as with one
+    for name in ["tight_page.txt", "column_page.txt"] {
+        let base = run(name);
+        let text = String::from_utf8(fixture(name)).unwrap();
+        for variant in [text.replace("\n\n", "\n"), text.replace('\n', "\n\n")] {
+            let ex = run_text(&variant);
+            assert_eq!(titles(&ex), titles(&base), "{name}");
+            for (a, b) in ex.articles.iter().zip(&base.articles) {
+                assert_eq!(a.kind, b.kind);
+                assert_eq!(a.reporters, b.reporters);
+                assert_eq!(a.contributors, b.contributors);
+                assert_eq!(a.body, b.body);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_item_closed_by_its_bracketed_byline_starts_at_its_headline() {
+    let ex = run("feature_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "木鱼镇：竹笋加工带富一方",
+            "东河口村：小院变景区",
+            "县人民医院开展义诊进社区活动",
+            "荷花盛开引客来",
+        ]
+    );
+    let a = find(&ex, "木鱼镇：竹笋加工带富一方");
+    assert_eq!(a.kicker.as_deref(), Some("聚焦乡村振兴"));
+    assert_eq!(a.subtitle.as_deref(), Some("木鱼镇发展竹产业见闻"));
+    let b = find(&ex, "东河口村：小院变景区");
+    assert_eq!(b.reporters, vec!["李然"]);
+    assert!(!b.body.contains("义诊"));
+    // the short item without a dateline, signed at its end
+    let c = find(&ex, "县人民医院开展义诊进社区活动");
+    assert_eq!(c.contributors, vec!["王丽"]);
+    assert!(c.body.starts_with("6月28日"));
+    let p = find(&ex, "荷花盛开引客来");
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.reporters, vec!["何文"]);
+    assert!(ex.boilerplate.iter().any(|x| x.starts_with("本版编辑")));
+}
+
+#[test]
+fn marked_captions_with_their_credit_are_photo_items() {
+    let ex = run("marked_photos_page.txt");
+    assert_eq!(ex.articles.len(), 5, "{:?}", titles(&ex));
+    let a = find(&ex, "社区食堂开进老小区");
+    assert_eq!(a.kind, Kind::News);
+    assert_eq!(a.reporters, vec!["邓林"]);
+    assert!(a.body.contains("截至去年底"), "a related-link box stays with its article");
+    let photos: Vec<&Article> = ex.articles.iter().filter(|a| a.kind == Kind::Photo).collect();
+    assert_eq!(photos.len(), 2);
+    assert_eq!(photos[0].reporters, vec!["邓林"]);
+    assert_eq!(photos[1].contributors, vec!["孙悦"]);
+    for p in photos {
+        assert!(!p.body.contains('摄'), "credit left in {:?}", p.body);
+    }
+    assert_eq!(find(&ex, "别让“指尖上的形式主义”卷土重来").kind, Kind::Opinion);
+    assert_eq!(find(&ex, "县人力资源和社会保障局2025年公开招聘公告").kind, Kind::Notice);
+}
+
+#[test]
+fn traditional_column_page() {
+    let ex = run("trad_column_page.txt");
+    assert_eq!(ex.publication.name.as_deref(), Some("雲溪報"));
+    assert_eq!(ex.publication.date, date(2024, 12, 3));
+    assert_eq!(ex.articles.len(), 5, "{:?}", titles(&ex));
+    assert_eq!(find(&ex, "橘香鎮：冬修水利正當時").contributors, vec!["黃曉"]);
+    let photo = &ex.articles[3];
+    assert_eq!(photo.kind, Kind::Photo);
+    assert_eq!(photo.reporters, vec!["陳思遠"]);
+    let c = find(&ex, "以作風之變促發展之進");
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["鄭和"]);
+    for line in ["雲溪縣融媒體中心 主辦", "第1888期 今日4版"] {
+        assert!(ex.boilerplate.iter().any(|b| b == line), "{line}");
+    }
 }

@@ -197,6 +197,40 @@ static PAGE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// A masthead's dated line and nothing else: `2024年6月3日 星期一`, `6月3日`,
+/// `二〇二四年六月三日`.
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[\d〇零一二三四五六七八九]{4}\s*年\s*)?[\d〇零一二三四五六七八九十]{1,3}\s*月\s*[\d〇零一二三四五六七八九十]{1,3}\s*日\s*(?:(?:星期|週|周|禮拜|礼拜)\s*[一二三四五六日天].*)?$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// An issue counter (`总第4021期`, `第4021期`, `今日8版`, `本期12版`, `2024年第63期`).
+static ISSUE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:总|總)?第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版面|版)|\d{4}\s*年")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A sponsor credit with the verb at the end (`某县融媒体中心 主办`).
+static SPONSOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Han}[\p{Han}()（）]{1,40}(?:中心|部|委|社|局|政府|集团|集團|公司|委员会|委員會)\s*(?:主办|主辦|主管)(?:\s|$)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A temperature range of a weather box (`12℃~20℃`, `12～20℃`).
+static TEMPERATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-?\d{1,2}\s*(?:℃|°C)?\s*[~～/至-]\s*-?\d{1,2}\s*(?:℃|°C)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// True when a line holds issue counters and nothing else of weight.
+fn only_counters(t: &str) -> bool {
+    if !ISSUE_COUNTER.is_match(t) {
+        return false;
+    }
+    let rest = ISSUE_COUNTER.replace_all(t, "");
+    rest.chars().filter(|c| !c.is_whitespace()).count() <= 2
+}
+
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(电话|電話|热线|熱線|tel|Tel|TEL)\s*[:：]?\s*[\d-]{7,}")
         .unwrap_or_else(|_| unreachable!())
@@ -240,6 +274,25 @@ pub fn is_furniture(line: &str) -> bool {
         return true;
     }
     if PHONE.is_match(t) {
+        return true;
+    }
+    let clause = t.contains(['，', ',', '；', ';', '。']);
+    if n <= 30
+        && !clause
+        && ((t.contains('月') && DATE_LINE.is_match(t))
+            || ((t.contains('期') || t.contains('版')) && only_counters(t)))
+    {
+        return true;
+    }
+    // a weather box in the masthead (`多云 18℃~26℃`)
+    if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) && TEMPERATURE.is_match(t) {
+        return true;
+    }
+    if n <= 50
+        && !clause
+        && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
+        && SPONSOR_AFTER.is_match(t)
+    {
         return true;
     }
     n <= 16 && PAGE_HEADER.is_match(t)
@@ -293,15 +346,9 @@ pub fn strip_inline_furniture(text: &str) -> String {
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut from = 0;
-    while let Some(rel) = text
-        .get(from..)
-        .and_then(|r| r.find(['（', '(', '【', '〔']))
-    {
+    while let Some(rel) = text.get(from..).and_then(|r| r.find(['（', '(', '【', '〔'])) {
         let open = from + rel;
-        let open_len = text
-            .get(open..)
-            .and_then(|r| r.chars().next())
-            .map_or(1, char::len_utf8);
+        let open_len = text.get(open..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
         let inner_start = open + open_len;
         let rest = text.get(inner_start..).unwrap_or("");
         let mut next_from = inner_start;
@@ -359,6 +406,16 @@ mod tests {
             "版权所有 未经许可不得转载",
             "值班总编:李四",
             "来源：青山日报 2024-03-05 字号：大 中 小",
+            "2025年3月4日 星期二",
+            "2025年3月4日",
+            "3月4日",
+            "二〇二五年三月四日 星期二",
+            "2025年3月4日 星期二 第03版",
+            "多云 12℃~20℃",
+            "第1234期 今日12版",
+            "本期16版",
+            "青山县融媒体中心 主办",
+            "中共青山县委宣传部主办 国内统一连续出版物号 CN00-0000",
         ] {
             assert!(is_furniture(l), "{l}");
         }
@@ -367,6 +424,13 @@ mod tests {
             "本报讯(记者 张三)近日,全县召开会议,部署关注民生工作。",
             "6月中旬建成使用 内设多个功能区",
             "抓项目强产业 提升镇域实力",
+            "第三期培训班开班",
+            "2025年3月4日全县春耕生产全面铺开",
+            "第12期青年干部培训班开班",
+            "县志正式出版",
+            "夜间气温将降至5℃",
+            "全国青少年围棋赛由青山县主办",
+            "县里主办的比赛今天开幕",
         ] {
             assert!(!is_furniture(l), "{l}");
         }
@@ -380,19 +444,13 @@ mod tests {
         );
         assert_eq!(strip_inline_furniture("（上接第1版）全县上下"), "全县上下");
         assert_eq!(strip_inline_furniture("（编者按）保留"), "（编者按）保留");
-        assert_eq!(
-            strip_inline_furniture("县长（主持人）讲话"),
-            "县长（主持人）讲话"
-        );
+        assert_eq!(strip_inline_furniture("县长（主持人）讲话"), "县长（主持人）讲话");
     }
 
     #[test]
     fn list_items_and_urls() {
         assert!(is_list_item("安全生产"));
         assert!(!is_list_item("近日，全县召开会议"));
-        assert_eq!(
-            strip_urls("详情见 https://a.example.cn/x 网站。"),
-            "详情见  网站。"
-        );
+        assert_eq!(strip_urls("详情见 https://a.example.cn/x 网站。"), "详情见  网站。");
     }
 }

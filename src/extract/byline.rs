@@ -126,11 +126,9 @@ fn is_org(token: &str) -> bool {
                 | "发"
                 | "發"
         )
-        || [
-            "报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒",
-        ]
-        .iter()
-        .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+        || ["报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒"]
+            .iter()
+            .any(|s| t.ends_with(s) && t.chars().count() >= 3)
 }
 
 /// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
@@ -358,21 +356,86 @@ static POST_WORDS: &[&str] = &[
     "學者",
 ];
 
-/// A signed commentary's author line: a post, then the author's name after a space
-/// (`某县委常委、宣传部部长 张三`). Returns the name.
+/// Last characters of column labels (`简讯`, `新闻速览`, `本版导读`), never of a name.
+const LABEL_ENDS: &[char] = &[
+    '讯', '訊', '闻', '聞', '览', '覽', '读', '讀', '事', '谈', '談', '语', '語', '录', '錄', '报',
+    '報', '版', '栏', '欄',
+];
+
+/// Endings of an organisation that signs a commentary (`某县应急管理局`, `某区委党校`).
+const ORG_ENDS: &[&str] = &[
+    "局",
+    "委",
+    "办",
+    "辦",
+    "校",
+    "院",
+    "所",
+    "中心",
+    "部",
+    "站",
+    "厅",
+    "廳",
+    "会",
+    "會",
+    "队",
+    "隊",
+    "馆",
+    "館",
+    "政府",
+    "公司",
+    "街道",
+    "办事处",
+    "辦事處",
+];
+
+/// A signed commentary's author line: a post or an organisation, then the author's name
+/// after a space (`某县委常委、宣传部部长 张三`, `■ 某县应急管理局 李 四`). A name the
+/// extractor split after its first character is mended. Returns the name.
 pub fn author_line(text: &str) -> Option<String> {
-    let t = text.trim();
-    if t.chars().count() > 40 || t.contains(['。', '，', ',']) {
+    let t =
+        text.trim().trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '\u{3000}']).trim();
+    if t.chars().count() > 40 || t.contains(['。', '，', ',', '：', ':']) {
         return None;
     }
-    let (post, name) = t.rsplit_once(char::is_whitespace)?;
-    let post = post.trim();
-    let name = name.trim();
-    if !is_name(name) || post.chars().count() < 2 {
+    let toks: Vec<&str> = t.split_whitespace().collect();
+    // `■ 张 三`: a marked name alone signs a commentary too (not a column label such
+    // as `■ 简讯`)
+    let marked = t.len() < text.trim().len();
+    let joined: String = toks.concat();
+    if marked
+        && (toks.len() == 2 || (2..=3).contains(&joined.chars().count()))
+        && (2..=4).contains(&joined.chars().count())
+        && is_name(&joined)
+        && !joined.ends_with(LABEL_ENDS)
+    {
+        return Some(joined);
+    }
+    let (post_toks, name) = match toks.as_slice() {
+        [rest @ .., a, b]
+            if !rest.is_empty()
+                && a.chars().count() == 1
+                && (1..=2).contains(&b.chars().count()) =>
+        {
+            (rest, format!("{a}{b}"))
+        }
+        [rest @ .., a, b]
+            if !rest.is_empty()
+                && b.chars().count() == 1
+                && (1..=2).contains(&a.chars().count()) =>
+        {
+            (rest, format!("{a}{b}"))
+        }
+        [rest @ .., last] if !rest.is_empty() => (rest, (*last).to_string()),
+        _ => return None,
+    };
+    let post: String = post_toks.concat();
+    if !is_name(&name) || post.chars().count() < 2 {
         return None;
     }
-    let post_ok = POST_WORDS.iter().any(|w| post.ends_with(w));
-    post_ok.then(|| name.to_string())
+    let post_ok = POST_WORDS.iter().any(|w| post.ends_with(w))
+        || (post.chars().count() >= 4 && ORG_ENDS.iter().any(|w| post.ends_with(w)));
+    post_ok.then_some(name)
 }
 
 #[cfg(test)]
@@ -386,39 +449,21 @@ mod tests {
 
     #[test]
     fn roles_in_a_dateline() {
-        assert_eq!(
-            p("记者 张明远 通讯员 李 晓燕"),
-            (vec!["张明远".into()], vec!["李晓燕".into()])
-        );
-        assert_eq!(
-            p("通讯员 周红 记者 吴天"),
-            (vec!["吴天".into()], vec!["周红".into()])
-        );
-        assert_eq!(
-            p("记者赵一 钱二"),
-            (vec!["赵一".into(), "钱二".into()], vec![])
-        );
+        assert_eq!(p("记者 张明远 通讯员 李 晓燕"), (vec!["张明远".into()], vec!["李晓燕".into()]));
+        assert_eq!(p("通讯员 周红 记者 吴天"), (vec!["吴天".into()], vec!["周红".into()]));
+        assert_eq!(p("记者赵一 钱二"), (vec!["赵一".into(), "钱二".into()], vec![]));
         let x = parse("清江晚报全媒体记者 孙可 通讯员 陈路").unwrap();
         assert_eq!(x.org.as_deref(), Some("清江晚报"));
         assert_eq!(x.reporters, vec!["孙可".to_string()]);
-        assert_eq!(
-            p("見習記者 林芳 實習生 何青"),
-            (vec!["林芳".into(), "何青".into()], vec![])
-        );
+        assert_eq!(p("見習記者 林芳 實習生 何青"), (vec!["林芳".into(), "何青".into()], vec![]));
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
         assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
         assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
-        assert_eq!(
-            p("记者 阿依古丽艾力"),
-            (vec!["阿依古丽艾力".into()], vec![])
-        );
+        assert_eq!(p("记者 阿依古丽艾力"), (vec!["阿依古丽艾力".into()], vec![]));
         assert!(parse("阿依古丽艾力").is_none());
         assert!(parse("记者手记").is_none());
         assert!(parse("记者观察").is_none());
-        assert_eq!(
-            p("记者:林海 吴江"),
-            (vec!["林海".into(), "吴江".into()], vec![])
-        );
+        assert_eq!(p("记者:林海 吴江"), (vec!["林海".into(), "吴江".into()], vec![]));
     }
 
     #[test]
@@ -436,10 +481,15 @@ mod tests {
 
     #[test]
     fn commentary_author() {
-        assert_eq!(
-            author_line("青山县委常委、宣传部部长 方立"),
-            Some("方立".into())
-        );
+        assert_eq!(author_line("青山县委常委、宣传部部长 方立"), Some("方立".into()));
         assert_eq!(author_line("抓项目强产业 提升镇域实力"), None);
+        assert_eq!(author_line("■ 青山县交通运输局 林 小川"), Some("林小川".into()));
+        assert_eq!(author_line("□ 白水區委黨校 趙 青"), Some("趙青".into()));
+        assert_eq!(author_line("白水镇 赵青"), None);
+        assert_eq!(author_line("■ 全县开展安全检查"), None);
+        assert_eq!(author_line("■ 柳 青"), Some("柳青".into()));
+        assert_eq!(author_line("■ 简讯"), None);
+        assert_eq!(author_line("■ 乡村振兴"), None);
+        assert_eq!(author_line("柳青"), None);
     }
 }

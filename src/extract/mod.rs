@@ -37,19 +37,10 @@ pub fn extract(page: &PageText) -> Extraction {
         InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
             let ex = extract_page(&page.text);
-            if ex.articles.is_empty() {
-                single::plain(&text, ex)
-            } else {
-                ex
-            }
+            if ex.articles.is_empty() { single::plain(&text, ex) } else { ex }
         }
     };
-    if let Some(p) = page
-        .hints
-        .publication
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-    {
+    if let Some(p) = page.hints.publication.as_deref().filter(|p| !p.trim().is_empty()) {
         ex.publication.name = Some(p.trim().to_string());
     }
     if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -81,6 +72,10 @@ pub fn extract_page(text: &str) -> Extraction {
             publication.date = dateline::issue_date(&u.text);
         }
         if u.class == Class::Furniture {
+            // the page's first line, a short name over the masthead furniture
+            if publication.name.is_none() && i == 0 && segment::is_name_line(&u.text) {
+                publication.name = Some(u.text.clone());
+            }
             if publication.name.is_none()
                 && let Some(c) = MASTHEAD_NAME.captures(u.text.trim())
                 && let Some(m) = c.get(1)
@@ -161,11 +156,7 @@ pub fn extract_page(text: &str) -> Extraction {
             boiler.push(u.text.clone());
         }
     }
-    Extraction {
-        publication,
-        articles,
-        boilerplate: boiler,
-    }
+    Extraction { publication, articles, boilerplate: boiler }
 }
 
 fn most_common(items: &[String]) -> Option<String> {
@@ -200,9 +191,6 @@ const OPINION_WORDS: &[&str] = &[
     "编后",
     "編後",
 ];
-const NOTICE_WORDS: &[&str] = &[
-    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
-];
 
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -221,6 +209,7 @@ fn build(
     }
     let mut date: Option<NaiveDate> = None;
     let mut has_dateline = false;
+    let mut credited_photo = false;
 
     // body paragraphs, raw
     let mut paras: Vec<String> = Vec::new();
@@ -234,7 +223,13 @@ fn build(
         match u.class {
             Class::Furniture => {}
             Class::Byline | Class::Credit | Class::Author => {
-                people.merge(segment::people_of(units, &[k]));
+                let x = segment::people_of(units, &[k]);
+                // `▲…参加。(记者 X 摄)`: a marked caption with its credit
+                credited_photo |= u.class == Class::Credit
+                    && x.photo
+                    && body_idx.first() == Some(&p.anchor)
+                    && k == p.anchor + 1;
+                people.merge(x);
             }
             Class::Dateline => {
                 if let Some(d) = &u.dateline
@@ -263,9 +258,7 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_inline_furniture(
-                &boilerplate::strip_urls(&u.text),
-            )),
+            _ => paras.push(boilerplate::strip_inline_furniture(&boilerplate::strip_urls(&u.text))),
         }
     }
     if p.start != Start::Credit {
@@ -281,19 +274,23 @@ fn build(
     let paras: Vec<String> = paras
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            if i == 0 && has_dateline {
-                repair_para(s)
-            } else {
-                normalize::repair_line(s)
-            }
-        })
+        .map(
+            |(i, s)| {
+                if i == 0 && has_dateline { repair_para(s) } else { normalize::repair_line(s) }
+            },
+        )
         .filter(|s| !s.is_empty())
         .collect();
     if paras.is_empty() {
         return None;
     }
     let body = paras.join("\n\n");
+    // a byline closing the last paragraph names the item's people too
+    if let Some(b) = paras.last().and_then(|l| segment::closing_byline(l))
+        && let Some(x) = byline::parse(b)
+    {
+        people.merge(x);
+    }
 
     if let Some(o) = &people.org
         && publication.name.is_none()
@@ -305,9 +302,7 @@ fn build(
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
     let mut h = headline::split(&lines);
     if h.title.is_none() {
-        h.title = paras
-            .first()
-            .and_then(|f| headline::title_from_text(strip_dateline(f)));
+        h.title = paras.first().and_then(|f| headline::title_from_text(strip_dateline(f)));
     }
     let title_text = format!(
         "{}{}{}",
@@ -316,6 +311,7 @@ fn build(
         h.subtitle.as_deref().unwrap_or("")
     );
     let kind = if p.start == Start::Credit
+        || (p.start == Start::Marker && !has_dateline && credited_photo)
         || (p.start == Start::Marker
             && !has_dateline
             && isolated(units, p.anchor)
@@ -334,9 +330,7 @@ fn build(
     {
         Kind::Opinion
     } else if h.title.as_deref().is_some_and(|t| {
-        NOTICE_WORDS
-            .iter()
-            .any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
+        segment::NOTICE_WORDS.iter().any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
     }) {
         Kind::Notice
     } else {
@@ -380,9 +374,7 @@ pub(crate) fn repair_para(text: &str) -> String {
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {
         let bracket = head.find(['(', '（']);
-        let open = bracket
-            .or_else(|| head.find(char::is_whitespace))
-            .unwrap_or(head.len());
+        let open = bracket.or_else(|| head.find(char::is_whitespace)).unwrap_or(head.len());
         let (before, paren) = head.split_at(open);
         let mut paren: String = paren
             .split_whitespace()
@@ -420,9 +412,5 @@ fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
             i += 1;
         }
     }
-    paras
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(p))
-        .collect()
+    paras.into_iter().zip(keep).filter_map(|(p, k)| k.then_some(p)).collect()
 }

@@ -1,12 +1,14 @@
 //! Splitting a page into articles.
 //!
-//! Owns: cutting page text into lines with the blank-line gaps around them (an extractor
-//! leaves wide gaps where pictures stood), telling each line's role by its shape
-//! (furniture, dateline, byline, photo credit, author line, brief marker, headline-like
-//! line, paragraph), finding where articles begin (a dateline, a byline under a
-//! headline, a photo credit, a brief's marker, a headline block after a wide gap) and
-//! which lines before that are its headline and which are picture captions. Must not
-//! touch: the text of the lines (that is `normalize`'s), the reading of names and dates.
+//! Owns: cutting page text into lines with the blank-line gaps around them, read
+//! relative to the page's usual paragraph spacing (an extractor leaves wider gaps where
+//! pictures stood), telling each line's role by its shape (furniture, dateline, byline,
+//! photo credit, author line, brief marker, headline-like line, paragraph), finding where
+//! articles begin (a dateline, a byline or author line under a headline, a photo credit
+//! closing its caption, a brief's marker, a notice's title, a headline over an item
+//! closed by its bracketed byline, a headline block after a wide gap) and which lines
+//! before that are its headline and which are picture captions. Must not touch: the text
+//! of the lines (that is `normalize`'s), the reading of names and dates.
 
 use super::boilerplate::{is_furniture, is_list_item};
 use super::byline::{self, People};
@@ -123,6 +125,18 @@ const BOX_LABELS: &[&str] = &[
     "記者觀察",
 ];
 
+/// Words that end the title of a notice (公告, 通知 …).
+pub(crate) const NOTICE_WORDS: &[&str] = &[
+    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
+];
+
+/// A notice's title: a headline-shaped line ending in a notice word (`关于…的通知`).
+fn is_notice_title(text: &str) -> bool {
+    let t = squeeze(text);
+    let t = t.trim_end_matches(['！', '!']);
+    chars(t) >= 4 && NOTICE_WORDS.iter().any(|w| t.ends_with(w))
+}
+
 fn chars(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
@@ -160,8 +174,15 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             return (Class::Author, None);
         }
     }
-    if t.starts_with(MARKS) && n >= 8 {
-        return (Class::Marker, None);
+    if t.starts_with(MARKS) {
+        // `■ 某镇整治人居环境`: a marked headline of a brief, not its text
+        let rest = t.trim_start_matches(MARKS).trim();
+        if chars(rest) <= 30 && is_head_shape(rest) && !rest.contains(['，', ',']) {
+            return (Class::Head, None);
+        }
+        if n >= 8 {
+            return (Class::Marker, None);
+        }
     }
     if is_head_shape(t) {
         return (Class::Head, None);
@@ -199,6 +220,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     let mut blank = 0usize;
     let mut first = true;
+    let mut raw_gaps: Vec<usize> = Vec::new();
     for line in text.split('\n') {
         let t = line.trim();
         if t.is_empty() {
@@ -206,38 +228,82 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             continue;
         }
         let gap = if first { 99 } else { blank };
+        if !first {
+            raw_gaps.push(blank);
+        }
         first = false;
         blank = 0;
         for (k, piece) in split_glued(t).into_iter().enumerate() {
             let (class, dl) = classify(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match class {
-                Class::Para => split_credit(&piece),
+                Class::Para | Class::Marker => split_credit(&piece),
                 _ => (piece, None),
             };
-            let class = if credit.is_some() {
-                classify(&piece).0
-            } else {
-                class
-            };
-            out.push(Unit {
-                text: piece,
-                gap: if k == 0 { gap } else { 1 },
-                class,
-                dateline: dl,
-            });
+            let class = if credit.is_some() { classify(&piece).0 } else { class };
+            out.push(Unit { text: piece, gap: if k == 0 { gap } else { 1 }, class, dateline: dl });
             if let Some(c) = credit {
-                out.push(Unit {
-                    text: c,
-                    gap: 0,
-                    class: Class::Credit,
-                    dateline: None,
-                });
+                out.push(Unit { text: c, gap: 0, class: Class::Credit, dateline: None });
             }
         }
     }
+    // the spacing the page uses between paragraphs counts as one blank line: a page set
+    // without blank lines, or with two between every paragraph, reads like one with one
+    let usual = usual_gap(&raw_gaps);
+    if usual != 1 {
+        for (i, u) in out.iter_mut().enumerate() {
+            // the first line, split-off credits and split-glued headlines keep theirs
+            if i == 0 || u.class == Class::Credit && u.gap == 0 || u.gap == 99 {
+                continue;
+            }
+            u.gap = if usual == 0 { u.gap + 1 } else { u.gap.saturating_sub(usual - 1) };
+        }
+    }
     mark_furniture_neighbours(&mut out);
+    mark_masthead_name(&mut out);
     out
+}
+
+/// The most common number of blank lines between two lines of a page (the smaller one
+/// on a tie); 1 when the page has too few lines to tell.
+fn usual_gap(gaps: &[usize]) -> usize {
+    if gaps.len() < 4 {
+        return 1;
+    }
+    let mut hist = [0usize; 5];
+    for &g in gaps {
+        if let Some(h) = hist.get_mut(g.min(4)) {
+            *h += 1;
+        }
+    }
+    let mut best = 1;
+    for (g, &c) in hist.iter().enumerate().take(4) {
+        if c > hist.get(best).copied().unwrap_or(0)
+            || (c == hist.get(best).copied().unwrap_or(0) && g < best)
+        {
+            best = g;
+        }
+    }
+    best
+}
+
+/// True for a short line of Han characters only that can be a paper's name.
+pub(crate) fn is_name_line(text: &str) -> bool {
+    let n = text.chars().count();
+    (3..=8).contains(&n) && text.chars().all(super::normalize::is_han)
+}
+
+/// The first line of a page, a short run of Han characters right above masthead
+/// furniture (`某某晚报` over the date line or the sponsor), is the paper's name.
+fn mark_masthead_name(units: &mut [Unit]) {
+    let next_is_furniture = units.get(1).is_some_and(|u| u.class == Class::Furniture);
+    if let Some(first) = units.first_mut()
+        && next_is_furniture
+        && first.class == Class::Head
+        && is_name_line(&first.text)
+    {
+        first.class = Class::Furniture;
+    }
 }
 
 /// A photo credit in brackets at the end of a paragraph, split off.
@@ -309,10 +375,7 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 fn is_caption_like(text: &str) -> bool {
     let t = squeeze(text);
     let t = t.trim_end_matches(['。', '.', '！']);
-    CAPTION_WORDS
-        .iter()
-        .any(|w| t.ends_with(w) || t.starts_with(w))
-        && chars(t) <= 20
+    CAPTION_WORDS.iter().any(|w| t.ends_with(w) || t.starts_with(w)) && chars(t) <= 20
 }
 
 fn is_box_label(text: &str) -> bool {
@@ -324,25 +387,41 @@ fn pen_name_line(text: &str) -> bool {
     let toks: Vec<&str> = text.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 3
-        && toks
-            .iter()
-            .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+        && toks.iter().all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
 }
 
 /// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
 fn ends_article(text: &str) -> bool {
     let t = text.trim_end();
-    if t.ends_with("（完）") || t.ends_with("(完)") || t.ends_with("【完】") {
-        return true;
+    t.ends_with("（完）")
+        || t.ends_with("(完)")
+        || t.ends_with("【完】")
+        || closing_byline(t).is_some()
+}
+
+/// The byline in brackets that closes a paragraph (`…三百余份。(通讯员 王丽)`), brackets
+/// included.
+pub(crate) fn closing_byline(text: &str) -> Option<&str> {
+    let t = text.trim_end();
+    let inner = t.strip_suffix(['）', ')'])?;
+    let open = inner.rfind(['（', '('])?;
+    let b = t.get(open..)?;
+    (byline::has_role(b) && byline::parse(b).is_some()).then_some(b)
+}
+
+/// A short item under the headline-like line at `i`: one to three paragraphs, the last
+/// closed by its byline in brackets (`…现场发放手册三百份。(通讯员 X)`).
+fn signed_item_follows(units: &[Unit], i: usize) -> bool {
+    for d in 1..=3 {
+        let Some(u) = units.get(i + d) else { return false };
+        if u.class != Class::Para {
+            return false;
+        }
+        if ends_article(&u.text) {
+            return true;
+        }
     }
-    let Some(inner) = t.strip_suffix(['）', ')']) else {
-        return false;
-    };
-    let Some(open) = inner.rfind(['（', '(']) else {
-        return false;
-    };
-    let b = inner.get(open..).unwrap_or("");
-    byline::has_role(b) && byline::parse(b).is_some()
+    false
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -371,20 +450,15 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
             {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
-                let next_para = units
-                    .get(i + 1)
-                    .is_some_and(|x| x.class == Class::Para && x.gap <= 1);
+                let next_para =
+                    units.get(i + 1).is_some_and(|x| x.class == Class::Para && x.gap <= 1);
                 (prev_head && next_para).then_some(Start::Byline)
             }
             Class::Byline | Class::Author => {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
                 if prev_head && next_para {
-                    Some(if u.class == Class::Author {
-                        Start::Author
-                    } else {
-                        Start::Byline
-                    })
+                    Some(if u.class == Class::Author { Start::Author } else { Start::Byline })
                 } else {
                     None
                 }
@@ -439,8 +513,25 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         let anchor = p.anchor;
         let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        // `■ 某镇整治人居环境` right above: the brief's own headline; the short lines
+        // above it label the column (`本版速读`) and belong to no article
+        if let Some(&last) = headline.last()
+            && headline.len() > 1
+            && units.get(last).is_some_and(|u| u.text.starts_with(MARKS))
+        {
+            for &k in &headline {
+                if k != last
+                    && let Some(c) = claimed.get_mut(k)
+                {
+                    *c = true;
+                }
+            }
+            headline = vec![last];
+        }
         // a brief (`■本报讯…`) has no headline above it: a line there labels the column
-        let brief = units.get(anchor).is_some_and(|u| u.text.starts_with(MARKS));
+        let brief = units
+            .get(anchor)
+            .is_some_and(|u| u.class == Class::Dateline && u.text.starts_with(MARKS));
         if brief {
             for &k in &headline {
                 if let Some(c) = claimed.get_mut(k) {
@@ -470,9 +561,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
         let two_heads = class_of(units, i + 1) == Some(Class::Head)
-            && units
-                .get(i + 1)
-                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+            && units.get(i + 1).is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
             && !is_list_item(&u.text);
         let boundary = u.gap >= 2
             || i == 0
@@ -483,7 +572,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             )
             || units
                 .get(i.wrapping_sub(1))
-                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text));
+                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
+            || is_notice_title(&u.text)
+            || signed_item_follows(units, i);
         if free
             && u.class == Class::Head
             && boundary
@@ -501,15 +592,20 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 heads.push(j);
                 j += 1;
             }
+            // a notice may open with a short salutation (`各有关单位:`)
+            let min_len =
+                if heads.iter().any(|&h| units.get(h).is_some_and(|x| is_notice_title(&x.text))) {
+                    1
+                } else {
+                    40
+                };
             let body_follows = units
                 .get(j)
-                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40)
+                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= min_len)
                 && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
-                    units
-                        .get(h)
-                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                    units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
                 });
             if body_follows && !list_run {
                 for &h in &heads {
@@ -531,13 +627,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         i += 1;
     }
-    found.sort_by_key(|p| {
-        p.headline
-            .first()
-            .copied()
-            .unwrap_or(p.anchor)
-            .min(p.anchor)
-    });
+    found.sort_by_key(|p| p.headline.first().copied().unwrap_or(p.anchor).min(p.anchor));
 
     // 5. bodies: everything unclaimed from the anchor to the next piece's first line
     let starts: Vec<usize> = found
@@ -555,10 +645,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         .collect();
     let first_start = starts.first().copied().unwrap_or(n);
     let last_para = (0..n).rev().find(|&k| {
-        matches!(
-            class_of(units, k),
-            Some(Class::Para | Class::Dateline | Class::Marker)
-        )
+        matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker))
     });
     for (pi, p) in found.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
@@ -593,11 +680,8 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
         })
         .collect();
-    let orphan_len: usize = orphan
-        .iter()
-        .filter_map(|&k| units.get(k))
-        .map(|u| chars(&u.text))
-        .sum();
+    let orphan_len: usize =
+        orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -684,11 +768,8 @@ fn headline_block(
     let mut captions = vec![];
     let mut gi = groups.into_iter();
     for g in gi.by_ref() {
-        let heads: Vec<usize> = g
-            .iter()
-            .copied()
-            .filter(|&k| class_of(units, k) == Some(Class::Head))
-            .collect();
+        let heads: Vec<usize> =
+            g.iter().copied().filter(|&k| class_of(units, k) == Some(Class::Head)).collect();
         if heads.is_empty() {
             captions.extend(g);
             continue;
@@ -713,9 +794,7 @@ fn headline_block(
     // a headline line ending in a sentence (a caption) when it is the last line
     if headline.len() > 1
         && let Some(&last) = headline.last()
-        && units
-            .get(last)
-            .is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
+        && units.get(last).is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
     {
         headline.pop();
         captions.insert(0, last);
@@ -732,10 +811,7 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut headline = vec![];
     if j > 0 && class_of(units, j - 1) == Some(Class::Head) && free(j - 1) {
         // a title right above the credit, when a caption stands above it
-        if matches!(
-            class_of(units, j.wrapping_sub(2)),
-            Some(Class::Para | Class::Head)
-        ) {
+        if matches!(class_of(units, j.wrapping_sub(2)), Some(Class::Para | Class::Head)) {
             j -= 1;
             headline.push(j);
         }
@@ -750,7 +826,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut k = j - 1;
     while k > 0
         && free(k - 1)
-        && matches!(class_of(units, k - 1), Some(Class::Para | Class::Head))
+        && units.get(k - 1).is_some_and(|u| {
+            // a broken-off piece of the caption, not a headline line above it
+            u.class == Class::Para || (u.class == Class::Head && u.text.contains(['，', ',', '、']))
+        })
         && units.get(k - 1).is_some_and(|u| !ends_sentence(&u.text))
         && units.get(k).is_some_and(|u| u.gap <= 1)
     {
@@ -758,15 +837,21 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     }
     let caption: Vec<usize> = (k..j).collect();
     let first = units.get(k)?;
-    let text: String = caption
-        .iter()
-        .filter_map(|&c| units.get(c))
-        .map(|u| u.text.as_str())
-        .collect();
+    let text: String =
+        caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
     // a title line above the caption
+    // a one-sentence caption whose credit ends the run of text (furniture, a headline or
+    // the page end follows) is a picture item of its own; a longer paragraph there is the
+    // end of the article above, and the credit is that article's
+    let closes = ends_sentence(&text)
+        && chars(&text) <= 90
+        && text.matches(['。', '！', '？']).count() <= 1
+        && units.get(i + 1).is_none_or(|u| {
+            !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
+        });
     let title_above = !own_title
         && k > 0
         && free(k - 1)
@@ -774,12 +859,12 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         && first.gap <= 1
         && chars(&text) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
-        && units.get(k - 1).is_some_and(|u| u.gap >= 2);
+        && units.get(k - 1).is_some_and(|u| u.gap >= 2 || closes);
     // `会议现场` with a credit is a picture inside the article around it
     if !own_title && !title_above && is_caption_like(&text) {
         return None;
     }
-    if !(own_title || picture_gap || says_picture || title_above) {
+    if !(own_title || picture_gap || says_picture || title_above || closes) {
         return None;
     }
     if title_above {
@@ -808,10 +893,7 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
             }
             Class::Author => {
                 if let Some(name) = byline::author_line(&u.text) {
-                    p.merge(People {
-                        contributors: vec![name],
-                        ..People::default()
-                    });
+                    p.merge(People { contributors: vec![name], ..People::default() });
                 }
             }
             Class::Head => {
