@@ -37,8 +37,16 @@ fn settings() -> Settings {
 
 /// 20 county-level places under one city, 50 articles in each.
 fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
-    let prov = Division { code: "42".into(), name: "江汉省".into(), level: Level::Province };
-    let city = Division { code: "4203".into(), name: "云梦市".into(), level: Level::Prefecture };
+    let prov = Division {
+        code: "42".into(),
+        name: "江汉省".into(),
+        level: Level::Province,
+    };
+    let city = Division {
+        code: "4203".into(),
+        name: "云梦市".into(),
+        level: Level::Prefecture,
+    };
     let mut places = Vec::new();
     let mut articles = Vec::new();
     for p in 0..20 {
@@ -47,11 +55,17 @@ fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
             name: format!("第{}区", p + 1),
             level: Level::County,
         };
-        places.push(Locality { code: county.code.clone(), name: county.name.clone() });
+        places.push(Locality {
+            code: county.code.clone(),
+            name: county.name.clone(),
+        });
         for n in 0..50 {
             let date = t0() - Duration::hours(n);
             let article = Article {
-                title: Some(format!("{}第{n}期：老旧小区改造工程进入收尾阶段", county.name)),
+                title: Some(format!(
+                    "{}第{n}期：老旧小区改造工程进入收尾阶段",
+                    county.name
+                )),
                 kicker: None,
                 subtitle: None,
                 body: format!(
@@ -97,7 +111,11 @@ fn personal<'a>(
         let start = p * 50 + (i + k) % 45;
         mine.extend_from_slice(&articles[start..start + PER_DIGEST / 2]);
     }
-    (format!("reader{i}@example.net"), [places[a].clone(), places[b].clone()], mine)
+    (
+        format!("reader{i}@example.net"),
+        [places[a].clone(), places[b].clone()],
+        mine,
+    )
 }
 
 fn peak_rss_kib() -> u64 {
@@ -195,10 +213,11 @@ fn send_to_sink(
         .unwrap();
     let start = Instant::now();
     let port = loop {
-        if let Some(p) = std::fs::read_to_string(&ready)
-            .ok()
-            .and_then(|t| t.split_whitespace().nth(1).and_then(|p| p.parse::<u16>().ok()))
-        {
+        if let Some(p) = std::fs::read_to_string(&ready).ok().and_then(|t| {
+            t.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u16>().ok())
+        }) {
             break Some(p);
         }
         if start.elapsed() > StdDuration::from_secs(20) {
@@ -287,7 +306,11 @@ fn one_digest(c: &mut Criterion) {
     });
     let d = composer.compose(&input).unwrap().unwrap();
     c.bench_function("build one MIME message", |b| {
-        b.iter(|| composer.message(&email, &d, "<id@news.example.org>", t0()).unwrap())
+        b.iter(|| {
+            composer
+                .message(&email, &d, "<id@news.example.org>", t0())
+                .unwrap()
+        })
     });
 }
 
@@ -316,9 +339,11 @@ fn profile(composer: &Composer<'_>, places: &[Locality], articles: &[StoredArtic
         .load_remote_stylesheets(false)
         .keep_at_rules(true)
         .build();
-    let src =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/digest.html"))
-            .unwrap();
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/templates/digest.html"
+    ))
+    .unwrap();
     let style = &src[src.find("<style>").unwrap()..src.find("</style>").unwrap() + 8];
     let with_style = html.replacen("<head>", &format!("<head>{style}"), 1);
     let n = 5000;
@@ -326,14 +351,25 @@ fn profile(composer: &Composer<'_>, places: &[Locality], articles: &[StoredArtic
     for _ in 0..n {
         std::hint::black_box(inliner.inline(&with_style).unwrap());
     }
-    println!("css-inline alone: {:.1} µs", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+    println!(
+        "css-inline alone: {:.1} µs",
+        start.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
     let start = Instant::now();
     for _ in 0..n {
         std::hint::black_box(
-            composer.compose(&DigestInput { plain_text_only: true, ..input }).unwrap(),
+            composer
+                .compose(&DigestInput {
+                    plain_text_only: true,
+                    ..input
+                })
+                .unwrap(),
         );
     }
-    println!("compose without HTML part: {:.1} µs", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+    println!(
+        "compose without HTML part: {:.1} µs",
+        start.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
     std::process::exit(0);
 }
 

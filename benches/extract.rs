@@ -23,7 +23,10 @@ fn pages() -> Vec<PageText> {
         let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
         for p in paths {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             let wanted =
                 name.ends_with("page.txt") || (dir.ends_with("pages") && name.ends_with(".txt"));
             if !wanted {

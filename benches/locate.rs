@@ -31,7 +31,10 @@ fn texts() -> Vec<String> {
                 && let Ok(t) = std::fs::read_to_string(&f)
             {
                 out.extend(
-                    t.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
+                    t.split("\n\n")
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string),
                 );
             }
         }
@@ -67,7 +70,9 @@ fn bench(c: &mut Criterion) {
         );
     }
 
-    c.bench_function("gazetteer_build", |b| b.iter(|| black_box(Gazetteer::build())));
+    c.bench_function("gazetteer_build", |b| {
+        b.iter(|| black_box(Gazetteer::build()))
+    });
 
     let paragraphs = texts();
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();

@@ -18,7 +18,10 @@ use localfeed::publish::{Settings, publish};
 use localfeed::templates::Templates;
 
 fn paragraphs() -> Vec<String> {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pages"));
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/pages"
+    ));
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -49,7 +52,9 @@ fn chain(t: usize) -> Chain {
     let (p, c, k) = (t / 1000, t / 100, t / 10);
     Chain(vec![
         Division {
-            code: format!("{}", 11 + p), name: format!("第{p}省"), level: Level::Province
+            code: format!("{}", 11 + p),
+            name: format!("第{p}省"),
+            level: Level::Province,
         },
         Division {
             code: format!("{}{:02}", 11 + p, c % 100),

@@ -67,7 +67,11 @@ impl Sink {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start smtp-sink");
-        let mut sink = Sink { child, port: 0, dir: dir.to_path_buf() };
+        let mut sink = Sink {
+            child,
+            port: 0,
+            dir: dir.to_path_buf(),
+        };
         let start = Instant::now();
         loop {
             if let Ok(text) = std::fs::read_to_string(&ready)
@@ -76,7 +80,10 @@ impl Sink {
                 sink.port = p;
                 return sink;
             }
-            assert!(start.elapsed() < StdDuration::from_secs(20), "smtp-sink did not start");
+            assert!(
+                start.elapsed() < StdDuration::from_secs(20),
+                "smtp-sink did not start"
+            );
             std::thread::sleep(StdDuration::from_millis(50));
         }
     }
@@ -127,7 +134,11 @@ fn check_mail(tools: &Path, paths: &[PathBuf], dkim_dns: Option<&Path>) {
 // ---- invented places and articles ----------------------------------------------------
 
 fn div(code: &str, name: &str, level: Level) -> Division {
-    Division { code: code.into(), name: name.into(), level }
+    Division {
+        code: code.into(),
+        name: name.into(),
+        level,
+    }
 }
 
 /// A small gazetteer: a province, a city, two counties, a town, and a county-level unit
@@ -155,7 +166,9 @@ fn places() -> Vec<Chain> {
 
 fn resolve(s: &str) -> Option<Chain> {
     let s = s.trim();
-    places().into_iter().find(|ch| ch.leaf().is_some_and(|d| d.code == s || d.name == s))
+    places()
+        .into_iter()
+        .find(|ch| ch.leaf().is_some_and(|d| d.code == s || d.name == s))
 }
 
 fn article(n: usize, code: &str, date: DateTime<FixedOffset>) -> NewArticle {
@@ -178,7 +191,11 @@ fn article(n: usize, code: &str, date: DateTime<FixedOffset>) -> NewArticle {
         url: None,
         place_hint: None,
     };
-    let placement = Placement { primary: chain, also: vec![], evidence: vec![] };
+    let placement = Placement {
+        primary: chain,
+        also: vec![],
+        evidence: vec![],
+    };
     NewArticle {
         id: localfeed::model::article_id("fixture", &a),
         publication: Some("青石日报".into()),
@@ -189,7 +206,9 @@ fn article(n: usize, code: &str, date: DateTime<FixedOffset>) -> NewArticle {
 }
 
 fn ingest(store: &mut Store, file: &str, arts: &[NewArticle], at: DateTime<FixedOffset>) {
-    store.ingest("fixture", file, &format!("hash-{file}"), 100, arts, &at).expect("ingest");
+    store
+        .ingest("fixture", file, &format!("hash-{file}"), 100, arts, &at)
+        .expect("ingest");
 }
 
 // ---- settings and passes -------------------------------------------------------------
@@ -221,7 +240,10 @@ fn make_dkim(root: &Path) -> (PathBuf, PathBuf) {
     let dns = root.join("dkim-dns.txt");
     std::fs::write(
         &dns,
-        format!("test2026._domainkey.news.example.org v=DKIM1; k=rsa; p={}\n", b64(&der.stdout)),
+        format!(
+            "test2026._domainkey.news.example.org v=DKIM1; k=rsa; p={}\n",
+            b64(&der.stdout)
+        ),
     )
     .unwrap();
     (key, dns)
@@ -257,8 +279,10 @@ fn unb64(s: &str) -> Vec<u8> {
     let v: Vec<u8> = s.bytes().filter_map(val).collect();
     let mut out = Vec::new();
     for c in v.chunks(4) {
-        let n =
-            c.iter().enumerate().fold(0u32, |acc, (i, x)| acc | (u32::from(*x) << (18 - 6 * i)));
+        let n = c
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, x)| acc | (u32::from(*x) << (18 - 6 * i)));
         for i in 0..c.len().saturating_sub(1) {
             out.push((n >> (16 - 8 * i)) as u8);
         }
@@ -318,7 +342,13 @@ fn env(port: Option<u16>, dkim: bool) -> Env {
         settings.dkim_key_file = Some(key);
         dkim_dns = Some(dns);
     }
-    Env { _dir: dir, root, settings, templates: Templates::load(None).unwrap(), dkim_dns }
+    Env {
+        _dir: dir,
+        root,
+        settings,
+        templates: Templates::load(None).unwrap(),
+        dkim_dns,
+    }
 }
 
 fn subscriber(email: &str, localities: &[&str], schedule: &str) -> SubscriberConfig {
@@ -345,7 +375,11 @@ fn pass(
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn is_to(raw: &[u8], email: &str) -> bool {
@@ -399,7 +433,11 @@ fn signed_digests_pass_check_mail_with_a_long_chinese_subject() {
         plain,
     ];
     let r = pass(&env, &mut store, &subs, base);
-    assert_eq!((r.composed, r.sent, r.failed, r.deferred), (3, 3, 0, 0), "{r:?}");
+    assert_eq!(
+        (r.composed, r.sent, r.failed, r.deferred),
+        (3, 3, 0, 0),
+        "{r:?}"
+    );
     let files = sink.messages();
     assert_eq!(files.len(), 3);
     let by_to = ids_by_recipient(&files);
@@ -416,8 +454,15 @@ fn signed_digests_pass_check_mail_with_a_long_chinese_subject() {
         let s = String::from_utf8_lossy(&raw).to_string();
         assert!(s.is_ascii(), "headers and bodies are 7-bit on the wire");
         let text = text_part(&raw);
-        assert!(text.contains("https://news.example.org/feeds/unsubscribe?token=u1."), "{text}");
-        assert!(!header(&s, "List-Unsubscribe").unwrap().contains("example.net"));
+        assert!(
+            text.contains("https://news.example.org/feeds/unsubscribe?token=u1."),
+            "{text}"
+        );
+        assert!(
+            !header(&s, "List-Unsubscribe")
+                .unwrap()
+                .contains("example.net")
+        );
         if is_to(&raw, "long@example.com") {
             // A subject of 40+ Chinese characters, folded into several encoded words.
             let subject_lines: Vec<&str> = s
@@ -431,10 +476,16 @@ fn signed_digests_pass_check_mail_with_a_long_chinese_subject() {
             let decoded: String = subject_lines
                 .iter()
                 .flat_map(|l| l.split_whitespace())
-                .filter_map(|w| w.strip_prefix("=?utf-8?b?").and_then(|w| w.strip_suffix("?=")))
+                .filter_map(|w| {
+                    w.strip_prefix("=?utf-8?b?")
+                        .and_then(|w| w.strip_suffix("?="))
+                })
                 .map(|w| String::from_utf8(unb64(w)).expect("each word holds whole characters"))
                 .collect();
-            let cjk = decoded.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+            let cjk = decoded
+                .chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count();
             assert!(cjk >= 40, "{cjk} Chinese characters in {decoded}");
             assert!(decoded.ends_with(" · 1篇"), "{decoded}");
             for w in subject_lines
@@ -476,7 +527,11 @@ fn server_down_loses_nothing_and_sends_each_once_when_back() {
     ];
     // Nobody listens on the port: everything is recorded and deferred.
     let r = pass(&env, &mut store, &subs, base);
-    assert_eq!((r.composed, r.sent, r.deferred, r.failed), (3, 0, 3, 0), "{r:?}");
+    assert_eq!(
+        (r.composed, r.sent, r.deferred, r.failed),
+        (3, 0, 3, 0),
+        "{r:?}"
+    );
     assert!(r.failures.iter().all(|f| !f.permanent));
     // Before the backoff has passed, nothing is tried and nothing new is composed.
     let r = pass(&env, &mut store, &subs, base + Duration::seconds(10));
@@ -485,7 +540,11 @@ fn server_down_loses_nothing_and_sends_each_once_when_back() {
     let mail = tempfile::tempdir().unwrap();
     let sink = Sink::start(&tools, &mail.path().join("mail"), port, &[]);
     let r = pass(&env, &mut store, &subs, base + Duration::minutes(2));
-    assert_eq!((r.composed, r.sent, r.deferred, r.failed), (0, 3, 0, 0), "{r:?}");
+    assert_eq!(
+        (r.composed, r.sent, r.deferred, r.failed),
+        (0, 3, 0, 0),
+        "{r:?}"
+    );
     let r = pass(&env, &mut store, &subs, base + Duration::minutes(20));
     assert_eq!((r.composed, r.sent), (0, 0), "{r:?}");
     let files = sink.messages();
@@ -508,10 +567,20 @@ fn rejected_recipient_is_recorded_not_retried_and_others_are_sent() {
     let Some(tools) = tools() else { return };
     let base = now();
     let mail = tempfile::tempdir().unwrap();
-    let sink = Sink::start(&tools, &mail.path().join("mail"), 0, &["--reject-rcpt", "^nobody@"]);
+    let sink = Sink::start(
+        &tools,
+        &mail.path().join("mail"),
+        0,
+        &["--reject-rcpt", "^nobody@"],
+    );
     let env = env(Some(sink.port), false);
     let mut store = Store::open(&env.root.join("state.db")).unwrap();
-    ingest(&mut store, "p1.txt", &[article(1, "410702", base)], base - Duration::minutes(5));
+    ingest(
+        &mut store,
+        "p1.txt",
+        &[article(1, "410702", base)],
+        base - Duration::minutes(5),
+    );
     let subs = vec![
         subscriber("first@example.net", &["410702"], "immediate"),
         subscriber("nobody@example.net", &["410702"], "immediate"),
@@ -520,15 +589,24 @@ fn rejected_recipient_is_recorded_not_retried_and_others_are_sent() {
     let r = pass(&env, &mut store, &subs, base);
     assert_eq!((r.sent, r.failed, r.deferred), (2, 1, 0), "{r:?}");
     let f = &r.failures[0];
-    assert!(f.permanent && f.email == "nobody@example.net" && f.error.contains("550"), "{f:?}");
+    assert!(
+        f.permanent && f.email == "nobody@example.net" && f.error.contains("550"),
+        "{f:?}"
+    );
     // Later passes do not retry it.
     let r = pass(&env, &mut store, &subs, base + Duration::hours(3));
-    assert_eq!((r.sent, r.failed, r.deferred, r.composed), (0, 0, 0, 0), "{r:?}");
+    assert_eq!(
+        (r.sent, r.failed, r.deferred, r.composed),
+        (0, 0, 0, 0),
+        "{r:?}"
+    );
     let failed = store.outbox(Some(OutboxStatus::Failed)).unwrap();
     assert_eq!(failed.len(), 1);
     let lines = localfeed::cli::digest_cmds::status_lines(&store).unwrap();
     assert!(
-        lines.iter().any(|l| l.contains("nobody@example.net") && l.contains("550")),
+        lines
+            .iter()
+            .any(|l| l.contains("nobody@example.net") && l.contains("550")),
         "{lines:?}"
     );
     let files = sink.messages();
@@ -558,7 +636,11 @@ fn overlapping_subscriptions_give_each_article_once_grouped_by_place() {
     // The city holds the district, which holds the street: three overlapping places.
     // A second person has two overlapping subscriptions: the city, and a district in it.
     let subs = vec![
-        subscriber("all@example.net", &["青石市", "东湖区", "柳岸街道"], "immediate"),
+        subscriber(
+            "all@example.net",
+            &["青石市", "东湖区", "柳岸街道"],
+            "immediate",
+        ),
         subscriber("twice@example.net", &["青石市"], "immediate"),
         subscriber("twice@example.net", &["东湖区"], "immediate"),
     ];
@@ -566,8 +648,11 @@ fn overlapping_subscriptions_give_each_article_once_grouped_by_place() {
     assert_eq!((r.subscribers, r.sent), (2, 2), "{r:?}");
     let files = sink.messages();
     let read = |who: &str| {
-        let raw =
-            files.iter().map(|f| std::fs::read(f).unwrap()).find(|raw| is_to(raw, who)).unwrap();
+        let raw = files
+            .iter()
+            .map(|f| std::fs::read(f).unwrap())
+            .find(|raw| is_to(raw, who))
+            .unwrap();
         text_part(&raw)
     };
     let twice = read("twice@example.net");
@@ -576,7 +661,11 @@ fn overlapping_subscriptions_give_each_article_once_grouped_by_place() {
     }
     let text = read("all@example.net");
     for n in 1..=3 {
-        assert_eq!(text.matches(&format!("第{n}条")).count(), 1, "article {n} once:\n{text}");
+        assert_eq!(
+            text.matches(&format!("第{n}条")).count(),
+            1,
+            "article {n} once:\n{text}"
+        );
     }
     assert!(text.contains("共 3 篇"), "{text}");
     // Each under the most specific place followed.
@@ -589,7 +678,11 @@ fn overlapping_subscriptions_give_each_article_once_grouped_by_place() {
     assert!(text[city..district].contains("第3条"));
     // Nothing new: no email.
     let r = pass(&env, &mut store, &subs, base + Duration::minutes(1));
-    assert_eq!((r.due, r.nothing_new, r.composed, r.sent), (2, 2, 0, 0), "{r:?}");
+    assert_eq!(
+        (r.due, r.nothing_new, r.composed, r.sent),
+        (2, 2, 0, 0),
+        "{r:?}"
+    );
     assert_eq!(sink.messages().len(), 2);
     check_mail(&tools, &files, None);
     sink.stop();
@@ -632,7 +725,10 @@ fn catch_up_sends_a_missed_daily_digest_once() {
     let files = sink.messages();
     assert_eq!(files.len(), 2);
     let second = text_part(&std::fs::read(&files[1]).unwrap());
-    assert!(second.contains("第2条") && !second.contains("第1条"), "{second}");
+    assert!(
+        second.contains("第2条") && !second.contains("第1条"),
+        "{second}"
+    );
     check_mail(&tools, &files[..1], None);
     sink.stop();
 }
@@ -643,13 +739,20 @@ fn outbox_folder_without_smtp() {
     let base = now();
     let env = env(None, false);
     let mut store = Store::open(&env.root.join("state.db")).unwrap();
-    ingest(&mut store, "p1.txt", &[article(1, "410703", base)], base - Duration::minutes(5));
+    ingest(
+        &mut store,
+        "p1.txt",
+        &[article(1, "410703", base)],
+        base - Duration::minutes(5),
+    );
     let subs = vec![subscriber("file@example.net", &["西山县"], "immediate")];
     let r = pass(&env, &mut store, &subs, base);
     assert_eq!(r.sent, 1, "{r:?}");
     assert!(r.delivery.starts_with("outbox folder"));
-    let files: Vec<PathBuf> =
-        std::fs::read_dir(env.root.join("outbox")).unwrap().map(|e| e.unwrap().path()).collect();
+    let files: Vec<PathBuf> = std::fs::read_dir(env.root.join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(files.len(), 1);
     check_mail(&tools, &files, None);
 }
@@ -674,7 +777,9 @@ fn child_pass_for_kill_test() {
 }
 
 fn kill_subscribers() -> Vec<SubscriberConfig> {
-    (0..8).map(|i| subscriber(&format!("k{i}@example.net"), &["410702"], "immediate")).collect()
+    (0..8)
+        .map(|i| subscriber(&format!("k{i}@example.net"), &["410702"], "immediate"))
+        .collect()
 }
 
 #[test]
@@ -686,10 +791,20 @@ fn killed_pass_resumes_without_repeats() {
     let env = env(Some(sink.port), false);
     {
         let mut store = Store::open(&env.root.join("state.db")).unwrap();
-        ingest(&mut store, "p1.txt", &[article(1, "410702", base)], base - Duration::minutes(5));
+        ingest(
+            &mut store,
+            "p1.txt",
+            &[article(1, "410702", base)],
+            base - Duration::minutes(5),
+        );
     }
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_pass_for_kill_test", "--ignored", "--quiet"])
+        .args([
+            "--exact",
+            "child_pass_for_kill_test",
+            "--ignored",
+            "--quiet",
+        ])
         .env("LOCALFEED_KILL_TEST_ROOT", &env.root)
         .env("LOCALFEED_KILL_TEST_PORT", sink.port.to_string())
         .env("LOCALFEED_KILL_TEST_NOW", base.to_rfc3339())
@@ -698,8 +813,14 @@ fn killed_pass_resumes_without_repeats() {
         .unwrap();
     let start = Instant::now();
     while sink.messages().len() < 3 {
-        assert!(start.elapsed() < StdDuration::from_secs(60), "child sent nothing");
-        assert!(child.try_wait().unwrap().is_none(), "child finished before it was killed");
+        assert!(
+            start.elapsed() < StdDuration::from_secs(60),
+            "child sent nothing"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "child finished before it was killed"
+        );
         std::thread::sleep(StdDuration::from_millis(20));
     }
     child.kill().unwrap();
@@ -707,7 +828,12 @@ fn killed_pass_resumes_without_repeats() {
     let before = sink.messages().len();
     assert!(before < 8, "the kill came too late to test anything");
     let mut store = Store::open(&env.root.join("state.db")).unwrap();
-    let r = pass(&env, &mut store, &kill_subscribers(), base + Duration::seconds(30));
+    let r = pass(
+        &env,
+        &mut store,
+        &kill_subscribers(),
+        base + Duration::seconds(30),
+    );
     assert_eq!(r.composed, 0, "nothing composed twice: {r:?}");
     let files = sink.messages();
     let by_to = ids_by_recipient(&files);
@@ -717,7 +843,11 @@ fn killed_pass_resumes_without_repeats() {
         assert_eq!(distinct.len(), 1, "{to} got different digests: {ids:?}");
     }
     // At most the one message in flight at the kill may repeat, with the same Message-ID.
-    assert!(files.len() <= 9, "{} messages for 8 recipients", files.len());
+    assert!(
+        files.len() <= 9,
+        "{} messages for 8 recipients",
+        files.len()
+    );
     let unique: Vec<PathBuf> = {
         let mut seen = BTreeSet::new();
         files
@@ -778,7 +908,12 @@ fn starttls_and_auth_with_the_password_from_a_file() {
     env.settings.password_file = Some(pw);
     env.settings.tls_ca_file = Some(ca);
     let mut store = Store::open(&env.root.join("state.db")).unwrap();
-    ingest(&mut store, "p1.txt", &[article(1, "410702", base)], base - Duration::minutes(5));
+    ingest(
+        &mut store,
+        "p1.txt",
+        &[article(1, "410702", base)],
+        base - Duration::minutes(5),
+    );
     let subs = vec![subscriber("tls@example.net", &["410702"], "immediate")];
     let r = pass(&env, &mut store, &subs, base);
     assert_eq!((r.sent, r.failed, r.deferred), (1, 0, 0), "{r:?}");
@@ -786,7 +921,10 @@ fn starttls_and_auth_with_the_password_from_a_file() {
     assert_eq!(files.len(), 1);
     let side = std::fs::read_to_string(files[0].with_extension("json")).unwrap();
     assert!(side.contains("\"auth_user\": \"mailer\""), "{side}");
-    assert!(!side.contains("\"tls\": null") && !side.contains("\"tls\": false"), "{side}");
+    assert!(
+        !side.contains("\"tls\": null") && !side.contains("\"tls\": false"),
+        "{side}"
+    );
     check_mail(&tools, &files, None);
     // Without the CA the server's certificate is refused: a transient failure, kept.
     env.settings.tls_ca_file = None;

@@ -7,7 +7,10 @@ use localfeed::extract::extract;
 use localfeed::model::{Article, Extraction, InputForm, Kind, PageText, SourceHints};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/extract/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/extract/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -27,7 +30,10 @@ fn run(name: &str) -> Extraction {
 }
 
 fn titles(ex: &Extraction) -> Vec<String> {
-    ex.articles.iter().map(|a| a.title.clone().unwrap_or_default()).collect()
+    ex.articles
+        .iter()
+        .map(|a| a.title.clone().unwrap_or_default())
+        .collect()
 }
 
 fn find<'a>(ex: &'a Extraction, title: &str) -> &'a Article {
@@ -44,7 +50,14 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 #[test]
 fn masthead_page_articles_headlines_and_bylines() {
     let ex = run("masthead_page.txt");
-    assert_eq!(titles(&ex), vec!["以网格化服务提升基层治理效能", "凝心聚力共谋发展", "田野春耕忙"]);
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "以网格化服务提升基层治理效能",
+            "凝心聚力共谋发展",
+            "田野春耕忙"
+        ]
+    );
     assert_eq!(ex.publication.name.as_deref(), Some("青山日报"));
     assert_eq!(ex.publication.home.as_deref(), Some("青山县"));
     assert_eq!(ex.publication.date, date(2024, 3, 5));
@@ -64,7 +77,10 @@ fn masthead_page_articles_headlines_and_bylines() {
     assert_eq!(a.body.split("\n\n").count(), 3);
 
     let b = find(&ex, "凝心聚力共谋发展");
-    assert_eq!(b.subtitle.as_deref(), Some("青山县召开第一季度经济运行分析会议"));
+    assert_eq!(
+        b.subtitle.as_deref(),
+        Some("青山县召开第一季度经济运行分析会议")
+    );
     assert_eq!(b.kicker, None);
 
     let photo = find(&ex, "田野春耕忙");
@@ -91,7 +107,10 @@ fn other_encodings_read_the_same() {
 
 #[test]
 fn bad_input_is_an_error_not_a_panic() {
-    assert!(matches!(decode(&fixture("binary.bin")), Err(DecodeError::Binary { .. })));
+    assert!(matches!(
+        decode(&fixture("binary.bin")),
+        Err(DecodeError::Binary { .. })
+    ));
     assert_eq!(decode(b"").unwrap_err().to_string(), "empty file");
 }
 
@@ -111,9 +130,15 @@ fn briefs_boxes_commentary_and_notices() {
     );
     // the related-link box and the caption stay with the first article
     let a = find(&ex, "让文明新风吹进千家万户");
-    assert_eq!(a.kicker.as_deref(), Some("青山县新时代文明实践中心正式揭牌运行"));
+    assert_eq!(
+        a.kicker.as_deref(),
+        Some("青山县新时代文明实践中心正式揭牌运行")
+    );
     assert!(a.body.starts_with("本报青山3月3日讯"));
-    assert!(a.body.contains("相关链接\n\n实践中心设六个功能区\n\n据了解"));
+    assert!(
+        a.body
+            .contains("相关链接\n\n实践中心设六个功能区\n\n据了解")
+    );
     assert!(a.body.contains("王县长为实践中心揭牌。"));
     assert!(!a.body.contains("本报记者 郑和平"));
     assert_eq!(a.reporters, vec!["郑和平"]);
@@ -181,7 +206,10 @@ fn dateline_years_come_from_the_page() {
     let ex = run("year_page.txt");
     assert_eq!(ex.publication.date, None);
     let a = &ex.articles[0];
-    assert_eq!(a.kicker.as_deref(), Some("青山县全面启动三年行动，2024年——"));
+    assert_eq!(
+        a.kicker.as_deref(),
+        Some("青山县全面启动三年行动，2024年——")
+    );
     assert_eq!(a.title.as_deref(), Some("实施五大工程，建设宜居县城"));
     assert_eq!(a.date, date(2024, 5, 6));
     // a marked item between picture gaps, no dateline: a photo without a date
@@ -200,7 +228,10 @@ fn dateline_years_come_from_the_page() {
 fn source_hints_win() {
     let ex = run_named(
         "masthead_page.txt",
-        SourceHints { publication: Some("青山晚报".into()), home: Some("360123".into()) },
+        SourceHints {
+            publication: Some("青山晚报".into()),
+            home: Some("360123".into()),
+        },
     );
     assert_eq!(ex.publication.name.as_deref(), Some("青山晚报"));
     assert_eq!(ex.publication.home.as_deref(), Some("360123"));
@@ -310,7 +341,10 @@ fn inline_photo_credit_and_reported_by_dateline() {
 #[test]
 fn colon_kicker_and_captions_inside_an_article() {
     let ex = run("caption_page.txt");
-    assert_eq!(titles(&ex), vec!["三夏麦收进度过半", "白水镇开展防溺水宣传"]);
+    assert_eq!(
+        titles(&ex),
+        vec!["三夏麦收进度过半", "白水镇开展防溺水宣传"]
+    );
     let a = &ex.articles[0];
     assert_eq!(a.kicker.as_deref(), Some("青山县："));
     // a short caption with its credit stays with the article; the photographer is kept
@@ -334,7 +368,10 @@ fn kinds_by_signature_and_headline_shape() {
     let ex = run_text(
         "\n\n让实干成为鲜明导向\n\n本报评论员\n\n实干是最好的答卷。各级干部要把心思用在干事创业上，把功夫下在抓落实上，以实绩论英雄。\n\n\n\n青山县下发通知部署防汛工作\n\n本报讯(记者 吴天)近日,青山县下发通知,部署今年防汛工作。\n",
     );
-    assert_eq!(titles(&ex), vec!["让实干成为鲜明导向", "青山县下发通知部署防汛工作"]);
+    assert_eq!(
+        titles(&ex),
+        vec!["让实干成为鲜明导向", "青山县下发通知部署防汛工作"]
+    );
     assert_eq!(ex.articles[0].kind, Kind::Opinion);
     assert_eq!(ex.articles[1].kind, Kind::News);
 }
@@ -357,7 +394,11 @@ fn hong_kong_dateline_with_reported_by() {
     assert_eq!(ex.publication.name.as_deref(), Some("青山報"));
     let a = &ex.articles[0];
     assert_eq!(a.reporters, vec!["林芳"]);
-    assert!(a.body.starts_with("【青山報訊】記者林芳報道：東區"), "{}", a.body);
+    assert!(
+        a.body.starts_with("【青山報訊】記者林芳報道：東區"),
+        "{}",
+        a.body
+    );
 }
 
 #[test]
@@ -450,7 +491,11 @@ fn shared_corpus_pages() {
                 eprintln!("{name}: missed {t}");
             }
         }
-        assert_eq!(ex.articles.len(), gold["articles"].as_array().unwrap().len(), "{name}");
+        assert_eq!(
+            ex.articles.len(),
+            gold["articles"].as_array().unwrap().len(),
+            "{name}"
+        );
     }
     assert_eq!(found, total);
 }
@@ -469,7 +514,10 @@ fn masthead_lines_on_a_tightly_set_page_are_furniture() {
         "南溪县融媒体中心 主办",
         "晴 10℃~22℃",
     ] {
-        assert!(ex.boilerplate.iter().any(|b| b == line), "{line} not furniture");
+        assert!(
+            ex.boilerplate.iter().any(|b| b == line),
+            "{line} not furniture"
+        );
     }
     assert_eq!(ex.articles.len(), 4, "{:?}", titles(&ex));
     // a short place line above the headline is its kicker, not an article of its own
@@ -488,7 +536,11 @@ fn a_credit_after_a_whole_sentence_caption_closes_a_photo_item() {
     assert_eq!(b.reporters, vec!["顾清扬"]);
     assert!(!b.body.contains("明前茶"));
     // untitled photo: caption is the body, 记者 under reporters
-    let photo = ex.articles.iter().find(|a| a.body.contains("明前茶")).expect("photo item");
+    let photo = ex
+        .articles
+        .iter()
+        .find(|a| a.body.contains("明前茶"))
+        .expect("photo item");
     assert_eq!(photo.kind, Kind::Photo);
     assert_eq!(photo.reporters, vec!["林一舟"]);
     assert!(photo.contributors.is_empty());
@@ -518,7 +570,11 @@ fn marked_brief_headlines_and_their_column_label() {
     let ex = run("column_page.txt");
     let a = find(&ex, "青石镇完成农田灌溉改造");
     assert_eq!(a.contributors, vec!["方远"]);
-    assert!(a.body.starts_with("本报讯（通讯员 方 远）近日"), "{}", a.body);
+    assert!(
+        a.body.starts_with("本报讯（通讯员 方 远）近日"),
+        "{}",
+        a.body
+    );
     let b = find(&ex, "白鹭湾湿地迎来候鸟");
     assert_eq!(b.contributors, vec!["岑小雨"]);
     assert!(b.body.starts_with("本报讯"));
@@ -649,16 +705,29 @@ fn marked_captions_with_their_credit_are_photo_items() {
     let a = find(&ex, "社区食堂开进老小区");
     assert_eq!(a.kind, Kind::News);
     assert_eq!(a.reporters, vec!["邓林"]);
-    assert!(a.body.contains("截至去年底"), "a related-link box stays with its article");
-    let photos: Vec<&Article> = ex.articles.iter().filter(|a| a.kind == Kind::Photo).collect();
+    assert!(
+        a.body.contains("截至去年底"),
+        "a related-link box stays with its article"
+    );
+    let photos: Vec<&Article> = ex
+        .articles
+        .iter()
+        .filter(|a| a.kind == Kind::Photo)
+        .collect();
     assert_eq!(photos.len(), 2);
     assert_eq!(photos[0].reporters, vec!["邓林"]);
     assert_eq!(photos[1].contributors, vec!["孙悦"]);
     for p in photos {
         assert!(!p.body.contains('摄'), "credit left in {:?}", p.body);
     }
-    assert_eq!(find(&ex, "别让“指尖上的形式主义”卷土重来").kind, Kind::Opinion);
-    assert_eq!(find(&ex, "县人力资源和社会保障局2025年公开招聘公告").kind, Kind::Notice);
+    assert_eq!(
+        find(&ex, "别让“指尖上的形式主义”卷土重来").kind,
+        Kind::Opinion
+    );
+    assert_eq!(
+        find(&ex, "县人力资源和社会保障局2025年公开招聘公告").kind,
+        Kind::Notice
+    );
 }
 
 #[test]
@@ -667,7 +736,10 @@ fn traditional_column_page() {
     assert_eq!(ex.publication.name.as_deref(), Some("雲溪報"));
     assert_eq!(ex.publication.date, date(2024, 12, 3));
     assert_eq!(ex.articles.len(), 5, "{:?}", titles(&ex));
-    assert_eq!(find(&ex, "橘香鎮：冬修水利正當時").contributors, vec!["黃曉"]);
+    assert_eq!(
+        find(&ex, "橘香鎮：冬修水利正當時").contributors,
+        vec!["黃曉"]
+    );
     let photo = &ex.articles[3];
     assert_eq!(photo.kind, Kind::Photo);
     assert_eq!(photo.reporters, vec!["陳思遠"]);

@@ -142,8 +142,16 @@ impl<'a> Composer<'a> {
             .keep_at_rules(true)
             .build();
         let dkim = DkimSigner::from_settings(settings)?;
-        let mut composer =
-            Self { settings, templates, key, base, from, inliner, preinlined: None, dkim };
+        let mut composer = Self {
+            settings,
+            templates,
+            key,
+            base,
+            from,
+            inliner,
+            preinlined: None,
+            dkim,
+        };
         composer.preinlined = composer.preinline();
         Ok(composer)
     }
@@ -166,9 +174,15 @@ impl<'a> Composer<'a> {
         let mut env = template_env();
         env.add_template_owned(TEMPLATE_HTML, restored).ok()?;
         let sample = minijinja::Value::from(minijinja::value::Serde(self.sample_context()));
-        let fast = env.get_template(TEMPLATE_HTML).ok()?.render(sample.clone()).ok()?;
-        let slow =
-            self.inliner.inline(&self.templates.render(TEMPLATE_HTML, &sample).ok()?).ok()?;
+        let fast = env
+            .get_template(TEMPLATE_HTML)
+            .ok()?
+            .render(sample.clone())
+            .ok()?;
+        let slow = self
+            .inliner
+            .inline(&self.templates.render(TEMPLATE_HTML, &sample).ok()?)
+            .ok()?;
         let normalise = css_inline::CSSInliner::options()
             .inline_style_tags(false)
             .keep_style_tags(true)
@@ -179,7 +193,11 @@ impl<'a> Composer<'a> {
 
     /// The HTML template's text: the user's copy when there is one, else the built-in.
     fn html_source(&self) -> Option<String> {
-        if let Some(p) = self.templates.dir().map(|d| d.join(TEMPLATE_HTML)).filter(|p| p.is_file())
+        if let Some(p) = self
+            .templates
+            .dir()
+            .map(|d| d.join(TEMPLATE_HTML))
+            .filter(|p| p.is_file())
         {
             return std::fs::read_to_string(p).ok();
         }
@@ -216,7 +234,11 @@ impl<'a> Composer<'a> {
             shown: 3,
             more: 1,
             groups: vec![
-                group("11", "甲地", vec![art(1, "甲地", "摘要一"), art(2, "甲地某镇", "")]),
+                group(
+                    "11",
+                    "甲地",
+                    vec![art(1, "甲地", "摘要一"), art(2, "甲地某镇", "")],
+                ),
                 group("12", "乙地", vec![art(3, "", "摘要 <三>")]),
             ],
             unsubscribe_url: "https://example.org/u?token=u1.a.b".into(),
@@ -265,8 +287,11 @@ impl<'a> Composer<'a> {
             Some(c) => c,
             None => return Ok(None),
         };
-        let article_ids =
-            ctx.groups.iter().flat_map(|g| g.articles.iter().map(|a| a.id.clone())).collect();
+        let article_ids = ctx
+            .groups
+            .iter()
+            .flat_map(|g| g.articles.iter().map(|a| a.id.clone()))
+            .collect();
         // One conversion of the context serves all three templates.
         let ctx = minijinja::Value::from(minijinja::value::Serde(&ctx));
         let subject_raw = self.templates.render(TEMPLATE_SUBJECT, &ctx)?;
@@ -275,7 +300,11 @@ impl<'a> Composer<'a> {
         let html = if input.plain_text_only {
             None
         } else {
-            match self.preinlined.as_ref().and_then(|env| env.get_template(TEMPLATE_HTML).ok()) {
+            match self
+                .preinlined
+                .as_ref()
+                .and_then(|env| env.get_template(TEMPLATE_HTML).ok())
+            {
                 // The HTML escaper writes `/` as `&#x2f;`; a slash never needs escaping,
                 // and plain links read better in source views and link scanners (the
                 // per-digest path re-serialises them the same way).
@@ -292,7 +321,12 @@ impl<'a> Composer<'a> {
                 }
             }
         };
-        Ok(Some(ComposedDigest { subject, text, html, article_ids }))
+        Ok(Some(ComposedDigest {
+            subject,
+            text,
+            html,
+            article_ids,
+        }))
     }
 
     fn context(&self, input: &DigestInput<'_>) -> Option<DigestCtx<'_>> {
@@ -373,9 +407,18 @@ impl<'a> Composer<'a> {
         ArticleCtx {
             id: a.id.clone(),
             title: a.article.display_title(),
-            date: a.published().with_timezone(&tz).format("%Y-%m-%d").to_string(),
+            date: a
+                .published()
+                .with_timezone(&tz)
+                .format("%Y-%m-%d")
+                .to_string(),
             source: a.publication.clone().unwrap_or_else(|| a.source.clone()),
-            place: a.placement.primary.leaf().map(|d| d.name.clone()).unwrap_or_default(),
+            place: a
+                .placement
+                .primary
+                .leaf()
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             summary: summary(&a.article.body, self.settings.summary_chars),
             url: self.article_url(&a.id),
         }
@@ -394,15 +437,23 @@ impl<'a> Composer<'a> {
         let to_box = parse_mailbox(to)?;
         let unsubscribe = self.unsubscribe_url(to);
         let mut list_unsub = format!("<{unsubscribe}>");
-        let mailto = self.settings.unsubscribe_mailto.trim().trim_start_matches("mailto:");
+        let mailto = self
+            .settings
+            .unsubscribe_mailto
+            .trim()
+            .trim_start_matches("mailto:");
         if !mailto.is_empty() {
             let token = self.key.token(to, Purpose::Unsubscribe);
             list_unsub.push_str(&format!(", <mailto:{mailto}?subject=unsubscribe-{token}>"));
         }
-        let list_id =
-            format!("{} <{}>", self.settings.list_name.trim(), self.settings.effective_list_id());
-        let text_part =
-            SinglePart::builder().header(ContentType::TEXT_PLAIN).body(base64_body(&digest.text));
+        let list_id = format!(
+            "{} <{}>",
+            self.settings.list_name.trim(),
+            self.settings.effective_list_id()
+        );
+        let text_part = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(base64_body(&digest.text));
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to_box)
@@ -415,7 +466,9 @@ impl<'a> Composer<'a> {
             Some(html) => MultiPart::alternative()
                 .singlepart(text_part)
                 .singlepart(
-                    SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(html)),
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(base64_body(html)),
                 )
                 .formatted(),
             None => text_part.formatted(),
@@ -431,7 +484,10 @@ impl<'a> Composer<'a> {
         for (name, value) in [
             ("List-Id", list_id),
             ("List-Unsubscribe", list_unsub),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_string()),
+            (
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_string(),
+            ),
             ("Auto-Submitted", "auto-generated".to_string()),
         ] {
             let name = HeaderName::new_from_ascii(name.to_string())
@@ -468,8 +524,9 @@ impl<'a> Composer<'a> {
 /// top-level headers.
 fn with_part(builder: lettre::message::MessageBuilder, part: &[u8]) -> anyhow::Result<Message> {
     let text = std::str::from_utf8(part)?;
-    let (head, body) =
-        text.split_once("\r\n\r\n").ok_or_else(|| anyhow::anyhow!("a MIME part without a body"))?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| anyhow::anyhow!("a MIME part without a body"))?;
     if !body.is_ascii() || body.split("\r\n").any(|l| l.len() > 998) {
         anyhow::bail!("a MIME body that is not 7-bit");
     }
@@ -477,7 +534,9 @@ fn with_part(builder: lettre::message::MessageBuilder, part: &[u8]) -> anyhow::R
     // (base64 for a single part, 7bit for a multipart of base64 parts).
     let body = Body::new_with_encoding(body.to_string(), ContentTransferEncoding::Binary)
         .map_err(|_| anyhow::anyhow!("a MIME body lettre refuses"))?;
-    let mut msg = builder.header(lettre::message::header::MIME_VERSION_1_0).body(body)?;
+    let mut msg = builder
+        .header(lettre::message::header::MIME_VERSION_1_0)
+        .body(body)?;
     let mut fields: Vec<(String, String)> = Vec::new();
     for line in head.split("\r\n") {
         if line.starts_with([' ', '\t']) {
@@ -489,14 +548,18 @@ fn with_part(builder: lettre::message::MessageBuilder, part: &[u8]) -> anyhow::R
             fields.push((name.trim().to_string(), value.trim_start().to_string()));
         }
     }
-    if !fields.iter().any(|(n, _)| n.eq_ignore_ascii_case("Content-Transfer-Encoding")) {
+    if !fields
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("Content-Transfer-Encoding"))
+    {
         fields.push(("Content-Transfer-Encoding".into(), "7bit".into()));
     }
     for (name, value) in fields {
         let hname = HeaderName::new_from_ascii(name.clone())
             .map_err(|_| anyhow::anyhow!("bad MIME header name {name:?}"))?;
         let raw = value.replace("\r\n", "");
-        msg.headers_mut().insert_raw(HeaderValue::dangerous_new_pre_encoded(hname, raw, value));
+        msg.headers_mut()
+            .insert_raw(HeaderValue::dangerous_new_pre_encoded(hname, raw, value));
     }
     Ok(msg)
 }
@@ -581,8 +644,10 @@ fn base64_body(s: &str) -> Body {
 pub fn summary(body: &str, max: usize) -> String {
     let mut text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
     // A dateline is a short opening bracketed group naming a reporter or a news agency.
-    if let Some(close) =
-        text.char_indices().take(48).find(|(_, c)| matches!(c, '）' | ')' | '】' | ']'))
+    if let Some(close) = text
+        .char_indices()
+        .take(48)
+        .find(|(_, c)| matches!(c, '）' | ')' | '】' | ']'))
     {
         let head = text.get(..close.0).unwrap_or("");
         if head.contains('讯')
@@ -591,14 +656,18 @@ pub fn summary(body: &str, max: usize) -> String {
             || head.contains("电")
         {
             let rest = text.get(close.0 + close.1.len_utf8()..).unwrap_or("");
-            text = rest.trim_start_matches([' ', '，', ',', '：', ':']).to_string();
+            text = rest
+                .trim_start_matches([' ', '，', ',', '：', ':'])
+                .to_string();
         }
     }
     if text.chars().count() <= max {
         return text;
     }
     let mut cut: String = text.chars().take(max).collect();
-    cut = cut.trim_end_matches(['，', '、', ',', ' ', '；']).to_string();
+    cut = cut
+        .trim_end_matches(['，', '、', ',', ' ', '；'])
+        .to_string();
     cut.push('…');
     cut
 }
@@ -631,8 +700,16 @@ mod tests {
             },
             placement: Placement {
                 primary: Chain(vec![
-                    Division { code: "44".into(), name: "省".into(), level: Level::Province },
-                    Division { code: code.into(), name: name.into(), level: Level::Prefecture },
+                    Division {
+                        code: "44".into(),
+                        name: "省".into(),
+                        level: Level::Province,
+                    },
+                    Division {
+                        code: code.into(),
+                        name: name.into(),
+                        level: Level::Prefecture,
+                    },
                 ]),
                 also: vec![],
                 evidence: vec![],
@@ -654,8 +731,14 @@ mod tests {
         let key = TokenKey::new(b"compose-test-key-123").unwrap();
         let c = Composer::new(&settings, &templates, key).unwrap();
         let places = [
-            Locality { code: "4401".into(), name: "甲市".into() },
-            Locality { code: "4402".into(), name: "乙市".into() },
+            Locality {
+                code: "4401".into(),
+                name: "甲市".into(),
+            },
+            Locality {
+                code: "4402".into(),
+                name: "乙市".into(),
+            },
         ];
         let arts = [
             stored(1, "4402", "乙市", 8),
@@ -679,7 +762,9 @@ mod tests {
         assert!(html.contains("正文&lt;b&gt;"), "text is escaped");
         assert!(!html.contains("<style>.item"), "CSS inlined");
         assert!(d.text.find("标题3").unwrap() < d.text.find("标题1").unwrap());
-        let msg = c.message("r@example.net", &d, "<x@news.example.org>", now).unwrap();
+        let msg = c
+            .message("r@example.net", &d, "<x@news.example.org>", now)
+            .unwrap();
         let s = String::from_utf8(msg).unwrap();
         assert!(s.is_ascii());
         for h in [
@@ -692,7 +777,10 @@ mod tests {
         ] {
             assert!(s.contains(h), "{h} missing in\n{s}");
         }
-        let no_new = DigestInput { articles: &[], ..input };
+        let no_new = DigestInput {
+            articles: &[],
+            ..input
+        };
         assert!(c.compose(&no_new).unwrap().is_none());
     }
 
@@ -715,7 +803,11 @@ mod tests {
         };
         let key = || TokenKey::new(b"inline-test-key-123456").unwrap();
         let builtin = Templates::load(None).unwrap();
-        assert!(Composer::new(&settings, &builtin, key()).unwrap().preinlined());
+        assert!(
+            Composer::new(&settings, &builtin, key())
+                .unwrap()
+                .preinlined()
+        );
         // Template tags between table rows would be moved by an HTML parser: the
         // composer notices and inlines each digest instead, with the same result.
         let dir = tempfile::tempdir().unwrap();
@@ -727,7 +819,10 @@ mod tests {
         let user = Templates::load(Some(dir.path())).unwrap();
         let c = Composer::new(&settings, &user, key()).unwrap();
         assert!(!c.preinlined());
-        let places = [Locality { code: "4401".into(), name: "甲市".into() }];
+        let places = [Locality {
+            code: "4401".into(),
+            name: "甲市".into(),
+        }];
         let arts = [stored(1, "4401", "甲市", 8), stored(2, "4401", "甲市", 9)];
         let input = DigestInput {
             email: "r@example.net",
@@ -738,7 +833,11 @@ mod tests {
             now: DateTime::parse_from_rfc3339("2026-08-22T12:00:00+08:00").unwrap(),
         };
         let html = c.compose(&input).unwrap().unwrap().html.unwrap();
-        assert_eq!(html.matches("<td style=\"color: red;\">").count(), 2, "{html}");
+        assert_eq!(
+            html.matches("<td style=\"color: red;\">").count(),
+            2,
+            "{html}"
+        );
     }
 
     #[test]

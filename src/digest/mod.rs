@@ -209,7 +209,11 @@ impl Settings {
     /// The `List-Id` identifier: `list_id`, or `digest.` + the `from` domain when empty.
     pub fn effective_list_id(&self) -> String {
         let id = self.list_id.trim();
-        if id.is_empty() { format!("digest.{}", self.message_id_domain()) } else { id.to_string() }
+        if id.is_empty() {
+            format!("digest.{}", self.message_id_domain())
+        } else {
+            id.to_string()
+        }
     }
 
     /// The `From:` mailbox.

@@ -114,7 +114,10 @@ impl Delivery {
                 .add_root_certificate(cert)
                 .build_rustls()
                 .map_err(|e| anyhow::anyhow!("SMTP TLS settings: {e}"))?;
-            let mode = parsed.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
+            let mode = parsed
+                .query_pairs()
+                .find(|(k, _)| k == "tls")
+                .map(|(_, v)| v.into_owned());
             builder = match (parsed.scheme(), mode.as_deref()) {
                 ("smtps", _) => builder.tls(Tls::Wrapper(params)),
                 (_, Some("required")) => builder.tls(Tls::Required(params)),

@@ -65,13 +65,20 @@ impl TokenKey {
         }
         if let Some(path) = file {
             let bytes = std::fs::read(path).map_err(|e| {
-                anyhow::anyhow!("cannot read the digest signing key file {}: {e}", path.display())
+                anyhow::anyhow!(
+                    "cannot read the digest signing key file {}: {e}",
+                    path.display()
+                )
             })?;
             return Self::new(&bytes).map_err(|e| anyhow::anyhow!("{e} (in {})", path.display()));
         }
         anyhow::bail!(
             "no digest signing key: set the environment variable {} or [digest] signing_key_file",
-            if env.trim().is_empty() { "named by signing_key_env" } else { env.trim() }
+            if env.trim().is_empty() {
+                "named by signing_key_env"
+            } else {
+                env.trim()
+            }
         )
     }
 
@@ -96,7 +103,10 @@ impl TokenKey {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut f = options.open(path).map_err(|e| {
-                anyhow::anyhow!("cannot create the digest signing key file {}: {e}", path.display())
+                anyhow::anyhow!(
+                    "cannot create the digest signing key file {}: {e}",
+                    path.display()
+                )
             })?;
             std::io::Write::write_all(&mut f, format!("{}\n", hex::encode(random)).as_bytes())
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
@@ -127,7 +137,11 @@ impl TokenKey {
     pub fn token(&self, email: &str, purpose: Purpose) -> String {
         let id = self.subscriber_id(email);
         let sig = self.mac(&[purpose.tag(), &id]);
-        format!("{}.{id}.{}", purpose.tag(), hex::encode(sig.get(..16).unwrap_or_default()))
+        format!(
+            "{}.{id}.{}",
+            purpose.tag(),
+            hex::encode(sig.get(..16).unwrap_or_default())
+        )
     }
 
     /// Checks a token for `purpose`; returns the subscriber id it carries when the
@@ -153,8 +167,14 @@ impl TokenKey {
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     b.get(start..end).unwrap_or_default()
 }
 
@@ -191,14 +211,20 @@ mod tests {
         let f = dir.path().join("key");
         std::fs::write(&f, "from-a-file-0123456789\n").unwrap();
         let k = TokenKey::load("LOCALFEED_TEST_UNSET_VARIABLE_X", Some(&f)).unwrap();
-        assert!(k.verify(&k.token("a@b.cn", Purpose::Manage), Purpose::Manage).is_some());
+        assert!(
+            k.verify(&k.token("a@b.cn", Purpose::Manage), Purpose::Manage)
+                .is_some()
+        );
         let created = dir.path().join("state/new.key");
         let k1 =
             TokenKey::load_or_create("LOCALFEED_TEST_UNSET_VARIABLE_X", Some(&created)).unwrap();
         let k2 =
             TokenKey::load_or_create("LOCALFEED_TEST_UNSET_VARIABLE_X", Some(&created)).unwrap();
         let t = k1.token("a@b.cn", Purpose::Unsubscribe);
-        assert!(k2.verify(&t, Purpose::Unsubscribe).is_some(), "the created key is kept");
+        assert!(
+            k2.verify(&t, Purpose::Unsubscribe).is_some(),
+            "the created key is kept"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -346,9 +346,15 @@ pub fn strip_inline_furniture(text: &str) -> String {
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut from = 0;
-    while let Some(rel) = text.get(from..).and_then(|r| r.find(['（', '(', '【', '〔'])) {
+    while let Some(rel) = text
+        .get(from..)
+        .and_then(|r| r.find(['（', '(', '【', '〔']))
+    {
         let open = from + rel;
-        let open_len = text.get(open..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+        let open_len = text
+            .get(open..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8);
         let inner_start = open + open_len;
         let rest = text.get(inner_start..).unwrap_or("");
         let mut next_from = inner_start;
@@ -444,13 +450,19 @@ mod tests {
         );
         assert_eq!(strip_inline_furniture("（上接第1版）全县上下"), "全县上下");
         assert_eq!(strip_inline_furniture("（编者按）保留"), "（编者按）保留");
-        assert_eq!(strip_inline_furniture("县长（主持人）讲话"), "县长（主持人）讲话");
+        assert_eq!(
+            strip_inline_furniture("县长（主持人）讲话"),
+            "县长（主持人）讲话"
+        );
     }
 
     #[test]
     fn list_items_and_urls() {
         assert!(is_list_item("安全生产"));
         assert!(!is_list_item("近日，全县召开会议"));
-        assert_eq!(strip_urls("详情见 https://a.example.cn/x 网站。"), "详情见  网站。");
+        assert_eq!(
+            strip_urls("详情见 https://a.example.cn/x 网站。"),
+            "详情见  网站。"
+        );
     }
 }

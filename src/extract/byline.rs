@@ -126,9 +126,11 @@ fn is_org(token: &str) -> bool {
                 | "发"
                 | "發"
         )
-        || ["报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒"]
-            .iter()
-            .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+        || [
+            "报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒",
+        ]
+        .iter()
+        .any(|s| t.ends_with(s) && t.chars().count() >= 3)
 }
 
 /// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
@@ -393,8 +395,10 @@ const ORG_ENDS: &[&str] = &[
 /// after a space (`某县委常委、宣传部部长 张三`, `■ 某县应急管理局 李 四`). A name the
 /// extractor split after its first character is mended. Returns the name.
 pub fn author_line(text: &str) -> Option<String> {
-    let t =
-        text.trim().trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '\u{3000}']).trim();
+    let t = text
+        .trim()
+        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '\u{3000}'])
+        .trim();
     if t.chars().count() > 40 || t.contains(['。', '，', ',', '：', ':']) {
         return None;
     }
@@ -449,21 +453,39 @@ mod tests {
 
     #[test]
     fn roles_in_a_dateline() {
-        assert_eq!(p("记者 张明远 通讯员 李 晓燕"), (vec!["张明远".into()], vec!["李晓燕".into()]));
-        assert_eq!(p("通讯员 周红 记者 吴天"), (vec!["吴天".into()], vec!["周红".into()]));
-        assert_eq!(p("记者赵一 钱二"), (vec!["赵一".into(), "钱二".into()], vec![]));
+        assert_eq!(
+            p("记者 张明远 通讯员 李 晓燕"),
+            (vec!["张明远".into()], vec!["李晓燕".into()])
+        );
+        assert_eq!(
+            p("通讯员 周红 记者 吴天"),
+            (vec!["吴天".into()], vec!["周红".into()])
+        );
+        assert_eq!(
+            p("记者赵一 钱二"),
+            (vec!["赵一".into(), "钱二".into()], vec![])
+        );
         let x = parse("清江晚报全媒体记者 孙可 通讯员 陈路").unwrap();
         assert_eq!(x.org.as_deref(), Some("清江晚报"));
         assert_eq!(x.reporters, vec!["孙可".to_string()]);
-        assert_eq!(p("見習記者 林芳 實習生 何青"), (vec!["林芳".into(), "何青".into()], vec![]));
+        assert_eq!(
+            p("見習記者 林芳 實習生 何青"),
+            (vec!["林芳".into(), "何青".into()], vec![])
+        );
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
         assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
         assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
-        assert_eq!(p("记者 阿依古丽艾力"), (vec!["阿依古丽艾力".into()], vec![]));
+        assert_eq!(
+            p("记者 阿依古丽艾力"),
+            (vec!["阿依古丽艾力".into()], vec![])
+        );
         assert!(parse("阿依古丽艾力").is_none());
         assert!(parse("记者手记").is_none());
         assert!(parse("记者观察").is_none());
-        assert_eq!(p("记者:林海 吴江"), (vec!["林海".into(), "吴江".into()], vec![]));
+        assert_eq!(
+            p("记者:林海 吴江"),
+            (vec!["林海".into(), "吴江".into()], vec![])
+        );
     }
 
     #[test]
@@ -481,9 +503,15 @@ mod tests {
 
     #[test]
     fn commentary_author() {
-        assert_eq!(author_line("青山县委常委、宣传部部长 方立"), Some("方立".into()));
+        assert_eq!(
+            author_line("青山县委常委、宣传部部长 方立"),
+            Some("方立".into())
+        );
         assert_eq!(author_line("抓项目强产业 提升镇域实力"), None);
-        assert_eq!(author_line("■ 青山县交通运输局 林 小川"), Some("林小川".into()));
+        assert_eq!(
+            author_line("■ 青山县交通运输局 林 小川"),
+            Some("林小川".into())
+        );
         assert_eq!(author_line("□ 白水區委黨校 趙 青"), Some("趙青".into()));
         assert_eq!(author_line("白水镇 赵青"), None);
         assert_eq!(author_line("■ 全县开展安全检查"), None);

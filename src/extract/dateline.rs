@@ -63,7 +63,10 @@ pub fn parse(text: &str) -> Option<Dateline> {
     while !head.is_char_boundary(near) {
         near -= 1;
     }
-    if !head.get(..near).unwrap_or(head).contains(['讯', '訊', '电', '電'])
+    if !head
+        .get(..near)
+        .unwrap_or(head)
+        .contains(['讯', '訊', '电', '電'])
         || !DATELINE.is_match(head)
     {
         return None;
@@ -85,7 +88,9 @@ pub fn parse(text: &str) -> Option<Dateline> {
     };
     let byline = c.name("paren").map(|p| {
         let s = p.as_str();
-        s.trim_start_matches(['(', '（']).trim_end_matches([')', '）']).to_string()
+        s.trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）'])
+            .to_string()
     });
     // `本报讯 记者 张三 李四 报道：…`: a byline without brackets
     let mut len = m.end();
@@ -104,8 +109,9 @@ pub fn parse(text: &str) -> Option<Dateline> {
     } else {
         let start =
             matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '【', '[', '〔']);
-        let end =
-            start.find(['讯', '訊', '电', '電', '(', '（', '】', ']', '〕']).unwrap_or(start.len());
+        let end = start
+            .find(['讯', '訊', '电', '電', '(', '（', '】', ']', '〕'])
+            .unwrap_or(start.len());
         let org = start.get(..end).unwrap_or("");
         let org = match c.name("date") {
             Some(d) => org.replace(d.as_str(), ""),
@@ -127,7 +133,13 @@ pub fn parse(text: &str) -> Option<Dateline> {
             return None;
         }
     }
-    Some(Dateline { len, place, month_day, byline, org })
+    Some(Dateline {
+        len,
+        place,
+        month_day,
+        byline,
+        org,
+    })
 }
 
 /// The issue date printed on a masthead line: a full date on a short line that also
@@ -139,10 +151,15 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
             return issue_date(&converted);
         }
     }
-    let c = FULL_DATE.captures(line).or_else(|| ISO_DATE.captures(line))?;
+    let c = FULL_DATE
+        .captures(line)
+        .or_else(|| ISO_DATE.captures(line))?;
     let whole = c.get(0)?;
-    let rest: String =
-        line.replace(whole.as_str(), "").chars().filter(|c| !c.is_whitespace()).collect();
+    let rest: String = line
+        .replace(whole.as_str(), "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let marked = [
         "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "週", "禮拜", "农历",
         "農曆", "第", "期", "版", "来源", "來源", "发布", "發佈", "时间", "時間",
@@ -176,8 +193,16 @@ fn hanzi_number(s: &str) -> Option<u32> {
     match s.split_once('十') {
         None => s.chars().next().and_then(hanzi_digit),
         Some((tens, ones)) => {
-            let t = if tens.is_empty() { 1 } else { tens.chars().next().and_then(hanzi_digit)? };
-            let o = if ones.is_empty() { 0 } else { ones.chars().next().and_then(hanzi_digit)? };
+            let t = if tens.is_empty() {
+                1
+            } else {
+                tens.chars().next().and_then(hanzi_digit)?
+            };
+            let o = if ones.is_empty() {
+                0
+            } else {
+                ones.chars().next().and_then(hanzi_digit)?
+            };
             Some(t * 10 + o)
         }
     }
@@ -188,7 +213,11 @@ fn hanzi_date_to_digits(line: &str) -> String {
     HANZI_DATE
         .replace(line, |c: &regex::Captures<'_>| {
             let y: Option<String> = c.get(1).map(|y| {
-                y.as_str().chars().filter_map(hanzi_digit).map(|d| d.to_string()).collect()
+                y.as_str()
+                    .chars()
+                    .filter_map(hanzi_digit)
+                    .map(|d| d.to_string())
+                    .collect()
             });
             let m = c.get(2).and_then(|m| hanzi_number(m.as_str()));
             let d = c.get(3).and_then(|d| hanzi_number(d.as_str()));
@@ -293,14 +322,23 @@ mod tests {
             issue_date("2024年3月5日 星期二 农历甲辰年正月廿五"),
             NaiveDate::from_ymd_opt(2024, 3, 5)
         );
-        assert_eq!(issue_date("2024年3月5日"), NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(
+            issue_date("2024年3月5日"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
         assert_eq!(issue_date("2024年3月5日，全县召开大会，部署工作。"), None);
-        assert_eq!(issue_date("2024-03-05 星期二"), NaiveDate::from_ymd_opt(2024, 3, 5));
+        assert_eq!(
+            issue_date("2024-03-05 星期二"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
         assert_eq!(
             issue_date("二〇二四年三月二十五日 星期一"),
             NaiveDate::from_ymd_opt(2024, 3, 25)
         );
-        assert_eq!(issue_date("二〇二四年十月十日 星期四"), NaiveDate::from_ymd_opt(2024, 10, 10));
+        assert_eq!(
+            issue_date("二〇二四年十月十日 星期四"),
+            NaiveDate::from_ymd_opt(2024, 10, 10)
+        );
         assert_eq!(
             issue_date("来源：青山日报 发布时间：2024-03-05"),
             NaiveDate::from_ymd_opt(2024, 3, 5)
@@ -321,9 +359,18 @@ mod tests {
     #[test]
     fn dateline_year() {
         let issue = NaiveDate::from_ymd_opt(2024, 1, 2);
-        assert_eq!(dateline_date((12, 31), issue, None), NaiveDate::from_ymd_opt(2023, 12, 31));
-        assert_eq!(dateline_date((1, 1), issue, None), NaiveDate::from_ymd_opt(2024, 1, 1));
-        assert_eq!(dateline_date((4, 26), None, Some(2018)), NaiveDate::from_ymd_opt(2018, 4, 26));
+        assert_eq!(
+            dateline_date((12, 31), issue, None),
+            NaiveDate::from_ymd_opt(2023, 12, 31)
+        );
+        assert_eq!(
+            dateline_date((1, 1), issue, None),
+            NaiveDate::from_ymd_opt(2024, 1, 1)
+        );
+        assert_eq!(
+            dateline_date((4, 26), None, Some(2018)),
+            NaiveDate::from_ymd_opt(2018, 4, 26)
+        );
         assert_eq!(dateline_date((4, 26), None, None), None);
     }
 }

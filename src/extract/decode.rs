@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(decode(b" \n\n "), Err(DecodeError::Empty));
         let e = decode(b"PK\x03\x04\x00\x00abc").unwrap_err();
         assert_eq!(e.to_string(), "binary file (NUL bytes at offset 4)");
-        assert!(matches!(decode(&[0xFF, 0xFE, 0x41]), Err(DecodeError::BadUtf16)));
+        assert!(matches!(
+            decode(&[0xFF, 0xFE, 0x41]),
+            Err(DecodeError::BadUtf16)
+        ));
         assert!(matches!(
             decode(&[0x41, 0xFF, 0xFF, 0x41]),
             Err(DecodeError::Undecodable { offset: 1 })

@@ -59,8 +59,16 @@ pub fn split(lines: &[String]) -> Headline {
     match lines.as_slice() {
         [] => Headline::default(),
         [t] => match split_one_line(t) {
-            Some((k, title)) => Headline { kicker: clean(k), title: clean(title), subtitle: None },
-            None => Headline { kicker: None, title: clean(t), subtitle: None },
+            Some((k, title)) => Headline {
+                kicker: clean(k),
+                title: clean(title),
+                subtitle: None,
+            },
+            None => Headline {
+                kicker: None,
+                title: clean(t),
+                subtitle: None,
+            },
         },
         [a, b] => {
             let (la, lb) = (len(a), len(b));
@@ -74,12 +82,24 @@ pub fn split(lines: &[String]) -> Headline {
                 lb <= la
             };
             if a_kicker {
-                Headline { kicker: clean(a), title: clean(b), subtitle: None }
+                Headline {
+                    kicker: clean(a),
+                    title: clean(b),
+                    subtitle: None,
+                }
             } else {
-                Headline { kicker: None, title: clean(a), subtitle: clean(b) }
+                Headline {
+                    kicker: None,
+                    title: clean(a),
+                    subtitle: clean(b),
+                }
             }
         }
-        [a, b, c, ..] => Headline { kicker: clean(a), title: clean(b), subtitle: clean(c) },
+        [a, b, c, ..] => Headline {
+            kicker: clean(a),
+            title: clean(b),
+            subtitle: clean(c),
+        },
     }
 }
 
@@ -127,7 +147,9 @@ const TIME_OPENERS: &[&str] = &[
 /// (a leading date or time clause such as `26日,` or `近日,` is skipped), at most 24
 /// characters, without markers.
 pub fn title_from_text(text: &str) -> Option<String> {
-    let t = text.trim().trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+    let t = text
+        .trim()
+        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
     let clauses: Vec<&str> = t
         .split(['，', ',', '。', '；', ';', '！', '？', '!', '?', '：', ':'])
         .map(str::trim)
@@ -135,7 +157,9 @@ pub fn title_from_text(text: &str) -> Option<String> {
         .collect();
     let pick = clauses.iter().find(|c| {
         let n = c.chars().count();
-        let timey = TIME_OPENERS.iter().any(|w| c.starts_with(w) && n <= w.chars().count() + 4)
+        let timey = TIME_OPENERS
+            .iter()
+            .any(|w| c.starts_with(w) && n <= w.chars().count() + 4)
             || (n <= 10
                 && (c.ends_with('日')
                     || c.ends_with("上午")
@@ -161,11 +185,17 @@ mod tests {
     #[test]
     fn two_lines_shorter_is_title() {
         let x = h(&["青山县新时代文明实践中心正式揭牌运行", "让文明新风吹进万家"]);
-        assert_eq!(x.kicker.as_deref(), Some("青山县新时代文明实践中心正式揭牌运行"));
+        assert_eq!(
+            x.kicker.as_deref(),
+            Some("青山县新时代文明实践中心正式揭牌运行")
+        );
         assert_eq!(x.title.as_deref(), Some("让文明新风吹进万家"));
         let y = h(&["凝心聚力 共谋发展", "青山县召开第三季度经济运行分析会议"]);
         assert_eq!(y.title.as_deref(), Some("凝心聚力共谋发展"));
-        assert_eq!(y.subtitle.as_deref(), Some("青山县召开第三季度经济运行分析会议"));
+        assert_eq!(
+            y.subtitle.as_deref(),
+            Some("青山县召开第三季度经济运行分析会议")
+        );
     }
 
     #[test]
@@ -175,13 +205,19 @@ mod tests {
         assert_eq!(x.title.as_deref(), Some("守牢安全发展底线"));
         let y = h(&["坚持因地制宜打造亮点 大力弘扬时代新风"]);
         assert_eq!(y.kicker, None);
-        assert_eq!(y.title.as_deref(), Some("坚持因地制宜打造亮点大力弘扬时代新风"));
+        assert_eq!(
+            y.title.as_deref(),
+            Some("坚持因地制宜打造亮点大力弘扬时代新风")
+        );
     }
 
     #[test]
     fn lead_in_and_labels() {
         let x = h(&["青山县启动三年行动计划,2024年——", "实施五大工程"]);
-        assert_eq!(x.kicker.as_deref(), Some("青山县启动三年行动计划，2024年——"));
+        assert_eq!(
+            x.kicker.as_deref(),
+            Some("青山县启动三年行动计划，2024年——")
+        );
         assert_eq!(x.title.as_deref(), Some("实施五大工程"));
         let y = h(&["青山县", "以网格化推进基层治理"]);
         assert_eq!(y.kicker.as_deref(), Some("青山县"));

@@ -37,10 +37,19 @@ pub fn extract(page: &PageText) -> Extraction {
         InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
             let ex = extract_page(&page.text);
-            if ex.articles.is_empty() { single::plain(&text, ex) } else { ex }
+            if ex.articles.is_empty() {
+                single::plain(&text, ex)
+            } else {
+                ex
+            }
         }
     };
-    if let Some(p) = page.hints.publication.as_deref().filter(|p| !p.trim().is_empty()) {
+    if let Some(p) = page
+        .hints
+        .publication
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
         ex.publication.name = Some(p.trim().to_string());
     }
     if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -156,7 +165,11 @@ pub fn extract_page(text: &str) -> Extraction {
             boiler.push(u.text.clone());
         }
     }
-    Extraction { publication, articles, boilerplate: boiler }
+    Extraction {
+        publication,
+        articles,
+        boilerplate: boiler,
+    }
 }
 
 fn most_common(items: &[String]) -> Option<String> {
@@ -258,7 +271,9 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_inline_furniture(&boilerplate::strip_urls(&u.text))),
+            _ => paras.push(boilerplate::strip_inline_furniture(
+                &boilerplate::strip_urls(&u.text),
+            )),
         }
     }
     if p.start != Start::Credit {
@@ -274,11 +289,13 @@ fn build(
     let paras: Vec<String> = paras
         .iter()
         .enumerate()
-        .map(
-            |(i, s)| {
-                if i == 0 && has_dateline { repair_para(s) } else { normalize::repair_line(s) }
-            },
-        )
+        .map(|(i, s)| {
+            if i == 0 && has_dateline {
+                repair_para(s)
+            } else {
+                normalize::repair_line(s)
+            }
+        })
         .filter(|s| !s.is_empty())
         .collect();
     if paras.is_empty() {
@@ -302,7 +319,9 @@ fn build(
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
     let mut h = headline::split(&lines);
     if h.title.is_none() {
-        h.title = paras.first().and_then(|f| headline::title_from_text(strip_dateline(f)));
+        h.title = paras
+            .first()
+            .and_then(|f| headline::title_from_text(strip_dateline(f)));
     }
     let title_text = format!(
         "{}{}{}",
@@ -330,7 +349,9 @@ fn build(
     {
         Kind::Opinion
     } else if h.title.as_deref().is_some_and(|t| {
-        segment::NOTICE_WORDS.iter().any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
+        segment::NOTICE_WORDS
+            .iter()
+            .any(|w| t.trim_end_matches(['！', '!']).ends_with(w))
     }) {
         Kind::Notice
     } else {
@@ -374,7 +395,9 @@ pub(crate) fn repair_para(text: &str) -> String {
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {
         let bracket = head.find(['(', '（']);
-        let open = bracket.or_else(|| head.find(char::is_whitespace)).unwrap_or(head.len());
+        let open = bracket
+            .or_else(|| head.find(char::is_whitespace))
+            .unwrap_or(head.len());
         let (before, paren) = head.split_at(open);
         let mut paren: String = paren
             .split_whitespace()
@@ -412,5 +435,9 @@ fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
             i += 1;
         }
     }
-    paras.into_iter().zip(keep).filter_map(|(p, k)| k.then_some(p)).collect()
+    paras
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
 }

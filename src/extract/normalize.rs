@@ -106,8 +106,9 @@ fn needs_cleaning(b: &[u8]) -> bool {
     };
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let mut i = 0;
-    while let Some(off) =
-        b.get(i..).and_then(|rest| rest.iter().position(|&x| SUSPECT[usize::from(x)]))
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&x| SUSPECT[usize::from(x)]))
     {
         i += off;
         let x = at(i);
@@ -168,14 +169,20 @@ pub fn remove_cjk_spaces(text: &str) -> String {
         }
         // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
         if (c == 'a' || c == '&') && out.ends_with(' ') {
-            let word: String =
-                if c == '&' { "&".into() } else { chars.iter().skip(i).take(3).collect() };
+            let word: String = if c == '&' {
+                "&".into()
+            } else {
+                chars.iter().skip(i).take(3).collect()
+            };
             let after = chars.get(i + word.chars().count()).copied();
             let before = out.trim_end().chars().last();
             if (word == "and" || word == "&")
                 && after == Some(' ')
                 && before.is_some_and(is_han)
-                && chars.get(i + word.chars().count() + 1).copied().is_some_and(is_han)
+                && chars
+                    .get(i + word.chars().count() + 1)
+                    .copied()
+                    .is_some_and(is_han)
             {
                 let trimmed = out.trim_end().len();
                 out.truncate(trimmed);
@@ -272,7 +279,11 @@ pub fn squeeze(text: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() {
             // keep one space between two Latin words or numbers
-            let p = if i == 0 { None } else { chars.get(i - 1).copied() };
+            let p = if i == 0 {
+                None
+            } else {
+                chars.get(i - 1).copied()
+            };
             let n = chars.get(i + 1).copied();
             if p.is_some_and(|p| p.is_ascii_alphanumeric())
                 && n.is_some_and(|n| n.is_ascii_alphanumeric())
@@ -290,7 +301,10 @@ pub fn squeeze(text: &str) -> String {
 fn first_clause_len(text: &str) -> usize {
     text.chars()
         .take_while(|c| {
-            !matches!(c, '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？')
+            !matches!(
+                c,
+                '，' | ',' | '。' | '、' | '；' | ';' | '：' | ':' | '！' | '？'
+            )
         })
         .count()
 }
@@ -308,7 +322,10 @@ pub fn join_broken(paras: Vec<String>) -> Vec<String> {
         };
         if join {
             if let Some(last) = out.last_mut() {
-                let glue_space = last.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+                let glue_space = last
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
                     && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
                 if glue_space {
                     last.push(' ');
@@ -332,21 +349,28 @@ fn is_broken(prev: &str, next: &str) -> bool {
     let Some(first) = next.chars().next() else {
         return false;
     };
-    if matches!(first, '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔')
-    {
+    if matches!(
+        first,
+        '■' | '▲' | '●' | '◆' | '※' | '□' | '★' | '（' | '(' | '【' | '〔'
+    ) {
         return false;
     }
     let len = prev.chars().count();
     if matches!(end, '，' | ',' | '、' | '—' | '“' | '‘' | '《') {
         return true;
     }
-    let has_clause_punct = prev.chars().any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
+    let has_clause_punct = prev
+        .chars()
+        .any(|c| matches!(c, '，' | ',' | '、' | '；' | '。'));
     if len >= 24 || has_clause_punct {
         return true;
     }
     // `机制。出台…`, `生,在…`: the next paragraph opens with the end of a word
     let head = first_clause_len(next);
-    let closes = next.chars().nth(head).is_some_and(|c| matches!(c, '。' | '！' | '？' | '；'));
+    let closes = next
+        .chars()
+        .nth(head)
+        .is_some_and(|c| matches!(c, '。' | '！' | '？' | '；'));
     head <= 2 || (head <= 4 && closes)
 }
 
@@ -381,7 +405,10 @@ mod tests {
 
     #[test]
     fn drops_forbidden_characters() {
-        assert_eq!(clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"), "甲乙\n丙丁 戊");
+        assert_eq!(
+            clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"),
+            "甲乙\n丙丁 戊"
+        );
     }
 
     #[test]
@@ -403,15 +430,27 @@ mod tests {
     fn removes_only_artefact_spaces() {
         assert_eq!(remove_cjk_spaces("服 务管理 与 建设"), "服务管理与建设");
         assert_eq!(remove_cjk_spaces("帮扶村中243 名学生"), "帮扶村中243名学生");
-        assert_eq!(remove_cjk_spaces("使用 PPT 演示 New York"), "使用 PPT 演示 New York");
+        assert_eq!(
+            remove_cjk_spaces("使用 PPT 演示 New York"),
+            "使用 PPT 演示 New York"
+        );
         assert_eq!(remove_cjk_spaces("编号 3 000 台"), "编号3 000台");
-        assert_eq!(remove_cjk_spaces("生态建设 and 党的建设"), "生态建设和党的建设");
+        assert_eq!(
+            remove_cjk_spaces("生态建设 and 党的建设"),
+            "生态建设和党的建设"
+        );
     }
 
     #[test]
     fn one_punctuation_width() {
-        assert_eq!(fullwidth_punct("近日,全县召开会议(扩大)。"), "近日，全县召开会议（扩大）。");
-        assert_eq!(fullwidth_punct("资金3.49亿元,时间8:30"), "资金3.49亿元，时间8:30");
+        assert_eq!(
+            fullwidth_punct("近日,全县召开会议(扩大)。"),
+            "近日，全县召开会议（扩大）。"
+        );
+        assert_eq!(
+            fullwidth_punct("资金3.49亿元,时间8:30"),
+            "资金3.49亿元，时间8:30"
+        );
         assert_eq!(fullwidth_punct("会议(扩大）举行"), "会议（扩大）举行");
         assert_eq!(fullwidth_punct("see (Fig. 2)"), "see (Fig. 2)");
     }

@@ -240,10 +240,24 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
                 Class::Para | Class::Marker => split_credit(&piece),
                 _ => (piece, None),
             };
-            let class = if credit.is_some() { classify(&piece).0 } else { class };
-            out.push(Unit { text: piece, gap: if k == 0 { gap } else { 1 }, class, dateline: dl });
+            let class = if credit.is_some() {
+                classify(&piece).0
+            } else {
+                class
+            };
+            out.push(Unit {
+                text: piece,
+                gap: if k == 0 { gap } else { 1 },
+                class,
+                dateline: dl,
+            });
             if let Some(c) = credit {
-                out.push(Unit { text: c, gap: 0, class: Class::Credit, dateline: None });
+                out.push(Unit {
+                    text: c,
+                    gap: 0,
+                    class: Class::Credit,
+                    dateline: None,
+                });
             }
         }
     }
@@ -256,7 +270,11 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             if i == 0 || u.class == Class::Credit && u.gap == 0 || u.gap == 99 {
                 continue;
             }
-            u.gap = if usual == 0 { u.gap + 1 } else { u.gap.saturating_sub(usual - 1) };
+            u.gap = if usual == 0 {
+                u.gap + 1
+            } else {
+                u.gap.saturating_sub(usual - 1)
+            };
         }
     }
     mark_furniture_neighbours(&mut out);
@@ -375,7 +393,10 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 fn is_caption_like(text: &str) -> bool {
     let t = squeeze(text);
     let t = t.trim_end_matches(['。', '.', '！']);
-    CAPTION_WORDS.iter().any(|w| t.ends_with(w) || t.starts_with(w)) && chars(t) <= 20
+    CAPTION_WORDS
+        .iter()
+        .any(|w| t.ends_with(w) || t.starts_with(w))
+        && chars(t) <= 20
 }
 
 fn is_box_label(text: &str) -> bool {
@@ -387,7 +408,9 @@ fn pen_name_line(text: &str) -> bool {
     let toks: Vec<&str> = text.split_whitespace().collect();
     !toks.is_empty()
         && toks.len() <= 3
-        && toks.iter().all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
+        && toks
+            .iter()
+            .all(|t| (2..=3).contains(&t.chars().count()) && byline::is_name(t))
 }
 
 /// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
@@ -413,7 +436,9 @@ pub(crate) fn closing_byline(text: &str) -> Option<&str> {
 /// closed by its byline in brackets (`…现场发放手册三百份。(通讯员 X)`).
 fn signed_item_follows(units: &[Unit], i: usize) -> bool {
     for d in 1..=3 {
-        let Some(u) = units.get(i + d) else { return false };
+        let Some(u) = units.get(i + d) else {
+            return false;
+        };
         if u.class != Class::Para {
             return false;
         }
@@ -450,15 +475,20 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
             {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
-                let next_para =
-                    units.get(i + 1).is_some_and(|x| x.class == Class::Para && x.gap <= 1);
+                let next_para = units
+                    .get(i + 1)
+                    .is_some_and(|x| x.class == Class::Para && x.gap <= 1);
                 (prev_head && next_para).then_some(Start::Byline)
             }
             Class::Byline | Class::Author => {
                 let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Class::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Class::Para | Class::Head));
                 if prev_head && next_para {
-                    Some(if u.class == Class::Author { Start::Author } else { Start::Byline })
+                    Some(if u.class == Class::Author {
+                        Start::Author
+                    } else {
+                        Start::Byline
+                    })
                 } else {
                     None
                 }
@@ -561,7 +591,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
         let two_heads = class_of(units, i + 1) == Some(Class::Head)
-            && units.get(i + 1).is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+            && units
+                .get(i + 1)
+                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
             && !is_list_item(&u.text);
         let boundary = u.gap >= 2
             || i == 0
@@ -593,19 +625,23 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                 j += 1;
             }
             // a notice may open with a short salutation (`各有关单位:`)
-            let min_len =
-                if heads.iter().any(|&h| units.get(h).is_some_and(|x| is_notice_title(&x.text))) {
-                    1
-                } else {
-                    40
-                };
+            let min_len = if heads
+                .iter()
+                .any(|&h| units.get(h).is_some_and(|x| is_notice_title(&x.text)))
+            {
+                1
+            } else {
+                40
+            };
             let body_follows = units
                 .get(j)
                 .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= min_len)
                 && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
-                    units.get(h).is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                    units
+                        .get(h)
+                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
                 });
             if body_follows && !list_run {
                 for &h in &heads {
@@ -627,7 +663,13 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         i += 1;
     }
-    found.sort_by_key(|p| p.headline.first().copied().unwrap_or(p.anchor).min(p.anchor));
+    found.sort_by_key(|p| {
+        p.headline
+            .first()
+            .copied()
+            .unwrap_or(p.anchor)
+            .min(p.anchor)
+    });
 
     // 5. bodies: everything unclaimed from the anchor to the next piece's first line
     let starts: Vec<usize> = found
@@ -645,7 +687,10 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         .collect();
     let first_start = starts.first().copied().unwrap_or(n);
     let last_para = (0..n).rev().find(|&k| {
-        matches!(class_of(units, k), Some(Class::Para | Class::Dateline | Class::Marker))
+        matches!(
+            class_of(units, k),
+            Some(Class::Para | Class::Dateline | Class::Marker)
+        )
     });
     for (pi, p) in found.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
@@ -680,8 +725,11 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
         })
         .collect();
-    let orphan_len: usize =
-        orphan.iter().filter_map(|&k| units.get(k)).map(|u| chars(&u.text)).sum();
+    let orphan_len: usize = orphan
+        .iter()
+        .filter_map(|&k| units.get(k))
+        .map(|u| chars(&u.text))
+        .sum();
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -768,8 +816,11 @@ fn headline_block(
     let mut captions = vec![];
     let mut gi = groups.into_iter();
     for g in gi.by_ref() {
-        let heads: Vec<usize> =
-            g.iter().copied().filter(|&k| class_of(units, k) == Some(Class::Head)).collect();
+        let heads: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&k| class_of(units, k) == Some(Class::Head))
+            .collect();
         if heads.is_empty() {
             captions.extend(g);
             continue;
@@ -794,7 +845,9 @@ fn headline_block(
     // a headline line ending in a sentence (a caption) when it is the last line
     if headline.len() > 1
         && let Some(&last) = headline.last()
-        && units.get(last).is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
+        && units
+            .get(last)
+            .is_some_and(|u| u.class == Class::Para && ends_sentence(&u.text))
     {
         headline.pop();
         captions.insert(0, last);
@@ -811,7 +864,10 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     let mut headline = vec![];
     if j > 0 && class_of(units, j - 1) == Some(Class::Head) && free(j - 1) {
         // a title right above the credit, when a caption stands above it
-        if matches!(class_of(units, j.wrapping_sub(2)), Some(Class::Para | Class::Head)) {
+        if matches!(
+            class_of(units, j.wrapping_sub(2)),
+            Some(Class::Para | Class::Head)
+        ) {
             j -= 1;
             headline.push(j);
         }
@@ -837,8 +893,11 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     }
     let caption: Vec<usize> = (k..j).collect();
     let first = units.get(k)?;
-    let text: String =
-        caption.iter().filter_map(|&c| units.get(c)).map(|u| u.text.as_str()).collect();
+    let text: String = caption
+        .iter()
+        .filter_map(|&c| units.get(c))
+        .map(|u| u.text.as_str())
+        .collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
     let says_picture = text.contains("图为") || text.contains("圖為");
@@ -893,7 +952,10 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
             }
             Class::Author => {
                 if let Some(name) = byline::author_line(&u.text) {
-                    p.merge(People { contributors: vec![name], ..People::default() });
+                    p.merge(People {
+                        contributors: vec![name],
+                        ..People::default()
+                    });
                 }
             }
             Class::Head => {

@@ -55,9 +55,10 @@ fn toml_front(src: &str) -> Front {
     };
     f.author = match v.get("author").or_else(|| v.get("authors")) {
         Some(toml::Value::String(a)) => vec![a.clone()],
-        Some(toml::Value::Array(a)) => {
-            a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
-        }
+        Some(toml::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         _ => vec![],
     };
     f.locality = s("locality").or_else(|| s("place"));
@@ -78,7 +79,10 @@ fn yaml_front(src: &str) -> Front {
         let indented = line.starts_with([' ', '\t']);
         let t = line.trim();
         if let (true, Some(item)) = (indented || t.starts_with('-'), t.strip_prefix('-')) {
-            if list_key.as_deref().is_some_and(|k| k == "author" || k == "authors") {
+            if list_key
+                .as_deref()
+                .is_some_and(|k| k == "author" || k == "authors")
+            {
                 f.author.push(unquote(item));
             }
             continue;
@@ -101,7 +105,8 @@ fn yaml_front(src: &str) -> Front {
             "date" => f.date = parse_date(&val),
             "author" | "authors" => {
                 let inner = val.trim_start_matches('[').trim_end_matches(']');
-                f.author.extend(inner.split(',').map(unquote).filter(|a| !a.is_empty()));
+                f.author
+                    .extend(inner.split(',').map(unquote).filter(|a| !a.is_empty()));
             }
             "locality" | "place" => f.locality = Some(val),
             "url" | "link" => f.url = Some(val),
@@ -128,13 +133,18 @@ fn split_front(text: &str) -> (Option<Front>, &str) {
                 ("", stripped)
             } else {
                 match rest.find(&close) {
-                    Some(pos) => {
-                        (rest.get(..pos).unwrap_or(""), rest.get(pos + close.len()..).unwrap_or(""))
-                    }
+                    Some(pos) => (
+                        rest.get(..pos).unwrap_or(""),
+                        rest.get(pos + close.len()..).unwrap_or(""),
+                    ),
                     None => continue,
                 }
             };
-            let f = if toml { toml_front(front) } else { yaml_front(front) };
+            let f = if toml {
+                toml_front(front)
+            } else {
+                yaml_front(front)
+            };
             return (Some(f), body);
         }
     }
@@ -180,7 +190,10 @@ fn markdown_text(body: &str) -> (Option<String>, Vec<String>) {
             continue;
         }
         if !cur.is_empty() && !in_code {
-            let last_latin = cur.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+            let last_latin = cur
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
             if last_latin {
                 cur.push(' ');
             }
@@ -373,16 +386,25 @@ pub fn html(text: &str) -> Extraction {
         locality: None,
         url: meta("og:url").or_else(|| {
             sel("link[rel=\"canonical\"]").and_then(|s| {
-                doc.select(&s).next().and_then(|l| l.value().attr("href").map(str::to_string))
+                doc.select(&s)
+                    .next()
+                    .and_then(|l| l.value().attr("href").map(str::to_string))
             })
         }),
         publication: meta("og:site_name"),
     };
     // the container: <article>, <main>, else the element with the most <p> text
-    let container = ["article", "main", "[role=main]", "#content", ".content", "body"]
-        .iter()
-        .filter_map(|c| sel(c))
-        .find_map(|s| doc.select(&s).next());
+    let container = [
+        "article",
+        "main",
+        "[role=main]",
+        "#content",
+        ".content",
+        "body",
+    ]
+    .iter()
+    .filter_map(|c| sel(c))
+    .find_map(|s| doc.select(&s).next());
     let mut raw = String::new();
     if let Some(c) = container {
         let p_sel = sel("p");
@@ -392,8 +414,10 @@ pub fn html(text: &str) -> Extraction {
                 let mut best: Option<(ElementRef<'_>, usize)> = None;
                 for p in c.select(ps) {
                     if let Some(parent) = p.parent().and_then(ElementRef::wrap) {
-                        let len: usize =
-                            parent.select(ps).map(|x| x.text().map(str::len).sum::<usize>()).sum();
+                        let len: usize = parent
+                            .select(ps)
+                            .map(|x| x.text().map(str::len).sum::<usize>())
+                            .sum();
                         if best.is_none_or(|(_, b)| len > b) {
                             best = Some((parent, len));
                         }
