@@ -28,11 +28,7 @@ fn opt(v: &Value, k: &str) -> Option<String> {
 
 fn names(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
         .unwrap_or_default()
 }
 
@@ -44,11 +40,7 @@ fn county_prefix(chain: &[String]) -> Vec<String> {
         || chain
             .get(1)
             .is_some_and(|c| ["东莞市", "中山市", "儋州市", "嘉峪关市"].contains(&c.as_str()));
-    chain
-        .iter()
-        .take(if flat { 2 } else { 3 })
-        .cloned()
-        .collect()
+    chain.iter().take(if flat { 2 } else { 3 }).cloned().collect()
 }
 
 #[test]
@@ -67,31 +59,19 @@ fn corpus_placement_meets_the_bar() {
         let page_name = gold["source"].as_str().unwrap();
         let page = std::fs::read_to_string(dir.join("pages").join(page_name)).unwrap();
         let home_names = names(&gold["publication"]["home"]);
-        let home = (!home_names.is_empty())
-            .then(|| gaz.resolve(&home_names.concat()))
-            .flatten();
-        let ctx = Context {
-            home: home.as_ref(),
-            publication: None,
-        };
+        let home = (!home_names.is_empty()).then(|| gaz.resolve(&home_names.concat())).flatten();
+        let ctx = Context { home: home.as_ref(), publication: None };
         let arts = gold["articles"].as_array().unwrap();
         let mut starts: Vec<usize> = arts
             .iter()
-            .map(|a| {
-                page.find(a["lead"].as_str().unwrap())
-                    .expect("lead on page")
-            })
+            .map(|a| page.find(a["lead"].as_str().unwrap()).expect("lead on page"))
             .collect();
         starts.push(page.len());
         let mut sorted = starts.clone();
         sorted.sort();
         for (i, a) in arts.iter().enumerate() {
             let start = starts[i];
-            let end = sorted
-                .iter()
-                .copied()
-                .find(|&s| s > start)
-                .unwrap_or(page.len());
+            let end = sorted.iter().copied().find(|&s| s > start).unwrap_or(page.len());
             let art = Article {
                 title: opt(a, "title"),
                 kicker: opt(a, "kicker"),

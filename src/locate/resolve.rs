@@ -145,10 +145,7 @@ struct Raw {
 /// What became of a match.
 #[derive(Clone)]
 enum Outcome {
-    Placed {
-        node: NodeId,
-        note: Cow<'static, str>,
-    },
+    Placed { node: NodeId, note: Cow<'static, str> },
     Rejected(Cow<'static, str>),
 }
 
@@ -182,19 +179,10 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let end = end_char?;
     let before = head.get(..end.saturating_sub(3))?;
     let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
-    let after_marker = [
-        "本报",
-        "本報",
-        "新華社",
-        "新华社",
-        "中新社",
-        "人民网",
-        "新华网",
-        "央视网",
-        "记者",
-    ]
-    .iter()
-    .find_map(|m| compact.find(m).map(|i| i + m.len()));
+    let after_marker =
+        ["本报", "本報", "新華社", "新华社", "中新社", "人民网", "新华网", "央视网", "记者"]
+            .iter()
+            .find_map(|m| compact.find(m).map(|i| i + m.len()));
     let place_part = match after_marker {
         Some(i) => compact.get(i..).unwrap_or(""),
         None if compact.ends_with("日") || compact.chars().count() <= 6 => compact.as_str(),
@@ -215,10 +203,8 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
         && let Some(close) = trimmed.find([')', '）'])
         && close < 120
     {
-        let close_len = trimmed
-            .get(close..)
-            .and_then(|s| s.chars().next())
-            .map_or(1, char::len_utf8);
+        let close_len =
+            trimmed.get(close..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
         off += close + close_len;
     }
     Some((place, off))
@@ -241,9 +227,8 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
         // The words around a name matter only for names that are not trusted alone.
-        let weak = gaz
-            .pattern(pattern)
-            .is_some_and(|(p, cands)| cands.iter().any(|c| !strong(gaz, p, c)));
+        let weak =
+            gaz.pattern(pattern).is_some_and(|(p, cands)| cands.iter().any(|c| !strong(gaz, p, c)));
         let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
         let thing_after = weak && THING_WORDS.iter().any(|w| after.starts_with(w));
         let weight = match field {
@@ -277,17 +262,14 @@ fn is_han(c: char) -> bool {
 /// True when the sentence holding `pos` opens with 图为 (a caption naming the place shown).
 fn in_photo_sentence(text: &str, pos: usize) -> bool {
     let before = text.get(..pos).unwrap_or("");
-    let sentence_start = before
-        .rfind(['。', '！', '？', '\n'])
-        .map_or(0, |i| i + '。'.len_utf8());
+    let sentence_start = before.rfind(['。', '！', '？', '\n']).map_or(0, |i| i + '。'.len_utf8());
     let sentence = before.get(sentence_start..).unwrap_or("");
     sentence.contains("图为")
 }
 
 /// End of the first sentence of a folded body.
 fn first_sentence_end(text: &str) -> usize {
-    text.find(['。', '！', '？', '；'])
-        .map_or(text.len(), |i| i + '。'.len_utf8())
+    text.find(['。', '！', '？', '；']).map_or(text.len(), |i| i + '。'.len_utf8())
 }
 
 /// Is a (weak) candidate's parent in the context?
@@ -308,26 +290,20 @@ fn province_of(gaz: &Gazetteer, id: NodeId) -> NodeId {
 /// or prefecture of that province bears (黄龙 in a text about 陕西).
 fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &NodeSet) -> bool {
     let upper = |n: NodeId| {
-        gaz.node(n)
-            .is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
+        gaz.node(n).is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
     };
     if !upper(c.node) {
         return false;
     }
     let prov = province_of(gaz, c.node);
     ctx.contains(&prov)
-        && cands
-            .iter()
-            .filter(|o| upper(o.node) && province_of(gaz, o.node) == prov)
-            .count()
-            == 1
+        && cands.iter().filter(|o| upper(o.node) && province_of(gaz, o.node) == prov).count() == 1
 }
 
 /// A prefecture-level short name that no county or other prefecture bears (济南, 宁波):
 /// the usual way the news names a city.
 fn unique_prefecture(gaz: &Gazetteer, c: &Cand, cands: &[Cand]) -> bool {
-    gaz.node(c.node)
-        .is_some_and(|n| n.level == Level::Prefecture)
+    gaz.node(c.node).is_some_and(|n| n.level == Level::Prefecture)
         && cands.iter().all(|o| o.node == c.node)
 }
 
@@ -397,8 +373,7 @@ fn resolve_one(
         } else if strong(gaz, pattern, c)
             || (raw.role_after && raw.left_ok)
             || next.is_some_and(|n| {
-                n.iter()
-                    .any(|d| d.node != c.node && gaz.is_ancestor_or_self(c.node, d.node))
+                n.iter().any(|d| d.node != c.node && gaz.is_ancestor_or_self(c.node, d.node))
             })
         {
             // Trusted alone, before an admin-role word, or right before a place inside it
@@ -441,21 +416,11 @@ fn resolve_one(
 /// Picks among candidates by context; a tie stops at the deepest shared level.
 fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> Outcome {
     if let [one] = ids {
-        return Outcome::Placed {
-            node: *one,
-            note: Cow::Borrowed(how),
-        };
+        return Outcome::Placed { node: *one, note: Cow::Borrowed(how) };
     }
-    let best = ids
-        .iter()
-        .map(|&id| affinity(gaz, id, ctx))
-        .max()
-        .unwrap_or(0);
-    let winners: Vec<NodeId> = ids
-        .iter()
-        .copied()
-        .filter(|&id| affinity(gaz, id, ctx) == best)
-        .collect();
+    let best = ids.iter().map(|&id| affinity(gaz, id, ctx)).max().unwrap_or(0);
+    let winners: Vec<NodeId> =
+        ids.iter().copied().filter(|&id| affinity(gaz, id, ctx) == best).collect();
     if let [one] = winners.as_slice() {
         let by = gaz
             .node(*one)
@@ -472,11 +437,8 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
             .unwrap_or_default();
         return Outcome::Placed {
             node: *one,
-            note: format!(
-                "{how}; {} places bear it, {by} in the context decides",
-                ids.len()
-            )
-            .into(),
+            note: format!("{how}; {} places bear it, {by} in the context decides", ids.len())
+                .into(),
         };
     }
     match gaz.common_ancestor(&winners) {
@@ -497,11 +459,8 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
             .into(),
         },
         None => Outcome::Rejected(
-            format!(
-                "{} places bear it in different provinces and nothing decides",
-                winners.len()
-            )
-            .into(),
+            format!("{} places bear it in different provinces and nothing decides", winners.len())
+                .into(),
         ),
     }
 }
@@ -520,11 +479,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
     let mut raws: Vec<Raw> = Vec::new();
     for &(field, text) in &input.fields {
         let s = gaz.normalize(text);
-        let lead_end = if field == Field::Body {
-            first_sentence_end(&s)
-        } else {
-            0
-        };
+        let lead_end = if field == Field::Body { first_sentence_end(&s) } else { 0 };
         scan(gaz, field, &s, lead_end, &mut raws);
         folded.push((field, s));
     }
@@ -570,20 +525,12 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         });
         let (_, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, Some(h));
         evidence.extend(ev);
-        return Placement {
-            primary: gaz.chain_of(h),
-            also,
-            evidence,
-        };
+        return Placement { primary: gaz.chain_of(h), also, evidence };
     }
 
     let (primary, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, None);
     evidence.extend(ev);
-    Placement {
-        primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
-        also,
-        evidence,
-    }
+    Placement { primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(), also, evidence }
 }
 
 /// Resolves every match, tallies weights and chooses the primary place and the others.
@@ -628,11 +575,7 @@ fn weigh(
         if let Outcome::Placed { node, .. } = o
             && !merged.get(i).copied().unwrap_or(false)
         {
-            placed.push(Placed {
-                raw_index: i,
-                node: *node,
-                weight: r.weight,
-            });
+            placed.push(Placed { raw_index: i, node: *node, weight: r.weight });
         }
     }
 
@@ -684,11 +627,7 @@ fn weigh(
             }
         }
         let snapshot = also_ids.clone();
-        also_ids.retain(|&a| {
-            !snapshot
-                .iter()
-                .any(|&b| b != a && gaz.is_ancestor_or_self(a, b))
-        });
+        also_ids.retain(|&a| !snapshot.iter().any(|&b| b != a && gaz.is_ancestor_or_self(a, b)));
     }
     let also: Vec<Chain> = also_ids.iter().map(|&a| gaz.chain_of(a)).collect();
 
@@ -728,10 +667,7 @@ fn weigh(
         }
         let (code, note) = match o {
             Outcome::Placed { node, note } => {
-                let code = gaz
-                    .node(*node)
-                    .map(|n| n.code.to_string())
-                    .unwrap_or_default();
+                let code = gaz.node(*node).map(|n| n.code.to_string()).unwrap_or_default();
                 let note = if merged.get(i).copied().unwrap_or(false) {
                     format!("{note}; part of a longer place name")
                 } else {
@@ -747,12 +683,7 @@ fn weigh(
             }
         };
         seen.push((key, evidence.len()));
-        evidence.push(Evidence {
-            text: text_of(r),
-            field: r.field.name().into(),
-            code,
-            note,
-        });
+        evidence.push(Evidence { text: text_of(r), field: r.field.name().into(), code, note });
     }
     (primary, also, evidence)
 }
@@ -801,16 +732,11 @@ fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId>
             Some(c) => total.get(&c).copied().unwrap_or(0.0),
             None => root_total,
         };
-        let mut ranked: Vec<(NodeId, f32)> = kids
-            .iter()
-            .map(|&k| (k, total.get(&k).copied().unwrap_or(0.0)))
-            .collect();
+        let mut ranked: Vec<(NodeId, f32)> =
+            kids.iter().map(|&k| (k, total.get(&k).copied().unwrap_or(0.0))).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let head_kids: Vec<NodeId> = kids
-            .iter()
-            .copied()
-            .filter(|k| headline.contains(k))
-            .collect();
+        let head_kids: Vec<NodeId> =
+            kids.iter().copied().filter(|k| headline.contains(k)).collect();
         let next = if let [only] = head_kids.as_slice() {
             Some(*only)
         } else {
