@@ -83,9 +83,14 @@ pub struct Gazetteer {
     patterns: Vec<Cow<'static, str>>,
     spans: Vec<(u32, u32)>,
     cands: Vec<Cand>,
+    /// One bit per pattern: set when some division it names is not trusted on its own
+    /// (see `resolve::strong`), so the words around a match must be read.
+    weak: Vec<u64>,
     t2s_bmp: Vec<char>,
     t2s_flags: Vec<u64>,
     t2s_other: HashMap<char, char>,
+    /// The smallest key of `t2s_other` (`u32::MAX` when it is empty).
+    t2s_other_min: u32,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -101,7 +106,12 @@ const T2S_BASE: u32 = 0x3400;
 const T2S_END: u32 = 0xA000;
 
 /// Placeholder names of prefecture-level rows.
-const PSEUDO_CITY: &[&str] = &["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"];
+const PSEUDO_CITY: &[&str] = &[
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+];
 
 /// Ethnic group names that precede 自治州/自治县/自治旗/民族乡 in official names.
 const ETHNIC: &[&str] = &[
@@ -165,8 +175,17 @@ const ETHNIC: &[&str] = &[
 /// Suffixes stripped (one only) to make a short form, by level, longest first.
 const PROVINCE_SUFFIXES: &[&str] = &["特别行政区", "自治区", "省", "市"];
 const PREFECTURE_SUFFIXES: &[&str] = &["自治州", "地区", "市", "盟"];
-const COUNTY_SUFFIXES: &[&str] =
-    &["自治县", "自治旗", "林区", "特区", "新区", "县", "区", "市", "旗"];
+const COUNTY_SUFFIXES: &[&str] = &[
+    "自治县",
+    "自治旗",
+    "林区",
+    "特区",
+    "新区",
+    "县",
+    "区",
+    "市",
+    "旗",
+];
 const TOWNSHIP_SUFFIXES: &[&str] = &["民族乡", "街道", "苏木", "镇", "乡"];
 
 /// Kinds of development zone that the news names by prefecture + type.
@@ -275,7 +294,10 @@ fn add(
 
 /// The row of a code in a table sorted by code.
 fn find_code(nodes: &[Node], code: &str) -> Option<NodeId> {
-    nodes.binary_search_by(|n| n.code.cmp(code)).ok().map(|i| i as NodeId)
+    nodes
+        .binary_search_by(|n| n.code.cmp(code))
+        .ok()
+        .map(|i| i as NodeId)
 }
 
 impl Gazetteer {
@@ -296,7 +318,13 @@ impl Gazetteer {
             let Some(level) = level_of(code) else {
                 continue;
             };
-            nodes.push(Node { code, name, level, parent: None, pseudo: false });
+            nodes.push(Node {
+                code,
+                name,
+                level,
+                parent: None,
+                pseudo: false,
+            });
         }
         // The script writes the table sorted by code; look-ups rely on it.
         nodes.sort_unstable_by(|a, b| a.code.cmp(b.code));
@@ -383,11 +411,17 @@ impl Gazetteer {
         }
         let pma = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(patterns.iter().enumerate().map(|(i, p)| (p.as_ref(), i as u32)))
+            .build_with_values(
+                patterns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.as_ref(), i as u32)),
+            )
             .unwrap_or_else(|e| panic!("gazetteer automaton: {e}"));
 
-        let mut t2s_bmp: Vec<char> =
-            (T2S_BASE..T2S_END).map(|u| char::from_u32(u).unwrap_or('\0')).collect();
+        let mut t2s_bmp: Vec<char> = (T2S_BASE..T2S_END)
+            .map(|u| char::from_u32(u).unwrap_or('\0'))
+            .collect();
         let mut t2s_flags = vec![0u64; ((T2S_END - T2S_BASE) as usize).div_ceil(64)];
         let mut t2s_other = HashMap::new();
         for cols in data_lines(T2S) {
@@ -411,7 +445,41 @@ impl Gazetteer {
             }
         }
 
-        Gazetteer { nodes, pma, patterns, spans, cands, t2s_bmp, t2s_flags, t2s_other }
+        let mut gaz = Gazetteer {
+            nodes,
+            pma,
+            patterns,
+            spans,
+            cands,
+            weak: Vec::new(),
+            t2s_bmp,
+            t2s_flags,
+            t2s_other_min: t2s_other
+                .keys()
+                .map(|&c| c as u32)
+                .min()
+                .unwrap_or(u32::MAX),
+            t2s_other,
+        };
+        let mut weak = vec![0u64; gaz.patterns.len().div_ceil(64)];
+        for i in 0..gaz.patterns.len() {
+            let is_weak = gaz.pattern(i as u32).is_some_and(|(p, cands)| {
+                cands.iter().any(|c| !super::resolve::strong(&gaz, p, c))
+            });
+            if is_weak && let Some(w) = weak.get_mut(i / 64) {
+                *w |= 1u64 << (i % 64);
+            }
+        }
+        gaz.weak = weak;
+        gaz
+    }
+
+    /// True when some division pattern `id` names is not trusted on its own.
+    pub(crate) fn pattern_is_weak(&self, id: u32) -> bool {
+        let i = id as usize;
+        self.weak
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
     }
 
     /// Number of rows in the table, pseudo rows included.
@@ -449,7 +517,10 @@ impl Gazetteer {
     }
 
     pub(crate) fn pattern_id(&self, text: &str) -> Option<u32> {
-        self.patterns.binary_search_by(|p| p.as_ref().cmp(text)).ok().map(|i| i as u32)
+        self.patterns
+            .binary_search_by(|p| p.as_ref().cmp(text))
+            .ok()
+            .map(|i| i as u32)
     }
 
     pub(crate) fn automaton(&self) -> &CharwiseDoubleArrayAhoCorasick<u32> {
@@ -500,7 +571,9 @@ impl Gazetteer {
     /// The chain of a node, province first, pseudo rows left out.
     pub(crate) fn chain_of(&self, id: NodeId) -> Chain {
         let mut out = Vec::with_capacity(4);
-        let mut cur = self.node(id).map(|n| if n.pseudo { n.parent } else { Some(id) });
+        let mut cur = self
+            .node(id)
+            .map(|n| if n.pseudo { n.parent } else { Some(id) });
         while let Some(Some(c)) = cur {
             if let Some(n) = self.node(c) {
                 out.push(Division {
@@ -532,7 +605,15 @@ impl Gazetteer {
         let mut out: Option<String> = None;
         let mut run = 0;
         for (i, c) in text.char_indices() {
-            let replacement = if c.is_whitespace() { Some(None) } else { self.t2s(c).map(Some) };
+            // No white space lies at or above the CJK blocks, and no traditional
+            // character below them: one test per character either way.
+            let replacement = if (c as u32) >= T2S_BASE {
+                self.t2s(c).map(Some)
+            } else if c.is_whitespace() {
+                Some(None)
+            } else {
+                None
+            };
             if let Some(r) = replacement {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
                 o.push_str(text.get(run..i).unwrap_or(""));
@@ -559,8 +640,19 @@ impl Gazetteer {
         }
         if u < T2S_END {
             let k = (u - T2S_BASE) as usize;
-            let flagged = self.t2s_flags.get(k / 64).is_some_and(|w| w & (1u64 << (k % 64)) != 0);
-            return if flagged { self.t2s_bmp.get(k).copied() } else { None };
+            let flagged = self
+                .t2s_flags
+                .get(k / 64)
+                .is_some_and(|w| w & (1u64 << (k % 64)) != 0);
+            return if flagged {
+                self.t2s_bmp.get(k).copied()
+            } else {
+                None
+            };
+        }
+        // Full-width punctuation and the like lie between the blocks: no hashing for them.
+        if u < self.t2s_other_min {
+            return None;
         }
         self.t2s_other.get(&c).copied()
     }
@@ -614,7 +706,10 @@ impl Gazetteer {
                 }
             }
         }
-        ids.into_iter().map(|id| self.chain_of(id)).filter(|c| !c.is_empty()).collect()
+        ids.into_iter()
+            .map(|id| self.chain_of(id))
+            .filter(|c| !c.is_empty())
+            .collect()
     }
 
     /// Candidates named exactly by a string (after folding), deduplicated.
@@ -682,13 +777,21 @@ fn add_zone_aliases(nodes: &[Node], map: &mut Vec<(Cow<'static, str>, Cand)>) {
         if let Some(ps) = prov_short {
             rest = rest.strip_prefix(ps).unwrap_or(rest);
         }
-        rest =
-            rest.strip_prefix(pnode.name).or_else(|| rest.strip_prefix(pref_short)).unwrap_or(rest);
+        rest = rest
+            .strip_prefix(pnode.name)
+            .or_else(|| rest.strip_prefix(pref_short))
+            .unwrap_or(rest);
         let (ty, stem) = match ZoneType::find(rest) {
             Some((t, at)) => (Some(t), rest.get(..at).unwrap_or("").to_string()),
             None => (None, String::new()),
         };
-        zones.push(Zone { id: i as NodeId, pref, ty, stem, rest: rest.to_string() });
+        zones.push(Zone {
+            id: i as NodeId,
+            pref,
+            ty,
+            stem,
+            rest: rest.to_string(),
+        });
     }
     for z in &zones {
         let Some(pnode) = nodes.get(z.pref as usize) else {
@@ -698,8 +801,10 @@ fn add_zone_aliases(nodes: &[Node], map: &mut Vec<(Cow<'static, str>, Cand)>) {
         let prefixes = [pref_short, pnode.name];
         match z.ty {
             Some(ty) => {
-                let same: Vec<&Zone> =
-                    zones.iter().filter(|o| o.pref == z.pref && o.ty == Some(ty)).collect();
+                let same: Vec<&Zone> = zones
+                    .iter()
+                    .filter(|o| o.pref == z.pref && o.ty == Some(ty))
+                    .collect();
                 let plain_exists = same.iter().any(|o| o.stem.is_empty());
                 let takes_city_form = z.stem.is_empty() || (!plain_exists && same.len() == 1);
                 for v in ty.variants() {
@@ -711,7 +816,12 @@ fn add_zone_aliases(nodes: &[Node], map: &mut Vec<(Cow<'static, str>, Cand)>) {
                     if !z.stem.is_empty() {
                         add(map, Cow::Owned(format!("{}{v}", z.stem)), z.id, Form::Zone);
                         for p in prefixes {
-                            add(map, Cow::Owned(format!("{p}{}{v}", z.stem)), z.id, Form::Zone);
+                            add(
+                                map,
+                                Cow::Owned(format!("{p}{}{v}", z.stem)),
+                                z.id,
+                                Form::Zone,
+                            );
                         }
                     }
                 }

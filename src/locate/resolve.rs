@@ -6,7 +6,6 @@
 //! descent from province to township. Must not touch: files, the clock, other stages.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::model::{Chain, Evidence, Level, Placement};
 
@@ -57,6 +56,10 @@ const THING_WORDS: &[&str] = &[
     "站", "港", "机场", "中学", "小学", "大学", "学院", "医院", "宾馆", "饭店", "酒店", "银行",
     "公司", "集团", "厂", "号", "牌", "杯", "队", "场", "门", "楼", "湾", "岛", "园", "馆",
 ];
+
+/// The first characters of [`THING_WORDS`], to skip the list for most matches.
+const THING_FIRST: &str =
+    "社路街大小村河湖江山公广桥站港机中学医宾饭酒银集厂号牌杯队场门楼湾岛园馆";
 
 /// Characters that may stand right before a short name: function words and the last
 /// character of a place type (when a parent name precedes).
@@ -145,7 +148,10 @@ struct Raw {
 /// What became of a match.
 #[derive(Clone)]
 enum Outcome {
-    Placed { node: NodeId, note: Cow<'static, str> },
+    Placed {
+        node: NodeId,
+        note: Cow<'static, str>,
+    },
     Rejected(Cow<'static, str>),
 }
 
@@ -161,7 +167,8 @@ pub(crate) struct Priors {
 pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let head_end = body.char_indices().nth(40).map_or(body.len(), |(i, _)| i);
     let head = body.get(..head_end).unwrap_or(body);
-    if !head.contains(['讯', '电', '訊', '電']) {
+    // Substring searches (memchr on the first byte) beat a per-character scan here.
+    if !["讯", "电", "訊", "電"].iter().any(|m| head.contains(m)) {
         return None;
     }
     // 讯 or 电 closes a dateline; it must come before any sentence punctuation.
@@ -179,10 +186,19 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let end = end_char?;
     let before = head.get(..end.saturating_sub(3))?;
     let compact: String = before.chars().filter(|c| !c.is_whitespace()).collect();
-    let after_marker =
-        ["本报", "本報", "新華社", "新华社", "中新社", "人民网", "新华网", "央视网", "记者"]
-            .iter()
-            .find_map(|m| compact.find(m).map(|i| i + m.len()));
+    let after_marker = [
+        "本报",
+        "本報",
+        "新華社",
+        "新华社",
+        "中新社",
+        "人民网",
+        "新华网",
+        "央视网",
+        "记者",
+    ]
+    .iter()
+    .find_map(|m| compact.find(m).map(|i| i + m.len()));
     let place_part = match after_marker {
         Some(i) => compact.get(i..).unwrap_or(""),
         None if compact.ends_with("日") || compact.chars().count() <= 6 => compact.as_str(),
@@ -203,8 +219,10 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
         && let Some(close) = trimmed.find([')', '）'])
         && close < 120
     {
-        let close_len =
-            trimmed.get(close..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+        let close_len = trimmed
+            .get(close..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
         off += close + close_len;
     }
     Some((place, off))
@@ -213,6 +231,8 @@ pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
 /// Scans folded text for matches.
 fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Vec<Raw>) {
     let first = out.len();
+    // Most texts show no photo caption: look for its marker once, not per match.
+    let has_photo = text.contains("图为");
     for m in gaz.automaton().leftmost_find_iter(text) {
         let (start, end, pattern) = (m.start(), m.end(), m.value());
         let after = text.get(end..).unwrap_or("");
@@ -227,13 +247,17 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .filter(|&i| i >= first)
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
         // The words around a name matter only for names that are not trusted alone.
-        let weak =
-            gaz.pattern(pattern).is_some_and(|(p, cands)| cands.iter().any(|c| !strong(gaz, p, c)));
+        let weak = gaz.pattern_is_weak(pattern);
         let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
-        let thing_after = weak && THING_WORDS.iter().any(|w| after.starts_with(w));
+        let thing_after = weak
+            && after
+                .chars()
+                .next()
+                .is_some_and(|c| THING_FIRST.contains(c))
+            && THING_WORDS.iter().any(|w| after.starts_with(w));
         let weight = match field {
             Field::Body => {
-                if start < lead_end || in_photo_sentence(text, start) {
+                if start < lead_end || (has_photo && in_photo_sentence(text, start)) {
                     W_LEAD
                 } else {
                     W_BODY
@@ -262,14 +286,17 @@ fn is_han(c: char) -> bool {
 /// True when the sentence holding `pos` opens with 图为 (a caption naming the place shown).
 fn in_photo_sentence(text: &str, pos: usize) -> bool {
     let before = text.get(..pos).unwrap_or("");
-    let sentence_start = before.rfind(['。', '！', '？', '\n']).map_or(0, |i| i + '。'.len_utf8());
+    let sentence_start = before
+        .rfind(['。', '！', '？', '\n'])
+        .map_or(0, |i| i + '。'.len_utf8());
     let sentence = before.get(sentence_start..).unwrap_or("");
     sentence.contains("图为")
 }
 
 /// End of the first sentence of a folded body.
 fn first_sentence_end(text: &str) -> usize {
-    text.find(['。', '！', '？', '；']).map_or(text.len(), |i| i + '。'.len_utf8())
+    text.find(['。', '！', '？', '；'])
+        .map_or(text.len(), |i| i + '。'.len_utf8())
 }
 
 /// Is a (weak) candidate's parent in the context?
@@ -290,25 +317,31 @@ fn province_of(gaz: &Gazetteer, id: NodeId) -> NodeId {
 /// or prefecture of that province bears (黄龙 in a text about 陕西).
 fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &NodeSet) -> bool {
     let upper = |n: NodeId| {
-        gaz.node(n).is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
+        gaz.node(n)
+            .is_some_and(|d| matches!(d.level, Level::County | Level::Prefecture))
     };
     if !upper(c.node) {
         return false;
     }
     let prov = province_of(gaz, c.node);
     ctx.contains(&prov)
-        && cands.iter().filter(|o| upper(o.node) && province_of(gaz, o.node) == prov).count() == 1
+        && cands
+            .iter()
+            .filter(|o| upper(o.node) && province_of(gaz, o.node) == prov)
+            .count()
+            == 1
 }
 
 /// A prefecture-level short name that no county or other prefecture bears (济南, 宁波):
 /// the usual way the news names a city.
 fn unique_prefecture(gaz: &Gazetteer, c: &Cand, cands: &[Cand]) -> bool {
-    gaz.node(c.node).is_some_and(|n| n.level == Level::Prefecture)
+    gaz.node(c.node)
+        .is_some_and(|n| n.level == Level::Prefecture)
         && cands.iter().all(|o| o.node == c.node)
 }
 
 /// Forms the resolver trusts on their own.
-fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
+pub(crate) fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
     match c.form {
         Form::Full | Form::History => {
             pattern.chars().count() >= 3
@@ -373,7 +406,8 @@ fn resolve_one(
         } else if strong(gaz, pattern, c)
             || (raw.role_after && raw.left_ok)
             || next.is_some_and(|n| {
-                n.iter().any(|d| d.node != c.node && gaz.is_ancestor_or_self(c.node, d.node))
+                n.iter()
+                    .any(|d| d.node != c.node && gaz.is_ancestor_or_self(c.node, d.node))
             })
         {
             // Trusted alone, before an admin-role word, or right before a place inside it
@@ -416,11 +450,21 @@ fn resolve_one(
 /// Picks among candidates by context; a tie stops at the deepest shared level.
 fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> Outcome {
     if let [one] = ids {
-        return Outcome::Placed { node: *one, note: Cow::Borrowed(how) };
+        return Outcome::Placed {
+            node: *one,
+            note: Cow::Borrowed(how),
+        };
     }
-    let best = ids.iter().map(|&id| affinity(gaz, id, ctx)).max().unwrap_or(0);
-    let winners: Vec<NodeId> =
-        ids.iter().copied().filter(|&id| affinity(gaz, id, ctx) == best).collect();
+    let best = ids
+        .iter()
+        .map(|&id| affinity(gaz, id, ctx))
+        .max()
+        .unwrap_or(0);
+    let winners: Vec<NodeId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| affinity(gaz, id, ctx) == best)
+        .collect();
     if let [one] = winners.as_slice() {
         let by = gaz
             .node(*one)
@@ -437,8 +481,11 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
             .unwrap_or_default();
         return Outcome::Placed {
             node: *one,
-            note: format!("{how}; {} places bear it, {by} in the context decides", ids.len())
-                .into(),
+            note: format!(
+                "{how}; {} places bear it, {by} in the context decides",
+                ids.len()
+            )
+            .into(),
         };
     }
     match gaz.common_ancestor(&winners) {
@@ -459,8 +506,11 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
             .into(),
         },
         None => Outcome::Rejected(
-            format!("{} places bear it in different provinces and nothing decides", winners.len())
-                .into(),
+            format!(
+                "{} places bear it in different provinces and nothing decides",
+                winners.len()
+            )
+            .into(),
         ),
     }
 }
@@ -479,7 +529,11 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
     let mut raws: Vec<Raw> = Vec::new();
     for &(field, text) in &input.fields {
         let s = gaz.normalize(text);
-        let lead_end = if field == Field::Body { first_sentence_end(&s) } else { 0 };
+        let lead_end = if field == Field::Body {
+            first_sentence_end(&s)
+        } else {
+            0
+        };
         scan(gaz, field, &s, lead_end, &mut raws);
         folded.push((field, s));
     }
@@ -525,12 +579,20 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         });
         let (_, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, Some(h));
         evidence.extend(ev);
-        return Placement { primary: gaz.chain_of(h), also, evidence };
+        return Placement {
+            primary: gaz.chain_of(h),
+            also,
+            evidence,
+        };
     }
 
     let (primary, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, None);
     evidence.extend(ev);
-    Placement { primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(), also, evidence }
+    Placement {
+        primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
+        also,
+        evidence,
+    }
 }
 
 /// Resolves every match, tallies weights and chooses the primary place and the others.
@@ -575,7 +637,11 @@ fn weigh(
         if let Outcome::Placed { node, .. } = o
             && !merged.get(i).copied().unwrap_or(false)
         {
-            placed.push(Placed { raw_index: i, node: *node, weight: r.weight });
+            placed.push(Placed {
+                raw_index: i,
+                node: *node,
+                weight: r.weight,
+            });
         }
     }
 
@@ -627,7 +693,11 @@ fn weigh(
             }
         }
         let snapshot = also_ids.clone();
-        also_ids.retain(|&a| !snapshot.iter().any(|&b| b != a && gaz.is_ancestor_or_self(a, b)));
+        also_ids.retain(|&a| {
+            !snapshot
+                .iter()
+                .any(|&b| b != a && gaz.is_ancestor_or_self(a, b))
+        });
     }
     let also: Vec<Chain> = also_ids.iter().map(|&a| gaz.chain_of(a)).collect();
 
@@ -667,11 +737,14 @@ fn weigh(
         }
         let (code, note) = match o {
             Outcome::Placed { node, note } => {
-                let code = gaz.node(*node).map(|n| n.code.to_string()).unwrap_or_default();
+                let code = gaz
+                    .node(*node)
+                    .map(|n| n.code.to_string())
+                    .unwrap_or_default();
                 let note = if merged.get(i).copied().unwrap_or(false) {
                     format!("{note}; part of a longer place name")
                 } else {
-                    format!("{note}; weight {}", r.weight)
+                    format!("{note}; weight {}", r.weight as u32)
                 };
                 (code, note)
             }
@@ -683,7 +756,12 @@ fn weigh(
             }
         };
         seen.push((key, evidence.len()));
-        evidence.push(Evidence { text: text_of(r), field: r.field.name().into(), code, note });
+        evidence.push(Evidence {
+            text: text_of(r),
+            field: r.field.name().into(),
+            code,
+            note,
+        });
     }
     (primary, also, evidence)
 }
@@ -715,28 +793,38 @@ fn bump_count(note: &str) -> String {
 /// headline when no sibling is, else the heaviest child when it holds at least half of its
 /// parent's weight and no sibling weighs as much. Ties stop the descent.
 fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId> {
-    let mut children: HashMap<Option<NodeId>, Vec<NodeId>> = HashMap::new();
-    for &n in total.keys() {
-        children.entry(gaz.parent(n)).or_default().push(n);
-    }
-    let root_total: f32 = children
-        .get(&None)
-        .map(|v| v.iter().map(|c| total.get(c).copied().unwrap_or(0.0)).sum())
-        .unwrap_or(0.0);
+    // A text names a few dozen places at most: a linear pass beats building a map.
+    let kids_of = |p: Option<NodeId>| -> Vec<NodeId> {
+        total
+            .keys()
+            .copied()
+            .filter(|&n| gaz.parent(n) == p)
+            .collect()
+    };
+    let root_total: f32 = kids_of(None)
+        .iter()
+        .map(|c| total.get(c).copied().unwrap_or(0.0))
+        .sum();
     let mut cur: Option<NodeId> = None;
     loop {
-        let Some(kids) = children.get(&cur) else {
+        let kids = kids_of(cur);
+        if kids.is_empty() {
             return cur;
-        };
+        }
         let parent_total = match cur {
             Some(c) => total.get(&c).copied().unwrap_or(0.0),
             None => root_total,
         };
-        let mut ranked: Vec<(NodeId, f32)> =
-            kids.iter().map(|&k| (k, total.get(&k).copied().unwrap_or(0.0))).collect();
+        let mut ranked: Vec<(NodeId, f32)> = kids
+            .iter()
+            .map(|&k| (k, total.get(&k).copied().unwrap_or(0.0)))
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let head_kids: Vec<NodeId> =
-            kids.iter().copied().filter(|k| headline.contains(k)).collect();
+        let head_kids: Vec<NodeId> = kids
+            .iter()
+            .copied()
+            .filter(|k| headline.contains(k))
+            .collect();
         let next = if let [only] = head_kids.as_slice() {
             Some(*only)
         } else {
@@ -745,17 +833,42 @@ fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId>
             let framing = cur
                 .and_then(|c| gaz.node(c))
                 .is_none_or(|n| matches!(n.level, Level::Province | Level::Prefecture));
+            // At the county level, a county's or zone's own mentions are often its bodies
+            // (党工委, 党群工作部) framing the story: a lone township named again and
+            // again carries it.
+            let lone_township = |k: NodeId, w: f32| {
+                w >= 3.0
+                    && w * 3.0 >= parent_total
+                    && gaz.node(k).is_some_and(|n| n.level == Level::Township)
+            };
             match ranked.as_slice() {
                 [] => None,
                 [(k, w)] => (*w >= 0.5 * parent_total
-                    || (framing && *w >= 2.0 && *w >= 0.25 * parent_total))
-                    .then_some(*k),
+                    || (framing && *w >= 2.0 && *w >= 0.25 * parent_total)
+                    || lone_township(*k, *w))
+                .then_some(*k),
                 [(k, w), (_, w2), ..] => (*w >= 0.5 * parent_total && *w > *w2).then_some(*k),
             }
         };
         match next {
             Some(n) => cur = Some(n),
             None => return cur,
+        }
+    }
+}
+
+#[cfg(test)]
+mod shortcut_tests {
+    use super::{THING_FIRST, THING_WORDS};
+
+    #[test]
+    fn the_first_character_shortcut_covers_every_thing_word() {
+        for w in THING_WORDS {
+            let first = w.chars().next().unwrap();
+            assert!(
+                THING_FIRST.contains(first),
+                "{w} starts with a character THING_FIRST lacks"
+            );
         }
     }
 }

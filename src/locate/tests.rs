@@ -14,7 +14,10 @@ fn codes(c: &Chain) -> Vec<String> {
 
 fn place(text: &str, home: Option<&str>) -> Placement {
     let home = home.map(|h| gaz().resolve(h).expect("home resolves"));
-    let ctx = Context { home: home.as_ref(), publication: None };
+    let ctx = Context {
+        home: home.as_ref(),
+        publication: None,
+    };
     locate_text(text, &ctx, gaz())
 }
 
@@ -55,11 +58,18 @@ fn table_matches_its_header_and_every_parent_exists() {
             continue;
         }
         let (code, name) = line.split_once('\t').expect("two columns");
-        let chain = g.chain(code).unwrap_or_else(|| panic!("{code} has no chain"));
+        let chain = g
+            .chain(code)
+            .unwrap_or_else(|| panic!("{code} has no chain"));
         assert_eq!(chain.0[0].level, Level::Province, "{code}");
         assert!(chain.0.iter().all(|d| code.starts_with(&d.code)), "{code}");
-        let is_pseudo = ["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"]
-            .contains(&name)
+        let is_pseudo = [
+            "市辖区",
+            "县",
+            "省直辖县级行政区划",
+            "自治区直辖县级行政区划",
+        ]
+        .contains(&name)
             || (code.len() == 6
                 && chain.leaf().map(|d| d.name.as_str()) == Some(name)
                 && chain.leaf().unwrap().code.len() == 4);
@@ -73,7 +83,10 @@ fn table_matches_its_header_and_every_parent_exists() {
 fn pseudo_rows_never_appear_in_a_chain() {
     let g = gaz();
     assert_eq!(g.chain("110105").unwrap().names(), ["北京市", "朝阳区"]);
-    assert_eq!(g.chain("441900121").unwrap().names(), ["广东省", "东莞市", "虎门镇"]);
+    assert_eq!(
+        g.chain("441900121").unwrap().names(),
+        ["广东省", "东莞市", "虎门镇"]
+    );
     assert_eq!(g.chain("429004").unwrap().names(), ["湖北省", "仙桃市"]);
     assert_eq!(g.chain("500229").unwrap().names(), ["重庆市", "城口县"]);
     // A pseudo row's own code gives its nearest real ancestor.
@@ -104,10 +117,26 @@ fn resolve_names_short_names_and_rows_of_names() {
         g.resolve("曲阜市").map(|c| codes(&c)),
         Some(vec!["37".into(), "3708".into(), "370881".into()])
     );
-    assert_eq!(g.resolve("曲阜").unwrap().names(), ["山东省", "济宁市", "曲阜市"]);
-    assert_eq!(g.resolve("烟台高新区").unwrap().leaf().unwrap().code, "370671");
-    assert_eq!(g.resolve("北京市朝阳区").unwrap().names(), ["北京市", "朝阳区"]);
-    assert_eq!(g.resolve("河北省石家庄市平山县平山镇").unwrap().leaf().unwrap().code, "130131100");
+    assert_eq!(
+        g.resolve("曲阜").unwrap().names(),
+        ["山东省", "济宁市", "曲阜市"]
+    );
+    assert_eq!(
+        g.resolve("烟台高新区").unwrap().leaf().unwrap().code,
+        "370671"
+    );
+    assert_eq!(
+        g.resolve("北京市朝阳区").unwrap().names(),
+        ["北京市", "朝阳区"]
+    );
+    assert_eq!(
+        g.resolve("河北省石家庄市平山县平山镇")
+            .unwrap()
+            .leaf()
+            .unwrap()
+            .code,
+        "130131100"
+    );
     // Ambiguous or unknown: None.
     assert!(g.resolve("朝阳区").is_none());
     assert!(g.resolve("城关镇").is_none());
@@ -122,7 +151,10 @@ fn short_forms_strip_one_suffix_and_keep_two_character_names() {
     assert_eq!(short_form("单县", Level::County), None);
     assert_eq!(short_form("曹县", Level::County), None);
     assert_eq!(short_form("通道侗族自治县", Level::County), Some("通道"));
-    assert_eq!(short_form("黔东南苗族侗族自治州", Level::Prefecture), Some("黔东南"));
+    assert_eq!(
+        short_form("黔东南苗族侗族自治州", Level::Prefecture),
+        Some("黔东南")
+    );
     assert_eq!(short_form("乌镇镇", Level::Township), Some("乌镇"));
     assert_eq!(short_form("广西壮族自治区", Level::Province), Some("广西"));
     assert_eq!(short_form("三里屯街道", Level::Township), Some("三里屯"));
@@ -134,7 +166,12 @@ fn search_finds_by_code_name_short_name_and_part() {
     let by_code = g.search("370881");
     assert_eq!(by_code[0].leaf().unwrap().name, "曲阜市");
     let under = g.search("3708");
-    assert!(under.len() > 10 && under.iter().all(|c| c.leaf().unwrap().code.starts_with("3708")));
+    assert!(
+        under.len() > 10
+            && under
+                .iter()
+                .all(|c| c.leaf().unwrap().code.starts_with("3708"))
+    );
     let short = g.search("曲阜");
     assert_eq!(short[0].leaf().unwrap().code, "370881");
     let many = g.search("城关镇");
@@ -142,22 +179,51 @@ fn search_finds_by_code_name_short_name_and_part() {
     let part = g.search("净月");
     assert!(part.iter().any(|c| c.leaf().unwrap().code == "220172"));
     assert!(g.search("  ").is_empty());
-    assert!(g.search("市辖区").iter().all(|c| c.leaf().unwrap().name != "市辖区"));
+    assert!(
+        g.search("市辖区")
+            .iter()
+            .all(|c| c.leaf().unwrap().name != "市辖区")
+    );
 }
 
 #[test]
 fn development_zone_short_forms_match_on_prefecture_and_type() {
     let g = gaz();
     // The plain zone of a prefecture gets the city's short forms, whatever its long name.
-    assert_eq!(g.resolve("长春高新区").unwrap().leaf().unwrap().code, "220173");
-    assert_eq!(g.resolve("长春净月高新区").unwrap().leaf().unwrap().code, "220172");
-    assert_eq!(g.resolve("净月高新区").unwrap().leaf().unwrap().code, "220172");
+    assert_eq!(
+        g.resolve("长春高新区").unwrap().leaf().unwrap().code,
+        "220173"
+    );
+    assert_eq!(
+        g.resolve("长春净月高新区").unwrap().leaf().unwrap().code,
+        "220172"
+    );
+    assert_eq!(
+        g.resolve("净月高新区").unwrap().leaf().unwrap().code,
+        "220172"
+    );
     // 威海火炬高技术产业开发区 is 威海's only high-tech zone.
-    assert_eq!(g.resolve("威海高新区").unwrap().leaf().unwrap().code, "371071");
+    assert_eq!(
+        g.resolve("威海高新区").unwrap().leaf().unwrap().code,
+        "371071"
+    );
     // 蚌埠市高新技术开发区: the long form differs, the type matches.
-    assert_eq!(g.resolve("蚌埠高新区").unwrap().leaf().unwrap().code, "340371");
-    assert_eq!(g.resolve("蚌埠高新技术产业开发区").unwrap().leaf().unwrap().code, "340371");
-    assert_eq!(g.resolve("烟台经开区").unwrap().leaf().unwrap().code, "370676");
+    assert_eq!(
+        g.resolve("蚌埠高新区").unwrap().leaf().unwrap().code,
+        "340371"
+    );
+    assert_eq!(
+        g.resolve("蚌埠高新技术产业开发区")
+            .unwrap()
+            .leaf()
+            .unwrap()
+            .code,
+        "340371"
+    );
+    assert_eq!(
+        g.resolve("烟台经开区").unwrap().leaf().unwrap().code,
+        "370676"
+    );
     let p = place("本报讯 近日，烟台高新区召开会议，部署全年工作。", None);
     assert_eq!(leaf(&p).as_deref(), Some("370671"));
 }
@@ -166,7 +232,12 @@ fn development_zone_short_forms_match_on_prefecture_and_type() {
 fn a_bare_zone_type_is_the_home_prefectures_zone_or_nothing() {
     let text = "本报讯 日前，高新区召开安全生产工作会议。高新区管委会主任出席。";
     let local = place(text, Some("烟台市"));
-    assert_eq!(leaf(&local).as_deref(), Some("370671"), "{:?}", local.evidence);
+    assert_eq!(
+        leaf(&local).as_deref(),
+        Some("370671"),
+        "{:?}",
+        local.evidence
+    );
     let national = place(text, None);
     assert!(national.primary.is_empty(), "{:?}", national.primary);
 }
@@ -175,9 +246,19 @@ fn a_bare_zone_type_is_the_home_prefectures_zone_or_nothing() {
 fn historical_names_resolve_to_todays_code() {
     let g = gaz();
     // 2020 name of 110106013.
-    assert_eq!(g.resolve("方庄地区").unwrap().leaf().unwrap().code, "110106013");
+    assert_eq!(
+        g.resolve("方庄地区").unwrap().leaf().unwrap().code,
+        "110106013"
+    );
     // 2020 name of 371471.
-    assert_eq!(g.resolve("德州经济技术开发区").unwrap().leaf().unwrap().code, "371471");
+    assert_eq!(
+        g.resolve("德州经济技术开发区")
+            .unwrap()
+            .leaf()
+            .unwrap()
+            .code,
+        "371471"
+    );
     let p = place("本报讯 北京市丰台区方庄地区开展垃圾分类宣传。", None);
     assert_eq!(leaf(&p).as_deref(), Some("110106013"));
 }
@@ -199,7 +280,11 @@ fn false_friends_are_rejected_even_with_the_place_in_context() {
     for (text, wrong) in cases {
         let p = place(text, None);
         let all = p.feed_codes(true);
-        assert!(!all.iter().any(|c| c == wrong), "{text}: placed in {wrong}: {:?}", p.evidence);
+        assert!(
+            !all.iter().any(|c| c == wrong),
+            "{text}: placed in {wrong}: {:?}",
+            p.evidence
+        );
     }
 }
 
@@ -225,7 +310,10 @@ fn short_forms_are_trusted_with_an_admin_role_word_or_their_parent() {
     let p = place("本报讯 山东济宁曲阜召开文化节。", None);
     assert_eq!(leaf(&p).as_deref(), Some("370881"));
     // Admin-role word.
-    let p = place("本报讯 日前，单县县委召开全体会议，研究部署下半年工作。", None);
+    let p = place(
+        "本报讯 日前，单县县委召开全体会议，研究部署下半年工作。",
+        None,
+    );
     assert_eq!(leaf(&p).as_deref(), Some("371722"));
     // Parent in the context (home).
     let p = place("本报讯 曲阜文化节开幕，游客纷至沓来。", Some("济宁市"));
@@ -243,7 +331,12 @@ fn a_duplicated_township_is_resolved_by_its_parent_nearby() {
         "本报讯 日前，内蒙古自治区和林格尔县召开秋收工作会议。会后，城关镇组织农机手开展抢收。",
         None,
     );
-    assert_eq!(leaf(&p).as_deref(), Some("150123"), "county-wide: {:?}", p.evidence);
+    assert_eq!(
+        leaf(&p).as_deref(),
+        Some("150123"),
+        "county-wide: {:?}",
+        p.evidence
+    );
     let p = place(
         "本报讯 日前，清水河县城关镇召开秋收工作会议。城关镇党委书记出席并讲话，城关镇各村负责人参加。",
         None,
@@ -254,14 +347,26 @@ fn a_duplicated_township_is_resolved_by_its_parent_nearby() {
 #[test]
 fn a_duplicated_township_alone_names_no_township() {
     let p = place("本报讯 城关镇召开秋收工作会议，城关镇党委书记出席。", None);
-    assert!(p.primary.0.iter().all(|d| d.level != Level::Township), "{:?}", p.primary.names());
+    assert!(
+        p.primary.0.iter().all(|d| d.level != Level::Township),
+        "{:?}",
+        p.primary.names()
+    );
 }
 
 #[test]
 fn a_tie_stops_at_the_deepest_shared_level() {
     // 北正乡 is in two counties of 石家庄市.
-    let p = place("本报讯 北正乡召开乡村振兴推进会，北正乡党委书记出席。", None);
-    assert_eq!(p.primary.names(), ["河北省", "石家庄市"], "{:?}", p.evidence);
+    let p = place(
+        "本报讯 北正乡召开乡村振兴推进会，北正乡党委书记出席。",
+        None,
+    );
+    assert_eq!(
+        p.primary.names(),
+        ["河北省", "石家庄市"],
+        "{:?}",
+        p.evidence
+    );
     // 朝阳区 is in 北京市 and 长春市: nothing shared.
     let p = place("本报讯 朝阳区人民政府召开常务会议。", None);
     assert!(p.primary.is_empty(), "{:?}", p.primary.names());
@@ -280,7 +385,12 @@ fn a_county_wide_article_stops_at_the_county() {
         "本报讯 近日，笔者来到山东省曲阜市尼山镇的一处研学基地。曲阜市坚持文旅融合发展，曲阜市各镇街积极参与，全市文旅产业持续壮大。",
     );
     let p = locate(&a, &Context::default(), gaz());
-    assert_eq!(p.primary.names(), ["山东省", "济宁市", "曲阜市"], "{:?}", p.evidence);
+    assert_eq!(
+        p.primary.names(),
+        ["山东省", "济宁市", "曲阜市"],
+        "{:?}",
+        p.evidence
+    );
 }
 
 #[test]
@@ -335,7 +445,12 @@ fn a_photo_caption_places_the_picture() {
         "近年来，河北省平山县大力发展乡村旅游，游客数量逐年增长。图为5月1日，平山县西柏坡镇游客参观学习。",
         None,
     );
-    assert_eq!(p.primary.leaf().unwrap().name, "西柏坡镇", "{:?}", p.evidence);
+    assert_eq!(
+        p.primary.leaf().unwrap().name,
+        "西柏坡镇",
+        "{:?}",
+        p.evidence
+    );
 }
 
 #[test]
@@ -346,7 +461,10 @@ fn another_county_in_the_headline_is_also_covered() {
         "本报讯 近日，汶上县委常委一行到济宁高新区考察项目建设。考察团对高新区的发展给予高度评价，济宁高新区有关负责人陪同。",
     );
     let home = gaz().resolve("济宁市").unwrap();
-    let ctx = Context { home: Some(&home), publication: None };
+    let ctx = Context {
+        home: Some(&home),
+        publication: None,
+    };
     let p = locate(&a, &ctx, gaz());
     assert_eq!(p.primary.leaf().unwrap().code, "370871", "{:?}", p.evidence);
     assert_eq!(p.also.len(), 1);
@@ -358,16 +476,26 @@ fn another_county_in_the_headline_is_also_covered() {
 
 #[test]
 fn an_article_without_a_place_takes_the_home() {
-    let p = place("本报讯 近日，区关工委召开工作会议，研究部署下半年工作。", Some("烟台市"));
+    let p = place(
+        "本报讯 近日，区关工委召开工作会议，研究部署下半年工作。",
+        Some("烟台市"),
+    );
     assert_eq!(leaf(&p).as_deref(), Some("3706"));
     assert!(p.evidence.iter().any(|e| e.field == "home"));
 }
 
 #[test]
 fn the_dateline_place_is_context() {
-    let p = place("本报烟台5月3日讯(记者 张明 通讯员 李华) 近日，高新区举办人才招聘会。", None);
+    let p = place(
+        "本报烟台5月3日讯(记者 张明 通讯员 李华) 近日，高新区举办人才招聘会。",
+        None,
+    );
     assert_eq!(leaf(&p).as_deref(), Some("370671"), "{:?}", p.evidence);
-    assert!(p.evidence.iter().any(|e| e.field == "dateline" && e.code == "3706"));
+    assert!(
+        p.evidence
+            .iter()
+            .any(|e| e.field == "dateline" && e.code == "3706")
+    );
 }
 
 #[test]
@@ -380,8 +508,16 @@ fn the_hint_decides_when_it_names_a_place() {
 
 #[test]
 fn traditional_characters_are_folded() {
-    let p = place("本報訊 近日，廣東省東莞市虎門鎮舉辦龍舟賽，吸引眾多市民觀看。", None);
-    assert_eq!(p.primary.names(), ["广东省", "东莞市", "虎门镇"], "{:?}", p.evidence);
+    let p = place(
+        "本報訊 近日，廣東省東莞市虎門鎮舉辦龍舟賽，吸引眾多市民觀看。",
+        None,
+    );
+    assert_eq!(
+        p.primary.names(),
+        ["广东省", "东莞市", "虎门镇"],
+        "{:?}",
+        p.evidence
+    );
 }
 
 #[test]
@@ -398,7 +534,10 @@ fn homes_resolve_from_mastheads_datelines_and_names() {
     let h = |s: &str| resolve_home(s, g).map(|c| c.leaf().unwrap().code.clone());
     assert_eq!(h("烟台").as_deref(), Some("3706"));
     assert_eq!(h("中共烟台市委机关报").as_deref(), Some("3706"));
-    assert_eq!(h("主管:长春净月高新区党工委宣传部(融媒体中心)").as_deref(), Some("220172"));
+    assert_eq!(
+        h("主管:长春净月高新区党工委宣传部(融媒体中心)").as_deref(),
+        Some("220172")
+    );
     assert_eq!(h("北京市朝阳区融媒体中心").as_deref(), Some("110105"));
     assert_eq!(h("370881").as_deref(), Some("370881"));
     assert_eq!(h("高新区报"), None);
@@ -428,7 +567,10 @@ fn a_papers_name_is_read_from_its_whole_stem() {
 
 #[test]
 fn a_publication_name_can_stand_for_the_home() {
-    let ctx = Context { home: None, publication: Some("烟台日报") };
+    let ctx = Context {
+        home: None,
+        publication: Some("烟台日报"),
+    };
     let p = locate_text("本报讯 高新区召开人才工作会议。", &ctx, gaz());
     assert_eq!(leaf(&p).as_deref(), Some("370671"), "{:?}", p.evidence);
 }
@@ -436,7 +578,11 @@ fn a_publication_name_can_stand_for_the_home() {
 #[test]
 fn evidence_names_the_deciding_mentions() {
     let p = place("本报讯 清水河县城关镇召开会议。", None);
-    let e = p.evidence.iter().find(|e| e.code == "150124100").expect("evidence for the township");
+    let e = p
+        .evidence
+        .iter()
+        .find(|e| e.code == "150124100")
+        .expect("evidence for the township");
     assert_eq!(e.text, "城关镇");
     assert_eq!(e.field, "body");
     assert!(!e.note.is_empty());
@@ -446,7 +592,12 @@ fn evidence_names_the_deciding_mentions() {
 fn a_short_city_name_right_before_its_district_settles_a_duplicated_district() {
     // 鼓楼区 is in four cities; 福州 alone would need context.
     let p = place("本报讯 近日，福州鼓楼区举办社区运动会。", None);
-    assert_eq!(p.primary.names(), ["福建省", "福州市", "鼓楼区"], "{:?}", p.evidence);
+    assert_eq!(
+        p.primary.names(),
+        ["福建省", "福州市", "鼓楼区"],
+        "{:?}",
+        p.evidence
+    );
     let p = place("本报讯 近日，鼓楼区举办社区运动会。", None);
     assert!(p.primary.is_empty(), "{:?}", p.primary.names());
 }
@@ -463,6 +614,9 @@ fn a_city_short_name_that_only_one_city_bears_is_trusted() {
 #[test]
 fn a_duplicated_name_that_the_home_cannot_settle_adds_nothing() {
     // 陇西县 has no 城关镇; the twenty of 甘肃省 must not pull the article up to the province.
-    let p = place("本报讯 日前，城关镇召开会议。城关镇党委书记出席。", Some("陇西县"));
+    let p = place(
+        "本报讯 日前，城关镇召开会议。城关镇党委书记出席。",
+        Some("陇西县"),
+    );
     assert_eq!(leaf(&p).as_deref(), Some("621122"), "{:?}", p.evidence);
 }

@@ -128,7 +128,11 @@ impl<'a> ItemView<'a> {
                 original_url(a.url.as_deref()).as_deref(),
             )
         });
-        let max = if full { urls.summary_chars } else { urls.summary_chars.min(ARCHIVE_SUMMARY) };
+        let max = if full {
+            urls.summary_chars
+        } else {
+            urls.summary_chars.min(ARCHIVE_SUMMARY)
+        };
         let mut summary = summary(&paras, max);
         if summary.is_empty() {
             summary = title.clone();

@@ -87,7 +87,11 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, o
                     places: it
                         .places
                         .iter()
-                        .map(|d| Place { code: &d.code, name: &d.name, level: d.level })
+                        .map(|d| Place {
+                            code: &d.code,
+                            name: &d.name,
+                            level: d.level,
+                        })
                         .collect(),
                 },
             })

@@ -68,6 +68,9 @@ pub struct Settings {
     pub summary_chars: usize,
     /// Worker threads used to render and write (1 = none).
     pub threads: usize,
+    /// The subscription page linked from `index.html` (absolute, or relative to
+    /// `base_url`); empty: no link.
+    pub subscribe_url: String,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             article_pages: true,
             summary_chars: 140,
             threads: 2,
+            subscribe_url: String::new(),
         }
     }
 }
@@ -130,7 +134,11 @@ impl Urls {
         if !base.ends_with('/') {
             base.push('/');
         }
-        Ok(Self { base, ttl: settings.ttl_minutes, summary_chars: settings.summary_chars })
+        Ok(Self {
+            base,
+            ttl: settings.ttl_minutes,
+            summary_chars: settings.summary_chars,
+        })
     }
     /// The base URL, ending in `/`.
     pub(crate) fn base(&self) -> &str {
@@ -183,11 +191,25 @@ pub fn publish(
     templates: &Templates,
     out: &Path,
 ) -> anyhow::Result<Report> {
-    anyhow::ensure!(settings.items_per_feed >= 1, "publish.items_per_feed must be at least 1");
-    anyhow::ensure!(settings.archive_size >= 1, "publish.archive_size must be at least 1");
+    anyhow::ensure!(
+        settings.items_per_feed >= 1,
+        "publish.items_per_feed must be at least 1"
+    );
+    anyhow::ensure!(
+        settings.archive_size >= 1,
+        "publish.archive_size must be at least 1"
+    );
     let urls = Urls::new(settings)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    anyhow::ensure!(u32::try_from(articles.len()).is_ok(), "too many articles for one run");
+    anyhow::ensure!(
+        u32::try_from(articles.len()).is_ok(),
+        "too many articles for one run"
+    );
+    if !out.join(write::MANIFEST).exists() {
+        // The previous run did not finish (or there was none): clear the temporary files
+        // a killed run may have left beside the documents it was replacing.
+        write::sweep_stale_temps(out);
+    }
     let old = Manifest::take(out);
     let threads = settings.threads.clamp(1, 16);
     let unique = unique(articles);
@@ -196,7 +218,15 @@ pub fn publish(
     let order = group::order(&prep);
     let groups = group::groups(&prep, &order, settings.include_also);
     let global = global_fingerprint(settings, templates);
-    let ctx = Ctx { prep: &prep, settings, urls: &urls, templates, out, old: &old, global };
+    let ctx = Ctx {
+        prep: &prep,
+        settings,
+        urls: &urls,
+        templates,
+        out,
+        old: &old,
+        global,
+    };
 
     let mut sink = Sink::default();
     // Feeds: the biggest first, so the workers finish together.
@@ -205,7 +235,12 @@ pub fn publish(
     sink.merge(parallel(&by_size, threads, |g, s| ctx.feed(g, s))?);
     let mut archives = 0;
     for g in groups.iter().filter(|_| settings.archives) {
-        archives += group::cut(g.items.len(), settings.items_per_feed, settings.archive_size).0;
+        archives += group::cut(
+            g.items.len(),
+            settings.items_per_feed,
+            settings.archive_size,
+        )
+        .0;
     }
     if settings.article_pages {
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
@@ -214,7 +249,9 @@ pub fn publish(
     pages::index(&ctx, &groups, &mut sink)?;
     opml::write_all(&ctx, &groups, &mut sink)?;
     sink.emit(out, &old, "feed.xsl", None, || {
-        Ok(templates.render("feed.xsl", serde_json::json!({}))?.into_bytes())
+        Ok(templates
+            .render("feed.xsl", serde_json::json!({}))?
+            .into_bytes())
     })?;
     sink.save_manifest(out)?;
     let mut written = sink.written;
@@ -284,7 +321,10 @@ fn parallel<T: Sync>(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked")))
+            })
             .collect()
     });
     let mut all = Sink::default();
@@ -299,9 +339,14 @@ fn parallel<T: Sync>(
 fn global_fingerprint(settings: &Settings, templates: &Templates) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     MANIFEST_HEADER.hash(&mut h);
-    serde_json::to_string(settings).unwrap_or_default().hash(&mut h);
+    serde_json::to_string(settings)
+        .unwrap_or_default()
+        .hash(&mut h);
     for name in TEMPLATES {
-        let user = templates.dir().map(|d| d.join(name)).and_then(|p| std::fs::read(p).ok());
+        let user = templates
+            .dir()
+            .map(|d| d.join(name))
+            .and_then(|p| std::fs::read(p).ok());
         match user {
             Some(bytes) => bytes.hash(&mut h),
             None => crate::templates::BUILTIN
@@ -384,11 +429,18 @@ impl Ctx<'_> {
             |n: usize, fmt: &str| self.urls.feed(key, &format!("archive/{n}.{fmt}.xml"));
         let fp = self.doc_fp("current", g, &current, n_arch);
         let mut views: Option<Vec<ItemView<'_>>> = None;
-        for (file, fmt) in [("rss.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json")] {
+        for (file, fmt) in [
+            ("rss.xml", "rss"),
+            ("atom.xml", "atom"),
+            ("feed.json", "json"),
+        ] {
             let rel = format!("{key}/{file}");
             sink.emit(self.out, self.old, &rel, Some(fp), || {
                 let views = views.get_or_insert_with(|| {
-                    current.iter().map(|p| ItemView::new(p, self.urls, true)).collect()
+                    current
+                        .iter()
+                        .map(|p| ItemView::new(p, self.urls, true))
+                        .collect()
                 });
                 let meta = DocMeta {
                     title: title.clone(),
@@ -414,7 +466,10 @@ impl Ctx<'_> {
                 let rel = format!("{key}/archive/{n}.{fmt}.xml");
                 sink.emit(self.out, self.old, &rel, Some(fp), || {
                     let views = views.get_or_insert_with(|| {
-                        items.iter().map(|p| ItemView::new(p, self.urls, false)).collect()
+                        items
+                            .iter()
+                            .map(|p| ItemView::new(p, self.urls, false))
+                            .collect()
                     });
                     let current_file = if fmt == "rss" { "rss.xml" } else { "atom.xml" };
                     let meta = DocMeta {

@@ -482,7 +482,11 @@ fn real_checkers_accept_the_output() {
     let dir = tempfile::tempdir().unwrap();
     publish(&fixture(), &settings(), &templates(), dir.path()).unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/check-feeds.sh");
-    let out = std::process::Command::new("sh").arg(script).arg(dir.path()).output().unwrap();
+    let out = std::process::Command::new("sh")
+        .arg(script)
+        .arg(dir.path())
+        .output()
+        .unwrap();
     eprintln!("{}", String::from_utf8_lossy(&out.stdout));
     assert!(
         out.status.success(),
@@ -513,8 +517,12 @@ fn duplicate_ids_and_unplaced_articles() {
     assert_eq!(r.feeds, 8);
     let json: serde_json::Value =
         serde_json::from_str(&read(&dir.path().join("810203001/feed.json"))).unwrap();
-    let ids: Vec<&str> =
-        json["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
     let mut unique = ids.clone();
     unique.sort();
     unique.dedup();

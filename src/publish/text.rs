@@ -166,13 +166,16 @@ pub(crate) fn summary(paras: &[String], max: usize) -> String {
 pub(crate) fn rfc822(t: &DateTime<FixedOffset>) -> String {
     use chrono::{Datelike, Timelike};
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let year = t.year();
     if !(0..=9999).contains(&year) {
         return t.format("%a, %d %b %Y %H:%M:%S %z").to_string();
     }
-    let day = DAYS.get(t.weekday().num_days_from_monday() as usize).unwrap_or(&"Mon");
+    let day = DAYS
+        .get(t.weekday().num_days_from_monday() as usize)
+        .unwrap_or(&"Mon");
     let month = MONTHS.get(t.month0() as usize).unwrap_or(&"Jan");
     let off = t.offset().local_minus_utc();
     let (sign, off) = if off < 0 { ('-', -off) } else { ('+', off) };
