@@ -750,3 +750,20 @@ fn traditional_column_page() {
         assert!(ex.boilerplate.iter().any(|b| b == line), "{line}");
     }
 }
+
+#[test]
+fn a_sponsor_credit_with_the_verb_last_gives_the_home() {
+    for (line, home) in [
+        ("青山县融媒体中心主办", "青山县"),
+        ("中共青山县委主管主办", "青山县"),
+        ("中共白水市委机关报", "白水市"),
+        ("北江市南岸区融媒体中心出版", "北江市南岸区"),
+    ] {
+        let page = format!(
+            "青山新闻\n\n{line}\n\n2025年3月4日 星期二\n\n乡村道路全面硬化\n\n本报讯(记者 吴明)今年以来,全县新修乡村道路一百二十公里,实现村村通硬化路。\n"
+        );
+        let ex = localfeed::extract::extract_page(&page);
+        assert_eq!(ex.publication.home.as_deref(), Some(home), "{line}");
+        assert_eq!(ex.articles.len(), 1, "{line}");
+    }
+}

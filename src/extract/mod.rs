@@ -68,6 +68,13 @@ static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// A sponsor credit with the verb last: `XX县融媒体中心主办`, `中共XX市委机关报`,
+/// `XX市XX区融媒体中心出版`. The organisation's place is group 1, its kind group 2.
+static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(\p{Han}{2,14}?)(党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)\s*(?:主管主办|主管主辦|主管|主办|主辦|出版|机关报|機關報)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
     let clean = normalize::clean_chars(text);
@@ -91,24 +98,35 @@ pub fn extract_page(text: &str) -> Extraction {
             {
                 publication.name = Some(m.as_str().to_string());
             }
-            if publication.home.is_none()
-                && let Some(c) = SPONSOR.captures(&u.text)
-                && let Some(m) = c.get(1)
+        }
+    }
+    // The sponsor credit: on a furniture line, or among the first lines of the page.
+    for (i, u) in units.iter().enumerate() {
+        if publication.home.is_some() {
+            break;
+        }
+        if u.class != Class::Furniture && i >= 12 {
+            continue;
+        }
+        if publication.home.is_none()
+            && let Some(c) = SPONSOR
+                .captures(&u.text)
+                .or_else(|| SPONSOR_LAST.captures(&u.text))
+            && let Some(m) = c.get(1)
+        {
+            // `青山县委`: the place is `青山县`
+            let org = c.get(2).map_or("", |o| o.as_str());
+            let mut home = m.as_str().trim_start_matches("中共").to_string();
+            if org.chars().count() == 2
+                && org.ends_with('委')
+                && let Some(first) = org.chars().next()
+                && first != '党'
+                && first != '黨'
+                && first != '工'
             {
-                // `青山县委`: the place is `青山县`
-                let org = c.get(2).map_or("", |o| o.as_str());
-                let mut home = m.as_str().trim_start_matches("中共").to_string();
-                if org.chars().count() == 2
-                    && org.ends_with('委')
-                    && let Some(first) = org.chars().next()
-                    && first != '党'
-                    && first != '黨'
-                    && first != '工'
-                {
-                    home.push(first);
-                }
-                publication.home = Some(home);
+                home.push(first);
             }
+            publication.home = Some(home);
         }
     }
     let page_year = dateline::page_year(&clean);
