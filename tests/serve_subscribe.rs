@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Stdio};
-
+use common::http::Server;
 use common::{Sandbox, stderr};
 use localfeed::digest::TokenKey;
 use localfeed::digest::token::Purpose;
@@ -16,18 +13,6 @@ const KEY: &str = "test-signing-key-0123456789abcdef";
 const NOW: &str = "2024-06-10T09:00:00+08:00";
 const LATER: &str = "2024-06-13T09:00:00+08:00";
 const READER: &str = "web.reader@example.org";
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn sandbox(serve_table: &str) -> Sandbox {
     let s = Sandbox::examples();
@@ -45,25 +30,10 @@ fn sandbox(serve_table: &str) -> Sandbox {
 }
 
 fn start_at(s: &Sandbox, now: &str) -> Server {
-    let mut child = s
-        .command(&["serve", "--listen", "127.0.0.1:0"])
-        .env("LOCALFEED_NOW", now)
-        .env("LOCALFEED_DIGEST_KEY", KEY)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let port = loop {
-        let line = lines
-            .next()
-            .expect("serve exited before listening")
-            .unwrap();
-        if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    Server { child, port }
+    let mut cmd = s.command(&["serve", "--listen", "127.0.0.1:0"]);
+    cmd.env("LOCALFEED_NOW", now)
+        .env("LOCALFEED_DIGEST_KEY", KEY);
+    Server::spawn(cmd)
 }
 
 fn start(s: &Sandbox) -> Server {
@@ -102,62 +72,12 @@ fn between<'a>(s: &'a str, a: &str, b: &str) -> Option<&'a str> {
 }
 
 fn send(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
-        req.push_str("Host: 127.0.0.1\r\n");
-    }
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    s.write_all(req.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut body = raw[split + 4..].to_vec();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| {
-            l.split_once(':')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        })
-        .collect();
-    if headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
-    {
-        body = dechunk(&body);
-    }
+    let r = common::http::send(port, method, path, headers, body);
     Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        status: r.status,
+        headers: r.headers,
+        body: String::from_utf8_lossy(&r.body).into_owned(),
     }
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(nl) = b.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&b[..nl]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&b[nl + 2..nl + 2 + size]);
-        b = &b[nl + 2 + size + 2..];
-    }
-    out
 }
 
 fn get(port: u16, path: &str, cookie: Option<&str>) -> Resp {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
