@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let e = parse("out = \"x\"\n\n[[source]]\nid = \"a\"\npath = \"p\"\nhoem = \"济宁\"\n")
+        let e = parse("out = \"x\"\n\n[[source]]\nid = \"a\"\npath = \"p\"\nhoem = \"安吉\"\n")
             .unwrap_err()
             .to_string();
         assert!(

@@ -42,9 +42,9 @@ impl InputForm {
 /// win over what the page prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceHints {
-    /// The publication's name, e.g. `高新区报`.
+    /// The publication's name, e.g. `青山日报`.
     pub publication: Option<String>,
-    /// The publication's home as a place name or division code, e.g. `济宁高新区` or `370871`.
+    /// The publication's home as a place name or division code, e.g. `安吉县` or `330523`.
     pub home: Option<String>,
 }
 
@@ -66,7 +66,7 @@ pub struct PageText {
 /// The publication a page belongs to, as far as the page (or its source) says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Publication {
-    /// Masthead name, e.g. `牡丹晚报`.
+    /// Masthead name, e.g. `北江晚报`.
     pub name: Option<String>,
     /// Home locality as printed or configured (a place name or code; `locate` resolves it).
     pub home: Option<String>,
@@ -178,7 +178,7 @@ pub enum Level {
 pub struct Division {
     /// The division code: 2 digits (province), 4, 6 or 9 digits.
     pub code: String,
-    /// The official name, e.g. `济宁高新技术产业开发区`.
+    /// The official name, e.g. `长春净月高新技术产业开发区`.
     pub name: String,
     /// Its level.
     pub level: Level,
@@ -206,7 +206,7 @@ impl Chain {
 /// One mention that decided (or was weighed in) a placement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
-    /// The text matched, e.g. `柳行街道` or `济宁高新区`.
+    /// The text matched, e.g. `递铺街道` or `净月高新区`.
     pub text: String,
     /// Where it was found: `title`, `kicker`, `subtitle`, `body`, `dateline`, `home`, `hint`.
     pub field: String,

@@ -235,7 +235,7 @@ impl Settings {
 pub struct SubscriberConfig {
     /// The subscriber's address, e.g. `reader@example.net`.
     pub email: String,
-    /// Places followed, as division codes or names (`370871`, `济宁高新区`); each includes
+    /// Places followed, as division codes or names (`330523`, `安吉县`); each includes
     /// everything below it.
     pub localities: Vec<String>,
     /// `immediate`, `daily 07:30` or `weekly mon 07:30`.

@@ -20,7 +20,7 @@ pub struct People {
     pub reporters: Vec<String>,
     /// Correspondents, photographers, pen names, signed authors.
     pub contributors: Vec<String>,
-    /// A publication named in front of a role (`牡丹晚报` of `牡丹晚报全媒体记者`).
+    /// A publication named in front of a role (`北江晚报` of `北江晚报全媒体记者`).
     pub org: Option<String>,
     /// True when the byline credits a photograph (`摄`, `图/`).
     pub photo: bool,
@@ -227,7 +227,7 @@ pub fn parse(text: &str) -> Option<People> {
     for m in ROLE.captures_iter(text) {
         let Some(whole) = m.get(0) else { continue };
         let seg = text.get(pos..whole.start()).unwrap_or("");
-        // text glued to the front of a role (`牡丹晚报全媒体记者`) is an organisation
+        // text glued to the front of a role (`北江晚报全媒体记者`) is an organisation
         let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
         if glued && m.name("photo").is_none() {
             let tail = seg.split_whitespace().last().unwrap_or("");

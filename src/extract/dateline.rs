@@ -1,6 +1,6 @@
 //! Datelines and dates.
 //!
-//! Owns: recognising a dateline (电头) at the start of a paragraph (`本报济宁7月23日讯(…)`,
+//! Owns: recognising a dateline (电头) at the start of a paragraph (`本报青山7月23日讯(…)`,
 //! `新华社北京3月5日电`, `XX融媒讯`, simplified and traditional forms), the issue date on a
 //! masthead, the year a page is written in, and giving a dateline's month and day a year.
 //! Must not touch: bylines inside the dateline (see `byline`), anything but text.
@@ -40,13 +40,13 @@ static YEAR: LazyLock<Regex> =
 pub struct Dateline {
     /// Byte length of the dateline (through its closing parenthesis, if any).
     pub len: usize,
-    /// The place printed in it (`济宁` of `本报济宁讯`), if any.
+    /// The place printed in it (`青山` of `本报青山讯`), if any.
     pub place: Option<String>,
     /// The month and day printed in it.
     pub month_day: Option<(u32, u32)>,
     /// The text inside its parenthesis (the byline), if any.
     pub byline: Option<String>,
-    /// The organisation named instead of `本报` (`牡丹晚报` of `牡丹晚报讯`).
+    /// The organisation named instead of `本报` (`北江晚报` of `北江晚报讯`).
     pub org: Option<String>,
 }
 

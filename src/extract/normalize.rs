@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn drops_repeated_paragraphs() {
         let mut seen = Default::default();
-        let p = "会议要求,要抓好改革创新,推进体制机制改革,优化组织架构。".to_string();
+        let p = "镇里还请来农技专家驻村指导,手把手教菜农科学施肥。".to_string();
         let a = dedup_paragraphs(vec![p.clone(), "短句。".into()], &mut seen);
         let b = dedup_paragraphs(vec![p, "短句。".into()], &mut seen);
         assert_eq!(a.len(), 2);

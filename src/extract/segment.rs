@@ -363,7 +363,7 @@ fn split_glued(t: &str) -> Vec<String> {
 }
 
 /// Lines set in the same box as furniture (no blank line between), and short, are
-/// furniture too (`济宁电视` above `欢迎关注`, `看…重点工作` under `点击关键词`).
+/// furniture too (`青山电视` above `欢迎关注`, `看…重点工作` under `点击关键词`).
 fn mark_furniture_neighbours(units: &mut [Unit]) {
     for _ in 0..2 {
         for i in 0..units.len() {

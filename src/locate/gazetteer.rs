@@ -25,9 +25,9 @@ pub(crate) type NodeId = u32;
 pub(crate) enum Form {
     /// The official name.
     Full,
-    /// The official name with one suffix stripped (滕州 for 滕州市).
+    /// The official name with one suffix stripped (安吉 for 安吉县).
     Short,
-    /// A development zone named by prefecture and zone type (济宁高新区).
+    /// A development zone named by prefecture and zone type (净月高新区).
     Zone,
     /// A zone type alone (高新区): one of many zones, only the context can tell which.
     ZoneBare,
@@ -744,7 +744,7 @@ fn unpad_code(code: &str) -> String {
 
 /// Development-zone short forms, matched on prefecture + zone type rather than by
 /// expanding strings: `{prefecture short}{type variant}` goes to the zone of that type
-/// without a name of its own (济宁高新区 → 济宁高新技术产业开发区), else to the only zone
+/// without a name of its own (净月高新区 → 长春净月高新技术产业开发区), else to the only zone
 /// of that type in the prefecture; zones with a name of their own (长春净月…) also get
 /// `{name}{type variant}`; every type variant alone (高新区) goes to every zone of the type.
 fn add_zone_aliases(nodes: &[Node], map: &mut Vec<(Cow<'static, str>, Cand)>) {

@@ -37,7 +37,7 @@ use resolve::{Field, Input, Priors};
 pub struct Context<'a> {
     /// The publication's home, resolved (see [`resolve_home`]).
     pub home: Option<&'a Chain>,
-    /// The publication's name (e.g. `济宁日报`); used as a home when `home` is `None`
+    /// The publication's name (e.g. `烟台日报`); used as a home when `home` is `None`
     /// and the name holds a place name.
     pub publication: Option<&'a str>,
 }
@@ -45,7 +45,7 @@ pub struct Context<'a> {
 impl Gazetteer {
     /// A configuration, subscriber or home string → its chain: a division code (also
     /// zero-padded), an official name, short form or alias that names one division, or
-    /// names written one after another (`山东省滕州市鲍沟镇`, `济宁高新区柳行街道`).
+    /// names written one after another (`浙江省安吉县递铺街道`, `长春净月高新区新湖镇`).
     /// `None` when the string names no division or several.
     pub fn resolve(&self, name_or_code: &str) -> Option<Chain> {
         resolve_str(self, name_or_code).map(|id| self.chain_of(id))
@@ -106,8 +106,8 @@ fn unique_node(gaz: &Gazetteer, ids: &[NodeId]) -> Option<NodeId> {
     }
 }
 
-/// A page's printed home → chain: a dateline city (`济宁`), a masthead or publisher line
-/// (`主管:济宁高新区党工委宣传部`, `中共菏泽市委机关报`), a paper's name (`烟台日报`; read
+/// A page's printed home → chain: a dateline city (`绵阳`), a masthead or publisher line
+/// (`主管:青山高新区党工委宣传部`, `中共海城市委机关报`), a paper's name (`烟台日报`; read
 /// from its whole stem only, and a city paper such as `XX晚报` lives in a prefecture), a
 /// code or a name. Otherwise takes the first
 /// place the string names that only one division bears (extended by the places named
@@ -185,7 +185,7 @@ fn paper_home(name: &str, gaz: &Gazetteer) -> Option<Option<NodeId>> {
     if let Some(p) = unique_node(gaz, &at(Level::Province)) {
         return Some(Some(p));
     }
-    // Names in a row (`济宁高新区报`, `山东滕州日报`) still make a home.
+    // Names in a row (`净月高新区报`, `浙江安吉日报`) still make a home.
     Some(
         resolve_str(gaz, stem).filter(|&n| gaz.node(n).is_some_and(|d| d.level != Level::Township)),
     )

@@ -162,7 +162,7 @@ pub(crate) struct Priors {
     pub(crate) dateline: Option<(String, NodeId)>,
 }
 
-/// Finds the dateline place in a body: `本报济宁7月23日讯`, `新华社北京9月1日电`.
+/// Finds the dateline place in a body: `本报青山7月23日讯`, `新华社北京9月1日电`.
 /// Returns (place text, byte offset in `body` where the text after the dateline starts).
 pub(crate) fn dateline(body: &str) -> Option<(Option<String>, usize)> {
     let head_end = body.char_indices().nth(40).map_or(body.len(), |(i, _)| i);
@@ -619,7 +619,7 @@ fn weigh(
         debug_assert!(outcomes.len() == i);
         outcomes.push(o);
     }
-    // A name followed at once by a place inside it (山东省滕州市鲍沟镇) counts once, for
+    // A name followed at once by a place inside it (浙江省安吉县递铺街道) counts once, for
     // the deepest.
     let mut placed: Vec<Placed> = Vec::new();
     let mut merged: Vec<bool> = vec![false; raws.len()];

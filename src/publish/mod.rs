@@ -52,7 +52,7 @@ pub struct Settings {
     pub items_per_feed: usize,
     /// Also publish an article into the feeds of its `also` places (and their ancestors).
     pub include_also: bool,
-    /// Added to each place name in feed titles (`济宁高新技术产业开发区 · 本地新闻`); also the
+    /// Added to each place name in feed titles (`安吉县 · 本地新闻`); also the
     /// site's name on the index page and the feeds' author.
     pub title_suffix: String,
     /// The RSS `ttl`: minutes a reader may cache a feed.
