@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use clap::Subcommand;
 
 use crate::digest::compose::Composer;
-use crate::digest::{self, SubscriberConfig, TokenKey};
+use crate::digest::{self, SubscriberConfig};
 use crate::model::Chain;
 use crate::schedule::digests::{
     DigestReport, due_digests, new_articles, render_for, resolve_localities, run_digests,
@@ -82,13 +82,6 @@ pub enum DigestCmd {
     },
 }
 
-fn key_of(settings: &digest::Settings) -> anyhow::Result<TokenKey> {
-    TokenKey::load_or_create(
-        &settings.signing_key_env,
-        settings.signing_key_file.as_deref(),
-    )
-}
-
 /// `subscribers add`: validates the address, resolves the places and stores the subscriber.
 pub fn subscribers_add(
     store: &mut Store,
@@ -98,7 +91,7 @@ pub fn subscribers_add(
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let key = key_of(settings)?;
+    let key = settings.token_key()?;
     let u = subscriber_update(entry, settings, &key, resolve, "cli")?;
     let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
     let new = store.upsert_subscriber(&u, &initial, true, &now)?;
@@ -177,7 +170,7 @@ pub fn subscribers_unsubscribe(
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let key = key_of(settings)?;
+    let key = settings.token_key()?;
     let id = key
         .verify(token_in(token), digest::token::Purpose::Unsubscribe)
         .ok_or_else(|| anyhow::anyhow!("not a valid unsubscribe token"))?;
@@ -298,7 +291,7 @@ pub fn subscribers_import(
             errs.join("\n  ")
         )
     })?;
-    let key = key_of(settings)?;
+    let key = settings.token_key()?;
     let mut updates = Vec::new();
     let mut errors = Vec::new();
     for e in &entries {
@@ -396,7 +389,7 @@ pub fn digest_preview(
     dir: &Path,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let key = key_of(settings)?;
+    let key = settings.token_key()?;
     let email = digest::normalize_address(email);
     let sub = match store.subscriber(&email)? {
         Some(s) => s,
@@ -481,7 +474,7 @@ pub fn digest_send_dry_run(
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let key = key_of(settings)?;
+    let key = settings.token_key()?;
     let composer = Composer::new(settings, templates, key.clone())?;
     for r in sync_subscribers(store, settings, &key, subscribers, resolve, now)? {
         writeln!(out, "rejected: {r}")?;
@@ -885,7 +878,7 @@ mod tests {
         );
         assert!(status_lines(&store).unwrap()[0].contains("1 sent, 0 pending, 0 failed"));
         // The link's token unsubscribes; a forged one does not.
-        let key = key_of(&settings).unwrap();
+        let key = settings.token_key().unwrap();
         let link = format!(
             "https://news.example.org/unsubscribe?token={}",
             key.token("p@example.net", digest::token::Purpose::Unsubscribe)

@@ -443,51 +443,35 @@ fn extract_files(
                 continue;
             }
         };
-        let extraction = extract::extract(&page);
-        let home = schedule::home_chain(
-            hints.home.as_deref(),
-            extraction.publication.home.as_deref(),
-            gaz,
-        );
-        let name = hints
-            .publication
-            .clone()
-            .or(extraction.publication.name.clone());
-        let ctx = locate::Context {
-            home: home.as_ref(),
-            publication: name.as_deref(),
-        };
+        let placed = schedule::read_and_place(&page, gaz);
         let json = JsonPage {
             source: path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             publication: JsonPublication {
-                name: name.clone(),
-                home: home.as_ref().map(Chain::names),
-                date: extraction.publication.date.map(|d| d.to_string()),
+                name: placed.publication.clone(),
+                home: placed.home.as_ref().map(Chain::names),
+                date: placed.date.map(|d| d.to_string()),
             },
-            articles: extraction
+            articles: placed
                 .articles
                 .iter()
-                .map(|a| {
-                    let p = locate::locate(a, &ctx, gaz);
-                    JsonArticle {
-                        id: crate::model::article_id(&page.source, a),
-                        title: a.title.clone(),
-                        kicker: a.kicker.clone(),
-                        subtitle: a.subtitle.clone(),
-                        body: a.body.clone(),
-                        reporters: a.reporters.clone(),
-                        contributors: a.contributors.clone(),
-                        date: a.date.map(|d| d.to_string()),
-                        locality: p.primary.names(),
-                        also: p.also.iter().map(Chain::names).collect(),
-                        kind: a.kind.as_str(),
-                    }
+                .map(|(a, p)| JsonArticle {
+                    id: crate::model::article_id(&page.source, a),
+                    title: a.title.clone(),
+                    kicker: a.kicker.clone(),
+                    subtitle: a.subtitle.clone(),
+                    body: a.body.clone(),
+                    reporters: a.reporters.clone(),
+                    contributors: a.contributors.clone(),
+                    date: a.date.map(|d| d.to_string()),
+                    locality: p.primary.names(),
+                    also: p.also.iter().map(Chain::names).collect(),
+                    kind: a.kind.as_str(),
                 })
                 .collect(),
-            boilerplate: extraction.boilerplate.clone(),
+            boilerplate: placed.boilerplate.clone(),
         };
         match format {
             Format::Json => writeln!(out, "{}", serde_json::to_string(&json)?)?,

@@ -216,6 +216,12 @@ impl Settings {
         }
     }
 
+    /// The key that signs unsubscribe and manage tokens, from `signing_key_env` or
+    /// `signing_key_file` (created with a random key on first use).
+    pub fn token_key(&self) -> anyhow::Result<TokenKey> {
+        TokenKey::load_or_create(&self.signing_key_env, self.signing_key_file.as_deref())
+    }
+
     /// The `From:` mailbox.
     pub fn from_mailbox(&self) -> anyhow::Result<Mailbox> {
         parse_mailbox(&self.from).map_err(|e| anyhow::anyhow!("[digest] from: {e}"))

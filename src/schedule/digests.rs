@@ -319,10 +319,7 @@ pub fn run_digests(
     templates: &Templates,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<DigestReport> {
-    let key = TokenKey::load_or_create(
-        &settings.signing_key_env,
-        settings.signing_key_file.as_deref(),
-    )?;
+    let key = settings.token_key()?;
     let composer = Composer::new(settings, templates, key.clone())?;
     let delivery = Delivery::from_settings(settings, Path::new("."))?;
     let mut report = DigestReport {

@@ -17,7 +17,9 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::extract;
 use crate::locate::{self, Gazetteer};
-use crate::model::{Chain, InputForm, PageText, SourceHints, article_id, content_hash};
+use crate::model::{
+    Article, Chain, InputForm, PageText, Placement, SourceHints, article_id, content_hash,
+};
 use crate::publish;
 use crate::sources::{self, InputFile};
 use crate::store::{NewArticle, RunTotals, Store};
@@ -230,9 +232,10 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
 }
 
 /// The `[digest]` settings with their paths resolved against the config's folder. When no
-/// signing key is configured (neither the environment variable nor a file), a random key
-/// is kept next to the state file (`signing.key`, readable by its owner only), created on
-/// first use, so that links stay valid from run to run without a secret in the config.
+/// signing key is configured (neither the environment variable nor a file), the key file
+/// defaults to `signing.key` next to the state file; `TokenKey::load_or_create` makes it
+/// (random, owner-only) on first use, so links stay valid from run to run without a
+/// secret in the config.
 pub fn digest_settings(cfg: &Config) -> Result<crate::digest::Settings> {
     let mut s = cfg.digest.clone().unwrap_or_default();
     s.outbox_dir = cfg.resolve(&s.outbox_dir);
@@ -244,34 +247,9 @@ pub fn digest_settings(cfg: &Config) -> Result<crate::digest::Settings> {
         && std::env::var_os(s.signing_key_env.trim()).is_some_and(|v| !v.is_empty());
     if !env_set && s.signing_key_file.is_none() {
         let state = cfg.state_path();
-        let path = state.parent().unwrap_or(Path::new(".")).join("signing.key");
-        if !path.exists() {
-            create_key_file(&path)?;
-        }
-        s.signing_key_file = Some(path);
+        s.signing_key_file = Some(state.parent().unwrap_or(Path::new(".")).join("signing.key"));
     }
     Ok(s)
-}
-
-fn create_key_file(path: &Path) -> Result<()> {
-    use std::io::{Read as _, Write as _};
-    let mut key = [0u8; 32];
-    File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut key))
-        .context("cannot read random bytes for the digest signing key")?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut opts = File::options();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts
-        .open(path)
-        .with_context(|| format!("cannot create the signing key {}", path.display()))?;
-    f.write_all(hex::encode(key).as_bytes())?;
-    f.sync_all()?;
-    Ok(())
 }
 
 enum Ingested {
@@ -350,8 +328,23 @@ fn ingest_file(
     }
 }
 
+/// A page read and placed: what `extract` found, with each article's placement.
+#[derive(Debug, Clone)]
+pub struct PlacedPage {
+    /// The publication's name: the source's configured name, else the page's.
+    pub publication: Option<String>,
+    /// The publication's home, resolved (the configured home wins).
+    pub home: Option<Chain>,
+    /// The issue date printed on the page.
+    pub date: Option<chrono::NaiveDate>,
+    /// The articles in page order, each with where it is placed.
+    pub articles: Vec<(Article, Placement)>,
+    /// Exact substrings of the page that belong to no article.
+    pub boilerplate: Vec<String>,
+}
+
 /// Extracts the articles of a page and places each one: pure, no I/O.
-pub fn place_page(page: &PageText, gaz: &Gazetteer, include_also: bool) -> Vec<NewArticle> {
+pub fn read_and_place(page: &PageText, gaz: &Gazetteer) -> PlacedPage {
     let extraction = extract::extract(page);
     let home = home_chain(
         page.hints.home.as_deref(),
@@ -362,23 +355,40 @@ pub fn place_page(page: &PageText, gaz: &Gazetteer, include_also: bool) -> Vec<N
         .hints
         .publication
         .clone()
-        .or(extraction.publication.name.clone());
+        .or(extraction.publication.name);
     let ctx = locate::Context {
         home: home.as_ref(),
         publication: publication.as_deref(),
     };
-    extraction
+    let articles = extraction
         .articles
         .into_iter()
         .map(|article| {
             let placement = locate::locate(&article, &ctx, gaz);
-            NewArticle {
-                id: article_id(&page.source, &article),
-                publication: publication.clone(),
-                codes: placement.feed_codes(include_also),
-                placement,
-                article,
-            }
+            (article, placement)
+        })
+        .collect();
+    PlacedPage {
+        publication,
+        home,
+        date: extraction.publication.date,
+        articles,
+        boilerplate: extraction.boilerplate,
+    }
+}
+
+/// The articles of a page, placed and ready to store.
+pub fn place_page(page: &PageText, gaz: &Gazetteer, include_also: bool) -> Vec<NewArticle> {
+    let placed = read_and_place(page, gaz);
+    placed
+        .articles
+        .into_iter()
+        .map(|(article, placement)| NewArticle {
+            id: article_id(&page.source, &article),
+            publication: placed.publication.clone(),
+            codes: placement.feed_codes(include_also),
+            placement,
+            article,
         })
         .collect()
 }

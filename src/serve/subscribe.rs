@@ -267,7 +267,7 @@ impl Subs {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
         settings.validate()?;
-        let key = TokenKey::load(&digest.signing_key_env, digest.signing_key_file.as_deref())?;
+        let key = digest.token_key()?;
         let unsubscribe = LinkShape::parse(&digest.unsubscribe_path).with_context(|| {
             format!(
                 "[digest] unsubscribe_path {:?} has no {{token}}",
