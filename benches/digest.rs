@@ -255,27 +255,73 @@ fn send_to_sink(
             (email, id, bytes)
         })
         .collect();
-    let cpu_before = cpu_seconds();
-    let start = Instant::now();
-    for (email, id, bytes) in &msgs {
-        delivery.send(email, id, bytes).unwrap();
+    // Three rounds each, alternating with the peer (Python's smtplib over one connection,
+    // `benches/smtplib_send.py`), with the sink's own CPU time: when the sink is busy for
+    // most of the wall time, the server is the limit.
+    let peer_dir = dir.path().join("peer");
+    std::fs::create_dir_all(&peer_dir).unwrap();
+    for (i, (_, _, bytes)) in msgs.iter().enumerate() {
+        std::fs::write(peer_dir.join(format!("r{i:05}.eml")), bytes).unwrap();
     }
-    let took = start.elapsed();
-    let cpu = cpu_seconds() - cpu_before;
-    println!(
-        "send {n} messages to smtp-sink over one connection: {:.2} s ({:.0} per s); localfeed CPU {:.2} s ({:.0}% of the wall time: the rest is waiting for the server)",
-        took.as_secs_f64(),
-        n as f64 / took.as_secs_f64(),
-        cpu,
-        100.0 * cpu / took.as_secs_f64()
-    );
+    let sink_pid = sink.id();
+    for round in 1..=3 {
+        let sink_before = pid_cpu_seconds(sink_pid);
+        let cpu_before = cpu_seconds();
+        let start = Instant::now();
+        for (email, id, bytes) in &msgs {
+            delivery.send(email, id, bytes).unwrap();
+        }
+        let took = start.elapsed();
+        let cpu = cpu_seconds() - cpu_before;
+        let sink_cpu = pid_cpu_seconds(sink_pid) - sink_before;
+        println!(
+            "send {n} messages to smtp-sink over one connection (round {round}): {:.2} s ({:.0} per s); localfeed CPU {:.2} s ({:.0}% of the wall time), smtp-sink CPU {:.2} s ({:.0}%)",
+            took.as_secs_f64(),
+            n as f64 / took.as_secs_f64(),
+            cpu,
+            100.0 * cpu / took.as_secs_f64(),
+            sink_cpu,
+            100.0 * sink_cpu / took.as_secs_f64()
+        );
+        let sink_before = pid_cpu_seconds(sink_pid);
+        let out = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/benches/smtplib_send.py"
+            ))
+            .arg(port.to_string())
+            .arg(&peer_dir)
+            .output();
+        let sink_cpu = pid_cpu_seconds(sink_pid) - sink_before;
+        match out.ok().filter(|o| o.status.success()).and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
+        }) {
+            Some(secs) => println!(
+                "peer: Python smtplib, the same {n} messages (round {round}): {secs:.2} s ({:.0} per s), smtp-sink CPU {sink_cpu:.2} s",
+                n as f64 / secs
+            ),
+            None => eprintln!("SKIPPED peer: benches/smtplib_send.py failed"),
+        }
+    }
     let _ = sink.kill();
     let _ = sink.wait();
 }
 
 /// User + system CPU time of this process, from /proc.
 fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
+    stat_cpu_seconds("/proc/self/stat")
+}
+
+/// User + system CPU time of another process, from /proc.
+fn pid_cpu_seconds(pid: u32) -> f64 {
+    stat_cpu_seconds(&format!("/proc/{pid}/stat"))
+}
+
+fn stat_cpu_seconds(path: &str) -> f64 {
+    std::fs::read_to_string(path)
         .ok()
         .and_then(|s| {
             let rest = s.rsplit_once(')')?.1;
