@@ -140,10 +140,14 @@ pub fn subscribers_list(
             s.schedule,
             s.timezone,
             s.origin,
-            match (&s.unsubscribed, s.plain_text_only) {
-                (Some(t), _) => format!(", unsubscribed {}", t.to_rfc3339()),
-                (None, true) => ", plain text".to_string(),
-                (None, false) => String::new(),
+            match (&s.unsubscribed, &s.suspended, s.plain_text_only) {
+                (Some(t), _, _) => format!(", unsubscribed {}", t.to_rfc3339()),
+                (None, Some((t, why)), _) => format!(
+                    ", suspended {} ({why}); `subscribers add` resumes",
+                    t.to_rfc3339()
+                ),
+                (None, None, true) => ", plain text".to_string(),
+                (None, None, false) => String::new(),
             },
             s.digested_until.to_rfc3339()
         )?;
@@ -413,6 +417,7 @@ pub fn digest_preview(
                 digested_until: now
                     - Duration::hours(i64::from(settings.first_digest_lookback_hours)),
                 last_slot: None,
+                suspended: None,
             }
         }
     };
@@ -549,6 +554,12 @@ pub fn print_report(report: &DigestReport, out: &mut dyn Write) -> anyhow::Resul
             f.error
         )?;
     }
+    for email in &report.suspended {
+        writeln!(
+            out,
+            "  suspended {email}: its digests keep failing permanently; `subscribers add` resumes"
+        )?;
+    }
     Ok(())
 }
 
@@ -566,6 +577,15 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
             e.finished.map(|t| t.to_rfc3339()).unwrap_or_default(),
             e.last_error.unwrap_or_default()
         ));
+    }
+    for sub in store.subscribers()? {
+        if let (None, Some((at, why))) = (&sub.unsubscribed, &sub.suspended) {
+            lines.push(format!(
+                "  suspended {} since {} after repeated permanent failures: {why}",
+                sub.email,
+                at.to_rfc3339()
+            ));
+        }
     }
     for e in store.outbox(Some(OutboxStatus::Pending))? {
         if e.attempts > 0 {

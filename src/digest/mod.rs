@@ -83,6 +83,10 @@ pub struct Settings {
     pub retry_backoff_max_secs: u64,
     /// Transient failures after which a digest is given up and recorded as failed.
     pub max_attempts: u32,
+    /// Consecutive digests to one address that fail permanently (5xx, e.g. an unknown
+    /// mailbox) before no more are composed for it, until it is added again
+    /// (`subscribers add`, or a new confirmation on the subscription page). 0: never.
+    pub suspend_after: u32,
     /// Most articles listed in one digest; the rest are counted with a link to the feed.
     pub max_articles: usize,
     /// Length of an article's summary, in characters.
@@ -121,6 +125,7 @@ impl Default for Settings {
             retry_backoff_secs: 300,
             retry_backoff_max_secs: 6 * 3600,
             max_attempts: 12,
+            suspend_after: 2,
             max_articles: 40,
             summary_chars: 90,
             default_timezone: "Asia/Shanghai".into(),

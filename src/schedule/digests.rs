@@ -59,6 +59,8 @@ pub struct DigestReport {
     pub failed: usize,
     /// Every recipient not delivered in this pass.
     pub failures: Vec<RecipientFailure>,
+    /// Addresses suspended in this pass after repeated permanent failures.
+    pub suspended: Vec<String>,
     /// Where messages went.
     pub delivery: String,
 }
@@ -236,7 +238,7 @@ pub fn due_digests(
     let mut active = 0;
     let mut out = Vec::new();
     for sub in store.subscribers()? {
-        if sub.unsubscribed.is_some() {
+        if sub.unsubscribed.is_some() || sub.suspended.is_some() {
             continue;
         }
         active += 1;
@@ -402,6 +404,9 @@ pub fn deliver(
             }
             Err(SendError::Permanent(msg)) => {
                 store.outbox_failed(entry.id, &msg, &now)?;
+                if store.suspend_if_bouncing(&entry.email, settings.suspend_after, &msg, &now)? {
+                    report.suspended.push(entry.email.clone());
+                }
                 report.failed += 1;
                 report.failures.push(RecipientFailure {
                     email: entry.email,

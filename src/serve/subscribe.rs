@@ -758,7 +758,7 @@ impl Subs {
                     plain_text_only: existing.as_ref().is_some_and(|s| s.plain_text_only),
                     origin: existing
                         .as_ref()
-                        .map_or_else(|| "cli".into(), |s| s.origin.clone()),
+                        .map_or_else(|| "web".into(), |s| s.origin.clone()),
                 };
                 let now_t = self.clock.now();
                 let mark = now_t

@@ -31,7 +31,8 @@ pub struct Subscriber {
     pub timezone: String,
     /// Only a plain-text part.
     pub plain_text_only: bool,
-    /// `config` (from `config.toml`, kept in step with it) or `cli` (added by command).
+    /// `config` (from `config.toml`, kept in step with it), `cli` (added by command) or
+    /// `web` (confirmed on the subscription page).
     pub origin: String,
     /// When the subscriber unsubscribed, if they did.
     pub unsubscribed: Option<DateTime<FixedOffset>>,
@@ -41,6 +42,9 @@ pub struct Subscriber {
     pub digested_until: DateTime<FixedOffset>,
     /// The last schedule slot handled (a digest recorded, or nothing new).
     pub last_slot: Option<DateTime<FixedOffset>>,
+    /// When digests to this address were suspended after repeated permanent failures
+    /// (an address that bounces), and the last failure; cleared by adding it again.
+    pub suspended: Option<(DateTime<FixedOffset>, String)>,
 }
 
 /// The fields of a subscriber that configuration or a command sets.
@@ -60,7 +64,7 @@ pub struct SubscriberUpdate {
     pub timezone: String,
     /// Only a plain-text part.
     pub plain_text_only: bool,
-    /// `config` or `cli`.
+    /// `config`, `cli` or `web`.
     pub origin: String,
 }
 
@@ -129,7 +133,7 @@ pub struct OutboxEntry {
 
 const SUBSCRIBER_COLS: &str =
     "email, token_id, localities, codes, schedule, timezone, plain_text_only,
-    origin, unsubscribed, created, digested_until, last_slot";
+    origin, unsubscribed, created, digested_until, last_slot, suspended, suspended_reason";
 
 type RawSubscriber = (
     String,
@@ -143,6 +147,8 @@ type RawSubscriber = (
     Option<String>,
     String,
     String,
+    Option<String>,
+    Option<String>,
     Option<String>,
 );
 
@@ -160,6 +166,8 @@ fn raw_subscriber(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawSubscriber> {
         r.get(9)?,
         r.get(10)?,
         r.get(11)?,
+        r.get(12)?,
+        r.get(13)?,
     ))
 }
 
@@ -181,6 +189,10 @@ fn to_subscriber(r: RawSubscriber) -> Result<Subscriber> {
         created: parse_ts(&r.9)?,
         digested_until: parse_ts(&r.10)?,
         last_slot: opt_ts(r.11)?,
+        suspended: match opt_ts(r.12)? {
+            Some(at) => Some((at, r.13.unwrap_or_default())),
+            None => None,
+        },
     })
 }
 
@@ -227,7 +239,8 @@ fn finish_outbox(raw: (OutboxEntry, String, String, Option<String>)) -> Result<O
 impl Store {
     /// Adds a subscriber or updates one, keeping its marks and history. A new subscriber's
     /// "digested up to" mark is `initial_mark`. `resubscribe` clears an earlier
-    /// unsubscription (an explicit `subscribers add`); configuration sync leaves it alone.
+    /// unsubscription and a suspension (an explicit `subscribers add`, a confirmed web
+    /// subscription); configuration sync leaves them alone.
     /// Returns true when the subscriber is new.
     pub fn upsert_subscriber(
         &mut self,
@@ -251,7 +264,9 @@ impl Store {
             tx.execute(
                 "UPDATE subscribers SET token_id = ?2, localities = ?3, codes = ?4, schedule = ?5,
                  timezone = ?6, plain_text_only = ?7, origin = ?8,
-                 unsubscribed = CASE WHEN ?9 THEN NULL ELSE unsubscribed END
+                 unsubscribed = CASE WHEN ?9 THEN NULL ELSE unsubscribed END,
+                 suspended = CASE WHEN ?9 THEN NULL ELSE suspended END,
+                 suspended_reason = CASE WHEN ?9 THEN NULL ELSE suspended_reason END
                  WHERE email = ?1",
                 params![
                     s.email,
@@ -368,6 +383,41 @@ impl Store {
             "UPDATE subscribers SET unsubscribed = coalesce(unsubscribed, ?2) WHERE email = ?1",
             params![email, ts(now)],
         )?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Suspends digests to `email` when its last `limit` finished digests all failed
+    /// permanently (an address that bounces: sending on harms the sender's reputation and
+    /// tells nobody anything). Returns true when it was suspended now. `limit` 0 never
+    /// suspends.
+    pub fn suspend_if_bouncing(
+        &mut self,
+        email: &str,
+        limit: u32,
+        reason: &str,
+        now: &DateTime<FixedOffset>,
+    ) -> Result<bool> {
+        if limit == 0 {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction()?;
+        let failed: i64 = tx.query_row(
+            "SELECT count(*) FROM (SELECT status FROM outbox
+             WHERE email = ?1 AND status IN ('sent', 'failed')
+             ORDER BY finished DESC, id DESC LIMIT ?2) WHERE status = 'failed'",
+            params![email, limit],
+            |r| r.get(0),
+        )?;
+        let n = if failed >= i64::from(limit) {
+            tx.execute(
+                "UPDATE subscribers SET suspended = ?2, suspended_reason = ?3
+                 WHERE email = ?1 AND suspended IS NULL",
+                params![email, ts(now), reason],
+            )?
+        } else {
+            0
+        };
         tx.commit()?;
         Ok(n > 0)
     }
@@ -647,5 +697,115 @@ mod tests {
         assert_eq!(s.outbox_counts().unwrap(), (0, 1, 1));
         assert!(s.remove_subscriber("a@x.cn").unwrap());
         assert!(s.digested_articles("a@x.cn", &ids).unwrap().is_empty());
+    }
+
+    fn enqueue(s: &mut Store, email: &str, n: u32) -> i64 {
+        s.enqueue_digest(
+            email,
+            &format!("<m{n}@x.cn>"),
+            "主题",
+            b"b",
+            &[format!("a{n}")],
+            &t(n),
+            &t(n),
+            &t(n),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_address_that_keeps_bouncing_is_suspended_until_added_again() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.upsert_subscriber(&sub("a@x.cn", "web"), &t(0), true, &t(1))
+            .unwrap();
+        // sent, failed, sent, failed: never two failures in a row.
+        for (n, ok) in [(2, true), (3, false), (4, true), (5, false)] {
+            let id = enqueue(&mut s, "a@x.cn", n);
+            if ok {
+                s.outbox_sent(id, &t(n)).unwrap();
+            } else {
+                s.outbox_failed(id, "550 no such user", &t(n)).unwrap();
+            }
+            assert!(
+                !s.suspend_if_bouncing("a@x.cn", 2, "550 no such user", &t(n))
+                    .unwrap()
+            );
+        }
+        assert!(
+            !s.suspend_if_bouncing("a@x.cn", 0, "550", &t(5)).unwrap(),
+            "0 never suspends"
+        );
+        let id = enqueue(&mut s, "a@x.cn", 6);
+        s.outbox_failed(id, "550 no such user", &t(6)).unwrap();
+        assert!(
+            s.suspend_if_bouncing("a@x.cn", 2, "550 no such user", &t(6))
+                .unwrap()
+        );
+        assert!(
+            !s.suspend_if_bouncing("a@x.cn", 2, "550 again", &t(7))
+                .unwrap(),
+            "already suspended"
+        );
+        let a = s.subscriber("a@x.cn").unwrap().unwrap();
+        assert_eq!(a.suspended, Some((t(6), "550 no such user".to_string())));
+        assert_eq!(a.origin, "web");
+        // Configuration sync leaves the suspension; adding the address again lifts it.
+        s.upsert_subscriber(&sub("a@x.cn", "web"), &t(0), false, &t(8))
+            .unwrap();
+        assert!(s.subscriber("a@x.cn").unwrap().unwrap().suspended.is_some());
+        s.upsert_subscriber(&sub("a@x.cn", "cli"), &t(0), true, &t(8))
+            .unwrap();
+        assert_eq!(s.subscriber("a@x.cn").unwrap().unwrap().suspended, None);
+    }
+
+    #[test]
+    fn the_subscriber_table_rebuild_keeps_rows_and_what_points_at_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        {
+            // A store as the third migration left it, with a subscriber, its history
+            // and a digest in the outbox.
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+            super::super::schema::migrations()
+                .to_version(&mut conn, 3)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO subscribers (email, token_id, localities, codes, schedule, timezone,
+                 plain_text_only, origin, unsubscribed, created, digested_until, last_slot)
+                 VALUES ('a@x.cn', 'tok', '[\"高新区\"]', '[\"370871\"]', 'immediate',
+                 'Asia/Shanghai', 1, 'cli', NULL, '2026-08-22T01:00:00+08:00',
+                 '2026-08-22T02:00:00+08:00', NULL);
+                 INSERT INTO outbox (message_id, email, subject, articles, message, status,
+                 next_attempt, created) VALUES ('<m@x.cn>', 'a@x.cn', 's', 1, x'00', 'sent',
+                 '2026-08-22T02:00:00+08:00', '2026-08-22T02:00:00+08:00');
+                 INSERT INTO digest_items (email, article_id, outbox_id)
+                 VALUES ('a@x.cn', 'art1', 1);",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let a = s.subscriber("a@x.cn").unwrap().unwrap();
+        assert_eq!(
+            (
+                a.origin.as_str(),
+                a.plain_text_only,
+                a.digested_until,
+                a.suspended
+            ),
+            ("cli", true, t(2), None)
+        );
+        assert_eq!(
+            s.digested_articles("a@x.cn", &["art1".into()]).unwrap(),
+            HashSet::from(["art1".to_string()])
+        );
+        // Foreign keys are on again: removing the subscriber removes its history.
+        let mut s = s;
+        assert!(s.remove_subscriber("a@x.cn").unwrap());
+        assert!(
+            s.digested_articles("a@x.cn", &["art1".into()])
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -146,6 +146,15 @@ fn parse_ts(s: &str) -> Result<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s).with_context(|| format!("bad time {s:?} in the store"))
 }
 
+/// Brings the schema up to date with foreign keys off (a migration may rebuild a table that
+/// others point at; each migration that does checks the keys itself), then turns them on.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    schema::migrations().to_latest(conn)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating when absent) the store at `path`, switches it to WAL and brings the
     /// schema up to date.
@@ -160,9 +169,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")
             .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrations()
-            .to_latest(&mut conn)
+        migrate(&mut conn)
             .with_context(|| format!("cannot migrate the state file {}", path.display()))?;
         Ok(Self { conn })
     }
@@ -170,8 +177,7 @@ impl Store {
     /// Opens an in-memory store (tests and benchmarks).
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrations().to_latest(&mut conn)?;
+        migrate(&mut conn)?;
         Ok(Self { conn })
     }
 

@@ -113,9 +113,45 @@ CREATE TABLE subscribe_attempts (
 CREATE INDEX subscribe_attempts_by_key ON subscribe_attempts (key, at);
 ";
 
+/// Subscribers gain the `web` origin (confirmed on the subscription page) and a suspension
+/// (an address whose digests keep failing permanently). SQLite cannot change a CHECK
+/// constraint, so the table is rebuilt; foreign keys are off while migrations run (see
+/// `Store::open`), so the `digest_items` rows that point at it survive.
+const SUBSCRIBER_ORIGIN_AND_SUSPENSION: &str = "
+CREATE TABLE subscribers_new (
+    email            TEXT PRIMARY KEY,
+    token_id         TEXT NOT NULL,
+    localities       TEXT NOT NULL,
+    codes            TEXT NOT NULL,
+    schedule         TEXT NOT NULL,
+    timezone         TEXT NOT NULL,
+    plain_text_only  INTEGER NOT NULL DEFAULT 0,
+    origin           TEXT NOT NULL CHECK (origin IN ('config', 'cli', 'web')),
+    unsubscribed     TEXT,
+    created          TEXT NOT NULL,
+    digested_until   TEXT NOT NULL,
+    last_slot        TEXT,
+    suspended        TEXT,
+    suspended_reason TEXT
+);
+INSERT INTO subscribers_new (email, token_id, localities, codes, schedule, timezone,
+    plain_text_only, origin, unsubscribed, created, digested_until, last_slot)
+SELECT email, token_id, localities, codes, schedule, timezone,
+    plain_text_only, origin, unsubscribed, created, digested_until, last_slot
+FROM subscribers;
+DROP TABLE subscribers;
+ALTER TABLE subscribers_new RENAME TO subscribers;
+CREATE INDEX subscribers_by_token ON subscribers (token_id);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(CORE), M::up(DIGESTS), M::up(SUBSCRIPTIONS)])
+    Migrations::new(vec![
+        M::up(CORE),
+        M::up(DIGESTS),
+        M::up(SUBSCRIPTIONS),
+        M::up(SUBSCRIBER_ORIGIN_AND_SUSPENSION).foreign_key_check(),
+    ])
 }
 
 #[cfg(test)]
