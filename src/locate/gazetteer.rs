@@ -35,6 +35,10 @@ pub(crate) enum Form {
     Alias,
     /// A name the same code had in the 2020–2022 editions.
     History,
+    /// The official name of an ethnic division without its ethnic group names, its level
+    /// word kept (互助县 for 互助土族自治县, 黔东南州, 民乐乡 for 民乐朝鲜族乡): how the news
+    /// usually writes them, and as specific as the full name.
+    Plain,
 }
 
 impl Form {
@@ -47,6 +51,7 @@ impl Form {
             Form::ZoneBare => "zone type alone",
             Form::Alias => "alias",
             Form::History => "former name",
+            Form::Plain => "name without its ethnic group",
         }
     }
 }
@@ -279,6 +284,35 @@ pub(crate) fn short_form(name: &str, level: Level) -> Option<&str> {
     (stem.chars().count() >= 2).then_some(stem)
 }
 
+/// An ethnic division's name without its ethnic group names, with its level word
+/// (互助土族自治县 → 互助县, 黔东南苗族侗族自治州 → 黔东南州, 民乐朝鲜族乡 → 民乐乡).
+/// `None` for other names, and when less than two characters would precede the level word.
+pub(crate) fn plain_form(name: &str, level: Level) -> Option<String> {
+    let pairs: &[(&str, &str)] = match level {
+        Level::Province => return None,
+        Level::Prefecture => &[("自治州", "州")],
+        Level::County => &[("自治县", "县"), ("自治旗", "旗")],
+        Level::Township => &[
+            ("民族乡", "乡"),
+            ("民族镇", "镇"),
+            ("族乡", "乡"),
+            ("族镇", "镇"),
+        ],
+    };
+    let (stem, word) = pairs
+        .iter()
+        .find_map(|(suffix, word)| name.strip_suffix(suffix).map(|s| (s, *word)))?;
+    // 族乡/族镇: put the 族 back so that the ethnic name is whole again (朝鲜族).
+    let stem = if name.ends_with("民族乡") || name.ends_with("民族镇") || level != Level::Township
+    {
+        stem.to_string()
+    } else {
+        format!("{stem}族")
+    };
+    let plain = strip_ethnic(&stem);
+    (plain != stem && plain.chars().count() >= 2).then(|| format!("{plain}{word}"))
+}
+
 /// Adds a pattern → candidate pair.
 fn add(
     map: &mut Vec<(Cow<'static, str>, Cand)>,
@@ -372,6 +406,9 @@ impl Gazetteer {
                 && let Some(s) = short_form(n.name, n.level)
             {
                 add(&mut map, Cow::Borrowed(s), id, Form::Short);
+            }
+            if let Some(p) = plain_form(n.name, n.level) {
+                add(&mut map, Cow::Owned(p), id, Form::Plain);
             }
         }
         add_zone_aliases(&nodes, &mut map);

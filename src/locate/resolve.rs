@@ -347,7 +347,7 @@ pub(crate) fn strong(gaz: &Gazetteer, pattern: &str, c: &Cand) -> bool {
             pattern.chars().count() >= 3
                 || gaz.node(c.node).is_some_and(|n| n.level == Level::Province)
         }
-        Form::Zone | Form::Alias => true,
+        Form::Zone | Form::Alias | Form::Plain => true,
         Form::Short => gaz.node(c.node).is_some_and(|n| n.level == Level::Province),
         Form::ZoneBare => false,
     }
@@ -393,7 +393,7 @@ fn resolve_one(
             .map(|c| c.node)
             .collect();
         if !under.is_empty() {
-            return decide(gaz, &under, ctx, "under the place named before it");
+            return decide(gaz, &under, ctx, |_| "under the place named before it");
         }
     }
     let mut admissible: Vec<&Cand> = Vec::new();
@@ -442,17 +442,42 @@ fn resolve_one(
     if admissible.is_empty() {
         return Outcome::Rejected(Cow::Borrowed(why_not));
     }
+    // An official name that fits the context at least as well as an ethnic division written
+    // without its ethnic group (民乐乡 is a township's official name and also 民乐朝鲜族乡
+    // shortened) wins: the shortening is a habit, the official name a fact.
+    let fit = |plain: bool| {
+        admissible
+            .iter()
+            .filter(|c| (c.form == Form::Plain) == plain)
+            .map(|c| affinity(gaz, c.node, ctx))
+            .max()
+    };
+    if let (Some(official), Some(plain)) = (fit(false), fit(true))
+        && official >= plain
+    {
+        admissible.retain(|c| c.form != Form::Plain);
+    }
     let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
-    let how = admissible.first().map(|c| c.form.label()).unwrap_or("name");
-    decide(gaz, &ids, ctx, how)
+    let label = |id: NodeId| {
+        admissible
+            .iter()
+            .find(|c| c.node == id)
+            .map_or("name", |c| c.form.label())
+    };
+    decide(gaz, &ids, ctx, label)
 }
 
 /// Picks among candidates by context; a tie stops at the deepest shared level.
-fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> Outcome {
+fn decide(
+    gaz: &Gazetteer,
+    ids: &[NodeId],
+    ctx: &NodeSet,
+    how: impl Fn(NodeId) -> &'static str,
+) -> Outcome {
     if let [one] = ids {
         return Outcome::Placed {
             node: *one,
-            note: Cow::Borrowed(how),
+            note: Cow::Borrowed(how(*one)),
         };
     }
     let best = ids
@@ -482,7 +507,8 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
         return Outcome::Placed {
             node: *one,
             note: format!(
-                "{how}; {} places bear it, {by} in the context decides",
+                "{}; {} places bear it, {by} in the context decides",
+                how(*one),
                 ids.len()
             )
             .into(),
@@ -500,7 +526,8 @@ fn decide(gaz: &Gazetteer, ids: &[NodeId], ctx: &NodeSet, how: &'static str) -> 
         Some(a) => Outcome::Placed {
             node: a,
             note: format!(
-                "{how}; {} places bear it and nothing decides: stopped at the level they share",
+                "{}; {} places bear it and nothing decides: stopped at the level they share",
+                winners.first().map_or("name", |&w| how(w)),
                 winners.len()
             )
             .into(),

@@ -1,6 +1,6 @@
 //! Rules of the gazetteer and the resolver, on texts written for these tests.
 
-use super::gazetteer::short_form;
+use super::gazetteer::{plain_form, short_form};
 use super::*;
 use crate::model::{Article, Kind};
 
@@ -158,6 +158,47 @@ fn short_forms_strip_one_suffix_and_keep_two_character_names() {
     assert_eq!(short_form("乌镇镇", Level::Township), Some("乌镇"));
     assert_eq!(short_form("广西壮族自治区", Level::Province), Some("广西"));
     assert_eq!(short_form("三里屯街道", Level::Township), Some("三里屯"));
+}
+
+#[test]
+fn ethnic_divisions_are_also_named_without_their_ethnic_group() {
+    assert_eq!(
+        plain_form("互助土族自治县", Level::County).as_deref(),
+        Some("互助县")
+    );
+    assert_eq!(
+        plain_form("黔东南苗族侗族自治州", Level::Prefecture).as_deref(),
+        Some("黔东南州")
+    );
+    assert_eq!(
+        plain_form("莫力达瓦达斡尔族自治旗", Level::County).as_deref(),
+        Some("莫力达瓦旗")
+    );
+    assert_eq!(
+        plain_form("民乐朝鲜族乡", Level::Township).as_deref(),
+        Some("民乐乡")
+    );
+    assert_eq!(plain_form("曲阜市", Level::County), None);
+    assert_eq!(plain_form("民乐乡", Level::Township), None);
+    assert_eq!(plain_form("广西壮族自治区", Level::Province), None);
+}
+
+#[test]
+fn an_ethnic_township_written_without_its_group_is_found_through_the_context() {
+    // 民乐乡 is also the official name of a township in another province: with no context
+    // the official name wins; a home above the ethnic township decides for it.
+    let text = "民乐乡千亩稻田开镰，收割机在田间来回穿梭。";
+    assert_eq!(leaf(&place(text, None)).as_deref(), Some("620121202"));
+    assert_eq!(
+        leaf(&place(text, Some("230184"))).as_deref(),
+        Some("230184211")
+    );
+    assert_eq!(
+        leaf(&place(text, Some("620121"))).as_deref(),
+        Some("620121202")
+    );
+    let p = place("互助县威远镇举办农民运动会。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("630223100"));
 }
 
 #[test]
