@@ -861,10 +861,10 @@ fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId>
                 .and_then(|c| gaz.node(c))
                 .is_none_or(|n| matches!(n.level, Level::Province | Level::Prefecture));
             // At the county level, a county's or zone's own mentions are often its bodies
-            // (党工委, 党群工作部) framing the story: a lone township named again and
-            // again carries it.
+            // (党工委, 党群工作部, 相关负责人) framing the story: a lone township named in
+            // the lead, or again and again, carries it.
             let lone_township = |k: NodeId, w: f32| {
-                w >= 3.0
+                w >= 2.0
                     && w * 3.0 >= parent_total
                     && gaz.node(k).is_some_and(|n| n.level == Level::Township)
             };

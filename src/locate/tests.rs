@@ -661,3 +661,18 @@ fn a_duplicated_name_that_the_home_cannot_settle_adds_nothing() {
     );
     assert_eq!(leaf(&p).as_deref(), Some("621122"), "{:?}", p.evidence);
 }
+
+#[test]
+fn a_lone_township_in_the_lead_carries_a_story_framed_by_its_county() {
+    // The county is named twice, as the source and as the officials quoted; the one
+    // township, named in the first sentence, is where the story happens.
+    let framed = "记者从玛纳斯县了解到，位于北五岔镇北部戈壁的光伏项目日前并网发电。\n\n\
+                  该项目占地约2.6万亩，板下种草养羊。\n\n\
+                  玛纳斯县相关负责人表示，当地将继续建设新能源基地。";
+    assert_eq!(leaf(&place(framed, None)).as_deref(), Some("652324104"));
+    // A township named once in passing, late in a county-wide story, does not.
+    let passing = "玛纳斯县召开全县秋季农业生产推进会，部署秋收秋种工作。\n\n\
+                   会议要求各乡镇抓住晴好天气抢收抢种。玛纳斯县农业农村局介绍了全县进度。\n\n\
+                   会后，与会人员还观摩了北五岔镇的一处示范田。";
+    assert_eq!(leaf(&place(passing, None)).as_deref(), Some("652324"));
+}
