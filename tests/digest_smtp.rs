@@ -898,19 +898,15 @@ fn killed_pass_resumes_without_repeats() {
     sink.stop();
 }
 
-#[test]
-fn starttls_and_auth_with_the_password_from_a_file() {
-    let Some(tools) = tools() else { return };
-    let base = now();
-    let certs = tempfile::tempdir().unwrap();
-    let d = certs.path();
+/// A throw-away CA and a server certificate for 127.0.0.1 signed by it, in `d`:
+/// (CA, certificate, key) paths.
+fn test_ca(d: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let (ca, cert, key) = (d.join("ca.pem"), d.join("cert.pem"), d.join("key.pem"));
     std::fs::write(
         d.join("ext.cnf"),
         "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
-    // A throw-away CA and a server certificate for 127.0.0.1 signed by it.
     for args in [
         "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localfeed-test-ca -keyout ca.key -out ca.pem",
         "req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout key.pem -out leaf.csr",
@@ -925,6 +921,97 @@ fn starttls_and_auth_with_the_password_from_a_file() {
             .expect("openssl");
         assert!(ok.success(), "openssl {args}");
     }
+    (ca, cert, key)
+}
+
+#[test]
+fn implicit_tls_smtps_with_auth() {
+    let Some(tools) = tools() else { return };
+    let base = now();
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_ca(certs.path());
+    let mail = tempfile::tempdir().unwrap();
+    let sink = Sink::start(
+        &tools,
+        &mail.path().join("mail"),
+        0,
+        &["--auth", "mailer:s3cret-pw"],
+    );
+    // smtp-sink speaks STARTTLS only: a TLS front (tests/tls_front.py) terminates the
+    // implicit TLS of smtps:// and relays to it.
+    let ready = certs.path().join("front.ready");
+    let mut front = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls_front.py"))
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .arg("--to")
+        .arg(sink.port.to_string())
+        .arg("--ready-file")
+        .arg(&ready)
+        .spawn()
+        .expect("start tests/tls_front.py");
+    let start = std::time::Instant::now();
+    let port = loop {
+        if let Some(p) = std::fs::read_to_string(&ready).ok().and_then(|t| {
+            t.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u16>().ok())
+        }) {
+            break p;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the TLS front did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut env = env(None, false);
+    env.settings.smtp_url = format!("smtps://mailer@127.0.0.1:{port}");
+    env.settings.password_env = "LOCALFEED_TEST_SMTPS_PW".into();
+    env.settings.password_file = Some(env.root.join("pw"));
+    std::fs::write(env.root.join("pw"), "s3cret-pw\n").unwrap();
+    env.settings.tls_ca_file = Some(ca);
+    let mut store = Store::open(&env.root.join("state.db")).unwrap();
+    ingest(
+        &mut store,
+        "p1.txt",
+        &[article(1, "410702", base)],
+        base - Duration::minutes(5),
+    );
+    let subs = vec![subscriber("tls@example.net", &["410702"], "immediate")];
+    let r = pass(&env, &mut store, &subs, base);
+    assert_eq!((r.sent, r.failed, r.deferred), (1, 0, 0), "{r:?}");
+    assert_eq!(r.delivery, format!("SMTP smtps://127.0.0.1:{port}"));
+    let files = sink.messages();
+    assert_eq!(files.len(), 1);
+    let side = std::fs::read_to_string(files[0].with_extension("json")).unwrap();
+    assert!(side.contains("\"auth_user\": \"mailer\""), "{side}");
+    check_mail(&tools, &files, None);
+    // Without the CA the front's certificate is refused: a transient failure, kept.
+    env.settings.tls_ca_file = None;
+    ingest(&mut store, "p2.txt", &[article(2, "410702", base)], base);
+    let r = pass(&env, &mut store, &subs, base + Duration::minutes(1));
+    assert_eq!((r.composed, r.sent, r.deferred), (1, 0, 1), "{r:?}");
+    assert!(
+        r.failures[0].error.starts_with(&format!(
+            "cannot open a session with smtps://127.0.0.1:{port}"
+        )),
+        "{:?}",
+        r.failures
+    );
+    let _ = front.kill();
+    let _ = front.wait();
+    sink.stop();
+}
+
+#[test]
+fn starttls_and_auth_with_the_password_from_a_file() {
+    let Some(tools) = tools() else { return };
+    let base = now();
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_ca(certs.path());
     let mail = tempfile::tempdir().unwrap();
     let args = [
         "--tls-cert",
