@@ -924,10 +924,40 @@ fn test_ca(d: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (ca, cert, key)
 }
 
+/// Sends one digest through `env`'s TLS settings with AUTH as `mailer`, checks it arrived
+/// authenticated and clean, then shows that without the CA file the server's certificate
+/// is refused: a transient failure, the digest kept. Returns the second pass's report.
+fn one_digest_over_tls(env: &mut Env, sink: &Sink, tools: &Path) -> (String, DigestReport) {
+    let base = now();
+    let mut store = Store::open(&env.root.join("state.db")).unwrap();
+    ingest(
+        &mut store,
+        "p1.txt",
+        &[article(1, "410702", base)],
+        base - Duration::minutes(5),
+    );
+    let subs = vec![subscriber("tls@example.net", &["410702"], "immediate")];
+    let r = pass(env, &mut store, &subs, base);
+    assert_eq!((r.sent, r.failed, r.deferred), (1, 0, 0), "{r:?}");
+    let files = sink.messages();
+    assert_eq!(files.len(), 1);
+    let side = std::fs::read_to_string(files[0].with_extension("json")).unwrap();
+    assert!(side.contains("\"auth_user\": \"mailer\""), "{side}");
+    check_mail(tools, &files, None);
+    env.settings.tls_ca_file = None;
+    ingest(&mut store, "p2.txt", &[article(2, "410702", base)], base);
+    let again = pass(env, &mut store, &subs, base + Duration::minutes(1));
+    assert_eq!(
+        (again.composed, again.sent, again.deferred),
+        (1, 0, 1),
+        "{again:?}"
+    );
+    (side, again)
+}
+
 #[test]
 fn implicit_tls_smtps_with_auth() {
     let Some(tools) = tools() else { return };
-    let base = now();
     let certs = tempfile::tempdir().unwrap();
     let (ca, cert, key) = test_ca(certs.path());
     let mail = tempfile::tempdir().unwrap();
@@ -973,27 +1003,7 @@ fn implicit_tls_smtps_with_auth() {
     env.settings.password_file = Some(env.root.join("pw"));
     std::fs::write(env.root.join("pw"), "s3cret-pw\n").unwrap();
     env.settings.tls_ca_file = Some(ca);
-    let mut store = Store::open(&env.root.join("state.db")).unwrap();
-    ingest(
-        &mut store,
-        "p1.txt",
-        &[article(1, "410702", base)],
-        base - Duration::minutes(5),
-    );
-    let subs = vec![subscriber("tls@example.net", &["410702"], "immediate")];
-    let r = pass(&env, &mut store, &subs, base);
-    assert_eq!((r.sent, r.failed, r.deferred), (1, 0, 0), "{r:?}");
-    assert_eq!(r.delivery, format!("SMTP smtps://127.0.0.1:{port}"));
-    let files = sink.messages();
-    assert_eq!(files.len(), 1);
-    let side = std::fs::read_to_string(files[0].with_extension("json")).unwrap();
-    assert!(side.contains("\"auth_user\": \"mailer\""), "{side}");
-    check_mail(&tools, &files, None);
-    // Without the CA the front's certificate is refused: a transient failure, kept.
-    env.settings.tls_ca_file = None;
-    ingest(&mut store, "p2.txt", &[article(2, "410702", base)], base);
-    let r = pass(&env, &mut store, &subs, base + Duration::minutes(1));
-    assert_eq!((r.composed, r.sent, r.deferred), (1, 0, 1), "{r:?}");
+    let (_, r) = one_digest_over_tls(&mut env, &sink, &tools);
     assert!(
         r.failures[0].error.starts_with(&format!(
             "cannot open a session with smtps://127.0.0.1:{port}"
@@ -1009,7 +1019,6 @@ fn implicit_tls_smtps_with_auth() {
 #[test]
 fn starttls_and_auth_with_the_password_from_a_file() {
     let Some(tools) = tools() else { return };
-    let base = now();
     let certs = tempfile::tempdir().unwrap();
     let (ca, cert, key) = test_ca(certs.path());
     let mail = tempfile::tempdir().unwrap();
@@ -1029,29 +1038,10 @@ fn starttls_and_auth_with_the_password_from_a_file() {
     env.settings.smtp_url = format!("smtp://mailer@127.0.0.1:{}?tls=required", sink.port);
     env.settings.password_file = Some(pw);
     env.settings.tls_ca_file = Some(ca);
-    let mut store = Store::open(&env.root.join("state.db")).unwrap();
-    ingest(
-        &mut store,
-        "p1.txt",
-        &[article(1, "410702", base)],
-        base - Duration::minutes(5),
-    );
-    let subs = vec![subscriber("tls@example.net", &["410702"], "immediate")];
-    let r = pass(&env, &mut store, &subs, base);
-    assert_eq!((r.sent, r.failed, r.deferred), (1, 0, 0), "{r:?}");
-    let files = sink.messages();
-    assert_eq!(files.len(), 1);
-    let side = std::fs::read_to_string(files[0].with_extension("json")).unwrap();
-    assert!(side.contains("\"auth_user\": \"mailer\""), "{side}");
+    let (side, _) = one_digest_over_tls(&mut env, &sink, &tools);
     assert!(
         !side.contains("\"tls\": null") && !side.contains("\"tls\": false"),
         "{side}"
     );
-    check_mail(&tools, &files, None);
-    // Without the CA the server's certificate is refused: a transient failure, kept.
-    env.settings.tls_ca_file = None;
-    ingest(&mut store, "p2.txt", &[article(2, "410702", base)], base);
-    let r = pass(&env, &mut store, &subs, base + Duration::minutes(1));
-    assert_eq!((r.composed, r.sent, r.deferred), (1, 0, 1), "{r:?}");
     sink.stop();
 }
