@@ -1,7 +1,7 @@
 //! RSS 2.0 documents (with the Atom, content, Dublin Core and RFC 5005 extensions).
 
 use super::item::ItemView;
-use super::text::{push_attr, push_xml, rfc822};
+use super::text::{push_attr, push_clean, push_xml, rfc822};
 use super::{DocMeta, Urls};
 
 /// Writes one RSS 2.0 document.
@@ -59,32 +59,32 @@ fn link(out: &mut String, rel: &str, href: &str, ty: Option<&str>) {
 
 fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("<item>\n<title>");
-    push_xml(out, &it.title);
+    push_clean(out, &it.title);
     out.push_str("</title>\n<link>");
-    push_xml(out, &it.link);
+    push_clean(out, &it.link);
     out.push_str("</link>\n<guid isPermaLink=\"false\">");
     out.push_str(&it.uid);
     out.push_str("</guid>\n<pubDate>");
     out.push_str(&it.published_822);
     out.push_str("</pubDate>\n<description>");
-    push_xml(out, &it.summary);
+    push_clean(out, &it.summary);
     out.push_str("</description>\n");
-    let Some(h) = &it.content_html else {
+    if it.content_html.is_none() {
         // archive entry: brief
         out.push_str("</item>\n");
         return;
-    };
+    }
     out.push_str("<content:encoded>");
-    push_xml(out, h);
+    out.push_str(&it.content_xml);
     out.push_str("</content:encoded>\n");
     for a in it.authors() {
         out.push_str("<dc:creator>");
-        push_xml(out, a);
+        push_clean(out, a);
         out.push_str("</dc:creator>\n");
     }
     if let Some(p) = &it.publication {
         out.push_str("<dc:publisher>");
-        push_xml(out, p);
+        push_clean(out, p);
         out.push_str("</dc:publisher>\n");
     }
     for d in &it.places {

@@ -20,6 +20,9 @@ const MANIFEST_PARKED: &str = ".localfeed-publish.prev";
 #[derive(Debug, Default)]
 pub(crate) struct Manifest {
     entries: HashMap<String, (u64, u64)>,
+    /// The output folder was empty when the run began: every file is new, so it is
+    /// written in place (see [`write_new`]) with no look at the disk first.
+    fresh: bool,
 }
 
 impl Manifest {
@@ -27,6 +30,12 @@ impl Manifest {
     /// way leaves no manifest that could vouch for files it changed. A missing or damaged
     /// manifest is an empty one: every document is then rendered and compared byte for byte.
     pub(crate) fn take(out: &Path) -> Self {
+        if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()) {
+            return Self {
+                entries: HashMap::new(),
+                fresh: true,
+            };
+        }
         let path = out.join(MANIFEST);
         let parked = out.join(MANIFEST_PARKED);
         let _ = std::fs::remove_file(&parked);
@@ -51,7 +60,10 @@ impl Manifest {
                 entries.insert(rel.to_string(), (fp, size));
             }
         }
-        Self { entries }
+        Self {
+            entries,
+            fresh: false,
+        }
     }
 
     fn get(&self, rel: &str) -> Option<(u64, u64)> {
@@ -96,7 +108,7 @@ impl Sink {
         }
         let bytes = render()?;
         anyhow::ensure!(!bytes.is_empty(), "refusing to write an empty {rel}");
-        if write_if_changed(&path, &bytes)? {
+        if (old.fresh && write_new(&path, &bytes)?) || write_if_changed(&path, &bytes)? {
             self.written.push(path);
         } else {
             self.unchanged += 1;
@@ -164,6 +176,38 @@ pub(crate) fn sweep_stale_temps(out: &Path) {
             }
         }
     }
+}
+
+/// Writes a new file in place, with one `write` call: no temporary file and no rename.
+/// Used only in a folder that was empty when the run began, where no reader can have
+/// seen an older version. A run killed half way leaves no manifest, so the next run
+/// trusts none of these files: it renders every document and compares bytes, replacing a
+/// half-written one atomically. Returns `false` when the file already exists (the caller
+/// then falls back to [`write_if_changed`]).
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
+    use std::io::Write as _;
+    let open = || {
+        std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut f = match open() {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            let parent = path
+                .parent()
+                .with_context(|| format!("{} has no parent folder", path.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            open().with_context(|| format!("cannot write {}", path.display()))?
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+    };
+    f.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(true)
 }
 
 /// Writes `bytes` to `path` unless the file already holds exactly them. Returns whether it
