@@ -69,7 +69,7 @@ fn names(list: &[String], skip: &[String]) -> Vec<String> {
 fn opening(body: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut n = 0;
-    for raw in body.split("\n\n") {
+    for raw in super::text::blocks(body) {
         // Cut long paragraphs before folding them: twice `max` characters is plenty.
         let cut = raw
             .char_indices()
