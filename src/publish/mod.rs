@@ -150,15 +150,26 @@ impl Urls {
     }
     /// The folder of one feed (`<base><code>/`).
     pub(crate) fn folder(&self, code: &str) -> String {
-        format!("{}{}/", self.base, text::safe_segment(code))
+        self.join(&[&text::segment(code), "/"])
     }
     /// One document of a feed.
     pub(crate) fn feed(&self, code: &str, file: &str) -> String {
-        format!("{}{}/{}", self.base, text::safe_segment(code), file)
+        self.join(&[&text::segment(code), "/", file])
     }
     /// An article's landing page.
     pub(crate) fn article(&self, file: &str) -> String {
-        format!("{}articles/{}.html", self.base, file)
+        self.join(&["articles/", file, ".html"])
+    }
+    /// The base URL followed by `parts` (without the formatting machinery: these are made
+    /// for every item of every feed).
+    fn join(&self, parts: &[&str]) -> String {
+        let mut s =
+            String::with_capacity(self.base.len() + parts.iter().map(|p| p.len()).sum::<usize>());
+        s.push_str(&self.base);
+        for p in parts {
+            s.push_str(p);
+        }
+        s
     }
     /// A feed's place on the index page.
     pub(crate) fn home(&self, key: &str) -> String {

@@ -405,15 +405,20 @@ pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
 /// letters, digits, `-` and `_` (and not empty or too long), else replaced by `x` and a
 /// hash of it, so no input can climb out of the output folder.
 pub(crate) fn safe_segment(s: &str) -> String {
+    segment(s).into_owned()
+}
+
+/// [`safe_segment`], borrowing `s` when it is kept as it is.
+pub(crate) fn segment(s: &str) -> std::borrow::Cow<'_, str> {
     let ok = !s.is_empty()
         && s.len() <= 64
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
-        s.to_string()
+        std::borrow::Cow::Borrowed(s)
     } else {
         let h = crate::model::content_hash(s.as_bytes());
-        format!("x{}", h.get(..24).unwrap_or(&h))
+        std::borrow::Cow::Owned(format!("x{}", h.get(..24).unwrap_or(&h)))
     }
 }
 
