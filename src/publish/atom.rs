@@ -4,8 +4,13 @@ use super::item::ItemView;
 use super::text::{push_attr, push_clean, push_xml, rfc3339};
 use super::{DocMeta, Urls};
 
-/// Writes one Atom document.
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut String) {
+/// Writes one Atom document around its entries, each already rendered by [`entry`].
+pub(crate) fn render<'f>(
+    meta: &DocMeta<'_>,
+    items: impl Iterator<Item = &'f str>,
+    urls: &Urls,
+    out: &mut String,
+) {
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
     );
@@ -36,7 +41,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
         link(out, "next-archive", u, "application/atom+xml");
     }
     for it in items {
-        entry(out, it, urls);
+        out.push_str(it);
     }
     out.push_str("</feed>\n");
 }
@@ -51,7 +56,8 @@ fn link(out: &mut String, rel: &str, href: &str, ty: &str) {
     out.push_str("\"/>\n");
 }
 
-fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
+/// Writes one `<entry>`.
+pub(crate) fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("<entry>\n<id>");
     out.push_str(&it.uid);
     out.push_str("</id>\n<title type=\"text\">");

@@ -2,11 +2,13 @@
 
 use serde::Serialize;
 
+use super::DocMeta;
 use super::item::ItemView;
-use super::{DocMeta, Urls};
 
+/// The feed object without its `items`, which come last and are spliced in as they were
+/// serialised one by one ([`item`]): the bytes are those of serialising the whole feed.
 #[derive(Serialize)]
-struct Feed<'a> {
+struct Head<'a> {
     version: &'static str,
     title: &'a str,
     home_page_url: &'a str,
@@ -14,7 +16,6 @@ struct Feed<'a> {
     description: &'a str,
     language: &'static str,
     authors: [Author<'a>; 1],
-    items: Vec<Item<'a>>,
 }
 
 #[derive(Serialize)]
@@ -57,10 +58,15 @@ struct Place<'a> {
     level: crate::model::Level,
 }
 
-/// Writes one JSON Feed document (strings are already clean: every text field of an
-/// [`ItemView`] went through the same character filter as the XML formats).
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, out: &mut Vec<u8>) {
-    let feed = Feed {
+/// Writes one JSON Feed document around its items, each already serialised by [`item`]
+/// (strings are already clean: every text field of an [`ItemView`] went through the same
+/// character filter as the XML formats).
+pub(crate) fn render<'f>(
+    meta: &DocMeta<'_>,
+    items: impl Iterator<Item = &'f [u8]>,
+    out: &mut Vec<u8>,
+) {
+    let head = Head {
         version: "https://jsonfeed.org/version/1.1",
         title: &meta.title,
         home_page_url: &meta.home,
@@ -68,40 +74,118 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], _urls: &Urls, o
         description: &meta.description,
         language: "zh-CN",
         authors: [Author { name: meta.author }],
-        items: items
-            .iter()
-            .map(|it| Item {
-                id: &it.uid,
-                url: &it.link,
-                title: &it.title,
-                content_html: it.content_html.as_deref(),
-                content_text: it.content_html.is_none().then_some(it.summary.as_str()),
-                summary: &it.summary,
-                date_published: &it.published_3339,
-                date_modified: &it.updated_3339,
-                authors: it.authors().map(|a| Author { name: a }).collect(),
-                tags: it.places.iter().map(|d| d.name.as_str()).collect(),
-                ext: Ext {
-                    kind: it.kind,
-                    publication: it.publication.as_deref(),
-                    places: it
-                        .places
-                        .iter()
-                        .map(|d| Place {
-                            code: &d.code,
-                            name: &d.name,
-                            level: d.level,
-                        })
-                        .collect(),
-                },
-            })
-            .collect(),
     };
     // Serialising plain structs of strings cannot fail; an error would leave `out` empty
     // and the caller refuses to write an empty document.
-    if serde_json::to_writer(&mut *out, &feed).is_err() {
+    if serde_json::to_writer(&mut *out, &head).is_err() || out.pop() != Some(b'}') {
         out.clear();
-    } else {
-        out.push(b'\n');
+        return;
+    }
+    out.extend_from_slice(b",\"items\":[");
+    for (n, it) in items.enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(it);
+    }
+    out.extend_from_slice(b"]}\n");
+}
+
+fn view_item<'a>(it: &'a ItemView<'_>) -> Item<'a> {
+    Item {
+        id: &it.uid,
+        url: &it.link,
+        title: &it.title,
+        content_html: it.content_html.as_deref(),
+        content_text: it.content_html.is_none().then_some(it.summary.as_str()),
+        summary: &it.summary,
+        date_published: &it.published_3339,
+        date_modified: &it.updated_3339,
+        authors: it.authors().map(|a| Author { name: a }).collect(),
+        tags: it.places.iter().map(|d| d.name.as_str()).collect(),
+        ext: Ext {
+            kind: it.kind,
+            publication: it.publication.as_deref(),
+            places: it
+                .places
+                .iter()
+                .map(|d| Place {
+                    code: &d.code,
+                    name: &d.name,
+                    level: d.level,
+                })
+                .collect(),
+        },
+    }
+}
+
+/// One item serialised (compact), ready for [`render`]; empty if serialising failed (the
+/// document then fails to parse in the tests rather than silently losing the item).
+pub(crate) fn item(it: &ItemView<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(it.content_html.as_ref().map_or(512, |h| h.len() + 1024));
+    if serde_json::to_writer(&mut out, &view_item(it)).is_err() {
+        out.clear();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole feed as one serde structure: what [`render`] splices together.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        #[serde(flatten)]
+        head: Head<'a>,
+        items: Vec<Item<'a>>,
+    }
+
+    #[test]
+    fn spliced_items_equal_the_whole_feed_serialised() {
+        let arts = crate::publish::tests::fixture();
+        let prep: Vec<crate::publish::group::Prepared<'_>> = arts
+            .iter()
+            .map(crate::publish::group::Prepared::new)
+            .collect();
+        let urls = crate::publish::Urls::new(&crate::publish::Settings::default()).unwrap();
+        for full in [true, false] {
+            let views: Vec<ItemView<'_>> =
+                prep.iter().map(|p| ItemView::new(p, &urls, full)).collect();
+            let meta = crate::publish::DocMeta {
+                title: "标题 \"引号\" \\ <b>".into(),
+                description: "说明\u{2028}".into(),
+                home: urls.home("all"),
+                self_url: urls.feed("all", "feed.json"),
+                current_url: urls.feed("all", "feed.json"),
+                prev_archive: None,
+                next_archive: None,
+                archive: false,
+                feed_id: "urn:x".into(),
+                updated: views[0].updated,
+                author: "作者",
+            };
+            let frags: Vec<Vec<u8>> = views.iter().map(item).collect();
+            let mut spliced = Vec::new();
+            render(&meta, frags.iter().map(Vec::as_slice), &mut spliced);
+            let whole = Whole {
+                head: Head {
+                    version: "https://jsonfeed.org/version/1.1",
+                    title: &meta.title,
+                    home_page_url: &meta.home,
+                    feed_url: &meta.self_url,
+                    description: &meta.description,
+                    language: "zh-CN",
+                    authors: [Author { name: meta.author }],
+                },
+                items: views.iter().map(view_item).collect(),
+            };
+            let mut expected = serde_json::to_vec(&whole).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8(spliced).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
     }
 }

@@ -4,8 +4,13 @@ use super::item::ItemView;
 use super::text::{push_attr, push_clean, push_xml, rfc822};
 use super::{DocMeta, Urls};
 
-/// Writes one RSS 2.0 document.
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut String) {
+/// Writes one RSS 2.0 document around its items, each already rendered by [`item`].
+pub(crate) fn render<'f>(
+    meta: &DocMeta<'_>,
+    items: impl Iterator<Item = &'f str>,
+    urls: &Urls,
+    out: &mut String,
+) {
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
     );
@@ -40,7 +45,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
         link(out, "next-archive", u, Some("application/rss+xml"));
     }
     for it in items {
-        item(out, it, urls);
+        out.push_str(it);
     }
     out.push_str("</channel>\n</rss>\n");
 }
@@ -57,7 +62,8 @@ fn link(out: &mut String, rel: &str, href: &str, ty: Option<&str>) {
     out.push_str("\"/>\n");
 }
 
-fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
+/// Writes one `<item>`.
+pub(crate) fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("<item>\n<title>");
     push_clean(out, &it.title);
     out.push_str("</title>\n<link>");
