@@ -244,9 +244,30 @@ pub fn publish(
 
     let mut sink = Sink::default();
     let tasks = feed_tasks(&groups);
-    sink.merge(parallel(&tasks, threads, |task, s| {
-        task.iter().try_for_each(|g| ctx.feed(g, s))
-    })?);
+    // The index, the OPML lists and the stylesheet depend on the groups only: they are
+    // written on a thread of their own while the workers write the feeds.
+    let (feeds, side) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| -> anyhow::Result<Sink> {
+            let mut s = Sink::default();
+            pages::index(&ctx, &groups, &mut s)?;
+            opml::write_all(&ctx, &groups, &mut s)?;
+            s.emit(out, &old, "feed.xsl", None, || {
+                Ok(templates
+                    .render("feed.xsl", serde_json::json!({}))?
+                    .into_bytes())
+            })?;
+            Ok(s)
+        });
+        let feeds = parallel(&tasks, threads, |task, s| {
+            task.iter().try_for_each(|g| ctx.feed(g, s))
+        });
+        let side = side
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked")));
+        (feeds, side)
+    });
+    sink.merge(feeds?);
+    sink.merge(side?);
     let mut archives = 0;
     for g in groups.iter().filter(|_| settings.archives) {
         archives += group::cut(
@@ -260,13 +281,6 @@ pub fn publish(
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
         sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
     }
-    pages::index(&ctx, &groups, &mut sink)?;
-    opml::write_all(&ctx, &groups, &mut sink)?;
-    sink.emit(out, &old, "feed.xsl", None, || {
-        Ok(templates
-            .render("feed.xsl", serde_json::json!({}))?
-            .into_bytes())
-    })?;
     sink.save_manifest(out)?;
     let mut written = sink.written;
     written.sort();
