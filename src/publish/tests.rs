@@ -281,6 +281,30 @@ fn rerun_is_byte_identical_and_touches_nothing() {
 }
 
 #[test]
+fn a_deleted_file_is_published_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = fixture();
+    publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    let gone = [
+        dir.path().join("all/atom.xml"),
+        dir.path().join("81/feed.json"),
+    ];
+    let bytes: Vec<Vec<u8>> = gone.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for p in &gone {
+        std::fs::remove_file(p).unwrap();
+    }
+    std::fs::remove_dir_all(dir.path().join("810501")).unwrap();
+    let r = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    for (p, b) in gone.iter().zip(&bytes) {
+        assert!(r.written.contains(p), "{} not written again", p.display());
+        assert_eq!(&std::fs::read(p).unwrap(), b);
+    }
+    assert!(dir.path().join("810501/rss.xml").exists());
+    // Everything else was reused from the manifest without rendering.
+    assert!(r.reused > 0);
+}
+
+#[test]
 fn ids_survive_reextraction_with_other_spacing() {
     let a = stored(
         "柳岸街道 便民服务集市开市",
