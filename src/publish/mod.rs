@@ -217,18 +217,29 @@ pub fn publish(
         u32::try_from(articles.len()).is_ok(),
         "too many articles for one run"
     );
-    if !out.join(write::MANIFEST).exists() {
-        // The previous run did not finish (or there was none): clear the temporary files
-        // a killed run may have left beside the documents it was replacing.
-        write::sweep_stale_temps(out);
-    }
-    let old = Manifest::take(out);
     let threads = settings.threads.clamp(1, 16);
-    let unique = unique(articles);
-    let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
+    // Reading the last run's manifest (and listing the folders it names) does not depend
+    // on the articles: it runs on a thread of its own while they are prepared and grouped.
+    let (old, unique, prep, order, groups) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| {
+            if !out.join(write::MANIFEST).exists() {
+                // The previous run did not finish (or there was none): clear the temporary
+                // files a killed run may have left beside the documents it was replacing.
+                write::sweep_stale_temps(out);
+            }
+            Manifest::take(out)
+        });
+        let unique = unique(articles);
+        let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
+        let order = group::order(&prep);
+        let groups = group::groups(&prep, &order, settings.include_also);
+        let old = old
+            .join()
+            .map_err(|_| anyhow::anyhow!("a publish worker panicked"));
+        (old, unique, prep, order, groups)
+    });
+    let old = old?;
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
-    let order = group::order(&prep);
-    let groups = group::groups(&prep, &order, settings.include_also);
     let global = global_fingerprint(settings, templates);
     let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).2));
     let ctx = Ctx {

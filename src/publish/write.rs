@@ -45,7 +45,7 @@ impl Manifest {
         if std::fs::rename(&path, &parked).is_err() {
             let _ = std::fs::remove_file(&path);
         }
-        let mut entries = HashMap::new();
+        let mut entries = HashMap::with_capacity(text.len() / 40);
         let mut lines = text.lines();
         if lines.next() != Some(super::MANIFEST_HEADER) {
             return Self::default();
