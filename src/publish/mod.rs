@@ -333,12 +333,12 @@ fn unique(articles: &[StoredArticle]) -> Vec<&StoredArticle> {
 }
 
 /// The feeds in tasks for the workers: one task per prefecture-level subtree (its
-/// townships, then its counties, then itself), one for the rest (provinces, `all`, shorter
+/// townships, counties and itself), one for the rest (provinces, `all`, shorter
 /// chains); the biggest tasks first. An article's fragments are rendered once for all the
 /// subscription documents that hold it ([`Shared`]) and dropped after the last one, so
-/// deeper feeds going first within a task keeps the fragments alive at any time to about
-/// `items_per_feed` for each open prefecture, province and `all`, whatever the number of
-/// feeds.
+/// going through a task in post-order keeps the fragments alive at any time to about
+/// `items_per_feed` for each open county, prefecture, province and `all`, whatever the
+/// number of feeds.
 fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
     let mut by_top: std::collections::BTreeMap<&str, Vec<&Group>> = Default::default();
     for g in groups {
@@ -349,8 +349,18 @@ fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
         by_top.entry(top).or_default().push(g);
     }
     let mut tasks: Vec<Vec<&Group>> = by_top.into_values().collect();
+    // Post-order: each place after everything below it (a county right after its
+    // townships), so a shared fragment lives only while its places are open.
     for t in &mut tasks {
-        t.sort_by(|a, b| b.chain.len().cmp(&a.chain.len()).then(a.key.cmp(&b.key)));
+        t.sort_by(|a, b| {
+            let (x, y) = (&a.chain, &b.chain);
+            x.iter()
+                .zip(y.iter())
+                .map(|(p, q)| p.code.cmp(&q.code))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| y.len().cmp(&x.len()))
+                .then_with(|| a.key.cmp(&b.key))
+        });
     }
     tasks.sort_by_key(|t| std::cmp::Reverse(t.iter().map(|g| g.items.len()).sum::<usize>()));
     tasks
