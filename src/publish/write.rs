@@ -1,6 +1,8 @@
 //! Writing output files: only when their bytes differ from the file on disk, atomically
 //! (a temporary file in the same folder, then a rename), and a manifest of fingerprints
-//! so that a document whose inputs did not change is not even rendered again.
+//! so that a document whose inputs did not change is not even rendered again. Into a
+//! folder that was empty when the run began, files are written in place (nothing older
+//! can be seen there, and a killed run leaves no manifest that would vouch for them).
 
 use std::collections::{HashMap, HashSet};
 use std::io::ErrorKind;
