@@ -220,24 +220,24 @@ pub fn publish(
     let threads = settings.threads.clamp(1, 16);
     // Reading the last run's manifest (and listing the folders it names) does not depend
     // on the articles: it runs on a thread of its own while they are prepared and grouped.
-    let (old, unique, prep, order, groups) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| {
+    let (old, (unique, prep, order, groups)) = beside(
+        threads,
+        || {
             if !out.join(write::MANIFEST).exists() {
                 // The previous run did not finish (or there was none): clear the temporary
                 // files a killed run may have left beside the documents it was replacing.
                 write::sweep_stale_temps(out);
             }
-            Manifest::take(out)
-        });
-        let unique = unique(articles);
-        let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
-        let order = group::order(&prep);
-        let groups = group::groups(&prep, &order, settings.include_also);
-        let old = old
-            .join()
-            .map_err(|_| anyhow::anyhow!("a publish worker panicked"));
-        (old, unique, prep, order, groups)
-    });
+            Ok(Manifest::take(out))
+        },
+        || {
+            let unique = unique(articles);
+            let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
+            let order = group::order(&prep);
+            let groups = group::groups(&prep, &order, settings.include_also);
+            (unique, prep, order, groups)
+        },
+    );
     let old = old?;
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
     let global = global_fingerprint(settings, templates);
@@ -257,8 +257,9 @@ pub fn publish(
     let tasks = feed_tasks(&groups);
     // The index, the OPML lists and the stylesheet depend on the groups only: they are
     // written on a thread of their own while the workers write the feeds.
-    let (feeds, side) = std::thread::scope(|scope| {
-        let side = scope.spawn(|| -> anyhow::Result<Sink> {
+    let (side, feeds) = beside(
+        threads,
+        || {
             let mut s = Sink::default();
             pages::index(&ctx, &groups, &mut s)?;
             opml::write_all(&ctx, &groups, &mut s)?;
@@ -268,15 +269,13 @@ pub fn publish(
                     .into_bytes())
             })?;
             Ok(s)
-        });
-        let feeds = parallel(&tasks, threads, |task, s| {
-            task.iter().try_for_each(|g| ctx.feed(g, s))
-        });
-        let side = side
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked")));
-        (feeds, side)
-    });
+        },
+        || {
+            parallel(&tasks, threads, |task, s| {
+                task.iter().try_for_each(|g| ctx.feed(g, s))
+            })
+        },
+    );
     sink.merge(feeds?);
     sink.merge(side?);
     let mut archives = 0;
@@ -330,6 +329,27 @@ fn unique(articles: &[StoredArticle]) -> Vec<&StoredArticle> {
     let mut v: Vec<&StoredArticle> = by_id.into_values().collect();
     v.sort_by(|a, b| a.id.cmp(&b.id));
     v
+}
+
+/// Runs `side` on a thread of its own while `main` runs on this one (one after the other
+/// when `threads` is 1), and returns both results.
+fn beside<A: Send, B>(
+    threads: usize,
+    side: impl FnOnce() -> anyhow::Result<A> + Send,
+    main: impl FnOnce() -> B,
+) -> (anyhow::Result<A>, B) {
+    if threads <= 1 {
+        let a = side();
+        return (a, main());
+    }
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(side);
+        let b = main();
+        let a = handle
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked")));
+        (a, b)
+    })
 }
 
 /// The feeds in tasks for the workers: one task per prefecture-level subtree (its
