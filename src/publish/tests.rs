@@ -281,6 +281,36 @@ fn rerun_is_byte_identical_and_touches_nothing() {
 }
 
 #[test]
+fn workers_do_not_change_a_byte() {
+    // Enough articles over enough places for several feed tasks and shared fragments.
+    let mut arts = fixture();
+    for i in 0..120u32 {
+        let town = format!("8102030{:02}", i % 7);
+        arts.push(stored(
+            &format!("第{i}条消息"),
+            &format!("正文第{i}段，内容“引号”与<标记>。\n\n第二段 {i}。"),
+            Some((2024, 3, 1 + i % 28)),
+            chain4(&town, &format!("第{}镇", i % 7)),
+            vec![],
+        ));
+    }
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    publish(&arts, &settings(), &templates(), one.path()).unwrap();
+    let mut s2 = settings();
+    s2.threads = 2;
+    publish(&arts, &s2, &templates(), two.path()).unwrap();
+    let (a, b) = (all_files(one.path()), all_files(two.path()));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.strip_prefix(one.path()), y.strip_prefix(two.path()));
+        // The manifest also holds the settings' fingerprint, which differs.
+        if !x.ends_with(write::MANIFEST) {
+            assert_eq!(read(x), read(y), "{}", x.display());
+        }
+    }
+}
+
+#[test]
 fn a_deleted_file_is_published_again() {
     let dir = tempfile::tempdir().unwrap();
     let arts = fixture();
