@@ -1,11 +1,16 @@
 //! Atom 1.0 documents (RFC 4287, with RFC 5005 archive links).
 
 use super::item::ItemView;
-use super::text::{push_attr, push_xml, rfc3339};
+use super::text::{push_attr, push_clean, push_xml, rfc3339};
 use super::{DocMeta, Urls};
 
-/// Writes one Atom document.
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut String) {
+/// Writes one Atom document around its entries, each already rendered by [`entry`].
+pub(crate) fn render<'f>(
+    meta: &DocMeta<'_>,
+    items: impl Iterator<Item = &'f str>,
+    urls: &Urls,
+    out: &mut String,
+) {
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
     );
@@ -36,7 +41,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
         link(out, "next-archive", u, "application/atom+xml");
     }
     for it in items {
-        entry(out, it, urls);
+        out.push_str(it);
     }
     out.push_str("</feed>\n");
 }
@@ -51,11 +56,12 @@ fn link(out: &mut String, rel: &str, href: &str, ty: &str) {
     out.push_str("\"/>\n");
 }
 
-fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
+/// Writes one `<entry>`.
+pub(crate) fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("<entry>\n<id>");
     out.push_str(&it.uid);
     out.push_str("</id>\n<title type=\"text\">");
-    push_xml(out, &it.title);
+    push_clean(out, &it.title);
     out.push_str("</title>\n");
     link(out, "alternate", &it.link, "text/html");
     out.push_str("<published>");
@@ -63,24 +69,24 @@ fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</published>\n<updated>");
     out.push_str(&it.updated_3339);
     out.push_str("</updated>\n<summary type=\"text\">");
-    push_xml(out, &it.summary);
+    push_clean(out, &it.summary);
     out.push_str("</summary>\n");
-    let Some(h) = &it.content_html else {
+    if it.content_html.is_none() {
         // archive entry: brief
         out.push_str("</entry>\n");
         return;
-    };
+    }
     out.push_str("<content type=\"html\">");
-    push_xml(out, h);
+    out.push_str(&it.content_xml);
     out.push_str("</content>\n");
     for a in &it.reporters {
         out.push_str("<author><name>");
-        push_xml(out, a);
+        push_clean(out, a);
         out.push_str("</name></author>\n");
     }
     for a in &it.contributors {
         out.push_str("<contributor><name>");
-        push_xml(out, a);
+        push_clean(out, a);
         out.push_str("</name></contributor>\n");
     }
     for d in &it.places {
@@ -94,7 +100,7 @@ fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     }
     if let Some(p) = &it.publication {
         out.push_str("<source><title type=\"text\">");
-        push_xml(out, p);
+        push_clean(out, p);
         out.push_str("</title></source>\n");
     }
     out.push_str("</entry>\n");

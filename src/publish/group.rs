@@ -1,7 +1,7 @@
 //! Which articles go into which feed, in which order, and how a feed's history is cut
 //! into stable archive documents.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, FixedOffset};
@@ -119,8 +119,14 @@ pub(crate) fn order(prep: &[Prepared<'_>]) -> Vec<u32> {
 
 /// Groups the articles into feeds: `all` first, then one per division code in code order.
 pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -> Vec<Group> {
-    let mut by_code: BTreeMap<String, Group> = BTreeMap::new();
+    // Divisions are looked up by their code as stored (no allocation per article); a code
+    // seen for the first time finds its group by folder name, so codes with one folder
+    // name share a feed.
+    let mut by_code: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut list: Vec<Group> = Vec::new();
     let mut all = Vec::with_capacity(order.len());
+    let mut seen: Vec<usize> = Vec::new();
     for &i in order {
         let Some(p) = prep.get(i as usize) else {
             continue;
@@ -128,28 +134,46 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
         all.push(i);
         let pl = &p.art.placement;
         let also: &[crate::model::Chain] = if include_also { &pl.also } else { &[] };
-        let mut seen: Vec<&str> = Vec::new();
+        seen.clear();
         for chain in std::iter::once(&pl.primary).chain(also.iter()) {
             for (depth, d) in chain.0.iter().enumerate() {
-                let key = safe_segment(&d.code);
-                if key == "all" || seen.contains(&d.code.as_str()) {
+                let g = match by_code.get(d.code.as_str()) {
+                    Some(&g) => g,
+                    None => {
+                        let key = safe_segment(&d.code);
+                        let g = match by_key.get(&key) {
+                            Some(&g) => g,
+                            None if key == "all" => usize::MAX,
+                            None => {
+                                list.push(Group {
+                                    key: key.clone(),
+                                    chain: chain
+                                        .0
+                                        .get(..=depth)
+                                        .map(<[Division]>::to_vec)
+                                        .unwrap_or_default(),
+                                    items: Vec::new(),
+                                });
+                                by_key.insert(key, list.len() - 1);
+                                list.len() - 1
+                            }
+                        };
+                        by_code.insert(&d.code, g);
+                        g
+                    }
+                };
+                if seen.contains(&g) {
                     continue;
                 }
-                seen.push(&d.code);
-                let g = by_code.entry(key.clone()).or_insert_with(|| Group {
-                    key,
-                    chain: chain
-                        .0
-                        .get(..=depth)
-                        .map(<[Division]>::to_vec)
-                        .unwrap_or_default(),
-                    items: Vec::new(),
-                });
-                g.items.push(i);
+                seen.push(g);
+                if let Some(group) = list.get_mut(g) {
+                    group.items.push(i);
+                }
             }
         }
     }
-    let mut out = Vec::with_capacity(by_code.len() + 1);
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut out = Vec::with_capacity(list.len() + 1);
     if !all.is_empty() {
         out.push(Group {
             key: "all".into(),
@@ -157,7 +181,7 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
             items: all,
         });
     }
-    out.extend(by_code.into_values());
+    out.extend(list);
     out
 }
 

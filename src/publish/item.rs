@@ -7,7 +7,9 @@ use crate::model::Division;
 
 use super::Urls;
 use super::group::Prepared;
-use super::text::{one_line, paragraphs, push_attr, push_xml, rfc822, rfc3339, summary, urn_uuid};
+use super::text::{
+    one_line, paragraphs, push_attr, push_clean, rfc822, rfc3339, summary, urn_uuid,
+};
 
 /// Namespace for article ids (`urn:uuid:`), so ids do not depend on the site's address.
 pub(crate) const ARTICLE_NS: &str = "localfeed-article";
@@ -29,6 +31,9 @@ pub(crate) struct ItemView<'a> {
     pub(crate) summary: String,
     /// Full content as HTML (paragraphs), `None` in archive documents.
     pub(crate) content_html: Option<String>,
+    /// `content_html` escaped once for XML character data, shared by the RSS and Atom
+    /// documents (empty in archive documents).
+    pub(crate) content_xml: String,
     /// Reporters, cleaned, no repeats.
     pub(crate) reporters: Vec<String>,
     /// Contributors, cleaned, no repeats, none that is also a reporter.
@@ -64,7 +69,7 @@ fn names(list: &[String], skip: &[String]) -> Vec<String> {
 fn opening(body: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut n = 0;
-    for raw in body.split("\n\n") {
+    for raw in super::text::blocks(body) {
         // Cut long paragraphs before folding them: twice `max` characters is plenty.
         let cut = raw
             .char_indices()
@@ -133,6 +138,11 @@ impl<'a> ItemView<'a> {
         } else {
             urls.summary_chars.min(ARCHIVE_SUMMARY)
         };
+        let content_xml = content_html.as_deref().map_or_else(String::new, |h| {
+            let mut x = String::with_capacity(h.len() + h.len() / 4);
+            push_clean(&mut x, h);
+            x
+        });
         let mut summary = summary(&paras, max);
         if summary.is_empty() {
             summary = title.clone();
@@ -143,6 +153,7 @@ impl<'a> ItemView<'a> {
             link: urls.article(&p.file),
             summary,
             content_html,
+            content_xml,
             reporters,
             contributors,
             places,
@@ -163,6 +174,8 @@ impl<'a> ItemView<'a> {
 
 /// The article body as HTML: kicker and subtitle, one `<p>` per paragraph, and a source
 /// line. Every piece of text is escaped, so the result carries no markup from the input.
+/// The pieces are clean already (from [`one_line`] and [`paragraphs`]; the link is a URL
+/// as the `url` crate writes it).
 pub(crate) fn content_html(
     kicker: Option<&str>,
     subtitle: Option<&str>,
@@ -173,17 +186,17 @@ pub(crate) fn content_html(
     let mut h = String::with_capacity(paras.iter().map(|p| p.len() + 8).sum::<usize>() + 64);
     if let Some(k) = kicker.map(one_line).filter(|k| !k.is_empty()) {
         h.push_str("<p><em>");
-        push_xml(&mut h, &k);
+        push_clean(&mut h, &k);
         h.push_str("</em></p>");
     }
     if let Some(k) = subtitle.map(one_line).filter(|k| !k.is_empty()) {
         h.push_str("<p><strong>");
-        push_xml(&mut h, &k);
+        push_clean(&mut h, &k);
         h.push_str("</strong></p>");
     }
     for p in paras {
         h.push_str("<p>");
-        push_xml(&mut h, p);
+        push_clean(&mut h, p);
         h.push_str("</p>");
     }
     if publication.is_some() || original.is_some() {
@@ -193,10 +206,10 @@ pub(crate) fn content_html(
                 h.push_str("<a href=\"");
                 push_attr(&mut h, u);
                 h.push_str("\" rel=\"noopener noreferrer\">");
-                push_xml(&mut h, p);
+                push_clean(&mut h, p);
                 h.push_str("</a>");
             }
-            (Some(p), None) => push_xml(&mut h, p),
+            (Some(p), None) => push_clean(&mut h, p),
             (None, Some(u)) => {
                 h.push_str("<a href=\"");
                 push_attr(&mut h, u);

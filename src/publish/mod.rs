@@ -9,6 +9,7 @@
 //! bytes) and the templates it is handed.
 
 mod atom;
+mod cache;
 mod group;
 mod item;
 mod json;
@@ -28,8 +29,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::StoredArticle;
 use crate::templates::Templates;
 
+use cache::{Frags, Shared};
 use group::{Group, Prepared};
-use item::ItemView;
 use write::{Manifest, Sink};
 
 /// The generator named in every feed.
@@ -150,15 +151,26 @@ impl Urls {
     }
     /// The folder of one feed (`<base><code>/`).
     pub(crate) fn folder(&self, code: &str) -> String {
-        format!("{}{}/", self.base, text::safe_segment(code))
+        self.join(&[&text::segment(code), "/"])
     }
     /// One document of a feed.
     pub(crate) fn feed(&self, code: &str, file: &str) -> String {
-        format!("{}{}/{}", self.base, text::safe_segment(code), file)
+        self.join(&[&text::segment(code), "/", file])
     }
     /// An article's landing page.
     pub(crate) fn article(&self, file: &str) -> String {
-        format!("{}articles/{}.html", self.base, file)
+        self.join(&["articles/", file, ".html"])
+    }
+    /// The base URL followed by `parts` (without the formatting machinery: these are made
+    /// for every item of every feed).
+    fn join(&self, parts: &[&str]) -> String {
+        let mut s =
+            String::with_capacity(self.base.len() + parts.iter().map(|p| p.len()).sum::<usize>());
+        s.push_str(&self.base);
+        for p in parts {
+            s.push_str(p);
+        }
+        s
     }
     /// A feed's place on the index page.
     pub(crate) fn home(&self, key: &str) -> String {
@@ -205,19 +217,31 @@ pub fn publish(
         u32::try_from(articles.len()).is_ok(),
         "too many articles for one run"
     );
-    if !out.join(write::MANIFEST).exists() {
-        // The previous run did not finish (or there was none): clear the temporary files
-        // a killed run may have left beside the documents it was replacing.
-        write::sweep_stale_temps(out);
-    }
-    let old = Manifest::take(out);
     let threads = settings.threads.clamp(1, 16);
-    let unique = unique(articles);
-    let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
+    // Reading the last run's manifest (and listing the folders it names) does not depend
+    // on the articles: it runs on a thread of its own while they are prepared and grouped.
+    let (old, (unique, prep, order, groups)) = beside(
+        threads,
+        || {
+            if !out.join(write::MANIFEST).exists() {
+                // The previous run did not finish (or there was none): clear the temporary
+                // files a killed run may have left beside the documents it was replacing.
+                write::sweep_stale_temps(out);
+            }
+            Ok(Manifest::take(out))
+        },
+        || {
+            let unique = unique(articles);
+            let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
+            let order = group::order(&prep);
+            let groups = group::groups(&prep, &order, settings.include_also);
+            (unique, prep, order, groups)
+        },
+    );
+    let old = old?;
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
-    let order = group::order(&prep);
-    let groups = group::groups(&prep, &order, settings.include_also);
     let global = global_fingerprint(settings, templates);
+    let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).2));
     let ctx = Ctx {
         prep: &prep,
         settings,
@@ -226,13 +250,34 @@ pub fn publish(
         out,
         old: &old,
         global,
+        shared: &shared,
     };
 
     let mut sink = Sink::default();
-    // Feeds: the biggest first, so the workers finish together.
-    let mut by_size: Vec<&Group> = groups.iter().collect();
-    by_size.sort_by_key(|g| std::cmp::Reverse(g.items.len()));
-    sink.merge(parallel(&by_size, threads, |g, s| ctx.feed(g, s))?);
+    let tasks = feed_tasks(&groups);
+    // The index, the OPML lists and the stylesheet depend on the groups only: they are
+    // written on a thread of their own while the workers write the feeds.
+    let (side, feeds) = beside(
+        threads,
+        || {
+            let mut s = Sink::default();
+            pages::index(&ctx, &groups, &mut s)?;
+            opml::write_all(&ctx, &groups, &mut s)?;
+            s.emit(out, &old, "feed.xsl", None, || {
+                Ok(templates
+                    .render("feed.xsl", serde_json::json!({}))?
+                    .into_bytes())
+            })?;
+            Ok(s)
+        },
+        || {
+            parallel(&tasks, threads, |task, s| {
+                task.iter().try_for_each(|g| ctx.feed(g, s))
+            })
+        },
+    );
+    sink.merge(feeds?);
+    sink.merge(side?);
     let mut archives = 0;
     for g in groups.iter().filter(|_| settings.archives) {
         archives += group::cut(
@@ -246,13 +291,6 @@ pub fn publish(
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
         sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
     }
-    pages::index(&ctx, &groups, &mut sink)?;
-    opml::write_all(&ctx, &groups, &mut sink)?;
-    sink.emit(out, &old, "feed.xsl", None, || {
-        Ok(templates
-            .render("feed.xsl", serde_json::json!({}))?
-            .into_bytes())
-    })?;
     sink.save_manifest(out)?;
     let mut written = sink.written;
     written.sort();
@@ -293,13 +331,80 @@ fn unique(articles: &[StoredArticle]) -> Vec<&StoredArticle> {
     v
 }
 
-/// Runs `f` over `items` on `threads` workers (item `i` on worker `i % threads`).
+/// Runs `side` on a thread of its own while `main` runs on this one (one after the other
+/// when `threads` is 1), and returns both results.
+fn beside<A: Send, B>(
+    threads: usize,
+    side: impl FnOnce() -> anyhow::Result<A> + Send,
+    main: impl FnOnce() -> B,
+) -> (anyhow::Result<A>, B) {
+    if threads <= 1 {
+        let a = side();
+        return (a, main());
+    }
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(side);
+        let b = main();
+        let a = handle
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("a publish worker panicked")));
+        (a, b)
+    })
+}
+
+/// The feeds in tasks for the workers: one task per prefecture-level subtree (its
+/// townships, counties and itself), one for the rest (provinces, `all`, shorter
+/// chains); the biggest tasks first. An article's fragments are rendered once for all the
+/// subscription documents that hold it ([`Shared`]) and dropped after the last one, so
+/// going through a task in post-order keeps the fragments alive at any time to about
+/// `items_per_feed` for each open county, prefecture, province and `all`, whatever the
+/// number of feeds.
+fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
+    let mut by_top: std::collections::BTreeMap<&str, Vec<&Group>> = Default::default();
+    for g in groups {
+        let top = match g.chain.get(1) {
+            Some(d) if g.chain.len() >= 2 => d.code.as_str(),
+            _ => "",
+        };
+        by_top.entry(top).or_default().push(g);
+    }
+    let mut tasks: Vec<Vec<&Group>> = by_top.into_values().collect();
+    // Post-order: each place after everything below it (a county right after its
+    // townships), so a shared fragment lives only while its places are open.
+    for t in &mut tasks {
+        t.sort_by(|a, b| {
+            let (x, y) = (&a.chain, &b.chain);
+            x.iter()
+                .zip(y.iter())
+                .map(|(p, q)| p.code.cmp(&q.code))
+                .find(|o| o.is_ne())
+                .unwrap_or_else(|| y.len().cmp(&x.len()))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+    }
+    tasks.sort_by_key(|t| std::cmp::Reverse(t.iter().map(|g| g.items.len()).sum::<usize>()));
+    tasks
+}
+
+/// How a feed is cut (see [`group::cut`]): `(archives, first, current window)`, the window
+/// being the indexes of the items of its subscription documents, oldest first.
+fn current<'g>(s: &Settings, g: &'g Group) -> (usize, usize, &'g [u32]) {
+    let total = g.items.len();
+    let (n_arch, first) = if s.archives {
+        group::cut(total, s.items_per_feed, s.archive_size)
+    } else {
+        (0, total.saturating_sub(s.items_per_feed))
+    };
+    (n_arch, first, g.items.get(first..).unwrap_or_default())
+}
+
+/// Runs `f` over `items` on `threads` workers, each taking the next item not yet taken.
 fn parallel<T: Sync>(
     items: &[T],
     threads: usize,
     f: impl Fn(&T, &mut Sink) -> anyhow::Result<()> + Sync,
 ) -> anyhow::Result<Sink> {
-    if threads <= 1 || items.len() < 64 {
+    if threads <= 1 || items.len() < 2 {
         let mut s = Sink::default();
         for it in items {
             f(it, &mut s)?;
@@ -307,12 +412,15 @@ fn parallel<T: Sync>(
         return Ok(s);
     }
     let f = &f;
+    let next = &std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<anyhow::Result<Sink>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
+            .map(|_| {
                 scope.spawn(move || {
                     let mut s = Sink::default();
-                    for it in items.iter().skip(t).step_by(threads) {
+                    while let Some(it) =
+                        items.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
                         f(it, &mut s)?;
                     }
                     Ok(s)
@@ -368,6 +476,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) out: &'a Path,
     pub(crate) old: &'a Manifest,
     pub(crate) global: u64,
+    /// Item fragments shared by the subscription documents.
+    pub(crate) shared: &'a Shared,
 }
 
 impl Ctx<'_> {
@@ -414,13 +524,12 @@ impl Ctx<'_> {
     /// Writes the three subscription documents of a group and its archives.
     fn feed(&self, g: &Group, sink: &mut Sink) -> anyhow::Result<()> {
         let s = self.settings;
-        let total = g.items.len();
-        let (n_arch, first) = if s.archives {
-            group::cut(total, s.items_per_feed, s.archive_size)
-        } else {
-            (0, total.saturating_sub(s.items_per_feed))
-        };
-        let current = self.items(g, first..total);
+        let (n_arch, _, window) = current(s, g);
+        let current: Vec<&Prepared<'_>> = window
+            .iter()
+            .rev()
+            .filter_map(|&i| self.prep.get(i as usize))
+            .collect();
         let (title, description) = self.titles(g);
         let key = &g.key;
         let feed_id = text::urn_uuid("localfeed-feed", &format!("{}{key}", self.urls.base()));
@@ -428,47 +537,59 @@ impl Ctx<'_> {
         let archive_url =
             |n: usize, fmt: &str| self.urls.feed(key, &format!("archive/{n}.{fmt}.xml"));
         let fp = self.doc_fp("current", g, &current, n_arch);
-        let mut views: Option<Vec<ItemView<'_>>> = None;
-        for (file, fmt) in [
-            ("rss.xml", "rss"),
-            ("atom.xml", "atom"),
-            ("feed.json", "json"),
-        ] {
-            let rel = format!("{key}/{file}");
-            sink.emit(self.out, self.old, &rel, Some(fp), || {
-                let views = views.get_or_insert_with(|| {
-                    current
-                        .iter()
-                        .map(|p| ItemView::new(p, self.urls, true))
-                        .collect()
-                });
-                let meta = DocMeta {
-                    title: title.clone(),
-                    description: description.clone(),
-                    home: self.urls.home(key),
-                    self_url: self.urls.feed(key, file),
-                    current_url: self.urls.feed(key, file),
-                    prev_archive: (n_arch > 0 && fmt != "json").then(|| archive_url(n_arch, fmt)),
-                    next_archive: None,
-                    archive: false,
-                    feed_id: feed_id.clone(),
-                    updated: newest(views),
-                    author: &author,
-                };
-                Ok(render(fmt, &meta, views, self.urls))
-            })?;
-        }
+        let mut frags: Option<Vec<std::sync::Arc<Frags>>> = None;
+        let result = (|| {
+            for (file, fmt) in [
+                ("rss.xml", "rss"),
+                ("atom.xml", "atom"),
+                ("feed.json", "json"),
+            ] {
+                let rel = format!("{key}/{file}");
+                sink.emit(self.out, self.old, &rel, Some(fp), || {
+                    let frags = frags.get_or_insert_with(|| {
+                        window
+                            .iter()
+                            .rev()
+                            .filter_map(|&i| {
+                                let p = self.prep.get(i as usize)?;
+                                Some(self.shared.get(i, || Frags::new(p, self.urls, true)))
+                            })
+                            .collect()
+                    });
+                    let meta = DocMeta {
+                        title: title.clone(),
+                        description: description.clone(),
+                        home: self.urls.home(key),
+                        self_url: self.urls.feed(key, file),
+                        current_url: self.urls.feed(key, file),
+                        prev_archive: (n_arch > 0 && fmt != "json")
+                            .then(|| archive_url(n_arch, fmt)),
+                        next_archive: None,
+                        archive: false,
+                        feed_id: feed_id.clone(),
+                        updated: newest(frags),
+                        author: &author,
+                    };
+                    Ok(render(fmt, &meta, frags, self.urls))
+                })?;
+            }
+            anyhow::Ok(())
+        })();
+        // Done with the window whether it was rendered, reused or failed.
+        drop(frags);
+        self.shared.done(window);
+        result?;
         for n in 1..=n_arch {
             let items = self.items(g, (n - 1) * s.archive_size..n * s.archive_size);
             let fp = self.doc_fp("archive", g, &items, usize::from(n < n_arch));
-            let mut views: Option<Vec<ItemView<'_>>> = None;
+            let mut frags: Option<Vec<Frags>> = None;
             for fmt in ["rss", "atom"] {
                 let rel = format!("{key}/archive/{n}.{fmt}.xml");
                 sink.emit(self.out, self.old, &rel, Some(fp), || {
-                    let views = views.get_or_insert_with(|| {
+                    let frags = frags.get_or_insert_with(|| {
                         items
                             .iter()
-                            .map(|p| ItemView::new(p, self.urls, false))
+                            .map(|p| Frags::new(p, self.urls, false))
                             .collect()
                     });
                     let current_file = if fmt == "rss" { "rss.xml" } else { "atom.xml" };
@@ -482,10 +603,10 @@ impl Ctx<'_> {
                         next_archive: (n < n_arch).then(|| archive_url(n + 1, fmt)),
                         archive: true,
                         feed_id: feed_id.clone(),
-                        updated: newest(views),
+                        updated: newest(frags),
                         author: &author,
                     };
-                    Ok(render(fmt, &meta, views, self.urls))
+                    Ok(render(fmt, &meta, frags, self.urls))
                 })?;
             }
         }
@@ -495,29 +616,56 @@ impl Ctx<'_> {
 
 /// The newest `updated` of the items (the feed's own date; never the clock). A feed
 /// without items (which is never written) gets the Unix epoch.
-fn newest(views: &[ItemView<'_>]) -> DateTime<FixedOffset> {
-    views
+fn newest<F: std::borrow::Borrow<Frags>>(frags: &[F]) -> DateTime<FixedOffset> {
+    frags
         .iter()
-        .map(|v| v.updated)
+        .map(|f| f.borrow().updated)
         .max()
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.with_timezone(&crate::model::shanghai()))
 }
 
-fn render(fmt: &str, meta: &DocMeta<'_>, views: &[ItemView<'_>], urls: &Urls) -> Vec<u8> {
+fn render<F: std::borrow::Borrow<Frags>>(
+    fmt: &str,
+    meta: &DocMeta<'_>,
+    frags: &[F],
+    urls: &Urls,
+) -> Vec<u8> {
+    let size = 4096
+        + frags
+            .iter()
+            .map(|f| {
+                let f = f.borrow();
+                f.rss.len().max(f.json.len())
+            })
+            .sum::<usize>();
     match fmt {
         "rss" => {
-            let mut s = String::with_capacity(4096 + views.len() * 3072);
-            rss::render(meta, views, urls, &mut s);
+            let mut s = String::with_capacity(size);
+            rss::render(
+                meta,
+                frags.iter().map(|f| f.borrow().rss.as_str()),
+                urls,
+                &mut s,
+            );
             s.into_bytes()
         }
         "atom" => {
-            let mut s = String::with_capacity(4096 + views.len() * 3072);
-            atom::render(meta, views, urls, &mut s);
+            let mut s = String::with_capacity(size);
+            atom::render(
+                meta,
+                frags.iter().map(|f| f.borrow().atom.as_str()),
+                urls,
+                &mut s,
+            );
             s.into_bytes()
         }
         _ => {
-            let mut v = Vec::with_capacity(4096 + views.len() * 3072);
-            json::render(meta, views, urls, &mut v);
+            let mut v = Vec::with_capacity(size);
+            json::render(
+                meta,
+                frags.iter().map(|f| f.borrow().json.as_slice()),
+                &mut v,
+            );
             v
         }
     }

@@ -1,11 +1,16 @@
 //! RSS 2.0 documents (with the Atom, content, Dublin Core and RFC 5005 extensions).
 
 use super::item::ItemView;
-use super::text::{push_attr, push_xml, rfc822};
+use super::text::{push_attr, push_clean, push_xml, rfc822};
 use super::{DocMeta, Urls};
 
-/// Writes one RSS 2.0 document.
-pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, out: &mut String) {
+/// Writes one RSS 2.0 document around its items, each already rendered by [`item`].
+pub(crate) fn render<'f>(
+    meta: &DocMeta<'_>,
+    items: impl Iterator<Item = &'f str>,
+    urls: &Urls,
+    out: &mut String,
+) {
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
     );
@@ -40,7 +45,7 @@ pub(crate) fn render(meta: &DocMeta<'_>, items: &[ItemView<'_>], urls: &Urls, ou
         link(out, "next-archive", u, Some("application/rss+xml"));
     }
     for it in items {
-        item(out, it, urls);
+        out.push_str(it);
     }
     out.push_str("</channel>\n</rss>\n");
 }
@@ -57,34 +62,35 @@ fn link(out: &mut String, rel: &str, href: &str, ty: Option<&str>) {
     out.push_str("\"/>\n");
 }
 
-fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
+/// Writes one `<item>`.
+pub(crate) fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("<item>\n<title>");
-    push_xml(out, &it.title);
+    push_clean(out, &it.title);
     out.push_str("</title>\n<link>");
-    push_xml(out, &it.link);
+    push_clean(out, &it.link);
     out.push_str("</link>\n<guid isPermaLink=\"false\">");
     out.push_str(&it.uid);
     out.push_str("</guid>\n<pubDate>");
     out.push_str(&it.published_822);
     out.push_str("</pubDate>\n<description>");
-    push_xml(out, &it.summary);
+    push_clean(out, &it.summary);
     out.push_str("</description>\n");
-    let Some(h) = &it.content_html else {
+    if it.content_html.is_none() {
         // archive entry: brief
         out.push_str("</item>\n");
         return;
-    };
+    }
     out.push_str("<content:encoded>");
-    push_xml(out, h);
+    out.push_str(&it.content_xml);
     out.push_str("</content:encoded>\n");
     for a in it.authors() {
         out.push_str("<dc:creator>");
-        push_xml(out, a);
+        push_clean(out, a);
         out.push_str("</dc:creator>\n");
     }
     if let Some(p) = &it.publication {
         out.push_str("<dc:publisher>");
-        push_xml(out, p);
+        push_clean(out, p);
         out.push_str("</dc:publisher>\n");
     }
     for d in &it.places {

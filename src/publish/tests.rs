@@ -281,6 +281,60 @@ fn rerun_is_byte_identical_and_touches_nothing() {
 }
 
 #[test]
+fn workers_do_not_change_a_byte() {
+    // Enough articles over enough places for several feed tasks and shared fragments.
+    let mut arts = fixture();
+    for i in 0..120u32 {
+        let town = format!("8102030{:02}", i % 7);
+        arts.push(stored(
+            &format!("第{i}条消息"),
+            &format!("正文第{i}段，内容“引号”与<标记>。\n\n第二段 {i}。"),
+            Some((2024, 3, 1 + i % 28)),
+            chain4(&town, &format!("第{}镇", i % 7)),
+            vec![],
+        ));
+    }
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    publish(&arts, &settings(), &templates(), one.path()).unwrap();
+    let mut s2 = settings();
+    s2.threads = 2;
+    publish(&arts, &s2, &templates(), two.path()).unwrap();
+    let (a, b) = (all_files(one.path()), all_files(two.path()));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.strip_prefix(one.path()), y.strip_prefix(two.path()));
+        // The manifest also holds the settings' fingerprint, which differs.
+        if !x.ends_with(write::MANIFEST) {
+            assert_eq!(read(x), read(y), "{}", x.display());
+        }
+    }
+}
+
+#[test]
+fn a_deleted_file_is_published_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let arts = fixture();
+    publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    let gone = [
+        dir.path().join("all/atom.xml"),
+        dir.path().join("81/feed.json"),
+    ];
+    let bytes: Vec<Vec<u8>> = gone.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for p in &gone {
+        std::fs::remove_file(p).unwrap();
+    }
+    std::fs::remove_dir_all(dir.path().join("810501")).unwrap();
+    let r = publish(&arts, &settings(), &templates(), dir.path()).unwrap();
+    for (p, b) in gone.iter().zip(&bytes) {
+        assert!(r.written.contains(p), "{} not written again", p.display());
+        assert_eq!(&std::fs::read(p).unwrap(), b);
+    }
+    assert!(dir.path().join("810501/rss.xml").exists());
+    // Everything else was reused from the manifest without rendering.
+    assert!(r.reused > 0);
+}
+
+#[test]
 fn ids_survive_reextraction_with_other_spacing() {
     let a = stored(
         "柳岸街道 便民服务集市开市",

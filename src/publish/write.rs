@@ -1,8 +1,10 @@
 //! Writing output files: only when their bytes differ from the file on disk, atomically
 //! (a temporary file in the same folder, then a rename), and a manifest of fingerprints
-//! so that a document whose inputs did not change is not even rendered again.
+//! so that a document whose inputs did not change is not even rendered again. Into a
+//! folder that was empty when the run began, files are written in place (nothing older
+//! can be seen there, and a killed run leaves no manifest that would vouch for them).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,9 @@ const MANIFEST_PARKED: &str = ".localfeed-publish.prev";
 #[derive(Debug, Default)]
 pub(crate) struct Manifest {
     entries: HashMap<String, (u64, u64)>,
+    /// The output folder was empty when the run began: every file is new, so it is
+    /// written in place (see [`write_new`]) with no look at the disk first.
+    fresh: bool,
 }
 
 impl Manifest {
@@ -27,6 +32,12 @@ impl Manifest {
     /// way leaves no manifest that could vouch for files it changed. A missing or damaged
     /// manifest is an empty one: every document is then rendered and compared byte for byte.
     pub(crate) fn take(out: &Path) -> Self {
+        if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()) {
+            return Self {
+                entries: HashMap::new(),
+                fresh: true,
+            };
+        }
         let path = out.join(MANIFEST);
         let parked = out.join(MANIFEST_PARKED);
         let _ = std::fs::remove_file(&parked);
@@ -36,7 +47,7 @@ impl Manifest {
         if std::fs::rename(&path, &parked).is_err() {
             let _ = std::fs::remove_file(&path);
         }
-        let mut entries = HashMap::new();
+        let mut entries = HashMap::with_capacity(text.len() / 40);
         let mut lines = text.lines();
         if lines.next() != Some(super::MANIFEST_HEADER) {
             return Self::default();
@@ -51,12 +62,44 @@ impl Manifest {
                 entries.insert(rel.to_string(), (fp, size));
             }
         }
-        Self { entries }
+        keep_present(out, &mut entries);
+        Self {
+            entries,
+            fresh: false,
+        }
     }
 
     fn get(&self, rel: &str) -> Option<(u64, u64)> {
         self.entries.get(rel).copied()
     }
+}
+
+/// Drops the entries whose file is no longer in the output folder, so that their documents
+/// are made again. One directory listing per folder rather than a `stat` per file: a run
+/// with nothing to do otherwise stats every file it publishes (120,000 with article pages),
+/// which was most of its time.
+fn keep_present(out: &Path, entries: &mut HashMap<String, (u64, u64)>) {
+    let mut folders: HashMap<String, HashSet<std::ffi::OsString>> = HashMap::new();
+    for rel in entries.keys() {
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        if !folders.contains_key(dir) {
+            let names = std::fs::read_dir(out.join(dir))
+                .map(|rd| {
+                    rd.flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                        .map(|e| e.file_name())
+                        .collect()
+                })
+                .unwrap_or_default();
+            folders.insert(dir.to_string(), names);
+        }
+    }
+    entries.retain(|rel, _| {
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+        folders
+            .get(dir)
+            .is_some_and(|names| names.contains(std::ffi::OsStr::new(name)))
+    });
 }
 
 /// What one worker wrote.
@@ -73,8 +116,9 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    /// Emits the file `rel` under `out`. With a fingerprint, a file whose fingerprint and
-    /// size match the manifest and the disk is left alone without rendering; otherwise
+    /// Emits the file `rel` under `out`. With a fingerprint, a file whose fingerprint matches
+    /// the manifest (whose files were checked to be there) is left alone without
+    /// rendering; otherwise
     /// `render` makes the bytes and they are written if they differ from the disk.
     pub(crate) fn emit(
         &mut self,
@@ -88,7 +132,6 @@ impl Sink {
         if let Some(fp) = fp
             && let Some((old_fp, size)) = old.get(rel)
             && old_fp == fp
-            && std::fs::metadata(&path).is_ok_and(|m| m.len() == size)
         {
             self.reused += 1;
             self.entries.push((rel.to_string(), fp, size));
@@ -96,7 +139,7 @@ impl Sink {
         }
         let bytes = render()?;
         anyhow::ensure!(!bytes.is_empty(), "refusing to write an empty {rel}");
-        if write_if_changed(&path, &bytes)? {
+        if (old.fresh && write_new(&path, &bytes)?) || write_if_changed(&path, &bytes)? {
             self.written.push(path);
         } else {
             self.unchanged += 1;
@@ -164,6 +207,38 @@ pub(crate) fn sweep_stale_temps(out: &Path) {
             }
         }
     }
+}
+
+/// Writes a new file in place, with one `write` call: no temporary file and no rename.
+/// Used only in a folder that was empty when the run began, where no reader can have
+/// seen an older version. A run killed half way leaves no manifest, so the next run
+/// trusts none of these files: it renders every document and compares bytes, replacing a
+/// half-written one atomically. Returns `false` when the file already exists (the caller
+/// then falls back to [`write_if_changed`]).
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
+    use std::io::Write as _;
+    let open = || {
+        std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut f = match open() {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            let parent = path
+                .parent()
+                .with_context(|| format!("{} has no parent folder", path.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            open().with_context(|| format!("cannot write {}", path.display()))?
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+    };
+    f.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(true)
 }
 
 /// Writes `bytes` to `path` unless the file already holds exactly them. Returns whether it
