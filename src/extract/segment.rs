@@ -279,7 +279,66 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
+    join_broken_headlines(out)
+}
+
+/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`): a short
+/// headline-like line set tighter than the page's paragraph spacing under a longer one that
+/// stops on a character (no punctuation, no lead-in dash or colon), and not followed by
+/// more such short lines (a list), is the end of the line above. Designed two-line
+/// headlines (kicker and title, title and subtitle) are set apart by the page's usual
+/// spacing and stay two lines; a page without blank lines gives no such signal, and
+/// nothing is joined there.
+fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut it = units.into_iter().peekable();
+    while let Some(u) = it.next() {
+        let next_is_short_head = it
+            .peek()
+            .is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        if let Some(prev) = out.last_mut()
+            && continues_headline(prev, &u)
+            && !next_is_short_head
+        {
+            let glue = prev.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && u.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+            if glue {
+                prev.text.push(' ');
+            }
+            prev.text.push_str(&u.text);
+            continue;
+        }
+        out.push(u);
+    }
     out
+}
+
+fn continues_headline(prev: &Unit, u: &Unit) -> bool {
+    if prev.class != Class::Head || u.class != Class::Head || u.gap != 0 || prev.gap == 0 {
+        return false;
+    }
+    let (a, b) = (prev.text.trim(), u.text.trim());
+    let (la, lb) = (chars(a), chars(b));
+    // the line above ran to the column's width; the rest is shorter
+    if !(10..=36).contains(&la) || !(2..=12).contains(&lb) || lb >= la {
+        return false;
+    }
+    let ends_on_word = a
+        .chars()
+        .last()
+        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    let starts_on_word = b
+        .chars()
+        .next()
+        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    ends_on_word
+        && starts_on_word
+        && !a.starts_with(MARKS)
+        && !b.contains(char::is_whitespace)
+        && !is_caption_like(b)
+        && !is_box_label(b)
+        && !is_notice_title(a)
+        && !pen_name_line(b)
 }
 
 /// The most common number of blank lines between two lines of a page (the smaller one
