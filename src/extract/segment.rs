@@ -225,7 +225,13 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             return (Class::Marker, None);
         }
     }
-    if is_head_shape(t) {
+    // `t` is `text` trimmed: the same count, when the line is short enough to have one
+    let head = if text.len() <= 240 {
+        is_head_shape_of(t, n)
+    } else {
+        is_head_shape(t)
+    };
+    if head {
         return (Class::Head, None);
     }
     (Class::Para, None)
@@ -237,7 +243,11 @@ fn is_head_shape(t: &str) -> bool {
     if t.len() > 240 {
         return false;
     }
-    let n = chars(t);
+    is_head_shape_of(t, chars(t))
+}
+
+/// [`is_head_shape`] of a line of at most 240 bytes whose characters are counted: `n`.
+fn is_head_shape_of(t: &str, n: usize) -> bool {
     if !(2..=40).contains(&n) {
         return false;
     }
@@ -447,7 +457,7 @@ fn split_credit(t: &str) -> (String, Option<String>) {
 
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
 fn split_glued(t: &str) -> Vec<String> {
-    if !t.contains(['本']) || !t.contains([' ', '　']) {
+    if !t.contains('本') || !(t.contains(' ') || t.contains('　')) {
         return vec![t.to_string()];
     }
     for key in [" 本报", " 本報", "　本报"] {
