@@ -304,8 +304,8 @@ fn evening_paper_bylines_wires_and_traditional_datelines() {
     );
     assert_eq!(ex.publication.name.as_deref(), Some("江城晚报"));
     assert_eq!(ex.publication.date, date(2024, 5, 8));
-    // a wire dateline's city is not the paper's home
-    assert_eq!(ex.publication.home, None);
+    // a wire dateline's city is not the paper's home; the paper's name is handed on
+    assert_eq!(ex.publication.home.as_deref(), Some("江城晚报"));
     let a = &ex.articles[0];
     assert_eq!(a.reporters, vec!["李明"]);
     assert_eq!(a.contributors, vec!["王芳"]);
@@ -813,4 +813,43 @@ fn a_run_of_short_lines_is_not_a_broken_headline() {
             .any(|x| x.contains("安全生产") && x.contains("会议")),
         "{t:?}"
     );
+}
+
+#[test]
+fn the_paper_name_gives_the_home_when_nothing_else_does() {
+    let page = |name: &str| {
+        format!(
+            "{name}\n\n2025年4月9日 星期三\n\n镇里新开便民超市\n\n本报讯（通讯员 方晓梅）近日，镇里便民超市开门营业，村民在家门口就能买到米面粮油和日用品，超市收益用于村里公益事业。\n"
+        )
+    };
+    let home = |name: &str| run_text(&page(name)).publication.home;
+    assert_eq!(home("石湖潮报").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖时讯").as_deref(), Some("石湖"));
+    assert_eq!(home("今日石湖").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖报").as_deref(), Some("石湖"));
+    // a city paper: the whole name, read at the prefecture level by the place lookup
+    assert_eq!(home("石湖晚报").as_deref(), Some("石湖晚报"));
+    // a printed home wins over the name
+    let sponsored = page("石湖潮报").replace("\n\n2025年", "\n\n主办：白沙县融媒体中心\n\n2025年");
+    assert_eq!(
+        run_text(&sponsored).publication.home.as_deref(),
+        Some("白沙县")
+    );
+}
+
+#[test]
+fn a_place_then_a_paper_word_places_the_paper_end_to_end() {
+    // through the whole reading, with the embedded gazetteer: `<place>潮报`
+    use localfeed::locate::Gazetteer;
+    let text = "德清潮报\n\n2025年4月9日 星期三\n\n镇里新开便民超市\n\n本报讯（通讯员 方晓梅）近日，镇里便民超市开门营业，村民在家门口就能买到米面粮油和日用品，超市收益用于村里公益事业。\n";
+    let page = PageText {
+        source: "test".into(),
+        name: "p.txt".into(),
+        text: text.into(),
+        form: InputForm::Page,
+        hints: SourceHints::default(),
+    };
+    let placed = localfeed::schedule::read_and_place(&page, Gazetteer::embedded());
+    let home = placed.home.map(|c| c.names()).unwrap_or_default();
+    assert_eq!(home.last().map(String::as_str), Some("德清县"), "{home:?}");
 }
