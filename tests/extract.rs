@@ -853,3 +853,38 @@ fn a_place_then_a_paper_word_places_the_paper_end_to_end() {
     let home = placed.home.map(|c| c.names()).unwrap_or_default();
     assert_eq!(home.last().map(String::as_str), Some("德清县"), "{home:?}");
 }
+
+#[test]
+fn wire_bracketed_and_taiwan_style_datelines() {
+    let ex = run("wire_styles_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "多地启动夏季防汛应急响应",
+            "南岸社区开办暑期托管班",
+            "港口物流園區擴建完工",
+            "夜市攤商推行減塑措施",
+            "社區長者共度中秋",
+        ]
+    );
+    let people: Vec<Vec<String>> = ex.articles.iter().map(|a| a.reporters.clone()).collect();
+    assert_eq!(
+        people,
+        vec![
+            vec!["甲乙丙".to_string()],
+            vec!["丁小雨".to_string()],
+            vec!["林芳".to_string()],
+            vec!["陳大明".to_string()],
+            vec!["吳美玲".to_string()],
+        ]
+    );
+    assert_eq!(ex.articles[0].date, date(2025, 8, 3));
+    assert!(
+        ex.articles[1]
+            .body
+            .starts_with("（清河日报记者 丁小雨）暑假")
+    );
+    assert!(ex.articles[2].body.contains("園區管理單位表示"));
+    // a filing place far from home is not the paper's home
+    assert_ne!(ex.publication.home.as_deref(), Some("基隆"));
+}

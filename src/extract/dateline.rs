@@ -196,7 +196,7 @@ fn match_dateline(s: &str) -> Option<Found> {
 }
 
 static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:本报|本報)?[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,6}?(?:记者|記者|通讯员|通訊員)[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\s·]{2,30}?)\s*(?:报道|報道)\s*[:：]?\s*")
+    Regex::new(r"^\s*((?:本报|本報)?[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,6}?(?:记者|記者|通讯员|通訊員)[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\s·]{2,30}?)\s*(?:报道|報道|報導|报导)\s*[:：]?\s*")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -250,6 +250,46 @@ fn may_open_with_dateline(head: &str) -> bool {
     false
 }
 
+/// A byline in brackets opening a paragraph, standing for its dateline: a reporter's
+/// (`（某某日报记者 甲乙）近日…`), or a filing with its place (`【記者甲乙／某地報導】…`,
+/// `〔記者…／…報導〕…`). The brackets hold at most 40 characters, name a reporter (记者)
+/// and no clause, and text follows them. Its place is a filing place far from home as
+/// often as not, so none is given.
+fn bracketed_byline(head: &str) -> Option<Dateline> {
+    let t = head.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+    let lead = head.len() - t.len();
+    let open = t.chars().next()?;
+    let close = match open {
+        '（' => '）',
+        '(' => ')',
+        '【' => '】',
+        '〔' => '〕',
+        '[' => ']',
+        _ => return None,
+    };
+    let inner_start = open.len_utf8();
+    let inner_len = t.get(inner_start..)?.find(close)?;
+    let inner = t.get(inner_start..inner_start + inner_len)?;
+    let after = inner_start + inner_len + close.len_utf8();
+    let n = inner.chars().count();
+    let reporter = inner.contains("记者") || inner.contains("記者");
+    let clause = inner.contains(['，', ',', '。', '；', '：', '(', '（', '【']);
+    let text_follows = t
+        .get(after..)
+        .and_then(|r| r.trim_start().chars().next())
+        .is_some_and(|c| !matches!(c, ')' | '）' | '】' | '〕'));
+    if !(2..=40).contains(&n) || !reporter || clause || !text_follows {
+        return None;
+    }
+    Some(Dateline {
+        len: lead + after,
+        place: None,
+        month_day: None,
+        byline: Some(inner.trim().to_string()),
+        org: None,
+    })
+}
+
 /// Recognises a dateline at the start of `text`.
 pub fn parse(text: &str) -> Option<Dateline> {
     // the first 90 characters or so (a byte cut moved back to a character boundary)
@@ -259,7 +299,7 @@ pub fn parse(text: &str) -> Option<Dateline> {
     }
     let head: &str = text.get(..cut).unwrap_or(text);
     if !may_open_with_dateline(head) {
-        return None;
+        return bracketed_byline(head);
     }
     let f = match_dateline(head)?;
     let span = |(a, b): (usize, usize)| head.get(a..b).unwrap_or("");
@@ -551,6 +591,24 @@ mod tests {
             assert_eq!(match_dateline(l), want, "{l:?}");
         }
         assert!(seen >= 20, "only {seen} datelines among the samples");
+    }
+
+    #[test]
+    fn bracketed_bylines_stand_for_datelines() {
+        let a = parse("（清河日报记者 丁小雨）暑假开始后，社区开办托管班。").unwrap();
+        assert_eq!(a.byline.as_deref(), Some("清河日报记者 丁小雨"));
+        assert_eq!(a.len, "（清河日报记者 丁小雨）".len());
+        assert_eq!(a.place, None);
+        let b = parse("【記者林芳／基隆報導】港口物流園區擴建工程日前完工。").unwrap();
+        assert_eq!(b.byline.as_deref(), Some("記者林芳／基隆報導"));
+        let c = parse("〔記者陳大明／台南報導〕市區夜市攤商自本月起推行減塑措施。").unwrap();
+        assert_eq!(c.byline.as_deref(), Some("記者陳大明／台南報導"));
+        // a credit alone, an aside and a jump line are not datelines
+        assert!(parse("（记者 王某 摄）").is_none());
+        assert!(parse("（上接第1版）全县上下").is_none());
+        assert!(parse("（据记者了解，今年已有三百户受益）全县").is_none());
+        let d = parse("本報訊 記者 吳美玲 報導：社區昨日舉辦聯歡會").unwrap();
+        assert_eq!(d.byline.as_deref(), Some("記者 吳美玲"));
     }
 
     #[test]
