@@ -341,9 +341,10 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_inline_furniture(
-                &boilerplate::strip_urls(&u.text),
-            )),
+            _ => {
+                let no_urls = boilerplate::strip_urls_cow(&u.text);
+                paras.push(boilerplate::strip_inline_cow(&no_urls).into_owned());
+            }
         }
     }
     if p.start != Start::Credit {
