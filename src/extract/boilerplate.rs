@@ -349,8 +349,8 @@ const INLINE_WORDS: &[&str] = &[
 ];
 
 /// The words of [`INLINE_WORDS`] as one alternation of literals, which the regex crate
-/// searches with its vectorised multi-literal searcher (about ten times fewer
-/// instructions over Chinese paragraphs than the byte-wise automaton it replaced).
+/// searches with its vectorised multi-literal searcher (the whole stripping took about a
+/// third of the instructions of the byte-wise automaton it replaced, in the bench).
 static INLINE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let alts: Vec<String> = INLINE_WORDS.iter().map(|w| regex::escape(w)).collect();
     Regex::new(&alts.join("|")).ok()
