@@ -6,9 +6,11 @@
 //! photo credit, author line, brief marker, headline-like line, paragraph), finding where
 //! articles begin (a dateline, a byline or author line under a headline, a photo credit
 //! closing its caption, a brief's marker, a notice's title, a headline over an item
-//! closed by its bracketed byline, a headline block after a wide gap) and which lines
-//! before that are its headline and which are picture captions. Must not touch: the text
-//! of the lines (that is `normalize`'s), the reading of names and dates.
+//! closed by its bracketed byline, a headline block after a wide gap, a headline over a
+//! lead opening with its event's time) and which lines before that are its headline and
+//! which are picture captions; a headline the extractor broke over two lines is joined.
+//! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
+//! and dates.
 
 use super::boilerplate::{is_furniture, is_list_item};
 use super::byline::{self, People};
