@@ -913,3 +913,16 @@ fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
             .starts_with("近日，城北社区")
     );
 }
+
+#[test]
+fn taiwan_style_bylines_on_their_own_line() {
+    let ex = run_text(
+        "港口物流園區擴建完工\n\n【記者林芳／基隆報導】\n\n港口物流園區擴建工程日前完工，新增倉儲面積兩萬平方公尺，可望紓解旺季貨物積壓問題，業者對此表示歡迎。\n\n夜市攤商推行減塑措施\n\n〔記者陳大明／台南報導〕\n\n市區夜市攤商自本月起推行減塑措施，鼓勵民眾自備餐具，響應的攤位可獲得清潔補助，首週已有百餘攤參加。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec!["港口物流園區擴建完工", "夜市攤商推行減塑措施"]
+    );
+    assert_eq!(ex.articles[0].reporters, vec!["林芳".to_string()]);
+    assert_eq!(ex.articles[1].reporters, vec!["陳大明".to_string()]);
+}
