@@ -897,8 +897,15 @@ fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
         vec![
             "柳溪镇举办首届插秧节",
             "城北社区改造口袋公园",
+            "南门菜市场完成提升改造",
             "全县推进农村人居环境整治",
         ]
+    );
+    // a lead that names the headline's subject at once, without a time
+    assert!(
+        find(&ex, "南门菜市场完成提升改造")
+            .body
+            .starts_with("南门菜市场提升改造完成后")
     );
     let last = find(&ex, "全县推进农村人居环境整治");
     // numbered subheads, and a plain one over text that does not open with a time,
