@@ -304,8 +304,8 @@ fn evening_paper_bylines_wires_and_traditional_datelines() {
     );
     assert_eq!(ex.publication.name.as_deref(), Some("江城晚报"));
     assert_eq!(ex.publication.date, date(2024, 5, 8));
-    // a wire dateline's city is not the paper's home
-    assert_eq!(ex.publication.home, None);
+    // a wire dateline's city is not the paper's home; the paper's name is handed on
+    assert_eq!(ex.publication.home.as_deref(), Some("江城晚报"));
     let a = &ex.articles[0];
     assert_eq!(a.reporters, vec!["李明"]);
     assert_eq!(a.contributors, vec!["王芳"]);
@@ -766,4 +766,170 @@ fn a_sponsor_credit_with_the_verb_last_gives_the_home() {
         assert_eq!(ex.publication.home.as_deref(), Some(home), "{line}");
         assert_eq!(ex.articles.len(), 1, "{line}");
     }
+}
+
+#[test]
+fn a_headline_broken_over_two_lines_is_one_title() {
+    let ex = run("broken_headline_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "石桥镇茶叶加工园区新建智能烘焙车间",
+            "进入关键期",
+            "村里新开了一家便民超市",
+            "白沙社区老年食堂开餐",
+        ]
+    );
+    let a = find(&ex, "石桥镇茶叶加工园区新建智能烘焙车间");
+    assert_eq!(a.kicker, None);
+    assert_eq!(a.reporters, vec!["程远帆".to_string()]);
+    assert!(a.body.starts_with("走进石桥镇"), "{}", a.body);
+    // a short first line did not run to the column's width: kicker and title
+    assert_eq!(
+        find(&ex, "进入关键期").kicker.as_deref(),
+        Some("春季护林防火")
+    );
+    // lines set apart by the page's spacing are a designed kicker and title
+    assert_eq!(
+        find(&ex, "村里新开了一家便民超市").kicker.as_deref(),
+        Some("河湾村")
+    );
+    // a subtitle opening with a dash on the title's line
+    assert_eq!(
+        find(&ex, "白沙社区老年食堂开餐").subtitle.as_deref(),
+        Some("六十岁以上老人每餐只需五元")
+    );
+}
+
+#[test]
+fn a_run_of_short_lines_is_not_a_broken_headline() {
+    // a keyword box under a long line: three short lines in one block stay apart
+    let ex = run_text(
+        "青山县召开全县重点工作推进会议部署任务\n安全生产\n乡村振兴\n营商环境\n\n本报讯（记者 吴天）近日，青山县召开全县重点工作推进会议，部署安全生产、乡村振兴和营商环境等重点任务。\n",
+    );
+    let t = titles(&ex);
+    assert!(
+        !t.iter()
+            .any(|x| x.contains("安全生产") && x.contains("会议")),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn the_paper_name_gives_the_home_when_nothing_else_does() {
+    let page = |name: &str| {
+        format!(
+            "{name}\n\n2025年4月9日 星期三\n\n镇里新开便民超市\n\n本报讯（通讯员 方晓梅）近日，镇里便民超市开门营业，村民在家门口就能买到米面粮油和日用品，超市收益用于村里公益事业。\n"
+        )
+    };
+    let home = |name: &str| run_text(&page(name)).publication.home;
+    assert_eq!(home("石湖潮报").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖时讯").as_deref(), Some("石湖"));
+    assert_eq!(home("今日石湖").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖报").as_deref(), Some("石湖"));
+    // a city paper: the whole name, read at the prefecture level by the place lookup
+    assert_eq!(home("石湖晚报").as_deref(), Some("石湖晚报"));
+    // a printed home wins over the name
+    let sponsored = page("石湖潮报").replace("\n\n2025年", "\n\n主办：白沙县融媒体中心\n\n2025年");
+    assert_eq!(
+        run_text(&sponsored).publication.home.as_deref(),
+        Some("白沙县")
+    );
+}
+
+#[test]
+fn a_place_then_a_paper_word_places_the_paper_end_to_end() {
+    // through the whole reading, with the embedded gazetteer: `<place>潮报`
+    use localfeed::locate::Gazetteer;
+    let text = "德清潮报\n\n2025年4月9日 星期三\n\n镇里新开便民超市\n\n本报讯（通讯员 方晓梅）近日，镇里便民超市开门营业，村民在家门口就能买到米面粮油和日用品，超市收益用于村里公益事业。\n";
+    let page = PageText {
+        source: "test".into(),
+        name: "p.txt".into(),
+        text: text.into(),
+        form: InputForm::Page,
+        hints: SourceHints::default(),
+    };
+    let placed = localfeed::schedule::read_and_place(&page, Gazetteer::embedded());
+    let home = placed.home.map(|c| c.names()).unwrap_or_default();
+    assert_eq!(home.last().map(String::as_str), Some("德清县"), "{home:?}");
+}
+
+#[test]
+fn wire_bracketed_and_taiwan_style_datelines() {
+    let ex = run("wire_styles_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "多地启动夏季防汛应急响应",
+            "南岸社区开办暑期托管班",
+            "港口物流園區擴建完工",
+            "夜市攤商推行減塑措施",
+            "社區長者共度中秋",
+        ]
+    );
+    let people: Vec<Vec<String>> = ex.articles.iter().map(|a| a.reporters.clone()).collect();
+    assert_eq!(
+        people,
+        vec![
+            vec!["甲乙丙".to_string()],
+            vec!["丁小雨".to_string()],
+            vec!["林芳".to_string()],
+            vec!["陳大明".to_string()],
+            vec!["吳美玲".to_string()],
+        ]
+    );
+    assert_eq!(ex.articles[0].date, date(2025, 8, 3));
+    assert!(
+        ex.articles[1]
+            .body
+            .starts_with("（清河日报记者 丁小雨）暑假")
+    );
+    assert!(ex.articles[2].body.contains("園區管理單位表示"));
+    // a filing place far from home is not the paper's home
+    assert_ne!(ex.publication.home.as_deref(), Some("基隆"));
+}
+
+#[test]
+fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
+    let ex = run("nodateline_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "柳溪镇举办首届插秧节",
+            "城北社区改造口袋公园",
+            "南门菜市场完成提升改造",
+            "全县推进农村人居环境整治",
+        ]
+    );
+    // a lead that names the headline's subject at once, without a time
+    assert!(
+        find(&ex, "南门菜市场完成提升改造")
+            .body
+            .starts_with("南门菜市场提升改造完成后")
+    );
+    let last = find(&ex, "全县推进农村人居环境整治");
+    // numbered subheads, and a plain one over text that does not open with a time,
+    // stay inside their article
+    assert!(last.body.contains("一、垃圾分类全覆盖"), "{}", last.body);
+    assert!(last.body.contains("厕所革命稳步推进"), "{}", last.body);
+    // a plain subhead over text opening with a period (`今年以来，`), not an event's time
+    assert!(last.body.contains("村庄绿化美化添新景"), "{}", last.body);
+    assert!(
+        find(&ex, "城北社区改造口袋公园")
+            .body
+            .starts_with("近日，城北社区")
+    );
+}
+
+#[test]
+fn taiwan_style_bylines_on_their_own_line() {
+    let ex = run_text(
+        "港口物流園區擴建完工\n\n【記者林芳／基隆報導】\n\n港口物流園區擴建工程日前完工，新增倉儲面積兩萬平方公尺，可望紓解旺季貨物積壓問題，業者對此表示歡迎。\n\n夜市攤商推行減塑措施\n\n〔記者陳大明／台南報導〕\n\n市區夜市攤商自本月起推行減塑措施，鼓勵民眾自備餐具，響應的攤位可獲得清潔補助，首週已有百餘攤參加。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec!["港口物流園區擴建完工", "夜市攤商推行減塑措施"]
+    );
+    assert_eq!(ex.articles[0].reporters, vec!["林芳".to_string()]);
+    assert_eq!(ex.articles[1].reporters, vec!["陳大明".to_string()]);
 }

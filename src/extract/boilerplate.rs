@@ -6,6 +6,7 @@
 //! 点击关键词), promotions (微信公众号, 扫码关注, 欢迎关注), hotlines, URLs and copyright
 //! lines. Simplified and traditional forms. Must not touch: article text around them.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -255,17 +256,21 @@ fn has_url_hint(t: &str) -> bool {
 /// furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
     let t = line.trim();
-    let n = t.chars().count();
-    if n == 0 {
+    if t.is_empty() {
         return false;
     }
+    // a line of more than 240 bytes has more than 60 characters: only a URL can make it
+    // furniture, and its characters are counted only then
+    let long = t.len() > 240;
+    let n = if long { 0 } else { t.chars().count() };
     if let Some(m) = has_url_hint(t).then(|| URL.find(t)).flatten() {
+        let n = if long { t.chars().count() } else { n };
         let rest = n - m.as_str().chars().count();
         if rest <= 30 || n <= 60 {
             return true;
         }
     }
-    if n > 60 {
+    if long || n > 60 {
         return false;
     }
     // a sentence with a full stop in the middle is text, however short
@@ -273,7 +278,9 @@ pub fn is_furniture(line: &str) -> bool {
     if !sentence && has_marker(t) {
         return true;
     }
-    if PHONE.is_match(t) {
+    // the phone pattern needs 电话, 热线 or `tel`: a cheap test first
+    let phone_word = t.contains(['话', '話', '线', '線']) || t.contains("el") || t.contains("EL");
+    if phone_word && PHONE.is_match(t) {
         return true;
     }
     let clause = t.contains(['，', ',', '；', ';', '。']);
@@ -295,7 +302,8 @@ pub fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
-    n <= 16 && PAGE_HEADER.is_match(t)
+    // every page header form holds a page number
+    n <= 16 && t.bytes().any(|b| b.is_ascii_digit()) && PAGE_HEADER.is_match(t)
 }
 
 /// True for a line of a keyword box or section list: short, no punctuation that text
@@ -340,9 +348,31 @@ const INLINE_WORDS: &[&str] = &[
     "轉自",
 ];
 
+/// The words of [`INLINE_WORDS`] as one alternation of literals, which the regex crate
+/// searches with its vectorised multi-literal searcher (the whole stripping took about a
+/// third of the instructions of the byte-wise automaton it replaced, in the bench).
+static INLINE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let alts: Vec<String> = INLINE_WORDS.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&alts.join("|")).ok()
+});
+
 /// Removes page furniture set in brackets inside a paragraph: editor credits
 /// (`（责任编辑：X）`) and jump lines (`（下转第3版）`, `（详见第2版）`).
 pub fn strip_inline_furniture(text: &str) -> String {
+    strip_inline_cow(text).into_owned()
+}
+
+/// [`strip_inline_furniture`] that borrows the text when nothing is removed.
+pub(crate) fn strip_inline_cow(text: &str) -> Cow<'_, str> {
+    // nothing to strip without one of the words: one automaton pass instead of a walk
+    // over every bracket
+    let has_word = match INLINE_RE.as_ref() {
+        Some(re) => re.is_match(text),
+        None => true,
+    };
+    if !has_word {
+        return Cow::Borrowed(text);
+    }
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut from = 0;
@@ -374,20 +404,25 @@ pub fn strip_inline_furniture(text: &str) -> String {
         from = next_from;
     }
     match out {
-        None => text.to_string(),
+        None => Cow::Borrowed(text),
         Some(mut o) => {
             o.push_str(text.get(copied..).unwrap_or(""));
-            o.trim().to_string()
+            Cow::Owned(o.trim().to_string())
         }
     }
 }
 
 /// Removes URLs from inside a paragraph of text.
 pub fn strip_urls(text: &str) -> String {
+    strip_urls_cow(text).into_owned()
+}
+
+/// [`strip_urls`] that borrows the text when it holds no URL.
+pub(crate) fn strip_urls_cow(text: &str) -> Cow<'_, str> {
     if !has_url_hint(text) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    URL.replace_all(text, "").into_owned()
+    URL.replace_all(text, "")
 }
 
 #[cfg(test)]

@@ -31,12 +31,12 @@ use self::segment::{Class, Start, Unit};
 
 /// Reads the articles out of one input file. Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
-    let text = normalize::clean_chars(&page.text);
+    let text = normalize::clean_cow(&page.text);
     let mut ex = match page.form {
         InputForm::Markdown => single::markdown(&text),
         InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
-            let ex = extract_page(&page.text);
+            let ex = page_of_clean_text(&text);
             if ex.articles.is_empty() {
                 single::plain(&text, ex)
             } else {
@@ -77,8 +77,12 @@ static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
-    let clean = normalize::clean_chars(text);
-    let units = segment::units(&clean);
+    page_of_clean_text(&normalize::clean_cow(text))
+}
+
+/// [`extract_page`] on text `normalize::clean_chars` has already cleaned.
+fn page_of_clean_text(clean: &str) -> Extraction {
+    let units = segment::units(clean);
     let pieces = segment::pieces(&units);
 
     let mut publication = Publication::default();
@@ -129,7 +133,7 @@ pub fn extract_page(text: &str) -> Extraction {
             publication.home = Some(home);
         }
     }
-    let page_year = dateline::page_year(&clean);
+    let page_year = dateline::page_year(clean);
 
     let mut claimed = vec![false; units.len()];
     let mut seen: HashSet<u64> = HashSet::new();
@@ -178,6 +182,10 @@ pub fn extract_page(text: &str) -> Extraction {
                     .filter(|n| n.chars().count() <= 8 && u.text.trim().chars().count() <= 12)
             });
     }
+    // nothing printed names the home: the paper's name may (`某某潮报`, `今日某某`)
+    if publication.home.is_none() {
+        publication.home = publication.name.as_deref().and_then(home_from_name);
+    }
     for (i, u) in units.iter().enumerate() {
         if !claimed.get(i).copied().unwrap_or(false) || u.class == Class::Furniture {
             boiler.push(u.text.clone());
@@ -188,6 +196,45 @@ pub fn extract_page(text: &str) -> Extraction {
         articles,
         boilerplate: boiler,
     }
+}
+
+/// Endings of city papers (evening, metropolitan, business, morning), published by a
+/// prefecture's press group: their whole name is handed on, so that the place lookup
+/// reads the stem at the prefecture level.
+const CITY_PAPER_ENDS: &[&str] = &[
+    "都市报",
+    "都市報",
+    "晚报",
+    "晚報",
+    "商报",
+    "商報",
+    "早报",
+    "早報",
+];
+
+/// The home a paper's name gives, as a string for the place lookup (`locate` decides
+/// whether it names a place; the extract stage has no gazetteer): the place part of
+/// `<place><paper word>` (`某某日报`, `某某潮报`, `某某时讯`: the paper word is the last two
+/// characters of a name of four or more, the last one of a three-character name) or of
+/// `今日<place>`, and the whole name of a city paper. `None` for a name of another shape.
+fn home_from_name(name: &str) -> Option<String> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if !(3..=8).contains(&n) || !name.chars().all(normalize::is_han) {
+        return None;
+    }
+    if CITY_PAPER_ENDS.iter().any(|e| name.ends_with(e)) {
+        return Some(name.to_string());
+    }
+    let stem: String = if let Some(rest) = name.strip_prefix("今日") {
+        rest.to_string()
+    } else if name.ends_with(['报', '報', '讯', '訊', '刊']) {
+        let word = if n >= 4 { 2 } else { 1 };
+        name.chars().take(n - word).collect()
+    } else {
+        return None;
+    };
+    (stem.chars().count() >= 2).then_some(stem)
 }
 
 fn most_common(items: &[String]) -> Option<String> {
@@ -241,6 +288,8 @@ fn build(
     let mut date: Option<NaiveDate> = None;
     let mut has_dateline = false;
     let mut credited_photo = false;
+    // the first dateline read and its line, so the paragraph need not be read again
+    let mut first_dateline: Option<(&str, &dateline::Dateline)> = None;
 
     // body paragraphs, raw
     let mut paras: Vec<String> = Vec::new();
@@ -266,6 +315,9 @@ fn build(
                 if let Some(d) = &u.dateline
                     && (k == p.anchor || !has_dateline)
                 {
+                    if !has_dateline {
+                        first_dateline = Some((u.text.as_str(), d));
+                    }
                     has_dateline = true;
                     if let Some(b) = &d.byline
                         && let Some(x) = byline::parse(b)
@@ -289,9 +341,10 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_inline_furniture(
-                &boilerplate::strip_urls(&u.text),
-            )),
+            _ => {
+                let no_urls = boilerplate::strip_urls_cow(&u.text);
+                paras.push(boilerplate::strip_inline_cow(&no_urls).into_owned());
+            }
         }
     }
     if p.start != Start::Credit {
@@ -309,7 +362,16 @@ fn build(
         .enumerate()
         .map(|(i, s)| {
             if i == 0 && has_dateline {
-                repair_para(s)
+                // the reading depends on the first 300 bytes only: it holds for the
+                // paragraph when the line is that paragraph or its first 300 bytes
+                let known = first_dateline.and_then(|(line, d)| {
+                    (s.starts_with(line) && (s.len() == line.len() || line.len() >= 300))
+                        .then_some(d)
+                });
+                match known {
+                    Some(d) => repair_para_with(s, Some(d)),
+                    None => repair_para(s),
+                }
             } else {
                 normalize::repair_line(s)
             }
@@ -408,7 +470,12 @@ fn strip_dateline(text: &str) -> &str {
 
 /// Repairs one paragraph; a dateline's parenthesis keeps the spaces between names.
 pub(crate) fn repair_para(text: &str) -> String {
-    if let Some(d) = dateline::parse(text)
+    repair_para_with(text, dateline::parse(text).as_ref())
+}
+
+/// [`repair_para`] with the paragraph's dateline already read.
+fn repair_para_with(text: &str, d: Option<&dateline::Dateline>) -> String {
+    if let Some(d) = d
         && d.byline.is_some()
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {

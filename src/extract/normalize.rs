@@ -47,9 +47,18 @@ pub(crate) fn is_sentence_end(c: char) -> bool {
 /// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
+    clean_cow(text).into_owned()
+}
+
+/// [`clean_chars`] that borrows the text when it is clean already (most text is).
+pub(crate) fn clean_cow(text: &str) -> std::borrow::Cow<'_, str> {
     if !needs_cleaning(text.as_bytes()) {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
+    std::borrow::Cow::Owned(clean_owned(text))
+}
+
+fn clean_owned(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut clean_from = 0;
     for (i, c) in text.char_indices() {
@@ -141,108 +150,150 @@ pub fn remove_cjk_spaces(text: &str) -> String {
     if !text.contains(' ') {
         return text.to_string();
     }
-    let chars: Vec<char> = text.chars().collect();
+    // one pass over the text's bytes: the runs between spaces are copied whole
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars.get(i).copied().unwrap_or(' ');
-        if c == ' ' {
-            let mut j = i;
-            while chars.get(j) == Some(&' ') {
-                j += 1;
-            }
-            let prev = out.chars().last();
-            let next = chars.get(j).copied();
-            match (prev, next) {
-                (None, _) | (_, None) => {}
-                (Some(p), Some(n)) => {
-                    let joinable = (is_cjk(p) && is_cjk(n))
-                        || (is_cjk(p) && n.is_ascii_digit())
-                        || (p.is_ascii_digit() && is_han(n));
-                    if !joinable {
-                        out.push(' ');
-                    }
-                }
-            }
-            i = j;
-            continue;
-        }
-        // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
-        if (c == 'a' || c == '&') && out.ends_with(' ') {
-            let word: String = if c == '&' {
-                "&".into()
+    while i < text.len() {
+        let rest = text.get(i..).unwrap_or("");
+        let Some(sp) = rest.find(' ') else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(rest.get(..sp).unwrap_or(""));
+        let after_run = rest.get(sp..).unwrap_or("").trim_start_matches(' ');
+        let j = text.len() - after_run.len();
+        let prev = out.chars().next_back();
+        let next = after_run.chars().next();
+        if let (Some(p), Some(n)) = (prev, next) {
+            let joinable = (is_cjk(p) && is_cjk(n))
+                || (is_cjk(p) && n.is_ascii_digit())
+                || (p.is_ascii_digit() && is_han(n));
+            // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
+            let word = if after_run.starts_with("and ") {
+                3
+            } else if after_run.starts_with("& ") {
+                1
             } else {
-                chars.iter().skip(i).take(3).collect()
+                0
             };
-            let after = chars.get(i + word.chars().count()).copied();
-            let before = out.trim_end().chars().last();
-            if (word == "and" || word == "&")
-                && after == Some(' ')
-                && before.is_some_and(is_han)
-                && chars
-                    .get(i + word.chars().count() + 1)
-                    .copied()
-                    .is_some_and(is_han)
-            {
-                let trimmed = out.trim_end().len();
-                out.truncate(trimmed);
+            let conj = !joinable
+                && word > 0
+                && is_han(p)
+                && after_run
+                    .get(word + 1..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(is_han);
+            if conj {
                 out.push('和');
-                i += word.chars().count() + 1;
+                i = j + word + 1;
                 continue;
             }
+            if !joinable {
+                out.push(' ');
+            }
         }
-        out.push(c);
-        i += 1;
+        i = j;
     }
-    out.trim().to_string()
+    let t = out.trim();
+    if t.len() == out.len() {
+        out
+    } else {
+        t.to_string()
+    }
+}
+
+/// The ASCII punctuation the width policy looks at, as a byte table.
+const PUNCT_TARGET: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b';' as usize] = true;
+    t[b':' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b')' as usize] = true;
+    t
+};
+
+/// The next byte at or after `from` that `table` marks. The marked bytes are ASCII, and
+/// Chinese text is mostly bytes of 0x80 and above: eight bytes whose top bits are all set
+/// are skipped at once.
+fn find_ascii_in(bytes: &[u8], from: usize, table: &[bool; 256]) -> Option<usize> {
+    let mut i = from;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    for c in chunks.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if u64::from_le_bytes(w) & 0x8080_8080_8080_8080 != 0x8080_8080_8080_8080
+            && let Some(k) = c.iter().position(|&b| table[usize::from(b)])
+        {
+            return Some(i + k);
+        }
+        i += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| table[usize::from(b)])
+        .map(|k| i + k)
 }
 
 /// The punctuation policy: ASCII `, ; : ? ! ( )` next to CJK text become their full-width
 /// forms, so a page that mixes widths (`,` after Han, `(` closed by `）`) reads one way.
 /// Quotes, dashes and punctuation inside Latin text and numbers (`3.49`, `8:30`) stay.
 pub fn fullwidth_punct(text: &str) -> String {
-    let is_target = |b: &u8| matches!(*b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')');
-    if !text.as_bytes().iter().any(is_target) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    fullwidth_changed(text).unwrap_or_else(|| text.to_string())
+}
+
+/// [`fullwidth_punct`] that gives `None` when nothing changes (no copy is made then).
+fn fullwidth_changed(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
     let mut copied = 0;
+    let mut from = 0;
     // the targets are ASCII, so a byte position is a character position
-    let hits = text
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| is_target(b))
-        .map(|(i, b)| (i, char::from(*b)));
-    for (i, c) in hits {
+    while let Some(i) = find_ascii_in(bytes, from, &PUNCT_TARGET) {
+        from = i + 1;
+        let b = bytes.get(i).copied().unwrap_or(b' ');
         let prev = text.get(..i).and_then(|s| s.chars().next_back());
         let next = text.get(i + 1..).and_then(|s| s.chars().next());
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
         let digits_around =
             prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
-        let mapped = match c {
-            ',' if near_cjk && !digits_around => '，',
-            ';' if near_cjk => '；',
-            ':' if near_cjk && !digits_around => '：',
-            '?' if near_cjk => '？',
-            '!' if near_cjk => '！',
-            '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
-            ')' if near_cjk || prev.is_some_and(is_han) => '）',
+        let mapped = match b {
+            b',' if near_cjk && !digits_around => '，',
+            b';' if near_cjk => '；',
+            b':' if near_cjk && !digits_around => '：',
+            b'?' if near_cjk => '？',
+            b'!' if near_cjk => '！',
+            b'(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
+            b')' if near_cjk || prev.is_some_and(is_han) => '）',
             _ => continue,
         };
-        out.push_str(text.get(copied..i).unwrap_or(""));
-        out.push(mapped);
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
+        o.push_str(text.get(copied..i).unwrap_or(""));
+        o.push(mapped);
         copied = i + 1;
     }
-    out.push_str(text.get(copied..).unwrap_or(""));
+    if let Some(o) = out.as_mut() {
+        o.push_str(text.get(copied..).unwrap_or(""));
+    }
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
-    balance_brackets(&out)
+    let now = out.as_deref().unwrap_or(text);
+    let ascii = now.as_bytes();
+    if (ascii.contains(&b'(') || ascii.contains(&b')'))
+        && (now.contains('（') || now.contains('）'))
+    {
+        let balanced = balance_brackets(now);
+        if balanced != now {
+            return Some(balanced);
+        }
+    }
+    out
 }
 
 fn balance_brackets(text: &str) -> String {
-    if !text.contains(['(', ')']) {
-        return text.to_string();
-    }
     let mut out: Vec<char> = text.chars().collect();
     let mut open: Vec<(usize, char)> = Vec::new();
     for i in 0..out.len() {
@@ -269,33 +320,32 @@ fn balance_brackets(text: &str) -> String {
 
 /// The whole repair of one line of article text: spaces, then punctuation.
 pub fn repair_line(text: &str) -> String {
-    fullwidth_punct(&remove_cjk_spaces(text))
+    let spaced = remove_cjk_spaces(text);
+    fullwidth_changed(&spaced).unwrap_or(spaced)
 }
 
 /// Removes every white space character (for headlines, which the page sets with spaces).
 pub fn squeeze(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.trim().chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let t = text.trim();
+    let mut out = String::with_capacity(t.len());
+    let mut prev: Option<char> = None;
+    let mut it = t.chars().peekable();
+    while let Some(c) = it.next() {
         if c.is_whitespace() {
             // keep one space between two Latin words or numbers
-            let p = if i == 0 {
-                None
-            } else {
-                chars.get(i - 1).copied()
-            };
-            let n = chars.get(i + 1).copied();
-            if p.is_some_and(|p| p.is_ascii_alphanumeric())
+            let n = it.peek().copied();
+            if prev.is_some_and(|p| p.is_ascii_alphanumeric())
                 && n.is_some_and(|n| n.is_ascii_alphanumeric())
                 && !out.ends_with(' ')
             {
                 out.push(' ');
             }
-            continue;
+        } else {
+            out.push(c);
         }
-        out.push(c);
+        prev = Some(c);
     }
-    fullwidth_punct(&out)
+    fullwidth_changed(&out).unwrap_or(out)
 }
 
 fn first_clause_len(text: &str) -> usize {
@@ -383,20 +433,64 @@ pub fn dedup_paragraphs(
     paras
         .into_iter()
         .filter(|p| {
-            // FNV-1a over the characters that are not white space
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            let mut n = 0usize;
-            for &b in p.as_bytes().iter().filter(|b| !b.is_ascii_whitespace()) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-                // count characters: bytes that do not continue a UTF-8 sequence
-                n += usize::from(b & 0xC0 != 0x80);
-            }
+            // count characters: bytes that are not white space and do not continue a
+            // UTF-8 sequence (a loop the compiler turns into vector code)
+            let b = p.as_bytes();
+            let n = b
+                .iter()
+                .filter(|&&x| x & 0xC0 != 0x80 && !x.is_ascii_whitespace())
+                .count();
             if n < 20 {
                 return true;
             }
-            seen.insert(h)
+            seen.insert(hash_without_spaces(b))
         })
         .collect()
+}
+
+/// A hash of the bytes that are not ASCII white space, eight at a time (a multiply and
+/// rotate per word, as in rustc's FxHash; the keys live only while one page is read).
+fn hash_without_spaces(b: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h: u64 = 0;
+    let mut len = 0usize;
+    let mut word = [0u8; 8];
+    let mut fill = 0usize;
+    for piece in b.split(|x| x.is_ascii_whitespace()) {
+        let mut rest = piece;
+        // top up a partly filled word first, then whole words straight from the text
+        while fill > 0 && !rest.is_empty() {
+            if let (Some(dst), Some((&x, tail))) = (word.get_mut(fill), rest.split_first()) {
+                *dst = x;
+                rest = tail;
+            }
+            fill = (fill + 1) % 8;
+            if fill == 0 {
+                h = mix(h, u64::from_le_bytes(word));
+            }
+        }
+        let mut chunks = rest.chunks_exact(8);
+        for c in chunks.by_ref() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = mix(h, u64::from_le_bytes(w));
+        }
+        for &x in chunks.remainder() {
+            if let Some(dst) = word.get_mut(fill) {
+                *dst = x;
+            }
+            fill += 1;
+        }
+        len += piece.len();
+    }
+    if fill > 0 {
+        for x in word.iter_mut().skip(fill) {
+            *x = 0;
+        }
+        h = mix(h, u64::from_le_bytes(word));
+    }
+    mix(h, len as u64)
 }
 
 #[cfg(test)]
@@ -442,6 +536,24 @@ mod tests {
     }
 
     #[test]
+    fn ascii_scan_finds_every_target() {
+        let text = "甲乙丙丁戊己庚辛,壬癸子丑寅卯辰巳午未申酉戌亥(a)";
+        let found: Vec<usize> =
+            std::iter::successors(find_ascii_in(text.as_bytes(), 0, &PUNCT_TARGET), |&i| {
+                find_ascii_in(text.as_bytes(), i + 1, &PUNCT_TARGET)
+            })
+            .collect();
+        let want: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| PUNCT_TARGET[usize::from(*b)])
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found, want);
+        assert_eq!(find_ascii_in(b"abc", 5, &PUNCT_TARGET), None);
+    }
+
+    #[test]
     fn one_punctuation_width() {
         assert_eq!(
             fullwidth_punct("近日,全县召开会议(扩大)。"),
@@ -478,6 +590,24 @@ mod tests {
                 "实践中心设六个功能区",
                 "据了解,实践中心于今年建成。",
             ]
+        );
+    }
+
+    #[test]
+    fn the_paragraph_hash_ignores_only_white_space() {
+        let a = "镇里还请来农技专家驻村指导,手把手教菜农科学施肥。";
+        let spaced = "镇里 还请来农技专家驻村 指导,手把手教\t菜农科学施肥。";
+        assert_eq!(
+            hash_without_spaces(a.as_bytes()),
+            hash_without_spaces(spaced.as_bytes())
+        );
+        assert_ne!(
+            hash_without_spaces(a.as_bytes()),
+            hash_without_spaces("镇里还请来农技专家驻村指导,手把手教菜农科学施肥！".as_bytes())
+        );
+        assert_ne!(
+            hash_without_spaces(b"abcdefgh"),
+            hash_without_spaces(b"abcdefg")
         );
     }
 

@@ -6,9 +6,11 @@
 //! photo credit, author line, brief marker, headline-like line, paragraph), finding where
 //! articles begin (a dateline, a byline or author line under a headline, a photo credit
 //! closing its caption, a brief's marker, a notice's title, a headline over an item
-//! closed by its bracketed byline, a headline block after a wide gap) and which lines
-//! before that are its headline and which are picture captions. Must not touch: the text
-//! of the lines (that is `normalize`'s), the reading of names and dates.
+//! closed by its bracketed byline, a headline block after a wide gap, a headline over a
+//! lead opening with its event's time) and which lines before that are its headline and
+//! which are picture captions; a headline the extractor broke over two lines is joined.
+//! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
+//! and dates.
 
 use super::boilerplate::{is_furniture, is_list_item};
 use super::byline::{self, People};
@@ -132,13 +134,54 @@ pub(crate) const NOTICE_WORDS: &[&str] = &[
 
 /// A notice's title: a headline-shaped line ending in a notice word (`关于…的通知`).
 fn is_notice_title(text: &str) -> bool {
-    let t = squeeze(text);
-    let t = t.trim_end_matches(['！', '!']);
-    chars(t) >= 4 && NOTICE_WORDS.iter().any(|w| t.ends_with(w))
+    // the last two characters that are not white space or an exclamation mark, read
+    // from the end without copying the line (`关于…的通 知` counts as `通知`)
+    let mut tail = text
+        .chars()
+        .rev()
+        .filter(|c| !c.is_whitespace())
+        .skip_while(|c| matches!(c, '！' | '!'));
+    let (Some(b), Some(a)) = (tail.next(), tail.next()) else {
+        return false;
+    };
+    let mut word = [0u8; 8];
+    let mut n = 0;
+    for c in [a, b] {
+        let l = c.len_utf8();
+        if let Some(dst) = word.get_mut(n..n + l) {
+            c.encode_utf8(dst);
+        }
+        n += l;
+    }
+    let word = word.get(..n).unwrap_or_default();
+    NOTICE_WORDS.iter().any(|w| w.as_bytes() == word) && tail.count() >= 2
 }
 
-fn chars(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+/// The number of characters of `s` that are not white space. A byte loop: a character is
+/// counted at its first byte, and the few non-ASCII white space characters (U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) are told by
+/// their bytes, so the text is not decoded.
+pub(crate) fn chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut n = 0usize;
+    for (i, &x) in b.iter().enumerate() {
+        let counted = match x {
+            0x80..=0xBF => false,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => false,
+            0xC2 => !matches!(at(i + 1), 0x85 | 0xA0),
+            0xE1 => !(at(i + 1) == 0x9A && at(i + 2) == 0x80),
+            0xE2 => match at(i + 1) {
+                0x80 => !matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+                0x81 => at(i + 2) != 0x9F,
+                _ => true,
+            },
+            0xE3 => !(at(i + 1) == 0x80 && at(i + 2) == 0x80),
+            _ => true,
+        };
+        n += usize::from(counted);
+    }
+    n
 }
 
 fn classify(text: &str) -> (Class, Option<Dateline>) {
@@ -184,7 +227,13 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             return (Class::Marker, None);
         }
     }
-    if is_head_shape(t) {
+    // `t` is `text` trimmed: the same count, when the line is short enough to have one
+    let head = if text.len() <= 240 {
+        is_head_shape_of(t, n)
+    } else {
+        is_head_shape(t)
+    };
+    if head {
         return (Class::Head, None);
     }
     (Class::Para, None)
@@ -196,7 +245,11 @@ fn is_head_shape(t: &str) -> bool {
     if t.len() > 240 {
         return false;
     }
-    let n = chars(t);
+    is_head_shape_of(t, chars(t))
+}
+
+/// [`is_head_shape`] of a line of at most 240 bytes whose characters are counted: `n`.
+fn is_head_shape_of(t: &str, n: usize) -> bool {
     if !(2..=40).contains(&n) {
         return false;
     }
@@ -233,7 +286,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         }
         first = false;
         blank = 0;
-        for (k, piece) in split_glued(t).into_iter().enumerate() {
+        let (first_piece, second) = split_glued(t);
+        for (k, piece) in std::iter::once(first_piece).chain(second).enumerate() {
+            let piece = piece.to_string();
             let (class, dl) = classify(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match class {
@@ -279,7 +334,66 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
+    join_broken_headlines(out)
+}
+
+/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`): a short
+/// headline-like line set tighter than the page's paragraph spacing under a longer one that
+/// stops on a character (no punctuation, no lead-in dash or colon), and not followed by
+/// more such short lines (a list), is the end of the line above. Designed two-line
+/// headlines (kicker and title, title and subtitle) are set apart by the page's usual
+/// spacing and stay two lines; a page without blank lines gives no such signal, and
+/// nothing is joined there.
+fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut it = units.into_iter().peekable();
+    while let Some(u) = it.next() {
+        let next_is_short_head = it
+            .peek()
+            .is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        if let Some(prev) = out.last_mut()
+            && continues_headline(prev, &u)
+            && !next_is_short_head
+        {
+            let glue = prev.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && u.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+            if glue {
+                prev.text.push(' ');
+            }
+            prev.text.push_str(&u.text);
+            continue;
+        }
+        out.push(u);
+    }
     out
+}
+
+fn continues_headline(prev: &Unit, u: &Unit) -> bool {
+    if prev.class != Class::Head || u.class != Class::Head || u.gap != 0 || prev.gap == 0 {
+        return false;
+    }
+    let (a, b) = (prev.text.trim(), u.text.trim());
+    let (la, lb) = (chars(a), chars(b));
+    // the line above ran to the column's width; the rest is shorter
+    if !(10..=36).contains(&la) || !(2..=12).contains(&lb) || lb >= la {
+        return false;
+    }
+    let ends_on_word = a
+        .chars()
+        .last()
+        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    let starts_on_word = b
+        .chars()
+        .next()
+        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    ends_on_word
+        && starts_on_word
+        && !a.starts_with(MARKS)
+        && !b.contains(char::is_whitespace)
+        && !is_caption_like(b)
+        && !is_box_label(b)
+        && !is_notice_title(a)
+        && !pen_name_line(b)
 }
 
 /// The most common number of blank lines between two lines of a page (the smaller one
@@ -346,20 +460,20 @@ fn split_credit(t: &str) -> (String, Option<String>) {
 }
 
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
-fn split_glued(t: &str) -> Vec<String> {
-    if !t.contains(['本']) || !t.contains([' ', '　']) {
-        return vec![t.to_string()];
+fn split_glued(t: &str) -> (&str, Option<&str>) {
+    if !t.contains('本') || !(t.contains(' ') || t.contains('　')) {
+        return (t, None);
     }
     for key in [" 本报", " 本報", "　本报"] {
         if let Some(pos) = t.find(key) {
             let (head, rest) = t.split_at(pos);
             let rest = rest.trim_start();
             if chars(head) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some() {
-                return vec![head.trim().to_string(), rest.to_string()];
+                return (head.trim(), Some(rest));
             }
         }
     }
-    vec![t.to_string()]
+    (t, None)
 }
 
 /// Lines set in the same box as furniture (no blank line between), and short, are
@@ -447,6 +561,86 @@ fn signed_item_follows(units: &[Unit], i: usize) -> bool {
         }
     }
     false
+}
+
+/// Words that open a news story's lead with the time of its event (`近日，`, `昨日，`).
+/// Words of a period (`今年以来`, `近年来`, `目前`) are left out: they open the text under a
+/// subhead as often as a new story.
+const TIME_LEADS: &[&str] = &[
+    "近日", "日前", "昨日", "昨天", "今天", "今日", "当天", "當天", "前日",
+];
+
+/// True when `text` opens with the time of an event: a date (`3月16日`, `16日上午`) or a
+/// time word, closed by a comma within twelve characters.
+fn opens_with_time(text: &str) -> bool {
+    let Some(comma) = text.find(['，', ',']) else {
+        return false;
+    };
+    let clause = text.get(..comma).unwrap_or("").trim();
+    let n = clause.chars().count();
+    if n == 0 || n > 12 {
+        return false;
+    }
+    let dated = clause.chars().next().is_some_and(|c| c.is_ascii_digit()) && clause.contains('日');
+    dated || TIME_LEADS.iter().any(|w| clause.starts_with(w))
+}
+
+/// Numbering or brackets that mark a subhead inside an article (`一、`, `（二）`, `3.`,
+/// `第一`, `【…】`).
+fn numbered_subhead(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut cs = t.chars();
+    let first = cs.next();
+    let second = cs.next();
+    matches!(first, Some('【' | '〔' | '[' | '（' | '(' | '第'))
+        || (first.is_some_and(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+            && matches!(second, Some('、' | '.' | '．' | '是')))
+}
+
+/// A headline of a story with neither dateline nor byline, set at the page's usual
+/// spacing: the line before closes a sentence, the line is of headline length and not
+/// numbered like a subhead, and a lead follows that opens with the story's time
+/// (`3月16日，…`, `近日，…`), as a new story does and a subhead's text seldom does.
+fn new_story_follows(units: &[Unit], i: usize) -> bool {
+    let Some(u) = units.get(i) else {
+        return false;
+    };
+    let n = chars(&u.text);
+    let prev_closes = i > 0
+        && units
+            .get(i - 1)
+            .is_some_and(|p| p.class == Class::Para && ends_sentence(&p.text));
+    prev_closes
+        && (8..=30).contains(&n)
+        && !numbered_subhead(&u.text)
+        && !u.text.trim_end().ends_with(['：', ':'])
+        && units.get(i + 1).is_some_and(|x| {
+            x.class == Class::Para
+                && x.gap <= 1
+                && chars(&x.text) >= 40
+                && (opens_with_time(&x.text) || lead_names_subject(&u.text, &x.text))
+        })
+}
+
+/// A news lead names its story's subject again at once: the headline's first three
+/// characters (Han, the place or body the story is about) stand among the lead's first
+/// twenty. A headline with a colon inside (`某镇：…`) heads a section of a roundup, and is
+/// not read this way.
+fn lead_names_subject(head: &str, lead: &str) -> bool {
+    let h = head.trim();
+    if h.contains(['：', ':']) {
+        return false;
+    }
+    let subject: String = h.chars().take(3).collect();
+    if subject.chars().count() < 3 || !subject.chars().all(super::normalize::is_han) {
+        return false;
+    }
+    let opening: String = lead
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(20)
+        .collect();
+    opening.contains(&subject)
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -590,26 +784,30 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
-        let two_heads = class_of(units, i + 1) == Some(Class::Head)
-            && units
-                .get(i + 1)
-                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
-            && !is_list_item(&u.text);
-        let boundary = u.gap >= 2
-            || i == 0
-            || two_heads
-            || matches!(
-                class_of(units, i.wrapping_sub(1)),
-                Some(Class::Furniture | Class::Byline | Class::Credit)
-            )
-            || units
-                .get(i.wrapping_sub(1))
-                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
-            || is_notice_title(&u.text)
-            || signed_item_follows(units, i);
+        // only a free headline-like line can open a block: the other tests wait for one
+        let boundary = || {
+            let two_heads = class_of(units, i + 1) == Some(Class::Head)
+                && units
+                    .get(i + 1)
+                    .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+                && !is_list_item(&u.text);
+            u.gap >= 2
+                || i == 0
+                || two_heads
+                || matches!(
+                    class_of(units, i.wrapping_sub(1)),
+                    Some(Class::Furniture | Class::Byline | Class::Credit)
+                )
+                || units
+                    .get(i.wrapping_sub(1))
+                    .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
+                || is_notice_title(&u.text)
+                || signed_item_follows(units, i)
+                || new_story_follows(units, i)
+        };
         if free
             && u.class == Class::Head
-            && boundary
+            && boundary()
             && !is_caption_like(&u.text)
             && !is_box_label(&u.text)
         {
@@ -969,4 +1167,70 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
         }
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_count_agrees_with_chars() {
+        for s in [
+            "",
+            " 甲 乙\t",
+            "a\u{85}b\u{A0}c\u{1680}d",
+            "\u{2000}\u{200A}\u{2028}\u{2029}",
+            "\u{202F}x\u{205F}\u{3000}“引”—…、。",
+            "é\u{2010}\u{2030}\u{3001}",
+            "𠀀 𠀁",
+        ] {
+            let want = s.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(chars(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn time_leads_and_numbered_subheads() {
+        assert!(opens_with_time("5月18日，柳溪镇举办插秧节。"));
+        assert!(opens_with_time("16日上午，会议召开。"));
+        assert!(opens_with_time("近日，社区公园开放。"));
+        assert!(!opens_with_time("改厕工作坚持群众自愿，因地制宜。"));
+        assert!(!opens_with_time("今年以来，全县坚持产业强基。"));
+        assert!(!opens_with_time("3月以来，各乡镇配备保洁员。"));
+        assert!(!opens_with_time(
+            "全县上下认真贯彻落实上级部署要求不断推进，工作"
+        ));
+        assert!(numbered_subhead("一、垃圾分类全覆盖"));
+        assert!(numbered_subhead("（二）污水治理"));
+        assert!(numbered_subhead("3.厕所革命"));
+        assert!(numbered_subhead("【链接】"));
+        assert!(!numbered_subhead("厕所革命稳步推进"));
+        assert!(!numbered_subhead("2025年春耕全面铺开"));
+    }
+
+    #[test]
+    fn a_lead_that_names_the_headline_subject() {
+        assert!(lead_names_subject(
+            "城北社区改造口袋公园",
+            "城北社区利用闲置空地改造的口袋公园正式开放，居民多了休闲去处。"
+        ));
+        assert!(!lead_names_subject(
+            "厕所革命稳步推进",
+            "改厕工作坚持群众自愿，因地制宜选择改厕模式。"
+        ));
+        assert!(!lead_names_subject(
+            "柳溪镇：插秧节带火乡村游",
+            "柳溪镇今年举办首届插秧节，吸引游客。"
+        ));
+    }
+
+    #[test]
+    fn notice_titles_by_their_last_word() {
+        assert!(is_notice_title("关于做好春季防火工作的通 知"));
+        assert!(is_notice_title("招聘启事！"));
+        assert!(!is_notice_title("公告"));
+        assert!(!is_notice_title("某公告!"));
+        assert!(is_notice_title("某某公告!"));
+        assert!(!is_notice_title("全县召开安全生产会议"));
+    }
 }
