@@ -108,6 +108,9 @@ pub struct Report {
     pub archives: usize,
     /// Articles published.
     pub articles: usize,
+    /// Files the last run published and this one no longer does (a place that lost its
+    /// articles, an article that is gone), removed; sorted.
+    pub removed: Vec<PathBuf>,
 }
 
 /// Absolute URLs of everything published, made from the base URL.
@@ -291,6 +294,7 @@ pub fn publish(
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
         sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
     }
+    let removed = sink.retire(out, &old);
     sink.save_manifest(out)?;
     let mut written = sink.written;
     written.sort();
@@ -301,6 +305,7 @@ pub fn publish(
         feeds: groups.len(),
         archives,
         articles: prep.len(),
+        removed,
     })
 }
 

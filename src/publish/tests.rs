@@ -335,6 +335,75 @@ fn a_deleted_file_is_published_again() {
 }
 
 #[test]
+fn what_is_no_longer_published_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let arts = fixture();
+    publish(&arts, &settings(), &templates(), out).unwrap();
+    // A file of our own in the output folder is never touched.
+    std::fs::write(out.join("810203002/README.txt"), "mine").unwrap();
+    std::fs::write(out.join("robots.txt"), "User-agent: *").unwrap();
+    // The township 石桥镇 loses both its articles (its page was edited).
+    let gone_ids: Vec<String> = arts
+        .iter()
+        .filter(|a| {
+            a.placement
+                .primary
+                .leaf()
+                .is_some_and(|d| d.code == "810203002")
+        })
+        .map(|a| a.id.clone())
+        .collect();
+    assert_eq!(gone_ids.len(), 2);
+    let kept: Vec<StoredArticle> = arts
+        .into_iter()
+        .filter(|a| !gone_ids.contains(&a.id))
+        .collect();
+    let r = publish(&kept, &settings(), &templates(), out).unwrap();
+    let mut want: Vec<std::path::PathBuf> = ["rss.xml", "atom.xml", "feed.json"]
+        .iter()
+        .map(|f| out.join("810203002").join(f))
+        .chain(
+            gone_ids
+                .iter()
+                .map(|id| out.join("articles").join(format!("{id}.html"))),
+        )
+        .collect();
+    want.sort();
+    for p in &want {
+        assert!(
+            r.removed.contains(p),
+            "{} not removed: {:?}",
+            p.display(),
+            r.removed
+        );
+        assert!(!p.exists(), "{}", p.display());
+    }
+    assert!(
+        r.removed.iter().all(|p| !p.ends_with("README.txt")),
+        "{:?}",
+        r.removed
+    );
+    assert_eq!(read(&out.join("810203002/README.txt")), "mine");
+    assert_eq!(read(&out.join("robots.txt")), "User-agent: *");
+    assert!(!read(&out.join("index.html")).contains("810203002/rss.xml"));
+    assert!(out.join("810203001/rss.xml").exists());
+    // A folder left empty goes too; a second run removes nothing more.
+    std::fs::remove_file(out.join("810203002/README.txt")).unwrap();
+    let mut fewer = kept.clone();
+    fewer.retain(|a| {
+        a.placement
+            .primary
+            .leaf()
+            .is_none_or(|d| d.code != "810501")
+    });
+    let r = publish(&fewer, &settings(), &templates(), out).unwrap();
+    assert!(!out.join("810501").exists(), "{:?}", r.removed);
+    let r = publish(&fewer, &settings(), &templates(), out).unwrap();
+    assert!(r.removed.is_empty() && r.written.is_empty(), "{r:?}");
+}
+
+#[test]
 fn ids_survive_reextraction_with_other_spacing() {
     let a = stored(
         "柳岸街道 便民服务集市开市",

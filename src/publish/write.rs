@@ -182,6 +182,65 @@ impl Sink {
     }
 }
 
+impl Sink {
+    /// Removes what the last complete run published and this one no longer does: the
+    /// feeds of a place that has lost all its articles, the page of an article that is
+    /// gone. Only files the last run's manifest lists are touched (nothing else in the
+    /// output folder is ours to remove), then the folders they leave empty. Returns the
+    /// paths removed, sorted.
+    pub(crate) fn retire(&self, out: &Path, old: &Manifest) -> Vec<PathBuf> {
+        let now: HashSet<&str> = self
+            .entries
+            .iter()
+            .map(|(rel, _, _)| rel.as_str())
+            .collect();
+        let mut gone: Vec<&str> = old
+            .entries
+            .keys()
+            .map(String::as_str)
+            .filter(|rel| !now.contains(rel) && is_plain_relative(rel))
+            .collect();
+        gone.sort_unstable();
+        let mut removed = Vec::new();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for rel in gone {
+            let path = out.join(rel);
+            if std::fs::remove_file(&path).is_ok() {
+                if let Some(dir) = path.parent().filter(|d| *d != out) {
+                    dirs.push(dir.to_path_buf());
+                }
+                removed.push(path);
+            }
+        }
+        // Deepest first; `remove_dir` fails on a folder that still holds anything.
+        dirs.sort_unstable_by(|a, b| {
+            b.components()
+                .count()
+                .cmp(&a.components().count())
+                .then(b.cmp(a))
+        });
+        dirs.dedup();
+        for dir in dirs {
+            let mut cur = Some(dir.as_path());
+            while let Some(d) = cur.filter(|d| *d != out && d.starts_with(out)) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                cur = d.parent();
+            }
+        }
+        removed
+    }
+}
+
+/// A manifest path that stays inside the output folder: relative, no `..`, no root.
+fn is_plain_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// True for the name of a temporary file made by [`write_if_changed`]: `.NAME.tmpPID`.
 fn is_temp_name(name: &str) -> bool {
     name.starts_with('.')

@@ -161,13 +161,14 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         .with_context(|| format!("cannot publish into {}", out.display()))?;
     report.totals.feeds_written = published.written.len();
     tracing::info!(
-        "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged",
+        "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged, {} removed",
         report.totals.files_read,
         report.totals.files_new,
         report.totals.files_failed,
         report.totals.articles_changed,
         published.written.len(),
-        published.unchanged
+        published.unchanged,
+        published.removed.len()
     );
     if cfg.digest.is_some() {
         match digest_settings(cfg) {
