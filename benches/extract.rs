@@ -1,5 +1,9 @@
 //! Extraction throughput: the fixture pages (and the shared corpus pages when present),
 //! replicated to at least 20 MB, each page extracted on its own as the program does.
+//!
+//! With `EXTRACT_BENCH_MB=N` set, criterion is skipped: the pages are extracted once over
+//! until N MB have been read, on one thread, and the process's CPU time, wall time and
+//! throughput are printed (for `valgrind --tool=callgrind` and `/usr/bin/time`).
 
 use std::hint::black_box;
 
@@ -48,7 +52,49 @@ fn pages() -> Vec<PageText> {
     out
 }
 
+/// CPU time of this process (user + system), from `/proc/self/stat`.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// The plain timed run of `EXTRACT_BENCH_MB`.
+fn plain_run(mb: usize) {
+    let distinct = pages();
+    let one_round: usize = distinct.iter().map(|p| p.text.len()).sum();
+    assert!(one_round > 0, "no pages to measure");
+    let rounds = (mb * 1_000_000).div_ceil(one_round);
+    let total = one_round * rounds;
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
+    let t0 = std::time::Instant::now();
+    let mut n = 0usize;
+    for _ in 0..rounds {
+        for p in &distinct {
+            n += extract(black_box(p)).articles.len();
+        }
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
+    println!(
+        "{} pages x {rounds} rounds = {:.1} MB, {n} articles: wall {wall:.2} s ({:.1} MB/s), cpu {cpu:.2} s ({:.1} MB/s per CPU second)",
+        distinct.len(),
+        total as f64 / 1e6,
+        total as f64 / 1e6 / wall,
+        total as f64 / 1e6 / cpu.max(1e-9),
+    );
+}
+
 fn bench(c: &mut Criterion) {
+    if let Some(mb) = std::env::var("EXTRACT_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        plain_run(mb);
+        return;
+    }
     let distinct = pages();
     let one_round: usize = distinct.iter().map(|p| p.text.len()).sum();
     assert!(one_round > 0, "no pages to measure");

@@ -767,3 +767,50 @@ fn a_sponsor_credit_with_the_verb_last_gives_the_home() {
         assert_eq!(ex.articles.len(), 1, "{line}");
     }
 }
+
+#[test]
+fn a_headline_broken_over_two_lines_is_one_title() {
+    let ex = run("broken_headline_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "石桥镇茶叶加工园区新建智能烘焙车间",
+            "进入关键期",
+            "村里新开了一家便民超市",
+            "白沙社区老年食堂开餐",
+        ]
+    );
+    let a = find(&ex, "石桥镇茶叶加工园区新建智能烘焙车间");
+    assert_eq!(a.kicker, None);
+    assert_eq!(a.reporters, vec!["程远帆".to_string()]);
+    assert!(a.body.starts_with("走进石桥镇"), "{}", a.body);
+    // a short first line did not run to the column's width: kicker and title
+    assert_eq!(
+        find(&ex, "进入关键期").kicker.as_deref(),
+        Some("春季护林防火")
+    );
+    // lines set apart by the page's spacing are a designed kicker and title
+    assert_eq!(
+        find(&ex, "村里新开了一家便民超市").kicker.as_deref(),
+        Some("河湾村")
+    );
+    // a subtitle opening with a dash on the title's line
+    assert_eq!(
+        find(&ex, "白沙社区老年食堂开餐").subtitle.as_deref(),
+        Some("六十岁以上老人每餐只需五元")
+    );
+}
+
+#[test]
+fn a_run_of_short_lines_is_not_a_broken_headline() {
+    // a keyword box under a long line: three short lines in one block stay apart
+    let ex = run_text(
+        "青山县召开全县重点工作推进会议部署任务\n安全生产\n乡村振兴\n营商环境\n\n本报讯（记者 吴天）近日，青山县召开全县重点工作推进会议，部署安全生产、乡村振兴和营商环境等重点任务。\n",
+    );
+    let t = titles(&ex);
+    assert!(
+        !t.iter()
+            .any(|x| x.contains("安全生产") && x.contains("会议")),
+        "{t:?}"
+    );
+}

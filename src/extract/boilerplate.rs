@@ -273,7 +273,9 @@ pub fn is_furniture(line: &str) -> bool {
     if !sentence && has_marker(t) {
         return true;
     }
-    if PHONE.is_match(t) {
+    // the phone pattern needs 电话, 热线 or `tel`: a cheap test first
+    let phone_word = t.contains(['话', '話', '线', '線']) || t.contains("el") || t.contains("EL");
+    if phone_word && PHONE.is_match(t) {
         return true;
     }
     let clause = t.contains(['，', ',', '；', ';', '。']);
@@ -295,7 +297,8 @@ pub fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
-    n <= 16 && PAGE_HEADER.is_match(t)
+    // every page header form holds a page number
+    n <= 16 && t.bytes().any(|b| b.is_ascii_digit()) && PAGE_HEADER.is_match(t)
 }
 
 /// True for a line of a keyword box or section list: short, no punctuation that text

@@ -58,13 +58,18 @@ pub fn split(lines: &[String]) -> Headline {
     };
     match lines.as_slice() {
         [] => Headline::default(),
-        [t] => match split_one_line(t) {
-            Some((k, title)) => Headline {
+        [t] => match (split_one_line(t), split_dash_subtitle(t)) {
+            (Some((k, title)), _) => Headline {
                 kicker: clean(k),
                 title: clean(title),
                 subtitle: None,
             },
-            None => Headline {
+            (None, Some((title, sub))) => Headline {
+                kicker: None,
+                title: clean(title),
+                subtitle: clean(sub),
+            },
+            (None, None) => Headline {
                 kicker: None,
                 title: clean(t),
                 subtitle: None,
@@ -119,6 +124,18 @@ fn split_one_line(t: &str) -> Option<(&str, &str)> {
         return None;
     }
     KICKER_ENDS.iter().any(|w| a.ends_with(w)).then_some((a, b))
+}
+
+/// A title and its subtitle set on one line, the subtitle opening with a dash after a
+/// space (`…专网投用 ——12家企业…`): both parts at least four characters. A dash closing
+/// the first part (`…2018年—— 实施…`) is a kicker's lead-in instead, and is left alone.
+fn split_dash_subtitle(t: &str) -> Option<(&str, &str)> {
+    let t = t.trim();
+    let pos = t.find([' ', '\u{3000}'])?;
+    let (a, b) = (t.get(..pos)?.trim_end(), t.get(pos..)?.trim_start());
+    let opens = b.starts_with('—') || b.starts_with("--") || b.starts_with('－');
+    let rest = b.trim_start_matches(['—', '-', '－', ' ']);
+    (opens && !is_lead_in(a) && len(a) >= 4 && len(rest) >= 4).then_some((a, b))
 }
 
 /// Words that open a caption or brief with a time rather than its subject.
@@ -224,6 +241,11 @@ mod tests {
         let z = h(&["稳住基本盘", "——全县一季度经济运行综述"]);
         assert_eq!(z.title.as_deref(), Some("稳住基本盘"));
         assert_eq!(z.subtitle.as_deref(), Some("全县一季度经济运行综述"));
+        let v = h(&["某镇产业园区5G专网投用 ——8家企业生产数据实时“上云”"]);
+        assert_eq!(v.title.as_deref(), Some("某镇产业园区5G专网投用"));
+        assert_eq!(v.subtitle.as_deref(), Some("8家企业生产数据实时“上云”"));
+        let u = h(&["全面启动创城工作—— 实施五大工程"]);
+        assert_eq!(u.subtitle, None);
         let w = h(&["引题一行", "主标题", "副标题一行说明"]);
         assert_eq!(w.title.as_deref(), Some("主标题"));
     }

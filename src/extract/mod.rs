@@ -31,12 +31,12 @@ use self::segment::{Class, Start, Unit};
 
 /// Reads the articles out of one input file. Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
-    let text = normalize::clean_chars(&page.text);
+    let text = normalize::clean_cow(&page.text);
     let mut ex = match page.form {
         InputForm::Markdown => single::markdown(&text),
         InputForm::Html => single::html(&text),
         InputForm::Page | InputForm::Text => {
-            let ex = extract_page(&page.text);
+            let ex = page_of_clean_text(&text);
             if ex.articles.is_empty() {
                 single::plain(&text, ex)
             } else {
@@ -77,8 +77,12 @@ static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
-    let clean = normalize::clean_chars(text);
-    let units = segment::units(&clean);
+    page_of_clean_text(&normalize::clean_cow(text))
+}
+
+/// [`extract_page`] on text `normalize::clean_chars` has already cleaned.
+fn page_of_clean_text(clean: &str) -> Extraction {
+    let units = segment::units(clean);
     let pieces = segment::pieces(&units);
 
     let mut publication = Publication::default();
@@ -129,7 +133,7 @@ pub fn extract_page(text: &str) -> Extraction {
             publication.home = Some(home);
         }
     }
-    let page_year = dateline::page_year(&clean);
+    let page_year = dateline::page_year(clean);
 
     let mut claimed = vec![false; units.len()];
     let mut seen: HashSet<u64> = HashSet::new();

@@ -47,9 +47,18 @@ pub(crate) fn is_sentence_end(c: char) -> bool {
 /// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
+    clean_cow(text).into_owned()
+}
+
+/// [`clean_chars`] that borrows the text when it is clean already (most text is).
+pub(crate) fn clean_cow(text: &str) -> std::borrow::Cow<'_, str> {
     if !needs_cleaning(text.as_bytes()) {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
+    std::borrow::Cow::Owned(clean_owned(text))
+}
+
+fn clean_owned(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut clean_from = 0;
     for (i, c) in text.char_indices() {
@@ -141,108 +150,116 @@ pub fn remove_cjk_spaces(text: &str) -> String {
     if !text.contains(' ') {
         return text.to_string();
     }
-    let chars: Vec<char> = text.chars().collect();
+    // one pass over the text's bytes: the runs between spaces are copied whole
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars.get(i).copied().unwrap_or(' ');
-        if c == ' ' {
-            let mut j = i;
-            while chars.get(j) == Some(&' ') {
-                j += 1;
-            }
-            let prev = out.chars().last();
-            let next = chars.get(j).copied();
-            match (prev, next) {
-                (None, _) | (_, None) => {}
-                (Some(p), Some(n)) => {
-                    let joinable = (is_cjk(p) && is_cjk(n))
-                        || (is_cjk(p) && n.is_ascii_digit())
-                        || (p.is_ascii_digit() && is_han(n));
-                    if !joinable {
-                        out.push(' ');
-                    }
-                }
-            }
-            i = j;
-            continue;
-        }
-        // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
-        if (c == 'a' || c == '&') && out.ends_with(' ') {
-            let word: String = if c == '&' {
-                "&".into()
+    while i < text.len() {
+        let rest = text.get(i..).unwrap_or("");
+        let Some(sp) = rest.find(' ') else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(rest.get(..sp).unwrap_or(""));
+        let after_run = rest.get(sp..).unwrap_or("").trim_start_matches(' ');
+        let j = text.len() - after_run.len();
+        let prev = out.chars().next_back();
+        let next = after_run.chars().next();
+        if let (Some(p), Some(n)) = (prev, next) {
+            let joinable = (is_cjk(p) && is_cjk(n))
+                || (is_cjk(p) && n.is_ascii_digit())
+                || (p.is_ascii_digit() && is_han(n));
+            // stray mixed-font conjunction: "<Han> and <Han>" or "<Han> & <Han>"
+            let word = if after_run.starts_with("and ") {
+                3
+            } else if after_run.starts_with("& ") {
+                1
             } else {
-                chars.iter().skip(i).take(3).collect()
+                0
             };
-            let after = chars.get(i + word.chars().count()).copied();
-            let before = out.trim_end().chars().last();
-            if (word == "and" || word == "&")
-                && after == Some(' ')
-                && before.is_some_and(is_han)
-                && chars
-                    .get(i + word.chars().count() + 1)
-                    .copied()
-                    .is_some_and(is_han)
-            {
-                let trimmed = out.trim_end().len();
-                out.truncate(trimmed);
+            let conj = !joinable
+                && word > 0
+                && is_han(p)
+                && after_run
+                    .get(word + 1..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(is_han);
+            if conj {
                 out.push('和');
-                i += word.chars().count() + 1;
+                i = j + word + 1;
                 continue;
             }
+            if !joinable {
+                out.push(' ');
+            }
         }
-        out.push(c);
-        i += 1;
+        i = j;
     }
-    out.trim().to_string()
+    let t = out.trim();
+    if t.len() == out.len() {
+        out
+    } else {
+        t.to_string()
+    }
+}
+
+fn is_punct_target(b: u8) -> bool {
+    matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')')
 }
 
 /// The punctuation policy: ASCII `, ; : ? ! ( )` next to CJK text become their full-width
 /// forms, so a page that mixes widths (`,` after Han, `(` closed by `）`) reads one way.
 /// Quotes, dashes and punctuation inside Latin text and numbers (`3.49`, `8:30`) stay.
 pub fn fullwidth_punct(text: &str) -> String {
-    let is_target = |b: &u8| matches!(*b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')');
-    if !text.as_bytes().iter().any(is_target) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    fullwidth_changed(text).unwrap_or_else(|| text.to_string())
+}
+
+/// [`fullwidth_punct`] that gives `None` when nothing changes (no copy is made then).
+fn fullwidth_changed(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let first = bytes.iter().position(|&b| is_punct_target(b))?;
+    let mut out: Option<String> = None;
     let mut copied = 0;
     // the targets are ASCII, so a byte position is a character position
-    let hits = text
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| is_target(b))
-        .map(|(i, b)| (i, char::from(*b)));
-    for (i, c) in hits {
+    for (off, &b) in bytes.get(first..).unwrap_or_default().iter().enumerate() {
+        if !is_punct_target(b) {
+            continue;
+        }
+        let i = first + off;
         let prev = text.get(..i).and_then(|s| s.chars().next_back());
         let next = text.get(i + 1..).and_then(|s| s.chars().next());
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
         let digits_around =
             prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
-        let mapped = match c {
-            ',' if near_cjk && !digits_around => '，',
-            ';' if near_cjk => '；',
-            ':' if near_cjk && !digits_around => '：',
-            '?' if near_cjk => '？',
-            '!' if near_cjk => '！',
-            '(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
-            ')' if near_cjk || prev.is_some_and(is_han) => '）',
+        let mapped = match b {
+            b',' if near_cjk && !digits_around => '，',
+            b';' if near_cjk => '；',
+            b':' if near_cjk && !digits_around => '：',
+            b'?' if near_cjk => '？',
+            b'!' if near_cjk => '！',
+            b'(' if near_cjk || next.is_some_and(|n| n.is_ascii_digit() || is_han(n)) => '（',
+            b')' if near_cjk || prev.is_some_and(is_han) => '）',
             _ => continue,
         };
-        out.push_str(text.get(copied..i).unwrap_or(""));
-        out.push(mapped);
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len() + text.len() / 8));
+        o.push_str(text.get(copied..i).unwrap_or(""));
+        o.push(mapped);
         copied = i + 1;
     }
-    out.push_str(text.get(copied..).unwrap_or(""));
+    if let Some(o) = out.as_mut() {
+        o.push_str(text.get(copied..).unwrap_or(""));
+    }
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
-    balance_brackets(&out)
+    let now = out.as_deref().unwrap_or(text);
+    if now.contains(['(', ')']) && now.contains(['（', '）']) {
+        let balanced = balance_brackets(now);
+        if balanced != now {
+            return Some(balanced);
+        }
+    }
+    out
 }
 
 fn balance_brackets(text: &str) -> String {
-    if !text.contains(['(', ')']) {
-        return text.to_string();
-    }
     let mut out: Vec<char> = text.chars().collect();
     let mut open: Vec<(usize, char)> = Vec::new();
     for i in 0..out.len() {
@@ -269,33 +286,32 @@ fn balance_brackets(text: &str) -> String {
 
 /// The whole repair of one line of article text: spaces, then punctuation.
 pub fn repair_line(text: &str) -> String {
-    fullwidth_punct(&remove_cjk_spaces(text))
+    let spaced = remove_cjk_spaces(text);
+    fullwidth_changed(&spaced).unwrap_or(spaced)
 }
 
 /// Removes every white space character (for headlines, which the page sets with spaces).
 pub fn squeeze(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.trim().chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let t = text.trim();
+    let mut out = String::with_capacity(t.len());
+    let mut prev: Option<char> = None;
+    let mut it = t.chars().peekable();
+    while let Some(c) = it.next() {
         if c.is_whitespace() {
             // keep one space between two Latin words or numbers
-            let p = if i == 0 {
-                None
-            } else {
-                chars.get(i - 1).copied()
-            };
-            let n = chars.get(i + 1).copied();
-            if p.is_some_and(|p| p.is_ascii_alphanumeric())
+            let n = it.peek().copied();
+            if prev.is_some_and(|p| p.is_ascii_alphanumeric())
                 && n.is_some_and(|n| n.is_ascii_alphanumeric())
                 && !out.ends_with(' ')
             {
                 out.push(' ');
             }
-            continue;
+        } else {
+            out.push(c);
         }
-        out.push(c);
+        prev = Some(c);
     }
-    fullwidth_punct(&out)
+    fullwidth_changed(&out).unwrap_or(out)
 }
 
 fn first_clause_len(text: &str) -> usize {

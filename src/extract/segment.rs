@@ -132,13 +132,54 @@ pub(crate) const NOTICE_WORDS: &[&str] = &[
 
 /// A notice's title: a headline-shaped line ending in a notice word (`关于…的通知`).
 fn is_notice_title(text: &str) -> bool {
-    let t = squeeze(text);
-    let t = t.trim_end_matches(['！', '!']);
-    chars(t) >= 4 && NOTICE_WORDS.iter().any(|w| t.ends_with(w))
+    // the last two characters that are not white space or an exclamation mark, read
+    // from the end without copying the line (`关于…的通 知` counts as `通知`)
+    let mut tail = text
+        .chars()
+        .rev()
+        .filter(|c| !c.is_whitespace())
+        .skip_while(|c| matches!(c, '！' | '!'));
+    let (Some(b), Some(a)) = (tail.next(), tail.next()) else {
+        return false;
+    };
+    let mut word = [0u8; 8];
+    let mut n = 0;
+    for c in [a, b] {
+        let l = c.len_utf8();
+        if let Some(dst) = word.get_mut(n..n + l) {
+            c.encode_utf8(dst);
+        }
+        n += l;
+    }
+    let word = word.get(..n).unwrap_or_default();
+    NOTICE_WORDS.iter().any(|w| w.as_bytes() == word) && tail.count() >= 2
 }
 
-fn chars(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+/// The number of characters of `s` that are not white space. A byte loop: a character is
+/// counted at its first byte, and the few non-ASCII white space characters (U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) are told by
+/// their bytes, so the text is not decoded.
+pub(crate) fn chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut n = 0usize;
+    for (i, &x) in b.iter().enumerate() {
+        let counted = match x {
+            0x80..=0xBF => false,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => false,
+            0xC2 => !matches!(at(i + 1), 0x85 | 0xA0),
+            0xE1 => !(at(i + 1) == 0x9A && at(i + 2) == 0x80),
+            0xE2 => match at(i + 1) {
+                0x80 => !matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+                0x81 => at(i + 2) != 0x9F,
+                _ => true,
+            },
+            0xE3 => !(at(i + 1) == 0x80 && at(i + 2) == 0x80),
+            _ => true,
+        };
+        n += usize::from(counted);
+    }
+    n
 }
 
 fn classify(text: &str) -> (Class, Option<Dateline>) {
@@ -279,7 +320,66 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
+    join_broken_headlines(out)
+}
+
+/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`): a short
+/// headline-like line set tighter than the page's paragraph spacing under a longer one that
+/// stops on a character (no punctuation, no lead-in dash or colon), and not followed by
+/// more such short lines (a list), is the end of the line above. Designed two-line
+/// headlines (kicker and title, title and subtitle) are set apart by the page's usual
+/// spacing and stay two lines; a page without blank lines gives no such signal, and
+/// nothing is joined there.
+fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut it = units.into_iter().peekable();
+    while let Some(u) = it.next() {
+        let next_is_short_head = it
+            .peek()
+            .is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        if let Some(prev) = out.last_mut()
+            && continues_headline(prev, &u)
+            && !next_is_short_head
+        {
+            let glue = prev.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && u.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+            if glue {
+                prev.text.push(' ');
+            }
+            prev.text.push_str(&u.text);
+            continue;
+        }
+        out.push(u);
+    }
     out
+}
+
+fn continues_headline(prev: &Unit, u: &Unit) -> bool {
+    if prev.class != Class::Head || u.class != Class::Head || u.gap != 0 || prev.gap == 0 {
+        return false;
+    }
+    let (a, b) = (prev.text.trim(), u.text.trim());
+    let (la, lb) = (chars(a), chars(b));
+    // the line above ran to the column's width; the rest is shorter
+    if !(10..=36).contains(&la) || !(2..=12).contains(&lb) || lb >= la {
+        return false;
+    }
+    let ends_on_word = a
+        .chars()
+        .last()
+        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    let starts_on_word = b
+        .chars()
+        .next()
+        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    ends_on_word
+        && starts_on_word
+        && !a.starts_with(MARKS)
+        && !b.contains(char::is_whitespace)
+        && !is_caption_like(b)
+        && !is_box_label(b)
+        && !is_notice_title(a)
+        && !pen_name_line(b)
 }
 
 /// The most common number of blank lines between two lines of a page (the smaller one
@@ -590,26 +690,29 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claimed.get(i).copied().unwrap_or(true);
-        let two_heads = class_of(units, i + 1) == Some(Class::Head)
-            && units
-                .get(i + 1)
-                .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
-            && !is_list_item(&u.text);
-        let boundary = u.gap >= 2
-            || i == 0
-            || two_heads
-            || matches!(
-                class_of(units, i.wrapping_sub(1)),
-                Some(Class::Furniture | Class::Byline | Class::Credit)
-            )
-            || units
-                .get(i.wrapping_sub(1))
-                .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
-            || is_notice_title(&u.text)
-            || signed_item_follows(units, i);
+        // only a free headline-like line can open a block: the other tests wait for one
+        let boundary = || {
+            let two_heads = class_of(units, i + 1) == Some(Class::Head)
+                && units
+                    .get(i + 1)
+                    .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+                && !is_list_item(&u.text);
+            u.gap >= 2
+                || i == 0
+                || two_heads
+                || matches!(
+                    class_of(units, i.wrapping_sub(1)),
+                    Some(Class::Furniture | Class::Byline | Class::Credit)
+                )
+                || units
+                    .get(i.wrapping_sub(1))
+                    .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
+                || is_notice_title(&u.text)
+                || signed_item_follows(units, i)
+        };
         if free
             && u.class == Class::Head
-            && boundary
+            && boundary()
             && !is_caption_like(&u.text)
             && !is_box_label(&u.text)
         {
@@ -969,4 +1072,35 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
         }
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_count_agrees_with_chars() {
+        for s in [
+            "",
+            " 甲 乙\t",
+            "a\u{85}b\u{A0}c\u{1680}d",
+            "\u{2000}\u{200A}\u{2028}\u{2029}",
+            "\u{202F}x\u{205F}\u{3000}“引”—…、。",
+            "é\u{2010}\u{2030}\u{3001}",
+            "𠀀 𠀁",
+        ] {
+            let want = s.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(chars(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn notice_titles_by_their_last_word() {
+        assert!(is_notice_title("关于做好春季防火工作的通 知"));
+        assert!(is_notice_title("招聘启事！"));
+        assert!(!is_notice_title("公告"));
+        assert!(!is_notice_title("某公告!"));
+        assert!(is_notice_title("某某公告!"));
+        assert!(!is_notice_title("全县召开安全生产会议"));
+    }
 }
