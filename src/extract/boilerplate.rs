@@ -255,17 +255,21 @@ fn has_url_hint(t: &str) -> bool {
 /// furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
     let t = line.trim();
-    let n = t.chars().count();
-    if n == 0 {
+    if t.is_empty() {
         return false;
     }
+    // a line of more than 240 bytes has more than 60 characters: only a URL can make it
+    // furniture, and its characters are counted only then
+    let long = t.len() > 240;
+    let n = if long { 0 } else { t.chars().count() };
     if let Some(m) = has_url_hint(t).then(|| URL.find(t)).flatten() {
+        let n = if long { t.chars().count() } else { n };
         let rest = n - m.as_str().chars().count();
         if rest <= 30 || n <= 60 {
             return true;
         }
     }
-    if n > 60 {
+    if long || n > 60 {
         return false;
     }
     // a sentence with a full stop in the middle is text, however short

@@ -62,12 +62,35 @@ enum Role {
 
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?P<staff>(?:本报|本報|本台|本刊)?(?:全媒体|全媒體|融媒体|融媒體|融媒|见习|見習|特约|特約|首席|摄影|攝影|实习|實習|驻\p{Han}{1,4}|駐\p{Han}{1,4})?(?:记者|記者)|实习生|實習生|见习生|見習生)",
+        r"(?P<staff>(?:本报|本報|本台|本刊)?(?:全媒体|全媒體|融媒体|融媒體|融媒|见习|見習|特约|特約|首席|摄影|攝影|实习|實習|驻[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4}|駐[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4})?(?:记者|記者)|实习生|實習生|见习生|見習生)",
         r"|(?P<other>(?:特约|特約)?(?:通讯员|通訊員)|摄影|攝影|作者|撰文|文字|文/图|文／图|文/圖|图/文|圖/文|文图|文/|文／|图/|圖/|图片|圖片)",
         r"|(?P<photo>摄|攝|拍摄|拍攝)",
     ))
     .unwrap_or_else(|_| unreachable!())
 });
+
+/// Which alternative of `ROLE` a match took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoleKind {
+    Staff,
+    Other,
+    Photo,
+}
+
+/// The alternative of `ROLE` that matched `m`, told by its text: staff matches end in
+/// 记者 or are a trainee word, photo matches are the bare verb, the rest are other roles.
+fn role_kind(m: &str) -> RoleKind {
+    if m.ends_with("记者")
+        || m.ends_with("記者")
+        || matches!(m, "实习生" | "實習生" | "见习生" | "見習生")
+    {
+        RoleKind::Staff
+    } else if matches!(m, "摄" | "攝" | "拍摄" | "拍攝") {
+        RoleKind::Photo
+    } else {
+        RoleKind::Other
+    }
+}
 
 /// Words that follow 记者 in column labels and running text, never names.
 const NOT_NAMES: &[&str] = &[
@@ -224,12 +247,13 @@ pub fn parse(text: &str) -> Option<People> {
         }
         Some(())
     };
-    for m in ROLE.captures_iter(text) {
-        let Some(whole) = m.get(0) else { continue };
+    // the spans alone (no capture groups: the group a match took is told by its text)
+    for whole in ROLE.find_iter(text) {
+        let kind = role_kind(whole.as_str());
         let seg = text.get(pos..whole.start()).unwrap_or("");
         // text glued to the front of a role (`北江晚报全媒体记者`) is an organisation
         let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
-        if glued && m.name("photo").is_none() {
+        if glued && kind != RoleKind::Photo {
             let tail = seg.split_whitespace().last().unwrap_or("");
             let head = seg.get(..seg.len() - tail.len()).unwrap_or("");
             handle_segment(head, role, &mut people, &mut last_names)?;
@@ -244,9 +268,9 @@ pub fn parse(text: &str) -> Option<People> {
             handle_segment(seg, role, &mut people, &mut last_names)?;
         }
         saw_any = true;
-        if m.name("staff").is_some() {
+        if kind == RoleKind::Staff {
             role = Some(Role::Staff);
-        } else if m.name("other").is_some() {
+        } else if kind == RoleKind::Other {
             let w = whole.as_str();
             if w.contains('图') || w.contains('圖') || w.contains("摄") || w.contains("攝") {
                 people.photo = true;
@@ -486,6 +510,34 @@ mod tests {
             p("记者:林海 吴江"),
             (vec!["林海".into(), "吴江".into()], vec![])
         );
+    }
+
+    #[test]
+    fn role_kinds_agree_with_the_pattern_groups() {
+        for text in [
+            "本报记者 甲乙",
+            "駐京記者 甲乙",
+            "实习生 甲乙",
+            "特约通讯员 甲乙",
+            "摄影 甲乙",
+            "摄影记者 甲乙",
+            "文/图 甲乙",
+            "甲乙 摄",
+            "拍攝 甲乙",
+            "作者 甲乙",
+        ] {
+            for c in ROLE.captures_iter(text) {
+                let whole = c.get(0).unwrap().as_str();
+                let want = if c.name("staff").is_some() {
+                    RoleKind::Staff
+                } else if c.name("photo").is_some() {
+                    RoleKind::Photo
+                } else {
+                    RoleKind::Other
+                };
+                assert_eq!(role_kind(whole), want, "{text}: {whole}");
+            }
+        }
     }
 
     #[test]

@@ -10,15 +10,18 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+// Han characters are the basic block, extension A and the compatibility block: a class
+// of three ranges keeps the automata small (the whole `\p{Han}` script is dozens of
+// ranges, and the capture search walks every state of it for each character).
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[■▲●◆※□★]\s*)?[【\[〔]?(?:(?:本报|本報|本刊)(?P<place>\p{Han}{0,8}?)|\p{Han}{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>\p{Han}{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)[】\]〕]?\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
+        r"^(?:[■▲●◆※□★]\s*)?[【\[〔]?(?:(?:本报|本報|本刊)(?P<place>[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,8}?)|[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,12}?(?:社|网|網|台|报|報|融媒|客户端|客戶端|新闻|新聞|传媒|傳媒)(?P<place2>[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,6}?))\s*(?P<date>(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?\s*(?:讯|訊|电|電)[】\]〕]?\s*(?P<paren>[(（][^()（）\n]{0,60}[)）])?",
     )
     .unwrap_or_else(|_| unreachable!())
 });
 
 static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:本报|本報)?\p{Han}{0,6}?(?:记者|記者|通讯员|通訊員)[\p{Han}\s·]{2,30}?)\s*(?:报道|報道)\s*[:：]?\s*")
+    Regex::new(r"^\s*((?:本报|本報)?[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,6}?(?:记者|記者|通讯员|通訊員)[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\s·]{2,30}?)\s*(?:报道|報道)\s*[:：]?\s*")
         .unwrap_or_else(|_| unreachable!())
 });
 

@@ -245,6 +245,8 @@ fn build(
     let mut date: Option<NaiveDate> = None;
     let mut has_dateline = false;
     let mut credited_photo = false;
+    // the first dateline read and its line, so the paragraph need not be read again
+    let mut first_dateline: Option<(&str, &dateline::Dateline)> = None;
 
     // body paragraphs, raw
     let mut paras: Vec<String> = Vec::new();
@@ -270,6 +272,9 @@ fn build(
                 if let Some(d) = &u.dateline
                     && (k == p.anchor || !has_dateline)
                 {
+                    if !has_dateline {
+                        first_dateline = Some((u.text.as_str(), d));
+                    }
                     has_dateline = true;
                     if let Some(b) = &d.byline
                         && let Some(x) = byline::parse(b)
@@ -313,7 +318,16 @@ fn build(
         .enumerate()
         .map(|(i, s)| {
             if i == 0 && has_dateline {
-                repair_para(s)
+                // the reading depends on the first 300 bytes only: it holds for the
+                // paragraph when the line is that paragraph or its first 300 bytes
+                let known = first_dateline.and_then(|(line, d)| {
+                    (s.starts_with(line) && (s.len() == line.len() || line.len() >= 300))
+                        .then_some(d)
+                });
+                match known {
+                    Some(d) => repair_para_with(s, Some(d)),
+                    None => repair_para(s),
+                }
             } else {
                 normalize::repair_line(s)
             }
@@ -412,7 +426,12 @@ fn strip_dateline(text: &str) -> &str {
 
 /// Repairs one paragraph; a dateline's parenthesis keeps the spaces between names.
 pub(crate) fn repair_para(text: &str) -> String {
-    if let Some(d) = dateline::parse(text)
+    repair_para_with(text, dateline::parse(text).as_ref())
+}
+
+/// [`repair_para`] with the paragraph's dateline already read.
+fn repair_para_with(text: &str, d: Option<&dateline::Dateline>) -> String {
+    if let Some(d) = d
         && d.byline.is_some()
         && let (Some(head), Some(rest)) = (text.get(..d.len), text.get(d.len..))
     {

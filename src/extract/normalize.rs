@@ -202,8 +202,41 @@ pub fn remove_cjk_spaces(text: &str) -> String {
     }
 }
 
-fn is_punct_target(b: u8) -> bool {
-    matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')')
+/// The ASCII punctuation the width policy looks at, as a byte table.
+const PUNCT_TARGET: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b';' as usize] = true;
+    t[b':' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'(' as usize] = true;
+    t[b')' as usize] = true;
+    t
+};
+
+/// The next byte at or after `from` that `table` marks. The marked bytes are ASCII, and
+/// Chinese text is mostly bytes of 0x80 and above: eight bytes whose top bits are all set
+/// are skipped at once.
+fn find_ascii_in(bytes: &[u8], from: usize, table: &[bool; 256]) -> Option<usize> {
+    let mut i = from;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    for c in chunks.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if u64::from_le_bytes(w) & 0x8080_8080_8080_8080 != 0x8080_8080_8080_8080
+            && let Some(k) = c.iter().position(|&b| table[usize::from(b)])
+        {
+            return Some(i + k);
+        }
+        i += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| table[usize::from(b)])
+        .map(|k| i + k)
 }
 
 /// The punctuation policy: ASCII `, ; : ? ! ( )` next to CJK text become their full-width
@@ -216,15 +249,13 @@ pub fn fullwidth_punct(text: &str) -> String {
 /// [`fullwidth_punct`] that gives `None` when nothing changes (no copy is made then).
 fn fullwidth_changed(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let first = bytes.iter().position(|&b| is_punct_target(b))?;
     let mut out: Option<String> = None;
     let mut copied = 0;
+    let mut from = 0;
     // the targets are ASCII, so a byte position is a character position
-    for (off, &b) in bytes.get(first..).unwrap_or_default().iter().enumerate() {
-        if !is_punct_target(b) {
-            continue;
-        }
-        let i = first + off;
+    while let Some(i) = find_ascii_in(bytes, from, &PUNCT_TARGET) {
+        from = i + 1;
+        let b = bytes.get(i).copied().unwrap_or(b' ');
         let prev = text.get(..i).and_then(|s| s.chars().next_back());
         let next = text.get(i + 1..).and_then(|s| s.chars().next());
         let near_cjk = prev.is_some_and(is_cjk) || next.is_some_and(is_cjk);
@@ -399,20 +430,64 @@ pub fn dedup_paragraphs(
     paras
         .into_iter()
         .filter(|p| {
-            // FNV-1a over the characters that are not white space
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            let mut n = 0usize;
-            for &b in p.as_bytes().iter().filter(|b| !b.is_ascii_whitespace()) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-                // count characters: bytes that do not continue a UTF-8 sequence
-                n += usize::from(b & 0xC0 != 0x80);
-            }
+            // count characters: bytes that are not white space and do not continue a
+            // UTF-8 sequence (a loop the compiler turns into vector code)
+            let b = p.as_bytes();
+            let n = b
+                .iter()
+                .filter(|&&x| x & 0xC0 != 0x80 && !x.is_ascii_whitespace())
+                .count();
             if n < 20 {
                 return true;
             }
-            seen.insert(h)
+            seen.insert(hash_without_spaces(b))
         })
         .collect()
+}
+
+/// A hash of the bytes that are not ASCII white space, eight at a time (a multiply and
+/// rotate per word, as in rustc's FxHash; the keys live only while one page is read).
+fn hash_without_spaces(b: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h: u64 = 0;
+    let mut len = 0usize;
+    let mut word = [0u8; 8];
+    let mut fill = 0usize;
+    for piece in b.split(|x| x.is_ascii_whitespace()) {
+        let mut rest = piece;
+        // top up a partly filled word first, then whole words straight from the text
+        while fill > 0 && !rest.is_empty() {
+            if let (Some(dst), Some((&x, tail))) = (word.get_mut(fill), rest.split_first()) {
+                *dst = x;
+                rest = tail;
+            }
+            fill = (fill + 1) % 8;
+            if fill == 0 {
+                h = mix(h, u64::from_le_bytes(word));
+            }
+        }
+        let mut chunks = rest.chunks_exact(8);
+        for c in chunks.by_ref() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = mix(h, u64::from_le_bytes(w));
+        }
+        for &x in chunks.remainder() {
+            if let Some(dst) = word.get_mut(fill) {
+                *dst = x;
+            }
+            fill += 1;
+        }
+        len += piece.len();
+    }
+    if fill > 0 {
+        for x in word.iter_mut().skip(fill) {
+            *x = 0;
+        }
+        h = mix(h, u64::from_le_bytes(word));
+    }
+    mix(h, len as u64)
 }
 
 #[cfg(test)]
@@ -458,6 +533,24 @@ mod tests {
     }
 
     #[test]
+    fn ascii_scan_finds_every_target() {
+        let text = "甲乙丙丁戊己庚辛,壬癸子丑寅卯辰巳午未申酉戌亥(a)";
+        let found: Vec<usize> =
+            std::iter::successors(find_ascii_in(text.as_bytes(), 0, &PUNCT_TARGET), |&i| {
+                find_ascii_in(text.as_bytes(), i + 1, &PUNCT_TARGET)
+            })
+            .collect();
+        let want: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| PUNCT_TARGET[usize::from(*b)])
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found, want);
+        assert_eq!(find_ascii_in(b"abc", 5, &PUNCT_TARGET), None);
+    }
+
+    #[test]
     fn one_punctuation_width() {
         assert_eq!(
             fullwidth_punct("近日,全县召开会议(扩大)。"),
@@ -494,6 +587,24 @@ mod tests {
                 "实践中心设六个功能区",
                 "据了解,实践中心于今年建成。",
             ]
+        );
+    }
+
+    #[test]
+    fn the_paragraph_hash_ignores_only_white_space() {
+        let a = "镇里还请来农技专家驻村指导,手把手教菜农科学施肥。";
+        let spaced = "镇里 还请来农技专家驻村 指导,手把手教\t菜农科学施肥。";
+        assert_eq!(
+            hash_without_spaces(a.as_bytes()),
+            hash_without_spaces(spaced.as_bytes())
+        );
+        assert_ne!(
+            hash_without_spaces(a.as_bytes()),
+            hash_without_spaces("镇里还请来农技专家驻村指导,手把手教菜农科学施肥！".as_bytes())
+        );
+        assert_ne!(
+            hash_without_spaces(b"abcdefgh"),
+            hash_without_spaces(b"abcdefg")
         );
     }
 
