@@ -51,7 +51,8 @@ pub fn split(lines: &[String]) -> Headline {
     let clean = |s: &str| {
         let t = squeeze(s);
         let t = t
-            .trim_start_matches(['—', '－', '-', '■', '▲', '●', '◆', '※', '□', '★'])
+            .trim_start_matches(['—', '－', '-'])
+            .trim_start_matches(super::shape::BRIEF_MARKS)
             .trim()
             .to_string();
         Some(t).filter(|t| !t.is_empty())
@@ -81,6 +82,11 @@ pub fn split(lines: &[String]) -> Headline {
                 true
             } else if opens_with_dash(b) || is_lead_in(b) {
                 false
+            } else if super::shape::place_colon_headline(b)
+                && !super::shape::place_colon_headline(a)
+            {
+                // `某某镇：…` under a line is the main headline, the line its kicker
+                true
             } else if la <= 6 && lb > la {
                 true
             } else {
@@ -139,7 +145,7 @@ fn split_dash_subtitle(t: &str) -> Option<(&str, &str)> {
 }
 
 /// Words that open a caption or brief with a time rather than its subject.
-const TIME_OPENERS: &[&str] = &[
+pub(crate) const TIME_OPENERS: &[&str] = &[
     "近日",
     "日前",
     "近年来",
@@ -166,7 +172,8 @@ const TIME_OPENERS: &[&str] = &[
 pub fn title_from_text(text: &str) -> Option<String> {
     let t = text
         .trim()
-        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+        .trim_start_matches(super::shape::BRIEF_MARKS)
+        .trim_start();
     let clauses: Vec<&str> = t
         .split(['，', ',', '。', '；', ';', '！', '？', '!', '?', '：', ':'])
         .map(str::trim)

@@ -1,0 +1,466 @@
+//! Shape rules of the second generality round: lines whose role the first rules misread.
+//!
+//! Owns, by shape alone (position, length, punctuation, marker words): page navigation
+//! lines (`A12 | 大湾区`, `今日4版 第1版 要闻`) as furniture; a headline opened by a
+//! place and a colon as the main headline under its kicker; the column labels of briefs
+//! (`短讯`) and of commentary (`【某某时评】`, `评论`); a brief whose headline and text share
+//! one line (`▲标题␣␣正文`); a paragraph opened by a byline without `讯` (`（记者 X）…`,
+//! `本报记者 X 报道 …`); a notice's salutation (`各村（居）委会：`) as body text; an
+//! author's note (`（作者系…）`) and a justified bare name under a commentary's headline;
+//! a photo item whose caption runs to two sentences; years that are not the page's own
+//! (inside a background box, or opening a sentence about the past).
+//! Must not touch: the first-round rules of `segment`, `headline`, `dateline` (it is called
+//! from them as a second opinion), names and dates inside bylines.
+
+use super::byline;
+use super::dateline::{self, Dateline};
+use super::headline::TIME_OPENERS;
+use super::normalize::{is_han, is_sentence_end, squeeze};
+use super::segment::{Class, NOTICE_WORDS, Piece, Start, Unit, chars};
+
+/// Markers that open a brief or a marked headline, the first rules' set and arrows.
+pub(crate) const BRIEF_MARKS: [char; 11] = ['■', '▲', '●', '◆', '※', '□', '★', '▶', '►', '◇', '▷'];
+
+/// Words that end a commentary column's label (`灵山时评`, `评论`, `乡村观察`).
+const COMMENT_LABEL_ENDS: &[&str] = &[
+    "时评", "時評", "评论", "評論", "短评", "短評", "快评", "快評", "观察", "觀察", "杂谈", "雜談",
+    "随笔", "隨筆", "论坛", "論壇", "漫谈", "漫談", "评", "評",
+];
+
+/// Labels of boxes that belong to the article before them (a year in one is background).
+const BOX_OPENERS: &[&str] = &[
+    "相关链接",
+    "相關鏈接",
+    "延伸阅读",
+    "延伸閱讀",
+    "背景资料",
+    "背景資料",
+    "链接",
+    "鏈接",
+    "名词解释",
+    "名詞解釋",
+];
+
+/// A page-navigation line: page numbers (`第1版`, `A12`, `01`, `今日4版`), separators
+/// (`|`, `·`, `/`) and at most two short section names (`要闻`, `大湾区`), nothing else.
+/// Every token is checked, so a headline that opens with a number (`2 名游客…`) is not one.
+pub(crate) fn page_navigation(line: &str) -> bool {
+    let t = line.trim();
+    let n = chars(t);
+    if !(2..=24).contains(&n) {
+        return false;
+    }
+    let separated = t.contains(['|', '｜', '·', '•', '/', '／']);
+    let mut pages = 0;
+    let mut names = 0;
+    for tok in t
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·' | '•' | '/' | '／'))
+        .filter(|s| !s.is_empty())
+    {
+        if page_token(tok, separated) {
+            pages += 1;
+        } else if (2..=6).contains(&tok.chars().count()) && tok.chars().all(is_han) {
+            names += 1;
+        } else {
+            return false;
+        }
+    }
+    pages >= 1 && names <= 2
+}
+
+/// `第1版`, `4版`, `今日4版`, `本期12版`, `A12`, `B3`, a zero-padded `01`; a bare number
+/// only when the line has separators (`12 | 要闻`).
+fn page_token(tok: &str, separated: bool) -> bool {
+    let t = tok
+        .strip_prefix("今日")
+        .or_else(|| tok.strip_prefix("本期"))
+        .or_else(|| tok.strip_prefix('共'))
+        .unwrap_or(tok);
+    let (t, ban) = match t.strip_suffix('版') {
+        Some(r) => (r.strip_prefix('第').unwrap_or(r), true),
+        None => (t, false),
+    };
+    let (letter, digits) = match t.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => (true, t.get(1..).unwrap_or("")),
+        _ => (false, t),
+    };
+    let nd = digits.len();
+    if !(1..=3).contains(&nd) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    ban || (letter && nd <= 2) || (nd == 2 && digits.starts_with('0')) || (separated && nd <= 2)
+}
+
+/// A headline opened by a place and a colon (`某某镇：一片茶叶带富一方百姓`): the place is
+/// two to eight Han characters, the clause after the colon at least four characters.
+pub(crate) fn place_colon_headline(line: &str) -> bool {
+    let t = squeeze(line);
+    let Some((place, rest)) = t.split_once(['：', ':']) else {
+        return false;
+    };
+    (2..=8).contains(&place.chars().count())
+        && place.chars().all(is_han)
+        && chars(rest) >= 4
+        && !rest.contains(['：', ':'])
+}
+
+/// A brief column's label (`短讯`, `新闻速览`): at most six characters without
+/// punctuation, right above a marked item.
+fn brief_label(units: &[Unit], i: usize) -> bool {
+    let Some(u) = units.get(i) else { return false };
+    let t = squeeze(&u.text);
+    u.class == Class::Head
+        && (2..=6).contains(&t.chars().count())
+        && t.chars().all(is_han)
+        && units.get(i + 1).is_some_and(|x| {
+            x.text.starts_with(BRIEF_MARKS) && matches!(x.class, Class::Head | Class::Marker)
+        })
+}
+
+/// A commentary column's label: `【灵山时评】`, `评论`, `乡村观察` (brackets and spaces
+/// aside, at most eight characters, ending in a word of commentary).
+pub(crate) fn comment_label(text: &str) -> bool {
+    let t = squeeze(text);
+    let bracketed = t.starts_with(['【', '[', '〔']) && t.ends_with(['】', ']', '〕']);
+    let inner = t.trim_matches(['【', '】', '[', ']', '〔', '〕']);
+    let n = inner.chars().count();
+    (2..=8).contains(&n)
+        && inner.chars().all(is_han)
+        && COMMENT_LABEL_ENDS.iter().any(|w| inner.ends_with(w))
+        && (bracketed || n <= 6)
+}
+
+/// A justified name alone on its line (`韦 明`, `张 小 红`): two or three single Han
+/// characters set apart by spaces.
+fn spaced_name(text: &str) -> bool {
+    let toks: Vec<&str> = text.split_whitespace().collect();
+    (2..=3).contains(&toks.len())
+        && toks
+            .iter()
+            .all(|t| t.chars().count() == 1 && t.chars().all(is_han))
+}
+
+/// A notice's salutation: a line ending in a colon, at most twenty characters, without a
+/// sentence in it (`辖区各位家长：`, `各村（居）委会、镇属各单位：`).
+fn salutation(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with(['：', ':'])
+        && (2..=20).contains(&chars(t))
+        && !t.contains(['。', '；', ';', '！', '？'])
+}
+
+fn notice_title(text: &str) -> bool {
+    let t = squeeze(text);
+    let t = t.trim_end_matches(['！', '!']);
+    t.chars().count() >= 4 && NOTICE_WORDS.iter().any(|w| t.ends_with(w))
+}
+
+/// An author's note closing a commentary: `（作者系…）`, `(作者单位：…)`.
+pub(crate) fn author_note(text: &str) -> bool {
+    let t = text.trim().trim_start_matches(['(', '（']);
+    t.starts_with("作者") && text.trim().ends_with([')', '）'])
+}
+
+/// A signature for the text alone (`文/X`, `文／X`), naming no staff role and no picture:
+/// the way a commentary or a contributed piece is signed.
+pub(crate) fn signed_text_only(line: &str) -> bool {
+    let t = squeeze(line);
+    let t = t.trim_start_matches(BRIEF_MARKS);
+    (t.starts_with("文/") || t.starts_with("文／"))
+        && !t.contains(['图', '圖', '摄', '攝'])
+        && !t.contains("记者")
+        && !t.contains("記者")
+}
+
+/// Second-opinion roles for the lines of a page, after the first rules have classed them
+/// and joined broken headlines.
+pub(crate) fn refine(mut units: Vec<Unit>) -> Vec<Unit> {
+    for i in 0..units.len() {
+        let prev_class = i.checked_sub(1).and_then(|j| units.get(j)).map(|u| u.class);
+        let prev_notice = i
+            .checked_sub(1)
+            .and_then(|j| units.get(j))
+            .is_some_and(|u| u.class == Class::Head && notice_title(&u.text));
+        let next_class = units.get(i + 1).map(|u| u.class);
+        let brief_label_here = brief_label(&units, i);
+        let Some(u) = units.get_mut(i) else { break };
+        let text = u.text.trim();
+        // page navigation (`A12 | 大湾区`) and a brief column's label are furniture
+        let furniture = brief_label_here
+            || (page_navigation(text) && matches!(u.class, Class::Head | Class::Para));
+        // a notice's salutation and an author's note are text
+        let text_line =
+            (prev_notice && matches!(u.class, Class::Head | Class::Para) && salutation(text))
+                || (u.class == Class::Head && author_note(text));
+        if furniture {
+            u.class = Class::Furniture;
+        } else if text_line {
+            u.class = Class::Para;
+        } else if u.class == Class::Head
+            && prev_class == Some(Class::Head)
+            && next_class == Some(Class::Para)
+            && spaced_name(text)
+        {
+            // a name without a role: read as a pen name (a contributor); the column
+            // label above, if any, makes the piece an opinion
+            u.class = Class::Byline;
+        }
+    }
+    units
+}
+
+/// A paragraph opened by a byline and no `讯` or `电`: `（记者 X 通讯员 Y）近日，…` or
+/// `本报记者 X 报道 眼下，…`. Read as a dateline without place or date, so the byline
+/// names the article's people and the paragraph opens an article.
+pub(crate) fn opening_byline(text: &str) -> Option<Dateline> {
+    let t = text.trim_start();
+    let lead = text.len() - t.len();
+    let (inner, len) = if let Some(rest) = t.strip_prefix(['(', '（']) {
+        let close = rest.find([')', '）'])?;
+        let inner = rest.get(..close)?;
+        let open_len = t.len() - rest.len();
+        let close_len = rest.get(close..)?.chars().next()?.len_utf8();
+        (inner.to_string(), lead + open_len + close + close_len)
+    } else {
+        // `本报记者 X 报道`: the names end at 报道, within a few characters
+        let head: String = t.chars().take(40).collect();
+        let pos = head.find("报道").or_else(|| head.find("報道"))?;
+        let inner = head.get(..pos)?;
+        (inner.to_string(), lead + pos + "报道".len())
+    };
+    let rest = text.get(len..)?;
+    // a byline names roles, and running text follows it
+    if !byline::has_role(&inner) || chars(rest) < 10 || chars(&inner) > 30 {
+        return None;
+    }
+    if inner.contains(['，', ',', '。', '：', ':', '“', '”']) {
+        return None;
+    }
+    byline::parse(&inner)?;
+    Some(Dateline {
+        len,
+        place: None,
+        month_day: None,
+        byline: Some(inner.trim().to_string()),
+        org: None,
+    })
+}
+
+/// A brief whose headline and text share one line, set apart by two or more spaces or an
+/// ideographic space (`▲某镇开展演练␣␣13日上午，…`): the headline without its marker, and
+/// the text. The headline is at most thirty characters without sentence punctuation.
+pub(crate) fn split_inline_brief(para: &str) -> Option<(String, String)> {
+    let t = para.trim().trim_start_matches(BRIEF_MARKS).trim_start();
+    if t.len() == para.trim().len() {
+        return None;
+    }
+    let wide = t
+        .find("  ")
+        .map(|p| (p, 2))
+        .into_iter()
+        .chain(t.find('\u{3000}').map(|p| (p, '\u{3000}'.len_utf8())))
+        .min_by_key(|(p, _)| *p);
+    // page cleaning may have narrowed the gap to one space: then the text after it must
+    // open as a brief's text does, with a date or a time word (`5日上午，`, `日前，`)
+    let (pos, gap_len) = match wide {
+        Some(w) => w,
+        None => {
+            let p = t.find(' ')?;
+            let after = t.get(p + 1..)?.trim_start();
+            let timed = after.starts_with(|c: char| c.is_ascii_digit())
+                || TIME_OPENERS.iter().any(|w| after.starts_with(w));
+            if !timed {
+                return None;
+            }
+            (p, 1)
+        }
+    };
+    let head = t.get(..pos)?.trim();
+    let body = t.get(pos + gap_len..)?.trim();
+    let hn = chars(head);
+    if !(4..=30).contains(&hn)
+        || head.contains(['。', '，', ',', '；', ';', '！', '？', '：', ':'])
+        || chars(body) < 10
+    {
+        return None;
+    }
+    Some((squeeze(head), body.to_string()))
+}
+
+/// A photo item the first rules leave to the article above: a caption of at most two
+/// sentences (at most 90 characters) closed by the credit at `i`, under a short title of
+/// its own or right after a paragraph that ends a sentence, with no text after the credit.
+pub(crate) fn short_photo(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
+    let free = |k: usize| !claimed.get(k).copied().unwrap_or(true);
+    let cap = i.checked_sub(1)?;
+    let caption = units.get(cap)?;
+    if caption.class != Class::Para || !free(cap) {
+        return None;
+    }
+    let text = caption.text.trim();
+    let sentences = text.matches(['。', '！', '？']).count();
+    let ends = text.chars().last().is_some_and(is_sentence_end);
+    if !ends || !(1..=2).contains(&sentences) || !(12..=90).contains(&chars(text)) {
+        return None;
+    }
+    // the credit ends the run of text: the page ends, or no free paragraph follows
+    let after_ok = units
+        .get(i + 1)
+        .is_none_or(|u| u.class != Class::Para || !free(i + 1));
+    if !after_ok {
+        return None;
+    }
+    let above = cap
+        .checked_sub(1)
+        .and_then(|k| units.get(k).map(|u| (k, u)));
+    let mut headline = vec![];
+    match above {
+        // a short title of its own, set off from the text above it
+        Some((k, u))
+            if u.class == Class::Head
+                && free(k)
+                && chars(&u.text) <= 16
+                && !u.text.contains(['：', ':'])
+                && k.checked_sub(1)
+                    .and_then(|j| units.get(j))
+                    .is_none_or(|p| p.class != Class::Head) =>
+        {
+            headline.push(k);
+        }
+        // no title: two whole sentences (a one-line label such as `会议现场。` is a picture
+        // inside the article), and the paragraph above closes its own article
+        Some((_, u))
+            if sentences == 2
+                && chars(text) >= 20
+                && u.class == Class::Para
+                && u.text.trim().chars().last().is_some_and(is_sentence_end) => {}
+        _ => return None,
+    }
+    Some(Piece {
+        start: Start::Credit,
+        headline,
+        body: vec![],
+        captions: vec![cap],
+        bylines: vec![],
+        anchor: i,
+    })
+}
+
+/// The year the page is written in, from its lines outside background boxes
+/// (`相关链接` … up to the next headline or dateline), leaving out sentences that open with
+/// a year and a comma (`2008年，…被列入…`: a past event narrated).
+pub(crate) fn page_year(units: &[Unit]) -> Option<i32> {
+    let mut kept = String::new();
+    let mut in_box = false;
+    for u in units {
+        let t = squeeze(&u.text);
+        if u.class == Class::Head && BOX_OPENERS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
+        {
+            in_box = true;
+            continue;
+        }
+        if in_box {
+            if matches!(u.class, Class::Para | Class::Marker) {
+                continue;
+            }
+            in_box = false;
+        }
+        for sentence in u.text.split_inclusive(['。', '！', '？']) {
+            if past_opener(sentence.trim_start()) {
+                continue;
+            }
+            kept.push_str(sentence);
+        }
+        kept.push('\n');
+    }
+    dateline::page_year(&kept)
+}
+
+/// `2008年，…`: a sentence opened by a year and a comma.
+fn past_opener(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 4
+        && b.iter().take(4).all(u8::is_ascii_digit)
+        && s.get(4..)
+            .is_some_and(|r| r.starts_with("年，") || r.starts_with("年,") || r.starts_with("年, "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_navigation_lines() {
+        for l in [
+            "A12 | 大湾区",
+            "今日4版  第1版  要闻",
+            "01 要闻",
+            "第1版",
+            "B3｜综合新闻",
+        ] {
+            assert!(page_navigation(l), "{l}");
+        }
+        for l in [
+            "2 名游客获救",
+            "第一书记 带富一方",
+            "12个村通上自来水",
+            "要闻 综合",
+        ] {
+            assert!(!page_navigation(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn place_colon_headlines() {
+        assert!(place_colon_headline("白水镇：一片茶叶带富一方百姓"));
+        assert!(place_colon_headline("青山县: 牧民家门口学技能"));
+        assert!(!place_colon_headline("青山县："));
+        assert!(!place_colon_headline("他说：“好”"));
+    }
+
+    #[test]
+    fn labels() {
+        assert!(comment_label("【青山时评】"));
+        assert!(comment_label("评论"));
+        assert!(comment_label("乡村观察"));
+        assert!(!comment_label("青山县召开评论员会议动员部署"));
+        assert!(!comment_label("相关链接"));
+    }
+
+    #[test]
+    fn opening_bylines() {
+        let d = opening_byline("（记者 石 兰 通讯员 孔 伟）近日，白水镇的改造工程进入收尾阶段。")
+            .expect("bracket");
+        assert_eq!(d.byline.as_deref(), Some("记者 石 兰 通讯员 孔 伟"));
+        let d = opening_byline("本报记者 阿木古 报道 眼下，白水乡的滩涂上玉米长势喜人。")
+            .expect("报道");
+        assert_eq!(d.byline.as_deref(), Some("本报记者 阿木古"));
+        assert!(opening_byline("（下转第2版）").is_none());
+        assert!(opening_byline("（图为记者在现场采访，村民热情介绍情况）群众说好。").is_none());
+        assert!(opening_byline("记者从县里了解到，全县共有报道员三十人。").is_none());
+    }
+
+    #[test]
+    fn inline_briefs() {
+        let (h, b) = split_inline_brief("▲白水镇开展消防演练  13日上午，白水镇组织渔民开展演练。")
+            .expect("split");
+        assert_eq!(h, "白水镇开展消防演练");
+        assert!(b.starts_with("13日上午"));
+        let (h, _) = split_inline_brief("◆东坪乡修路\u{3000}日前，东坪乡新修道路三公里。")
+            .expect("ideographic");
+        assert_eq!(h, "东坪乡修路");
+        assert!(split_inline_brief("▲日前，白水镇开展演练。  群众参与。").is_none());
+        assert!(split_inline_brief("白水镇开展消防演练  13日上午，白水镇组织演练。").is_none());
+        let (h, _) =
+            split_inline_brief("▶东坪乡修路 日前，东坪乡新修道路三公里。").expect("narrowed");
+        assert_eq!(h, "东坪乡修路");
+        assert!(split_inline_brief("▲青山县白水镇 开展消防演练，提升群众自救能力。").is_none());
+    }
+
+    #[test]
+    fn past_openers() {
+        assert!(past_opener("2008年，某技艺被列入名录。"));
+        assert!(!past_opener("2024年冬季培训——"));
+        assert!(!past_opener("今年以来，"));
+    }
+}
