@@ -304,8 +304,8 @@ fn evening_paper_bylines_wires_and_traditional_datelines() {
     );
     assert_eq!(ex.publication.name.as_deref(), Some("江城晚报"));
     assert_eq!(ex.publication.date, date(2024, 5, 8));
-    // a wire dateline's city is not the paper's home
-    assert_eq!(ex.publication.home, None);
+    // a wire dateline's city is not the paper's home; the paper's name is handed on
+    assert_eq!(ex.publication.home.as_deref(), Some("江城晚报"));
     let a = &ex.articles[0];
     assert_eq!(a.reporters, vec!["李明"]);
     assert_eq!(a.contributors, vec!["王芳"]);
@@ -901,4 +901,78 @@ fn a_figure_caption_inside_an_html_article_is_body_text() {
     assert!(a.body.contains("茶农在茶园里采摘春茶"), "{}", a.body);
     assert!(a.body.starts_with("本报讯"));
     assert!(!a.body.contains("版权所有"));
+}
+
+#[test]
+fn the_paper_name_gives_the_home_when_nothing_else_does() {
+    let page = |name: &str| {
+        format!(
+            "{name}\n\n2025年4月9日 星期三\n\n镇里新开便民超市\n\n本报讯（通讯员 方晓梅）近日，镇里便民超市开门营业，村民在家门口就能买到米面粮油和日用品，超市收益用于村里公益事业。\n"
+        )
+    };
+    let home = |name: &str| run_text(&page(name)).publication.home;
+    assert_eq!(home("石湖潮报").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖时讯").as_deref(), Some("石湖"));
+    assert_eq!(home("今日石湖").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖报").as_deref(), Some("石湖"));
+    // a city paper: the whole name, read at the prefecture level by the place lookup
+    assert_eq!(home("石湖晚报").as_deref(), Some("石湖晚报"));
+    // a printed home wins over the name
+    let sponsored = page("石湖潮报").replace("\n\n2025年", "\n\n主办：白沙县融媒体中心\n\n2025年");
+    assert_eq!(
+        run_text(&sponsored).publication.home.as_deref(),
+        Some("白沙县")
+    );
+}
+
+#[test]
+fn a_place_then_a_paper_word_places_the_paper_end_to_end() {
+    // through the whole reading, with the embedded gazetteer: `<place>潮报`
+    use localfeed::locate::Gazetteer;
+    let text = "德清潮报\n\n2025年4月9日 星期三\n\n镇里新开便民超市\n\n本报讯（通讯员 方晓梅）近日，镇里便民超市开门营业，村民在家门口就能买到米面粮油和日用品，超市收益用于村里公益事业。\n";
+    let page = PageText {
+        source: "test".into(),
+        name: "p.txt".into(),
+        text: text.into(),
+        form: InputForm::Page,
+        hints: SourceHints::default(),
+    };
+    let placed = localfeed::schedule::read_and_place(&page, Gazetteer::embedded());
+    let home = placed.home.map(|c| c.names()).unwrap_or_default();
+    assert_eq!(home.last().map(String::as_str), Some("德清县"), "{home:?}");
+}
+
+#[test]
+fn wire_bracketed_and_taiwan_style_datelines() {
+    let ex = run("wire_styles_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "多地启动夏季防汛应急响应",
+            "南岸社区开办暑期托管班",
+            "港口物流園區擴建完工",
+            "夜市攤商推行減塑措施",
+            "社區長者共度中秋",
+        ]
+    );
+    let people: Vec<Vec<String>> = ex.articles.iter().map(|a| a.reporters.clone()).collect();
+    assert_eq!(
+        people,
+        vec![
+            vec!["甲乙丙".to_string()],
+            vec!["丁小雨".to_string()],
+            vec!["林芳".to_string()],
+            vec!["陳大明".to_string()],
+            vec!["吳美玲".to_string()],
+        ]
+    );
+    assert_eq!(ex.articles[0].date, date(2025, 8, 3));
+    assert!(
+        ex.articles[1]
+            .body
+            .starts_with("（清河日报记者 丁小雨）暑假")
+    );
+    assert!(ex.articles[2].body.contains("園區管理單位表示"));
+    // a filing place far from home is not the paper's home
+    assert_ne!(ex.publication.home.as_deref(), Some("基隆"));
 }

@@ -183,6 +183,10 @@ fn page_of_clean_text(clean: &str) -> Extraction {
                     .filter(|n| n.chars().count() <= 8 && u.text.trim().chars().count() <= 12)
             });
     }
+    // nothing printed names the home: the paper's name may (`某某潮报`, `今日某某`)
+    if publication.home.is_none() {
+        publication.home = publication.name.as_deref().and_then(home_from_name);
+    }
     for (i, u) in units.iter().enumerate() {
         if !claimed.get(i).copied().unwrap_or(false) || u.class == Class::Furniture {
             boiler.push(u.text.clone());
@@ -193,6 +197,45 @@ fn page_of_clean_text(clean: &str) -> Extraction {
         articles,
         boilerplate: boiler,
     }
+}
+
+/// Endings of city papers (evening, metropolitan, business, morning), published by a
+/// prefecture's press group: their whole name is handed on, so that the place lookup
+/// reads the stem at the prefecture level.
+const CITY_PAPER_ENDS: &[&str] = &[
+    "都市报",
+    "都市報",
+    "晚报",
+    "晚報",
+    "商报",
+    "商報",
+    "早报",
+    "早報",
+];
+
+/// The home a paper's name gives, as a string for the place lookup (`locate` decides
+/// whether it names a place; the extract stage has no gazetteer): the place part of
+/// `<place><paper word>` (`某某日报`, `某某潮报`, `某某时讯`: the paper word is the last two
+/// characters of a name of four or more, the last one of a three-character name) or of
+/// `今日<place>`, and the whole name of a city paper. `None` for a name of another shape.
+fn home_from_name(name: &str) -> Option<String> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if !(3..=8).contains(&n) || !name.chars().all(normalize::is_han) {
+        return None;
+    }
+    if CITY_PAPER_ENDS.iter().any(|e| name.ends_with(e)) {
+        return Some(name.to_string());
+    }
+    let stem: String = if let Some(rest) = name.strip_prefix("今日") {
+        rest.to_string()
+    } else if name.ends_with(['报', '報', '讯', '訊', '刊']) {
+        let word = if n >= 4 { 2 } else { 1 };
+        name.chars().take(n - word).collect()
+    } else {
+        return None;
+    };
+    (stem.chars().count() >= 2).then_some(stem)
 }
 
 fn most_common(items: &[String]) -> Option<String> {
@@ -297,9 +340,10 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
-            _ => paras.push(boilerplate::strip_inline_furniture(
-                &boilerplate::strip_urls(&u.text),
-            )),
+            _ => {
+                let no_urls = boilerplate::strip_urls_cow(&u.text);
+                paras.push(boilerplate::strip_inline_cow(&no_urls).into_owned());
+            }
         }
     }
     if p.start != Start::Credit {

@@ -281,7 +281,10 @@ fn fullwidth_changed(text: &str) -> Option<String> {
     }
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
     let now = out.as_deref().unwrap_or(text);
-    if now.contains(['(', ')']) && now.contains(['（', '）']) {
+    let ascii = now.as_bytes();
+    if (ascii.contains(&b'(') || ascii.contains(&b')'))
+        && (now.contains('（') || now.contains('）'))
+    {
         let balanced = balance_brackets(now);
         if balanced != now {
             return Some(balanced);

@@ -226,7 +226,13 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             return (Class::Marker, None);
         }
     }
-    if is_head_shape(t) {
+    // `t` is `text` trimmed: the same count, when the line is short enough to have one
+    let head = if text.len() <= 240 {
+        is_head_shape_of(t, n)
+    } else {
+        is_head_shape(t)
+    };
+    if head {
         return (Class::Head, None);
     }
     (Class::Para, None)
@@ -238,7 +244,11 @@ fn is_head_shape(t: &str) -> bool {
     if t.len() > 240 {
         return false;
     }
-    let n = chars(t);
+    is_head_shape_of(t, chars(t))
+}
+
+/// [`is_head_shape`] of a line of at most 240 bytes whose characters are counted: `n`.
+fn is_head_shape_of(t: &str, n: usize) -> bool {
     if !(2..=40).contains(&n) {
         return false;
     }
@@ -275,7 +285,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         }
         first = false;
         blank = 0;
-        for (k, piece) in split_glued(t).into_iter().enumerate() {
+        let (first_piece, second) = split_glued(t);
+        for (k, piece) in std::iter::once(first_piece).chain(second).enumerate() {
+            let piece = piece.to_string();
             let (class, dl) = classify(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match class {
@@ -447,20 +459,20 @@ fn split_credit(t: &str) -> (String, Option<String>) {
 }
 
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
-fn split_glued(t: &str) -> Vec<String> {
-    if !t.contains(['本']) || !t.contains([' ', '　']) {
-        return vec![t.to_string()];
+fn split_glued(t: &str) -> (&str, Option<&str>) {
+    if !t.contains('本') || !(t.contains(' ') || t.contains('　')) {
+        return (t, None);
     }
     for key in [" 本报", " 本報", "　本报"] {
         if let Some(pos) = t.find(key) {
             let (head, rest) = t.split_at(pos);
             let rest = rest.trim_start();
             if chars(head) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some() {
-                return vec![head.trim().to_string(), rest.to_string()];
+                return (head.trim(), Some(rest));
             }
         }
     }
-    vec![t.to_string()]
+    (t, None)
 }
 
 /// Lines set in the same box as furniture (no blank line between), and short, are
