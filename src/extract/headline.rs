@@ -82,8 +82,9 @@ pub fn split(lines: &[String]) -> Headline {
                 true
             } else if opens_with_dash(b) || is_lead_in(b) {
                 false
-            } else if super::shape::place_colon_headline(b)
-                && !super::shape::place_colon_headline(a)
+            } else if (super::shape::place_colon_headline(b)
+                && !super::shape::place_colon_headline(a))
+                || super::shape::year_led(a)
             {
                 // `某某镇：…` under a line is the main headline, the line its kicker
                 true
@@ -254,6 +255,15 @@ mod tests {
         let u = h(&["全面启动创城工作—— 实施五大工程"]);
         assert_eq!(u.subtitle, None);
         let w = h(&["引题一行", "主标题", "副标题一行说明"]);
+        let k = h(&["“民生实事”在基层", "白水镇：老人家门口吃上热乎饭"]);
+        assert_eq!(k.kicker.as_deref(), Some("“民生实事”在基层"));
+        assert_eq!(k.title.as_deref(), Some("白水镇：老人家门口吃上热乎饭"));
+        let y = h(&["2025年春季“文明乡风”评选", "十户人家获评最美家庭"]);
+        assert_eq!(y.kicker.as_deref(), Some("2025年春季“文明乡风”评选"));
+        assert_eq!(y.title.as_deref(), Some("十户人家获评最美家庭"));
+        let p = h(&["稻香里的好日子", "东坪乡十万亩水稻开镰"]);
+        assert_eq!(p.title.as_deref(), Some("稻香里的好日子"));
+        assert_eq!(p.subtitle.as_deref(), Some("东坪乡十万亩水稻开镰"));
         assert_eq!(w.title.as_deref(), Some("主标题"));
     }
 

@@ -134,7 +134,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             publication.home = Some(home);
         }
     }
-    let page_year = shape::page_year(&units);
+    let page_year = shape::page_year(clean, &units);
 
     let mut claimed = vec![false; units.len()];
     let mut seen: HashSet<u64> = HashSet::new();

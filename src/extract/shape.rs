@@ -104,13 +104,24 @@ pub(crate) fn place_colon_headline(line: &str) -> bool {
         && !rest.contains(['：', ':'])
 }
 
+/// A headline line opened by a year (`2025年春季…`): the frame of the story, a kicker
+/// over the headline rather than a title.
+pub(crate) fn year_led(line: &str) -> bool {
+    let t = line.trim();
+    t.len() > 4
+        && t.as_bytes().iter().take(4).all(u8::is_ascii_digit)
+        && t.get(4..).is_some_and(|r| r.trim_start().starts_with('年'))
+}
+
 /// A brief column's label (`短讯`, `新闻速览`): at most six characters without
 /// punctuation, right above a marked item.
 fn brief_label(units: &[Unit], i: usize) -> bool {
     let Some(u) = units.get(i) else { return false };
+    if u.class != Class::Head || chars(&u.text) > 6 {
+        return false;
+    }
     let t = squeeze(&u.text);
-    u.class == Class::Head
-        && (2..=6).contains(&t.chars().count())
+    (2..=6).contains(&t.chars().count())
         && t.chars().all(is_han)
         && units.get(i + 1).is_some_and(|x| {
             x.text.starts_with(BRIEF_MARKS) && matches!(x.class, Class::Head | Class::Marker)
@@ -173,40 +184,61 @@ pub(crate) fn signed_text_only(line: &str) -> bool {
 }
 
 /// Second-opinion roles for the lines of a page, after the first rules have classed them
-/// and joined broken headlines.
+/// and joined broken headlines. Only short headline-like lines and paragraphs are looked
+/// at, each test behind a cheap one (a digit, a colon, a bracket, a marker below).
 pub(crate) fn refine(mut units: Vec<Unit>) -> Vec<Unit> {
     for i in 0..units.len() {
-        let prev_class = i.checked_sub(1).and_then(|j| units.get(j)).map(|u| u.class);
-        let prev_notice = i
-            .checked_sub(1)
-            .and_then(|j| units.get(j))
-            .is_some_and(|u| u.class == Class::Head && notice_title(&u.text));
-        let next_class = units.get(i + 1).map(|u| u.class);
-        let brief_label_here = brief_label(&units, i);
-        let Some(u) = units.get_mut(i) else { break };
-        let text = u.text.trim();
-        // page navigation (`A12 | 大湾区`) and a brief column's label are furniture
-        let furniture = brief_label_here
-            || (page_navigation(text) && matches!(u.class, Class::Head | Class::Para));
-        // a notice's salutation and an author's note are text
-        let text_line =
-            (prev_notice && matches!(u.class, Class::Head | Class::Para) && salutation(text))
-                || (u.class == Class::Head && author_note(text));
-        if furniture {
-            u.class = Class::Furniture;
-        } else if text_line {
-            u.class = Class::Para;
-        } else if u.class == Class::Head
-            && prev_class == Some(Class::Head)
-            && next_class == Some(Class::Para)
-            && spaced_name(text)
+        if let Some(c) = second_role(&units, i)
+            && let Some(u) = units.get_mut(i)
         {
-            // a name without a role: read as a pen name (a contributor); the column
-            // label above, if any, makes the piece an opinion
-            u.class = Class::Byline;
+            u.class = c;
         }
     }
     units
+}
+
+fn second_role(units: &[Unit], i: usize) -> Option<Class> {
+    let u = units.get(i)?;
+    // every rule here is about a line of at most forty characters
+    if !matches!(u.class, Class::Head | Class::Para) || u.text.len() > 240 {
+        return None;
+    }
+    let text = u.text.trim();
+    let prev = i.checked_sub(1).and_then(|j| units.get(j));
+    let next = units.get(i + 1);
+    // page navigation (`A12 | 大湾区`): every form holds a page number
+    if text.bytes().any(|b| b.is_ascii_digit()) && page_navigation(text) {
+        return Some(Class::Furniture);
+    }
+    // a brief column's label (`短讯`) right above a marked item
+    if u.class == Class::Head
+        && next.is_some_and(|x| x.text.starts_with(BRIEF_MARKS))
+        && brief_label(units, i)
+    {
+        return Some(Class::Furniture);
+    }
+    // a notice's salutation under its title
+    if text.ends_with(['：', ':'])
+        && salutation(text)
+        && prev.is_some_and(|p| p.class == Class::Head && notice_title(&p.text))
+    {
+        return Some(Class::Para);
+    }
+    // an author's note closing a commentary
+    if u.class == Class::Head && text.starts_with(['(', '（']) && author_note(text) {
+        return Some(Class::Para);
+    }
+    // a name without a role under a headline, over the text: read as a pen name (a
+    // contributor); a commentary column's label above, if any, makes the piece an opinion
+    if u.class == Class::Head
+        && text.contains(char::is_whitespace)
+        && prev.is_some_and(|p| p.class == Class::Head)
+        && next.is_some_and(|x| x.class == Class::Para)
+        && spaced_name(text)
+    {
+        return Some(Class::Byline);
+    }
+    None
 }
 
 /// A paragraph opened by a byline and no `讯` or `电`: `（记者 X 通讯员 Y）近日，…` or
@@ -348,14 +380,20 @@ pub(crate) fn short_photo(units: &[Unit], i: usize, claimed: &[bool]) -> Option<
 
 /// The year the page is written in, from its lines outside background boxes
 /// (`相关链接` … up to the next headline or dateline), leaving out sentences that open with
-/// a year and a comma (`2008年，…被列入…`: a past event narrated).
-pub(crate) fn page_year(units: &[Unit]) -> Option<i32> {
-    let mut kept = String::new();
+/// a year and a comma (`2008年，…被列入…`: a past event narrated). A page with neither
+/// is read whole, as `dateline::page_year` reads it.
+pub(crate) fn page_year(clean: &str, units: &[Unit]) -> Option<i32> {
+    if !clean.contains('年') {
+        return None;
+    }
+    let boxed = units.iter().any(box_opener);
+    if !boxed && !has_year_comma(clean) {
+        return dateline::page_year(clean);
+    }
+    let mut kept = String::with_capacity(clean.len());
     let mut in_box = false;
     for u in units {
-        let t = squeeze(&u.text);
-        if u.class == Class::Head && BOX_OPENERS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
-        {
+        if box_opener(u) {
             in_box = true;
             continue;
         }
@@ -366,14 +404,33 @@ pub(crate) fn page_year(units: &[Unit]) -> Option<i32> {
             in_box = false;
         }
         for sentence in u.text.split_inclusive(['。', '！', '？']) {
-            if past_opener(sentence.trim_start()) {
-                continue;
+            if !past_opener(sentence.trim_start()) {
+                kept.push_str(sentence);
             }
-            kept.push_str(sentence);
         }
         kept.push('\n');
     }
     dateline::page_year(&kept)
+}
+
+fn box_opener(u: &Unit) -> bool {
+    u.class == Class::Head && chars(&u.text) <= 8 && {
+        let t = squeeze(&u.text);
+        BOX_OPENERS.iter().any(|w| t.starts_with(w))
+    }
+}
+
+/// True when some `年` has four digits before it and a comma after it.
+fn has_year_comma(text: &str) -> bool {
+    text.match_indices('年').any(|(i, _)| {
+        let after = text.get(i + '年'.len_utf8()..).unwrap_or("");
+        (after.starts_with('，') || after.starts_with(','))
+            && i >= 4
+            && text
+                .as_bytes()
+                .get(i - 4..i)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    })
 }
 
 /// `2008年，…`: a sentence opened by a year and a comma.
