@@ -41,6 +41,27 @@ const BOX_OPENERS: &[&str] = &[
     "名詞解釋",
 ];
 
+/// How a byline that opens a paragraph begins.
+const BYLINE_OPENERS: &[&str] = &[
+    "本报",
+    "本報",
+    "记者",
+    "記者",
+    "通讯员",
+    "通訊員",
+    "特约",
+    "特約",
+    "全媒体",
+    "全媒體",
+    "融媒体",
+    "融媒體",
+    "见习",
+    "見習",
+    "实习",
+    "實習",
+    "首席",
+];
+
 /// A page-navigation line: page numbers (`第1版`, `A12`, `01`, `今日4版`), separators
 /// (`|`, `·`, `/`) and at most two short section names (`要闻`, `大湾区`), nothing else.
 /// Every token is checked, so a headline that opens with a number (`2 名游客…`) is not one.
@@ -258,9 +279,24 @@ pub(crate) fn opening_byline(text: &str) -> Option<Dateline> {
         let head: String = t.chars().take(40).collect();
         let pos = head.find("报道").or_else(|| head.find("報道"))?;
         let inner = head.get(..pos)?;
-        (inner.to_string(), lead + pos + "报道".len())
+        // `报道：` — the colon goes with the byline
+        let after = head.get(pos + "报道".len()..).unwrap_or("");
+        let colon = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '：' | ':'))
+            .map_or(0, char::len_utf8);
+        (inner.to_string(), lead + pos + "报道".len() + colon)
     };
     let rest = text.get(len..)?;
+    // the byline opens with its role (`记者`, `本报记者`, `通讯员`): `据本报记者 X 报道，`
+    // is a sentence that cites a report
+    let role_first = BYLINE_OPENERS
+        .iter()
+        .any(|w| inner.trim_start().starts_with(w));
+    if !role_first || rest.trim_start().starts_with(['，', ',']) {
+        return None;
+    }
     // a byline names roles, and running text follows it
     if !byline::has_role(&inner) || chars(rest) < 10 || chars(&inner) > 30 {
         return None;
@@ -495,6 +531,13 @@ mod tests {
         assert!(opening_byline("（下转第2版）").is_none());
         assert!(opening_byline("（图为记者在现场采访，村民热情介绍情况）群众说好。").is_none());
         assert!(opening_byline("记者从县里了解到，全县共有报道员三十人。").is_none());
+        assert!(opening_byline("据本报记者 王 五 报道，白水镇近日迎来大批候鸟。").is_none());
+        let d =
+            opening_byline("本报记者 李 乙 报道：近日，东坪乡通村公路全线通车。").expect("colon");
+        assert_eq!(
+            &"本报记者 李 乙 报道：近日，东坪乡通村公路全线通车。"[d.len..],
+            "近日，东坪乡通村公路全线通车。"
+        );
     }
 
     #[test]
