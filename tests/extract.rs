@@ -976,3 +976,26 @@ fn wire_bracketed_and_taiwan_style_datelines() {
     // a filing place far from home is not the paper's home
     assert_ne!(ex.publication.home.as_deref(), Some("基隆"));
 }
+
+#[test]
+fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
+    let ex = run("nodateline_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "柳溪镇举办首届插秧节",
+            "城北社区改造口袋公园",
+            "全县推进农村人居环境整治",
+        ]
+    );
+    let last = find(&ex, "全县推进农村人居环境整治");
+    // numbered subheads, and a plain one over text that does not open with a time,
+    // stay inside their article
+    assert!(last.body.contains("一、垃圾分类全覆盖"), "{}", last.body);
+    assert!(last.body.contains("厕所革命稳步推进"), "{}", last.body);
+    assert!(
+        find(&ex, "城北社区改造口袋公园")
+            .body
+            .starts_with("近日，城北社区")
+    );
+}

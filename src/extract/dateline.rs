@@ -377,6 +377,10 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
             return issue_date(&converted);
         }
     }
+    // both patterns need an ASCII year, and a line over 240 bytes has over 60 characters
+    if line.len() > 240 || !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let c = FULL_DATE
         .captures(line)
         .or_else(|| ISO_DATE.captures(line))?;

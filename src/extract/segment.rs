@@ -562,6 +562,76 @@ fn signed_item_follows(units: &[Unit], i: usize) -> bool {
     false
 }
 
+/// Clauses that open a story's lead with its time (`3月16日，`, `近日，`, `今年以来，`).
+const TIME_LEADS: &[&str] = &[
+    "近日",
+    "日前",
+    "昨日",
+    "昨天",
+    "今天",
+    "今日",
+    "当天",
+    "當天",
+    "近期",
+    "连日来",
+    "連日來",
+    "今年以来",
+    "今年以來",
+    "近年来",
+    "近年來",
+    "目前",
+];
+
+/// True when `text` opens with a time clause: a date (`3月16日`, `16日上午`) or a time
+/// word, closed by a comma within twelve characters.
+fn opens_with_time(text: &str) -> bool {
+    let Some(comma) = text.find(['，', ',']) else {
+        return false;
+    };
+    let clause = text.get(..comma).unwrap_or("").trim();
+    let n = clause.chars().count();
+    if n == 0 || n > 12 {
+        return false;
+    }
+    let dated = clause.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && (clause.contains('日') || clause.contains('月'));
+    dated || TIME_LEADS.iter().any(|w| clause.starts_with(w))
+}
+
+/// Numbering or brackets that mark a subhead inside an article (`一、`, `（二）`, `3.`,
+/// `第一`, `【…】`).
+fn numbered_subhead(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut cs = t.chars();
+    let first = cs.next();
+    let second = cs.next();
+    matches!(first, Some('【' | '〔' | '[' | '（' | '(' | '第'))
+        || (first.is_some_and(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+            && matches!(second, Some('、' | '.' | '．' | '是')))
+}
+
+/// A headline of a story with neither dateline nor byline, set at the page's usual
+/// spacing: the line before closes a sentence, the line is of headline length and not
+/// numbered like a subhead, and a lead follows that opens with the story's time
+/// (`3月16日，…`, `近日，…`), as a new story does and a subhead's text seldom does.
+fn new_story_follows(units: &[Unit], i: usize) -> bool {
+    let Some(u) = units.get(i) else {
+        return false;
+    };
+    let n = chars(&u.text);
+    let prev_closes = i > 0
+        && units
+            .get(i - 1)
+            .is_some_and(|p| p.class == Class::Para && ends_sentence(&p.text));
+    prev_closes
+        && (8..=30).contains(&n)
+        && !numbered_subhead(&u.text)
+        && !u.text.trim_end().ends_with(['：', ':'])
+        && units.get(i + 1).is_some_and(|x| {
+            x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40 && opens_with_time(&x.text)
+        })
+}
+
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
     units.get(i).map(|u| u.class)
 }
@@ -724,6 +794,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
                     .is_some_and(|x| x.class == Class::Para && ends_article(&x.text))
                 || is_notice_title(&u.text)
                 || signed_item_follows(units, i)
+                || new_story_follows(units, i)
         };
         if free
             && u.class == Class::Head
@@ -1107,6 +1178,23 @@ mod tests {
             let want = s.chars().filter(|c| !c.is_whitespace()).count();
             assert_eq!(chars(s), want, "{s:?}");
         }
+    }
+
+    #[test]
+    fn time_leads_and_numbered_subheads() {
+        assert!(opens_with_time("5月18日，柳溪镇举办插秧节。"));
+        assert!(opens_with_time("16日上午，会议召开。"));
+        assert!(opens_with_time("近日，社区公园开放。"));
+        assert!(!opens_with_time("改厕工作坚持群众自愿，因地制宜。"));
+        assert!(!opens_with_time(
+            "全县上下认真贯彻落实上级部署要求不断推进，工作"
+        ));
+        assert!(numbered_subhead("一、垃圾分类全覆盖"));
+        assert!(numbered_subhead("（二）污水治理"));
+        assert!(numbered_subhead("3.厕所革命"));
+        assert!(numbered_subhead("【链接】"));
+        assert!(!numbered_subhead("厕所革命稳步推进"));
+        assert!(!numbered_subhead("2025年春耕全面铺开"));
     }
 
     #[test]
