@@ -999,3 +999,21 @@ fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
             .starts_with("近日，城北社区")
     );
 }
+
+#[test]
+fn a_brief_column_label_over_unmarked_briefs_is_furniture() {
+    let ex = run_text(
+        "青山报\n\n2025年6月2日 星期一\n\n白水镇启动夏季防汛演练\n\n本报讯（记者 吴 天）6月1日，白水镇在河堤开展防汛应急演练，200余名干部群众参加。\n\n演练模拟河水漫堤险情，检验了人员转移和物资调运能力。\n\n简讯\n\n东坪乡举办农技培训\n\n5月30日，东坪乡邀请农技专家为种植户讲解水稻病虫害防治技术，80余人参加培训。\n\n●石桥镇：山塘清淤完工  日前，石桥镇完成12座山塘清淤，新增蓄水能力3万立方米。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "白水镇启动夏季防汛演练",
+            "东坪乡举办农技培训",
+            "石桥镇：山塘清淤完工"
+        ]
+    );
+    assert!(ex.articles[0].body.ends_with("人员转移和物资调运能力。"));
+    assert_eq!(ex.articles[1].kicker, None);
+    assert!(ex.articles[2].body.starts_with("日前"));
+}

@@ -112,6 +112,17 @@ fn page_token(tok: &str, separated: bool) -> bool {
     ban || (letter && nd <= 2) || (nd == 2 && digits.starts_with('0')) || (separated && nd <= 2)
 }
 
+/// The last character of a division's name (`县`, `镇`, `街道` ends in `道`).
+const PLACE_LEVELS: [char; 17] = [
+    '省', '市', '县', '縣', '区', '區', '镇', '鎮', '乡', '鄉', '村', '旗', '州', '盟', '道', '岛',
+    '島',
+];
+
+/// Verbs of saying: `某某说：` opens a quotation, not a place's headline.
+const SAYING: &[&str] = &[
+    "说", "說", "称", "稱", "问", "問", "答", "表示", "指出", "认为", "認為", "强调", "強調",
+];
+
 /// A headline opened by a place and a colon (`某某镇：一片茶叶带富一方百姓`): the place is
 /// two to eight Han characters, the clause after the colon at least four characters.
 pub(crate) fn place_colon_headline(line: &str) -> bool {
@@ -119,7 +130,13 @@ pub(crate) fn place_colon_headline(line: &str) -> bool {
     let Some((place, rest)) = t.split_once(['：', ':']) else {
         return false;
     };
-    (2..=8).contains(&place.chars().count())
+    let n = place.chars().count();
+    // a two-character place carries its level (`某镇`); a verb of saying ends a speaker
+    let level = place.ends_with(PLACE_LEVELS);
+    let speaker = SAYING.iter().any(|w| place.ends_with(w));
+    (2..=8).contains(&n)
+        && (n >= 3 || level)
+        && !speaker
         && place.chars().all(is_han)
         && chars(rest) >= 4
         && !rest.contains(['：', ':'])
@@ -145,9 +162,17 @@ fn brief_label(units: &[Unit], i: usize) -> bool {
     (2..=6).contains(&t.chars().count())
         && t.chars().all(is_han)
         && units.get(i + 1).is_some_and(|x| {
-            x.text.starts_with(BRIEF_MARKS) && matches!(x.class, Class::Head | Class::Marker)
+            let marked =
+                x.text.starts_with(BRIEF_MARKS) && matches!(x.class, Class::Head | Class::Marker);
+            // `简讯` over an unmarked brief headline: the word says what the label is
+            marked || (x.class == Class::Head && BRIEF_WORDS.iter().any(|w| t.ends_with(w)))
         })
 }
+
+/// Words that end a brief column's label.
+const BRIEF_WORDS: &[&str] = &[
+    "短讯", "简讯", "快讯", "速览", "速读", "短訊", "簡訊", "快訊", "速覽", "速讀",
+];
 
 /// A commentary column's label: `【灵山时评】`, `评论`, `乡村观察` (brackets and spaces
 /// aside, at most eight characters, ending in a word of commentary).
@@ -233,7 +258,7 @@ fn second_role(units: &[Unit], i: usize) -> Option<Class> {
     }
     // a brief column's label (`短讯`) right above a marked item
     if u.class == Class::Head
-        && next.is_some_and(|x| x.text.starts_with(BRIEF_MARKS))
+        && next.is_some_and(|x| x.class == Class::Head || x.text.starts_with(BRIEF_MARKS))
         && brief_label(units, i)
     {
         return Some(Class::Furniture);
@@ -352,8 +377,11 @@ pub(crate) fn split_inline_brief(para: &str) -> Option<(String, String)> {
     let head = t.get(..pos)?.trim();
     let body = t.get(pos + gap_len..)?.trim();
     let hn = chars(head);
+    // a colon only as a place's (`白水镇：…`)
+    let colon_ok = !head.contains(['：', ':']) || place_colon_headline(head);
     if !(4..=30).contains(&hn)
-        || head.contains(['。', '，', ',', '；', ';', '！', '？', '：', ':'])
+        || head.contains(['。', '，', ',', '；', ';', '！', '？'])
+        || !colon_ok
         || chars(body) < 10
     {
         return None;
@@ -525,6 +553,10 @@ mod tests {
         assert!(place_colon_headline("青山县: 牧民家门口学技能"));
         assert!(!place_colon_headline("青山县："));
         assert!(!place_colon_headline("他说：“好”"));
+        assert!(!place_colon_headline("他说：演练很好"));
+        assert!(!place_colon_headline("镇长表示：演练很好"));
+        assert!(place_colon_headline("东门街道：老旧小区加装电梯"));
+        assert!(place_colon_headline("新疆某某：戈壁滩上建起光伏基地"));
     }
 
     #[test]
@@ -571,6 +603,10 @@ mod tests {
             split_inline_brief("▶东坪乡修路 日前，东坪乡新修道路三公里。").expect("narrowed");
         assert_eq!(h, "东坪乡修路");
         assert!(split_inline_brief("▲青山县白水镇 开展消防演练，提升群众自救能力。").is_none());
+        let (h, _) = split_inline_brief("●白水镇：渔船消防演练  13日上午，白水镇组织演练。")
+            .expect("place colon");
+        assert_eq!(h, "白水镇：渔船消防演练");
+        assert!(split_inline_brief("●他说：演练很好  大家都说好，演练很成功。").is_none());
     }
 
     #[test]
