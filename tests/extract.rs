@@ -993,6 +993,8 @@ fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
     // stay inside their article
     assert!(last.body.contains("一、垃圾分类全覆盖"), "{}", last.body);
     assert!(last.body.contains("厕所革命稳步推进"), "{}", last.body);
+    // a plain subhead over text opening with a period (`今年以来，`), not an event's time
+    assert!(last.body.contains("村庄绿化美化添新景"), "{}", last.body);
     assert!(
         find(&ex, "城北社区改造口袋公园")
             .body

@@ -348,9 +348,13 @@ const INLINE_WORDS: &[&str] = &[
     "轉自",
 ];
 
-/// The words of [`INLINE_WORDS`] in one automaton.
-static INLINE_AC: LazyLock<Option<daachorse::DoubleArrayAhoCorasick<u32>>> =
-    LazyLock::new(|| daachorse::DoubleArrayAhoCorasick::new(INLINE_WORDS).ok());
+/// The words of [`INLINE_WORDS`] as one alternation of literals, which the regex crate
+/// searches with its vectorised multi-literal searcher (the whole stripping took about a
+/// third of the instructions of the byte-wise automaton it replaced, in the bench).
+static INLINE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let alts: Vec<String> = INLINE_WORDS.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&alts.join("|")).ok()
+});
 
 /// Removes page furniture set in brackets inside a paragraph: editor credits
 /// (`（责任编辑：X）`) and jump lines (`（下转第3版）`, `（详见第2版）`).
@@ -362,8 +366,8 @@ pub fn strip_inline_furniture(text: &str) -> String {
 pub(crate) fn strip_inline_cow(text: &str) -> Cow<'_, str> {
     // nothing to strip without one of the words: one automaton pass instead of a walk
     // over every bracket
-    let has_word = match INLINE_AC.as_ref() {
-        Some(ac) => ac.find_iter(text).next().is_some(),
+    let has_word = match INLINE_RE.as_ref() {
+        Some(re) => re.is_match(text),
         None => true,
     };
     if !has_word {

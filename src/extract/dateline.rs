@@ -1,7 +1,8 @@
 //! Datelines and dates.
 //!
 //! Owns: recognising a dateline (电头) at the start of a paragraph (`本报青山7月23日讯(…)`,
-//! `新华社北京3月5日电`, `XX融媒讯`, simplified and traditional forms), the issue date on a
+//! `新华社北京3月5日电`, `XX融媒讯`, a bracketed byline standing for one: `（XX日报记者 X）`,
+//! `【記者X／某地報導】`; simplified and traditional forms), the issue date on a
 //! masthead, the year a page is written in, and giving a dateline's month and day a year.
 //! Must not touch: bylines inside the dateline (see `byline`), anything but text.
 

@@ -6,9 +6,11 @@
 //! photo credit, author line, brief marker, headline-like line, paragraph), finding where
 //! articles begin (a dateline, a byline or author line under a headline, a photo credit
 //! closing its caption, a brief's marker, a notice's title, a headline over an item
-//! closed by its bracketed byline, a headline block after a wide gap) and which lines
-//! before that are its headline and which are picture captions. Must not touch: the text
-//! of the lines (that is `normalize`'s), the reading of names and dates.
+//! closed by its bracketed byline, a headline block after a wide gap, a headline over a
+//! lead opening with its event's time) and which lines before that are its headline and
+//! which are picture captions; a headline the extractor broke over two lines is joined.
+//! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
+//! and dates.
 
 use super::boilerplate::{is_furniture, is_list_item};
 use super::byline::{self, People};
@@ -562,28 +564,15 @@ fn signed_item_follows(units: &[Unit], i: usize) -> bool {
     false
 }
 
-/// Clauses that open a story's lead with its time (`3月16日，`, `近日，`, `今年以来，`).
+/// Words that open a news story's lead with the time of its event (`近日，`, `昨日，`).
+/// Words of a period (`今年以来`, `近年来`, `目前`) are left out: they open the text under a
+/// subhead as often as a new story.
 const TIME_LEADS: &[&str] = &[
-    "近日",
-    "日前",
-    "昨日",
-    "昨天",
-    "今天",
-    "今日",
-    "当天",
-    "當天",
-    "近期",
-    "连日来",
-    "連日來",
-    "今年以来",
-    "今年以來",
-    "近年来",
-    "近年來",
-    "目前",
+    "近日", "日前", "昨日", "昨天", "今天", "今日", "当天", "當天", "前日",
 ];
 
-/// True when `text` opens with a time clause: a date (`3月16日`, `16日上午`) or a time
-/// word, closed by a comma within twelve characters.
+/// True when `text` opens with the time of an event: a date (`3月16日`, `16日上午`) or a
+/// time word, closed by a comma within twelve characters.
 fn opens_with_time(text: &str) -> bool {
     let Some(comma) = text.find(['，', ',']) else {
         return false;
@@ -593,8 +582,7 @@ fn opens_with_time(text: &str) -> bool {
     if n == 0 || n > 12 {
         return false;
     }
-    let dated = clause.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && (clause.contains('日') || clause.contains('月'));
+    let dated = clause.chars().next().is_some_and(|c| c.is_ascii_digit()) && clause.contains('日');
     dated || TIME_LEADS.iter().any(|w| clause.starts_with(w))
 }
 
@@ -1186,6 +1174,8 @@ mod tests {
         assert!(opens_with_time("16日上午，会议召开。"));
         assert!(opens_with_time("近日，社区公园开放。"));
         assert!(!opens_with_time("改厕工作坚持群众自愿，因地制宜。"));
+        assert!(!opens_with_time("今年以来，全县坚持产业强基。"));
+        assert!(!opens_with_time("3月以来，各乡镇配备保洁员。"));
         assert!(!opens_with_time(
             "全县上下认真贯彻落实上级部署要求不断推进，工作"
         ));
