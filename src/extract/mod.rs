@@ -5,7 +5,9 @@
 //! [`Extraction`]: each article's headline parts, body, bylines, date and kind, the
 //! publication's name, home and issue date, and the furniture left out. Submodules:
 //! `decode` (bytes to text), `normalize` (text repair), `segment` (page layout),
-//! `headline`, `byline`, `dateline`, `boilerplate`, `single`.
+//! `headline`, `byline`, `dateline`, `boilerplate`, `single`, and `shape` (second-opinion
+//! line roles: page navigation, column labels, inline briefs, opening bylines, salutations,
+//! short photo items, the page year outside background boxes).
 //! Must not touch: files, the clock, the store, the gazetteer (places stay strings;
 //! `locate` resolves them), or any other stage.
 
