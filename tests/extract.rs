@@ -985,8 +985,15 @@ fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
         vec![
             "柳溪镇举办首届插秧节",
             "城北社区改造口袋公园",
+            "南门菜市场完成提升改造",
             "全县推进农村人居环境整治",
         ]
+    );
+    // a lead that names the headline's subject at once, without a time
+    assert!(
+        find(&ex, "南门菜市场完成提升改造")
+            .body
+            .starts_with("南门菜市场提升改造完成后")
     );
     let last = find(&ex, "全县推进农村人居环境整治");
     // numbered subheads, and a plain one over text that does not open with a time,
@@ -1018,4 +1025,17 @@ fn a_brief_column_label_over_unmarked_briefs_is_furniture() {
     assert!(ex.articles[0].body.ends_with("人员转移和物资调运能力。"));
     assert_eq!(ex.articles[1].kicker, None);
     assert!(ex.articles[2].body.starts_with("日前"));
+}
+
+#[test]
+fn taiwan_style_bylines_on_their_own_line() {
+    let ex = run_text(
+        "港口物流園區擴建完工\n\n【記者林芳／基隆報導】\n\n港口物流園區擴建工程日前完工，新增倉儲面積兩萬平方公尺，可望紓解旺季貨物積壓問題，業者對此表示歡迎。\n\n夜市攤商推行減塑措施\n\n〔記者陳大明／台南報導〕\n\n市區夜市攤商自本月起推行減塑措施，鼓勵民眾自備餐具，響應的攤位可獲得清潔補助，首週已有百餘攤參加。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec!["港口物流園區擴建完工", "夜市攤商推行減塑措施"]
+    );
+    assert_eq!(ex.articles[0].reporters, vec!["林芳".to_string()]);
+    assert_eq!(ex.articles[1].reporters, vec!["陳大明".to_string()]);
 }

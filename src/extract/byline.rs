@@ -207,8 +207,10 @@ fn split_names(s: &str) -> Vec<String> {
 pub fn parse(text: &str) -> Option<People> {
     let text = text
         .trim()
-        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', '(', '（', '[', '【', ' '])
-        .trim_end_matches([')', '）', ']', '】', ' ']);
+        .trim_start_matches([
+            '■', '▲', '●', '◆', '※', '□', '★', '(', '（', '[', '【', '〔', ' ',
+        ])
+        .trim_end_matches([')', '）', ']', '】', '〕', ' ']);
     if text.is_empty() || text.chars().count() > 60 {
         return None;
     }
@@ -499,6 +501,10 @@ mod tests {
         assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
         assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
         assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
+        assert_eq!(
+            p("〔記者陳大明／台南報導〕"),
+            (vec!["陳大明".into()], vec![])
+        );
         assert_eq!(
             p("记者 阿依古丽艾力"),
             (vec!["阿依古丽艾力".into()], vec![])

@@ -282,6 +282,8 @@ fn bracketed_byline(head: &str) -> Option<Dateline> {
     if !(2..=40).contains(&n) || !reporter || clause || !text_follows {
         return None;
     }
+    // names, not a column label (`【记者手记】`, `【记者观察】`)
+    super::byline::parse(inner)?;
     Some(Dateline {
         len: lead + after,
         place: None,
@@ -612,6 +614,8 @@ mod tests {
         assert!(parse("（记者 王某 摄）").is_none());
         assert!(parse("（上接第1版）全县上下").is_none());
         assert!(parse("（据记者了解，今年已有三百户受益）全县").is_none());
+        assert!(parse("【记者手记】在育苗池边，记者看到不少年轻面孔。").is_none());
+        assert!(parse("〔記者觀察〕市區夜市攤商推行減塑。").is_none());
         let d = parse("本報訊 記者 吳美玲 報導：社區昨日舉辦聯歡會").unwrap();
         assert_eq!(d.byline.as_deref(), Some("記者 吳美玲"));
     }

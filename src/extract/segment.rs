@@ -616,8 +616,32 @@ fn new_story_follows(units: &[Unit], i: usize) -> bool {
         && !numbered_subhead(&u.text)
         && !u.text.trim_end().ends_with(['：', ':'])
         && units.get(i + 1).is_some_and(|x| {
-            x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= 40 && opens_with_time(&x.text)
+            x.class == Class::Para
+                && x.gap <= 1
+                && chars(&x.text) >= 40
+                && (opens_with_time(&x.text) || lead_names_subject(&u.text, &x.text))
         })
+}
+
+/// A news lead names its story's subject again at once: the headline's first three
+/// characters (Han, the place or body the story is about) stand among the lead's first
+/// twenty. A headline with a colon inside (`某镇：…`) heads a section of a roundup, and is
+/// not read this way.
+fn lead_names_subject(head: &str, lead: &str) -> bool {
+    let h = head.trim();
+    if h.contains(['：', ':']) {
+        return false;
+    }
+    let subject: String = h.chars().take(3).collect();
+    if subject.chars().count() < 3 || !subject.chars().all(super::normalize::is_han) {
+        return false;
+    }
+    let opening: String = lead
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(20)
+        .collect();
+    opening.contains(&subject)
 }
 
 fn class_of(units: &[Unit], i: usize) -> Option<Class> {
@@ -1185,6 +1209,22 @@ mod tests {
         assert!(numbered_subhead("【链接】"));
         assert!(!numbered_subhead("厕所革命稳步推进"));
         assert!(!numbered_subhead("2025年春耕全面铺开"));
+    }
+
+    #[test]
+    fn a_lead_that_names_the_headline_subject() {
+        assert!(lead_names_subject(
+            "城北社区改造口袋公园",
+            "城北社区利用闲置空地改造的口袋公园正式开放，居民多了休闲去处。"
+        ));
+        assert!(!lead_names_subject(
+            "厕所革命稳步推进",
+            "改厕工作坚持群众自愿，因地制宜选择改厕模式。"
+        ));
+        assert!(!lead_names_subject(
+            "柳溪镇：插秧节带火乡村游",
+            "柳溪镇今年举办首届插秧节，吸引游客。"
+        ));
     }
 
     #[test]
