@@ -816,6 +816,94 @@ fn a_run_of_short_lines_is_not_a_broken_headline() {
 }
 
 #[test]
+fn second_front_kickers_bylines_photos_commentary_briefs_and_notices() {
+    let ex = run("second_front_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "白石镇：外出务工人员家门口签约",
+            "绿水湾乡冬春修路忙",
+            "山前村迎来赏花客",
+            "让“小窗口”办成“大事情”",
+            "东岭镇开展消防演练",
+            "南坡乡举办技能培训",
+            "关于做好春季森林防火工作的通告",
+        ]
+    );
+    // a page-navigation line is furniture, never a kicker; a place-colon headline is
+    // the title under its kicker
+    let a = &ex.articles[0];
+    assert_eq!(a.kicker.as_deref(), Some("“送岗上门”在行动"));
+    assert!(ex.boilerplate.iter().any(|b| b == "B6 | 乡镇新闻"));
+    // a dateline that is only a bracketed byline names the people
+    let b = &ex.articles[1];
+    assert_eq!(b.reporters, vec!["巴图"]);
+    assert_eq!(b.contributors, vec!["何平"]);
+    // a short-titled photo keeps its credit, the article above does not get it
+    let p = &ex.articles[2];
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.reporters, vec!["罗文"]);
+    assert!(!b.reporters.contains(&"罗文".to_string()));
+    // commentary under a column label, signed by a bare name
+    let c = &ex.articles[3];
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.kicker, None);
+    assert_eq!(c.contributors, vec!["钟远"]);
+    assert!(c.body.starts_with("办事窗口"));
+    // inline briefs: the headline is cut at the gap, the marker and the column label go
+    let d = &ex.articles[4];
+    assert!(d.body.starts_with("5日上午"));
+    assert_eq!(d.contributors, vec!["柳青"]);
+    assert!(ex.articles[5].body.starts_with("日前"));
+    assert!(!c.body.contains("简"));
+    // a notice's salutation opens its body
+    let n = &ex.articles[6];
+    assert_eq!(n.kind, Kind::Notice);
+    assert_eq!(n.subtitle, None);
+    assert!(n.body.starts_with("各村（社区）、镇属各单位："));
+}
+
+#[test]
+fn no_year_page_with_a_box_reported_by_opening_and_signed_commentary() {
+    let ex = run("noyear_box_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "石桥镇三千亩大棚种上新品种",
+            "龙口乡的护林员在山梁上巡查火情",
+            "乡村振兴要把人才留下来",
+        ]
+    );
+    let a = &ex.articles[0];
+    assert_eq!(a.kicker.as_deref(), Some("加快建设现代农业示范区——"));
+    assert_eq!(a.reporters, vec!["阿木古"]);
+    assert!(a.body.contains("相关链接"));
+    // the year inside the background box is not the page's: no year, no date
+    assert_eq!(a.date, None);
+    assert!(ex.boilerplate.iter().any(|b| b == "今日8版  第3版  要闻"));
+    // a two-sentence caption without a headline, with its own credit
+    let p = &ex.articles[1];
+    assert_eq!(p.kind, Kind::Photo);
+    assert_eq!(p.reporters, vec!["石磊"]);
+    assert!(a.reporters.iter().all(|r| r != "石磊"));
+    // signed 文/X with an author's note: an opinion, the note in its body
+    let c = &ex.articles[2];
+    assert_eq!(c.kind, Kind::Opinion);
+    assert_eq!(c.contributors, vec!["梅清"]);
+    assert!(c.body.ends_with("（作者系南坪县委党校教师）"));
+}
+
+#[test]
+fn a_figure_caption_inside_an_html_article_is_body_text() {
+    let ex = run("figure_article.html");
+    assert_eq!(ex.articles.len(), 1);
+    let a = &ex.articles[0];
+    assert!(a.body.contains("茶农在茶园里采摘春茶"), "{}", a.body);
+    assert!(a.body.starts_with("本报讯"));
+    assert!(!a.body.contains("版权所有"));
+}
+
+#[test]
 fn the_paper_name_gives_the_home_when_nothing_else_does() {
     let page = |name: &str| {
         format!(
@@ -919,6 +1007,24 @@ fn stories_without_dateline_or_byline_are_told_apart_from_subheads() {
             .body
             .starts_with("近日，城北社区")
     );
+}
+
+#[test]
+fn a_brief_column_label_over_unmarked_briefs_is_furniture() {
+    let ex = run_text(
+        "青山报\n\n2025年6月2日 星期一\n\n白水镇启动夏季防汛演练\n\n本报讯（记者 吴 天）6月1日，白水镇在河堤开展防汛应急演练，200余名干部群众参加。\n\n演练模拟河水漫堤险情，检验了人员转移和物资调运能力。\n\n简讯\n\n东坪乡举办农技培训\n\n5月30日，东坪乡邀请农技专家为种植户讲解水稻病虫害防治技术，80余人参加培训。\n\n●石桥镇：山塘清淤完工  日前，石桥镇完成12座山塘清淤，新增蓄水能力3万立方米。\n",
+    );
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "白水镇启动夏季防汛演练",
+            "东坪乡举办农技培训",
+            "石桥镇：山塘清淤完工"
+        ]
+    );
+    assert!(ex.articles[0].body.ends_with("人员转移和物资调运能力。"));
+    assert_eq!(ex.articles[1].kicker, None);
+    assert!(ex.articles[2].body.starts_with("日前"));
 }
 
 #[test]

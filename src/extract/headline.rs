@@ -51,7 +51,8 @@ pub fn split(lines: &[String]) -> Headline {
     let clean = |s: &str| {
         let t = squeeze(s);
         let t = t
-            .trim_start_matches(['—', '－', '-', '■', '▲', '●', '◆', '※', '□', '★'])
+            .trim_start_matches(['—', '－', '-'])
+            .trim_start_matches(super::shape::BRIEF_MARKS)
             .trim()
             .to_string();
         Some(t).filter(|t| !t.is_empty())
@@ -81,6 +82,12 @@ pub fn split(lines: &[String]) -> Headline {
                 true
             } else if opens_with_dash(b) || is_lead_in(b) {
                 false
+            } else if (super::shape::place_colon_headline(b)
+                && !super::shape::place_colon_headline(a))
+                || super::shape::year_led(a)
+            {
+                // `某某镇：…` under a line is the main headline, the line its kicker
+                true
             } else if la <= 6 && lb > la {
                 true
             } else {
@@ -139,7 +146,7 @@ fn split_dash_subtitle(t: &str) -> Option<(&str, &str)> {
 }
 
 /// Words that open a caption or brief with a time rather than its subject.
-const TIME_OPENERS: &[&str] = &[
+pub(crate) const TIME_OPENERS: &[&str] = &[
     "近日",
     "日前",
     "近年来",
@@ -166,7 +173,8 @@ const TIME_OPENERS: &[&str] = &[
 pub fn title_from_text(text: &str) -> Option<String> {
     let t = text
         .trim()
-        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
+        .trim_start_matches(super::shape::BRIEF_MARKS)
+        .trim_start();
     let clauses: Vec<&str> = t
         .split(['，', ',', '。', '；', ';', '！', '？', '!', '?', '：', ':'])
         .map(str::trim)
@@ -247,6 +255,15 @@ mod tests {
         let u = h(&["全面启动创城工作—— 实施五大工程"]);
         assert_eq!(u.subtitle, None);
         let w = h(&["引题一行", "主标题", "副标题一行说明"]);
+        let k = h(&["“民生实事”在基层", "白水镇：老人家门口吃上热乎饭"]);
+        assert_eq!(k.kicker.as_deref(), Some("“民生实事”在基层"));
+        assert_eq!(k.title.as_deref(), Some("白水镇：老人家门口吃上热乎饭"));
+        let y = h(&["2025年春季“文明乡风”评选", "十户人家获评最美家庭"]);
+        assert_eq!(y.kicker.as_deref(), Some("2025年春季“文明乡风”评选"));
+        assert_eq!(y.title.as_deref(), Some("十户人家获评最美家庭"));
+        let p = h(&["稻香里的好日子", "东坪乡十万亩水稻开镰"]);
+        assert_eq!(p.title.as_deref(), Some("稻香里的好日子"));
+        assert_eq!(p.subtitle.as_deref(), Some("东坪乡十万亩水稻开镰"));
         assert_eq!(w.title.as_deref(), Some("主标题"));
     }
 

@@ -5,7 +5,9 @@
 //! [`Extraction`]: each article's headline parts, body, bylines, date and kind, the
 //! publication's name, home and issue date, and the furniture left out. Submodules:
 //! `decode` (bytes to text), `normalize` (text repair), `segment` (page layout),
-//! `headline`, `byline`, `dateline`, `boilerplate`, `single`.
+//! `headline`, `byline`, `dateline`, `boilerplate`, `single`, and `shape` (second-opinion
+//! line roles: page navigation, column labels, inline briefs, opening bylines, salutations,
+//! short photo items, the page year outside background boxes).
 //! Must not touch: files, the clock, the store, the gazetteer (places stay strings;
 //! `locate` resolves them), or any other stage.
 
@@ -16,6 +18,7 @@ pub mod decode;
 pub mod headline;
 pub mod normalize;
 mod segment;
+mod shape;
 pub mod single;
 
 use std::collections::HashSet;
@@ -133,7 +136,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             publication.home = Some(home);
         }
     }
-    let page_year = dateline::page_year(clean);
+    let page_year = shape::page_year(clean, &units);
 
     let mut claimed = vec![false; units.len()];
     let mut seen: HashSet<u64> = HashSet::new();
@@ -264,8 +267,6 @@ const OPINION_WORDS: &[&str] = &[
     "杂谈",
     "雜談",
     "观察家",
-    "论坛",
-    "論壇",
     "编后",
     "編後",
 ];
@@ -352,6 +353,16 @@ fn build(
             paras.push(text_of(k).to_string());
         }
     }
+    // `▲标题␣␣正文`: a brief's headline set on the line of its text
+    let mut inline_title: Option<String> = None;
+    if p.start == Start::Marker
+        && p.headline.is_empty()
+        && let Some(first) = paras.first_mut()
+        && let Some((head, rest)) = shape::split_inline_brief(first)
+    {
+        inline_title = Some(head);
+        *first = rest;
+    }
     // drop keyword boxes: three or more list-like lines in a row
     let paras = drop_list_runs(paras);
     let paras = normalize::join_broken(paras);
@@ -399,6 +410,14 @@ fn build(
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
     let mut h = headline::split(&lines);
     if h.title.is_none() {
+        h.title = inline_title;
+    }
+    // a commentary column's label over the headline is no kicker, and marks an opinion
+    let comment_column = h.kicker.as_deref().is_some_and(shape::comment_label);
+    if comment_column {
+        h.kicker = None;
+    }
+    if h.title.is_none() {
         h.title = paras
             .first()
             .and_then(|f| headline::title_from_text(strip_dateline(f)));
@@ -418,6 +437,8 @@ fn build(
     {
         Kind::Photo
     } else if p.start == Start::Author
+        || comment_column
+        || (p.start == Start::Byline && shape::signed_text_only(text_of(p.anchor)))
         || OPINION_WORDS.iter().any(|w| title_text.contains(w))
         || paras
             .iter()

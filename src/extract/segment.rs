@@ -87,7 +87,8 @@ pub(crate) struct Piece {
     pub anchor: usize,
 }
 
-const MARKS: [char; 7] = ['■', '▲', '●', '◆', '※', '□', '★'];
+/// Brief markers: the arrows (`▶`) too, see [`super::shape::BRIEF_MARKS`].
+const MARKS: [char; 11] = super::shape::BRIEF_MARKS;
 
 /// Words that make a short line a picture caption rather than a headline.
 const CAPTION_WORDS: &[&str] = &[
@@ -185,7 +186,7 @@ pub(crate) fn chars(s: &str) -> usize {
 }
 
 fn classify(text: &str) -> (Class, Option<Dateline>) {
-    if let Some(d) = dateline::parse(text) {
+    if let Some(d) = dateline::parse(text).or_else(|| super::shape::opening_byline(text)) {
         return (Class::Dateline, Some(d));
     }
     if is_furniture(text) {
@@ -334,7 +335,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
-    join_broken_headlines(out)
+    super::shape::refine(join_broken_headlines(out))
 }
 
 /// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`): a short
@@ -715,7 +716,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         if class_of(units, i) != Some(Class::Credit) || claimed.get(i).copied().unwrap_or(true) {
             continue;
         }
-        if let Some(p) = photo_piece(units, i, &claimed) {
+        if let Some(p) = photo_piece(units, i, &claimed)
+            .or_else(|| super::shape::short_photo(units, i, &claimed))
+        {
             for &k in p.headline.iter().chain(&p.captions) {
                 if let Some(c) = claimed.get_mut(k) {
                     *c = true;

@@ -333,6 +333,13 @@ fn collect_text(el: ElementRef<'_>, out: &mut String) {
             Node::Text(t) => out.push_str(&t.replace(['\n', '\r', '\t'], " ")),
             Node::Element(e) => {
                 let name = e.name();
+                // a picture inside the article: its caption belongs to the body
+                if name == "figure" {
+                    if let Some(c) = ElementRef::wrap(child) {
+                        figure_captions(c, out);
+                    }
+                    continue;
+                }
                 if SKIP_TAGS.contains(&name) {
                     continue;
                 }
@@ -348,6 +355,19 @@ fn collect_text(el: ElementRef<'_>, out: &mut String) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// The `<figcaption>` text of a `<figure>`, each caption a paragraph of its own.
+fn figure_captions(figure: ElementRef<'_>, out: &mut String) {
+    for d in figure.descendants() {
+        if let Some(e) = ElementRef::wrap(d)
+            && e.value().name() == "figcaption"
+        {
+            out.push('\n');
+            collect_text(e, out);
+            out.push('\n');
         }
     }
 }
