@@ -904,6 +904,36 @@ fn a_figure_caption_inside_an_html_article_is_body_text() {
 }
 
 #[test]
+fn a_cms_page_gives_its_title_without_the_site_name_and_its_date_from_any_meta_case() {
+    let ex = run("cms_article.html");
+    assert_eq!(ex.articles.len(), 1);
+    let a = &ex.articles[0];
+    assert_eq!(
+        a.title.as_deref(),
+        Some("柳岸街道老旧小区加装电梯惠及百余户")
+    );
+    assert_eq!(a.date, NaiveDate::from_ymd_opt(2025, 3, 18));
+    assert!(
+        a.body.starts_with("本网讯（通讯员 蔡雨晴）3月17日"),
+        "{}",
+        a.body
+    );
+    for noise in ["不要读进正文", "版权所有", "打印", "街道动态"] {
+        assert!(!a.body.contains(noise), "{noise} in {}", a.body);
+    }
+}
+
+#[test]
+fn a_page_without_date_metadata_gives_the_date_beside_its_label() {
+    let ex = run("labelled_date_article.html");
+    assert_eq!(ex.articles.len(), 1);
+    let a = &ex.articles[0];
+    assert_eq!(a.title.as_deref(), Some("西山县开通首条城乡公交环线"));
+    assert_eq!(a.date, NaiveDate::from_ymd_opt(2025, 4, 2));
+    assert!(!a.body.contains("版权所有"), "{}", a.body);
+}
+
+#[test]
 fn the_paper_name_gives_the_home_when_nothing_else_does() {
     let page = |name: &str| {
         format!(

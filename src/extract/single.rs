@@ -372,18 +372,76 @@ fn figure_captions(figure: ElementRef<'_>, out: &mut String) {
     }
 }
 
+/// A page `<title>` without the site's and the section's names that content systems add
+/// (`标题_栏目_网站`, `标题 - 网站`, `标题 | 网站`): the first part, when the title has one of
+/// these separators and that part is long enough to be a headline.
+fn without_site_name(title: &str, site: Option<&str>) -> String {
+    let mut t = title.trim();
+    if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty())
+        && let Some(head) = t.strip_suffix(site)
+    {
+        t = head.trim_end_matches(['_', '|', '-', '－', '—', ' ']);
+    }
+    let cut = ["_", " | ", "|", " - ", " — ", "－", "——"]
+        .iter()
+        .filter_map(|sep| t.find(sep))
+        .min();
+    match cut.map(|i| t[..i].trim()) {
+        Some(head) if head.chars().count() >= 6 => head.to_string(),
+        _ => t.to_string(),
+    }
+}
+
+/// The date a page prints beside a label near its top (`发布时间：2024-09-12 16:05`,
+/// `发布日期：2024年9月12日`), for pages whose head carries none.
+fn labelled_date(text: &str) -> Option<NaiveDate> {
+    static LABELLED: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = LABELLED
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?:发布时间|发布日期|发表时间|发表日期|发稿时间|日期)\s*[:：]\s*(\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2})",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let c = re.captures(text)?;
+    let raw = c.get(1)?.as_str();
+    let digits: Vec<&str> = raw
+        .split(|ch: char| !ch.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    match digits.as_slice() {
+        [y, m, d] => NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        _ => None,
+    }
+}
+
 /// Reads an HTML file holding one article, with an HTML parser: the title from
 /// `<h1>`, `og:title` or `<title>`, the text from `<article>`, `<main>` or the element
 /// holding the most paragraph text; navigation, scripts and footers are left out.
 pub fn html(text: &str) -> Extraction {
     let doc = Html::parse_document(text);
-    let meta = |name: &str| -> Option<String> {
-        let s = sel(&format!("meta[property=\"{name}\"], meta[name=\"{name}\"]"))?;
-        doc.select(&s)
-            .next()
-            .and_then(|m| m.value().attr("content"))
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
+    // Meta names are matched without regard to case: content systems write `PubDate`,
+    // `pubdate` and `publishdate` for the same thing.
+    let metas: Vec<(String, String)> = sel("meta")
+        .map(|s| {
+            doc.select(&s)
+                .filter_map(|m| {
+                    let v = m.value();
+                    let key = v.attr("property").or_else(|| v.attr("name"))?;
+                    let content = v.attr("content")?.trim();
+                    (!content.is_empty()).then(|| (key.to_ascii_lowercase(), content.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let meta = |names: &[&str]| -> Option<String> {
+        names.iter().find_map(|name| {
+            metas
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
     };
     let text_of = |css: &str| -> Option<String> {
         let s = sel(css)?;
@@ -392,26 +450,35 @@ pub fn html(text: &str) -> Extraction {
             .map(|e| e.text().collect::<String>().trim().to_string())
             .filter(|t| !t.is_empty())
     };
+    let site = meta(&["og:site_name", "sitename", "site_name", "application-name"]);
     let mut front = Front {
         title: text_of("article h1")
             .or_else(|| text_of("h1"))
-            .or_else(|| meta("og:title"))
-            .or_else(|| text_of("title")),
-        date: meta("article:published_time")
-            .or_else(|| meta("pubdate"))
-            .or_else(|| meta("date"))
-            .and_then(|d| parse_date(&d))
-            .or_else(|| text_of("time").and_then(|d| parse_date(&d))),
-        author: meta("author").into_iter().collect(),
+            .or_else(|| meta(&["og:title", "articletitle", "title"]))
+            .or_else(|| text_of("title").map(|t| without_site_name(&t, site.as_deref()))),
+        date: meta(&[
+            "article:published_time",
+            "pubdate",
+            "publishdate",
+            "publish_date",
+            "publishtime",
+            "og:release_date",
+            "dc.date",
+            "date",
+        ])
+        .and_then(|d| parse_date(&d))
+        .or_else(|| text_of("time").and_then(|d| parse_date(&d)))
+        .or_else(|| labelled_date(&doc.root_element().text().collect::<String>())),
+        author: meta(&["author"]).into_iter().collect(),
         locality: None,
-        url: meta("og:url").or_else(|| {
+        url: meta(&["og:url"]).or_else(|| {
             sel("link[rel=\"canonical\"]").and_then(|s| {
                 doc.select(&s)
                     .next()
                     .and_then(|l| l.value().attr("href").map(str::to_string))
             })
         }),
-        publication: meta("og:site_name"),
+        publication: meta(&["og:site_name"]),
     };
     // the container: <article>, <main>, else the element with the most <p> text
     let container = [
