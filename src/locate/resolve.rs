@@ -403,6 +403,11 @@ fn resolve_one(
         let ok = if raw.thing_after && !strong(gaz, pattern, c) {
             why_not = "followed by a word that makes it the name of a thing";
             false
+        } else if c.form == Form::History && !raw.left_ok {
+            // Former names include generic ones (城区社区, 城关镇): inside a longer word
+            // (旧城区社区) they are that word, not the place.
+            why_not = "a former name inside a longer word";
+            false
         } else if strong(gaz, pattern, c)
             || (raw.role_after && raw.left_ok)
             || next.is_some_and(|n| {

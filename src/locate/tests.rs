@@ -676,3 +676,17 @@ fn a_lone_township_in_the_lead_carries_a_story_framed_by_its_county() {
                    会后，与会人员还观摩了北五岔镇的一处示范田。";
     assert_eq!(leaf(&place(passing, None)).as_deref(), Some("652324"));
 }
+
+#[test]
+fn a_former_name_inside_a_longer_word_is_that_word() {
+    // 城区社区 is the former name of a township; 旧城区社区 is an old town's community.
+    let p = place("位于老街旧城区社区的长者食堂昨日正式启用。", None);
+    assert!(p.primary.0.is_empty(), "{:?}", p.primary);
+    assert!(
+        p.evidence
+            .iter()
+            .any(|e| e.note.contains("a former name inside a longer word")),
+        "{:?}",
+        p.evidence
+    );
+}
