@@ -1039,3 +1039,57 @@ fn taiwan_style_bylines_on_their_own_line() {
     assert_eq!(ex.articles[0].reporters, vec!["林芳".to_string()]);
     assert_eq!(ex.articles[1].reporters, vec!["陳大明".to_string()]);
 }
+
+#[test]
+fn wrapped_headlines_across_gaps_quotes_and_colons_are_one_title() {
+    let ex = run("wrapped_headline_page.txt");
+    assert_eq!(ex.articles.len(), 9, "{:?}", titles(&ex));
+    for t in [
+        // broken across a blank line: the first half names a subject, the rest its verb
+        "柳河镇高标准农田建设项目通过省级验收",
+        // the first half ends on a closing quote
+        "长林乡“共享农机”开进田间地头",
+        // broken after its colon
+        "石岭街道：老街改造让居民住得更舒心",
+        // across a blank line, the rest opening on a quote
+        "城南新区：湿地公园里建起“城市绿肺”",
+        // the rest a little longer than the first half, by its quotes
+        "山前村竹编手艺产业从“卖材料”到“卖作品”",
+    ] {
+        let a = find(&ex, t);
+        assert_eq!(
+            (a.kicker.as_deref(), a.subtitle.as_deref()),
+            (None, None),
+            "{t}"
+        );
+    }
+    // designed two-line headlines stay two lines: a short phrase over a longer title, a
+    // line over a place-colon headline, a pair too long to be one headline
+    for (first, second) in [
+        ("护农惠农在行动", "白杨镇发放种粮补贴两千余万元"),
+        ("瓜果飘香迎丰收", "青塘村千亩果园产值突破三千万元"),
+        ("全力推进乡村振兴落地见效", "北坪镇建成三个现代农业示范园"),
+        ("绿色发展看基层", "南岗乡：荒山变成了花果山"),
+    ] {
+        let a = ex
+            .articles
+            .iter()
+            .find(|a| a.title.as_deref() == Some(first) || a.title.as_deref() == Some(second))
+            .unwrap_or_else(|| panic!("no article {first:?} in {:?}", titles(&ex)));
+        let parts = [
+            a.kicker.as_deref(),
+            a.title.as_deref(),
+            a.subtitle.as_deref(),
+        ];
+        assert!(
+            parts.contains(&Some(first)) && parts.contains(&Some(second)),
+            "{parts:?}"
+        );
+    }
+    // the dated page header line is furniture, not a kicker
+    assert!(
+        ex.articles
+            .iter()
+            .all(|a| a.kicker.as_deref().is_none_or(|k| !k.contains("星期二")))
+    );
+}

@@ -150,8 +150,11 @@ const MARKERS: &[&str] = &[
     "瀏覽次數",
     "阅读量",
     "閱讀量",
-    "字号",
-    "字號",
+    // the font-size switch (`字号：大 中 小`), with its colon: `老字号` is a word of the text
+    "字号:",
+    "字号：",
+    "字號:",
+    "字號：",
     "打印本页",
     "打印本頁",
     "关闭窗口",
@@ -210,6 +213,41 @@ static ISSUE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:总|總)?第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版面|版)|\d{4}\s*年")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// One token of a running page header: a date, a weekday, a page number (`第2版`, `A07`,
+/// `3`) or a short name (the paper's, the section's).
+static HEADER_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?P<date>(?:\d{4}年)?\d{1,2}月\d{1,2}日)|(?P<day>(?:星期|週|周|禮拜|礼拜)[一二三四五六日天])|(?P<page>第?[A-Za-z]?\d{1,3}版?)|(?P<name>\p{Han}{2,8}))$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A running page header as printed at the top of a page and repeated after a page
+/// break: space-separated tokens that are all dates, weekdays, page numbers or at most
+/// two short names, with a date or weekday and a page number among them
+/// (`某某日报  2025年9月18日  星期四  3`, `第2版  要闻  5月13日  星期二`).
+fn is_running_header(t: &str) -> bool {
+    let toks: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !(3..=6).contains(&toks.len()) {
+        return false;
+    }
+    let (mut dated, mut paged, mut names) = (false, false, 0usize);
+    for tok in toks {
+        let Some(c) = HEADER_TOKEN.captures(tok) else {
+            return false;
+        };
+        if c.name("date").is_some() || c.name("day").is_some() {
+            dated = true;
+        } else if c.name("page").is_some() {
+            paged = true;
+        } else {
+            names += 1;
+        }
+    }
+    dated && paged && names <= 2
+}
 
 /// A sponsor credit with the verb at the end (`某县融媒体中心 主办`).
 static SPONSOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -300,6 +338,9 @@ pub fn is_furniture(line: &str) -> bool {
         && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
         && SPONSOR_AFTER.is_match(t)
     {
+        return true;
+    }
+    if n <= 40 && !clause && t.contains(char::is_whitespace) && is_running_header(t) {
         return true;
     }
     // every page header form holds a page number
@@ -428,6 +469,25 @@ pub(crate) fn strip_urls_cow(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn running_headers_and_words_that_look_like_markers() {
+        for line in [
+            "东川日报  2025年6月3日  星期二  3",
+            "第3版  乡镇  6月3日  星期二",
+            "A05 | 要闻 | 2024年1月2日",
+        ] {
+            assert!(is_furniture(line), "{line}");
+        }
+        for line in [
+            "抢抓农时 稳产保供",
+            "6月3日 全县 第一场雨",
+            "百年老字号“某某酥饼”走上直播间",
+            "东川日报 2025年6月3日",
+        ] {
+            assert!(!is_furniture(line), "{line}");
+        }
+    }
 
     #[test]
     fn furniture_lines() {

@@ -338,23 +338,19 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     super::shape::refine(join_broken_headlines(out))
 }
 
-/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`): a short
-/// headline-like line set tighter than the page's paragraph spacing under a longer one that
-/// stops on a character (no punctuation, no lead-in dash or colon), and not followed by
-/// more such short lines (a list), is the end of the line above. Designed two-line
-/// headlines (kicker and title, title and subtitle) are set apart by the page's usual
-/// spacing and stay two lines; a page without blank lines gives no such signal, and
-/// nothing is joined there.
+/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`) is joined
+/// into one line; see [`continues_headline`] for when two headline-like lines are one
+/// headline. A short line followed by more tight short lines (a list) is never joined.
 fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     let mut it = units.into_iter().peekable();
     while let Some(u) = it.next() {
-        let next_is_short_head = it
-            .peek()
-            .is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        let next = it.peek();
+        let next_is_short_head = next.is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        let next_is_head = next.is_some_and(|c| c.class == Class::Head);
         if let Some(prev) = out.last_mut()
-            && continues_headline(prev, &u)
             && !next_is_short_head
+            && continues_headline(prev, &u, next_is_head)
         {
             let glue = prev.text.ends_with(|c: char| c.is_ascii_alphanumeric())
                 && u.text.starts_with(|c: char| c.is_ascii_alphanumeric());
@@ -369,32 +365,73 @@ fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
     out
 }
 
-fn continues_headline(prev: &Unit, u: &Unit) -> bool {
-    if prev.class != Class::Head || u.class != Class::Head || u.gap != 0 || prev.gap == 0 {
+/// Closing quotes and title marks: a headline half may end on a quoted phrase
+/// (`…“订单蔬菜”`) and still run on.
+const CLOSERS: [char; 5] = ['”', '」', '』', '’', '》'];
+/// Opening quotes and title marks: a headline half may start on a quoted phrase.
+const OPENERS: [char; 5] = ['“', '「', '『', '‘', '《'];
+
+/// Whether `u` is the rest of the headline `prev` (both headline-like lines). Three
+/// shapes, from the most to the least certain; designed two-line headlines (a bare line
+/// over its title, a punchy title over a factual line) fail each of them:
+/// - a tight line (no blank line where the page uses them) under a line that ran to the
+///   column's width (10–36 characters, ending on a character or a closing quote), and
+///   shorter than it, or a tight line up to a little longer than a first half of 8 or
+///   more characters when the two make a headline's length (at most 26);
+/// - a tight line of 8 or more characters under a short line ending in a colon (a
+///   headline broken after its `某镇：`); a colon line set apart by the page's spacing is
+///   a kicker;
+/// - a line at the page's usual spacing that closes the headline block (what follows is
+///   no headline), under a first half of 8 or more characters, no longer than it, and
+///   the two within a headline's length (at most 26): a kicker is a short label or a
+///   phrase over a longer title, a subtitle is longer than its title.
+///
+/// In every shape neither line holds a space (designed kickers pair phrases with one:
+/// `抢抓农时 稳产保供`), the second holds no colon of its own (`某乡：title` under a
+/// kicker is a headline by itself) and opens on a character or an opening quote (not a
+/// dash: a subtitle), and it is no caption, box label, pen name or marked brief.
+fn continues_headline(prev: &Unit, u: &Unit, next_is_head: bool) -> bool {
+    if prev.class != Class::Head || u.class != Class::Head || prev.gap == 0 || u.gap > 1 {
         return false;
     }
     let (a, b) = (prev.text.trim(), u.text.trim());
     let (la, lb) = (chars(a), chars(b));
-    // the line above ran to the column's width; the rest is shorter
-    if !(10..=36).contains(&la) || !(2..=12).contains(&lb) || lb >= la {
+    let is_word = |c: char| super::normalize::is_han(c) || c.is_ascii_alphanumeric();
+    let Some(last) = a.chars().last() else {
         return false;
-    }
-    let ends_on_word = a
-        .chars()
-        .last()
-        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    };
     let starts_on_word = b
         .chars()
         .next()
-        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
-    ends_on_word
-        && starts_on_word
-        && !a.starts_with(MARKS)
-        && !b.contains(char::is_whitespace)
-        && !is_caption_like(b)
-        && !is_box_label(b)
-        && !is_notice_title(a)
-        && !pen_name_line(b)
+        .is_some_and(|c| is_word(c) || OPENERS.contains(&c));
+    if !starts_on_word
+        || a.starts_with(MARKS)
+        || a.contains(char::is_whitespace)
+        || b.contains(char::is_whitespace)
+        || b.contains(['：', ':'])
+        || is_caption_like(b)
+        || is_box_label(b)
+        || is_notice_title(a)
+        || pen_name_line(b)
+    {
+        return false;
+    }
+    let open_end = is_word(last) || CLOSERS.contains(&last);
+    let headline_length = la + lb <= 26;
+    // lengths compared in characters of words: quotes do not make a half longer
+    let (wa, wb) = (
+        a.chars().filter(|&c| is_word(c)).count(),
+        b.chars().filter(|&c| is_word(c)).count(),
+    );
+    if u.gap == 0 {
+        if matches!(last, '：' | ':') {
+            return (4..=12).contains(&la) && (8..=24).contains(&lb);
+        }
+        let ran_to_width = (10..=36).contains(&la) && (2..=12).contains(&lb) && lb < la;
+        let short_pair = la >= 8 && (4..=wa + 3).contains(&wb) && headline_length;
+        return open_end && (ran_to_width || short_pair);
+    }
+    open_end && !next_is_head && la >= 8 && (4..=wa).contains(&wb) && headline_length
 }
 
 /// The most common number of blank lines between two lines of a page (the smaller one
