@@ -1093,3 +1093,26 @@ fn wrapped_headlines_across_gaps_quotes_and_colons_are_one_title() {
             .all(|a| a.kicker.as_deref().is_none_or(|k| !k.contains("星期二")))
     );
 }
+
+#[test]
+fn an_end_byline_closes_the_article_above_it() {
+    let ex = run("end_byline_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "东坪镇启用智慧停车系统",
+            "洪山街道为独居老人装上“一键呼”",
+            "白溪乡举办农民丰收节",
+            "北河村建起光伏车棚",
+        ]
+    );
+    // names alone in brackets sign the item above: its contributors, not a kicker below
+    let a = find(&ex, "洪山街道为独居老人装上“一键呼”");
+    assert_eq!(a.contributors, vec!["宋岚", "魏东"]);
+    assert!(a.body.ends_with("定期上门探访。"), "{}", a.body);
+    // a bracketed byline with a role on its own line closes the item above too
+    let b = find(&ex, "白溪乡举办农民丰收节");
+    assert_eq!(b.reporters, vec!["戴文"]);
+    assert!(ex.articles.iter().all(|a| a.kicker.is_none()));
+    assert!(find(&ex, "北河村建起光伏车棚").reporters.is_empty());
+}

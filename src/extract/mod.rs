@@ -342,6 +342,12 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
+            // `（甲 乙 丙 丁）` on its own line: the item's signature, read as its people
+            Class::Para if segment::bracketed_names(&u.text).is_some() => {
+                if let Some(x) = byline::parse(&u.text) {
+                    people.merge(x);
+                }
+            }
             _ => {
                 let no_urls = boilerplate::strip_urls_cow(&u.text);
                 paras.push(boilerplate::strip_inline_cow(&no_urls).into_owned());

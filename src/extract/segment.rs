@@ -218,6 +218,10 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             return (Class::Author, None);
         }
     }
+    // `（甲 乙 丙 丁）`: the signature closing the text above, never a headline
+    if n <= 20 && bracketed_names(t).is_some() {
+        return (Class::Para, None);
+    }
     if t.starts_with(MARKS) {
         // `■ 某镇整治人居环境`: a marked headline of a brief, not its text
         let rest = t.trim_start_matches(MARKS).trim();
@@ -575,13 +579,45 @@ fn ends_article(text: &str) -> bool {
 }
 
 /// The byline in brackets that closes a paragraph (`…三百余份。(通讯员 王丽)`), brackets
-/// included.
+/// included; or a line that is only names in brackets (`（甲 乙 丙 丁）`).
 pub(crate) fn closing_byline(text: &str) -> Option<&str> {
     let t = text.trim_end();
+    if let Some(b) = bracketed_names(t) {
+        return Some(b);
+    }
     let inner = t.strip_suffix(['）', ')'])?;
     let open = inner.rfind(['（', '('])?;
     let b = t.get(open..)?;
     (byline::has_role(b) && byline::parse(b).is_some()).then_some(b)
+}
+
+/// A line that is only people's names in brackets, without roles (`（甲 乙 丙 丁）`): the
+/// signature closing an item, as papers print it for contributors. Each name is a token of
+/// two or three characters, or two one-character tokens (`曾 琳`: a spaced name), read by
+/// [`byline::parse`]; at most four names.
+pub(crate) fn bracketed_names(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let inner = t
+        .strip_prefix(['（', '('])?
+        .strip_suffix(['）', ')'])?
+        .trim();
+    if inner.contains(['（', '(', '）', ')']) || byline::has_role(inner) {
+        return None;
+    }
+    let toks: Vec<&str> = inner
+        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ','))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let all_han = toks
+        .iter()
+        .all(|s| s.chars().all(super::normalize::is_han) && (1..=3).contains(&s.chars().count()));
+    let letters: usize = toks.iter().map(|s| s.chars().count()).sum();
+    if toks.is_empty() || !all_han || !(2..=12).contains(&letters) {
+        return None;
+    }
+    let people = byline::parse(inner)?;
+    let names = people.reporters.len() + people.contributors.len();
+    ((1..=4).contains(&names) && people.org.is_none()).then_some(t)
 }
 
 /// A short item under the headline-like line at `i`: one to three paragraphs, the last
@@ -1212,6 +1248,22 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_alone_in_brackets() {
+        assert_eq!(bracketed_names("（王 英 李 明）"), Some("（王 英 李 明）"));
+        assert_eq!(bracketed_names("(张海燕)"), Some("(张海燕)"));
+        for t in [
+            "（完）",
+            "（上）",
+            "（图）",
+            "（记者 王英）",
+            "（下转第2版）",
+            "（2024年）",
+        ] {
+            assert!(bracketed_names(t).is_none(), "{t}");
+        }
+    }
 
     #[test]
     fn byte_count_agrees_with_chars() {
