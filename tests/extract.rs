@@ -1116,3 +1116,32 @@ fn an_end_byline_closes_the_article_above_it() {
     assert!(ex.articles.iter().all(|a| a.kicker.is_none()));
     assert!(find(&ex, "北河村建起光伏车棚").reporters.is_empty());
 }
+
+#[test]
+fn two_captions_in_a_row_are_two_photo_items() {
+    let ex = run("two_photos_page.txt");
+    assert_eq!(ex.articles.len(), 4, "{:?}", titles(&ex));
+    let story = find(&ex, "秋收时节稻谷香");
+    assert!(story.body.ends_with("增加五十公斤。"), "{}", story.body);
+    let photos: Vec<&Article> = ex
+        .articles
+        .iter()
+        .filter(|a| a.kind == Kind::Photo)
+        .collect();
+    assert_eq!(photos.len(), 2, "{:?}", titles(&ex));
+    // each caption with its own credit: the second credit is the second picture's
+    assert!(
+        photos[0].body.starts_with("9月1日，金桥镇"),
+        "{}",
+        photos[0].body
+    );
+    assert_eq!(photos[0].reporters, vec!["顾远"]);
+    assert!(photos[0].contributors.is_empty());
+    assert!(
+        photos[1].body.starts_with("8月31日，双河乡"),
+        "{}",
+        photos[1].body
+    );
+    assert_eq!(photos[1].contributors, vec!["钟晴"]);
+    assert!(photos[1].reporters.is_empty());
+}

@@ -108,6 +108,10 @@ const NOT_NAMES: &[&str] = &[
     "採訪",
     "获悉",
     "獲悉",
+    // `图片新闻`, `摄影作品`: a column label after a photo role word
+    "新闻",
+    "新聞",
+    "作品",
     "了解",
     "现场",
     "現場",

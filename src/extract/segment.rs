@@ -205,12 +205,21 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             || core.contains("圖/")
             || core.starts_with("摄影")
             || core.starts_with("攝影");
-        if let Some(p) = byline::has_role(t).then(|| byline::parse(t)).flatten() {
+        let role = byline::has_role(t);
+        if let Some(p) = role.then(|| byline::parse(t)).flatten() {
             return if p.photo || credit_shape {
                 (Class::Credit, None)
             } else {
                 (Class::Byline, None)
             };
+        }
+        // `图片新闻`, `摄影作品`: a picture column's label names no one; it heads the row
+        // of pictures under it, which is no part of the text above
+        let photo_word = ["图片", "圖片", "摄影", "攝影"]
+            .iter()
+            .any(|w| t.contains(w));
+        if role && photo_word && n <= 6 {
+            return (Class::Furniture, None);
         }
         // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
         let commentator = n <= 14 && (t.contains("评论员") || t.contains("評論員"));
@@ -1179,12 +1188,19 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     // a one-sentence caption whose credit ends the run of text (furniture, a headline or
     // the page end follows) is a picture item of its own; a longer paragraph there is the
     // end of the article above, and the credit is that article's
-    let closes = ends_sentence(&text)
-        && chars(&text) <= 90
-        && text.matches(['。', '！', '？']).count() <= 1
-        && units.get(i + 1).is_none_or(|u| {
-            !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
-        });
+    // (or another such caption closed by its own credit follows: a row of pictures)
+    let one_caption =
+        |t: &str| ends_sentence(t) && chars(t) <= 90 && t.matches(['。', '！', '？']).count() <= 1;
+    let next_captioned = units.get(i + 1).is_some_and(|u| {
+        u.class == Class::Para
+            && one_caption(&u.text)
+            && class_of(units, i + 2) == Some(Class::Credit)
+    });
+    let closes = one_caption(&text)
+        && (next_captioned
+            || units.get(i + 1).is_none_or(|u| {
+                !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
+            }));
     let title_above = !own_title
         && k > 0
         && free(k - 1)
@@ -1248,6 +1264,12 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picture_column_label_is_furniture() {
+        assert_eq!(classify("图片新闻").0, Class::Furniture);
+        assert_eq!(classify("（记者 王英 摄）").0, Class::Credit);
+    }
 
     #[test]
     fn names_alone_in_brackets() {
