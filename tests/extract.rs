@@ -1145,3 +1145,23 @@ fn two_captions_in_a_row_are_two_photo_items() {
     assert_eq!(photos[1].contributors, vec!["钟晴"]);
     assert!(photos[1].reporters.is_empty());
 }
+
+#[test]
+fn a_running_header_repeated_mid_article_is_dropped_and_the_sentence_joined() {
+    let ex = run("running_header_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec!["白鹭湾湿地迎来首批越冬候鸟", "岔口镇完成农村危房改造"]
+    );
+    let a = &ex.articles[0];
+    assert!(!a.body.contains("清河日报"), "{}", a.body);
+    assert!(!a.body.contains("A5"), "{}", a.body);
+    // the paragraph broken by the page break reads on across the header
+    assert!(
+        a.body.contains("这与湿地生态持续改善密切相关。"),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.body.split("\n\n").count(), 3, "{}", a.body);
+    assert!(a.body.ends_with("放鞭炮等行为。"), "{}", a.body);
+}

@@ -340,7 +340,8 @@ pub fn is_furniture(line: &str) -> bool {
     {
         return true;
     }
-    if n <= 40 && !clause && t.contains(char::is_whitespace) && is_running_header(t) {
+    let separated = t.contains(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'));
+    if n <= 40 && !clause && separated && is_running_header(t) {
         return true;
     }
     // every page header form holds a page number
@@ -476,6 +477,8 @@ mod tests {
             "东川日报  2025年6月3日  星期二  3",
             "第3版  乡镇  6月3日  星期二",
             "A05 | 要闻 | 2024年1月2日",
+            "东川日报·第3版·2025年6月3日",
+            "3  东川日报  2025年6月3日  星期二",
         ] {
             assert!(is_furniture(line), "{line}");
         }
