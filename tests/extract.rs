@@ -1165,3 +1165,17 @@ fn a_running_header_repeated_mid_article_is_dropped_and_the_sentence_joined() {
     assert_eq!(a.body.split("\n\n").count(), 3, "{}", a.body);
     assert!(a.body.ends_with("放鞭炮等行为。"), "{}", a.body);
 }
+
+#[test]
+fn a_title_over_a_caption_that_says_picture_is_the_photo_title() {
+    let page = "南川日报\n\n2025年9月2日  星期二\n\n老街夜市开市\n\n本报讯（记者 顾 远）9月1日晚，南川老街夜市正式开市，六十多个摊位售卖小吃和手工艺品。\n\n夜市每晚六点至十一点营业，将持续到国庆假期结束。\n\n古渡口赛龙舟\n\n农历八月初一前后，一年一度的龙舟赛在古渡口举行。图为昨日比赛现场，两岸挤满了观看的群众。\n\n（记者 顾 远 摄）\n";
+    let ex = run_text(page);
+    assert_eq!(titles(&ex), vec!["老街夜市开市", "古渡口赛龙舟"]);
+    assert!(
+        ex.articles[0].body.ends_with("国庆假期结束。"),
+        "{}",
+        ex.articles[0].body
+    );
+    assert_eq!(ex.articles[1].kind, Kind::Photo);
+    assert_eq!(ex.articles[1].reporters, vec!["顾远"]);
+}

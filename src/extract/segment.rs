@@ -1208,7 +1208,9 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         && first.gap <= 1
         && chars(&text) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
-        && units.get(k - 1).is_some_and(|u| u.gap >= 2 || closes);
+        && units
+            .get(k - 1)
+            .is_some_and(|u| u.gap >= 2 || closes || says_picture);
     // `会议现场` with a credit is a picture inside the article around it
     if !own_title && !title_above && is_caption_like(&text) {
         return None;
