@@ -1179,3 +1179,22 @@ fn a_title_over_a_caption_that_says_picture_is_the_photo_title() {
     assert_eq!(ex.articles[1].kind, Kind::Photo);
     assert_eq!(ex.articles[1].reporters, vec!["顾远"]);
 }
+
+#[test]
+fn table_rows_in_a_notice_are_no_headlines() {
+    let page = "清河日报\n\n2025年10月14日  星期二\n\n清河区2025年第二批星级农家乐拟评定名单公示\n\n根据星级农家乐评定办法，经镇街推荐、区级评审，拟评定以下农家乐为星级农家乐，现予以公示。\n\n序号  名称  所在镇街  星级\n1  柳荫农家院  北塘镇  四星\n2  竹林人家  西山街道  三星\n3  荷塘小院  南渡镇  三星\n4  半山农庄  北塘镇  四星\n\n公示期为2025年10月14日至10月20日。如有异议，请在公示期内向区文化旅游委反映。\n\n清河区文化旅游委员会\n";
+    let ex = run_text(page);
+    assert_eq!(
+        titles(&ex),
+        vec!["清河区2025年第二批星级农家乐拟评定名单公示"],
+        "{:?}",
+        ex.articles
+    );
+    let a = &ex.articles[0];
+    assert!(
+        a.body.contains("柳荫农家院") && a.body.contains("半山农庄"),
+        "{}",
+        a.body
+    );
+    assert!(a.kicker.is_none() && a.subtitle.is_none());
+}

@@ -528,7 +528,11 @@ fn repair_para_with(text: &str, d: Option<&dateline::Dateline>) -> String {
 }
 
 fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
-    let listy: Vec<bool> = paras.iter().map(|p| boilerplate::is_list_item(p)).collect();
+    // a table's rows (cells set apart by wide spaces) are text, however short
+    let listy: Vec<bool> = paras
+        .iter()
+        .map(|p| boilerplate::is_list_item(p) && segment::table_cells(p) == 0)
+        .collect();
     let mut keep = vec![true; paras.len()];
     let mut i = 0;
     while i < paras.len() {

@@ -348,7 +348,60 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
+    mark_table_rows(&mut out);
     super::shape::refine(join_broken_headlines(out))
+}
+
+/// The cells of a table row as an extractor prints it: text runs set apart by two or more
+/// spaces (or a tab); 0 for a line that is no such row.
+pub(crate) fn table_cells(text: &str) -> usize {
+    let t = text.trim();
+    if t.len() > 240 || t.contains(['。', '；', '！', '？']) {
+        return 0;
+    }
+    let mut cells = 1;
+    let mut spaces = 0usize;
+    for c in t.chars() {
+        if c == '\t' || c == '\u{3000}' {
+            spaces += 2;
+        } else if c == ' ' {
+            spaces += 1;
+        } else {
+            if spaces >= 2 {
+                cells += 1;
+            }
+            spaces = 0;
+        }
+    }
+    if cells >= 3 { cells } else { 0 }
+}
+
+/// A table (a list of names in a notice, results, a timetable): three or more lines in a
+/// row, set tight, each of the same three or more cells. Its rows are text of the item
+/// around them, never headlines of items of their own.
+fn mark_table_rows(units: &mut [Unit]) {
+    let mut i = 0;
+    while i < units.len() {
+        let cells = units.get(i).map_or(0, |u| table_cells(&u.text));
+        let mut j = i + 1;
+        while cells > 0
+            && units
+                .get(j)
+                .is_some_and(|u| u.gap == 0 && table_cells(&u.text) == cells)
+        {
+            j += 1;
+        }
+        if j - i >= 3 {
+            for u in units.iter_mut().take(j).skip(i) {
+                if matches!(u.class, Class::Head | Class::Para | Class::Author) {
+                    u.class = Class::Para;
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`) is joined
@@ -1271,6 +1324,14 @@ mod tests {
     fn a_picture_column_label_is_furniture() {
         assert_eq!(classify("图片新闻").0, Class::Furniture);
         assert_eq!(classify("（记者 王英 摄）").0, Class::Credit);
+    }
+
+    #[test]
+    fn table_rows_by_their_cells() {
+        assert_eq!(table_cells("1  青山农场  东镇  蔬菜"), 4);
+        assert_eq!(table_cells("序号\t名称\t星级"), 3);
+        assert_eq!(table_cells("抢抓农时 稳产保供"), 0);
+        assert_eq!(table_cells("东川日报  2025年6月3日"), 0);
     }
 
     #[test]
