@@ -2,7 +2,8 @@
 //!
 //! Owns: recognising, by marker words and shape, the lines of a page that belong to no
 //! article: mastheads (主管/主办, serial numbers, issue counters, dated masthead lines),
-//! page headers and credits (版, 责编, 值班总编), jump lines and teasers (详见…, 下转第3版,
+//! running page headers (paper, date, weekday and page number, repeated after a page
+//! break), page headers and credits (版, 责编, 值班总编), jump lines and teasers (详见…, 下转第3版,
 //! 点击关键词), promotions (微信公众号, 扫码关注, 欢迎关注), hotlines, URLs and copyright
 //! lines. Simplified and traditional forms. Must not touch: article text around them.
 

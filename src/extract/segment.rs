@@ -8,7 +8,9 @@
 //! closing its caption, a brief's marker, a notice's title, a headline over an item
 //! closed by its bracketed byline, a headline block after a wide gap, a headline over a
 //! lead opening with its event's time) and which lines before that are its headline and
-//! which are picture captions; a headline the extractor broke over two lines is joined.
+//! which are picture captions (a row of captions, each closed by its credit, is a row of
+//! photo items); a headline the extractor broke over two lines is joined; names alone in
+//! brackets sign the item above; a table's rows are text.
 //! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
 //! and dates.
 
