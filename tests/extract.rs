@@ -1198,3 +1198,16 @@ fn table_rows_in_a_notice_are_no_headlines() {
     );
     assert!(a.kicker.is_none() && a.subtitle.is_none());
 }
+
+#[test]
+fn a_quoted_term_after_a_headline_colon_keeps_the_headline() {
+    let page = "清河日报\n\n2025年10月14日  星期二\n\n北塘镇：“共享菜园”让邻里更亲近\n\n本报讯（记者 杜 宁）10月13日，北塘镇一处闲置空地改成的共享菜园迎来收获，二十多户居民在菜地里采摘青菜。\n\n社区主任说：“大家一起种菜，邻里之间走动多了。”\n";
+    let ex = run_text(page);
+    assert_eq!(titles(&ex), vec!["北塘镇：“共享菜园”让邻里更亲近"]);
+    // a quoted remark after a colon is still running text of the body
+    assert!(
+        ex.articles[0].body.ends_with("走动多了。”"),
+        "{}",
+        ex.articles[0].body
+    );
+}

@@ -272,9 +272,20 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
     if t.contains(['。', '；', ';']) {
         return false;
     }
-    // a quoted remark (`他说：“…”`) is running text
-    if t.contains("：“") || t.contains(":“") || t.contains(":\"") || t.contains("：\"") {
-        return false;
+    // a quoted remark (`他说：“…”`) is running text; a quoted term inside a headline after
+    // its colon (`某镇：“某某”一田多收`) is closed with words after it
+    if let Some(pos) = ["：“", ":“", ":\"", "：\""].iter().find_map(|w| t.find(w)) {
+        let after = t.get(pos..).unwrap_or("");
+        let rest_after_quote = after
+            .char_indices()
+            .skip(2)
+            .find(|&(_, c)| c == '”' || c == '"')
+            .and_then(|(k, c)| after.get(k + c.len_utf8()..))
+            .map(|r| r.chars().filter(|&c| super::normalize::is_han(c)).count())
+            .unwrap_or(0);
+        if rest_after_quote < 2 {
+            return false;
+        }
     }
     let end = t.trim_end().chars().last().unwrap_or(' ');
     // a short label ending in a colon is a kicker (`青山县：`); a long one opens a list
