@@ -1069,3 +1069,175 @@ fn taiwan_style_bylines_on_their_own_line() {
     assert_eq!(ex.articles[0].reporters, vec!["林芳".to_string()]);
     assert_eq!(ex.articles[1].reporters, vec!["陳大明".to_string()]);
 }
+
+#[test]
+fn wrapped_headlines_across_gaps_quotes_and_colons_are_one_title() {
+    let ex = run("wrapped_headline_page.txt");
+    assert_eq!(ex.articles.len(), 9, "{:?}", titles(&ex));
+    for t in [
+        // broken across a blank line: the first half names a subject, the rest its verb
+        "柳河镇高标准农田建设项目通过省级验收",
+        // the first half ends on a closing quote
+        "长林乡“共享农机”开进田间地头",
+        // broken after its colon
+        "石岭街道：老街改造让居民住得更舒心",
+        // across a blank line, the rest opening on a quote
+        "城南新区：湿地公园里建起“城市绿肺”",
+        // the rest a little longer than the first half, by its quotes
+        "山前村竹编手艺产业从“卖材料”到“卖作品”",
+    ] {
+        let a = find(&ex, t);
+        assert_eq!(
+            (a.kicker.as_deref(), a.subtitle.as_deref()),
+            (None, None),
+            "{t}"
+        );
+    }
+    // designed two-line headlines stay two lines: a short phrase over a longer title, a
+    // line over a place-colon headline, a pair too long to be one headline
+    for (first, second) in [
+        ("护农惠农在行动", "白杨镇发放种粮补贴两千余万元"),
+        ("瓜果飘香迎丰收", "青塘村千亩果园产值突破三千万元"),
+        ("全力推进乡村振兴落地见效", "北坪镇建成三个现代农业示范园"),
+        ("绿色发展看基层", "南岗乡：荒山变成了花果山"),
+    ] {
+        let a = ex
+            .articles
+            .iter()
+            .find(|a| a.title.as_deref() == Some(first) || a.title.as_deref() == Some(second))
+            .unwrap_or_else(|| panic!("no article {first:?} in {:?}", titles(&ex)));
+        let parts = [
+            a.kicker.as_deref(),
+            a.title.as_deref(),
+            a.subtitle.as_deref(),
+        ];
+        assert!(
+            parts.contains(&Some(first)) && parts.contains(&Some(second)),
+            "{parts:?}"
+        );
+    }
+    // the dated page header line is furniture, not a kicker
+    assert!(
+        ex.articles
+            .iter()
+            .all(|a| a.kicker.as_deref().is_none_or(|k| !k.contains("星期二")))
+    );
+}
+
+#[test]
+fn an_end_byline_closes_the_article_above_it() {
+    let ex = run("end_byline_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec![
+            "东坪镇启用智慧停车系统",
+            "洪山街道为独居老人装上“一键呼”",
+            "白溪乡举办农民丰收节",
+            "北河村建起光伏车棚",
+        ]
+    );
+    // names alone in brackets sign the item above: its contributors, not a kicker below
+    let a = find(&ex, "洪山街道为独居老人装上“一键呼”");
+    assert_eq!(a.contributors, vec!["宋岚", "魏东"]);
+    assert!(a.body.ends_with("定期上门探访。"), "{}", a.body);
+    // a bracketed byline with a role on its own line closes the item above too
+    let b = find(&ex, "白溪乡举办农民丰收节");
+    assert_eq!(b.reporters, vec!["戴文"]);
+    assert!(ex.articles.iter().all(|a| a.kicker.is_none()));
+    assert!(find(&ex, "北河村建起光伏车棚").reporters.is_empty());
+}
+
+#[test]
+fn two_captions_in_a_row_are_two_photo_items() {
+    let ex = run("two_photos_page.txt");
+    assert_eq!(ex.articles.len(), 4, "{:?}", titles(&ex));
+    let story = find(&ex, "秋收时节稻谷香");
+    assert!(story.body.ends_with("增加五十公斤。"), "{}", story.body);
+    let photos: Vec<&Article> = ex
+        .articles
+        .iter()
+        .filter(|a| a.kind == Kind::Photo)
+        .collect();
+    assert_eq!(photos.len(), 2, "{:?}", titles(&ex));
+    // each caption with its own credit: the second credit is the second picture's
+    assert!(
+        photos[0].body.starts_with("9月1日，金桥镇"),
+        "{}",
+        photos[0].body
+    );
+    assert_eq!(photos[0].reporters, vec!["顾远"]);
+    assert!(photos[0].contributors.is_empty());
+    assert!(
+        photos[1].body.starts_with("8月31日，双河乡"),
+        "{}",
+        photos[1].body
+    );
+    assert_eq!(photos[1].contributors, vec!["钟晴"]);
+    assert!(photos[1].reporters.is_empty());
+}
+
+#[test]
+fn a_running_header_repeated_mid_article_is_dropped_and_the_sentence_joined() {
+    let ex = run("running_header_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec!["白鹭湾湿地迎来首批越冬候鸟", "岔口镇完成农村危房改造"]
+    );
+    let a = &ex.articles[0];
+    assert!(!a.body.contains("清河日报"), "{}", a.body);
+    assert!(!a.body.contains("A5"), "{}", a.body);
+    // the paragraph broken by the page break reads on across the header
+    assert!(
+        a.body.contains("这与湿地生态持续改善密切相关。"),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.body.split("\n\n").count(), 3, "{}", a.body);
+    assert!(a.body.ends_with("放鞭炮等行为。"), "{}", a.body);
+}
+
+#[test]
+fn a_title_over_a_caption_that_says_picture_is_the_photo_title() {
+    let page = "南川日报\n\n2025年9月2日  星期二\n\n老街夜市开市\n\n本报讯（记者 顾 远）9月1日晚，南川老街夜市正式开市，六十多个摊位售卖小吃和手工艺品。\n\n夜市每晚六点至十一点营业，将持续到国庆假期结束。\n\n古渡口赛龙舟\n\n农历八月初一前后，一年一度的龙舟赛在古渡口举行。图为昨日比赛现场，两岸挤满了观看的群众。\n\n（记者 顾 远 摄）\n";
+    let ex = run_text(page);
+    assert_eq!(titles(&ex), vec!["老街夜市开市", "古渡口赛龙舟"]);
+    assert!(
+        ex.articles[0].body.ends_with("国庆假期结束。"),
+        "{}",
+        ex.articles[0].body
+    );
+    assert_eq!(ex.articles[1].kind, Kind::Photo);
+    assert_eq!(ex.articles[1].reporters, vec!["顾远"]);
+}
+
+#[test]
+fn table_rows_in_a_notice_are_no_headlines() {
+    let page = "清河日报\n\n2025年10月14日  星期二\n\n清河区2025年第二批星级农家乐拟评定名单公示\n\n根据星级农家乐评定办法，经镇街推荐、区级评审，拟评定以下农家乐为星级农家乐，现予以公示。\n\n序号  名称  所在镇街  星级\n1  柳荫农家院  北塘镇  四星\n2  竹林人家  西山街道  三星\n3  荷塘小院  南渡镇  三星\n4  半山农庄  北塘镇  四星\n\n公示期为2025年10月14日至10月20日。如有异议，请在公示期内向区文化旅游委反映。\n\n清河区文化旅游委员会\n";
+    let ex = run_text(page);
+    assert_eq!(
+        titles(&ex),
+        vec!["清河区2025年第二批星级农家乐拟评定名单公示"],
+        "{:?}",
+        ex.articles
+    );
+    let a = &ex.articles[0];
+    assert!(
+        a.body.contains("柳荫农家院") && a.body.contains("半山农庄"),
+        "{}",
+        a.body
+    );
+    assert!(a.kicker.is_none() && a.subtitle.is_none());
+}
+
+#[test]
+fn a_quoted_term_after_a_headline_colon_keeps_the_headline() {
+    let page = "清河日报\n\n2025年10月14日  星期二\n\n北塘镇：“共享菜园”让邻里更亲近\n\n本报讯（记者 杜 宁）10月13日，北塘镇一处闲置空地改成的共享菜园迎来收获，二十多户居民在菜地里采摘青菜。\n\n社区主任说：“大家一起种菜，邻里之间走动多了。”\n";
+    let ex = run_text(page);
+    assert_eq!(titles(&ex), vec!["北塘镇：“共享菜园”让邻里更亲近"]);
+    // a quoted remark after a colon is still running text of the body
+    assert!(
+        ex.articles[0].body.ends_with("走动多了。”"),
+        "{}",
+        ex.articles[0].body
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! Owns: recognising, by marker words and shape, the lines of a page that belong to no
 //! article: mastheads (主管/主办, serial numbers, issue counters, dated masthead lines),
-//! page headers and credits (版, 责编, 值班总编), jump lines and teasers (详见…, 下转第3版,
+//! running page headers (paper, date, weekday and page number, repeated after a page
+//! break), page headers and credits (版, 责编, 值班总编), jump lines and teasers (详见…, 下转第3版,
 //! 点击关键词), promotions (微信公众号, 扫码关注, 欢迎关注), hotlines, URLs and copyright
 //! lines. Simplified and traditional forms. Must not touch: article text around them.
 
@@ -150,8 +151,11 @@ const MARKERS: &[&str] = &[
     "瀏覽次數",
     "阅读量",
     "閱讀量",
-    "字号",
-    "字號",
+    // the font-size switch (`字号：大 中 小`), with its colon: `老字号` is a word of the text
+    "字号:",
+    "字号：",
+    "字號:",
+    "字號：",
     "打印本页",
     "打印本頁",
     "关闭窗口",
@@ -210,6 +214,41 @@ static ISSUE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:总|總)?第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版面|版)|\d{4}\s*年")
         .unwrap_or_else(|_| unreachable!())
 });
+
+/// One token of a running page header: a date, a weekday, a page number (`第2版`, `A07`,
+/// `3`) or a short name (the paper's, the section's).
+static HEADER_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?P<date>(?:\d{4}年)?\d{1,2}月\d{1,2}日)|(?P<day>(?:星期|週|周|禮拜|礼拜)[一二三四五六日天])|(?P<page>第?[A-Za-z]?\d{1,3}版?)|(?P<name>\p{Han}{2,8}))$")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A running page header as printed at the top of a page and repeated after a page
+/// break: space-separated tokens that are all dates, weekdays, page numbers or at most
+/// two short names, with a date or weekday and a page number among them
+/// (`某某日报  2025年9月18日  星期四  3`, `第2版  要闻  5月13日  星期二`).
+fn is_running_header(t: &str) -> bool {
+    let toks: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !(3..=6).contains(&toks.len()) {
+        return false;
+    }
+    let (mut dated, mut paged, mut names) = (false, false, 0usize);
+    for tok in toks {
+        let Some(c) = HEADER_TOKEN.captures(tok) else {
+            return false;
+        };
+        if c.name("date").is_some() || c.name("day").is_some() {
+            dated = true;
+        } else if c.name("page").is_some() {
+            paged = true;
+        } else {
+            names += 1;
+        }
+    }
+    dated && paged && names <= 2
+}
 
 /// A sponsor credit with the verb at the end (`某县融媒体中心 主办`).
 static SPONSOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -300,6 +339,10 @@ pub fn is_furniture(line: &str) -> bool {
         && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
         && SPONSOR_AFTER.is_match(t)
     {
+        return true;
+    }
+    let separated = t.contains(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'));
+    if n <= 40 && !clause && separated && is_running_header(t) {
         return true;
     }
     // every page header form holds a page number
@@ -428,6 +471,27 @@ pub(crate) fn strip_urls_cow(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn running_headers_and_words_that_look_like_markers() {
+        for line in [
+            "东川日报  2025年6月3日  星期二  3",
+            "第3版  乡镇  6月3日  星期二",
+            "A05 | 要闻 | 2024年1月2日",
+            "东川日报·第3版·2025年6月3日",
+            "3  东川日报  2025年6月3日  星期二",
+        ] {
+            assert!(is_furniture(line), "{line}");
+        }
+        for line in [
+            "抢抓农时 稳产保供",
+            "6月3日 全县 第一场雨",
+            "百年老字号“某某酥饼”走上直播间",
+            "东川日报 2025年6月3日",
+        ] {
+            assert!(!is_furniture(line), "{line}");
+        }
+    }
 
     #[test]
     fn furniture_lines() {

@@ -108,6 +108,10 @@ const NOT_NAMES: &[&str] = &[
     "採訪",
     "获悉",
     "獲悉",
+    // `图片新闻`, `摄影作品`: a column label after a photo role word
+    "新闻",
+    "新聞",
+    "作品",
     "了解",
     "现场",
     "現場",
@@ -292,11 +296,22 @@ pub fn parse(text: &str) -> Option<People> {
     }
     let rest = text.get(pos..).unwrap_or("");
     let rest = rest.trim_end_matches(['/', '／']);
-    let rest = rest
-        .trim()
-        .strip_suffix("报道")
-        .or_else(|| rest.trim().strip_suffix("報道"))
-        .unwrap_or(rest);
+    // `记者 X 报道`: the verb goes; `记者 X 某地报道`, the verb glued to a token after the
+    // names, keeps that token whole for `handle_segment` to drop as the filing place
+    let trimmed = rest.trim();
+    let filed = trimmed.split_whitespace().count() > 1
+        && trimmed
+            .split_whitespace()
+            .last()
+            .is_some_and(|t| t.chars().count() > 2);
+    let rest = if filed {
+        rest
+    } else {
+        trimmed
+            .strip_suffix("报道")
+            .or_else(|| trimmed.strip_suffix("報道"))
+            .unwrap_or(rest)
+    };
     handle_segment(rest, role, &mut people, &mut last_names)?;
     let _ = saw_any;
     for (name, r) in last_names {
@@ -557,6 +572,9 @@ mod tests {
         assert!(parse("文/图 刘洋").unwrap().photo);
         assert_eq!(p("(本报记者 郑和平)"), (vec!["郑和平".into()], vec![]));
         assert!(parse("全县召开安全生产工作会议").is_none());
+        // the verb after the names goes; a place glued to it is where the report was filed
+        assert_eq!(p("记者 郑和平 报道"), (vec!["郑和平".into()], vec![]));
+        assert_eq!(p("記者 郑和平 東莞報道"), (vec!["郑和平".into()], vec![]));
     }
 
     #[test]

@@ -328,7 +328,24 @@ pub fn parse(text: &str) -> Option<Dateline> {
         && let Some(b) = head.get(f.end..).and_then(|r| REPORTED_BY.captures(r))
         && let (Some(all), Some(names)) = (b.get(0), b.get(1))
     {
-        byline = Some(names.as_str().trim().to_string());
+        // `记者 X 某地报道`: a place glued to the verb goes to the byline reader with the
+        // verb, which tells it from a name
+        let after_names = all.as_str().get(names.end() - all.start()..).unwrap_or("");
+        let glued = !after_names.starts_with(char::is_whitespace)
+            && names.as_str().trim().contains(char::is_whitespace);
+        let verb_end = all
+            .as_str()
+            .trim_end_matches([':', '：', ' ', '\u{3000}'])
+            .len();
+        byline = Some(if glued {
+            all.as_str()
+                .get(..verb_end)
+                .unwrap_or(names.as_str())
+                .trim()
+                .to_string()
+        } else {
+            names.as_str().trim().to_string()
+        });
         len = f.end + all.end();
     }
     let matched = head.get(..f.end).unwrap_or("");
@@ -640,6 +657,11 @@ mod tests {
         assert!(parse("国网电力公司近日").is_none());
         let z = parse("本报讯 记者 王甲 李乙 报道：近日，全县").unwrap();
         assert_eq!(z.byline.as_deref(), Some("记者 王甲 李乙"));
+        // a filing place glued to the verb stays with it, for the byline reader to drop
+        let f = parse("【某某商报讯】记者 王甲 东莞报道：近日，全市").unwrap();
+        assert_eq!(f.byline.as_deref(), Some("记者 王甲 东莞报道"));
+        let people = super::super::byline::parse(f.byline.as_deref().unwrap_or("")).unwrap();
+        assert_eq!(people.reporters, vec!["王甲".to_string()]);
     }
 
     #[test]

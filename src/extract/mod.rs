@@ -342,6 +342,12 @@ fn build(
                 }
                 paras.push(u.text.clone());
             }
+            // `（甲 乙 丙 丁）` on its own line: the item's signature, read as its people
+            Class::Para if segment::bracketed_names(&u.text).is_some() => {
+                if let Some(x) = byline::parse(&u.text) {
+                    people.merge(x);
+                }
+            }
             _ => {
                 let no_urls = boilerplate::strip_urls_cow(&u.text);
                 paras.push(boilerplate::strip_inline_cow(&no_urls).into_owned());
@@ -522,7 +528,11 @@ fn repair_para_with(text: &str, d: Option<&dateline::Dateline>) -> String {
 }
 
 fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
-    let listy: Vec<bool> = paras.iter().map(|p| boilerplate::is_list_item(p)).collect();
+    // a table's rows (cells set apart by wide spaces) are text, however short
+    let listy: Vec<bool> = paras
+        .iter()
+        .map(|p| boilerplate::is_list_item(p) && segment::table_cells(p) == 0)
+        .collect();
     let mut keep = vec![true; paras.len()];
     let mut i = 0;
     while i < paras.len() {

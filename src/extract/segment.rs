@@ -8,7 +8,9 @@
 //! closing its caption, a brief's marker, a notice's title, a headline over an item
 //! closed by its bracketed byline, a headline block after a wide gap, a headline over a
 //! lead opening with its event's time) and which lines before that are its headline and
-//! which are picture captions; a headline the extractor broke over two lines is joined.
+//! which are picture captions (a row of captions, each closed by its credit, is a row of
+//! photo items); a headline the extractor broke over two lines is joined; names alone in
+//! brackets sign the item above; a table's rows are text.
 //! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
 //! and dates.
 
@@ -205,18 +207,31 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
             || core.contains("圖/")
             || core.starts_with("摄影")
             || core.starts_with("攝影");
-        if let Some(p) = byline::has_role(t).then(|| byline::parse(t)).flatten() {
+        let role = byline::has_role(t);
+        if let Some(p) = role.then(|| byline::parse(t)).flatten() {
             return if p.photo || credit_shape {
                 (Class::Credit, None)
             } else {
                 (Class::Byline, None)
             };
         }
+        // `图片新闻`, `摄影作品`: a picture column's label names no one; it heads the row
+        // of pictures under it, which is no part of the text above
+        let photo_word = ["图片", "圖片", "摄影", "攝影"]
+            .iter()
+            .any(|w| t.contains(w));
+        if role && photo_word && n <= 6 {
+            return (Class::Furniture, None);
+        }
         // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
         let commentator = n <= 14 && (t.contains("评论员") || t.contains("評論員"));
         if commentator || byline::author_line(t).is_some() {
             return (Class::Author, None);
         }
+    }
+    // `（甲 乙 丙 丁）`: the signature closing the text above, never a headline
+    if n <= 20 && bracketed_names(t).is_some() {
+        return (Class::Para, None);
     }
     if t.starts_with(MARKS) {
         // `■ 某镇整治人居环境`: a marked headline of a brief, not its text
@@ -257,9 +272,20 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
     if t.contains(['。', '；', ';']) {
         return false;
     }
-    // a quoted remark (`他说：“…”`) is running text
-    if t.contains("：“") || t.contains(":“") || t.contains(":\"") || t.contains("：\"") {
-        return false;
+    // a quoted remark (`他说：“…”`) is running text; a quoted term inside a headline after
+    // its colon (`某镇：“某某”一田多收`) is closed with words after it
+    if let Some(pos) = ["：“", ":“", ":\"", "：\""].iter().find_map(|w| t.find(w)) {
+        let after = t.get(pos..).unwrap_or("");
+        let rest_after_quote = after
+            .char_indices()
+            .skip(2)
+            .find(|&(_, c)| c == '”' || c == '"')
+            .and_then(|(k, c)| after.get(k + c.len_utf8()..))
+            .map(|r| r.chars().filter(|&c| super::normalize::is_han(c)).count())
+            .unwrap_or(0);
+        if rest_after_quote < 2 {
+            return false;
+        }
     }
     let end = t.trim_end().chars().last().unwrap_or(' ');
     // a short label ending in a colon is a kicker (`青山县：`); a long one opens a list
@@ -335,26 +361,75 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     }
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
+    mark_table_rows(&mut out);
     super::shape::refine(join_broken_headlines(out))
 }
 
-/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`): a short
-/// headline-like line set tighter than the page's paragraph spacing under a longer one that
-/// stops on a character (no punctuation, no lead-in dash or colon), and not followed by
-/// more such short lines (a list), is the end of the line above. Designed two-line
-/// headlines (kicker and title, title and subtitle) are set apart by the page's usual
-/// spacing and stay two lines; a page without blank lines gives no such signal, and
-/// nothing is joined there.
+/// The cells of a table row as an extractor prints it: text runs set apart by two or more
+/// spaces (or a tab); 0 for a line that is no such row.
+pub(crate) fn table_cells(text: &str) -> usize {
+    let t = text.trim();
+    if t.len() > 240 || t.contains(['。', '；', '！', '？']) {
+        return 0;
+    }
+    let mut cells = 1;
+    let mut spaces = 0usize;
+    for c in t.chars() {
+        if c == '\t' || c == '\u{3000}' {
+            spaces += 2;
+        } else if c == ' ' {
+            spaces += 1;
+        } else {
+            if spaces >= 2 {
+                cells += 1;
+            }
+            spaces = 0;
+        }
+    }
+    if cells >= 3 { cells } else { 0 }
+}
+
+/// A table (a list of names in a notice, results, a timetable): three or more lines in a
+/// row, set tight, each of the same three or more cells. Its rows are text of the item
+/// around them, never headlines of items of their own.
+fn mark_table_rows(units: &mut [Unit]) {
+    let mut i = 0;
+    while i < units.len() {
+        let cells = units.get(i).map_or(0, |u| table_cells(&u.text));
+        let mut j = i + 1;
+        while cells > 0
+            && units
+                .get(j)
+                .is_some_and(|u| u.gap == 0 && table_cells(&u.text) == cells)
+        {
+            j += 1;
+        }
+        if j - i >= 3 {
+            for u in units.iter_mut().take(j).skip(i) {
+                if matches!(u.class, Class::Head | Class::Para | Class::Author) {
+                    u.class = Class::Para;
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// A headline the extractor broke over two lines (`…基地用上智能` / `控温系统`) is joined
+/// into one line; see [`continues_headline`] for when two headline-like lines are one
+/// headline. A short line followed by more tight short lines (a list) is never joined.
 fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     let mut it = units.into_iter().peekable();
     while let Some(u) = it.next() {
-        let next_is_short_head = it
-            .peek()
-            .is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        let next = it.peek();
+        let next_is_short_head = next.is_some_and(|c| c.class == Class::Head && c.gap == 0);
+        let next_is_head = next.is_some_and(|c| c.class == Class::Head);
         if let Some(prev) = out.last_mut()
-            && continues_headline(prev, &u)
             && !next_is_short_head
+            && continues_headline(prev, &u, next_is_head)
         {
             let glue = prev.text.ends_with(|c: char| c.is_ascii_alphanumeric())
                 && u.text.starts_with(|c: char| c.is_ascii_alphanumeric());
@@ -369,32 +444,73 @@ fn join_broken_headlines(units: Vec<Unit>) -> Vec<Unit> {
     out
 }
 
-fn continues_headline(prev: &Unit, u: &Unit) -> bool {
-    if prev.class != Class::Head || u.class != Class::Head || u.gap != 0 || prev.gap == 0 {
+/// Closing quotes and title marks: a headline half may end on a quoted phrase
+/// (`…“订单蔬菜”`) and still run on.
+const CLOSERS: [char; 5] = ['”', '」', '』', '’', '》'];
+/// Opening quotes and title marks: a headline half may start on a quoted phrase.
+const OPENERS: [char; 5] = ['“', '「', '『', '‘', '《'];
+
+/// Whether `u` is the rest of the headline `prev` (both headline-like lines). Three
+/// shapes, from the most to the least certain; designed two-line headlines (a bare line
+/// over its title, a punchy title over a factual line) fail each of them:
+/// - a tight line (no blank line where the page uses them) under a line that ran to the
+///   column's width (10–36 characters, ending on a character or a closing quote), and
+///   shorter than it, or a tight line up to a little longer than a first half of 8 or
+///   more characters when the two make a headline's length (at most 26);
+/// - a tight line of 8 or more characters under a short line ending in a colon (a
+///   headline broken after its `某镇：`); a colon line set apart by the page's spacing is
+///   a kicker;
+/// - a line at the page's usual spacing that closes the headline block (what follows is
+///   no headline), under a first half of 8 or more characters, no longer than it, and
+///   the two within a headline's length (at most 26): a kicker is a short label or a
+///   phrase over a longer title, a subtitle is longer than its title.
+///
+/// In every shape neither line holds a space (designed kickers pair phrases with one:
+/// `抢抓农时 稳产保供`), the second holds no colon of its own (`某乡：title` under a
+/// kicker is a headline by itself) and opens on a character or an opening quote (not a
+/// dash: a subtitle), and it is no caption, box label, pen name or marked brief.
+fn continues_headline(prev: &Unit, u: &Unit, next_is_head: bool) -> bool {
+    if prev.class != Class::Head || u.class != Class::Head || prev.gap == 0 || u.gap > 1 {
         return false;
     }
     let (a, b) = (prev.text.trim(), u.text.trim());
     let (la, lb) = (chars(a), chars(b));
-    // the line above ran to the column's width; the rest is shorter
-    if !(10..=36).contains(&la) || !(2..=12).contains(&lb) || lb >= la {
+    let is_word = |c: char| super::normalize::is_han(c) || c.is_ascii_alphanumeric();
+    let Some(last) = a.chars().last() else {
         return false;
-    }
-    let ends_on_word = a
-        .chars()
-        .last()
-        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
+    };
     let starts_on_word = b
         .chars()
         .next()
-        .is_some_and(|c| super::normalize::is_han(c) || c.is_ascii_alphanumeric());
-    ends_on_word
-        && starts_on_word
-        && !a.starts_with(MARKS)
-        && !b.contains(char::is_whitespace)
-        && !is_caption_like(b)
-        && !is_box_label(b)
-        && !is_notice_title(a)
-        && !pen_name_line(b)
+        .is_some_and(|c| is_word(c) || OPENERS.contains(&c));
+    if !starts_on_word
+        || a.starts_with(MARKS)
+        || a.contains(char::is_whitespace)
+        || b.contains(char::is_whitespace)
+        || b.contains(['：', ':'])
+        || is_caption_like(b)
+        || is_box_label(b)
+        || is_notice_title(a)
+        || pen_name_line(b)
+    {
+        return false;
+    }
+    let open_end = is_word(last) || CLOSERS.contains(&last);
+    let headline_length = la + lb <= 26;
+    // lengths compared in characters of words: quotes do not make a half longer
+    let (wa, wb) = (
+        a.chars().filter(|&c| is_word(c)).count(),
+        b.chars().filter(|&c| is_word(c)).count(),
+    );
+    if u.gap == 0 {
+        if matches!(last, '：' | ':') {
+            return (4..=12).contains(&la) && (8..=24).contains(&lb);
+        }
+        let ran_to_width = (10..=36).contains(&la) && (2..=12).contains(&lb) && lb < la;
+        let short_pair = la >= 8 && (4..=wa + 3).contains(&wb) && headline_length;
+        return open_end && (ran_to_width || short_pair);
+    }
+    open_end && !next_is_head && la >= 8 && (4..=wa).contains(&wb) && headline_length
 }
 
 /// The most common number of blank lines between two lines of a page (the smaller one
@@ -538,13 +654,45 @@ fn ends_article(text: &str) -> bool {
 }
 
 /// The byline in brackets that closes a paragraph (`…三百余份。(通讯员 王丽)`), brackets
-/// included.
+/// included; or a line that is only names in brackets (`（甲 乙 丙 丁）`).
 pub(crate) fn closing_byline(text: &str) -> Option<&str> {
     let t = text.trim_end();
+    if let Some(b) = bracketed_names(t) {
+        return Some(b);
+    }
     let inner = t.strip_suffix(['）', ')'])?;
     let open = inner.rfind(['（', '('])?;
     let b = t.get(open..)?;
     (byline::has_role(b) && byline::parse(b).is_some()).then_some(b)
+}
+
+/// A line that is only people's names in brackets, without roles (`（甲 乙 丙 丁）`): the
+/// signature closing an item, as papers print it for contributors. Each name is a token of
+/// two or three characters, or two one-character tokens (`曾 琳`: a spaced name), read by
+/// [`byline::parse`]; at most four names.
+pub(crate) fn bracketed_names(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let inner = t
+        .strip_prefix(['（', '('])?
+        .strip_suffix(['）', ')'])?
+        .trim();
+    if inner.contains(['（', '(', '）', ')']) || byline::has_role(inner) {
+        return None;
+    }
+    let toks: Vec<&str> = inner
+        .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ','))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let all_han = toks
+        .iter()
+        .all(|s| s.chars().all(super::normalize::is_han) && (1..=3).contains(&s.chars().count()));
+    let letters: usize = toks.iter().map(|s| s.chars().count()).sum();
+    if toks.is_empty() || !all_han || !(2..=12).contains(&letters) {
+        return None;
+    }
+    let people = byline::parse(inner)?;
+    let names = people.reporters.len() + people.contributors.len();
+    ((1..=4).contains(&names) && people.org.is_none()).then_some(t)
 }
 
 /// A short item under the headline-like line at `i`: one to three paragraphs, the last
@@ -1106,12 +1254,19 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
     // a one-sentence caption whose credit ends the run of text (furniture, a headline or
     // the page end follows) is a picture item of its own; a longer paragraph there is the
     // end of the article above, and the credit is that article's
-    let closes = ends_sentence(&text)
-        && chars(&text) <= 90
-        && text.matches(['。', '！', '？']).count() <= 1
-        && units.get(i + 1).is_none_or(|u| {
-            !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
-        });
+    // (or another such caption closed by its own credit follows: a row of pictures)
+    let one_caption =
+        |t: &str| ends_sentence(t) && chars(t) <= 90 && t.matches(['。', '！', '？']).count() <= 1;
+    let next_captioned = units.get(i + 1).is_some_and(|u| {
+        u.class == Class::Para
+            && one_caption(&u.text)
+            && class_of(units, i + 2) == Some(Class::Credit)
+    });
+    let closes = one_caption(&text)
+        && (next_captioned
+            || units.get(i + 1).is_none_or(|u| {
+                !matches!(u.class, Class::Para) || claimed.get(i + 1).copied().unwrap_or(false)
+            }));
     let title_above = !own_title
         && k > 0
         && free(k - 1)
@@ -1119,7 +1274,9 @@ fn photo_piece(units: &[Unit], i: usize, claimed: &[bool]) -> Option<Piece> {
         && first.gap <= 1
         && chars(&text) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Class::Head))
-        && units.get(k - 1).is_some_and(|u| u.gap >= 2 || closes);
+        && units
+            .get(k - 1)
+            .is_some_and(|u| u.gap >= 2 || closes || says_picture);
     // `会议现场` with a credit is a picture inside the article around it
     if !own_title && !title_above && is_caption_like(&text) {
         return None;
@@ -1175,6 +1332,36 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picture_column_label_is_furniture() {
+        assert_eq!(classify("图片新闻").0, Class::Furniture);
+        assert_eq!(classify("（记者 王英 摄）").0, Class::Credit);
+    }
+
+    #[test]
+    fn table_rows_by_their_cells() {
+        assert_eq!(table_cells("1  青山农场  东镇  蔬菜"), 4);
+        assert_eq!(table_cells("序号\t名称\t星级"), 3);
+        assert_eq!(table_cells("抢抓农时 稳产保供"), 0);
+        assert_eq!(table_cells("东川日报  2025年6月3日"), 0);
+    }
+
+    #[test]
+    fn names_alone_in_brackets() {
+        assert_eq!(bracketed_names("（王 英 李 明）"), Some("（王 英 李 明）"));
+        assert_eq!(bracketed_names("(张海燕)"), Some("(张海燕)"));
+        for t in [
+            "（完）",
+            "（上）",
+            "（图）",
+            "（记者 王英）",
+            "（下转第2版）",
+            "（2024年）",
+        ] {
+            assert!(bracketed_names(t).is_none(), "{t}");
+        }
+    }
 
     #[test]
     fn byte_count_agrees_with_chars() {
