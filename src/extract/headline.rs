@@ -228,11 +228,11 @@ mod tests {
         let x = h(&["全县安全生产大会要求 守牢安全发展底线"]);
         assert_eq!(x.kicker.as_deref(), Some("全县安全生产大会要求"));
         assert_eq!(x.title.as_deref(), Some("守牢安全发展底线"));
-        let y = h(&["坚持因地制宜打造亮点 大力弘扬时代新风"]);
+        let y = h(&["立足本地资源培育特色 用心办好民生实事"]);
         assert_eq!(y.kicker, None);
         assert_eq!(
             y.title.as_deref(),
-            Some("坚持因地制宜打造亮点大力弘扬时代新风")
+            Some("立足本地资源培育特色用心办好民生实事")
         );
     }
 
