@@ -36,7 +36,7 @@ pub(crate) enum Form {
     /// A name the same code had in the 2020–2022 editions.
     History,
     /// The official name of an ethnic division without its ethnic group names, its level
-    /// word kept (互助县 for 互助土族自治县, 黔东南州, 民乐乡 for 民乐朝鲜族乡): how the news
+    /// word kept (互助县 for 互助土族自治县, 延边州, 民乐乡 for 民乐朝鲜族乡): how the news
     /// usually writes them, and as specific as the full name.
     Plain,
 }
@@ -251,7 +251,7 @@ fn data_lines(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
         .map(|l| l.split('\t').collect())
 }
 
-/// Strips trailing ethnic group names (黔东南苗族侗族 → 黔东南).
+/// Strips trailing ethnic group names (延边朝鲜族 → 延边).
 fn strip_ethnic(mut stem: &str) -> &str {
     loop {
         let before = stem;
@@ -285,7 +285,7 @@ pub(crate) fn short_form(name: &str, level: Level) -> Option<&str> {
 }
 
 /// An ethnic division's name without its ethnic group names, with its level word
-/// (互助土族自治县 → 互助县, 黔东南苗族侗族自治州 → 黔东南州, 民乐朝鲜族乡 → 民乐乡).
+/// (互助土族自治县 → 互助县, 延边朝鲜族自治州 → 延边州, 民乐朝鲜族乡 → 民乐乡).
 /// `None` for other names, and when less than two characters would precede the level word.
 pub(crate) fn plain_form(name: &str, level: Level) -> Option<String> {
     let pairs: &[(&str, &str)] = match level {

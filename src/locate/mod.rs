@@ -185,7 +185,7 @@ fn paper_home(name: &str, gaz: &Gazetteer) -> Option<Option<NodeId>> {
     if let Some(p) = unique_node(gaz, &at(Level::Province)) {
         return Some(Some(p));
     }
-    // Names in a row (`净月高新区报`, `浙江安吉日报`) still make a home.
+    // Names in a row (`长春净月日报`, `浙江安吉日报`) still make a home.
     Some(
         resolve_str(gaz, stem).filter(|&n| gaz.node(n).is_some_and(|d| d.level != Level::Township)),
     )

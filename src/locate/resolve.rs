@@ -314,7 +314,7 @@ fn province_of(gaz: &Gazetteer, id: NodeId) -> NodeId {
 }
 
 /// A county-level short name whose province is in the context and which no other county
-/// or prefecture of that province bears (黄龙 in a text about 陕西).
+/// or prefecture of that province bears (赞皇 in a text about 河北).
 fn only_one_in_province(gaz: &Gazetteer, c: &Cand, cands: &[Cand], ctx: &NodeSet) -> bool {
     let upper = |n: NodeId| {
         gaz.node(n)
