@@ -1,7 +1,7 @@
 //! Atom 1.0 documents (RFC 4287, with RFC 5005 archive links).
 
 use super::item::ItemView;
-use super::text::{push_attr, push_clean, push_xml, rfc3339};
+use super::text::{push_attr, push_clean, push_clean_in, push_xml, rfc3339};
 use super::{DocMeta, Urls};
 
 /// Writes one Atom document around its entries, each already rendered by [`entry`].
@@ -80,14 +80,10 @@ pub(crate) fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str(&it.content_xml);
     out.push_str("</content>\n");
     for a in &it.reporters {
-        out.push_str("<author><name>");
-        push_clean(out, a);
-        out.push_str("</name></author>\n");
+        push_clean_in(out, "<author><name>", a, "</name></author>\n");
     }
     for a in &it.contributors {
-        out.push_str("<contributor><name>");
-        push_clean(out, a);
-        out.push_str("</name></contributor>\n");
+        push_clean_in(out, "<contributor><name>", a, "</name></contributor>\n");
     }
     for d in &it.places {
         out.push_str("<category term=\"");
@@ -99,9 +95,12 @@ pub(crate) fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
         out.push_str("\"/>\n");
     }
     if let Some(p) = &it.publication {
-        out.push_str("<source><title type=\"text\">");
-        push_clean(out, p);
-        out.push_str("</title></source>\n");
+        push_clean_in(
+            out,
+            "<source><title type=\"text\">",
+            p,
+            "</title></source>\n",
+        );
     }
     out.push_str("</entry>\n");
 }

@@ -1,7 +1,7 @@
 //! RSS 2.0 documents (with the Atom, content, Dublin Core and RFC 5005 extensions).
 
 use super::item::ItemView;
-use super::text::{push_attr, push_clean, push_xml, rfc822};
+use super::text::{push_attr, push_clean, push_clean_in, push_xml, rfc822};
 use super::{DocMeta, Urls};
 
 /// Writes one RSS 2.0 document around its items, each already rendered by [`item`].
@@ -84,14 +84,10 @@ pub(crate) fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str(&it.content_xml);
     out.push_str("</content:encoded>\n");
     for a in it.authors() {
-        out.push_str("<dc:creator>");
-        push_clean(out, a);
-        out.push_str("</dc:creator>\n");
+        push_clean_in(out, "<dc:creator>", a, "</dc:creator>\n");
     }
     if let Some(p) = &it.publication {
-        out.push_str("<dc:publisher>");
-        push_clean(out, p);
-        out.push_str("</dc:publisher>\n");
+        push_clean_in(out, "<dc:publisher>", p, "</dc:publisher>\n");
     }
     for d in &it.places {
         out.push_str("<category domain=\"");

@@ -234,6 +234,13 @@ fn push_escaped(out: &mut String, s: &str, attr: bool) {
     out.push_str(s.get(start..).unwrap_or_default());
 }
 
+/// One element around text that is already clean: `open`, the text escaped, `close`.
+pub(crate) fn push_clean_in(out: &mut String, open: &str, text: &str, close: &str) {
+    out.push_str(open);
+    push_clean(out, text);
+    out.push_str(close);
+}
+
 /// Appends text that is already clean (it went through [`clean`] or [`one_line`], or is
 /// markup built from such text, and holds no `\r`) escaped for XML character data: only
 /// `&`, `<` and `>` need replacing, found with a vectorised search. Same bytes as
