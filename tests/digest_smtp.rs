@@ -4,6 +4,9 @@
 //! `CI` is set.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
@@ -242,55 +245,20 @@ fn make_dkim(root: &Path) -> (PathBuf, PathBuf) {
         &dns,
         format!(
             "test2026._domainkey.news.example.org v=DKIM1; k=rsa; p={}\n",
-            b64(&der.stdout)
+            STANDARD.encode(&der.stdout)
         ),
     )
     .unwrap();
     (key, dns)
 }
 
-fn b64(bytes: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                s.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
-}
-
-fn unb64(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let v: Vec<u8> = s.bytes().filter_map(val).collect();
-    let mut out = Vec::new();
-    for c in v.chunks(4) {
-        let n = c
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, x)| acc | (u32::from(*x) << (18 - 6 * i)));
-        for i in 0..c.len().saturating_sub(1) {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    out
-}
-
 /// The decoded text/plain part of a message.
+/// Base64 as MIME and RFC 2047 carry it (line breaks allowed).
+fn unb64(s: &str) -> Vec<u8> {
+    let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    STANDARD.decode(clean).expect("base64")
+}
+
 fn text_part(eml: &[u8]) -> String {
     let s = String::from_utf8_lossy(eml);
     let at = s.find("Content-Type: text/plain").expect("text part");

@@ -4,6 +4,8 @@
 
 mod common;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use common::http::Server;
 use common::{Sandbox, stderr};
 use localfeed::digest::TokenKey;
@@ -140,24 +142,10 @@ fn mails(s: &Sandbox) -> Vec<String> {
     v
 }
 
+/// Base64 as a MIME body carries it (line breaks allowed).
 fn b64(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let bits: Vec<u8> = s.bytes().filter_map(val).collect();
-    let mut out = Vec::new();
-    for chunk in bits.chunks(4) {
-        let n =
-            chunk.iter().fold(0u32, |acc, &b| (acc << 6) | u32::from(b)) << (6 * (4 - chunk.len()));
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&bytes[..chunk.len().saturating_sub(1)]);
-    }
-    out
+    let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    STANDARD.decode(clean).expect("base64")
 }
 
 /// The confirmation link of a message (from its base64 text part), as a local path.
