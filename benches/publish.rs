@@ -1,6 +1,6 @@
 //! Timed benchmark of the publish stage (not criterion: one full run takes seconds).
 //!
-//! `cargo bench --bench publish -- [--articles N] [--localities M] [--out DIR] [--feeds-only]`
+//! `cargo bench --bench publish -- [--articles N] [--localities M] [--out DIR] [--feeds-only] [--full-only] [--rounds K]`
 //!
 //! Builds N articles over M townships (township i → county i/10 → city i/100 → province
 //! i/1000, as the feedgen peer in `../shared/bench/peer-feeds/` does), then measures:
@@ -201,12 +201,17 @@ fn sync() {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut n, mut m, mut out, mut feeds_only) = (100_000usize, 5_000usize, None, false);
+    let (mut full_only, mut rounds) = (false, 1usize);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--articles" => n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n),
             "--localities" => m = args.next().and_then(|v| v.parse().ok()).unwrap_or(m),
             "--out" => out = args.next().map(PathBuf::from),
             "--feeds-only" => feeds_only = true,
+            // One full publish and nothing else: for profilers.
+            "--full-only" => full_only = true,
+            // Raw write and full publish alternated this many times (ratio per pair).
+            "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).unwrap_or(1),
             _ => {}
         }
     }
@@ -246,6 +251,9 @@ fn main() {
         r.archives,
         peak_mib()
     );
+    if full_only {
+        return;
+    }
 
     let (t, c) = (Instant::now(), cpu());
     let r = publish(&arts, &settings, &templates, &out).unwrap();
@@ -292,5 +300,37 @@ fn main() {
         full2 / raw
     );
     let _ = full;
+    if rounds > 1 {
+        // The machine is shared: alternate the two, each into an empty folder after
+        // `sync`, and report the ratio of each pair and their median.
+        let mut ratios = vec![full2 / raw];
+        let _ = std::fs::remove_dir_all(&raw_dir);
+        let _ = std::fs::remove_dir_all(&again);
+        for r in 2..=rounds {
+            let raw_dir = tmp.path().join(format!("raw{r}"));
+            sync();
+            let (raw, _, _) = raw_write(&out, &raw_dir);
+            let again = tmp.path().join(format!("again{r}"));
+            sync();
+            let (t, c) = (Instant::now(), cpu());
+            publish(&arts, &settings, &templates, &again).unwrap();
+            let full = t.elapsed().as_secs_f64();
+            println!(
+                "round {r}: raw write {raw:6.3} s, full publish {full:6.3} s (cpu {:5.2} s), ratio {:.2}",
+                cpu() - c,
+                full / raw
+            );
+            ratios.push(full / raw);
+            let _ = std::fs::remove_dir_all(&raw_dir);
+            let _ = std::fs::remove_dir_all(&again);
+        }
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "full publish / raw write over {rounds} pairs: median {:.2}, best {:.2}, worst {:.2}",
+            ratios[ratios.len() / 2],
+            ratios[0],
+            ratios[ratios.len() - 1]
+        );
+    }
     println!("peak RSS of the process: {:.0} MiB", peak_mib());
 }

@@ -1,7 +1,7 @@
 //! Which articles go into which feed, in which order, and how a feed's history is cut
 //! into stable archive documents.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, FixedOffset};
@@ -23,6 +23,9 @@ pub(crate) struct Prepared<'a> {
     pub(crate) file: String,
     /// A fingerprint of everything about the article a document shows.
     pub(crate) fp: u64,
+    /// The article's `urn:uuid:` id, made on first use (a run that renders nothing never
+    /// needs it; one that does needs it in several documents).
+    uid: std::sync::OnceLock<String>,
 }
 
 impl<'a> Prepared<'a> {
@@ -36,7 +39,14 @@ impl<'a> Prepared<'a> {
             updated,
             file: safe_segment(&art.id),
             fp: fingerprint(art),
+            uid: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The article's permanent id, `urn:uuid:` derived from its stored id.
+    pub(crate) fn uid(&self) -> &str {
+        self.uid
+            .get_or_init(|| super::text::urn_uuid(super::item::ARTICLE_NS, &self.art.id))
     }
 }
 
@@ -64,7 +74,7 @@ pub(crate) fn prepare<'a>(arts: &[&'a StoredArticle], threads: usize) -> Vec<Pre
 
 /// Hashes every field of the article that a feed, page or index shows.
 fn fingerprint(s: &StoredArticle) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = super::text::fingerprinter();
     s.id.hash(&mut h);
     s.source.hash(&mut h);
     s.publication.hash(&mut h);
@@ -122,8 +132,8 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
     // Divisions are looked up by their code as stored (no allocation per article); a code
     // seen for the first time finds its group by folder name, so codes with one folder
     // name share a feed.
-    let mut by_code: HashMap<&str, usize> = HashMap::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_code: HashMap<&str, usize> = HashMap::default();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     let mut list: Vec<Group> = Vec::new();
     let mut all = Vec::with_capacity(order.len());
     let mut seen: Vec<usize> = Vec::new();

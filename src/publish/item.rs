@@ -7,9 +7,7 @@ use crate::model::Division;
 
 use super::Urls;
 use super::group::Prepared;
-use super::text::{
-    one_line, paragraphs, push_attr, push_clean, rfc822, rfc3339, summary, urn_uuid,
-};
+use super::text::{one_line, paragraphs, push_attr, push_clean, rfc822, rfc3339, summary};
 
 /// Namespace for article ids (`urn:uuid:`), so ids do not depend on the site's address.
 pub(crate) const ARTICLE_NS: &str = "localfeed-article";
@@ -148,7 +146,7 @@ impl<'a> ItemView<'a> {
             summary = title.clone();
         }
         Self {
-            uid: urn_uuid(ARTICLE_NS, &s.id),
+            uid: p.uid().to_string(),
             title,
             link: urls.article(&p.file),
             summary,

@@ -312,8 +312,8 @@ pub fn publish(
 /// The articles with one per id (the most recently updated one), so no feed can carry
 /// two items with one id.
 fn unique(articles: &[StoredArticle]) -> Vec<&StoredArticle> {
-    let mut by_id: std::collections::HashMap<&str, &StoredArticle> =
-        std::collections::HashMap::with_capacity(articles.len());
+    let mut by_id: rustc_hash::FxHashMap<&str, &StoredArticle> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(articles.len(), Default::default());
     let mut dup = false;
     for a in articles {
         match by_id.entry(a.id.as_str()) {
@@ -450,7 +450,7 @@ fn parallel<T: Sync>(
 /// Fingerprint of everything besides the articles that shapes the output: this version,
 /// the settings and the text of every template used.
 fn global_fingerprint(settings: &Settings, templates: &Templates) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = text::fingerprinter();
     MANIFEST_HEADER.hash(&mut h);
     serde_json::to_string(settings)
         .unwrap_or_default()
@@ -498,7 +498,7 @@ impl Ctx<'_> {
     }
 
     fn doc_fp(&self, kind: &str, g: &Group, items: &[&Prepared<'_>], extra: usize) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = text::fingerprinter();
         self.global.hash(&mut h);
         kind.hash(&mut h);
         g.key.hash(&mut h);

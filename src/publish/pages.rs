@@ -59,6 +59,13 @@ struct ArticlePage {
 /// `&#x2f;`, which naive autodiscovery code does not decode, so templates print these
 /// pre-escaped values with `|safe`.
 fn u(url: String) -> String {
+    // Usually plain printable ASCII with nothing to escape: kept as it is.
+    if url
+        .bytes()
+        .all(|b| matches!(b, 0x21..=0x7E) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return url;
+    }
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
         match c {
@@ -101,7 +108,7 @@ fn names(list: &[String]) -> Vec<String> {
 /// Writes `articles/<id>.html`.
 pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyhow::Result<()> {
     let rel = format!("articles/{}.html", p.file);
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = super::text::fingerprinter();
     ctx.global.hash(&mut h);
     "article".hash(&mut h);
     p.fp.hash(&mut h);
@@ -156,7 +163,7 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             base_url: u(urls.base().to_string()),
             index_url: u(format!("{}index.html", urls.base())),
             id: clean(&s.id),
-            uid: super::text::urn_uuid(super::item::ARTICLE_NS, &s.id),
+            uid: p.uid().to_string(),
             url: u(urls.article(&p.file)),
             title: one_line(&a.display_title()),
             kicker: opt(a.kicker.as_deref()),
@@ -343,5 +350,18 @@ fn subscribe_link(configured: &str, base: &str) -> String {
         u(c.to_string())
     } else {
         u(format!("{base}{}", c.trim_start_matches('/')))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn url_escaping_keeps_plain_urls_and_escapes_the_rest() {
+        let plain = "https://news.example.org/feeds/130600/rss.xml?a=1;b=2#x";
+        assert_eq!(super::u(plain.to_string()), plain);
+        assert_eq!(
+            super::u("https://h/a?x=1&y='2' \"<>\u{1}\u{200B}/路".to_string()),
+            "https://h/a?x=1&amp;y=&#39;2&#39; &quot;&lt;&gt;/路"
+        );
     }
 }

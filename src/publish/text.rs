@@ -22,6 +22,14 @@ pub(crate) fn keep_char(c: char) -> bool {
 /// Known traces of text decoded with the wrong charset upstream; they carry no meaning.
 const GARBAGE: &[&str] = &["锟斤拷", "烫烫烫", "屯屯屯"];
 
+/// The hasher of the manifest's fingerprints (articles, documents, settings and templates).
+/// XXH3 rather than the standard library's default hasher: its output is specified, so a
+/// new Rust release does not change every fingerprint (which would make the next run render
+/// every document again), and it reads long article bodies several times faster.
+pub(crate) fn fingerprinter() -> xxhash_rust::xxh3::Xxh3Default {
+    xxhash_rust::xxh3::Xxh3Default::new()
+}
+
 /// The text with every character [`keep_char`] refuses removed, and known decoding
 /// garbage dropped.
 pub(crate) fn clean(s: &str) -> String {

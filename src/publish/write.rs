@@ -4,7 +4,7 @@
 //! folder that was empty when the run began, files are written in place (nothing older
 //! can be seen there, and a killed run leaves no manifest that would vouch for them).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -34,7 +34,7 @@ impl Manifest {
     pub(crate) fn take(out: &Path) -> Self {
         if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()) {
             return Self {
-                entries: HashMap::new(),
+                entries: HashMap::default(),
                 fresh: true,
             };
         }
@@ -47,7 +47,7 @@ impl Manifest {
         if std::fs::rename(&path, &parked).is_err() {
             let _ = std::fs::remove_file(&path);
         }
-        let mut entries = HashMap::with_capacity(text.len() / 40);
+        let mut entries = HashMap::with_capacity_and_hasher(text.len() / 40, Default::default());
         let mut lines = text.lines();
         if lines.next() != Some(super::MANIFEST_HEADER) {
             return Self::default();
@@ -79,7 +79,7 @@ impl Manifest {
 /// with nothing to do otherwise stats every file it publishes (120,000 with article pages),
 /// which was most of its time.
 fn keep_present(out: &Path, entries: &mut HashMap<String, (u64, u64)>) {
-    let mut folders: HashMap<String, HashSet<std::ffi::OsString>> = HashMap::new();
+    let mut folders: HashMap<String, HashSet<std::ffi::OsString>> = HashMap::default();
     for rel in entries.keys() {
         let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
         if !folders.contains_key(dir) {
@@ -160,7 +160,8 @@ impl Sink {
 
     /// Writes the manifest for the next run.
     pub(crate) fn save_manifest(&mut self, out: &Path) -> anyhow::Result<()> {
-        self.entries.sort();
+        // Paths are unique, so an unstable sort gives the same order.
+        self.entries.sort_unstable();
         let mut text = String::with_capacity(self.entries.len() * 48 + 32);
         text.push_str(super::MANIFEST_HEADER);
         text.push('\n');
