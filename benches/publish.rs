@@ -1,6 +1,7 @@
 //! Timed benchmark of the publish stage (not criterion: one full run takes seconds).
 //!
-//! `cargo bench --bench publish -- [--articles N] [--localities M] [--out DIR] [--feeds-only] [--full-only] [--rounds K]`
+//! `cargo bench --bench publish -- [--articles N] [--localities M] [--out DIR] [--feeds-only]
+//! [--full-only] [--skip-raw] [--rounds K]`
 //!
 //! Builds N articles over M townships (township i → county i/10 → city i/100 → province
 //! i/1000, as the feedgen peer in `../shared/bench/peer-feeds/` does), then measures:
@@ -201,7 +202,7 @@ fn sync() {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut n, mut m, mut out, mut feeds_only) = (100_000usize, 5_000usize, None, false);
-    let (mut full_only, mut rounds) = (false, 1usize);
+    let (mut full_only, mut skip_raw, mut rounds) = (false, false, 1usize);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--articles" => n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n),
@@ -210,6 +211,8 @@ fn main() {
             "--feeds-only" => feeds_only = true,
             // One full publish and nothing else: for profilers.
             "--full-only" => full_only = true,
+            // The full publish, the re-run and the incremental run only: for profilers.
+            "--skip-raw" => skip_raw = true,
             // Raw write and full publish alternated this many times (ratio per pair).
             "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).unwrap_or(1),
             _ => {}
@@ -278,6 +281,9 @@ fn main() {
         r.unchanged
     );
 
+    if skip_raw {
+        return;
+    }
     // Fair comparison: both start with dirty pages flushed and write into an empty folder.
     let raw_dir = tmp.path().join("raw");
     sync();

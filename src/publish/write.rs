@@ -128,7 +128,6 @@ impl Sink {
         fp: Option<u64>,
         render: impl FnOnce() -> anyhow::Result<Vec<u8>>,
     ) -> anyhow::Result<()> {
-        let path = out.join(rel);
         if let Some(fp) = fp
             && let Some((old_fp, size)) = old.get(rel)
             && old_fp == fp
@@ -139,6 +138,7 @@ impl Sink {
         }
         let bytes = render()?;
         anyhow::ensure!(!bytes.is_empty(), "refusing to write an empty {rel}");
+        let path = out.join(rel);
         if (old.fresh && write_new(&path, &bytes)?) || write_if_changed(&path, &bytes)? {
             self.written.push(path);
         } else {
