@@ -284,6 +284,34 @@ pub(crate) fn short_form(name: &str, level: Level) -> Option<&str> {
     (stem.chars().count() >= 2).then_some(stem)
 }
 
+/// Type words of township-level units that are not towns, longest first.
+const UNIT_SUFFIXES: &[&str] = &[
+    "旅游度假区",
+    "经济开发区",
+    "工业园区",
+    "开发区",
+    "度假区",
+    "管理区",
+    "示范区",
+    "经济区",
+    "园区",
+    "新区",
+    "农场",
+    "林场",
+    "牧场",
+];
+
+/// The stem of a township-level unit that is not a town (枣林湾 for 枣林湾旅游度假区, 红旗
+/// for 红旗农场): how a text names it again after naming it in full. `None` for towns,
+/// townships and streets, and when fewer than two characters would remain.
+pub(crate) fn unit_stem(name: &str, level: Level) -> Option<&str> {
+    if level != Level::Township {
+        return None;
+    }
+    let stem = UNIT_SUFFIXES.iter().find_map(|s| name.strip_suffix(s))?;
+    (stem.chars().count() >= 2).then_some(stem)
+}
+
 /// An ethnic division's name without its ethnic group names, with its level word
 /// (互助土族自治县 → 互助县, 延边朝鲜族自治州 → 延边州, 民乐朝鲜族乡 → 民乐乡).
 /// `None` for other names, and when less than two characters would precede the level word.

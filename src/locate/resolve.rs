@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crate::model::{Chain, Evidence, Level, Placement};
 
-use super::gazetteer::{Cand, Form, Gazetteer, NodeId};
+use super::gazetteer::{Cand, Form, Gazetteer, NodeId, unit_stem};
 
 /// Weight of a mention in a headline line (title, kicker, subtitle).
 const W_HEADLINE: f32 = 4.0;
@@ -276,6 +276,61 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             left_ok,
             adjacent_prev,
         });
+    }
+}
+
+/// Township-level units that are not towns (旅游度假区, 开发区, 农场, 林场 …) go by the
+/// stem of their name once the text has named them in full (枣林湾旅游度假区 … 枣林湾):
+/// each later bare stem is one more mention of the unit. The stem alone is never a place:
+/// without the full name in the same text nothing is added.
+fn add_unit_stems(gaz: &Gazetteer, folded: &[(Field, Cow<'_, str>)], raws: &mut Vec<Raw>) {
+    let mut units: Vec<(u32, &str, &str)> = Vec::new();
+    for r in raws.iter() {
+        if let Some((name, cands)) = gaz.pattern(r.pattern)
+            && let [c] = cands
+            && c.form == Form::Full
+            && let Some(stem) = gaz.node(c.node).and_then(|n| unit_stem(n.name, n.level))
+            && !units.iter().any(|u| u.0 == r.pattern)
+        {
+            units.push((r.pattern, name, stem));
+        }
+    }
+    for (pattern, name, stem) in units {
+        let suffix = name.get(stem.len()..).unwrap_or("");
+        for (field, text) in folded {
+            let lead_end = if *field == Field::Body {
+                first_sentence_end(text)
+            } else {
+                0
+            };
+            for (start, _) in text.match_indices(stem) {
+                let end = start + stem.len();
+                let full_here = text.get(end..).is_some_and(|t| t.starts_with(suffix));
+                // Inside another match (a longer name holding the stem) it is not ours.
+                let covered = raws
+                    .iter()
+                    .any(|r| r.field == *field && r.start < end && start < r.end);
+                if full_here || covered {
+                    continue;
+                }
+                let weight = match field {
+                    Field::Body if start < lead_end => W_LEAD,
+                    Field::Body => W_BODY,
+                    _ => W_HEADLINE,
+                };
+                raws.push(Raw {
+                    field: *field,
+                    start,
+                    end,
+                    pattern,
+                    weight,
+                    role_after: false,
+                    thing_after: false,
+                    left_ok: true,
+                    adjacent_prev: None,
+                });
+            }
+        }
     }
 }
 
@@ -569,6 +624,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         scan(gaz, field, &s, lead_end, &mut raws);
         folded.push((field, s));
     }
+    add_unit_stems(gaz, &folded, &mut raws);
     let text_of = |r: &Raw| -> String {
         folded
             .iter()

@@ -695,3 +695,40 @@ fn a_former_name_inside_a_longer_word_is_that_word() {
         p.evidence
     );
 }
+
+#[test]
+fn a_unit_named_in_full_is_then_named_by_its_stem() {
+    let ctx = Context {
+        home: None,
+        publication: None,
+    };
+    // The headline and the lead use the stem; the body names the unit in full once.
+    let a = article(
+        "双山岛打造江心生态游",
+        None,
+        "本报讯 近日，张家港市双山岛推出骑行和观鸟线路。据介绍，双山岛旅游度假区今年新修环岛步道十余公里，岛上民宿全部完成提档。",
+    );
+    let p = locate(&a, &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("320582407"), "{:?}", p.evidence);
+    // Without the full name, the stem is no place: the story stays at the county.
+    let b = article(
+        "双山岛芦苇荡迎来观鸟季",
+        None,
+        "本报讯 近日，张家港市双山岛的芦苇荡迎来观鸟季，不少市民前来拍摄。",
+    );
+    let p = locate(&b, &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("320582"), "{:?}", p.evidence);
+}
+
+#[test]
+fn unit_stems_are_only_for_units_that_are_not_towns() {
+    use super::gazetteer::unit_stem;
+    assert_eq!(
+        unit_stem("双山岛旅游度假区", Level::Township),
+        Some("双山岛")
+    );
+    assert_eq!(unit_stem("安基山林场", Level::Township), Some("安基山"));
+    assert_eq!(unit_stem("城关镇", Level::Township), None);
+    assert_eq!(unit_stem("东湖新区", Level::County), None);
+    assert_eq!(unit_stem("江新区", Level::Township), None);
+}
