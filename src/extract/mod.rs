@@ -15,6 +15,7 @@ pub mod boilerplate;
 pub mod byline;
 pub mod dateline;
 pub mod decode;
+mod forms;
 pub mod headline;
 pub mod normalize;
 mod segment;
@@ -398,12 +399,13 @@ fn build(
     if paras.is_empty() {
         return None;
     }
-    let body = paras.join("\n\n");
+    let mut body = paras.join("\n\n");
     // a byline closing the last paragraph names the item's people too
     if let Some(b) = paras.last().and_then(|l| segment::closing_byline(l))
         && let Some(x) = byline::parse(b)
     {
         people.merge(x);
+        forms::drop_closing_byline(&mut body);
     }
 
     if let Some(o) = &people.org
