@@ -391,13 +391,6 @@ pub fn parse(text: &str) -> Option<Dateline> {
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
-    // `中華民國114年…`: 民 is E6 B0 91
-    if line.len() <= 240
-        && line.as_bytes().windows(3).any(|w| w == [0xE6, 0xB0, 0x91])
-        && let Some(d) = super::forms::minguo_date(line)
-    {
-        return Some(d);
-    }
     if line.contains('〇') || line.contains("二零") {
         let converted = hanzi_date_to_digits(line);
         if converted != line {
@@ -408,9 +401,10 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     if line.len() > 240 || !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    let c = FULL_DATE
-        .captures(line)
-        .or_else(|| ISO_DATE.captures(line))?;
+    // no western year: a Minguo one (`中華民國114年…`)
+    let Some(c) = FULL_DATE.captures(line).or_else(|| ISO_DATE.captures(line)) else {
+        return super::forms::minguo_date(line);
+    };
     let whole = c.get(0)?;
     let rest: String = line
         .replace(whole.as_str(), "")

@@ -32,7 +32,12 @@ const COMPILED: [&str; 4] = ["本报综合", "本報綜合", "本刊综合", "�
 /// paragraph opens an item. The dateline runs through the cited report (`…报道`) when
 /// one follows within twenty characters; some text must follow it.
 pub(crate) fn compiled_dateline(text: &str) -> Option<Dateline> {
-    // most lines fail on their first character
+    // most lines fail on their first bytes: 本 is E6 9C AC; the markers and white space
+    // that may stand before it start with E2 or are ASCII
+    let b = text.as_bytes();
+    if !(b.starts_with("本".as_bytes()) || b.first().is_some_and(|&x| x == 0xE2 || x == b' ')) {
+        return None;
+    }
     let t = text.trim_start().trim_start_matches(MARKS).trim_start();
     if !t.starts_with('本') {
         return None;
@@ -262,14 +267,6 @@ pub(crate) fn credit_first_strip(units: &[Unit], claimed: &[bool]) -> Vec<Piece>
             i += 1;
             continue;
         }
-        let above_ok = i
-            .checked_sub(1)
-            .and_then(|k| units.get(k))
-            .is_none_or(|u| match u.class {
-                Class::Para | Class::Marker | Class::Dateline => !caption_shape(&u.text),
-                Class::Credit => false,
-                _ => true,
-            });
         let mut j = i;
         let mut pairs = Vec::new();
         while class(j) == Some(Class::Credit)
@@ -281,10 +278,19 @@ pub(crate) fn credit_first_strip(units: &[Unit], claimed: &[bool]) -> Vec<Piece>
             pairs.push((j, j + 1));
             j += 2;
         }
-        let after_ok = units
-            .get(j)
-            .is_none_or(|u| !matches!(u.class, Class::Para | Class::Marker) || !free(j));
-        if above_ok && after_ok && pairs.len() >= 2 {
+        // read only for a row: no text after it, and the line above closes no caption
+        let row = pairs.len() >= 2
+            && units
+                .get(j)
+                .is_none_or(|u| !matches!(u.class, Class::Para | Class::Marker) || !free(j))
+            && i.checked_sub(1)
+                .and_then(|k| units.get(k))
+                .is_none_or(|u| match u.class {
+                    Class::Para | Class::Marker | Class::Dateline => !caption_shape(&u.text),
+                    Class::Credit => false,
+                    _ => true,
+                });
+        if row {
             for (credit, caption) in pairs {
                 out.push(Piece {
                     start: Start::Credit,
@@ -333,6 +339,10 @@ pub(crate) fn title_over_meta(units: &[Unit], anchor: usize, claimed: &[bool]) -
 /// An issue date in the Minguo calendar (`中華民國114年3月8日`, `民國114年3月8日`, `民国…`):
 /// year + 1911. Only a line that names the era is read.
 pub(crate) fn minguo_date(line: &str) -> Option<NaiveDate> {
+    // a masthead line, not running text
+    if line.len() > 180 {
+        return None;
+    }
     let era = ["民國", "民国"]
         .iter()
         .filter_map(|w| line.find(w).map(|p| p + w.len()))
@@ -454,17 +464,11 @@ pub(crate) fn link_label_line(line: &str) -> bool {
     n >= 1
 }
 
-/// The byline in brackets closing an item's last paragraph (`…三百余份。（通讯员 X）`), cut
-/// from the body once its names are read; a paragraph that is only the byline stays.
-pub(crate) fn drop_closing_byline(body: &mut String) {
-    if !body.ends_with(['）', ')']) {
-        return;
-    }
-    let last = body.rsplit("\n\n").next().unwrap_or("");
-    let Some(b) = super::segment::closing_byline(last) else {
-        return;
-    };
-    if b.len() >= last.trim().len() || !byline::has_role(b) {
+/// The byline in brackets `b` closing an item's last paragraph `last`
+/// (`…三百余份。（通讯员 X）`), cut from the body once its names are read; a paragraph that
+/// is only the byline stays, and so do names without a role.
+pub(crate) fn drop_closing_byline(body: &mut String, last: &str, b: &str) {
+    if b.len() >= last.trim().len() || !body.ends_with(b) || !byline::has_role(b) {
         return;
     }
     let keep = body.len() - b.len();
@@ -562,14 +566,16 @@ mod tests {
 
     #[test]
     fn closing_bylines_leave_the_body() {
-        let mut b = "第一段。\n\n全镇完成春播三万亩。（通讯员 李 文）".to_string();
-        drop_closing_byline(&mut b);
+        let last = "全镇完成春播三万亩。（通讯员 李 文）";
+        let mut b = format!("第一段。\n\n{last}");
+        drop_closing_byline(&mut b, last, "（通讯员 李 文）");
         assert_eq!(b, "第一段。\n\n全镇完成春播三万亩。");
         let mut only = "（通讯员 李文）".to_string();
-        drop_closing_byline(&mut only);
+        drop_closing_byline(&mut only, "（通讯员 李文）", "（通讯员 李文）");
         assert_eq!(only, "（通讯员 李文）");
-        let mut plain = "全镇完成春播三万亩（含复种）".to_string();
-        drop_closing_byline(&mut plain);
-        assert_eq!(plain, "全镇完成春播三万亩（含复种）");
+        let last = "全镇完成春播三万亩。（王 英 李 明）";
+        let mut names = last.to_string();
+        drop_closing_byline(&mut names, last, "（王 英 李 明）");
+        assert_eq!(names, last);
     }
 }

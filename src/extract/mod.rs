@@ -401,11 +401,12 @@ fn build(
     }
     let mut body = paras.join("\n\n");
     // a byline closing the last paragraph names the item's people too
-    if let Some(b) = paras.last().and_then(|l| segment::closing_byline(l))
+    if let Some(last) = paras.last()
+        && let Some(b) = segment::closing_byline(last)
         && let Some(x) = byline::parse(b)
     {
         people.merge(x);
-        forms::drop_closing_byline(&mut body);
+        forms::drop_closing_byline(&mut body, last, b);
     }
 
     if let Some(o) = &people.org
