@@ -339,8 +339,8 @@ pub(crate) fn title_over_meta(units: &[Unit], anchor: usize, claimed: &[bool]) -
 /// An issue date in the Minguo calendar (`中華民國114年3月8日`, `民國114年3月8日`, `民国…`):
 /// year + 1911. Only a line that names the era is read.
 pub(crate) fn minguo_date(line: &str) -> Option<NaiveDate> {
-    // a masthead line, not running text
-    if line.len() > 180 {
+    // a masthead line, not running text; a char search is a fast byte search
+    if line.len() > 180 || !line.contains('民') {
         return None;
     }
     let era = ["民國", "民国"]
