@@ -176,3 +176,19 @@ fn a_markdown_link_line_after_the_text_is_no_part_of_it() {
     assert!(!a.body.contains("秋粮喜获丰收"), "{}", a.body);
     assert!(a.body.ends_with("乡村美食评比等活动。"), "{}", a.body);
 }
+
+#[test]
+fn a_short_label_over_a_credit_first_row_belongs_to_no_item() {
+    let ex = run("labelled_photo_row_page.txt");
+    assert_eq!(ex.articles.len(), 3, "{:?}", titles(&ex));
+    let news = find(&ex, "城南片区老旧管网改造完工");
+    assert!(news.body.ends_with("新建加压泵站3座。"), "{}", news.body);
+    assert!(!news.body.contains("光影"));
+    assert!(news.contributors.is_empty());
+    assert!(ex.boilerplate.iter().any(|b| b == "光影"));
+    let photos: Vec<&Article> = ex.articles.iter().skip(1).collect();
+    assert!(photos.iter().all(|p| p.kind == Kind::Photo));
+    assert_eq!(photos.first().unwrap().reporters, vec!["王静"]);
+    assert!(photos.first().unwrap().body.starts_with("7月2日，游客"));
+    assert_eq!(photos.get(1).unwrap().contributors, vec!["刘洋"]);
+}

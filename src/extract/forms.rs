@@ -128,7 +128,16 @@ pub(crate) fn spaced_notice(text: &str) -> bool {
 }
 
 /// Whose turn opens an interview's question (`记者：`, `问：`, `主持人：`).
-const ASKERS: [&str; 6] = ["记者", "記者", "问", "問", "主持人", "本报"];
+const ASKERS: [&str; 8] = [
+    "记者",
+    "記者",
+    "本报记者",
+    "本報記者",
+    "问",
+    "問",
+    "主持人",
+    "主持人问",
+];
 
 /// An interviewer's question: a line opened by the asker and a colon, with a question of
 /// four characters or more after it, ending in a question mark. It is the text of a Q&A
@@ -256,11 +265,15 @@ fn caption_shape(text: &str) -> bool {
 /// `记者 Y 摄` / caption …): two or more credit-and-caption pairs in a row, the first credit
 /// closing no caption of its own (a label, a headline or a long paragraph stands above
 /// it), and no more text after the last caption. Each pair is a photo item, its credit the
-/// anchor. Read before credits are taken as closing the caption above them.
-pub(crate) fn credit_first_strip(units: &[Unit], claimed: &[bool]) -> Vec<Piece> {
-    let free = |k: usize| !claimed.get(k).copied().unwrap_or(true);
-    let class = |k: usize| units.get(k).map(|u| u.class);
+/// anchor. Read before credits are taken as closing the caption above them. The credits,
+/// the captions and a short column label right above the row (`镜头`, `光影`) are marked
+/// taken; the label belongs to no item.
+pub(crate) fn credit_first_strip(units: &[Unit], claimed: &mut [bool]) -> Vec<Piece> {
     let mut out = Vec::new();
+    let mut labels = Vec::new();
+    let taken: &[bool] = claimed;
+    let free = |k: usize| !taken.get(k).copied().unwrap_or(true);
+    let class = |k: usize| units.get(k).map(|u| u.class);
     let mut i = 0;
     while i < units.len() {
         if class(i) != Some(Class::Credit) || !free(i) {
@@ -291,6 +304,15 @@ pub(crate) fn credit_first_strip(units: &[Unit], claimed: &[bool]) -> Vec<Piece>
                     _ => true,
                 });
         if row {
+            if let Some(k) = i.checked_sub(1)
+                && class(k) == Some(Class::Head)
+                && free(k)
+                && units.get(k).is_some_and(|u| {
+                    (2..=8).contains(&chars(&u.text)) && u.text.chars().all(is_han)
+                })
+            {
+                labels.push(k);
+            }
             for (credit, caption) in pairs {
                 out.push(Piece {
                     start: Start::Credit,
@@ -304,6 +326,15 @@ pub(crate) fn credit_first_strip(units: &[Unit], claimed: &[bool]) -> Vec<Piece>
             i = j;
         } else {
             i += 1;
+        }
+    }
+    for k in out
+        .iter()
+        .flat_map(|p| p.captions.iter().chain(std::iter::once(&p.anchor)))
+        .chain(&labels)
+    {
+        if let Some(c) = claimed.get_mut(*k) {
+            *c = true;
         }
     }
     out
@@ -515,6 +546,7 @@ mod tests {
     fn questions_page_numbers_and_office_credits() {
         assert!(question_turn("记者：今年的重点工作有哪些？"));
         assert!(question_turn("问:怎么申请?"));
+        assert!(question_turn("本报记者：明年还有哪些新打算？"));
         assert!(!question_turn("记者：王 明"));
         assert!(!question_turn("村里的路修好了吗？"));
         assert!(bracketed_page_number("（第2版）"));

@@ -866,14 +866,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
     }
 
     // 1b. a row of photos whose credits stand above their captions
-    for p in super::forms::credit_first_strip(units, &claimed) {
-        for &k in p.captions.iter().chain(std::iter::once(&p.anchor)) {
-            if let Some(c) = claimed.get_mut(k) {
-                *c = true;
-            }
-        }
-        found.push(p);
-    }
+    found.extend(super::forms::credit_first_strip(units, &mut claimed));
 
     // 2. photo credits that close a picture item of their own
     for i in 0..n {
