@@ -49,6 +49,7 @@ fn compiled_items_and_a_spaced_notice_title_are_items_of_their_own() {
         titles(&ex),
         vec![
             "梅岭镇：山货搭上直播快车",
+            "石桥镇新建三座村级文化广场",
             "溪南县新能源汽车销量创新高",
             "全市秋粮收购工作全面启动",
             "公告"
