@@ -7,7 +7,10 @@
 //! `decode` (bytes to text), `normalize` (text repair), `segment` (page layout),
 //! `headline`, `byline`, `dateline`, `boilerplate`, `single`, and `shape` (second-opinion
 //! line roles: page navigation, column labels, inline briefs, opening bylines, salutations,
-//! short photo items, the page year outside background boxes).
+//! short photo items, the page year outside background boxes), and `forms` (third-round
+//! item forms: compiled items, letter-spaced notice titles, Q&A interviews, credit-first
+//! photo rows, Minguo years, titles over a date line, single files' bare dates, tags and
+//! link lines).
 //! Must not touch: files, the clock, the store, the gazetteer (places stay strings;
 //! `locate` resolves them), or any other stage.
 
