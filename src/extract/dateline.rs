@@ -401,9 +401,10 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     if line.len() > 240 || !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    let c = FULL_DATE
-        .captures(line)
-        .or_else(|| ISO_DATE.captures(line))?;
+    // no western year: a Minguo one (`中華民國114年…`)
+    let Some(c) = FULL_DATE.captures(line).or_else(|| ISO_DATE.captures(line)) else {
+        return super::forms::minguo_date(line);
+    };
     let whole = c.get(0)?;
     let rest: String = line
         .replace(whole.as_str(), "")

@@ -7,7 +7,10 @@
 //! `decode` (bytes to text), `normalize` (text repair), `segment` (page layout),
 //! `headline`, `byline`, `dateline`, `boilerplate`, `single`, and `shape` (second-opinion
 //! line roles: page navigation, column labels, inline briefs, opening bylines, salutations,
-//! short photo items, the page year outside background boxes).
+//! short photo items, the page year outside background boxes), and `forms` (third-round
+//! item forms: compiled items, letter-spaced notice titles, Q&A interviews, credit-first
+//! photo rows, Minguo years, titles over a date line, single files' bare dates, tags and
+//! link lines).
 //! Must not touch: files, the clock, the store, the gazetteer (places stay strings;
 //! `locate` resolves them), or any other stage.
 
@@ -15,6 +18,7 @@ pub mod boilerplate;
 pub mod byline;
 pub mod dateline;
 pub mod decode;
+mod forms;
 pub mod headline;
 pub mod normalize;
 mod segment;
@@ -398,12 +402,14 @@ fn build(
     if paras.is_empty() {
         return None;
     }
-    let body = paras.join("\n\n");
+    let mut body = paras.join("\n\n");
     // a byline closing the last paragraph names the item's people too
-    if let Some(b) = paras.last().and_then(|l| segment::closing_byline(l))
+    if let Some(last) = paras.last()
+        && let Some(b) = segment::closing_byline(last)
         && let Some(x) = byline::parse(b)
     {
         people.merge(x);
+        forms::drop_closing_byline(&mut body, last, b);
     }
 
     if let Some(o) = &people.org

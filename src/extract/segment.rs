@@ -157,7 +157,8 @@ fn is_notice_title(text: &str) -> bool {
         n += l;
     }
     let word = word.get(..n).unwrap_or_default();
-    NOTICE_WORDS.iter().any(|w| w.as_bytes() == word) && tail.count() >= 2
+    NOTICE_WORDS.iter().any(|w| w.as_bytes() == word)
+        && (tail.count() >= 2 || super::forms::spaced_notice(text))
 }
 
 /// The number of characters of `s` that are not white space. A byte loop: a character is
@@ -188,7 +189,10 @@ pub(crate) fn chars(s: &str) -> usize {
 }
 
 fn classify(text: &str) -> (Class, Option<Dateline>) {
-    if let Some(d) = dateline::parse(text).or_else(|| super::shape::opening_byline(text)) {
+    if let Some(d) = dateline::parse(text)
+        .or_else(|| super::shape::opening_byline(text))
+        .or_else(|| super::forms::compiled_dateline(text))
+    {
         return (Class::Dateline, Some(d));
     }
     if is_furniture(text) {
@@ -362,7 +366,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
     mark_table_rows(&mut out);
-    super::shape::refine(join_broken_headlines(out))
+    super::forms::refine(super::shape::refine(join_broken_headlines(out)))
 }
 
 /// The cells of a table row as an extractor prints it: text runs set apart by two or more
@@ -767,7 +771,9 @@ fn new_story_follows(units: &[Unit], i: usize) -> bool {
             x.class == Class::Para
                 && x.gap <= 1
                 && chars(&x.text) >= 40
-                && (opens_with_time(&x.text) || lead_names_subject(&u.text, &x.text))
+                && (opens_with_time(&x.text)
+                    || lead_names_subject(&u.text, &x.text)
+                    || super::forms::cites_report(&x.text))
         })
 }
 
@@ -859,6 +865,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
     }
 
+    // 1b. a row of photos whose credits stand above their captions
+    found.extend(super::forms::credit_first_strip(units, &mut claimed));
+
     // 2. photo credits that close a picture item of their own
     for i in 0..n {
         if class_of(units, i) != Some(Class::Credit) || claimed.get(i).copied().unwrap_or(true) {
@@ -888,6 +897,13 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         let anchor = p.anchor;
         let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        // a title over the file's date-and-source line
+        if headline.is_empty()
+            && bylines.is_empty()
+            && let Some(t) = super::forms::title_over_meta(units, anchor, &claimed)
+        {
+            headline.push(t);
+        }
         // `■ 某镇整治人居环境` right above: the brief's own headline; the short lines
         // above it label the column (`本版速读`) and belong to no article
         if let Some(&last) = headline.last()
@@ -1304,7 +1320,9 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
         let Some(u) = units.get(k) else { continue };
         match u.class {
             Class::Byline | Class::Credit => {
-                if let Some(x) = byline::parse(&u.text) {
+                if let Some(x) = byline::parse(&u.text).or_else(|| {
+                    super::forms::office_credit(&u.text).filter(|_| u.class == Class::Credit)
+                }) {
                     p.merge(x);
                 }
             }

@@ -184,6 +184,9 @@ fn markdown_text(body: &str) -> (Option<String>, Vec<String>) {
             }
             continue;
         }
+        if super::forms::link_label_line(t) {
+            continue;
+        }
         let t = t.trim_start_matches(['>', '*', '-', '+']).trim();
         let t = strip_inline(t);
         if t.starts_with("![") {
@@ -468,7 +471,8 @@ pub fn html(text: &str) -> Extraction {
         ])
         .and_then(|d| parse_date(&d))
         .or_else(|| text_of("time").and_then(|d| parse_date(&d)))
-        .or_else(|| labelled_date(&doc.root_element().text().collect::<String>())),
+        .or_else(|| labelled_date(&doc.root_element().text().collect::<String>()))
+        .or_else(|| date_by_title(&doc)),
         author: meta(&["author"]).into_iter().collect(),
         locality: None,
         url: meta(&["og:url"]).or_else(|| {
@@ -524,8 +528,39 @@ pub fn html(text: &str) -> Extraction {
         .filter(|l| !l.is_empty())
         .filter(|l| Some(normalize::squeeze(l)) != title_fold)
         .filter(|l| !super::boilerplate::is_furniture(l))
+        .filter(|l| !super::forms::tags_line(l))
         .collect();
     finish(title, paras, front, byline::People::default())
+}
+
+/// A date alone in an element near the title (`<span>2025-09-24 10:18</span>`): the first
+/// of the twelve text pieces after the `<h1>` (or the page's first twelve) that is only a
+/// date and a time.
+fn date_by_title(doc: &Html) -> Option<NaiveDate> {
+    let h1 = sel("h1").and_then(|s| doc.select(&s).next());
+    let mut after_title = h1.is_none();
+    let mut seen = 0;
+    for node in doc.root_element().descendants() {
+        if !after_title {
+            after_title = h1.is_some_and(|h| h.id() == node.id());
+            continue;
+        }
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let t = t.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(d) = super::forms::bare_date(t) {
+            return Some(d);
+        }
+        seen += 1;
+        if seen >= 12 {
+            break;
+        }
+    }
+    None
 }
 
 /// Reads a plain-text file as one article: a first short line without sentence punctuation
