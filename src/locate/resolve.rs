@@ -65,6 +65,44 @@ const THING_FIRST: &str =
 /// character of a place type (when a parent name precedes).
 const LEFT_OK: &str = "在到于和与及赴来去至往从对向由是为了让把被将的同跟驻全原省市州盟县区旗镇乡";
 
+/// Verbs of shipping and selling right before a name: the place is where goods go, not
+/// where the story happens (运往北京、天津, 销往全国各地).
+const DESTINATION_VERBS: &[&str] = &[
+    "运往",
+    "运到",
+    "运抵",
+    "销往",
+    "销到",
+    "卖到",
+    "卖往",
+    "发往",
+    "寄往",
+    "送往",
+    "远销",
+    "出口到",
+    "出口至",
+    "直供",
+    "供往",
+];
+
+/// Weight of a destination of goods (see [`DESTINATION_VERBS`]): a fraction of a mention.
+const W_DESTINATION: f32 = 0.25;
+
+/// Whether the match at `start` is a destination of goods: right after one of
+/// [`DESTINATION_VERBS`], or after a destination and a list separator (北京、天津).
+fn is_destination(text: &str, start: usize, prev: Option<&Raw>, prev_dest: bool) -> bool {
+    let before = text.get(..start).unwrap_or("");
+    if DESTINATION_VERBS.iter().any(|v| before.ends_with(v)) {
+        return true;
+    }
+    prev_dest
+        && prev.is_some_and(|p| {
+            ["、", "和", "及", "与", "以及"]
+                .iter()
+                .any(|sep| p.end + sep.len() == start && before.ends_with(sep))
+        })
+}
+
 /// A small set of nodes (a context holds a few dozen at most): a vector beats hashing.
 #[derive(Default)]
 struct NodeSet(Vec<NodeId>);
@@ -233,6 +271,9 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
     let first = out.len();
     // Most texts show no photo caption: look for its marker once, not per match.
     let has_photo = text.contains("图为");
+    // Most texts ship nothing: look for the verbs' shared characters once.
+    let has_shipping = text.contains(['运', '销', '卖', '发', '寄', '送', '出', '供']);
+    let mut last_dest = false;
     for m in gaz.automaton().leftmost_find_iter(text) {
         let (start, end, pattern) = (m.start(), m.end(), m.value());
         let after = text.get(end..).unwrap_or("");
@@ -255,7 +296,11 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
                 .next()
                 .is_some_and(|c| THING_FIRST.contains(c))
             && THING_WORDS.iter().any(|w| after.starts_with(w));
+        let prev = out.last().filter(|_| out.len() > first);
+        let dest = has_shipping && is_destination(text, start, prev, last_dest);
+        last_dest = dest;
         let weight = match field {
+            _ if dest => W_DESTINATION,
             Field::Body => {
                 if start < lead_end || (has_photo && in_photo_sentence(text, start)) {
                     W_LEAD
@@ -832,7 +877,7 @@ fn weigh(
                 let note = if merged.get(i).copied().unwrap_or(false) {
                     format!("{note}; part of a longer place name")
                 } else {
-                    format!("{note}; weight {}", r.weight as u32)
+                    format!("{note}; weight {}", r.weight)
                 };
                 (code, note)
             }

@@ -732,3 +732,21 @@ fn unit_stems_are_only_for_units_that_are_not_towns() {
     assert_eq!(unit_stem("东湖新区", Level::County), None);
     assert_eq!(unit_stem("江新区", Level::Township), None);
 }
+
+#[test]
+fn where_goods_are_shipped_is_not_where_the_story_happens() {
+    let p = place(
+        "赞皇县嶂石岩镇的冷库里，工人们正把苹果装箱，这批苹果将运往北京、天津和上海的超市。",
+        None,
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("130129103"), "{:?}", p.evidence);
+    assert!(p.also.is_empty(), "{:?}", p.also);
+    let beijing = p.evidence.iter().find(|e| e.text == "北京").unwrap();
+    assert!(beijing.note.ends_with("weight 0.25"), "{}", beijing.note);
+    // The same names as the subject weigh as usual.
+    let p = place("北京、天津两地的客商来到赞皇县洽谈苹果收购。", None);
+    for name in ["北京", "天津"] {
+        let e = p.evidence.iter().find(|e| e.text == name).unwrap();
+        assert!(e.note.ends_with("weight 2"), "{}", e.note);
+    }
+}
