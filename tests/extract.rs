@@ -945,6 +945,9 @@ fn the_paper_name_gives_the_home_when_nothing_else_does() {
     assert_eq!(home("石湖时讯").as_deref(), Some("石湖"));
     assert_eq!(home("今日石湖").as_deref(), Some("石湖"));
     assert_eq!(home("石湖报").as_deref(), Some("石湖"));
+    assert_eq!(home("石湖日报").as_deref(), Some("石湖"));
+    // a four-character place and 报 alone: nothing but 报 is the paper word
+    assert_eq!(home("东山石湖报").as_deref(), Some("东山石湖"));
     // a city paper: the whole name, read at the prefecture level by the place lookup
     assert_eq!(home("石湖晚报").as_deref(), Some("石湖晚报"));
     // a printed home wins over the name
@@ -970,6 +973,15 @@ fn a_place_then_a_paper_word_places_the_paper_end_to_end() {
     let placed = localfeed::schedule::read_and_place(&page, Gazetteer::embedded());
     let home = placed.home.map(|c| c.names()).unwrap_or_default();
     assert_eq!(home.last().map(String::as_str), Some("德清县"), "{home:?}");
+    // a township's dateline names no home the lookup knows: the paper's name still does
+    let text = "赞皇新闻\n\n2025年4月9日 星期三\n\n山村开出第一趟城乡公交\n\n本报嶂石岩4月8日讯（记者 方晓梅）8日一早，从县城开往山里的第一趟城乡公交准时发车，沿线六个村的村民出行不再绕远路。\n";
+    let page = PageText {
+        text: text.into(),
+        ..page
+    };
+    let placed = localfeed::schedule::read_and_place(&page, Gazetteer::embedded());
+    let home = placed.home.map(|c| c.names()).unwrap_or_default();
+    assert_eq!(home.last().map(String::as_str), Some("赞皇县"), "{home:?}");
 }
 
 #[test]

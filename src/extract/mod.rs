@@ -219,11 +219,16 @@ const CITY_PAPER_ENDS: &[&str] = &[
     "早報",
 ];
 
+/// First characters of two-character paper words (日报, 时讯, 潮报, 侨报 …): a name ending in
+/// one of them and `报`/`讯`/`刊` drops both; another name drops `报` alone (a county's
+/// paper named `<four-character place>报`).
+const PAPER_WORD_FIRST: &str = "日時时晚晨新商早潮周週导導快侨僑法农農工青科教经經";
+
 /// The home a paper's name gives, as a string for the place lookup (`locate` decides
 /// whether it names a place; the extract stage has no gazetteer): the place part of
-/// `<place><paper word>` (`某某日报`, `某某潮报`, `某某时讯`: the paper word is the last two
-/// characters of a name of four or more, the last one of a three-character name) or of
-/// `今日<place>`, and the whole name of a city paper. `None` for a name of another shape.
+/// `<place><paper word>` (`某某日报`, `某某潮报`, `某某时讯`, `某某某某报`; see
+/// [`PAPER_WORD_FIRST`]) or of `今日<place>`, and the whole name of a city paper. `None`
+/// for a name of another shape.
 fn home_from_name(name: &str) -> Option<String> {
     let name = name.trim();
     let n = name.chars().count();
@@ -236,8 +241,12 @@ fn home_from_name(name: &str) -> Option<String> {
     let stem: String = if let Some(rest) = name.strip_prefix("今日") {
         rest.to_string()
     } else if name.ends_with(['报', '報', '讯', '訊', '刊']) {
-        let word = if n >= 4 { 2 } else { 1 };
-        name.chars().take(n - word).collect()
+        let two = n >= 4
+            && name
+                .chars()
+                .nth(n - 2)
+                .is_some_and(|c| PAPER_WORD_FIRST.contains(c));
+        name.chars().take(n - if two { 2 } else { 1 }).collect()
     } else {
         return None;
     };

@@ -347,11 +347,20 @@ pub struct PlacedPage {
 /// Extracts the articles of a page and places each one: pure, no I/O.
 pub fn read_and_place(page: &PageText, gaz: &Gazetteer) -> PlacedPage {
     let extraction = extract::extract(page);
+    // A printed home that names no division (a township's dateline, 本报某镇讯) leaves the
+    // paper's own name to say where it is at home (琼海报, 某某新闻).
     let home = home_chain(
         page.hints.home.as_deref(),
         extraction.publication.home.as_deref(),
         gaz,
-    );
+    )
+    .or_else(|| {
+        extraction
+            .publication
+            .name
+            .as_deref()
+            .and_then(|n| locate::resolve_home(n, gaz))
+    });
     let publication = page
         .hints
         .publication
