@@ -4,13 +4,11 @@ use super::item::ItemView;
 use super::text::{push_attr, push_clean, push_clean_in, push_xml, rfc3339};
 use super::{DocMeta, Urls};
 
-/// Writes one Atom document around its entries, each already rendered by [`entry`].
-pub(crate) fn render<'f>(
-    meta: &DocMeta<'_>,
-    items: impl Iterator<Item = &'f str>,
-    urls: &Urls,
-    out: &mut String,
-) {
+/// What closes an Atom document after its entries.
+pub(crate) const TAIL: &str = "</feed>\n";
+
+/// Writes what comes before the entries of an Atom document.
+pub(crate) fn head(meta: &DocMeta<'_>, urls: &Urls, out: &mut String) {
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
     );
@@ -40,10 +38,6 @@ pub(crate) fn render<'f>(
     if let Some(u) = &meta.next_archive {
         link(out, "next-archive", u, "application/atom+xml");
     }
-    for it in items {
-        out.push_str(it);
-    }
-    out.push_str("</feed>\n");
 }
 
 fn link(out: &mut String, rel: &str, href: &str, ty: &str) {

@@ -67,11 +67,33 @@ struct Place<'a> {
 /// Writes one JSON Feed document around its items, each already serialised by [`item`]
 /// (strings are already clean: every text field of an [`ItemView`] went through the same
 /// character filter as the XML formats).
+#[cfg(test)]
 pub(crate) fn render<'f>(
     meta: &DocMeta<'_>,
     items: impl Iterator<Item = &'f [u8]>,
     out: &mut Vec<u8>,
 ) {
+    head(meta, out);
+    if out.is_empty() {
+        return;
+    }
+    for (n, it) in items.enumerate() {
+        if n > 0 {
+            out.extend_from_slice(SEPARATOR);
+        }
+        out.extend_from_slice(it);
+    }
+    out.extend_from_slice(TAIL);
+}
+
+/// What stands between two items of a JSON Feed document.
+pub(crate) const SEPARATOR: &[u8] = b",";
+/// What closes a JSON Feed document after its items.
+pub(crate) const TAIL: &[u8] = b"]}\n";
+
+/// Writes what comes before the items of a JSON Feed document (up to the opening of its
+/// item array); nothing when the head cannot be written.
+pub(crate) fn head(meta: &DocMeta<'_>, out: &mut Vec<u8>) {
     let head = Head {
         version: "https://jsonfeed.org/version/1.1",
         title: &meta.title,
@@ -88,13 +110,6 @@ pub(crate) fn render<'f>(
         return;
     }
     out.extend_from_slice(b",\"items\":[");
-    for (n, it) in items.enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(it);
-    }
-    out.extend_from_slice(b"]}\n");
 }
 
 #[cfg(test)]

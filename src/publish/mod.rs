@@ -550,7 +550,10 @@ impl Ctx<'_> {
                 ("feed.json", "json"),
             ] {
                 let rel = format!("{key}/{file}");
-                sink.emit(self.out, self.old, &rel, Some(fp), || {
+                if sink.reuse(self.old, &rel, fp) {
+                    continue;
+                }
+                {
                     let frags = frags.get_or_insert_with(|| {
                         window
                             .iter()
@@ -575,8 +578,8 @@ impl Ctx<'_> {
                         updated: newest(frags),
                         author: &author,
                     };
-                    Ok(render(fmt, &meta, frags, self.urls))
-                })?;
+                    put(sink, self, &rel, fp, fmt, &meta, frags)?;
+                }
             }
             anyhow::Ok(())
         })();
@@ -590,7 +593,10 @@ impl Ctx<'_> {
             let mut frags: Option<Vec<Frags>> = None;
             for fmt in ["rss", "atom"] {
                 let rel = format!("{key}/archive/{n}.{fmt}.xml");
-                sink.emit(self.out, self.old, &rel, Some(fp), || {
+                if sink.reuse(self.old, &rel, fp) {
+                    continue;
+                }
+                {
                     let frags = frags.get_or_insert_with(|| {
                         items
                             .iter()
@@ -611,8 +617,8 @@ impl Ctx<'_> {
                         updated: newest(frags),
                         author: &author,
                     };
-                    Ok(render(fmt, &meta, frags, self.urls))
-                })?;
+                    put(sink, self, &rel, fp, fmt, &meta, frags)?;
+                }
             }
         }
         Ok(())
@@ -629,51 +635,54 @@ fn newest<F: std::borrow::Borrow<Frags>>(frags: &[F]) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.with_timezone(&crate::model::shanghai()))
 }
 
-fn render<F: std::borrow::Borrow<Frags>>(
+/// Writes one subscription or archive document of format `fmt` (`rss`, `atom`, `json`):
+/// its head, then its items' shared fragments as they are, then its tail.
+fn put<F: std::borrow::Borrow<Frags>>(
+    sink: &mut Sink,
+    ctx: &Ctx<'_>,
+    rel: &str,
+    fp: u64,
     fmt: &str,
     meta: &DocMeta<'_>,
     frags: &[F],
-    urls: &Urls,
-) -> Vec<u8> {
-    let size = 4096
-        + frags
-            .iter()
-            .map(|f| {
-                let f = f.borrow();
-                f.rss.len().max(f.json.len())
-            })
-            .sum::<usize>();
-    match fmt {
-        "rss" => {
-            let mut s = String::with_capacity(size);
-            rss::render(
-                meta,
-                frags.iter().map(|f| f.borrow().rss.as_str()),
-                urls,
-                &mut s,
-            );
-            s.into_bytes()
-        }
-        "atom" => {
-            let mut s = String::with_capacity(size);
-            atom::render(
-                meta,
-                frags.iter().map(|f| f.borrow().atom.as_str()),
-                urls,
-                &mut s,
-            );
-            s.into_bytes()
+) -> anyhow::Result<()> {
+    let mut head: Vec<u8> = Vec::with_capacity(4096);
+    let (sep, tail): (&[u8], &[u8]) = match fmt {
+        "rss" | "atom" => {
+            let mut s = String::with_capacity(4096);
+            if fmt == "rss" {
+                rss::head(meta, ctx.urls, &mut s);
+            } else {
+                atom::head(meta, ctx.urls, &mut s);
+            }
+            head = s.into_bytes();
+            let tail = if fmt == "rss" { rss::TAIL } else { atom::TAIL };
+            (b"", tail.as_bytes())
         }
         _ => {
-            let mut v = Vec::with_capacity(size);
-            json::render(
-                meta,
-                frags.iter().map(|f| f.borrow().json.as_slice()),
-                &mut v,
-            );
-            v
+            json::head(meta, &mut head);
+            (json::SEPARATOR, json::TAIL)
         }
+    };
+    // A head that could not be written leaves the document empty, which is refused.
+    if head.is_empty() {
+        return sink.put(ctx.out, ctx.old, rel, Some(fp), &[]);
     }
+    let mut pieces: Vec<&[u8]> = Vec::with_capacity(2 * frags.len() + 2);
+    pieces.push(&head);
+    for (n, f) in frags.iter().enumerate() {
+        let f = f.borrow();
+        if n > 0 && !sep.is_empty() {
+            pieces.push(sep);
+        }
+        pieces.push(match fmt {
+            "rss" => f.rss.as_bytes(),
+            "atom" => f.atom.as_bytes(),
+            _ => &f.json,
+        });
+    }
+    pieces.push(tail);
+    sink.put(ctx.out, ctx.old, rel, Some(fp), &pieces)
 }
 
 #[cfg(test)]

@@ -4,13 +4,11 @@ use super::item::ItemView;
 use super::text::{push_attr, push_clean, push_clean_in, push_xml, rfc822};
 use super::{DocMeta, Urls};
 
-/// Writes one RSS 2.0 document around its items, each already rendered by [`item`].
-pub(crate) fn render<'f>(
-    meta: &DocMeta<'_>,
-    items: impl Iterator<Item = &'f str>,
-    urls: &Urls,
-    out: &mut String,
-) {
+/// What closes an RSS document after its items.
+pub(crate) const TAIL: &str = "</channel>\n</rss>\n";
+
+/// Writes what comes before the items of an RSS document.
+pub(crate) fn head(meta: &DocMeta<'_>, urls: &Urls, out: &mut String) {
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
     );
@@ -44,10 +42,6 @@ pub(crate) fn render<'f>(
     if let Some(u) = &meta.next_archive {
         link(out, "next-archive", u, Some("application/rss+xml"));
     }
-    for it in items {
-        out.push_str(it);
-    }
-    out.push_str("</channel>\n</rss>\n");
 }
 
 fn link(out: &mut String, rel: &str, href: &str, ty: Option<&str>) {

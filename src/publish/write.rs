@@ -129,23 +129,56 @@ impl Sink {
         render: impl FnOnce() -> anyhow::Result<Vec<u8>>,
     ) -> anyhow::Result<()> {
         if let Some(fp) = fp
-            && let Some((old_fp, size)) = old.get(rel)
-            && old_fp == fp
+            && self.reuse(old, rel, fp)
         {
-            self.reused += 1;
-            self.entries.push((rel.to_string(), fp, size));
             return Ok(());
         }
         let bytes = render()?;
-        anyhow::ensure!(!bytes.is_empty(), "refusing to write an empty {rel}");
+        self.put(out, old, rel, fp, &[&bytes])
+    }
+
+    /// True (and the file counted as reused) when the manifest vouches for `rel` with the
+    /// fingerprint `fp`: its file is there and its inputs did not change, so the document
+    /// need not be rendered.
+    pub(crate) fn reuse(&mut self, old: &Manifest, rel: &str, fp: u64) -> bool {
+        match old.get(rel) {
+            Some((old_fp, size)) if old_fp == fp => {
+                self.reused += 1;
+                self.entries.push((rel.to_string(), fp, size));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Writes a document made of `pieces` (see [`Sink::emit`]): into a fresh folder with
+    /// one vectored write, so that item fragments shared by several documents are not
+    /// copied into each one's buffer first; elsewhere joined and compared with the disk.
+    pub(crate) fn put(
+        &mut self,
+        out: &Path,
+        old: &Manifest,
+        rel: &str,
+        fp: Option<u64>,
+        pieces: &[&[u8]],
+    ) -> anyhow::Result<()> {
+        let len: usize = pieces.iter().map(|p| p.len()).sum();
+        anyhow::ensure!(len > 0, "refusing to write an empty {rel}");
         let path = out.join(rel);
-        if (old.fresh && write_new(&path, &bytes)?) || write_if_changed(&path, &bytes)? {
+        let written = if old.fresh && write_new(&path, pieces)? {
+            true
+        } else if let [one] = pieces {
+            write_if_changed(&path, one)?
+        } else {
+            write_if_changed(&path, &pieces.concat())?
+        };
+        if written {
             self.written.push(path);
         } else {
             self.unchanged += 1;
         }
         if let Some(fp) = fp {
-            self.entries.push((rel.to_string(), fp, bytes.len() as u64));
+            self.entries.push((rel.to_string(), fp, len as u64));
         }
         Ok(())
     }
@@ -275,8 +308,7 @@ pub(crate) fn sweep_stale_temps(out: &Path) {
 /// trusts none of these files: it renders every document and compares bytes, replacing a
 /// half-written one atomically. Returns `false` when the file already exists (the caller
 /// then falls back to [`write_if_changed`]).
-fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
-    use std::io::Write as _;
+fn write_new(path: &Path, pieces: &[&[u8]]) -> anyhow::Result<bool> {
     let open = || {
         std::fs::File::options()
             .write(true)
@@ -296,9 +328,30 @@ fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
     };
-    f.write_all(bytes)
+    write_all_vectored(&mut f, pieces)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(true)
+}
+
+/// Writes every piece, in order, with as few `writev` calls as the kernel allows (the
+/// standard library's `write_all_vectored` is not stable yet).
+fn write_all_vectored(f: &mut std::fs::File, pieces: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::{IoSlice, Write as _};
+    // At most 1024 slices a call (Linux's IOV_MAX).
+    for chunk in pieces.chunks(1024) {
+        let mut slices: Vec<IoSlice<'_>> = chunk.iter().map(|p| IoSlice::new(p)).collect();
+        let mut rest: &mut [IoSlice<'_>] = &mut slices;
+        IoSlice::advance_slices(&mut rest, 0);
+        while !rest.is_empty() {
+            match f.write_vectored(rest) {
+                Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` unless the file already holds exactly them. Returns whether it
