@@ -291,6 +291,71 @@ fn has_url_hint(t: &str) -> bool {
             || t.contains("WWW."))
 }
 
+/// What one pass over a short line finds, for the furniture tests after the marker
+/// search: each bit stands for a `contains` test of the rules, which would otherwise scan
+/// (and decode) the line once each. Hand-written: a dozen character tests in one loop, no
+/// crate does this.
+#[derive(Clone, Copy, Default)]
+struct LineSigns {
+    bits: u16,
+    /// Byte offset of the first `。`, `usize::MAX` when there is none.
+    first_stop: usize,
+}
+
+/// `话`, `話`, `线`, `線`, or `el` / `EL` (`tel`): the phone pattern's words.
+const PHONE_SIGN: u16 = 1;
+/// `，`, `,`, `；`, `;`, `。`: a clause.
+const CLAUSE_SIGN: u16 = 1 << 1;
+/// `月`
+const MONTH_SIGN: u16 = 1 << 2;
+/// `期` or `版`: an issue counter's words.
+const COUNTER_SIGN: u16 = 1 << 3;
+/// `℃` or `°C`
+const DEGREE_SIGN: u16 = 1 << 4;
+/// `主办`, `主辦`, `主管`
+const SPONSOR_SIGN: u16 = 1 << 5;
+/// White space, `|`, `｜`, `·`: tokens set apart.
+const SEPARATED_SIGN: u16 = 1 << 6;
+/// An ASCII digit.
+const DIGIT_SIGN: u16 = 1 << 7;
+
+impl LineSigns {
+    fn of(t: &str) -> Self {
+        let mut bits = 0u16;
+        let mut first_stop = usize::MAX;
+        let mut prev = '\0';
+        for (i, c) in t.char_indices() {
+            bits |= match c {
+                '话' | '話' | '线' | '線' => PHONE_SIGN,
+                'l' if prev == 'e' => PHONE_SIGN,
+                'L' if prev == 'E' => PHONE_SIGN,
+                '。' => {
+                    if first_stop == usize::MAX {
+                        first_stop = i;
+                    }
+                    CLAUSE_SIGN
+                }
+                '，' | ',' | '；' | ';' => CLAUSE_SIGN,
+                '月' => MONTH_SIGN,
+                '期' | '版' => COUNTER_SIGN,
+                '℃' => DEGREE_SIGN,
+                'C' if prev == '°' => DEGREE_SIGN,
+                '办' | '辦' | '管' if prev == '主' => SPONSOR_SIGN,
+                '|' | '｜' | '·' => SEPARATED_SIGN,
+                '0'..='9' => DIGIT_SIGN,
+                c if c.is_whitespace() => SEPARATED_SIGN,
+                _ => 0,
+            };
+            prev = c;
+        }
+        LineSigns { bits, first_stop }
+    }
+
+    fn has(self, sign: u16) -> bool {
+        self.bits & sign != 0
+    }
+}
+
 /// True when a line (of at most 60 characters, or any line made mostly of a URL) is page
 /// furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
@@ -312,41 +377,37 @@ pub fn is_furniture(line: &str) -> bool {
     if long || n > 60 {
         return false;
     }
-    // a sentence with a full stop in the middle is text, however short
-    let sentence = t.trim_end_matches(['。', '.']).contains('。');
+    let signs = LineSigns::of(t);
+    // a sentence with a full stop in the middle is text, however short: a `。` before the
+    // run of `。` and `.` that ends the line
+    let sentence = signs.first_stop < t.trim_end_matches(['。', '.']).len();
     if !sentence && has_marker(t) {
         return true;
     }
     // the phone pattern needs 电话, 热线 or `tel`: a cheap test first
-    let phone_word = t.contains(['话', '話', '线', '線']) || t.contains("el") || t.contains("EL");
-    if phone_word && PHONE.is_match(t) {
+    if signs.has(PHONE_SIGN) && PHONE.is_match(t) {
         return true;
     }
-    let clause = t.contains(['，', ',', '；', ';', '。']);
+    let clause = signs.has(CLAUSE_SIGN);
     if n <= 30
         && !clause
-        && ((t.contains('月') && DATE_LINE.is_match(t))
-            || ((t.contains('期') || t.contains('版')) && only_counters(t)))
+        && ((signs.has(MONTH_SIGN) && DATE_LINE.is_match(t))
+            || (signs.has(COUNTER_SIGN) && only_counters(t)))
     {
         return true;
     }
     // a weather box in the masthead (`多云 18℃~26℃`)
-    if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) && TEMPERATURE.is_match(t) {
+    if n <= 30 && !clause && signs.has(DEGREE_SIGN) && TEMPERATURE.is_match(t) {
         return true;
     }
-    if n <= 50
-        && !clause
-        && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
-        && SPONSOR_AFTER.is_match(t)
-    {
+    if n <= 50 && !clause && signs.has(SPONSOR_SIGN) && SPONSOR_AFTER.is_match(t) {
         return true;
     }
-    let separated = t.contains(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'));
-    if n <= 40 && !clause && separated && is_running_header(t) {
+    if n <= 40 && !clause && signs.has(SEPARATED_SIGN) && is_running_header(t) {
         return true;
     }
     // every page header form holds a page number
-    n <= 16 && t.bytes().any(|b| b.is_ascii_digit()) && PAGE_HEADER.is_match(t)
+    n <= 16 && signs.has(DIGIT_SIGN) && PAGE_HEADER.is_match(t)
 }
 
 /// True for a line of a keyword box or section list: short, no punctuation that text
@@ -471,6 +532,79 @@ pub(crate) fn strip_urls_cow(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The furniture test as it was before its one-pass scan: the specification the
+    /// fast test is compared with.
+    // True when a line (of at most 60 characters, or any line made mostly of a URL) is page
+    // furniture rather than article text.
+    fn is_furniture_reference(line: &str) -> bool {
+        let t = line.trim();
+        if t.is_empty() {
+            return false;
+        }
+        // a line of more than 240 bytes has more than 60 characters: only a URL can make it
+        // furniture, and its characters are counted only then
+        let long = t.len() > 240;
+        let n = if long { 0 } else { t.chars().count() };
+        if let Some(m) = has_url_hint(t).then(|| URL.find(t)).flatten() {
+            let n = if long { t.chars().count() } else { n };
+            let rest = n - m.as_str().chars().count();
+            if rest <= 30 || n <= 60 {
+                return true;
+            }
+        }
+        if long || n > 60 {
+            return false;
+        }
+        // a sentence with a full stop in the middle is text, however short
+        let sentence = t.trim_end_matches(['。', '.']).contains('。');
+        if !sentence && has_marker(t) {
+            return true;
+        }
+        // the phone pattern needs 电话, 热线 or `tel`: a cheap test first
+        let phone_word =
+            t.contains(['话', '話', '线', '線']) || t.contains("el") || t.contains("EL");
+        if phone_word && PHONE.is_match(t) {
+            return true;
+        }
+        let clause = t.contains(['，', ',', '；', ';', '。']);
+        if n <= 30
+            && !clause
+            && ((t.contains('月') && DATE_LINE.is_match(t))
+                || ((t.contains('期') || t.contains('版')) && only_counters(t)))
+        {
+            return true;
+        }
+        // a weather box in the masthead (`多云 18℃~26℃`)
+        if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) && TEMPERATURE.is_match(t)
+        {
+            return true;
+        }
+        if n <= 50
+            && !clause
+            && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
+            && SPONSOR_AFTER.is_match(t)
+        {
+            return true;
+        }
+        let separated = t.contains(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'));
+        if n <= 40 && !clause && separated && is_running_header(t) {
+            return true;
+        }
+        // every page header form holds a page number
+        n <= 16 && t.bytes().any(|b| b.is_ascii_digit()) && PAGE_HEADER.is_match(t)
+    }
+
+    #[test]
+    fn the_one_pass_furniture_test_agrees_with_its_reference() {
+        let mut furniture = 0;
+        for l in crate::extract::sample_lines::sample_lines() {
+            let fast = is_furniture(&l);
+            assert_eq!(fast, is_furniture_reference(&l), "{l}");
+            furniture += usize::from(fast);
+        }
+        assert!(furniture > 100, "{furniture}");
+    }
 
     #[test]
     fn running_headers_and_words_that_look_like_markers() {

@@ -17,6 +17,8 @@ pub mod dateline;
 pub mod decode;
 pub mod headline;
 pub mod normalize;
+#[cfg(test)]
+mod sample_lines;
 mod segment;
 mod shape;
 pub mod single;
