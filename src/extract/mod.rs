@@ -80,6 +80,18 @@ static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Whether [`MASTHEAD_NAME`] can match: its name ends in `报` or `報` (a byte search
+/// before the pattern, which most furniture lines fail).
+fn may_hold_paper_name(text: &str) -> bool {
+    text.contains('报') || text.contains('報')
+}
+
+/// Whether [`SPONSOR`] or [`SPONSOR_LAST`] can match: both need `主管`, `主办`, `主辦`,
+/// `出版`, `机关报` or `機關報`, so one of `主`, `版`, `报`, `報`.
+fn may_hold_sponsor(text: &str) -> bool {
+    text.contains('主') || text.contains('版') || may_hold_paper_name(text)
+}
+
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
     page_of_clean_text(&normalize::clean_cow(text))
@@ -102,6 +114,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
                 publication.name = Some(u.text.clone());
             }
             if publication.name.is_none()
+                && may_hold_paper_name(&u.text)
                 && let Some(c) = MASTHEAD_NAME.captures(u.text.trim())
                 && let Some(m) = c.get(1)
             {
@@ -118,6 +131,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             continue;
         }
         if publication.home.is_none()
+            && may_hold_sponsor(&u.text)
             && let Some(c) = SPONSOR
                 .captures(&u.text)
                 .or_else(|| SPONSOR_LAST.captures(&u.text))
@@ -179,6 +193,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             .enumerate()
             .take(8)
             .filter(|(i, _)| !claimed.get(*i).copied().unwrap_or(true))
+            .filter(|(_, u)| may_hold_paper_name(&u.text))
             .find_map(|(_, u)| {
                 MASTHEAD_NAME
                     .captures(u.text.trim())

@@ -435,10 +435,12 @@ pub fn dedup_paragraphs(
         .filter(|p| {
             // count characters: bytes that are not white space and do not continue a
             // UTF-8 sequence (a loop the compiler turns into vector code)
+            // the count stops at 20: a long paragraph is not read to its end twice
             let b = p.as_bytes();
             let n = b
                 .iter()
                 .filter(|&&x| x & 0xC0 != 0x80 && !x.is_ascii_whitespace())
+                .take(20)
                 .count();
             if n < 20 {
                 return true;

@@ -274,7 +274,12 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
     }
     // a quoted remark (`他说：“…”`) is running text; a quoted term inside a headline after
     // its colon (`某镇：“某某”一田多收`) is closed with words after it
-    if let Some(pos) = ["：“", ":“", ":\"", "：\""].iter().find_map(|w| t.find(w)) {
+    // (no quote mark, no such colon: a byte search for the quote marks first)
+    let quoted = memchr::memchr(b'"', t.as_bytes()).is_some() || t.contains('“');
+    if let Some(pos) = quoted
+        .then(|| ["：“", ":“", ":\"", "：\""].iter().find_map(|w| t.find(w)))
+        .flatten()
+    {
         let after = t.get(pos..).unwrap_or("");
         let rest_after_quote = after
             .char_indices()
@@ -369,7 +374,12 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
 /// spaces (or a tab); 0 for a line that is no such row.
 pub(crate) fn table_cells(text: &str) -> usize {
     let t = text.trim();
-    if t.len() > 240 || t.contains(['。', '；', '！', '？']) {
+    // a cell break is a tab, an ideographic space or two spaces: a line without a space or
+    // a tab (most lines of text), and without an ideographic space, is one cell
+    if t.len() > 240
+        || (memchr::memchr2(b' ', b'\t', t.as_bytes()).is_none() && !t.contains('\u{3000}'))
+        || t.contains(['。', '；', '！', '？'])
+    {
         return 0;
     }
     let mut cells = 1;
@@ -393,14 +403,15 @@ pub(crate) fn table_cells(text: &str) -> usize {
 /// row, set tight, each of the same three or more cells. Its rows are text of the item
 /// around them, never headlines of items of their own.
 fn mark_table_rows(units: &mut [Unit]) {
+    // each line's cells, counted once
+    let cells_of: Vec<usize> = units.iter().map(|u| table_cells(&u.text)).collect();
     let mut i = 0;
     while i < units.len() {
-        let cells = units.get(i).map_or(0, |u| table_cells(&u.text));
+        let cells = cells_of.get(i).copied().unwrap_or(0);
         let mut j = i + 1;
         while cells > 0
-            && units
-                .get(j)
-                .is_some_and(|u| u.gap == 0 && table_cells(&u.text) == cells)
+            && units.get(j).is_some_and(|u| u.gap == 0)
+            && cells_of.get(j) == Some(&cells)
         {
             j += 1;
         }
