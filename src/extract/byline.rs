@@ -443,10 +443,15 @@ pub fn author_line(text: &str) -> Option<String> {
     if t.chars().count() > 40 || t.contains(['。', '，', ',', '：', ':']) {
         return None;
     }
-    let toks: Vec<&str> = t.split_whitespace().collect();
     // `■ 张 三`: a marked name alone signs a commentary too (not a column label such
     // as `■ 简讯`)
     let marked = t.len() < text.trim().len();
+    // an unmarked line is a post and a name in two or more tokens: one without white
+    // space (most lines) is no author line, and is not split and joined to find that out
+    if !marked && !t.contains(char::is_whitespace) {
+        return None;
+    }
+    let toks: Vec<&str> = t.split_whitespace().collect();
     let joined: String = toks.concat();
     if marked
         && (toks.len() == 2 || (2..=3).contains(&joined.chars().count()))

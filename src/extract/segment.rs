@@ -14,7 +14,7 @@
 //! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
 //! and dates.
 
-use super::boilerplate::{is_furniture, is_list_item};
+use super::boilerplate::{furniture_and_count, is_list_item};
 use super::byline::{self, People};
 use super::dateline::{self, Dateline};
 use super::normalize::{is_sentence_end, squeeze};
@@ -191,11 +191,17 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     if let Some(d) = dateline::parse(text).or_else(|| super::shape::opening_byline(text)) {
         return (Class::Dateline, Some(d));
     }
-    if is_furniture(text) {
+    let (furniture, counted) = furniture_and_count(text);
+    if furniture {
         return (Class::Furniture, None);
     }
-    // a line longer than 240 bytes has more than 40 characters, spaces or not
-    let n = if text.len() > 240 { 999 } else { chars(text) };
+    // a line longer than 240 bytes has more than 40 characters, spaces or not; the
+    // furniture test has counted the others' characters, most of the time
+    let n = if text.len() > 240 {
+        999
+    } else {
+        counted.unwrap_or_else(|| chars(text))
+    };
     let t = text.trim();
     if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
@@ -370,6 +376,11 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     super::shape::refine(join_broken_headlines(out))
 }
 
+/// A searcher for U+3000 (a `contains` on it stops at every 0x80 byte, which ends many
+/// characters).
+static IDEOGRAPHIC_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}"));
+
 /// The cells of a table row as an extractor prints it: text runs set apart by two or more
 /// spaces (or a tab); 0 for a line that is no such row.
 pub(crate) fn table_cells(text: &str) -> usize {
@@ -377,7 +388,8 @@ pub(crate) fn table_cells(text: &str) -> usize {
     // a cell break is a tab, an ideographic space or two spaces: a line without a space or
     // a tab (most lines of text), and without an ideographic space, is one cell
     if t.len() > 240
-        || (memchr::memchr2(b' ', b'\t', t.as_bytes()).is_none() && !t.contains('\u{3000}'))
+        || (memchr::memchr2(b' ', b'\t', t.as_bytes()).is_none()
+            && IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_none())
         || t.contains(['。', '；', '！', '？'])
     {
         return 0;
