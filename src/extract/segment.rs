@@ -205,12 +205,11 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     let t = text.trim();
     if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
+        let slash = memchr::memchr(b'/', core.as_bytes()).is_some();
         let credit_shape = core.ends_with('摄')
             || core.ends_with('攝')
             || core.ends_with("摄影")
-            || core.contains("文/图")
-            || core.contains("图/")
-            || core.contains("圖/")
+            || slash && (core.contains("文/图") || core.contains("图/") || core.contains("圖/"))
             || core.starts_with("摄影")
             || core.starts_with("攝影");
         let role = byline::has_role(t);
@@ -223,10 +222,12 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
         }
         // `图片新闻`, `摄影作品`: a picture column's label names no one; it heads the row
         // of pictures under it, which is no part of the text above
-        let photo_word = ["图片", "圖片", "摄影", "攝影"]
-            .iter()
-            .any(|w| t.contains(w));
-        if role && photo_word && n <= 6 {
+        let photo_word = || {
+            ["图片", "圖片", "摄影", "攝影"]
+                .iter()
+                .any(|w| t.contains(w))
+        };
+        if role && n <= 6 && photo_word() {
             return (Class::Furniture, None);
         }
         // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
@@ -645,6 +646,11 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 }
 
 fn is_caption_like(text: &str) -> bool {
+    // every caption word holds one of these characters: a line without them is no caption,
+    // and is not squeezed to find that out
+    if !text.contains(['场', '場', '角', '影', '图', '圖']) {
+        return false;
+    }
     let t = squeeze(text);
     let t = t.trim_end_matches(['。', '.', '！']);
     CAPTION_WORDS
@@ -654,6 +660,10 @@ fn is_caption_like(text: &str) -> bool {
 }
 
 fn is_box_label(text: &str) -> bool {
+    // squeezing keeps the count of characters that are not white space
+    if chars(text) > 8 {
+        return false;
+    }
     let t = squeeze(text);
     BOX_LABELS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
 }
@@ -1355,6 +1365,77 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line tests as they were before their prefilters: the specifications.
+    fn is_caption_like_reference(text: &str) -> bool {
+        let t = squeeze(text);
+        let t = t.trim_end_matches(['。', '.', '！']);
+        CAPTION_WORDS
+            .iter()
+            .any(|w| t.ends_with(w) || t.starts_with(w))
+            && chars(t) <= 20
+    }
+
+    fn is_box_label_reference(text: &str) -> bool {
+        let t = squeeze(text);
+        BOX_LABELS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
+    }
+
+    fn table_cells_reference(text: &str) -> usize {
+        let t = text.trim();
+        if t.len() > 240 || t.contains(['。', '；', '！', '？']) {
+            return 0;
+        }
+        let mut cells = 1;
+        let mut spaces = 0usize;
+        for c in t.chars() {
+            if c == '\t' || c == '\u{3000}' {
+                spaces += 2;
+            } else if c == ' ' {
+                spaces += 1;
+            } else {
+                if spaces >= 2 {
+                    cells += 1;
+                }
+                spaces = 0;
+            }
+        }
+        if cells >= 3 { cells } else { 0 }
+    }
+
+    #[test]
+    fn prefiltered_line_tests_agree_with_their_references() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        lines.extend(
+            [
+                "活动现场",
+                "  图为 村民 在 收割 ",
+                "相关 链接",
+                "A  B\tC",
+                "甲\u{3000}乙\u{3000}丙",
+                "序号  姓名  单位",
+                "资料图。",
+                "现场!",
+            ]
+            .map(String::from),
+        );
+        let (mut captions, mut labels, mut rows) = (0, 0, 0);
+        for l in &lines {
+            let c = is_caption_like(l);
+            assert_eq!(c, is_caption_like_reference(l), "{l}");
+            let b = is_box_label(l);
+            assert_eq!(b, is_box_label_reference(l), "{l}");
+            let r = table_cells(l);
+            assert_eq!(r, table_cells_reference(l), "{l}");
+            captions += usize::from(c);
+            labels += usize::from(b);
+            rows += usize::from(r > 0);
+        }
+        assert!(
+            captions > 5 && labels > 2 && rows > 2,
+            "{captions} {labels} {rows}"
+        );
+    }
 
     #[test]
     fn a_picture_column_label_is_furniture() {
