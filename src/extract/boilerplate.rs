@@ -310,6 +310,8 @@ fn has_url_hint(t: &str) -> bool {
 #[derive(Clone, Copy, Default)]
 struct LineSigns {
     bits: u16,
+    /// Characters.
+    chars: usize,
     /// White space characters.
     spaces: usize,
     /// Byte offset of the first `。`, `usize::MAX` when there is none.
@@ -338,6 +340,7 @@ impl LineSigns {
         let mut bits = 0u16;
         let mut first_stop = usize::MAX;
         let mut spaces = 0usize;
+        let mut chars = 0usize;
         let mut prev = '\0';
         for (i, c) in t.char_indices() {
             bits |= match c {
@@ -358,16 +361,30 @@ impl LineSigns {
                 '办' | '辦' | '管' if prev == '主' => SPONSOR_SIGN,
                 '|' | '｜' | '·' => SEPARATED_SIGN,
                 '0'..='9' => DIGIT_SIGN,
-                c if c.is_whitespace() => {
+                // `char::is_whitespace`, spelled out: the library looks the characters
+                // above U+007F up in a table, and most characters here are Han
+                '\t'..='\r'
+                | ' '
+                | '\u{85}'
+                | '\u{A0}'
+                | '\u{1680}'
+                | '\u{2000}'..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}' => {
                     spaces += 1;
                     SEPARATED_SIGN
                 }
                 _ => 0,
             };
             prev = c;
+            chars += 1;
         }
         LineSigns {
             bits,
+            chars,
             spaces,
             first_stop,
         }
@@ -394,7 +411,7 @@ pub(crate) fn furniture_and_count(line: &str) -> (bool, Option<usize>) {
     }
     let mut signs = LineSigns::default();
     let yes = furniture_of(t, &mut signs);
-    let counted = (signs.bits != NOT_SCANNED).then(|| t.chars().count() - signs.spaces);
+    let counted = (signs.bits != NOT_SCANNED).then(|| signs.chars - signs.spaces);
     (yes, counted)
 }
 
@@ -654,6 +671,15 @@ mod tests {
     }
 
     #[test]
+    fn white_space_spelled_out_is_the_librarys() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let signs = LineSigns::of(c.encode_utf8(&mut buf));
+            assert_eq!(signs.spaces == 1, c.is_whitespace(), "{:X}", c as u32);
+        }
+    }
+
+    #[test]
     fn the_one_pass_furniture_test_agrees_with_its_reference() {
         let mut furniture = 0;
         let mut counted = 0;
@@ -677,6 +703,7 @@ mod tests {
         );
         for l in lines {
             assert_eq!(has_url_hint(&l), has_url_hint_reference(&l), "{l}");
+            assert_eq!(has_marker(&l), MARKERS.iter().any(|m| l.contains(m)), "{l}");
             let (fast, n) = furniture_and_count(&l);
             assert_eq!(fast, is_furniture_reference(&l), "{l}");
             if let Some(n) = n {

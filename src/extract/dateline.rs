@@ -391,7 +391,7 @@ pub fn parse(text: &str) -> Option<Dateline> {
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
-    if line.contains('〇') || line.contains("二零") {
+    if line.contains('〇') || (line.contains('零') && line.contains("二零")) {
         let converted = hanzi_date_to_digits(line);
         if converted != line {
             return issue_date(&converted);
@@ -399,6 +399,12 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     }
     // both patterns need an ASCII year, and a line over 240 bytes has over 60 characters
     if line.len() > 240 || !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // the long form needs its `年`, the ISO form its separators
+    if !super::normalize::has_year_char(line)
+        && memchr::memchr3(b'-', b'.', b'/', line.as_bytes()).is_none()
+    {
         return None;
     }
     let c = FULL_DATE
@@ -485,7 +491,7 @@ fn hanzi_date_to_digits(line: &str) -> String {
 /// no year or the candidates tie.
 pub fn page_year(text: &str) -> Option<i32> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
-    if !text.contains('年') {
+    if !super::normalize::has_year_char(text) {
         return None;
     }
     for m in YEAR.find_iter(text) {

@@ -44,6 +44,16 @@ pub(crate) fn is_sentence_end(c: char) -> bool {
     )
 }
 
+/// A searcher for `年`: `contains('年')` stops at every byte 0xB4, which ends many other
+/// characters too.
+pub(crate) static YEAR_CHAR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("年"));
+
+/// `text.contains('年')`, by [`YEAR_CHAR`].
+pub(crate) fn has_year_char(text: &str) -> bool {
+    YEAR_CHAR.find(text.as_bytes()).is_some()
+}
+
 /// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
@@ -98,48 +108,44 @@ fn clean_owned(text: &str) -> String {
 /// A byte scan for anything `clean_chars` would change: control bytes, C1 controls, odd
 /// spaces, invisible characters, noncharacters and the replacement character.
 fn needs_cleaning(b: &[u8]) -> bool {
-    // bytes that can begin something to clean; every other byte is skipped at once
-    const SUSPECT: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut i = 0;
-        while i < 0x20 {
-            t[i] = i != 0x0A;
-            i += 1;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // control bytes other than the line feed, and DEL: eight bytes at a time, looked at
+    // one by one only in a word holding a byte below 0x20 or a DEL (the yes or no of each
+    // test is exact: a borrow starts only at such a byte)
+    let control = |x: u8| (x < 0x20 && x != b'\n') || x == 0x7F;
+    let mut words = b.chunks_exact(8);
+    for c in words.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let w = u64::from_le_bytes(w);
+        let del = w ^ (ONES * 0x7F);
+        let low = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let dels = del.wrapping_sub(ONES) & !del & HIGH;
+        if (low | dels) != 0 && c.iter().any(|&x| control(x)) {
+            return true;
         }
-        t[0x7F] = true;
-        t[0xC2] = true;
-        t[0xE2] = true;
-        t[0xE3] = true;
-        t[0xEF] = true;
-        t
-    };
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    let mut i = 0;
-    while let Some(off) = b
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&x| SUSPECT[usize::from(x)]))
-    {
-        i += off;
-        let x = at(i);
-        match x {
-            b'\n' => {}
-            0x00..=0x1F | 0x7F => return true,
-            0xC2 if matches!(at(i + 1), 0x80..=0xA0 | 0xAD) => return true,
-            0xE2 if at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF) => {
-                return true;
-            }
-            0xE2 if at(i + 1) == 0x81 && matches!(at(i + 2), 0x9F | 0xA0) => return true,
-            0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => return true,
-            0xEF if (at(i + 1) == 0xBB && at(i + 2) == 0xBF)
-                || (at(i + 1) == 0xBF && at(i + 2) >= 0xBD) =>
-            {
-                return true;
-            }
-            _ => {}
-        }
-        i += 1;
     }
-    false
+    if words.remainder().iter().any(|&x| control(x)) {
+        return true;
+    }
+    // the characters to clean above U+007F begin with 0xC2, 0xE2, 0xE3 or 0xEF: each
+    // such byte is looked at with the two after it
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let suspect = |i: usize| match at(i) {
+        0xC2 => matches!(at(i + 1), 0x80..=0xA0 | 0xAD),
+        0xE2 => {
+            (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF))
+                || (at(i + 1) == 0x81 && matches!(at(i + 2), 0x9F | 0xA0))
+        }
+        0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+        0xEF => {
+            (at(i + 1) == 0xBB && at(i + 2) == 0xBF) || (at(i + 1) == 0xBF && at(i + 2) >= 0xBD)
+        }
+        _ => false,
+    };
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(suspect)
+        || memchr::memchr_iter(0xEF, b).any(suspect)
 }
 
 /// Removes the spaces an extractor put inside Chinese text: between two CJK characters,
@@ -328,23 +334,26 @@ pub fn repair_line(text: &str) -> String {
 pub fn squeeze(text: &str) -> String {
     let t = text.trim();
     let mut out = String::with_capacity(t.len());
+    // the characters between white space are copied a run at a time
+    let mut run = 0;
     let mut prev: Option<char> = None;
-    let mut it = t.chars().peekable();
-    while let Some(c) = it.next() {
+    let mut it = t.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
         if c.is_whitespace() {
+            out.push_str(t.get(run..i).unwrap_or(""));
+            run = i + c.len_utf8();
             // keep one space between two Latin words or numbers
-            let n = it.peek().copied();
+            let n = it.peek().map(|&(_, n)| n);
             if prev.is_some_and(|p| p.is_ascii_alphanumeric())
                 && n.is_some_and(|n| n.is_ascii_alphanumeric())
                 && !out.ends_with(' ')
             {
                 out.push(' ');
             }
-        } else {
-            out.push(c);
         }
         prev = Some(c);
     }
+    out.push_str(t.get(run..).unwrap_or(""));
     fullwidth_changed(&out).unwrap_or(out)
 }
 
@@ -507,6 +516,117 @@ fn hash_without_spaces(b: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cleaning scan and the squeeze as they were first written: their specifications.
+    fn needs_cleaning_reference(b: &[u8]) -> bool {
+        // bytes that can begin something to clean; every other byte is skipped at once
+        const SUSPECT: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut i = 0;
+            while i < 0x20 {
+                t[i] = i != 0x0A;
+                i += 1;
+            }
+            t[0x7F] = true;
+            t[0xC2] = true;
+            t[0xE2] = true;
+            t[0xE3] = true;
+            t[0xEF] = true;
+            t
+        };
+        let at = |i: usize| b.get(i).copied().unwrap_or(0);
+        let mut i = 0;
+        while let Some(off) = b
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&x| SUSPECT[usize::from(x)]))
+        {
+            i += off;
+            let x = at(i);
+            match x {
+                b'\n' => {}
+                0x00..=0x1F | 0x7F => return true,
+                0xC2 if matches!(at(i + 1), 0x80..=0xA0 | 0xAD) => return true,
+                0xE2 if at(i + 1) == 0x80
+                    && matches!(at(i + 2), 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF) =>
+                {
+                    return true;
+                }
+                0xE2 if at(i + 1) == 0x81 && matches!(at(i + 2), 0x9F | 0xA0) => return true,
+                0xE3 if at(i + 1) == 0x80 && at(i + 2) == 0x80 => return true,
+                0xEF if (at(i + 1) == 0xBB && at(i + 2) == 0xBF)
+                    || (at(i + 1) == 0xBF && at(i + 2) >= 0xBD) =>
+                {
+                    return true;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        false
+    }
+
+    fn squeeze_reference(text: &str) -> String {
+        let t = text.trim();
+        let mut out = String::with_capacity(t.len());
+        let mut prev: Option<char> = None;
+        let mut it = t.chars().peekable();
+        while let Some(c) = it.next() {
+            if c.is_whitespace() {
+                // keep one space between two Latin words or numbers
+                let n = it.peek().copied();
+                if prev.is_some_and(|p| p.is_ascii_alphanumeric())
+                    && n.is_some_and(|n| n.is_ascii_alphanumeric())
+                    && !out.ends_with(' ')
+                {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+            prev = Some(c);
+        }
+        fullwidth_changed(&out).unwrap_or(out)
+    }
+
+    #[test]
+    fn fast_scans_agree_with_their_references() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        // every character the cleaning looks at, alone and among others
+        for c in (0..0x3100u32)
+            .chain(0xFE00..=0xFFFF)
+            .filter_map(char::from_u32)
+        {
+            lines.push(format!("{c}"));
+            lines.push(format!("甲乙丙丁{c}戊己庚辛壬癸。"));
+        }
+        lines.push("\u{7F}abcdefgh".to_string());
+        lines.push("abcdefgh\u{7F}".to_string());
+        lines.push("abcdefg\u{1}".to_string());
+        let mut dirty = 0;
+        for l in &lines {
+            let fast = needs_cleaning(l.as_bytes());
+            assert_eq!(fast, needs_cleaning_reference(l.as_bytes()), "{l:?}");
+            dirty += usize::from(fast);
+            assert_eq!(squeeze(l), squeeze_reference(l), "{l:?}");
+        }
+        assert!(dirty > 100, "{dirty}");
+        // whole files, as the page reader sees them before cleaning
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["tests/fixtures/extract", "../shared/corpus/pages"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Ok(bytes) = std::fs::read(e.path()) else {
+                    continue;
+                };
+                if let Ok(text) = super::super::decode::decode(&bytes) {
+                    let b = text.as_bytes();
+                    assert_eq!(needs_cleaning(b), needs_cleaning_reference(b));
+                }
+            }
+        }
+    }
 
     /// The paragraph hash as it was written first, piece by piece between white space:
     /// the specification of the word-at-a-time hash.

@@ -309,10 +309,12 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
 
 /// Cuts page text into units, splitting a headline glued to its dateline.
 pub(crate) fn units(text: &str) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::new();
+    // one unit a line at most, but for the few split lines: room made once
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    let mut out: Vec<Unit> = Vec::with_capacity(lines + 8);
     let mut blank = 0usize;
     let mut first = true;
-    let mut raw_gaps: Vec<usize> = Vec::new();
+    let mut raw_gaps: Vec<usize> = Vec::with_capacity(lines);
     for line in text.split('\n') {
         let t = line.trim();
         if t.is_empty() {
