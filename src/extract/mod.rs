@@ -400,7 +400,7 @@ fn build(
     let paras = normalize::dedup_paragraphs(paras, seen);
     // only the first paragraph can open with the dateline
     let paras: Vec<String> = paras
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, s)| {
             if i == 0 && has_dateline {
@@ -411,11 +411,11 @@ fn build(
                         .then_some(d)
                 });
                 match known {
-                    Some(d) => repair_para_with(s, Some(d)),
-                    None => repair_para(s),
+                    Some(d) => repair_para_with(&s, Some(d)),
+                    None => repair_para(&s),
                 }
             } else {
-                normalize::repair_line(s)
+                normalize::repair_owned(s)
             }
         })
         .filter(|s| !s.is_empty())

@@ -287,8 +287,7 @@ fn fullwidth_changed(text: &str) -> Option<String> {
     }
     // a half-width bracket closed by a full-width one (or the reverse) next to Latin text
     let now = out.as_deref().unwrap_or(text);
-    let ascii = now.as_bytes();
-    if (ascii.contains(&b'(') || ascii.contains(&b')'))
+    if memchr::memchr2(b'(', b')', now.as_bytes()).is_some()
         && (now.contains('（') || now.contains('）'))
     {
         let balanced = balance_brackets(now);
@@ -327,6 +326,18 @@ fn balance_brackets(text: &str) -> String {
 /// The whole repair of one line of article text: spaces, then punctuation.
 pub fn repair_line(text: &str) -> String {
     let spaced = remove_cjk_spaces(text);
+    fullwidth_changed(&spaced).unwrap_or(spaced)
+}
+
+/// [`repair_line`] of a paragraph the caller owns: a paragraph that needs no repair (most
+/// do not) is handed back without a copy.
+pub(crate) fn repair_owned(text: String) -> String {
+    // `remove_cjk_spaces` copies a text without spaces unchanged
+    let spaced = if text.contains(' ') {
+        remove_cjk_spaces(&text)
+    } else {
+        text
+    };
     fullwidth_changed(&spaced).unwrap_or(spaced)
 }
 
@@ -586,6 +597,13 @@ mod tests {
             prev = Some(c);
         }
         fullwidth_changed(&out).unwrap_or(out)
+    }
+
+    #[test]
+    fn the_owned_repair_is_the_repair() {
+        for l in crate::extract::sample_lines::sample_lines() {
+            assert_eq!(repair_owned(l.clone()), repair_line(&l), "{l:?}");
+        }
     }
 
     #[test]
