@@ -288,12 +288,29 @@ const OPINION_WORDS: &[&str] = &[
     "編後",
 ];
 
-/// A title holding one of [`OPINION_WORDS`]. Each word holds one of a few characters,
-/// looked for first (one pass over the title instead of a search per word).
+/// A title holding one of [`OPINION_WORDS`]: the words are tried only where a character
+/// that opens one stands (one pass over the title instead of a search per word).
 fn opinion_title(title: &str) -> bool {
-    title.contains([
-        '评', '評', '论', '論', '笔', '筆', '谈', '談', '察', '后', '後',
-    ]) && OPINION_WORDS.iter().any(|w| title.contains(w))
+    title.char_indices().any(|(i, c)| {
+        matches!(
+            c,
+            '评' | '評'
+                | '短'
+                | '时'
+                | '時'
+                | '社'
+                | '述'
+                | '随'
+                | '隨'
+                | '杂'
+                | '雜'
+                | '观'
+                | '编'
+                | '編'
+        ) && title
+            .get(i..)
+            .is_some_and(|rest| OPINION_WORDS.iter().any(|w| rest.starts_with(w)))
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -471,9 +488,9 @@ fn build(
         || comment_column
         || (p.start == Start::Byline && shape::signed_text_only(text_of(p.anchor)))
         || opinion_title(&title_text)
-        || paras
-            .iter()
-            .any(|l| l.chars().count() <= 12 && (l.contains("评论员") || l.contains("評論員")))
+        || paras.iter().any(|l| {
+            l.chars().take(13).count() <= 12 && (l.contains("评论员") || l.contains("評論員"))
+        })
         || paras.last().is_some_and(|l| {
             let t = l.trim_start_matches(['(', '（']);
             t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")

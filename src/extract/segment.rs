@@ -315,7 +315,13 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut blank = 0usize;
     let mut first = true;
     let mut raw_gaps: Vec<usize> = Vec::with_capacity(lines);
-    for line in text.split('\n') {
+    // the lines as `text.split('\n')` gives them, cut at the line feeds the vectorised
+    // byte search finds
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = text.get(from..end).unwrap_or("");
+        from = end + 1;
         let t = line.trim();
         if t.is_empty() {
             blank += 1;
@@ -393,23 +399,37 @@ pub(crate) fn table_cells(text: &str) -> usize {
     if t.len() > 240
         || (memchr::memchr2(b' ', b'\t', t.as_bytes()).is_none()
             && IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_none())
-        || t.contains(['。', '；', '！', '？'])
     {
         return 0;
     }
+    // one pass over the bytes: `。；！？` make the line no row; a character that is no
+    // space after two or more spaces' worth opens a cell (a character is seen at its
+    // first byte)
+    let b = t.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let mut cells = 1;
     let mut spaces = 0usize;
-    for c in t.chars() {
-        if c == '\t' || c == '\u{3000}' {
-            spaces += 2;
-        } else if c == ' ' {
-            spaces += 1;
-        } else {
-            if spaces >= 2 {
-                cells += 1;
+    let mut i = 0;
+    while i < b.len() {
+        let x = at(i);
+        match (x, at(i + 1), at(i + 2)) {
+            (b'\t', _, _) => spaces += 2,
+            (b' ', _, _) => spaces += 1,
+            (0xE3, 0x80, 0x80) => {
+                spaces += 2;
+                i += 3;
+                continue;
             }
-            spaces = 0;
+            (0xE3, 0x80, 0x82) | (0xEF, 0xBC, 0x9B | 0x81 | 0x9F) => return 0,
+            _ if x & 0xC0 != 0x80 => {
+                if spaces >= 2 {
+                    cells += 1;
+                }
+                spaces = 0;
+            }
+            _ => {}
         }
+        i += 1;
     }
     if cells >= 3 { cells } else { 0 }
 }
@@ -602,13 +622,20 @@ fn split_credit(t: &str) -> (String, Option<String>) {
     }
 }
 
+/// Searchers for ` 本报`, ` 本報` and `　本报`, in that order, built once.
+static GLUED_KEYS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+    std::sync::LazyLock::new(|| [" 本报", " 本報", "　本报"].map(memchr::memmem::Finder::new));
+
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
 fn split_glued(t: &str) -> (&str, Option<&str>) {
-    if !t.contains('本') || !(t.contains(' ') || t.contains('　')) {
+    // the space first (a byte search), then the two searches for whole characters
+    let spaced = memchr::memchr(b' ', t.as_bytes()).is_some()
+        || IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_some();
+    if !spaced || !t.contains('本') {
         return (t, None);
     }
-    for key in [" 本报", " 本報", "　本报"] {
-        if let Some(pos) = t.find(key) {
+    for key in GLUED_KEYS.iter() {
+        if let Some(pos) = key.find(t.as_bytes()) {
             let (head, rest) = t.split_at(pos);
             let rest = rest.trim_start();
             if chars(head) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some() {
