@@ -402,34 +402,22 @@ pub(crate) fn table_cells(text: &str) -> usize {
     {
         return 0;
     }
-    // one pass over the bytes: `。；！？` make the line no row; a character that is no
-    // space after two or more spaces' worth opens a cell (a character is seen at its
-    // first byte)
-    let b = t.as_bytes();
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    if t.contains(['。', '；', '！', '？']) {
+        return 0;
+    }
     let mut cells = 1;
     let mut spaces = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        let x = at(i);
-        match (x, at(i + 1), at(i + 2)) {
-            (b'\t', _, _) => spaces += 2,
-            (b' ', _, _) => spaces += 1,
-            (0xE3, 0x80, 0x80) => {
-                spaces += 2;
-                i += 3;
-                continue;
+    for c in t.chars() {
+        if c == '\t' || c == '\u{3000}' {
+            spaces += 2;
+        } else if c == ' ' {
+            spaces += 1;
+        } else {
+            if spaces >= 2 {
+                cells += 1;
             }
-            (0xE3, 0x80, 0x82) | (0xEF, 0xBC, 0x9B | 0x81 | 0x9F) => return 0,
-            _ if x & 0xC0 != 0x80 => {
-                if spaces >= 2 {
-                    cells += 1;
-                }
-                spaces = 0;
-            }
-            _ => {}
+            spaces = 0;
         }
-        i += 1;
     }
     if cells >= 3 { cells } else { 0 }
 }
@@ -438,8 +426,21 @@ pub(crate) fn table_cells(text: &str) -> usize {
 /// row, set tight, each of the same three or more cells. Its rows are text of the item
 /// around them, never headlines of items of their own.
 fn mark_table_rows(units: &mut [Unit]) {
-    // each line's cells, counted once
-    let cells_of: Vec<usize> = units.iter().map(|u| table_cells(&u.text)).collect();
+    // each line's cells, counted once, and only for a line in a chain of three or more
+    // tight lines (each after the first set without a gap): a row of a run is in one, and
+    // a line in none can neither open a run nor extend one
+    let tight = |k: usize| units.get(k).is_some_and(|u| u.gap == 0);
+    let cells_of: Vec<usize> = (0..units.len())
+        .map(|k| {
+            let chained = (tight(k + 1) && tight(k + 2))
+                || (tight(k) && (tight(k + 1) || (k > 0 && tight(k - 1))));
+            if chained {
+                units.get(k).map_or(0, |u| table_cells(&u.text))
+            } else {
+                0
+            }
+        })
+        .collect();
     let mut i = 0;
     while i < units.len() {
         let cells = cells_of.get(i).copied().unwrap_or(0);
