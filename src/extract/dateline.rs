@@ -398,7 +398,7 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
         }
     }
     // both patterns need an ASCII year, and a line over 240 bytes has over 60 characters
-    if line.len() > 240 || !line.bytes().any(|b| b.is_ascii_digit()) {
+    if line.len() > 240 || !super::normalize::has_ascii_digit(line) {
         return None;
     }
     // the long form needs its `年`, the ISO form its separators

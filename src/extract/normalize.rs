@@ -54,6 +54,29 @@ pub(crate) fn has_year_char(text: &str) -> bool {
     YEAR_CHAR.find(text.as_bytes()).is_some()
 }
 
+/// `s.bytes().any(|b| b.is_ascii_digit())`, eight bytes at a time: a byte is a digit when
+/// it is below 0x80, at least 0x30 and below 0x3A, told for the eight bytes of a word at
+/// once (seven bits of each byte plus an offset cannot carry into the next byte, so the
+/// test is exact).
+pub(crate) fn has_ascii_digit(s: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let b = s.as_bytes();
+    let mut words = b.chunks_exact(8);
+    for c in words.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let w = u64::from_le_bytes(w);
+        let low7 = w & !HIGH;
+        let from_0 = low7 + ONES * (0x80 - 0x30);
+        let from_colon = low7 + ONES * (0x80 - 0x3A);
+        if from_0 & !from_colon & !w & HIGH != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(u8::is_ascii_digit)
+}
+
 /// Drops characters XML 1.0 forbids and invisible ones; vertical tab and form feed become
 /// line breaks, tabs and odd spaces become plain spaces.
 pub fn clean_chars(text: &str) -> String {
@@ -597,6 +620,22 @@ mod tests {
             prev = Some(c);
         }
         fullwidth_changed(&out).unwrap_or(out)
+    }
+
+    #[test]
+    fn the_word_digit_test_is_the_byte_test() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        for x in 0..=0x7Fu8 {
+            lines.push(format!("甲乙丙{}丁戊己庚辛", x as char));
+            lines.push(format!("{}甲乙丙丁", x as char));
+        }
+        for l in lines {
+            assert_eq!(
+                has_ascii_digit(&l),
+                l.bytes().any(|b| b.is_ascii_digit()),
+                "{l:?}"
+            );
+        }
     }
 
     #[test]

@@ -339,7 +339,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             let (class, dl) = classify(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match class {
-                Class::Para | Class::Marker => split_credit(&piece),
+                Class::Para | Class::Marker => split_credit(piece),
                 _ => (piece, None),
             };
             let class = if credit.is_some() {
@@ -602,14 +602,16 @@ fn mark_masthead_name(units: &mut [Unit]) {
     }
 }
 
-/// A photo credit in brackets at the end of a paragraph, split off.
-fn split_credit(t: &str) -> (String, Option<String>) {
+/// A photo credit in brackets at the end of a paragraph, split off. The line is handed
+/// back as it came when there is none (most lines), without a copy.
+fn split_credit(line: String) -> (String, Option<String>) {
+    let t = line.as_str();
     let trimmed = t.trim_end();
     if !(trimmed.ends_with('）') || trimmed.ends_with(')')) {
-        return (t.to_string(), None);
+        return (line, None);
     }
     let Some(open) = trimmed.rfind(['（', '(']) else {
-        return (t.to_string(), None);
+        return (line, None);
     };
     let (before, inner) = trimmed.split_at(open);
     let core = inner.trim_end_matches([')', '）']).trim_end();
@@ -619,7 +621,7 @@ fn split_credit(t: &str) -> (String, Option<String>) {
     if is_credit && chars(before) >= 4 {
         (before.trim_end().to_string(), Some(inner.to_string()))
     } else {
-        (t.to_string(), None)
+        (line, None)
     }
 }
 

@@ -253,7 +253,7 @@ fn second_role(units: &[Unit], i: usize) -> Option<Class> {
     let prev = i.checked_sub(1).and_then(|j| units.get(j));
     let next = units.get(i + 1);
     // page navigation (`A12 | 大湾区`): every form holds a page number
-    if text.bytes().any(|b| b.is_ascii_digit()) && page_navigation(text) {
+    if super::normalize::has_ascii_digit(text) && page_navigation(text) {
         return Some(Class::Furniture);
     }
     // a brief column's label (`短讯`) right above a marked item
