@@ -438,7 +438,7 @@ pub fn is_furniture(line: &str) -> bool {
 /// when the test has counted them on the way (lines of at most 60 characters that are no
 /// URL), so that the page reader need not count them again.
 pub(crate) fn furniture_and_count(line: &str) -> (bool, Option<usize>) {
-    let t = line.trim();
+    let t = super::normalize::trim(line);
     if t.is_empty() {
         return (false, Some(0));
     }
@@ -507,7 +507,7 @@ fn furniture_of(t: &str, signs_out: &mut LineSigns) -> bool {
 /// True for a line of a keyword box or section list: short, no punctuation that text
 /// has, no digits beyond a page number.
 pub fn is_list_item(line: &str) -> bool {
-    let t = line.trim();
+    let t = super::normalize::trim(line);
     if t.len() > 80 {
         return false;
     }

@@ -436,16 +436,16 @@ const ORG_ENDS: &[&str] = &[
 /// after a space (`某县委常委、宣传部部长 张三`, `■ 某县应急管理局 李 四`). A name the
 /// extractor split after its first character is mended. Returns the name.
 pub fn author_line(text: &str) -> Option<String> {
-    let t = text
-        .trim()
-        .trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '\u{3000}'])
-        .trim();
+    let whole = super::normalize::trim(text);
+    let t = super::normalize::trim(
+        whole.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '\u{3000}']),
+    );
     if t.chars().count() > 40 || t.contains(['。', '，', ',', '：', ':']) {
         return None;
     }
     // `■ 张 三`: a marked name alone signs a commentary too (not a column label such
     // as `■ 简讯`)
-    let marked = t.len() < text.trim().len();
+    let marked = t.len() < whole.len();
     // an unmarked line is a post and a name in two or more tokens: one without white
     // space (most lines) is no author line, and is not split and joined to find that out
     if !marked && !t.contains(char::is_whitespace) {

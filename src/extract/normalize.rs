@@ -54,6 +54,26 @@ pub(crate) fn has_year_char(text: &str) -> bool {
     YEAR_CHAR.find(text.as_bytes()).is_some()
 }
 
+/// `s.trim()`, answered from the first and the last byte when neither end can be white
+/// space (most lines begin and end on a character or a punctuation mark): a white space
+/// character begins with a byte 0x09–0x0D, 0x20, 0xC2, 0xE1, 0xE2 or 0xE3, and ends with
+/// one of 0x09–0x0D, 0x20, 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last))
+            if !matches!(first, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+                && !matches!(
+                    last,
+                    0x09..=0x0D | 0x20 | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
+                ) =>
+        {
+            s
+        }
+        _ => s.trim(),
+    }
+}
+
 /// `s.bytes().any(|b| b.is_ascii_digit())`, eight bytes at a time: a byte is a digit when
 /// it is below 0x80, at least 0x30 and below 0x3A, told for the eight bytes of a word at
 /// once (seven bits of each byte plus an offset cannot carry into the next byte, so the
@@ -366,7 +386,7 @@ pub(crate) fn repair_owned(text: String) -> String {
 
 /// Removes every white space character (for headlines, which the page sets with spaces).
 pub fn squeeze(text: &str) -> String {
-    let t = text.trim();
+    let t = trim(text);
     let mut out = String::with_capacity(t.len());
     // the characters between white space are copied a run at a time
     let mut run = 0;
@@ -620,6 +640,19 @@ mod tests {
             prev = Some(c);
         }
         fullwidth_changed(&out).unwrap_or(out)
+    }
+
+    #[test]
+    fn the_quick_trim_is_the_trim() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            lines.push(format!("{c}甲"));
+            lines.push(format!("甲{c}"));
+            lines.push(format!("{c}"));
+        }
+        for l in lines {
+            assert_eq!(trim(&l), l.trim(), "{l:?}");
+        }
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     } else {
         counted.unwrap_or_else(|| chars(text))
     };
-    let t = text.trim();
+    let t = super::normalize::trim(text);
     if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
         let slash = memchr::memchr(b'/', core.as_bytes()).is_some();
@@ -322,7 +322,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     for end in ends {
         let line = text.get(from..end).unwrap_or("");
         from = end + 1;
-        let t = line.trim();
+        let t = super::normalize::trim(line);
         if t.is_empty() {
             blank += 1;
             continue;
@@ -393,7 +393,7 @@ static IDEOGRAPHIC_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// The cells of a table row as an extractor prints it: text runs set apart by two or more
 /// spaces (or a tab); 0 for a line that is no such row.
 pub(crate) fn table_cells(text: &str) -> usize {
-    let t = text.trim();
+    let t = super::normalize::trim(text);
     // a cell break is a tab, an ideographic space or two spaces: a line without a space or
     // a tab (most lines of text), and without an ideographic space, is one cell
     if t.len() > 240
@@ -736,7 +736,7 @@ pub(crate) fn closing_byline(text: &str) -> Option<&str> {
 /// two or three characters, or two one-character tokens (`曾 琳`: a spaced name), read by
 /// [`byline::parse`]; at most four names.
 pub(crate) fn bracketed_names(text: &str) -> Option<&str> {
-    let t = text.trim();
+    let t = super::normalize::trim(text);
     let inner = t
         .strip_prefix(['（', '('])?
         .strip_suffix(['）', ')'])?

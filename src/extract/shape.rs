@@ -249,7 +249,7 @@ fn second_role(units: &[Unit], i: usize) -> Option<Class> {
     if !matches!(u.class, Class::Head | Class::Para) || u.text.len() > 240 {
         return None;
     }
-    let text = u.text.trim();
+    let text = super::normalize::trim(&u.text);
     let prev = i.checked_sub(1).and_then(|j| units.get(j));
     let next = units.get(i + 1);
     // page navigation (`A12 | 大湾区`): every form holds a page number
