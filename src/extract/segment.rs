@@ -187,6 +187,27 @@ pub(crate) fn chars(s: &str) -> usize {
     n
 }
 
+/// [`chars`] of `s`, or `cap` when that is less: the text is counted a block of about
+/// 96 bytes at a time (each block ends on a character boundary), and no further than the
+/// cap, so a test such as `at least 40 characters` does not read a long paragraph to its
+/// end.
+pub(crate) fn chars_upto(s: &str, cap: usize) -> usize {
+    let mut n = 0usize;
+    let mut rest = s;
+    while !rest.is_empty() && n < cap {
+        let mut cut = rest.len().min(96);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let Some((block, tail)) = rest.split_at_checked(cut) else {
+            break;
+        };
+        n += chars(block);
+        rest = tail;
+    }
+    n.min(cap)
+}
+
 fn classify(text: &str) -> (Class, Option<Dateline>) {
     if let Some(d) = dateline::parse(text).or_else(|| super::shape::opening_byline(text)) {
         return (Class::Dateline, Some(d));
@@ -831,7 +852,7 @@ fn new_story_follows(units: &[Unit], i: usize) -> bool {
         && units.get(i + 1).is_some_and(|x| {
             x.class == Class::Para
                 && x.gap <= 1
-                && chars(&x.text) >= 40
+                && chars_upto(&x.text, 40) >= 40
                 && (opens_with_time(&x.text) || lead_names_subject(&u.text, &x.text))
         })
 }
@@ -1047,10 +1068,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             } else {
                 40
             };
-            let body_follows = units
-                .get(j)
-                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= min_len)
-                && !claimed.get(j).copied().unwrap_or(true);
+            let body_follows = units.get(j).is_some_and(|x| {
+                x.class == Class::Para && x.gap <= 1 && chars_upto(&x.text, min_len) >= min_len
+            }) && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
                     units
@@ -1139,11 +1159,14 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
         })
         .collect();
-    let orphan_len: usize = orphan
-        .iter()
-        .filter_map(|&k| units.get(k))
-        .map(|u| chars(&u.text))
-        .sum();
+    // counted up to 100 only: reached or not is all that matters
+    let mut orphan_len = 0usize;
+    for u in orphan.iter().filter_map(|&k| units.get(k)) {
+        if orphan_len >= 100 {
+            break;
+        }
+        orphan_len += chars_upto(&u.text, 100 - orphan_len);
+    }
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -1190,8 +1213,8 @@ fn headline_block(
             Class::Para => {
                 // set off from the headline above by a picture gap
                 let isolated = u.gap >= 2;
-                let subtitle = chars(&u.text) <= 60 && !u.text.contains('。');
-                (isolated && chars(&u.text) <= 120 || subtitle)
+                let subtitle = chars_upto(&u.text, 61) <= 60 && !u.text.contains('。');
+                (isolated && chars_upto(&u.text, 121) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Class::Head)
             }
             _ => false,
@@ -1433,6 +1456,19 @@ mod tests {
             }
         }
         if cells >= 3 { cells } else { 0 }
+    }
+
+    #[test]
+    fn capped_counts_are_counts() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        lines.push("甲 ".repeat(200));
+        lines.push("\u{3000}乙".repeat(100));
+        for l in &lines {
+            let n = chars(l);
+            for cap in [0, 1, 6, 40, 61, 100, 121, 500] {
+                assert_eq!(chars_upto(l, cap), n.min(cap), "{l:?} {cap}");
+            }
+        }
     }
 
     #[test]
