@@ -182,8 +182,10 @@ const MARKERS: &[&str] = &[
 ];
 
 /// All markers in one automaton: one pass over a line instead of one search per marker.
-static MARKER_AC: LazyLock<Option<daachorse::DoubleArrayAhoCorasick<u32>>> =
-    LazyLock::new(|| daachorse::DoubleArrayAhoCorasick::new(MARKERS).ok());
+/// The automaton steps a character at a time (a third of the steps of a byte-wise one on
+/// Chinese text).
+static MARKER_AC: LazyLock<Option<daachorse::CharwiseDoubleArrayAhoCorasick<u32>>> =
+    LazyLock::new(|| daachorse::CharwiseDoubleArrayAhoCorasick::new(MARKERS).ok());
 
 fn has_marker(t: &str) -> bool {
     match MARKER_AC.as_ref() {
@@ -278,26 +280,182 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Cheap test before the URL pattern runs: text with no `http`, `www.` or dotted
 /// domain ending cannot hold a URL.
+/// (The dotted words are looked for at each dot, `http` at each `h` or `H` once a dot is
+/// found, instead of nine searches over the text.)
 fn has_url_hint(t: &str) -> bool {
-    t.as_bytes().contains(&b'.')
-        && (t.contains("http")
-            || t.contains("www.")
-            || t.contains(".com")
-            || t.contains(".cn")
-            || t.contains(".net")
-            || t.contains(".org")
-            || t.contains(".gov")
-            || t.contains("HTTP")
-            || t.contains("WWW."))
+    let b = t.as_bytes();
+    let mut dotted = false;
+    for d in memchr::memchr_iter(b'.', b) {
+        dotted = true;
+        let after = b.get(d + 1..).unwrap_or_default();
+        let before = b.get(d.saturating_sub(3)..d).unwrap_or_default();
+        if [&b"com"[..], b"cn", b"net", b"org", b"gov"]
+            .iter()
+            .any(|w| after.starts_with(w))
+            || before == b"www"
+            || before == b"WWW"
+        {
+            return true;
+        }
+    }
+    dotted
+        && memchr::memchr2_iter(b'h', b'H', b).any(|i| {
+            let at = b.get(i..).unwrap_or_default();
+            at.starts_with(b"http") || at.starts_with(b"HTTP")
+        })
+}
+
+/// What one pass over a short line finds, for the furniture tests after the marker
+/// search: each bit stands for a `contains` test of the rules, which would otherwise scan
+/// (and decode) the line once each. Hand-written: a dozen character tests in one loop, no
+/// crate does this.
+#[derive(Clone, Copy, Default)]
+struct LineSigns {
+    bits: u16,
+    /// Characters.
+    chars: usize,
+    /// White space characters.
+    spaces: usize,
+    /// Byte offset of the first `。`, `usize::MAX` when there is none.
+    first_stop: usize,
+}
+
+/// Two characters in a row that open a marker (or `©`): the marker search is run only
+/// then.
+const MARKER_SIGN: u16 = 1 << 8;
+
+/// The character pairs that open a marker, as bits of a 65,536-bit table indexed by
+/// [`pair_slot`]: a line without one of them holds no marker. Other pairs share slots now
+/// and then, which only costs a search.
+static MARKER_PAIRS: LazyLock<Box<[u64; 1024]>> = LazyLock::new(|| {
+    let mut t = Box::new([0u64; 1024]);
+    for m in MARKERS {
+        let mut cs = m.chars();
+        if let (Some(a), Some(b)) = (cs.next(), cs.next()) {
+            let k = pair_slot(a, b);
+            if let Some(w) = t.get_mut(k / 64) {
+                *w |= 1 << (k % 64);
+            }
+        }
+    }
+    t
+});
+
+/// The slot of a character pair in [`MARKER_PAIRS`].
+fn pair_slot(a: char, b: char) -> usize {
+    ((a as usize).wrapping_mul(31) ^ (b as usize)) & 0xFFFF
+}
+
+/// `话`, `話`, `线`, `線`, or `el` / `EL` (`tel`): the phone pattern's words.
+const PHONE_SIGN: u16 = 1;
+/// `，`, `,`, `；`, `;`, `。`: a clause.
+const CLAUSE_SIGN: u16 = 1 << 1;
+/// `月`
+const MONTH_SIGN: u16 = 1 << 2;
+/// `期` or `版`: an issue counter's words.
+const COUNTER_SIGN: u16 = 1 << 3;
+/// `℃` or `°C`
+const DEGREE_SIGN: u16 = 1 << 4;
+/// `主办`, `主辦`, `主管`
+const SPONSOR_SIGN: u16 = 1 << 5;
+/// White space, `|`, `｜`, `·`: tokens set apart.
+const SEPARATED_SIGN: u16 = 1 << 6;
+/// An ASCII digit.
+const DIGIT_SIGN: u16 = 1 << 7;
+
+impl LineSigns {
+    fn of(t: &str) -> Self {
+        let mut bits = 0u16;
+        let mut first_stop = usize::MAX;
+        let mut spaces = 0usize;
+        let mut chars = 0usize;
+        let mut prev = '\0';
+        let pairs: &[u64; 1024] = &MARKER_PAIRS;
+        for (i, c) in t.char_indices() {
+            let k = pair_slot(prev, c);
+            if pairs.get(k / 64).is_some_and(|w| w & (1 << (k % 64)) != 0) || c == '©' {
+                bits |= MARKER_SIGN;
+            }
+            bits |= match c {
+                '话' | '話' | '线' | '線' => PHONE_SIGN,
+                'l' if prev == 'e' => PHONE_SIGN,
+                'L' if prev == 'E' => PHONE_SIGN,
+                '。' => {
+                    if first_stop == usize::MAX {
+                        first_stop = i;
+                    }
+                    CLAUSE_SIGN
+                }
+                '，' | ',' | '；' | ';' => CLAUSE_SIGN,
+                '月' => MONTH_SIGN,
+                '期' | '版' => COUNTER_SIGN,
+                '℃' => DEGREE_SIGN,
+                'C' if prev == '°' => DEGREE_SIGN,
+                '办' | '辦' | '管' if prev == '主' => SPONSOR_SIGN,
+                '|' | '｜' | '·' => SEPARATED_SIGN,
+                '0'..='9' => DIGIT_SIGN,
+                // `char::is_whitespace`, spelled out: the library looks the characters
+                // above U+007F up in a table, and most characters here are Han
+                '\t'..='\r'
+                | ' '
+                | '\u{85}'
+                | '\u{A0}'
+                | '\u{1680}'
+                | '\u{2000}'..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}' => {
+                    spaces += 1;
+                    SEPARATED_SIGN
+                }
+                _ => 0,
+            };
+            prev = c;
+            chars += 1;
+        }
+        LineSigns {
+            bits,
+            chars,
+            spaces,
+            first_stop,
+        }
+    }
+
+    fn has(self, sign: u16) -> bool {
+        self.bits & sign != 0
+    }
 }
 
 /// True when a line (of at most 60 characters, or any line made mostly of a URL) is page
 /// furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
-    let t = line.trim();
+    furniture_and_count(line).0
+}
+
+/// [`is_furniture`], and the number of characters of the line that are not white space
+/// when the test has counted them on the way (lines of at most 60 characters that are no
+/// URL), so that the page reader need not count them again.
+pub(crate) fn furniture_and_count(line: &str) -> (bool, Option<usize>) {
+    let t = super::normalize::trim(line);
     if t.is_empty() {
-        return false;
+        return (false, Some(0));
     }
+    let mut signs = LineSigns::default();
+    let yes = furniture_of(t, &mut signs);
+    let counted = (signs.bits != NOT_SCANNED).then(|| signs.chars - signs.spaces);
+    (yes, counted)
+}
+
+/// A value of [`LineSigns::bits`] no scan gives (its top bit is no sign): the line was
+/// not scanned.
+const NOT_SCANNED: u16 = 1 << 15;
+
+/// [`is_furniture`] of a trimmed line that is not empty; `signs` is the line's scan, or
+/// left at [`NOT_SCANNED`] when the test ends before it.
+fn furniture_of(t: &str, signs_out: &mut LineSigns) -> bool {
+    signs_out.bits = NOT_SCANNED;
     // a line of more than 240 bytes has more than 60 characters: only a URL can make it
     // furniture, and its characters are counted only then
     let long = t.len() > 240;
@@ -312,47 +470,44 @@ pub fn is_furniture(line: &str) -> bool {
     if long || n > 60 {
         return false;
     }
-    // a sentence with a full stop in the middle is text, however short
-    let sentence = t.trim_end_matches(['。', '.']).contains('。');
-    if !sentence && has_marker(t) {
+    let signs = LineSigns::of(t);
+    *signs_out = signs;
+    // a sentence with a full stop in the middle is text, however short: a `。` before the
+    // run of `。` and `.` that ends the line
+    let sentence = signs.first_stop < t.trim_end_matches(['。', '.']).len();
+    if !sentence && signs.has(MARKER_SIGN) && has_marker(t) {
         return true;
     }
     // the phone pattern needs 电话, 热线 or `tel`: a cheap test first
-    let phone_word = t.contains(['话', '話', '线', '線']) || t.contains("el") || t.contains("EL");
-    if phone_word && PHONE.is_match(t) {
+    if signs.has(PHONE_SIGN) && PHONE.is_match(t) {
         return true;
     }
-    let clause = t.contains(['，', ',', '；', ';', '。']);
+    let clause = signs.has(CLAUSE_SIGN);
     if n <= 30
         && !clause
-        && ((t.contains('月') && DATE_LINE.is_match(t))
-            || ((t.contains('期') || t.contains('版')) && only_counters(t)))
+        && ((signs.has(MONTH_SIGN) && DATE_LINE.is_match(t))
+            || (signs.has(COUNTER_SIGN) && only_counters(t)))
     {
         return true;
     }
     // a weather box in the masthead (`多云 18℃~26℃`)
-    if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) && TEMPERATURE.is_match(t) {
+    if n <= 30 && !clause && signs.has(DEGREE_SIGN) && TEMPERATURE.is_match(t) {
         return true;
     }
-    if n <= 50
-        && !clause
-        && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
-        && SPONSOR_AFTER.is_match(t)
-    {
+    if n <= 50 && !clause && signs.has(SPONSOR_SIGN) && SPONSOR_AFTER.is_match(t) {
         return true;
     }
-    let separated = t.contains(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'));
-    if n <= 40 && !clause && separated && is_running_header(t) {
+    if n <= 40 && !clause && signs.has(SEPARATED_SIGN) && is_running_header(t) {
         return true;
     }
     // every page header form holds a page number
-    n <= 16 && t.bytes().any(|b| b.is_ascii_digit()) && PAGE_HEADER.is_match(t)
+    n <= 16 && signs.has(DIGIT_SIGN) && PAGE_HEADER.is_match(t)
 }
 
 /// True for a line of a keyword box or section list: short, no punctuation that text
 /// has, no digits beyond a page number.
 pub fn is_list_item(line: &str) -> bool {
-    let t = line.trim();
+    let t = super::normalize::trim(line);
     if t.len() > 80 {
         return false;
     }
@@ -471,6 +626,135 @@ pub(crate) fn strip_urls_cow(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The furniture test as it was before its one-pass scan: the specification the
+    /// fast test is compared with.
+    // True when a line (of at most 60 characters, or any line made mostly of a URL) is page
+    // furniture rather than article text.
+    fn is_furniture_reference(line: &str) -> bool {
+        let t = line.trim();
+        if t.is_empty() {
+            return false;
+        }
+        // a line of more than 240 bytes has more than 60 characters: only a URL can make it
+        // furniture, and its characters are counted only then
+        let long = t.len() > 240;
+        let n = if long { 0 } else { t.chars().count() };
+        if let Some(m) = has_url_hint(t).then(|| URL.find(t)).flatten() {
+            let n = if long { t.chars().count() } else { n };
+            let rest = n - m.as_str().chars().count();
+            if rest <= 30 || n <= 60 {
+                return true;
+            }
+        }
+        if long || n > 60 {
+            return false;
+        }
+        // a sentence with a full stop in the middle is text, however short
+        let sentence = t.trim_end_matches(['。', '.']).contains('。');
+        if !sentence && has_marker(t) {
+            return true;
+        }
+        // the phone pattern needs 电话, 热线 or `tel`: a cheap test first
+        let phone_word =
+            t.contains(['话', '話', '线', '線']) || t.contains("el") || t.contains("EL");
+        if phone_word && PHONE.is_match(t) {
+            return true;
+        }
+        let clause = t.contains(['，', ',', '；', ';', '。']);
+        if n <= 30
+            && !clause
+            && ((t.contains('月') && DATE_LINE.is_match(t))
+                || ((t.contains('期') || t.contains('版')) && only_counters(t)))
+        {
+            return true;
+        }
+        // a weather box in the masthead (`多云 18℃~26℃`)
+        if n <= 30 && !clause && (t.contains('℃') || t.contains("°C")) && TEMPERATURE.is_match(t)
+        {
+            return true;
+        }
+        if n <= 50
+            && !clause
+            && (t.contains("主办") || t.contains("主辦") || t.contains("主管"))
+            && SPONSOR_AFTER.is_match(t)
+        {
+            return true;
+        }
+        let separated = t.contains(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·'));
+        if n <= 40 && !clause && separated && is_running_header(t) {
+            return true;
+        }
+        // every page header form holds a page number
+        n <= 16 && t.bytes().any(|b| b.is_ascii_digit()) && PAGE_HEADER.is_match(t)
+    }
+
+    /// The URL hint as nine searches: the specification of the one-pass hint.
+    fn has_url_hint_reference(t: &str) -> bool {
+        t.as_bytes().contains(&b'.')
+            && (t.contains("http")
+                || t.contains("www.")
+                || t.contains(".com")
+                || t.contains(".cn")
+                || t.contains(".net")
+                || t.contains(".org")
+                || t.contains(".gov")
+                || t.contains("HTTP")
+                || t.contains("WWW."))
+    }
+
+    #[test]
+    fn every_marker_is_opened_by_a_pair_or_is_the_copyright_sign() {
+        for m in MARKERS {
+            assert!(m.chars().count() >= 2 || *m == "©", "{m}");
+            assert!(LineSigns::of(m).has(MARKER_SIGN), "{m}");
+        }
+    }
+
+    #[test]
+    fn white_space_spelled_out_is_the_librarys() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let signs = LineSigns::of(c.encode_utf8(&mut buf));
+            assert_eq!(signs.spaces == 1, c.is_whitespace(), "{:X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn the_one_pass_furniture_test_agrees_with_its_reference() {
+        let mut furniture = 0;
+        let mut counted = 0;
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        lines.extend(
+            [
+                "见www.example.cn",
+                "WWW.EXAMPLE.COM",
+                "a.b",
+                "http",
+                "x.http",
+                "HTTP://A.B",
+                "ww.cn",
+                ".",
+                "...",
+                "w.org",
+                "号.gov网",
+                "3.5 http",
+            ]
+            .map(String::from),
+        );
+        for l in lines {
+            assert_eq!(has_url_hint(&l), has_url_hint_reference(&l), "{l}");
+            assert_eq!(has_marker(&l), MARKERS.iter().any(|m| l.contains(m)), "{l}");
+            let (fast, n) = furniture_and_count(&l);
+            assert_eq!(fast, is_furniture_reference(&l), "{l}");
+            if let Some(n) = n {
+                assert_eq!(n, crate::extract::segment::chars(&l), "{l}");
+                counted += 1;
+            }
+            furniture += usize::from(fast);
+        }
+        assert!(furniture > 100 && counted > 1000, "{furniture} {counted}");
+    }
 
     #[test]
     fn running_headers_and_words_that_look_like_markers() {

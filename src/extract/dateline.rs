@@ -391,14 +391,20 @@ pub fn parse(text: &str) -> Option<Dateline> {
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
-    if line.contains('〇') || line.contains("二零") {
+    if line.contains('〇') || (line.contains('零') && line.contains("二零")) {
         let converted = hanzi_date_to_digits(line);
         if converted != line {
             return issue_date(&converted);
         }
     }
     // both patterns need an ASCII year, and a line over 240 bytes has over 60 characters
-    if line.len() > 240 || !line.bytes().any(|b| b.is_ascii_digit()) {
+    if line.len() > 240 || !super::normalize::has_ascii_digit(line) {
+        return None;
+    }
+    // the long form needs its `年`, the ISO form its separators
+    if !super::normalize::has_year_char(line)
+        && memchr::memchr3(b'-', b'.', b'/', line.as_bytes()).is_none()
+    {
         return None;
     }
     // no western year: a Minguo one (`中華民國114年…`)
@@ -486,7 +492,7 @@ fn hanzi_date_to_digits(line: &str) -> String {
 /// no year or the candidates tie.
 pub fn page_year(text: &str) -> Option<i32> {
     let mut counts: Vec<(i32, usize)> = Vec::new();
-    if !text.contains('年') {
+    if !super::normalize::has_year_char(text) {
         return None;
     }
     for m in YEAR.find_iter(text) {

@@ -21,6 +21,8 @@ pub mod decode;
 mod forms;
 pub mod headline;
 pub mod normalize;
+#[cfg(test)]
+mod sample_lines;
 mod segment;
 mod shape;
 pub mod single;
@@ -82,6 +84,18 @@ static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// Whether [`MASTHEAD_NAME`] can match: its name ends in `报` or `報` (a byte search
+/// before the pattern, which most furniture lines fail).
+fn may_hold_paper_name(text: &str) -> bool {
+    text.contains('报') || text.contains('報')
+}
+
+/// Whether [`SPONSOR`] or [`SPONSOR_LAST`] can match: both need `主管`, `主办`, `主辦`,
+/// `出版`, `机关报` or `機關報`, so one of `主`, `版`, `报`, `報`.
+fn may_hold_sponsor(text: &str) -> bool {
+    text.contains('主') || text.contains('版') || may_hold_paper_name(text)
+}
+
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
     page_of_clean_text(&normalize::clean_cow(text))
@@ -104,6 +118,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
                 publication.name = Some(u.text.clone());
             }
             if publication.name.is_none()
+                && may_hold_paper_name(&u.text)
                 && let Some(c) = MASTHEAD_NAME.captures(u.text.trim())
                 && let Some(m) = c.get(1)
             {
@@ -120,6 +135,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             continue;
         }
         if publication.home.is_none()
+            && may_hold_sponsor(&u.text)
             && let Some(c) = SPONSOR
                 .captures(&u.text)
                 .or_else(|| SPONSOR_LAST.captures(&u.text))
@@ -181,6 +197,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             .enumerate()
             .take(8)
             .filter(|(i, _)| !claimed.get(*i).copied().unwrap_or(true))
+            .filter(|(_, u)| may_hold_paper_name(&u.text))
             .find_map(|(_, u)| {
                 MASTHEAD_NAME
                     .captures(u.text.trim())
@@ -283,6 +300,31 @@ const OPINION_WORDS: &[&str] = &[
     "编后",
     "編後",
 ];
+
+/// A title holding one of [`OPINION_WORDS`]: the words are tried only where a character
+/// that opens one stands (one pass over the title instead of a search per word).
+fn opinion_title(title: &str) -> bool {
+    title.char_indices().any(|(i, c)| {
+        matches!(
+            c,
+            '评' | '評'
+                | '短'
+                | '时'
+                | '時'
+                | '社'
+                | '述'
+                | '随'
+                | '隨'
+                | '杂'
+                | '雜'
+                | '观'
+                | '编'
+                | '編'
+        ) && title
+            .get(i..)
+            .is_some_and(|rest| OPINION_WORDS.iter().any(|w| rest.starts_with(w)))
+    })
+}
 
 #[allow(clippy::too_many_arguments)]
 fn build(
@@ -388,7 +430,7 @@ fn build(
     let paras = normalize::dedup_paragraphs(paras, seen);
     // only the first paragraph can open with the dateline
     let paras: Vec<String> = paras
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, s)| {
             if i == 0 && has_dateline {
@@ -399,11 +441,11 @@ fn build(
                         .then_some(d)
                 });
                 match known {
-                    Some(d) => repair_para_with(s, Some(d)),
-                    None => repair_para(s),
+                    Some(d) => repair_para_with(&s, Some(d)),
+                    None => repair_para(&s),
                 }
             } else {
-                normalize::repair_line(s)
+                normalize::repair_owned(s)
             }
         })
         .filter(|s| !s.is_empty())
@@ -460,10 +502,10 @@ fn build(
     } else if p.start == Start::Author
         || comment_column
         || (p.start == Start::Byline && shape::signed_text_only(text_of(p.anchor)))
-        || OPINION_WORDS.iter().any(|w| title_text.contains(w))
-        || paras
-            .iter()
-            .any(|l| l.chars().count() <= 12 && (l.contains("评论员") || l.contains("評論員")))
+        || opinion_title(&title_text)
+        || paras.iter().any(|l| {
+            l.chars().take(13).count() <= 12 && (l.contains("评论员") || l.contains("評論員"))
+        })
         || paras.last().is_some_and(|l| {
             let t = l.trim_start_matches(['(', '（']);
             t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
@@ -571,4 +613,22 @@ fn drop_list_runs(paras: Vec<String>) -> Vec<String> {
         .zip(keep)
         .filter_map(|(p, k)| k.then_some(p))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_opinion_prefilter_agrees_with_the_word_search() {
+        let mut lines = sample_lines::sample_lines();
+        lines.extend(OPINION_WORDS.iter().map(|w| format!("某某{w}")));
+        let mut found = 0;
+        for l in lines {
+            let fast = opinion_title(&l);
+            assert_eq!(fast, OPINION_WORDS.iter().any(|w| l.contains(w)), "{l}");
+            found += usize::from(fast);
+        }
+        assert!(found >= OPINION_WORDS.len());
+    }
 }

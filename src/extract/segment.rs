@@ -14,7 +14,7 @@
 //! Must not touch: the text of the lines (that is `normalize`'s), the reading of names
 //! and dates.
 
-use super::boilerplate::{is_furniture, is_list_item};
+use super::boilerplate::{furniture_and_count, is_list_item};
 use super::byline::{self, People};
 use super::dateline::{self, Dateline};
 use super::normalize::{is_sentence_end, squeeze};
@@ -188,6 +188,27 @@ pub(crate) fn chars(s: &str) -> usize {
     n
 }
 
+/// [`chars`] of `s`, or `cap` when that is less: the text is counted a block of about
+/// 96 bytes at a time (each block ends on a character boundary), and no further than the
+/// cap, so a test such as `at least 40 characters` does not read a long paragraph to its
+/// end.
+pub(crate) fn chars_upto(s: &str, cap: usize) -> usize {
+    let mut n = 0usize;
+    let mut rest = s;
+    while !rest.is_empty() && n < cap {
+        let mut cut = rest.len().min(96);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let Some((block, tail)) = rest.split_at_checked(cut) else {
+            break;
+        };
+        n += chars(block);
+        rest = tail;
+    }
+    n.min(cap)
+}
+
 fn classify(text: &str) -> (Class, Option<Dateline>) {
     if let Some(d) = dateline::parse(text)
         .or_else(|| super::shape::opening_byline(text))
@@ -195,20 +216,25 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     {
         return (Class::Dateline, Some(d));
     }
-    if is_furniture(text) {
+    let (furniture, counted) = furniture_and_count(text);
+    if furniture {
         return (Class::Furniture, None);
     }
-    // a line longer than 240 bytes has more than 40 characters, spaces or not
-    let n = if text.len() > 240 { 999 } else { chars(text) };
-    let t = text.trim();
+    // a line longer than 240 bytes has more than 40 characters, spaces or not; the
+    // furniture test has counted the others' characters, most of the time
+    let n = if text.len() > 240 {
+        999
+    } else {
+        counted.unwrap_or_else(|| chars(text))
+    };
+    let t = super::normalize::trim(text);
     if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
+        let slash = memchr::memchr(b'/', core.as_bytes()).is_some();
         let credit_shape = core.ends_with('摄')
             || core.ends_with('攝')
             || core.ends_with("摄影")
-            || core.contains("文/图")
-            || core.contains("图/")
-            || core.contains("圖/")
+            || slash && (core.contains("文/图") || core.contains("图/") || core.contains("圖/"))
             || core.starts_with("摄影")
             || core.starts_with("攝影");
         let role = byline::has_role(t);
@@ -221,10 +247,12 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
         }
         // `图片新闻`, `摄影作品`: a picture column's label names no one; it heads the row
         // of pictures under it, which is no part of the text above
-        let photo_word = ["图片", "圖片", "摄影", "攝影"]
-            .iter()
-            .any(|w| t.contains(w));
-        if role && photo_word && n <= 6 {
+        let photo_word = || {
+            ["图片", "圖片", "摄影", "攝影"]
+                .iter()
+                .any(|w| t.contains(w))
+        };
+        if role && n <= 6 && photo_word() {
             return (Class::Furniture, None);
         }
         // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
@@ -278,7 +306,12 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
     }
     // a quoted remark (`他说：“…”`) is running text; a quoted term inside a headline after
     // its colon (`某镇：“某某”一田多收`) is closed with words after it
-    if let Some(pos) = ["：“", ":“", ":\"", "：\""].iter().find_map(|w| t.find(w)) {
+    // (no quote mark, no such colon: a byte search for the quote marks first)
+    let quoted = memchr::memchr(b'"', t.as_bytes()).is_some() || t.contains('“');
+    if let Some(pos) = quoted
+        .then(|| ["：“", ":“", ":\"", "：\""].iter().find_map(|w| t.find(w)))
+        .flatten()
+    {
         let after = t.get(pos..).unwrap_or("");
         let rest_after_quote = after
             .char_indices()
@@ -301,12 +334,20 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
 
 /// Cuts page text into units, splitting a headline glued to its dateline.
 pub(crate) fn units(text: &str) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::new();
+    // one unit a line at most, but for the few split lines: room made once
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    let mut out: Vec<Unit> = Vec::with_capacity(lines + 8);
     let mut blank = 0usize;
     let mut first = true;
-    let mut raw_gaps: Vec<usize> = Vec::new();
-    for line in text.split('\n') {
-        let t = line.trim();
+    let mut raw_gaps: Vec<usize> = Vec::with_capacity(lines);
+    // the lines as `text.split('\n')` gives them, cut at the line feeds the vectorised
+    // byte search finds
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = text.get(from..end).unwrap_or("");
+        from = end + 1;
+        let t = super::normalize::trim(line);
         if t.is_empty() {
             blank += 1;
             continue;
@@ -323,7 +364,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             let (class, dl) = classify(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match class {
-                Class::Para | Class::Marker => split_credit(&piece),
+                Class::Para | Class::Marker => split_credit(piece),
                 _ => (piece, None),
             };
             let class = if credit.is_some() {
@@ -369,11 +410,24 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     super::forms::refine(super::shape::refine(join_broken_headlines(out)))
 }
 
+/// A searcher for U+3000 (a `contains` on it stops at every 0x80 byte, which ends many
+/// characters).
+static IDEOGRAPHIC_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}"));
+
 /// The cells of a table row as an extractor prints it: text runs set apart by two or more
 /// spaces (or a tab); 0 for a line that is no such row.
 pub(crate) fn table_cells(text: &str) -> usize {
-    let t = text.trim();
-    if t.len() > 240 || t.contains(['。', '；', '！', '？']) {
+    let t = super::normalize::trim(text);
+    // a cell break is a tab, an ideographic space or two spaces: a line without a space or
+    // a tab (most lines of text), and without an ideographic space, is one cell
+    if t.len() > 240
+        || (memchr::memchr2(b' ', b'\t', t.as_bytes()).is_none()
+            && IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_none())
+    {
+        return 0;
+    }
+    if t.contains(['。', '；', '！', '？']) {
         return 0;
     }
     let mut cells = 1;
@@ -397,14 +451,28 @@ pub(crate) fn table_cells(text: &str) -> usize {
 /// row, set tight, each of the same three or more cells. Its rows are text of the item
 /// around them, never headlines of items of their own.
 fn mark_table_rows(units: &mut [Unit]) {
+    // each line's cells, counted once, and only for a line in a chain of three or more
+    // tight lines (each after the first set without a gap): a row of a run is in one, and
+    // a line in none can neither open a run nor extend one
+    let tight = |k: usize| units.get(k).is_some_and(|u| u.gap == 0);
+    let cells_of: Vec<usize> = (0..units.len())
+        .map(|k| {
+            let chained = (tight(k + 1) && tight(k + 2))
+                || (tight(k) && (tight(k + 1) || (k > 0 && tight(k - 1))));
+            if chained {
+                units.get(k).map_or(0, |u| table_cells(&u.text))
+            } else {
+                0
+            }
+        })
+        .collect();
     let mut i = 0;
     while i < units.len() {
-        let cells = units.get(i).map_or(0, |u| table_cells(&u.text));
+        let cells = cells_of.get(i).copied().unwrap_or(0);
         let mut j = i + 1;
         while cells > 0
-            && units
-                .get(j)
-                .is_some_and(|u| u.gap == 0 && table_cells(&u.text) == cells)
+            && units.get(j).is_some_and(|u| u.gap == 0)
+            && cells_of.get(j) == Some(&cells)
         {
             j += 1;
         }
@@ -559,14 +627,16 @@ fn mark_masthead_name(units: &mut [Unit]) {
     }
 }
 
-/// A photo credit in brackets at the end of a paragraph, split off.
-fn split_credit(t: &str) -> (String, Option<String>) {
+/// A photo credit in brackets at the end of a paragraph, split off. The line is handed
+/// back as it came when there is none (most lines), without a copy.
+fn split_credit(line: String) -> (String, Option<String>) {
+    let t = line.as_str();
     let trimmed = t.trim_end();
     if !(trimmed.ends_with('）') || trimmed.ends_with(')')) {
-        return (t.to_string(), None);
+        return (line, None);
     }
     let Some(open) = trimmed.rfind(['（', '(']) else {
-        return (t.to_string(), None);
+        return (line, None);
     };
     let (before, inner) = trimmed.split_at(open);
     let core = inner.trim_end_matches([')', '）']).trim_end();
@@ -576,17 +646,24 @@ fn split_credit(t: &str) -> (String, Option<String>) {
     if is_credit && chars(before) >= 4 {
         (before.trim_end().to_string(), Some(inner.to_string()))
     } else {
-        (t.to_string(), None)
+        (line, None)
     }
 }
 
+/// Searchers for ` 本报`, ` 本報` and `　本报`, in that order, built once.
+static GLUED_KEYS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+    std::sync::LazyLock::new(|| [" 本报", " 本報", "　本报"].map(memchr::memmem::Finder::new));
+
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
 fn split_glued(t: &str) -> (&str, Option<&str>) {
-    if !t.contains('本') || !(t.contains(' ') || t.contains('　')) {
+    // the space first (a byte search), then the two searches for whole characters
+    let spaced = memchr::memchr(b' ', t.as_bytes()).is_some()
+        || IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_some();
+    if !spaced || !t.contains('本') {
         return (t, None);
     }
-    for key in [" 本报", " 本報", "　本报"] {
-        if let Some(pos) = t.find(key) {
+    for key in GLUED_KEYS.iter() {
+        if let Some(pos) = key.find(t.as_bytes()) {
             let (head, rest) = t.split_at(pos);
             let rest = rest.trim_start();
             if chars(head) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some() {
@@ -626,6 +703,11 @@ fn mark_furniture_neighbours(units: &mut [Unit]) {
 }
 
 fn is_caption_like(text: &str) -> bool {
+    // every caption word holds one of these characters: a line without them is no caption,
+    // and is not squeezed to find that out
+    if !text.contains(['场', '場', '角', '影', '图', '圖']) {
+        return false;
+    }
     let t = squeeze(text);
     let t = t.trim_end_matches(['。', '.', '！']);
     CAPTION_WORDS
@@ -635,6 +717,10 @@ fn is_caption_like(text: &str) -> bool {
 }
 
 fn is_box_label(text: &str) -> bool {
+    // squeezing keeps the count of characters that are not white space
+    if chars(text) > 8 {
+        return false;
+    }
     let t = squeeze(text);
     BOX_LABELS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
 }
@@ -675,7 +761,7 @@ pub(crate) fn closing_byline(text: &str) -> Option<&str> {
 /// two or three characters, or two one-character tokens (`曾 琳`: a spaced name), read by
 /// [`byline::parse`]; at most four names.
 pub(crate) fn bracketed_names(text: &str) -> Option<&str> {
-    let t = text.trim();
+    let t = super::normalize::trim(text);
     let inner = t
         .strip_prefix(['（', '('])?
         .strip_suffix(['）', ')'])?
@@ -770,7 +856,7 @@ fn new_story_follows(units: &[Unit], i: usize) -> bool {
         && units.get(i + 1).is_some_and(|x| {
             x.class == Class::Para
                 && x.gap <= 1
-                && chars(&x.text) >= 40
+                && chars_upto(&x.text, 40) >= 40
                 && (opens_with_time(&x.text)
                     || lead_names_subject(&u.text, &x.text)
                     || super::forms::cites_report(&x.text))
@@ -998,10 +1084,9 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             } else {
                 40
             };
-            let body_follows = units
-                .get(j)
-                .is_some_and(|x| x.class == Class::Para && x.gap <= 1 && chars(&x.text) >= min_len)
-                && !claimed.get(j).copied().unwrap_or(true);
+            let body_follows = units.get(j).is_some_and(|x| {
+                x.class == Class::Para && x.gap <= 1 && chars_upto(&x.text, min_len) >= min_len
+            }) && !claimed.get(j).copied().unwrap_or(true);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
                     units
@@ -1090,11 +1175,14 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
             !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Class::Para)
         })
         .collect();
-    let orphan_len: usize = orphan
-        .iter()
-        .filter_map(|&k| units.get(k))
-        .map(|u| chars(&u.text))
-        .sum();
+    // counted up to 100 only: reached or not is all that matters
+    let mut orphan_len = 0usize;
+    for u in orphan.iter().filter_map(|&k| units.get(k)) {
+        if orphan_len >= 100 {
+            break;
+        }
+        orphan_len += chars_upto(&u.text, 100 - orphan_len);
+    }
     if orphan_len >= 100 {
         found.insert(
             0,
@@ -1141,8 +1229,8 @@ fn headline_block(
             Class::Para => {
                 // set off from the headline above by a picture gap
                 let isolated = u.gap >= 2;
-                let subtitle = chars(&u.text) <= 60 && !u.text.contains('。');
-                (isolated && chars(&u.text) <= 120 || subtitle)
+                let subtitle = chars_upto(&u.text, 61) <= 60 && !u.text.contains('。');
+                (isolated && chars_upto(&u.text, 121) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Class::Head)
             }
             _ => false,
@@ -1350,6 +1438,90 @@ pub(crate) fn people_of(units: &[Unit], idx: &[usize]) -> People {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line tests as they were before their prefilters: the specifications.
+    fn is_caption_like_reference(text: &str) -> bool {
+        let t = squeeze(text);
+        let t = t.trim_end_matches(['。', '.', '！']);
+        CAPTION_WORDS
+            .iter()
+            .any(|w| t.ends_with(w) || t.starts_with(w))
+            && chars(t) <= 20
+    }
+
+    fn is_box_label_reference(text: &str) -> bool {
+        let t = squeeze(text);
+        BOX_LABELS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
+    }
+
+    fn table_cells_reference(text: &str) -> usize {
+        let t = text.trim();
+        if t.len() > 240 || t.contains(['。', '；', '！', '？']) {
+            return 0;
+        }
+        let mut cells = 1;
+        let mut spaces = 0usize;
+        for c in t.chars() {
+            if c == '\t' || c == '\u{3000}' {
+                spaces += 2;
+            } else if c == ' ' {
+                spaces += 1;
+            } else {
+                if spaces >= 2 {
+                    cells += 1;
+                }
+                spaces = 0;
+            }
+        }
+        if cells >= 3 { cells } else { 0 }
+    }
+
+    #[test]
+    fn capped_counts_are_counts() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        lines.push("甲 ".repeat(200));
+        lines.push("\u{3000}乙".repeat(100));
+        for l in &lines {
+            let n = chars(l);
+            for cap in [0, 1, 6, 40, 61, 100, 121, 500] {
+                assert_eq!(chars_upto(l, cap), n.min(cap), "{l:?} {cap}");
+            }
+        }
+    }
+
+    #[test]
+    fn prefiltered_line_tests_agree_with_their_references() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        lines.extend(
+            [
+                "活动现场",
+                "  图为 村民 在 收割 ",
+                "相关 链接",
+                "A  B\tC",
+                "甲\u{3000}乙\u{3000}丙",
+                "序号  姓名  单位",
+                "资料图。",
+                "现场!",
+            ]
+            .map(String::from),
+        );
+        let (mut captions, mut labels, mut rows) = (0, 0, 0);
+        for l in &lines {
+            let c = is_caption_like(l);
+            assert_eq!(c, is_caption_like_reference(l), "{l}");
+            let b = is_box_label(l);
+            assert_eq!(b, is_box_label_reference(l), "{l}");
+            let r = table_cells(l);
+            assert_eq!(r, table_cells_reference(l), "{l}");
+            captions += usize::from(c);
+            labels += usize::from(b);
+            rows += usize::from(r > 0);
+        }
+        assert!(
+            captions > 5 && labels > 2 && rows > 2,
+            "{captions} {labels} {rows}"
+        );
+    }
 
     #[test]
     fn a_picture_column_label_is_furniture() {

@@ -249,11 +249,11 @@ fn second_role(units: &[Unit], i: usize) -> Option<Class> {
     if !matches!(u.class, Class::Head | Class::Para) || u.text.len() > 240 {
         return None;
     }
-    let text = u.text.trim();
+    let text = super::normalize::trim(&u.text);
     let prev = i.checked_sub(1).and_then(|j| units.get(j));
     let next = units.get(i + 1);
     // page navigation (`A12 | 大湾区`): every form holds a page number
-    if text.bytes().any(|b| b.is_ascii_digit()) && page_navigation(text) {
+    if super::normalize::has_ascii_digit(text) && page_navigation(text) {
         return Some(Class::Furniture);
     }
     // a brief column's label (`短讯`) right above a marked item
@@ -453,7 +453,7 @@ pub(crate) fn short_photo(units: &[Unit], i: usize, claimed: &[bool]) -> Option<
 /// a year and a comma (`2008年，…被列入…`: a past event narrated). A page with neither
 /// is read whole, as `dateline::page_year` reads it.
 pub(crate) fn page_year(clean: &str, units: &[Unit]) -> Option<i32> {
-    if !clean.contains('年') {
+    if !super::normalize::has_year_char(clean) {
         return None;
     }
     let boxed = units.iter().any(box_opener);
@@ -474,7 +474,7 @@ pub(crate) fn page_year(clean: &str, units: &[Unit]) -> Option<i32> {
             in_box = false;
         }
         // only lines with a year count
-        if !u.text.contains('年') {
+        if !super::normalize::has_year_char(&u.text) {
             continue;
         }
         for sentence in u.text.split_inclusive(['。', '！', '？']) {
@@ -502,15 +502,17 @@ fn box_opener(u: &Unit) -> bool {
 
 /// True when some `年` has four digits before it and a comma after it.
 fn has_year_comma(text: &str) -> bool {
-    text.match_indices('年').any(|(i, _)| {
-        let after = text.get(i + '年'.len_utf8()..).unwrap_or("");
-        (after.starts_with('，') || after.starts_with(','))
-            && i >= 4
-            && text
-                .as_bytes()
-                .get(i - 4..i)
-                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    })
+    super::normalize::YEAR_CHAR
+        .find_iter(text.as_bytes())
+        .any(|i| {
+            let after = text.get(i + '年'.len_utf8()..).unwrap_or("");
+            (after.starts_with('，') || after.starts_with(','))
+                && i >= 4
+                && text
+                    .as_bytes()
+                    .get(i - 4..i)
+                    .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        })
 }
 
 /// `2008年，…`: a sentence opened by a year and a comma.
