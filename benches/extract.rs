@@ -4,6 +4,8 @@
 //! With `EXTRACT_BENCH_MB=N` set, criterion is skipped: the pages are extracted once over
 //! until N MB have been read, on one thread, and the process's CPU time, wall time and
 //! throughput are printed (for `valgrind --tool=callgrind` and `/usr/bin/time`).
+//! `EXTRACT_BENCH_DIR=folder` measures that folder's `.txt` pages instead, and
+//! `EXTRACT_BENCH_ONLY=part` only the pages whose file name holds `part`.
 
 use std::hint::black_box;
 
@@ -15,10 +17,16 @@ const TARGET_BYTES: usize = 20 * 1024 * 1024;
 
 fn pages() -> Vec<PageText> {
     let mut out = Vec::new();
-    let dirs = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract"),
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pages"),
-    ];
+    // EXTRACT_BENCH_DIR=folder: its `.txt` pages instead (e.g. an inbox made by
+    // `../shared/bench/e2e/make_pages.py`: realistic pages, some in GB18030).
+    let own = std::env::var("EXTRACT_BENCH_DIR").ok();
+    let dirs: Vec<&str> = match own.as_deref() {
+        Some(d) => vec![d],
+        None => vec![
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/extract"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pages"),
+        ],
+    };
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir) else {
             eprintln!("bench: {dir} is absent, skipped");
@@ -31,9 +39,12 @@ fn pages() -> Vec<PageText> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let wanted =
-                name.ends_with("page.txt") || (dir.ends_with("pages") && name.ends_with(".txt"));
-            if !wanted {
+            let wanted = name.ends_with("page.txt")
+                || ((dir.ends_with("pages") || own.is_some()) && name.ends_with(".txt"));
+            // EXTRACT_BENCH_ONLY=part: only the pages whose file name holds it (to profile
+            // one page's shape).
+            let only = std::env::var("EXTRACT_BENCH_ONLY").unwrap_or_default();
+            if !wanted || !name.contains(only.as_str()) {
                 continue;
             }
             let Ok(bytes) = std::fs::read(&p) else {
