@@ -341,6 +341,7 @@ fn write_all_vectored(f: &mut std::fs::File, pieces: &[&[u8]]) -> std::io::Resul
     for chunk in pieces.chunks(1024) {
         let mut slices: Vec<IoSlice<'_>> = chunk.iter().map(|p| IoSlice::new(p)).collect();
         let mut rest: &mut [IoSlice<'_>] = &mut slices;
+        // Drops leading empty pieces, so nothing is written for a chunk of them.
         IoSlice::advance_slices(&mut rest, 0);
         while !rest.is_empty() {
             match f.write_vectored(rest) {
@@ -393,6 +394,24 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_in_many_pieces_is_written_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let words: Vec<String> = (0..3000).map(|i| format!("<p>第{i}段</p>")).collect();
+        let mut pieces: Vec<&[u8]> = vec![b"", b"<head>"];
+        for w in &words {
+            pieces.push(w.as_bytes());
+            pieces.push(b"");
+        }
+        pieces.push(b"</doc>");
+        let path = dir.path().join("a/b.xml");
+        assert!(write_new(&path, &pieces).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), pieces.concat());
+        // A file that is already there is left to the comparing writer.
+        assert!(!write_new(&path, &[b"x"]).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), pieces.concat());
+    }
 
     #[test]
     fn writes_only_changed_bytes() {
