@@ -553,33 +553,30 @@ impl Ctx<'_> {
                 if sink.reuse(self.old, &rel, fp) {
                     continue;
                 }
-                {
-                    let frags = frags.get_or_insert_with(|| {
-                        window
-                            .iter()
-                            .rev()
-                            .filter_map(|&i| {
-                                let p = self.prep.get(i as usize)?;
-                                Some(self.shared.get(i, || Frags::new(p, self.urls, true)))
-                            })
-                            .collect()
-                    });
-                    let meta = DocMeta {
-                        title: title.clone(),
-                        description: description.clone(),
-                        home: self.urls.home(key),
-                        self_url: self.urls.feed(key, file),
-                        current_url: self.urls.feed(key, file),
-                        prev_archive: (n_arch > 0 && fmt != "json")
-                            .then(|| archive_url(n_arch, fmt)),
-                        next_archive: None,
-                        archive: false,
-                        feed_id: feed_id.clone(),
-                        updated: newest(frags),
-                        author: &author,
-                    };
-                    put(sink, self, &rel, fp, fmt, &meta, frags)?;
-                }
+                let frags = frags.get_or_insert_with(|| {
+                    window
+                        .iter()
+                        .rev()
+                        .filter_map(|&i| {
+                            let p = self.prep.get(i as usize)?;
+                            Some(self.shared.get(i, || Frags::new(p, self.urls, true)))
+                        })
+                        .collect()
+                });
+                let meta = DocMeta {
+                    title: title.clone(),
+                    description: description.clone(),
+                    home: self.urls.home(key),
+                    self_url: self.urls.feed(key, file),
+                    current_url: self.urls.feed(key, file),
+                    prev_archive: (n_arch > 0 && fmt != "json").then(|| archive_url(n_arch, fmt)),
+                    next_archive: None,
+                    archive: false,
+                    feed_id: feed_id.clone(),
+                    updated: newest(frags),
+                    author: &author,
+                };
+                put(sink, self, &rel, fp, fmt, &meta, frags)?;
             }
             anyhow::Ok(())
         })();
@@ -596,29 +593,27 @@ impl Ctx<'_> {
                 if sink.reuse(self.old, &rel, fp) {
                     continue;
                 }
-                {
-                    let frags = frags.get_or_insert_with(|| {
-                        items
-                            .iter()
-                            .map(|p| Frags::new(p, self.urls, false))
-                            .collect()
-                    });
-                    let current_file = if fmt == "rss" { "rss.xml" } else { "atom.xml" };
-                    let meta = DocMeta {
-                        title: format!("{title}（存档 {n}）"),
-                        description: description.clone(),
-                        home: self.urls.home(key),
-                        self_url: archive_url(n, fmt),
-                        current_url: self.urls.feed(key, current_file),
-                        prev_archive: (n > 1).then(|| archive_url(n - 1, fmt)),
-                        next_archive: (n < n_arch).then(|| archive_url(n + 1, fmt)),
-                        archive: true,
-                        feed_id: feed_id.clone(),
-                        updated: newest(frags),
-                        author: &author,
-                    };
-                    put(sink, self, &rel, fp, fmt, &meta, frags)?;
-                }
+                let frags = frags.get_or_insert_with(|| {
+                    items
+                        .iter()
+                        .map(|p| Frags::new(p, self.urls, false))
+                        .collect()
+                });
+                let current_file = if fmt == "rss" { "rss.xml" } else { "atom.xml" };
+                let meta = DocMeta {
+                    title: format!("{title}（存档 {n}）"),
+                    description: description.clone(),
+                    home: self.urls.home(key),
+                    self_url: archive_url(n, fmt),
+                    current_url: self.urls.feed(key, current_file),
+                    prev_archive: (n > 1).then(|| archive_url(n - 1, fmt)),
+                    next_archive: (n < n_arch).then(|| archive_url(n + 1, fmt)),
+                    archive: true,
+                    feed_id: feed_id.clone(),
+                    updated: newest(frags),
+                    author: &author,
+                };
+                put(sink, self, &rel, fp, fmt, &meta, frags)?;
             }
         }
         Ok(())
