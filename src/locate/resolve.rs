@@ -806,7 +806,33 @@ fn weigh(
     let primary = match fixed {
         Some(f) => Some(f),
         None if !mentioned => priors.home.or(priors.dateline.as_ref().map(|d| d.1)),
-        None => descend(gaz, &total, &headline),
+        None => {
+            // Townships the lead names with their county before them (某县某镇某村): the
+            // lead's own statement of where the story is, unless the body goes on to name
+            // the county by itself (a county-wide story that opens at one place).
+            let mut chained = NodeSet::default();
+            let in_body = |node: NodeId| {
+                placed.iter().any(|q| {
+                    q.node == node
+                        && raws
+                            .get(q.raw_index)
+                            .is_some_and(|r| r.field == Field::Body)
+                })
+            };
+            for p in &placed {
+                if let Some(r) = raws.get(p.raw_index)
+                    && r.field == Field::Body
+                    && r.weight == W_LEAD
+                    && r.adjacent_prev
+                        .is_some_and(|i| merged.get(i).copied().unwrap_or(false))
+                    && gaz.node(p.node).is_some_and(|n| n.level == Level::Township)
+                    && gaz.parent(p.node).is_some_and(|c| !in_body(c))
+                {
+                    chained.insert(p.node);
+                }
+            }
+            descend(gaz, &total, &headline, &chained)
+        }
     };
 
     // Other places: named in a headline, or weighty in the body, outside the primary's
@@ -925,7 +951,12 @@ fn bump_count(note: &str) -> String {
 /// From the top down, follows the child that carries the text: a child named in a
 /// headline when no sibling is, else the heaviest child when it holds at least half of its
 /// parent's weight and no sibling weighs as much. Ties stop the descent.
-fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId> {
+fn descend(
+    gaz: &Gazetteer,
+    total: &Tally,
+    headline: &NodeSet,
+    lead_chained: &NodeSet,
+) -> Option<NodeId> {
     // A text names a few dozen places at most: a linear pass beats building a map.
     let kids_of = |p: Option<NodeId>| -> Vec<NodeId> {
         total
@@ -969,9 +1000,11 @@ fn descend(gaz: &Gazetteer, total: &Tally, headline: &NodeSet) -> Option<NodeId>
             // At the county level, a county's or zone's own mentions are often its bodies
             // (党工委, 党群工作部, 相关负责人) framing the story: a lone township named in
             // the lead, or again and again, carries it.
+            // So does a lone township the lead names after its county, however often the
+            // county itself is named.
             let lone_township = |k: NodeId, w: f32| {
                 w >= 2.0
-                    && w * 3.0 >= parent_total
+                    && (w * 3.0 >= parent_total || lead_chained.contains(&k))
                     && gaz.node(k).is_some_and(|n| n.level == Level::Township)
             };
             match ranked.as_slice() {

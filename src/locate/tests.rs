@@ -750,3 +750,27 @@ fn where_goods_are_shipped_is_not_where_the_story_happens() {
         assert!(e.note.ends_with("weight 2"), "{}", e.note);
     }
 }
+
+#[test]
+fn the_lead_naming_a_township_after_its_county_places_the_story_there() {
+    let ctx = Context {
+        home: None,
+        publication: None,
+    };
+    // The county is named in the headline; the lead says where.
+    let a = article(
+        "赞皇苹果搭上直播快车",
+        None,
+        "在河北省赞皇县嶂石岩镇的果园里，果农们对着手机镜头介绍刚摘下的苹果。今年以来，当地培训电商主播两百多人，果园的苹果卖到了全国各地。",
+    );
+    let p = locate(&a, &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("130129103"), "{:?}", p.evidence);
+    // Named alone later in the body, the same township does not outweigh its county.
+    let b = article(
+        "赞皇苹果搭上直播快车",
+        None,
+        "今年以来，赞皇县培训电商主播两百多人，赞皇苹果卖到了全国各地。赞皇县电商中心负责人说，嶂石岩镇的果农也开始自己直播。",
+    );
+    let p = locate(&b, &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("130129"), "{:?}", p.evidence);
+}
