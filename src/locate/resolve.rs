@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crate::model::{Chain, Evidence, Level, Placement};
 
-use super::gazetteer::{Cand, Form, Gazetteer, NodeId, unit_stem};
+use super::gazetteer::{Cand, Form, Gazetteer, NodeId, short_form, unit_stem};
 
 /// Weight of a mention in a headline line (title, kicker, subtitle).
 const W_HEADLINE: f32 = 4.0;
@@ -379,6 +379,52 @@ fn add_unit_stems(gaz: &Gazetteer, folded: &[(Field, Cow<'_, str>)], raws: &mut 
     }
 }
 
+/// A short name the text uses for a county elsewhere that is also the stem of a township
+/// the text names in full inside the page's own county (曲江镇 … 曲江早菜, where 曲江 is
+/// also a district in another province) names that township: the match is pointed at the
+/// township's full name, and the context decides among the townships that bear it.
+fn repoint_town_stems(gaz: &Gazetteer, ctx: &NodeSet, raws: &mut [Raw]) {
+    let counties: Vec<NodeId> = ctx
+        .0
+        .iter()
+        .copied()
+        .filter(|&n| gaz.node(n).is_some_and(|d| d.level == Level::County))
+        .collect();
+    if counties.is_empty() {
+        return;
+    }
+    let mut towns: Vec<(u32, NodeId, &str)> = Vec::new();
+    for r in raws.iter() {
+        let Some((_, cands)) = gaz.pattern(r.pattern) else {
+            continue;
+        };
+        for c in cands {
+            if c.form == Form::Full
+                && let Some(n) = gaz.node(c.node)
+                && n.level == Level::Township
+                && counties.iter().any(|&k| gaz.is_ancestor_or_self(k, c.node))
+                && let Some(stem) = short_form(n.name, n.level)
+                && !towns.iter().any(|t| t.0 == r.pattern)
+            {
+                towns.push((r.pattern, c.node, stem));
+            }
+        }
+    }
+    for (pattern, town, stem) in towns {
+        for q in raws.iter_mut() {
+            if let Some((p, cands)) = gaz.pattern(q.pattern)
+                && p == stem
+                && !cands.is_empty()
+                && cands
+                    .iter()
+                    .all(|c| c.form == Form::Short && !gaz.is_ancestor_or_self(c.node, town))
+            {
+                q.pattern = pattern;
+            }
+        }
+    }
+}
+
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
@@ -701,6 +747,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
             add_chain(gaz, c.node, &mut ctx);
         }
     }
+    repoint_town_stems(gaz, &ctx, &mut raws);
 
     // The hint from front matter decides when it names a place.
     if let Some(h) = input.hint.and_then(|h| super::resolve_str(gaz, h)) {

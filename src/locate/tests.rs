@@ -774,3 +774,23 @@ fn the_lead_naming_a_township_after_its_county_places_the_story_there() {
     let p = locate(&b, &ctx, gaz());
     assert_eq!(leaf(&p).as_deref(), Some("130129"), "{:?}", p.evidence);
 }
+
+#[test]
+fn a_county_name_that_is_the_stem_of_a_home_township_names_the_township() {
+    let a = article(
+        "凤凰早市人气旺",
+        None,
+        "本报讯 近日，凤凰镇的早市迎来客流高峰，周边村民赶来选购新鲜蔬菜和手工点心。",
+    );
+    // 凤凰 is also a county in Hunan; the paper's county holds a 凤凰镇.
+    let home = gaz().resolve("宁晋县").unwrap();
+    let ctx = Context {
+        home: Some(&home),
+        publication: None,
+    };
+    let p = locate(&a, &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("130528100"), "{:?}", p.evidence);
+    // Without a county to hold the township, 凤凰 keeps its meaning as a county.
+    let p = locate(&a, &Context::default(), gaz());
+    assert_ne!(leaf(&p).as_deref(), Some("130528100"), "{:?}", p.evidence);
+}
