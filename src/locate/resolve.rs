@@ -67,7 +67,7 @@ const LEFT_OK: &str = "在到于和与及赴来去至往从对向由是为了让
 
 /// Verbs of shipping and selling right before a name: the place is where goods go, not
 /// where the story happens (运往北京、天津, 销往全国各地).
-const DESTINATION_VERBS: &[&str] = &[
+pub(super) const DESTINATION_VERBS: &[&str] = &[
     "运往",
     "运到",
     "运抵",
@@ -92,7 +92,12 @@ const W_DESTINATION: f32 = 0.25;
 /// [`DESTINATION_VERBS`], or after a destination and a list separator (北京、天津).
 fn is_destination(text: &str, start: usize, prev: Option<&Raw>, prev_dest: bool) -> bool {
     let before = text.get(..start).unwrap_or("");
-    if DESTINATION_VERBS.iter().any(|v| before.ends_with(v)) {
+    // Every verb ends in one of these: most matches are turned away by one character.
+    let verb_end = before
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '往' | '到' | '抵' | '销' | '供' | '至'));
+    if verb_end && DESTINATION_VERBS.iter().any(|v| before.ends_with(v)) {
         return true;
     }
     prev_dest
@@ -271,8 +276,6 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
     let first = out.len();
     // Most texts show no photo caption: look for its marker once, not per match.
     let has_photo = text.contains("图为");
-    // Most texts ship nothing: look for the verbs' shared characters once.
-    let has_shipping = text.contains(['运', '销', '卖', '发', '寄', '送', '出', '供']);
     let mut last_dest = false;
     for m in gaz.automaton().leftmost_find_iter(text) {
         let (start, end, pattern) = (m.start(), m.end(), m.value());
@@ -297,7 +300,7 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
                 .is_some_and(|c| THING_FIRST.contains(c))
             && THING_WORDS.iter().any(|w| after.starts_with(w));
         let prev = out.last().filter(|_| out.len() > first);
-        let dest = has_shipping && is_destination(text, start, prev, last_dest);
+        let dest = is_destination(text, start, prev, last_dest);
         last_dest = dest;
         let weight = match field {
             _ if dest => W_DESTINATION,
@@ -858,14 +861,16 @@ fn weigh(
             // lead's own statement of where the story is, unless the body goes on to name
             // the county by itself (a county-wide story that opens at one place).
             let mut chained = NodeSet::default();
-            let in_body = |node: NodeId| {
-                placed.iter().any(|q| {
-                    q.node == node
-                        && raws
-                            .get(q.raw_index)
-                            .is_some_and(|r| r.field == Field::Body)
-                })
-            };
+            let mut body_nodes = NodeSet::default();
+            for q in &placed {
+                if raws
+                    .get(q.raw_index)
+                    .is_some_and(|r| r.field == Field::Body)
+                {
+                    body_nodes.insert(q.node);
+                }
+            }
+            let in_body = |node: NodeId| body_nodes.contains(&node);
             for p in &placed {
                 if let Some(r) = raws.get(p.raw_index)
                     && r.field == Field::Body

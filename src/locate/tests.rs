@@ -794,3 +794,11 @@ fn a_county_name_that_is_the_stem_of_a_home_township_names_the_township() {
     let p = locate(&a, &Context::default(), gaz());
     assert_ne!(leaf(&p).as_deref(), Some("130528100"), "{:?}", p.evidence);
 }
+
+#[test]
+fn every_destination_verb_ends_in_a_checked_character() {
+    for v in super::resolve::DESTINATION_VERBS {
+        let last = v.chars().next_back().unwrap();
+        assert!("往到抵销供至".contains(last), "{v}");
+    }
+}
