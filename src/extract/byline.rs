@@ -173,7 +173,11 @@ pub fn is_name(token: &str) -> bool {
 /// Splits names set apart by spaces, mending names the extractor split (`王 安冉`): a
 /// single Han character joins its neighbour.
 fn split_names(s: &str) -> Vec<String> {
-    let raw: Vec<&str> = s
+    // the tokens are read as the split gives them (no list of them first), and a token is
+    // copied once, onto the single character pending before it when there is one
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    let tokens = s
         .split(|c: char| {
             c.is_whitespace()
                 || matches!(
@@ -181,16 +185,17 @@ fn split_names(s: &str) -> Vec<String> {
                     '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':' | '／' | '/'
                 )
         })
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    let mut pending: Option<String> = None;
-    for t in raw {
-        let mut t = t.to_string();
-        if let Some(p) = pending.take() {
-            t = p + &t;
-        }
-        if t.chars().count() == 1 && t.chars().all(is_han) {
+        .filter(|t| !t.is_empty());
+    for t in tokens {
+        let t = match pending.take() {
+            Some(mut p) => {
+                p.push_str(t);
+                p
+            }
+            None => t.to_string(),
+        };
+        let mut cs = t.chars();
+        if matches!((cs.next(), cs.next()), (Some(c), None) if is_han(c)) {
             pending = Some(t);
             continue;
         }
@@ -314,15 +319,17 @@ pub fn parse(text: &str) -> Option<People> {
     };
     handle_segment(rest, role, &mut people, &mut last_names)?;
     let _ = saw_any;
+    // each name added as `People::merge` adds a byline of that one name (no byline of
+    // one name built for it)
     for (name, r) in last_names {
-        let staff = matches!(r, Some(Role::Staff));
-        let p = People {
-            reporters: if staff { vec![name.clone()] } else { vec![] },
-            contributors: if staff { vec![] } else { vec![name] },
-            org: None,
-            photo: false,
-        };
-        people.merge(p);
+        if matches!(r, Some(Role::Staff)) {
+            people.contributors.retain(|c| *c != name);
+            if !people.reporters.contains(&name) {
+                people.reporters.push(name);
+            }
+        } else if !people.reporters.contains(&name) && !people.contributors.contains(&name) {
+            people.contributors.push(name);
+        }
     }
     if people.is_empty() {
         return None;
@@ -491,6 +498,58 @@ pub fn author_line(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`split_names`] before it read the tokens without a list: the specification.
+    fn split_names_reference(s: &str) -> Vec<String> {
+        let raw: Vec<&str> = s
+            .split(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':' | '／' | '/'
+                    )
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        let mut pending: Option<String> = None;
+        for t in raw {
+            let mut t = t.to_string();
+            if let Some(p) = pending.take() {
+                t = p + &t;
+            }
+            if t.chars().count() == 1 && t.chars().all(is_han) {
+                pending = Some(t);
+                continue;
+            }
+            out.push(t);
+        }
+        if let Some(p) = pending {
+            match out.last_mut() {
+                Some(last) if last.chars().count() < 4 => last.push_str(&p),
+                _ => out.push(p),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn name_splitting_agrees_with_its_reference() {
+        let mut lines = crate::extract::sample_lines::sample_lines();
+        for l in [
+            "王 安冉",
+            "张 三 李 四",
+            "甲、乙 丙",
+            "欧阳 修 文",
+            " 张三 ",
+            "a b",
+        ] {
+            lines.push(l.to_string());
+        }
+        for l in lines {
+            assert_eq!(split_names(&l), split_names_reference(&l), "{l}");
+        }
+    }
 
     /// The author line test before its white space prefilter: the specification.
     fn author_line_reference(text: &str) -> Option<String> {

@@ -391,7 +391,10 @@ pub fn parse(text: &str) -> Option<Dateline> {
 /// The issue date printed on a masthead line: a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub fn issue_date(line: &str) -> Option<NaiveDate> {
-    if line.contains('〇') || (line.contains('零') && line.contains("二零")) {
+    // a short line: one walk over the characters first (most lines hold neither)
+    if (line.len() > 120 || line.chars().any(|c| matches!(c, '〇' | '零')))
+        && (line.contains('〇') || (line.contains('零') && line.contains("二零")))
+    {
         let converted = hanzi_date_to_digits(line);
         if converted != line {
             return issue_date(&converted);

@@ -50,11 +50,16 @@ pub fn split(lines: &[String]) -> Headline {
     };
     let clean = |s: &str| {
         let t = squeeze(s);
-        let t = t
+        let kept = t
             .trim_start_matches(['—', '－', '-'])
             .trim_start_matches(super::shape::BRIEF_MARKS)
-            .trim()
-            .to_string();
+            .trim();
+        // a part of the squeezed line as long as the line is the line: no second copy
+        let t = if kept.len() == t.len() {
+            t
+        } else {
+            kept.to_string()
+        };
         Some(t).filter(|t| !t.is_empty())
     };
     match lines.as_slice() {
