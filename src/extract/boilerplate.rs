@@ -443,7 +443,7 @@ pub(crate) fn furniture_and_count(line: &str) -> (bool, Option<usize>) {
         return (false, Some(0));
     }
     let mut signs = LineSigns::default();
-    let yes = furniture_of(t, &mut signs);
+    let yes = furniture_of(t, &mut signs) || super::forms6::wide_digit_furniture(t);
     let counted = (signs.bits != NOT_SCANNED).then(|| signs.chars - signs.spaces);
     (yes, counted)
 }
