@@ -403,7 +403,8 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     }
     // both patterns need an ASCII year, and a line over 240 bytes has over 60 characters
     if line.len() > 240 || !super::normalize::has_ascii_digit(line) {
-        return None;
+        // `２０２５年６月２６日`: the full-width digits read as ASCII ones
+        return super::forms6::fold_wide_digits(line).and_then(|l| issue_date(&l));
     }
     // the long form needs its `年`, the ISO form its separators
     if !super::normalize::has_year_char(line)

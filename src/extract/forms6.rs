@@ -53,19 +53,25 @@ fn has_wide_digit(b: &[u8]) -> bool {
 /// with its digits read as ASCII ones is furniture. Only short lines (page headers,
 /// hotlines, mastheads) are read again, and only when they hold such a digit.
 pub(crate) fn wide_digit_furniture(t: &str) -> bool {
+    fold_wide_digits(t).is_some_and(|f| super::boilerplate::is_furniture(&f))
+}
+
+/// A short line (at most 180 bytes) that holds a full-width digit, with its full-width
+/// digits read as ASCII ones; `None` for any other line (the test is a byte search).
+pub(crate) fn fold_wide_digits(t: &str) -> Option<String> {
     if t.len() > 180 || !has_wide_digit(t.as_bytes()) {
-        return false;
+        return None;
     }
-    let folded: String = t
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => {
-                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
-            }
-            _ => c,
-        })
-        .collect();
-    super::boilerplate::is_furniture(&folded)
+    Some(
+        t.chars()
+            .map(|c| match c {
+                '０'..='９' => {
+                    char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+                }
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// Endings of a news organisation's name before a `消息` dateline.
@@ -168,6 +174,143 @@ pub(crate) fn account_home(name: &str) -> Option<String> {
     ((2..=4).contains(&n) && stem.chars().all(is_han)).then(|| stem.to_string())
 }
 
+/// Words that end a brief's opening time clause (`入夏以来，`, `汛期期间，`).
+const TIME_CLAUSE_ENDS: [&str; 8] = [
+    "以来", "期间", "期間", "前夕", "之际", "之際", "时节", "時節",
+];
+
+/// Text that opens with a short time clause (`入夏以来，…`): at most eight characters
+/// ending in a word of time, then a comma; or with a full-width digit (`３月２日，`). A
+/// brief's text opens so after its headline.
+pub(crate) fn opens_with_time_clause(text: &str) -> bool {
+    // the comma within the first forty bytes (a cut there may fall inside a character)
+    let Some(comma) = text.find(['，', ',']).filter(|&c| c <= 40) else {
+        return false;
+    };
+    let clause = text.get(..comma).unwrap_or("");
+    if text.starts_with(|c: char| ('０'..='９').contains(&c)) {
+        return true;
+    }
+    (2..=8).contains(&chars(clause))
+        && clause.chars().all(is_han)
+        && TIME_CLAUSE_ENDS.iter().any(|w| clause.ends_with(w))
+}
+
+/// A labelled line of a service box (`便民提示：…`, `温馨提示：…`) in a block of furniture:
+/// at most sixty characters, opened by a label of two to six Han characters ending in
+/// 提示 and a colon.
+fn box_line(text: &str) -> bool {
+    if text.len() > 180 {
+        return false;
+    }
+    let Some((label, _)) = text.split_once(['：', ':']) else {
+        return false;
+    };
+    let n = chars(label);
+    (2..=6).contains(&n)
+        && label.chars().all(is_han)
+        && (label.ends_with("提示") || label.ends_with("提醒"))
+        && chars(text) <= 60
+}
+
+/// A letter's salutation (`编辑同志：`, `尊敬的编辑：`): a line of at most twelve
+/// characters ending in a colon and in a word of address.
+fn letter_salutation(text: &str) -> bool {
+    let t = text.trim();
+    let Some(core) = t.strip_suffix(['：', ':']) else {
+        return false;
+    };
+    (2..=11).contains(&chars(core))
+        && core.chars().all(is_han)
+        && ["同志", "编辑", "編輯", "编辑部", "編輯部", "记者", "記者"]
+            .iter()
+            .any(|w| core.ends_with(w))
+}
+
+/// A letter column's label (`读者来信`, `群众来信`): at most six Han characters ending in
+/// 来信 or 来稿.
+fn letter_label(text: &str) -> bool {
+    let t = text.trim();
+    (2..=6).contains(&chars(t))
+        && t.chars().all(is_han)
+        && ["来信", "來信", "来稿", "來稿"]
+            .iter()
+            .any(|w| t.ends_with(w))
+}
+
+/// A reader's signature closing a letter (`某某镇 读者 某某`): at most twenty characters,
+/// the word 读者 standing alone before a name at the end.
+pub(crate) fn reader_signature(text: &str) -> Option<&str> {
+    if text.len() > 80 {
+        return None;
+    }
+    let mut toks = text.split_whitespace().rev();
+    let name = toks.next()?;
+    let role = toks.next()?;
+    (matches!(role, "读者" | "讀者")
+        && super::byline::is_name(name)
+        && toks.all(|t| t.chars().all(is_han) && chars(t) <= 10))
+    .then_some(name)
+}
+
+/// Third-opinion roles for the lines of a page: a service box's labelled line in a block
+/// of furniture is furniture; a letter (label, title, salutation, text, signature) opens
+/// at its salutation, read as an opening without place or date, its column label is
+/// furniture and its signature stays with its text (it names the writer's place). Each
+/// test stands behind a byte test (a colon, a length).
+pub(crate) fn refine(mut units: Vec<Unit>) -> Vec<Unit> {
+    for i in 0..units.len() {
+        let Some(u) = units.get(i) else { continue };
+        if u.text.len() > 180 {
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(|j| units.get(j));
+        let glued_box = u.class == Class::Para
+            && u.gap == 0
+            && prev.is_some_and(|p| p.class == Class::Furniture && p.gap == 0)
+            && box_line(&u.text);
+        // (an address to the editor may read as an editor's credit: furniture)
+        let salutation = matches!(u.class, Class::Head | Class::Furniture)
+            && u.text.ends_with(['：', ':'])
+            && prev.is_some_and(|p| p.class == Class::Head)
+            && units.get(i + 1).is_some_and(|x| x.class == Class::Para)
+            && letter_salutation(&u.text);
+        if glued_box && let Some(u) = units.get_mut(i) {
+            u.class = Class::Furniture;
+        }
+        if salutation {
+            if let Some(u) = units.get_mut(i) {
+                u.class = Class::Dateline;
+                u.dateline = Some(Dateline {
+                    len: 0,
+                    place: None,
+                    month_day: None,
+                    byline: None,
+                    org: None,
+                });
+            }
+            if let Some(l) = i.checked_sub(2).and_then(|j| units.get_mut(j))
+                && l.class == Class::Head
+                && letter_label(&l.text)
+            {
+                l.class = Class::Furniture;
+            }
+            // the signature after the letter's paragraphs
+            let mut k = i + 1;
+            while units.get(k).is_some_and(|x| x.class == Class::Para) {
+                k += 1;
+            }
+            if let Some(s) = units.get_mut(k)
+                && s.text.len() <= 80
+                && reader_signature(&s.text).is_some()
+            {
+                s.class = Class::Para;
+            }
+        }
+    }
+    units
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +339,30 @@ mod tests {
         assert_eq!(account_home("白水融媒").as_deref(), Some("白水"));
         assert_eq!(account_home("青山日报"), None);
         assert_eq!(account_home("发布"), None);
+    }
+
+    #[test]
+    fn brief_openings_boxes_and_letters() {
+        assert!(opens_with_time_clause("入春以来，全镇新修水渠三条。"));
+        assert!(opens_with_time_clause("秋收期间，农机手忙个不停。"));
+        assert!(!opens_with_time_clause("开展消防演练，提升群众自救能力。"));
+        assert!(
+            !opens_with_time_clause("自从去年秋天村里修路以来，"),
+            "too long"
+        );
+        assert!(box_line("温馨提示：近期降温，请注意保暖。"));
+        assert!(!box_line("镇长说：我们要抓紧时间，争取早日完成。"));
+        assert!(!box_line("今天：晴"));
+        assert!(letter_salutation("编辑同志："));
+        assert!(letter_salutation("尊敬的编辑："));
+        assert!(!letter_salutation("各位村民："));
+        assert!(!letter_salutation("编辑同志"));
+        assert!(letter_label("群众来信"));
+        assert!(!letter_label("来信收到后我们很重视"));
+        assert_eq!(reader_signature("白水乡 读者 韦春林"), Some("韦春林"));
+        assert_eq!(reader_signature("读者 韦春林"), Some("韦春林"));
+        assert_eq!(reader_signature("本版编辑 周 岩"), None);
+        assert_eq!(reader_signature("欢迎广大读者 来信"), None);
     }
 
     #[test]

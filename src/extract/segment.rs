@@ -408,7 +408,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
     mark_table_rows(&mut out);
-    super::forms::refine(super::shape::refine(join_broken_headlines(out)))
+    super::forms6::refine(super::forms::refine(super::shape::refine(
+        join_broken_headlines(out),
+    )))
 }
 
 /// A searcher for U+3000 (a `contains` on it stops at every 0x80 byte, which ends many
