@@ -305,12 +305,16 @@ pub fn parse(text: &str) -> Option<Dateline> {
         return bracketed_byline(head);
     }
     let f = match_dateline(head)?;
+    // `本报通讯员 X`: the 讯 of a role word
+    if super::forms6::role_not_dateline(head, f.place.0) {
+        return None;
+    }
     let span = |(a, b): (usize, usize)| head.get(a..b).unwrap_or("");
     let place = Some(span(f.place).to_string()).filter(|p| !p.is_empty());
     let month_day = match f.date {
         Some((m, d)) => {
-            let m: u32 = span(m).parse().ok()?;
-            let d: u32 = span(d).parse().ok()?;
+            let m: u32 = super::forms6::digits_value(span(m))?;
+            let d: u32 = super::forms6::digits_value(span(d))?;
             ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d))
         }
         None => None,
@@ -402,7 +406,8 @@ pub fn issue_date(line: &str) -> Option<NaiveDate> {
     }
     // both patterns need an ASCII year, and a line over 240 bytes has over 60 characters
     if line.len() > 240 || !super::normalize::has_ascii_digit(line) {
-        return None;
+        // `２０２５年６月２６日`: the full-width digits read as ASCII ones
+        return super::forms6::fold_wide_digits(line).and_then(|l| issue_date(&l));
     }
     // the long form needs its `年`, the ISO form its separators
     if !super::normalize::has_year_char(line)

@@ -19,6 +19,7 @@ pub mod byline;
 pub mod dateline;
 pub mod decode;
 mod forms;
+mod forms6;
 pub mod headline;
 pub mod normalize;
 #[cfg(test)]

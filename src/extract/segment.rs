@@ -213,6 +213,7 @@ fn classify(text: &str) -> (Class, Option<Dateline>) {
     if let Some(d) = dateline::parse(text)
         .or_else(|| super::shape::opening_byline(text))
         .or_else(|| super::forms::compiled_dateline(text))
+        .or_else(|| super::forms6::message_dateline(text))
     {
         return (Class::Dateline, Some(d));
     }
@@ -407,7 +408,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     mark_furniture_neighbours(&mut out);
     mark_masthead_name(&mut out);
     mark_table_rows(&mut out);
-    super::forms::refine(super::shape::refine(join_broken_headlines(out)))
+    super::forms6::refine(super::forms::refine(super::shape::refine(
+        join_broken_headlines(out),
+    )))
 }
 
 /// A searcher for U+3000 (a `contains` on it stops at every 0x80 byte, which ends many
@@ -1183,7 +1186,7 @@ pub(crate) fn pieces(units: &[Unit]) -> Vec<Piece> {
         }
         orphan_len += chars_upto(&u.text, 100 - orphan_len);
     }
-    if orphan_len >= 100 {
+    if orphan_len >= 100 || orphan_len >= 20 && super::forms6::continued_above(units, first_start) {
         found.insert(
             0,
             Piece {

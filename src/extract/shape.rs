@@ -367,7 +367,8 @@ pub(crate) fn split_inline_brief(para: &str) -> Option<(String, String)> {
             let p = t.find(' ')?;
             let after = t.get(p + 1..)?.trim_start();
             let timed = after.starts_with(|c: char| c.is_ascii_digit())
-                || TIME_OPENERS.iter().any(|w| after.starts_with(w));
+                || TIME_OPENERS.iter().any(|w| after.starts_with(w))
+                || super::forms6::opens_with_time_clause(after);
             if !timed {
                 return None;
             }

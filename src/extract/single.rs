@@ -484,6 +484,15 @@ pub fn html(text: &str) -> Extraction {
         }),
         publication: meta(&["og:site_name"]),
     };
+    // a WeChat-like page: the author span (`记者 X 通讯员 Y`) and the account's name
+    if front.author.is_empty()
+        && let Some(a) = text_of("#js_author_name")
+    {
+        front.author.push(a);
+    }
+    if front.publication.is_none() {
+        front.publication = text_of("#js_name");
+    }
     // the container: <article>, <main>, else the element with the most <p> text
     let container = [
         "article",
@@ -530,7 +539,15 @@ pub fn html(text: &str) -> Extraction {
         .filter(|l| !super::boilerplate::is_furniture(l))
         .filter(|l| !super::forms::tags_line(l))
         .collect();
-    finish(title, paras, front, byline::People::default())
+    let mut ex = finish(title, paras, front, byline::People::default());
+    if ex.publication.home.is_none() {
+        ex.publication.home = ex
+            .publication
+            .name
+            .as_deref()
+            .and_then(super::forms6::account_home);
+    }
+    ex
 }
 
 /// A date alone in an element near the title (`<span>2025-09-24 10:18</span>`): the first
