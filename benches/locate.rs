@@ -17,7 +17,7 @@ const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/pages
 /// Invented text in the shape of a local news article, for when the corpus is absent.
 const INVENTED: &str = "本报烟台5月3日讯(记者 张明 通讯员 李华) 近日，烟台高新区召开安全生产工作会议，\
 总结上半年工作，部署下一阶段任务。会议指出，要压实各级责任，推动隐患排查整治。\n\n\
-会上，马山街道、初家街道作了表态发言。区党工委委员、管委会副主任出席会议并讲话。\n\n\
+会上，马山街道、初家街道作了表态发言。区领导出席会议，对下一步工作提出要求。\n\n\
 会议要求，各街道、各部门要提高政治站位，深化专项整治，确保全区安全形势持续稳定。";
 
 fn texts() -> Vec<String> {

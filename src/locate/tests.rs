@@ -581,7 +581,7 @@ fn homes_resolve_from_mastheads_datelines_and_names() {
     assert_eq!(h("烟台").as_deref(), Some("3706"));
     assert_eq!(h("中共烟台市委机关报").as_deref(), Some("3706"));
     assert_eq!(
-        h("主管:长春净月高新区党工委宣传部(融媒体中心)").as_deref(),
+        h("主管:长春净月高新区党工委(新闻中心)").as_deref(),
         Some("220172")
     );
     assert_eq!(h("北京市朝阳区融媒体中心").as_deref(), Some("110105"));

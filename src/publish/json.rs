@@ -141,8 +141,9 @@ fn view_item<'a>(it: &'a ItemView<'_>) -> Item<'a> {
     }
 }
 
-/// One item serialised (compact), ready for [`render`]: the same bytes as `serde_json`
-/// gives for the test module's `Item` shape, written field by field. Hand-written because `serde_json`'s string
+/// One item serialised (compact), ready to splice between a head from [`head`] and
+/// [`TAIL`]: the same bytes as `serde_json` gives for the test module's `Item` shape,
+/// written field by field. Hand-written because `serde_json`'s string
 /// escaping (a table look per byte) was the largest user-space cost of a feeds-only publish
 /// after the XML escaper (about 5 %, perf at 30,000 articles), and the item's text fields
 /// are clean already: only `"` and `\\` can need escaping there, found with `memchr2`.
