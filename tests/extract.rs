@@ -1,51 +1,13 @@
 //! The extract stage on fixture pages written for these tests (invented text in the
 //! shapes of real e-paper pages), and on the shared sample corpus when it is present.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::extract::{date, find, fixture, run, run_named, titles};
 use localfeed::extract::decode::{DecodeError, decode};
 use localfeed::extract::extract;
 use localfeed::model::{Article, Extraction, InputForm, Kind, PageText, SourceHints};
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/extract/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn run_named(name: &str, hints: SourceHints) -> Extraction {
-    let text = decode(&fixture(name)).unwrap();
-    extract(&PageText {
-        source: "test".into(),
-        name: name.into(),
-        text,
-        form: InputForm::from_file_name(name),
-        hints,
-    })
-}
-
-fn run(name: &str) -> Extraction {
-    run_named(name, SourceHints::default())
-}
-
-fn titles(ex: &Extraction) -> Vec<String> {
-    ex.articles
-        .iter()
-        .map(|a| a.title.clone().unwrap_or_default())
-        .collect()
-}
-
-fn find<'a>(ex: &'a Extraction, title: &str) -> &'a Article {
-    ex.articles
-        .iter()
-        .find(|a| a.title.as_deref() == Some(title))
-        .unwrap_or_else(|| panic!("no article {title:?} in {:?}", titles(ex)))
-}
-
-fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d)
-}
 
 #[test]
 fn masthead_page_articles_headlines_and_bylines() {

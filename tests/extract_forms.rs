@@ -4,43 +4,10 @@
 //! date-and-source line, a bare date by a web page's title, tags and link lines after the
 //! text, a page number inside an article, and a byline closing the last paragraph.
 
-use chrono::NaiveDate;
-use localfeed::extract::decode::decode;
-use localfeed::extract::extract;
-use localfeed::model::{Article, Extraction, InputForm, Kind, PageText, SourceHints};
+mod common;
 
-fn run(name: &str) -> Extraction {
-    let path = format!(
-        "{}/tests/fixtures/extract/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    extract(&PageText {
-        source: "test".into(),
-        name: name.into(),
-        text: decode(&bytes).unwrap(),
-        form: InputForm::from_file_name(name),
-        hints: SourceHints::default(),
-    })
-}
-
-fn titles(ex: &Extraction) -> Vec<String> {
-    ex.articles
-        .iter()
-        .map(|a| a.title.clone().unwrap_or_default())
-        .collect()
-}
-
-fn find<'a>(ex: &'a Extraction, title: &str) -> &'a Article {
-    ex.articles
-        .iter()
-        .find(|a| a.title.as_deref() == Some(title))
-        .unwrap_or_else(|| panic!("no article {title:?} in {:?}", titles(ex)))
-}
-
-fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d)
-}
+use common::extract::{date, find, run, titles};
+use localfeed::model::{Article, Kind};
 
 #[test]
 fn compiled_items_and_a_spaced_notice_title_are_items_of_their_own() {

@@ -4,43 +4,9 @@
 //! before a service box, a page-top continuation, a dated `消息` dateline closed by a
 //! `总台记者` byline, a reader's letter, and a WeChat-like page's author span and account.
 
-use chrono::NaiveDate;
-use localfeed::extract::decode::decode;
-use localfeed::extract::extract;
-use localfeed::model::{Article, Extraction, InputForm, PageText, SourceHints};
+mod common;
 
-fn run(name: &str) -> Extraction {
-    let path = format!(
-        "{}/tests/fixtures/extract/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    extract(&PageText {
-        source: "test".into(),
-        name: name.into(),
-        text: decode(&bytes).unwrap(),
-        form: InputForm::from_file_name(name),
-        hints: SourceHints::default(),
-    })
-}
-
-fn titles(ex: &Extraction) -> Vec<String> {
-    ex.articles
-        .iter()
-        .map(|a| a.title.clone().unwrap_or_default())
-        .collect()
-}
-
-fn find<'a>(ex: &'a Extraction, title: &str) -> &'a Article {
-    ex.articles
-        .iter()
-        .find(|a| a.title.as_deref() == Some(title))
-        .unwrap_or_else(|| panic!("no article {title:?} in {:?}", titles(ex)))
-}
-
-fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d)
-}
+use common::extract::{date, find, run, titles};
 
 #[test]
 fn full_width_digits_a_correspondent_line_and_a_brief_before_a_service_box() {

@@ -50,7 +50,7 @@ const ROLE_WORDS: &[&str] = &[
 ];
 
 /// Words right after a short name that make it the name of a thing, not of the place:
-/// 文昌小区, 合作社, 南沙河.
+/// 文昌公园, 合作社, 南沙河.
 const THING_WORDS: &[&str] = &[
     "社", "路", "街", "大道", "小区", "社区", "村", "河", "湖", "江", "山", "公园", "广场", "桥",
     "站", "港", "机场", "中学", "小学", "大学", "学院", "医院", "宾馆", "饭店", "酒店", "银行",

@@ -313,7 +313,7 @@ fn false_friends_are_rejected_even_with_the_place_in_context() {
         ("本报讯 甘南州各县的农民专业合作社发展迅速。", "623001"),
         ("本报讯 濮阳市开展全国文明城市示范县创建工作。", "410926"),
         ("本报讯 怀化市打造西部陆海新通道重要节点。", "431230"),
-        ("本报讯 海南省海口市文昌小区完成改造。", "469005"),
+        ("本报讯 海南省海口市文昌公园完成改造。", "469005"),
         ("本报讯 肇庆市各村落实一约四会制度。", "441284"),
         ("本报讯 山西省晋城市推进中心城区更新。", "140502"),
         ("本报讯 邢台市开展南沙河综合治理。", "130582"),
@@ -335,7 +335,7 @@ fn false_friends_without_context_name_no_place() {
         "合作社带动农户增收。",
         "创建示范县。",
         "打通新通道。",
-        "文昌小区开展义诊。",
+        "文昌公园举办游园会。",
         "推行一约四会。",
         "中心城区交通改善。",
         "南沙河水位上涨。",
@@ -601,7 +601,7 @@ fn a_papers_name_is_read_from_its_whole_stem() {
     assert_eq!(h("雁塔报").as_deref(), Some("610113"));
     assert_eq!(h("辛集日报").as_deref(), Some("130181"));
     // A prefecture's name wins over a shorter place inside it.
-    assert_eq!(h("牡丹江晚报").as_deref(), Some("2310"));
+    assert_eq!(h("三门峡晚报").as_deref(), Some("4112"));
     assert_eq!(h("烟台日报").as_deref(), Some("3706"));
     // A landmark or object word that merely contains a place name gives no home.
     assert_eq!(h("青羊宫晚报"), None);

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod extract;
 pub mod http;
 
 use std::path::{Path, PathBuf};
