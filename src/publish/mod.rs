@@ -641,22 +641,30 @@ fn put<F: std::borrow::Borrow<Frags>>(
     meta: &DocMeta<'_>,
     frags: &[F],
 ) -> anyhow::Result<()> {
-    let mut head: Vec<u8> = Vec::with_capacity(4096);
-    let (sep, tail): (&[u8], &[u8]) = match fmt {
-        "rss" | "atom" => {
-            let mut s = String::with_capacity(4096);
-            if fmt == "rss" {
-                rss::head(meta, ctx.urls, &mut s);
-            } else {
-                atom::head(meta, ctx.urls, &mut s);
-            }
-            head = s.into_bytes();
-            let tail = if fmt == "rss" { rss::TAIL } else { atom::TAIL };
-            (b"", tail.as_bytes())
+    fn rss_item(f: &Frags) -> &[u8] {
+        f.rss.as_bytes()
+    }
+    fn atom_entry(f: &Frags) -> &[u8] {
+        f.atom.as_bytes()
+    }
+    fn json_item(f: &Frags) -> &[u8] {
+        &f.json
+    }
+    let mut text = String::new();
+    let mut bytes = Vec::new();
+    type Item = fn(&Frags) -> &[u8];
+    let (head, sep, tail, item): (&[u8], &[u8], &[u8], Item) = match fmt {
+        "rss" => {
+            rss::head(meta, ctx.urls, &mut text);
+            (text.as_bytes(), b"", rss::TAIL.as_bytes(), rss_item)
+        }
+        "atom" => {
+            atom::head(meta, ctx.urls, &mut text);
+            (text.as_bytes(), b"", atom::TAIL.as_bytes(), atom_entry)
         }
         _ => {
-            json::head(meta, &mut head);
-            (json::SEPARATOR, json::TAIL)
+            json::head(meta, &mut bytes);
+            (&bytes, json::SEPARATOR, json::TAIL, json_item)
         }
     };
     // A head that could not be written leaves the document empty, which is refused.
@@ -664,17 +672,12 @@ fn put<F: std::borrow::Borrow<Frags>>(
         return sink.put(ctx.out, ctx.old, rel, Some(fp), &[]);
     }
     let mut pieces: Vec<&[u8]> = Vec::with_capacity(2 * frags.len() + 2);
-    pieces.push(&head);
+    pieces.push(head);
     for (n, f) in frags.iter().enumerate() {
-        let f = f.borrow();
         if n > 0 && !sep.is_empty() {
             pieces.push(sep);
         }
-        pieces.push(match fmt {
-            "rss" => f.rss.as_bytes(),
-            "atom" => f.atom.as_bytes(),
-            _ => &f.json,
-        });
+        pieces.push(item(f.borrow()));
     }
     pieces.push(tail);
     sink.put(ctx.out, ctx.old, rel, Some(fp), &pieces)
