@@ -606,23 +606,8 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        // every line of the fixture pages, and each line's first 40 characters
-        for dir in [
-            "tests/fixtures/extract",
-            "tests/fixtures/heldout/pages",
-            "tests/fixtures/heldout2/pages",
-        ] {
-            let path = format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"));
-            for e in std::fs::read_dir(&path).into_iter().flatten().flatten() {
-                let Ok(text) = std::fs::read_to_string(e.path()) else {
-                    continue;
-                };
-                for l in text.lines() {
-                    lines.push(l.trim().to_string());
-                    lines.push(l.trim().chars().take(40).collect());
-                }
-            }
-        }
+        // every line of the fixture and sample pages, with pieces of them
+        lines.extend(crate::extract::sample_lines::sample_lines());
         let mut seen = 0;
         for l in &lines {
             let want = by_pattern(l);
