@@ -173,6 +173,40 @@ fn oversized_file_is_reported_not_read() {
 }
 
 #[test]
+fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
+    let s = Sandbox::examples();
+    let cfg = s
+        .read("config.toml")
+        .replace("max_file_secs = 60", "max_file_secs = 0.001");
+    s.write("config.toml", cfg);
+    let page = s.read("examples/anji/anji-daily-2024-05-14.txt");
+    s.write("examples/anji/slow.txt", page.repeat(400));
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("slow.txt: reading and placing took longer than 0.001 s (max_file_secs)"),
+        "{}",
+        stderr(&o)
+    );
+    // the run went on to publish what it read
+    assert!(s.path().join("feeds/all/rss.xml").is_file());
+    let o = s.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cfg = s
+        .read("config.toml")
+        .replace("max_file_secs = 0.001", "max_file_secs = 0");
+    s.write("config.toml", cfg);
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`max_file_secs` = 0 must be from 0.001 to 3600"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))
