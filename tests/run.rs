@@ -206,6 +206,47 @@ fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
     );
 }
 
+/// The `.eml` files a run wrote into the bundled config's outbox.
+fn outbox_files(s: &Sandbox) -> usize {
+    std::fs::read_dir(s.path().join("outbox"))
+        .map(|rd| rd.flatten().count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_trial_run_with_inbox_mails_nobody_unless_asked() {
+    let s = Sandbox::examples();
+    let trial = [
+        "run",
+        "--inbox",
+        "examples/anji",
+        "--out",
+        "try/feeds",
+        "--state",
+        "try/s.db",
+    ];
+    let o = s.run(&trial);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("digests are not sent in this run (a trial run with --inbox: add --digests to send them)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(s.path().join("try/feeds/all/rss.xml").is_file());
+    assert_eq!(outbox_files(&s), 0, "a trial run composed a digest");
+    let o = s.run(&[&trial[..], &["--digests"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        outbox_files(&s) > 0,
+        "--digests sent nothing: {}",
+        stderr(&o)
+    );
+    // --no-digests on a configured run: nothing more is composed, and it says why
+    let o = s.run(&["run", "--no-digests"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(--no-digests)"), "{}", stderr(&o));
+}
+
 #[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();

@@ -77,6 +77,12 @@ pub enum Command {
         /// Use this state file instead of the configured one.
         #[arg(long)]
         state: Option<PathBuf>,
+        /// Send the digests that are due even with --inbox (a trial run sends none).
+        #[arg(long, conflicts_with = "no_digests")]
+        digests: bool,
+        /// Send no digests in this run (they stay due for the next one).
+        #[arg(long)]
+        no_digests: bool,
     },
     /// Check the configuration and the templates without running anything.
     Check,
@@ -164,11 +170,29 @@ fn load_config(path: &Path) -> Result<Config, ExitCode> {
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { inbox, out, state } => {
+        Command::Run {
+            inbox,
+            out,
+            state,
+            digests,
+            no_digests,
+        } => {
             let mut cfg = match load_config(&cli.config) {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
+            let trial = inbox.is_some();
+            let send_digests = !no_digests && (digests || !trial);
+            if cfg.digest.is_some() && !send_digests && !cli.quiet {
+                eprintln!(
+                    "localfeed: digests are not sent in this run ({}); they stay due",
+                    if no_digests {
+                        "--no-digests"
+                    } else {
+                        "a trial run with --inbox: add --digests to send them"
+                    }
+                );
+            }
             cfg.apply(&Overrides { inbox, out, state });
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
             match schedule::run_once(
@@ -176,6 +200,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 clock.as_ref(),
                 RunOptions {
                     progress: !cli.quiet,
+                    digests: send_digests,
                 },
             ) {
                 Ok(report) if report.failures.is_empty() => Ok(ExitCode::SUCCESS),

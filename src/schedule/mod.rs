@@ -62,6 +62,9 @@ pub enum RunError {
 pub struct RunOptions {
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Send the digests that are due (with a `[digest]` table). A trial run over a folder
+    /// (`run --inbox`) leaves them off unless asked, so trying localfeed mails nobody.
+    pub digests: bool,
 }
 
 /// The run lock: a file next to the state file, locked for the life of the value.
@@ -174,7 +177,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         published.unchanged,
         published.removed.len()
     );
-    if cfg.digest.is_some() {
+    if cfg.digest.is_some() && opts.digests {
         match digest_settings(cfg) {
             Ok(settings) => {
                 let resolve = |s: &str| gaz.resolve(s);
