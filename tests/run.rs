@@ -248,6 +248,51 @@ fn a_trial_run_with_inbox_mails_nobody_unless_asked() {
 }
 
 #[test]
+fn check_loads_the_dkim_key_as_a_run_would() {
+    let s = Sandbox::examples();
+    let key = s.path().join("dkim.pem");
+    let ok = std::process::Command::new("openssl")
+        .args(["genrsa", "-out"])
+        .arg(&key)
+        .arg("2048")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl genrsa");
+    assert!(ok.success());
+    assert!(
+        s.read("dkim.pem").contains("BEGIN PRIVATE KEY"),
+        "OpenSSL 3 writes PKCS#8"
+    );
+    let cfg = s
+        .read("config.toml")
+        .replace("dkim_selector = \"\"", "dkim_selector = \"sel\"")
+        .replace("dkim_domain = \"\"", "dkim_domain = \"news.example.org\"")
+        .replace(
+            "# dkim_key_file = \"/etc/localfeed/dkim.pem\"",
+            "dkim_key_file = \"dkim.pem\"",
+        );
+    s.write("config.toml", &cfg);
+    let o = s.run(&["check"]);
+    assert!(
+        o.status.success(),
+        "a PKCS#8 key is accepted: {}",
+        stderr(&o)
+    );
+    s.write(
+        "dkim.pem",
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+    );
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("dkim.pem"), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("bm90IGEga2V5"),
+        "key bytes printed: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))

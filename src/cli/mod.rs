@@ -264,6 +264,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            // Key files are loaded as a run would load them (their contents never printed).
+            if cfg.digest.is_some() {
+                match schedule::digest_settings(&cfg)
+                    .and_then(|s| crate::digest::dkim::DkimSigner::from_settings(&s))
+                {
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("localfeed: [digest]: {e:#}");
+                        problems += 1;
+                    }
+                }
+            }
             if problems > 0 {
                 return Ok(ExitCode::from(EXIT_ERROR));
             }
