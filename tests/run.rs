@@ -293,6 +293,40 @@ fn check_loads_the_dkim_key_as_a_run_would() {
 }
 
 #[test]
+fn extract_with_source_reads_as_the_run_does() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let page = "examples/anji/anji-daily-2024-05-14.txt";
+    let o = s.run(&["extract", "--source", "anji", page]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["publication"]["name"], "安吉新闻",
+        "the source's publication applies"
+    );
+    let ids: Vec<&str> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.is_empty());
+    for id in &ids {
+        assert!(
+            s.path().join(format!("feeds/articles/{id}.html")).is_file(),
+            "{id} is not an id the run published"
+        );
+    }
+    let o = s.run(&["extract", "--source", "nope", page]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--source \"nope\": no such source"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))
@@ -503,7 +537,7 @@ fn status_shows_counts_and_the_last_run() {
     assert!(st.contains("source anji:"), "{st}");
     assert!(st.contains("inputs: 5 read, 0 failed"), "{st}");
     assert!(
-        st.contains("last run: #1 ok started 2024-06-10T09:00:00+08:00"),
+        st.contains("last run: #1 ok started 2024-06-10 09:00:00 +08:00 (0 s ago)"),
         "{st}"
     );
 }

@@ -552,7 +552,7 @@ pub fn print_report(report: &DigestReport, out: &mut dyn Write) -> anyhow::Resul
 }
 
 /// Lines for `localfeed status`: outbox counts and the digests that failed for good.
-pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
+pub fn status_lines(store: &Store, now: &DateTime<FixedOffset>) -> anyhow::Result<Vec<String>> {
     let (pending, sent, failed) = store.outbox_counts()?;
     let mut lines = vec![format!(
         "digests: {sent} sent, {pending} pending, {failed} failed"
@@ -562,7 +562,7 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
             "  failed {} {} ({}): {}",
             e.email,
             e.message_id,
-            e.finished.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            e.finished.map(|t| super::when(&t, now)).unwrap_or_default(),
             e.last_error.unwrap_or_default()
         ));
     }
@@ -571,7 +571,7 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
             lines.push(format!(
                 "  suspended {} since {} after repeated permanent failures: {why}",
                 sub.email,
-                at.to_rfc3339()
+                super::when(at, now)
             ));
         }
     }
@@ -581,7 +581,7 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
                 "  retrying {} after {} attempts, next {}: {}",
                 e.email,
                 e.attempts,
-                e.next_attempt.to_rfc3339(),
+                super::when(&e.next_attempt, now),
                 e.last_error.unwrap_or_default()
             ));
         }
@@ -884,7 +884,10 @@ mod tests {
                 .unwrap()
                 .contains("0 composed, 1 nothing new, 0 sent")
         );
-        assert!(status_lines(&store).unwrap()[0].contains("1 sent, 0 pending, 0 failed"));
+        assert!(
+            status_lines(&store, &t("2024-06-10T09:00:00+08:00")).unwrap()[0]
+                .contains("1 sent, 0 pending, 0 failed")
+        );
         // The link's token unsubscribes; a forged one does not.
         let key = settings.token_key().unwrap();
         let link = format!(
