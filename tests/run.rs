@@ -327,6 +327,26 @@ fn extract_with_source_reads_as_the_run_does() {
 }
 
 #[test]
+fn a_missing_source_folder_is_a_configuration_error_and_the_site_stays() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let before = common::snapshot(&s.path().join("feeds"));
+    let o = s.run(&["run", "--inbox", "no-such-folder", "--out", "feeds"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("source \"inbox\": folder")
+            && stderr(&o).contains("no-such-folder does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        before,
+        common::snapshot(&s.path().join("feeds")),
+        "the site was changed"
+    );
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))

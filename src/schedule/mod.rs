@@ -110,6 +110,18 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     let run_id = store.start_run(&clock.now())?;
     let mut report = RunReport::default();
     let mut placer = Placer::new(gaz);
+    // A source folder that is not there is a configuration error (or a mount that failed):
+    // nothing is read, and the published site is left as it is rather than emptied.
+    for source in &cfg.sources {
+        let root = cfg.resolve(&source.path);
+        if !root.is_dir() {
+            return Err(RunError::Fatal(anyhow::anyhow!(
+                "source {:?}: folder {} does not exist or is not a folder; nothing was read or published",
+                source.id,
+                root.display()
+            )));
+        }
+    }
 
     for source in &cfg.sources {
         let root = cfg.resolve(&source.path);
