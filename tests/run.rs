@@ -347,6 +347,32 @@ fn a_missing_source_folder_is_a_configuration_error_and_the_site_stays() {
 }
 
 #[test]
+fn check_accepts_http_on_loopback_for_the_digest_links_with_a_warning() {
+    let s = Sandbox::examples();
+    let cfg = s.read("config.toml");
+    let https = "base_url = \"https://news.example.org/\"";
+    assert!(cfg.contains(https));
+    s.write(
+        "config.toml",
+        cfg.replace(https, "base_url = \"http://127.0.0.1:8081/\""),
+    );
+    let o = s.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("one-click unsubscribe needs https in production"),
+        "{}",
+        stderr(&o)
+    );
+    s.write(
+        "config.toml",
+        cfg.replace(https, "base_url = \"http://news.example.org/\""),
+    );
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("must be https"), "{}", stderr(&o));
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))

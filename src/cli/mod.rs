@@ -269,6 +269,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            if cfg
+                .digest
+                .as_ref()
+                .is_some_and(|d| d.base_url_is_local_http())
+            {
+                eprintln!(
+                    "localfeed: warning: [digest] base_url is plain http on this machine: fine for trying subscriptions locally, but one-click unsubscribe needs https in production"
+                );
+            }
             // Key files are loaded as a run would load them (their contents never printed).
             if cfg.digest.is_some() {
                 match schedule::digest_settings(&cfg)
