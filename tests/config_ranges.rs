@@ -94,25 +94,36 @@ fn values_that_would_break_a_run_are_refused_by_check_with_their_range() {
 #[test]
 fn config_toml_documents_every_range() {
     let text = std::fs::read_to_string(common::repo().join("config.toml")).unwrap();
-    for &(_, key, _, range) in CASES.iter().filter(|c| !c.1.ends_with("url")) {
-        // The comment right above the key states its range.
-        let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = text.lines().collect();
+    for r in localfeed::config::RANGES {
+        // The key in its own table, and the comment right above it.
+        let mut table = "";
         let at = lines
             .iter()
-            .position(|l| l.starts_with(&format!("{key} =")))
-            .unwrap();
+            .position(|l| {
+                if l.starts_with('[') {
+                    table = l.trim_matches(|c| c == '[' || c == ']');
+                }
+                table == r.table && l.starts_with(&format!("{} =", r.key))
+            })
+            .unwrap_or_else(|| panic!("config.toml lists no {} in [{}]", r.key, r.table));
         let comment: String = lines[..at]
             .iter()
             .rev()
             .take_while(|l| l.starts_with('#'))
             .copied()
             .collect();
-        let (left, hi) = range.rsplit_once(" and ").unwrap();
-        let lo = left.rsplit(' ').next().unwrap();
+        let range = format!("{} to {}", r.min, r.max);
+        let stated = if r.zero_too {
+            format!("Range: 0, or {range}")
+        } else {
+            format!("Range: {range}")
+        };
         assert!(
-            comment.contains(&format!("Range: {lo} to {hi}"))
-                || comment.contains(&format!("Range: 0, or {lo} to {hi}")),
-            "config.toml does not document the range of {key} ({range}): {comment}"
+            comment.contains(&stated),
+            "config.toml does not state the range of [{}] {} ({stated}): {comment}",
+            r.table,
+            r.key
         );
     }
 }

@@ -154,4 +154,21 @@ fn systemd_accepts_the_units() {
         o.status.success() && complaints.is_empty(),
         "systemd-analyze verify: {err}"
     );
+    // The exposure systemd rates the run's sandbox at (1.8 before the audit's fixes).
+    let o = std::process::Command::new("systemd-analyze")
+        .args(["security", "--offline=yes", "--no-pager"])
+        .arg(d.path().join("localfeed.service"))
+        .output()
+        .unwrap();
+    let out = common::stdout(&o);
+    let level: f64 = out
+        .lines()
+        .find_map(|l| {
+            l.split("Overall exposure level for localfeed.service: ")
+                .nth(1)
+        })
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no exposure level in:\n{out}{}", common::stderr(&o)));
+    assert!(level <= 0.5, "exposure {level}:\n{out}");
 }
