@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A configuration error: what is wrong, where. Its `Display` names the file, the line and
 /// the key.
@@ -52,15 +52,162 @@ fn default_max_file_secs() -> f64 {
     60.0
 }
 
-/// The range `max_file_secs` must lie in.
-pub const MAX_FILE_SECS_RANGE: std::ops::RangeInclusive<f64> = 0.001..=3600.0;
-
 fn default_state() -> PathBuf {
     PathBuf::from("state/localfeed.db")
 }
 
 fn default_out() -> PathBuf {
     PathBuf::from("feeds")
+}
+
+/// The `[serve]` table of `config.toml`: the subscription pages and the limits that keep
+/// `localfeed serve` answering when clients misbehave. It lives here, not in `serve`,
+/// because the configuration knows every table and no stage.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServeSettings {
+    /// Serve the subscribe, confirm, manage and unsubscribe pages (they also need a
+    /// `[digest]` table: its `base_url`, paths, signing key and mail delivery are used).
+    pub subscriptions: bool,
+    /// Hours a confirmation link works.
+    pub confirm_hours: u32,
+    /// Subscribe attempts one client address (an IPv6 /64) may make per hour.
+    pub per_ip_per_hour: u32,
+    /// Confirmation mails one email address may be sent per day.
+    pub per_address_per_day: u32,
+    /// Largest form body accepted, in bytes.
+    pub max_form_bytes: usize,
+    /// Most places one subscription may follow.
+    pub max_localities: usize,
+    /// The schedules offered on the forms, first is the default (`immediate`,
+    /// `daily HH:MM`, `weekly mon HH:MM`).
+    pub schedules: Vec<String>,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a
+    /// reverse proxy that sets it), for the per-client rate limit.
+    pub trust_forwarded_for: bool,
+    /// Seconds a client has to send a whole request header, counted from the connection
+    /// (or from the previous answer on a kept-alive connection); then it is closed.
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may stay open with no byte moving either way (a body sent or
+    /// an answer read too slowly); then it is closed.
+    pub idle_timeout_secs: u64,
+    /// Connections served at once; more wait until one closes. Never more than the
+    /// process's open-file limit (`LimitNOFILE`) allows, less 64 for everything else.
+    pub max_connections: usize,
+}
+
+impl Default for ServeSettings {
+    fn default() -> Self {
+        Self {
+            subscriptions: true,
+            confirm_hours: 48,
+            per_ip_per_hour: 10,
+            per_address_per_day: 3,
+            max_form_bytes: 16 * 1024,
+            max_localities: 20,
+            schedules: vec![
+                "daily 07:30".into(),
+                "daily 18:00".into(),
+                "weekly mon 07:30".into(),
+                "immediate".into(),
+            ],
+            trust_forwarded_for: false,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 512,
+        }
+    }
+}
+
+impl ServeSettings {
+    /// Checks what the ranges of [`RANGES`] do not: the schedules offered.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        use std::str::FromStr as _;
+        if self.schedules.is_empty() {
+            anyhow::bail!("[serve] schedules must offer at least one schedule");
+        }
+        for s in &self.schedules {
+            crate::digest::Schedule::from_str(s)
+                .map_err(|e| anyhow::anyhow!("[serve] schedules: {s:?}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// The range `check` holds a numeric key to. Every numeric key of the configuration is
+/// listed in [`RANGES`], and `config.toml` states each range above its key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// The table (`source` for every `[[source]]`).
+    pub table: &'static str,
+    /// The key.
+    pub key: &'static str,
+    /// Smallest value allowed.
+    pub min: f64,
+    /// Largest value allowed.
+    pub max: f64,
+    /// `0` is allowed besides `min..=max` (it means "no limit").
+    pub zero_too: bool,
+}
+
+const fn range(table: &'static str, key: &'static str, min: f64, max: f64) -> Range {
+    Range {
+        table,
+        key,
+        min,
+        max,
+        zero_too: false,
+    }
+}
+
+/// Every numeric key and its range. The bounds keep every computation on configured
+/// values far inside what its types hold (hours and seconds added to dates, megabytes
+/// turned into bytes, a rate turned into a wait), and are wide enough for any real site.
+pub const RANGES: &[Range] = &[
+    range("source", "max_file_mb", 1.0, 4096.0),
+    range("source", "max_file_secs", 0.001, 3600.0),
+    range("publish", "items_per_feed", 1.0, 10_000.0),
+    range("publish", "ttl_minutes", 1.0, 10_080.0),
+    range("publish", "archive_size", 1.0, 10_000.0),
+    range("publish", "summary_chars", 0.0, 10_000.0),
+    range("publish", "threads", 1.0, 16.0),
+    range("serve", "confirm_hours", 1.0, 720.0),
+    range("serve", "per_ip_per_hour", 1.0, 10_000.0),
+    range("serve", "per_address_per_day", 1.0, 100.0),
+    range("serve", "max_form_bytes", 1024.0, 65_536.0),
+    range("serve", "max_localities", 1.0, 1000.0),
+    range("serve", "header_timeout_secs", 1.0, 300.0),
+    range("serve", "idle_timeout_secs", 1.0, 3600.0),
+    range("serve", "max_connections", 1.0, 100_000.0),
+    range("digest", "timeout_secs", 1.0, 600.0),
+    Range {
+        zero_too: true,
+        ..range("digest", "send_rate", 0.01, 1000.0)
+    },
+    range("digest", "retry_backoff_secs", 1.0, 86_400.0),
+    range("digest", "retry_backoff_max_secs", 1.0, 2_592_000.0),
+    range("digest", "max_attempts", 1.0, 1000.0),
+    range("digest", "suspend_after", 0.0, 1000.0),
+    range("digest", "max_articles", 1.0, 1000.0),
+    range("digest", "summary_chars", 0.0, 10_000.0),
+    range("digest", "first_digest_lookback_hours", 0.0, 8760.0),
+];
+
+impl Range {
+    /// Whether `v` is allowed.
+    pub fn allows(&self, v: f64) -> bool {
+        (self.zero_too && v == 0.0) || (v >= self.min && v <= self.max)
+    }
+
+    /// The range in words: `between 1 and 10000`, `0, or between 0.01 and 1000`.
+    pub fn describe(&self) -> String {
+        let between = format!("between {} and {}", self.min, self.max);
+        if self.zero_too {
+            format!("0, or {between}")
+        } else {
+            between
+        }
+    }
 }
 
 /// The whole configuration.
@@ -87,7 +234,7 @@ pub struct Config {
     pub digest: Option<crate::digest::Settings>,
     /// `localfeed serve`'s subscription pages.
     #[serde(default)]
-    pub serve: crate::serve::Settings,
+    pub serve: ServeSettings,
     /// Subscribers kept in the config (more can be added with `localfeed subscribers`).
     #[serde(default, rename = "subscriber")]
     pub subscribers: Vec<crate::digest::SubscriberConfig>,
@@ -121,7 +268,7 @@ impl Config {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        cfg.check().map_err(|message| ConfigError {
+        cfg.check(text).map_err(|message| ConfigError {
             path: shown,
             message,
         })?;
@@ -137,7 +284,11 @@ impl Config {
         Self::parse(&text, path)
     }
 
-    fn check(&self) -> Result<(), String> {
+    /// Checks what types alone do not: ranges, URLs, ids, the tables' own rules. `text` is
+    /// the file, to name the line and column of a key.
+    fn check(&self, text: &str) -> Result<(), String> {
+        self.check_ranges(text)?;
+        self.check_urls(text)?;
         if self.sources.is_empty() {
             return Err("no [[source]] is configured: add one with `id` and `path`".into());
         }
@@ -161,21 +312,6 @@ impl Config {
                     s.id
                 ));
             }
-            if s.max_file_mb == 0 {
-                return Err(format!(
-                    "source {:?}: key `max_file_mb` must be at least 1",
-                    s.id
-                ));
-            }
-            if !MAX_FILE_SECS_RANGE.contains(&s.max_file_secs) {
-                return Err(format!(
-                    "source {:?}: key `max_file_secs` = {} must be from {} to {} (seconds)",
-                    s.id,
-                    s.max_file_secs,
-                    MAX_FILE_SECS_RANGE.start(),
-                    MAX_FILE_SECS_RANGE.end()
-                ));
-            }
         }
         if let Some(d) = &self.digest {
             d.validate().map_err(|e| format!("{e:#}"))?;
@@ -188,6 +324,115 @@ impl Config {
         for (i, sub) in self.subscribers.iter().enumerate() {
             sub.validate()
                 .map_err(|e| format!("[[subscriber]] #{}: {e:#}", i + 1))?;
+        }
+        Ok(())
+    }
+
+    /// The configured values of one numeric key: `(index of the [[source]], value)`.
+    fn values_of(&self, r: &Range) -> Vec<(Option<usize>, f64)> {
+        let (p, sv) = (&self.publish, &self.serve);
+        let one = |v: f64| vec![(None, v)];
+        match (r.table, r.key) {
+            ("source", "max_file_mb") => self
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Some(i), s.max_file_mb as f64))
+                .collect(),
+            ("source", "max_file_secs") => self
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Some(i), s.max_file_secs))
+                .collect(),
+            ("publish", "items_per_feed") => one(p.items_per_feed as f64),
+            ("publish", "ttl_minutes") => one(f64::from(p.ttl_minutes)),
+            ("publish", "archive_size") => one(p.archive_size as f64),
+            ("publish", "summary_chars") => one(p.summary_chars as f64),
+            ("publish", "threads") => one(p.threads as f64),
+            ("serve", "confirm_hours") => one(f64::from(sv.confirm_hours)),
+            ("serve", "per_ip_per_hour") => one(f64::from(sv.per_ip_per_hour)),
+            ("serve", "per_address_per_day") => one(f64::from(sv.per_address_per_day)),
+            ("serve", "max_form_bytes") => one(sv.max_form_bytes as f64),
+            ("serve", "max_localities") => one(sv.max_localities as f64),
+            ("serve", "header_timeout_secs") => one(sv.header_timeout_secs as f64),
+            ("serve", "idle_timeout_secs") => one(sv.idle_timeout_secs as f64),
+            ("serve", "max_connections") => one(sv.max_connections as f64),
+            ("digest", key) => {
+                let Some(d) = &self.digest else {
+                    return Vec::new();
+                };
+                one(match key {
+                    "timeout_secs" => d.timeout_secs as f64,
+                    "send_rate" => d.send_rate,
+                    "retry_backoff_secs" => d.retry_backoff_secs as f64,
+                    "retry_backoff_max_secs" => d.retry_backoff_max_secs as f64,
+                    "max_attempts" => f64::from(d.max_attempts),
+                    "suspend_after" => f64::from(d.suspend_after),
+                    "max_articles" => d.max_articles as f64,
+                    "summary_chars" => d.summary_chars as f64,
+                    "first_digest_lookback_hours" => f64::from(d.first_digest_lookback_hours),
+                    _ => return Vec::new(),
+                })
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Holds every numeric key to its range in [`RANGES`].
+    fn check_ranges(&self, text: &str) -> Result<(), String> {
+        for r in RANGES {
+            for (index, v) in self.values_of(r) {
+                if r.allows(v) {
+                    continue;
+                }
+                let at = KeyAt {
+                    table: r.table,
+                    index,
+                    key: r.key,
+                };
+                return Err(at.message(
+                    text,
+                    &format!("is out of range: it must be {}", r.describe()),
+                    &v.to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The site addresses links are made from: absolute http(s) URLs with a host (https
+    /// for the digest's, which one-click unsubscribe needs).
+    fn check_urls(&self, text: &str) -> Result<(), String> {
+        let web = |raw: &str, schemes: &[&str]| {
+            url::Url::parse(raw.trim()).is_ok_and(|u| {
+                schemes.contains(&u.scheme()) && u.host_str().is_some_and(|h| !h.is_empty())
+            })
+        };
+        if !web(&self.publish.base_url, &["http", "https"]) {
+            let at = KeyAt {
+                table: "publish",
+                index: None,
+                key: "base_url",
+            };
+            let shown = format!("{:?}", self.publish.base_url);
+            return Err(at.message(text, "must be an absolute http(s) URL", &shown));
+        }
+        if let Some(d) = &self.digest
+            && !web(&d.base_url, &["https"])
+            && !d.base_url_is_local_http()
+        {
+            let at = KeyAt {
+                table: "digest",
+                index: None,
+                key: "base_url",
+            };
+            let shown = format!("{:?}", d.base_url);
+            return Err(at.message(
+                text,
+                "must be an absolute https URL (one-click unsubscribe, RFC 8058, needs https; plain http only on a loopback address, for local testing)",
+                &shown,
+            ));
         }
         Ok(())
     }
@@ -249,23 +494,81 @@ fn absolute(p: &Path) -> PathBuf {
     }
 }
 
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
 /// Turns a TOML/serde error into one line naming the line, column and what is wrong.
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
     match e.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
+            let (line, col) = line_column(text, span.start);
             let src = text.lines().nth(line - 1).unwrap_or("").trim();
             format!("line {line}, column {col}: {msg} (`{src}`)")
         }
         None => msg,
+    }
+}
+
+/// A key of the configuration file: `key` in `[table]`, or in the `index`-th
+/// `[[table]]`.
+struct KeyAt {
+    table: &'static str,
+    index: Option<usize>,
+    key: &'static str,
+}
+
+impl KeyAt {
+    /// Where the key is written in `text`: the byte range of the key and of its value.
+    fn find(&self, text: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        use toml::de::{DeTable, DeValue};
+        let doc = DeTable::parse(text).ok()?;
+        let (_, table) = doc
+            .get_ref()
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == self.table)?;
+        let table = match (table.get_ref(), self.index) {
+            (DeValue::Table(t), None) => t,
+            (DeValue::Array(a), Some(i)) => match a.get(i)?.get_ref() {
+                DeValue::Table(t) => t,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let (k, v) = table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == self.key)?;
+        Some((k.span(), v.span()))
+    }
+
+    /// `line L, column C: key = value in [table] <what>`, with the value as written in the
+    /// file (else `value`), or without a position when the key is not in the file.
+    fn message(&self, text: &str, what: &str, value: &str) -> String {
+        let table = match self.index {
+            Some(i) => format!("[[{}]] #{}", self.table, i + 1),
+            None => format!("[{}]", self.table),
+        };
+        match self.find(text) {
+            Some((key, val)) => {
+                let (line, col) = line_column(text, key.start);
+                let written = text.get(val).unwrap_or(value).trim();
+                format!(
+                    "line {line}, column {col}: `{} = {written}` in {table} {what}",
+                    self.key
+                )
+            }
+            None => format!("`{} = {value}` in {table} {what}", self.key),
+        }
     }
 }
 
@@ -311,6 +614,68 @@ mod tests {
         assert!(e.contains("missing field `path`"), "{e}");
         let e = parse("out = \"x\"\n").unwrap_err().to_string();
         assert!(e.contains("missing field `source`"), "{e}");
+    }
+
+    #[test]
+    fn every_range_names_a_key_of_the_config_and_holds_its_default() {
+        let c = parse(
+            "[[source]]\nid = \"a\"\npath = \"p\"\n[digest]\nfrom = \"d@news.example.org\"\nbase_url = \"https://news.example.org/\"\n",
+        )
+        .unwrap();
+        for r in RANGES {
+            let values = c.values_of(r);
+            assert_eq!(values.len(), 1, "{} {}", r.table, r.key);
+            assert!(
+                r.allows(values[0].1),
+                "the default of {} is out of its range",
+                r.key
+            );
+        }
+    }
+
+    #[test]
+    fn out_of_range_names_line_column_key_and_range() {
+        let e = parse("[[source]]\nid = \"a\"\npath = \"p\"\n[[source]]\nid = \"b\"\npath = \"q\"\n  max_file_mb = 17592186044416\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "conf/config.toml: line 7, column 3: `max_file_mb = 17592186044416` in [[source]] #2 is out of range: it must be between 1 and 4096"
+        );
+        let e = parse("[[source]]\nid = \"a\"\npath = \"p\"\n[digest]\nfrom = \"d@news.example.org\"\nbase_url = \"https://news.example.org/\"\nsend_rate = 1e-300\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("line 7, column 1: `send_rate = 1e-300` in [digest] is out of range: it must be 0, or between 0.01 and 1000"),
+            "{e}"
+        );
+        let e = parse("[[source]]\nid = \"a\"\npath = \"p\"\n[publish]\nbase_url = \"javascript:alert(1)//\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 5, column 1: `base_url = \"javascript:alert(1)//\"` in [publish] must be an absolute http(s) URL"), "{e}");
+    }
+
+    #[test]
+    fn serve_settings_parse_and_validate() {
+        let c = parse("[[source]]\nid = \"a\"\npath = \"p\"\n[serve]\nconfirm_hours = 12\nschedules = [\"immediate\"]\n").unwrap();
+        assert_eq!(c.serve.confirm_hours, 12);
+        assert_eq!(
+            c.serve.per_ip_per_hour,
+            ServeSettings::default().per_ip_per_hour
+        );
+        assert!(toml::from_str::<ServeSettings>("unknown = 1").is_err());
+        let e = parse("[[source]]\nid = \"a\"\npath = \"p\"\n[serve]\nschedules = [\"hourly\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("schedules"), "{e}");
+        let e = parse("[[source]]\nid = \"a\"\npath = \"p\"\n[serve]\nconfirm_hours = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("confirm_hours = 0` in [serve] is out of range"),
+            "{e}"
+        );
+        ServeSettings::default().validate().unwrap();
     }
 
     #[test]

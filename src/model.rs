@@ -327,9 +327,50 @@ pub fn content_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// A file name or path as it may be shown in a message or a log line. A name is shown as
+/// it is unless it holds something that could change how the line reads: a control
+/// character (a newline would start a forged log line, an escape sequence would repaint
+/// the terminal), an invisible format character (a right-to-left override reverses what
+/// follows), a quote or a backslash, or white space at either end. Such a name is shown
+/// quoted, with those characters escaped (`"bad\nname.txt"`), so one message is always one
+/// line and says exactly which file it means. Every message that names an input file, a
+/// folder or a served path goes through this function.
+pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    let risky = |c: char| {
+        c.is_control()
+            || matches!(c, '"' | '\\')
+            || (c != '\'' && c.escape_debug().nth(1).is_some())
+    };
+    let padded = name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace);
+    if name.chars().any(risky) || padded {
+        std::borrow::Cow::Owned(format!("{name:?}"))
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// [`shown`] for a path (a name that is not UTF-8 is shown with its bytes escaped).
+pub fn shown_path(path: &std::path::Path) -> String {
+    match path.to_str() {
+        Some(s) => shown(s).into_owned(),
+        None => format!("{:?}", path.as_os_str()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_could_forge_a_line_are_shown_escaped() {
+        assert_eq!(shown("pages/安吉 日报.txt"), "pages/安吉 日报.txt");
+        assert_eq!(shown("a.txt\nERROR forged"), "\"a.txt\\nERROR forged\"");
+        assert_eq!(shown("x\u{202e}txt.exe"), "\"x\\u{202e}txt.exe\"");
+        assert_eq!(shown("x\u{1b}[2K"), "\"x\\u{1b}[2K\"");
+        assert_eq!(shown(" lead"), "\" lead\"");
+        assert_eq!(shown("say \"hi\""), "\"say \\\"hi\\\"\"");
+        assert!(!shown("a\rb").contains('\r'));
+    }
 
     fn article(title: &str, body: &str) -> Article {
         Article {

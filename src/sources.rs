@@ -7,6 +7,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::model::{shown, shown_path};
+
 /// One file found in a source folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
@@ -49,56 +51,124 @@ fn ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".tmp") || name.ends_with(".swp")
 }
 
-/// Lists the files of a source folder, sorted by name. Links are followed only when they
-/// stay inside the folder. Unreadable sub-folders are reported in the second value and
-/// skipped.
-pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), SourceError> {
-    let canon_root = root.canonicalize().map_err(|e| SourceError::Folder {
-        path: root.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    if !canon_root.is_dir() {
-        return Err(SourceError::Folder {
-            path: root.display().to_string(),
-            reason: "not a folder".into(),
-        });
+/// What identifies a folder on disk however it is reached: its device and inode (on other
+/// systems, a hash of its canonical path).
+type FolderId = (u64, u64);
+
+#[cfg(unix)]
+fn folder_id(meta: &std::fs::Metadata, _real: &Path) -> FolderId {
+    use std::os::unix::fs::MetadataExt as _;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_id(_meta: &std::fs::Metadata, real: &Path) -> FolderId {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    real.hash(&mut h);
+    (0, h.finish())
+}
+
+/// A folder still to be listed: where it is, its name under the source folder, and the
+/// folders above it (itself included) that a link inside it must not lead back to.
+struct Pending {
+    dir: PathBuf,
+    prefix: String,
+    ancestors: Vec<FolderId>,
+}
+
+/// The name under the source folder of a folder whose real path is `real`, when the walk
+/// reaches it without following a link (no part of the name is hidden or ignored).
+fn real_name(real: &Path, canon_root: &Path) -> Option<String> {
+    let rel = real.strip_prefix(canon_root).ok()?;
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        let part = c.as_os_str().to_str()?;
+        if ignored(part) {
+            return None;
+        }
+        parts.push(part);
     }
+    Some(parts.join("/"))
+}
+
+/// Lists the files of a source folder, sorted by name. Links are followed only when they
+/// stay inside the folder. Every folder is listed once however many links lead to it
+/// (folders are told apart by device and inode): a link back to a folder above it (a loop)
+/// is skipped and reported, and so is a second name for a folder already listed.
+/// Unreadable sub-folders are reported in the second value and skipped.
+pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), SourceError> {
+    let folder_error = |reason: String| SourceError::Folder {
+        path: shown_path(root),
+        reason,
+    };
+    let canon_root = root
+        .canonicalize()
+        .map_err(|e| folder_error(e.to_string()))?;
+    let root_meta = std::fs::metadata(&canon_root).map_err(|e| folder_error(e.to_string()))?;
+    if !root_meta.is_dir() {
+        return Err(folder_error("not a folder".into()));
+    }
+    let root_id = folder_id(&root_meta, &canon_root);
+    let mut listed: std::collections::HashMap<FolderId, String> =
+        std::collections::HashMap::from([(root_id, String::new())]);
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = stack.pop() {
+    // Depth first, each folder's entries in name order: the walk (and so which name a
+    // folder reached by two names is listed under) is the same on every run.
+    let mut stack = vec![Pending {
+        dir: root.to_path_buf(),
+        prefix: String::new(),
+        ancestors: vec![root_id],
+    }];
+    while let Some(Pending {
+        dir,
+        prefix,
+        ancestors,
+    }) = stack.pop()
+    {
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                problems.push(format!("{}: cannot list: {e}", dir.display()));
+                problems.push(format!("{}: cannot list: {e}", shown_path(&dir)));
                 continue;
             }
         };
-        for entry in entries.flatten() {
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        let mut subfolders = Vec::new();
+        for entry in entries {
+            let path = entry.path();
             let Some(fname) = entry.file_name().to_str().map(str::to_string) else {
                 problems.push(format!(
                     "{}: file name is not UTF-8, skipped",
-                    entry.path().display()
+                    shown_path(&path)
                 ));
                 continue;
             };
             if ignored(&fname) {
                 continue;
             }
-            let path = entry.path();
             let name = if prefix.is_empty() {
                 fname.clone()
             } else {
                 format!("{prefix}/{fname}")
             };
+            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
             // Resolve links and keep only what stays inside the source folder.
             let Ok(real) = path.canonicalize() else {
+                if is_link {
+                    problems.push(format!(
+                        "{}: a link that leads nowhere (or round in a circle), skipped",
+                        shown_path(&path)
+                    ));
+                }
                 continue;
             };
             if !real.starts_with(&canon_root) {
                 problems.push(format!(
                     "{}: points outside the source folder, skipped",
-                    path.display()
+                    shown_path(&path)
                 ));
                 continue;
             }
@@ -106,7 +176,32 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
                 continue;
             };
             if meta.is_dir() {
-                stack.push((path, name));
+                let id = folder_id(&meta, &real);
+                if ancestors.contains(&id) {
+                    problems.push(format!(
+                        "{}: a link back to a folder above it (a loop), skipped",
+                        shown_path(&path)
+                    ));
+                    continue;
+                }
+                // A link to a folder that the walk lists under its own name anyway.
+                let own_name = is_link.then(|| real_name(&real, &canon_root)).flatten();
+                if let Some(first) = own_name.or_else(|| listed.get(&id).cloned()) {
+                    problems.push(format!(
+                        "{}: the same folder as {}, listed once under that name, skipped",
+                        shown_path(&path),
+                        shown(if first.is_empty() { "." } else { &first })
+                    ));
+                    continue;
+                }
+                listed.insert(id, name.clone());
+                let mut below = ancestors.clone();
+                below.push(id);
+                subfolders.push(Pending {
+                    dir: path,
+                    prefix: name,
+                    ancestors: below,
+                });
             } else if meta.is_file() {
                 files.push(InputFile {
                     source: source.to_string(),
@@ -116,6 +211,8 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
                 });
             }
         }
+        // Popped in name order.
+        stack.extend(subfolders.into_iter().rev());
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok((files, problems))
@@ -130,7 +227,7 @@ pub fn read(file: &InputFile, limit_mb: u64) -> Result<Vec<u8>, SourceError> {
         return Err(SourceError::TooLarge { size, limit_mb });
     }
     let mut buf = Vec::with_capacity(size as usize);
-    f.take(limit + 1).read_to_end(&mut buf)?;
+    f.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
         return Err(SourceError::TooLarge {
             size: buf.len() as u64,

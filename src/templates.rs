@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
 
+use crate::model::shown_path;
+
 /// Every template the program knows, with its built-in text. A file of the same name in
 /// the configured templates folder replaces the built-in copy.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -57,12 +59,12 @@ impl Templates {
             let user = dir.map(|d| d.join(name)).filter(|p| p.is_file());
             let source = match &user {
                 Some(p) => std::fs::read_to_string(p)
-                    .map_err(|e| anyhow::anyhow!("cannot read template {}: {e}", p.display()))?,
+                    .map_err(|e| anyhow::anyhow!("cannot read template {}: {e}", shown_path(p)))?,
                 None => (*builtin).to_string(),
             };
             let shown = user
                 .as_ref()
-                .map(|p| p.display().to_string())
+                .map(|p| shown_path(p))
                 .unwrap_or_else(|| format!("built-in {name}"));
             env.add_template_owned(name.to_string(), source)
                 .map_err(|e| anyhow::anyhow!("template {shown}: {e:#}"))?;

@@ -3,8 +3,8 @@
 
 mod common;
 
+use common::Sandbox;
 use common::http::{Response, Server, send};
-use common::{Sandbox, stderr};
 
 fn start(s: &Sandbox, extra: &[&str]) -> Server {
     let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
@@ -17,10 +17,7 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Res
 }
 
 fn published() -> Sandbox {
-    let s = Sandbox::examples();
-    let o = s.run(&["run"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    s
+    common::published_examples()
 }
 
 #[test]

@@ -9,12 +9,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use clap::Subcommand;
 
 use crate::digest::compose::Composer;
 use crate::digest::{self, SubscriberConfig};
-use crate::model::Chain;
+use crate::model::{Chain, shown_path};
 use crate::schedule::digests::{
     DigestReport, due_digests, new_articles, render_for, resolve_localities, run_digests,
     subscriber_update, sync_subscribers,
@@ -93,7 +93,7 @@ pub fn subscribers_add(
 ) -> anyhow::Result<()> {
     let key = settings.token_key()?;
     let u = subscriber_update(entry, settings, &key, resolve, "cli")?;
-    let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
+    let initial = settings.first_digest_since(now);
     let new = store.upsert_subscriber(&u, &initial, true, &now)?;
     writeln!(
         out,
@@ -274,12 +274,12 @@ pub fn subscribers_import(
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {}", shown_path(file)))?;
     let entries = parse_subscribers_csv(&text).map_err(|errs| {
         anyhow::anyhow!(
             "{}: nothing imported:\n  {}",
-            file.display(),
+            shown_path(file),
             errs.join("\n  ")
         )
     })?;
@@ -295,11 +295,11 @@ pub fn subscribers_import(
     if !errors.is_empty() {
         anyhow::bail!(
             "{}: nothing imported:\n  {}",
-            file.display(),
+            shown_path(file),
             errors.join("\n  ")
         );
     }
-    let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
+    let initial = settings.first_digest_since(now);
     let (mut added, mut updated) = (0, 0);
     for u in &updates {
         if store.upsert_subscriber(u, &initial, true, &now)? {
@@ -311,7 +311,7 @@ pub fn subscribers_import(
     writeln!(
         out,
         "imported {}: {added} added, {updated} updated",
-        file.display()
+        shown_path(file)
     )?;
     Ok(())
 }
@@ -402,8 +402,7 @@ pub fn digest_preview(
                 origin: u.origin,
                 unsubscribed: None,
                 created: now,
-                digested_until: now
-                    - Duration::hours(i64::from(settings.first_digest_lookback_hours)),
+                digested_until: settings.first_digest_since(now),
                 last_slot: None,
                 suspended: None,
             }
@@ -448,8 +447,8 @@ pub fn digest_preview(
         "{}: {} articles{note}\nwrote {} and {}",
         composed.subject,
         composed.article_ids.len(),
-        eml.display(),
-        html.display()
+        shown_path(&eml),
+        shown_path(&html)
     )?;
     Ok(())
 }

@@ -19,7 +19,7 @@ use crate::clock;
 use crate::config::{Config, Overrides};
 use crate::extract;
 use crate::locate::{self, Gazetteer};
-use crate::model::{Chain, InputForm, PageText, SourceHints};
+use crate::model::{Chain, InputForm, PageText, SourceHints, shown, shown_path};
 use crate::schedule::{self, RunError, RunOptions};
 use crate::store::Store;
 use crate::templates::Templates;
@@ -244,7 +244,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     eprintln!(
                         "localfeed: source {:?}: folder {} does not exist",
                         s.id,
-                        p.display()
+                        shown_path(&p)
                     );
                     problems += 1;
                 }
@@ -295,7 +295,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             println!(
                 "{}: configuration and templates are valid",
-                cli.config.display()
+                shown_path(&cli.config)
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -511,7 +511,7 @@ fn extract_files(
         let page = match read_page(path, hints, source_id) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("localfeed: {}: {e:#}", path.display());
+                eprintln!("localfeed: {}: {e:#}", shown_path(path));
                 failed = true;
                 continue;
             }
@@ -653,22 +653,27 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     let now = clock::from_env().map_err(anyhow::Error::msg)?.now();
     let state = cfg.state_path();
     let mut out = std::io::stdout().lock();
-    writeln!(out, "config: {}", config_path.display())?;
+    writeln!(out, "config: {}", shown_path(config_path))?;
     for s in &cfg.sources {
-        writeln!(out, "source {}: {}", s.id, cfg.resolve(&s.path).display())?;
+        writeln!(
+            out,
+            "source {}: {}",
+            s.id,
+            shown_path(&cfg.resolve(&s.path))
+        )?;
     }
-    writeln!(out, "output: {}", cfg.out_dir().display())?;
+    writeln!(out, "output: {}", shown_path(&cfg.out_dir()))?;
     if !state.exists() {
         writeln!(
             out,
             "state: {} (not created yet: no run so far)",
-            state.display()
+            shown_path(&state)
         )?;
         return Ok(ExitCode::SUCCESS);
     }
     let store = Store::open(&state)?;
     let c = store.counts()?;
-    writeln!(out, "state: {}", state.display())?;
+    writeln!(out, "state: {}", shown_path(&state))?;
     writeln!(out, "articles: {} in {} places", c.articles, c.places)?;
     let feeds = count_feeds(&cfg.out_dir());
     writeln!(out, "feeds: {feeds} feed folders")?;
@@ -680,9 +685,8 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     for i in store.inputs()?.iter().filter(|i| i.status == "failed") {
         writeln!(
             out,
-            "  failed: {}/{} ({} attempt(s)): {}",
-            i.source,
-            i.name,
+            "  failed: {} ({} attempt(s)): {}",
+            shown(&format!("{}/{}", i.source, i.name)),
             i.attempts,
             i.error.as_deref().unwrap_or("")
         )?;

@@ -228,6 +228,18 @@ impl Settings {
         Ok(())
     }
 
+    /// Where a new subscriber's first digest starts: `first_digest_lookback_hours` before
+    /// `now`, computed without overflow (`check` keeps the hours within a year; a value
+    /// beyond any date falls back to `now`, no older articles).
+    pub fn first_digest_since(
+        &self,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> chrono::DateTime<chrono::FixedOffset> {
+        chrono::TimeDelta::try_hours(i64::from(self.first_digest_lookback_hours))
+            .and_then(|back| now.checked_sub_signed(back))
+            .unwrap_or(now)
+    }
+
     /// The `List-Id` identifier: `list_id`, or `digest.` + the `from` domain when empty.
     pub fn effective_list_id(&self) -> String {
         let id = self.list_id.trim();

@@ -447,8 +447,13 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter for `rate` messages per second.
     pub fn new(rate: f64) -> Self {
-        let interval =
-            (rate.is_finite() && rate > 0.0).then(|| Duration::from_secs_f64(1.0 / rate));
+        // A rate so small that its interval is no duration (`check` keeps it at least
+        // 0.01 a second) waits the longest interval allowed, 100 seconds.
+        let interval = (rate.is_finite() && rate > 0.0).then(|| {
+            Duration::try_from_secs_f64(1.0 / rate).map_or(Duration::from_secs(100), |d| {
+                d.min(Duration::from_secs(100))
+            })
+        });
         Self {
             interval,
             last: None,

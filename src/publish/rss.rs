@@ -1,7 +1,7 @@
 //! RSS 2.0 documents (with the Atom, content, Dublin Core and RFC 5005 extensions).
 
 use super::item::ItemView;
-use super::text::{push_attr, push_clean, push_clean_in, push_xml, rfc822};
+use super::text::{push_attr, push_clean, push_clean_in, push_text_as_html, push_xml, rfc822};
 use super::{DocMeta, Urls};
 
 /// What closes an RSS document after its items.
@@ -67,7 +67,9 @@ pub(crate) fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     out.push_str("</guid>\n<pubDate>");
     out.push_str(&it.published_822);
     out.push_str("</pubDate>\n<description>");
-    push_clean(out, &it.summary);
+    // Readers render an item's description as HTML: the plain summary is escaped for
+    // HTML first (the title stays plain text, escaped once, as RSS titles are read).
+    push_text_as_html(out, &it.summary);
     out.push_str("</description>\n");
     if it.content_html.is_none() {
         // archive entry: brief

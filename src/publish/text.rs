@@ -255,13 +255,28 @@ pub(crate) fn push_clean_in(out: &mut String, open: &str, text: &str, close: &st
 /// [`push_xml`] for such text.
 pub(crate) fn push_clean(out: &mut String, s: &str) {
     debug_assert!(!needs_cleaning(s) && !s.contains('\r'), "not clean: {s:?}");
+    push_replacing(out, s, ["&amp;", "&lt;", "&gt;"]);
+}
+
+/// Appends clean plain text for an element whose content readers take as HTML (RSS
+/// `<description>`): escaped for HTML, then that HTML escaped for XML character data, so a
+/// reader that unescapes the XML and renders the HTML shows the text, never markup from it
+/// (`<b>` in the text arrives as `&amp;lt;b&amp;gt;`, `&amp;` as `&amp;amp;amp;`).
+pub(crate) fn push_text_as_html(out: &mut String, s: &str) {
+    debug_assert!(!needs_cleaning(s) && !s.contains('\r'), "not clean: {s:?}");
+    push_replacing(out, s, ["&amp;amp;", "&amp;lt;", "&amp;gt;"]);
+}
+
+/// Appends `s` with each `&`, `<` and `>` replaced by `with[0]`, `with[1]`, `with[2]`,
+/// found with a vectorised search.
+fn push_replacing(out: &mut String, s: &str, with: [&str; 3]) {
     out.reserve(s.len() + s.len() / 8);
     let mut start = 0;
     for i in memchr::memchr3_iter(b'&', b'<', b'>', s.as_bytes()) {
         let rep = match s.as_bytes().get(i) {
-            Some(b'&') => "&amp;",
-            Some(b'<') => "&lt;",
-            _ => "&gt;",
+            Some(b'&') => with[0],
+            Some(b'<') => with[1],
+            _ => with[2],
         };
         out.push_str(s.get(start..i).unwrap_or_default());
         out.push_str(rep);

@@ -153,7 +153,7 @@ pub fn sync_subscribers(
 ) -> anyhow::Result<Vec<String>> {
     let mut rejected = Vec::new();
     let mut keep = Vec::new();
-    let initial = now - Duration::hours(i64::from(settings.first_digest_lookback_hours));
+    let initial = settings.first_digest_since(now);
     // Several entries for one address are one subscriber following all their places
     // (the first entry's schedule and options), so overlapping entries never give one
     // person the same article twice.
@@ -305,10 +305,13 @@ pub fn render_for(
 pub fn backoff(settings: &digest::Settings, attempt: i64) -> Duration {
     let base = settings.retry_backoff_secs.max(1);
     let shift = u32::try_from(attempt.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+    // Never more than a year, whatever the settings: the wait is added to a date.
+    const YEAR: u64 = 366 * 24 * 3600;
     let secs = base
         .saturating_mul(1u64 << shift)
-        .min(settings.retry_backoff_max_secs.max(base));
-    Duration::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000))
+        .min(settings.retry_backoff_max_secs.max(base))
+        .min(YEAR);
+    Duration::seconds(i64::try_from(secs).unwrap_or(0))
 }
 
 /// Runs one digest pass (see the module documentation). Fails only when the settings, the

@@ -20,6 +20,7 @@ use crate::extract;
 use crate::locate::{self, Gazetteer};
 use crate::model::{
     Article, Chain, InputForm, PageText, Placement, SourceHints, article_id, content_hash,
+    shown_path,
 };
 use crate::publish;
 use crate::sources::{self, InputFile};
@@ -78,19 +79,19 @@ pub fn lock(state: &Path) -> Result<RunLock, RunError> {
     let path = lock_path(state);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the state folder {}", dir.display()))?;
+            .with_context(|| format!("cannot create the state folder {}", shown_path(dir)))?;
     }
     let file = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        .with_context(|| format!("cannot open the lock file {}", shown_path(&path)))?;
     match file.try_lock() {
         Ok(()) => Ok(RunLock { _file: file }),
-        Err(TryLockError::WouldBlock) => Err(RunError::Locked(path.display().to_string())),
+        Err(TryLockError::WouldBlock) => Err(RunError::Locked(shown_path(&path))),
         Err(TryLockError::Error(e)) => {
-            Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()).into())
+            Err(anyhow::anyhow!("cannot lock {}: {e}", shown_path(&path)).into())
         }
     }
 }
@@ -130,7 +131,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
             Err(e) => {
                 tracing::error!("{e}");
                 report.failures.push(Failure {
-                    path: root.display().to_string(),
+                    path: shown_path(&root),
                     reason: e.to_string(),
                 });
                 continue;
@@ -164,7 +165,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
                     report.totals.articles_changed += changed;
                 }
                 Err(reason) => {
-                    let path = file.path.display().to_string();
+                    let path = shown_path(&file.path);
                     tracing::error!("{path}: {reason}");
                     report.totals.files_failed += 1;
                     report.failures.push(Failure { path, reason });
@@ -177,7 +178,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     let articles = store.articles()?;
     let out = cfg.out_dir();
     let published = publish::publish(&articles, &cfg.publish, &templates, &out)
-        .with_context(|| format!("cannot publish into {}", out.display()))?;
+        .with_context(|| format!("cannot publish into {}", shown_path(&out)))?;
     report.totals.feeds_written = published.written.len();
     tracing::info!(
         "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged, {} removed",

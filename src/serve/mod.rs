@@ -16,7 +16,10 @@ mod subscribe;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -24,87 +27,15 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use tower::ServiceExt as _;
 use tower_http::services::ServeFile;
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, ServeSettings};
+use crate::model::shown_path;
 use crate::schedule::{self, RunError, RunOptions};
 use crate::store::Store;
 use crate::templates::Templates;
-
-/// The `[serve]` table of `config.toml`: the subscription pages.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Settings {
-    /// Serve the subscribe, confirm, manage and unsubscribe pages (they also need a
-    /// `[digest]` table: its `base_url`, paths, signing key and mail delivery are used).
-    pub subscriptions: bool,
-    /// Hours a confirmation link works.
-    pub confirm_hours: u32,
-    /// Subscribe attempts one client address (an IPv6 /64) may make per hour.
-    pub per_ip_per_hour: u32,
-    /// Confirmation mails one email address may be sent per day.
-    pub per_address_per_day: u32,
-    /// Largest form body accepted, in bytes.
-    pub max_form_bytes: usize,
-    /// Most places one subscription may follow.
-    pub max_localities: usize,
-    /// The schedules offered on the forms, first is the default (`immediate`,
-    /// `daily HH:MM`, `weekly mon HH:MM`).
-    pub schedules: Vec<String>,
-    /// Take the client address from the last `X-Forwarded-For` entry (only behind a
-    /// reverse proxy that sets it), for the per-client rate limit.
-    pub trust_forwarded_for: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            subscriptions: true,
-            confirm_hours: 48,
-            per_ip_per_hour: 10,
-            per_address_per_day: 3,
-            max_form_bytes: 16 * 1024,
-            max_localities: 20,
-            schedules: vec![
-                "daily 07:30".into(),
-                "daily 18:00".into(),
-                "weekly mon 07:30".into(),
-                "immediate".into(),
-            ],
-            trust_forwarded_for: false,
-        }
-    }
-}
-
-impl Settings {
-    /// Checks the settings; the error names the key.
-    pub fn validate(&self) -> Result<()> {
-        use std::str::FromStr as _;
-        if self.confirm_hours == 0 {
-            anyhow::bail!("[serve] confirm_hours must be at least 1");
-        }
-        if self.per_ip_per_hour == 0 || self.per_address_per_day == 0 {
-            anyhow::bail!("[serve] per_ip_per_hour and per_address_per_day must be at least 1");
-        }
-        if self.max_form_bytes < 1024 || self.max_form_bytes > 64 * 1024 {
-            anyhow::bail!("[serve] max_form_bytes must be between 1024 and 65536");
-        }
-        if self.max_localities == 0 {
-            anyhow::bail!("[serve] max_localities must be at least 1");
-        }
-        if self.schedules.is_empty() {
-            anyhow::bail!("[serve] schedules must offer at least one schedule");
-        }
-        for s in &self.schedules {
-            crate::digest::Schedule::from_str(s)
-                .map_err(|e| anyhow::anyhow!("[serve] schedules: {s:?}: {e}"))?;
-        }
-        Ok(())
-    }
-}
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -163,11 +94,11 @@ pub fn serve(opts: ServeOptions, cfg: Config, clock: Box<dyn Clock>) -> Result<(
 
 async fn serve_async(opts: ServeOptions, cfg: Config, clock: Arc<dyn Clock>) -> Result<()> {
     std::fs::create_dir_all(&opts.root)
-        .with_context(|| format!("cannot create the output folder {}", opts.root.display()))?;
+        .with_context(|| format!("cannot create the output folder {}", shown_path(&opts.root)))?;
     let root = opts
         .root
         .canonicalize()
-        .with_context(|| format!("cannot open the output folder {}", opts.root.display()))?;
+        .with_context(|| format!("cannot open the output folder {}", shown_path(&opts.root)))?;
     let subs = subscription_pages(&cfg, clock.clone())?.map(Arc::new);
     if subs.is_some() {
         tracing::info!("subscription pages on: /subscribe");
@@ -190,27 +121,240 @@ async fn serve_async(opts: ServeOptions, cfg: Config, clock: Arc<dyn Clock>) -> 
     let local = listener.local_addr()?;
     tracing::info!(
         "listening on http://{local}/ serving {}",
-        opts.root.display()
+        shown_path(&opts.root)
     );
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     if let Some(every) = opts.run_every {
-        tokio::spawn(run_periodically(cfg, clock, every, stop_rx.clone()));
+        tokio::spawn(run_periodically(cfg.clone(), clock, every, stop_rx.clone()));
     }
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let limits = Limits::new(&cfg.serve);
+    tracing::debug!(
+        "at most {} connections at once; header timeout {:?}, idle timeout {:?}",
+        limits.connections,
+        limits.header,
+        limits.idle
+    );
+    tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("stopping: finishing requests in flight");
         let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
         let _ = stop_tx.send(true);
-    })
-    .await
-    .context("the HTTP server failed")?;
+    });
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+    accept_loop(listener, router, limits, stop_rx).await;
     Ok(())
+}
+
+/// The limits that keep the server answering when clients misbehave.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Time to send a whole request header.
+    header: Duration,
+    /// Time a connection may stay open with nothing moving.
+    idle: Duration,
+    /// Connections served at once.
+    connections: usize,
+}
+
+impl Limits {
+    fn new(s: &ServeSettings) -> Self {
+        Self {
+            header: Duration::from_secs(s.header_timeout_secs.max(1)),
+            idle: Duration::from_secs(s.idle_timeout_secs.max(1)),
+            connections: connection_cap(s.max_connections, open_file_limit()),
+        }
+    }
+}
+
+/// Connections that may be open at once: the configured number, but never more than the
+/// open-file limit leaves once 64 files are kept for everything else (the state file,
+/// templates, the files being served, the pipeline when it runs here).
+fn connection_cap(configured: usize, open_files: Option<u64>) -> usize {
+    let room = open_files
+        .map(|n| usize::try_from(n.saturating_sub(64)).unwrap_or(usize::MAX))
+        .unwrap_or(usize::MAX);
+    configured.min(room).max(1)
+}
+
+/// The soft limit on open files of this process, when there is one.
+#[cfg(unix)]
+fn open_file_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+}
+
+#[cfg(not(unix))]
+fn open_file_limit() -> Option<u64> {
+    None
+}
+
+/// When bytes last moved on a connection, for the idle timeout.
+#[derive(Debug, Clone)]
+struct Activity {
+    opened: tokio::time::Instant,
+    /// Milliseconds from `opened` to the last read or write that moved bytes.
+    last_ms: Arc<AtomicU64>,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            opened: tokio::time::Instant::now(),
+            last_ms: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    fn touch(&self) {
+        let ms = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Completes once nothing has moved for `limit`.
+    async fn idle_for(&self, limit: Duration) {
+        loop {
+            let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+            let deadline = self.opened + last + limit;
+            if tokio::time::Instant::now() >= deadline {
+                return;
+            }
+            tokio::time::sleep_until(deadline).await;
+        }
+    }
+}
+
+/// A client connection that records when bytes move.
+struct Watched {
+    stream: tokio::net::TcpStream,
+    activity: Activity,
+}
+
+impl tokio::io::AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if matches!(r, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.activity.touch();
+        }
+        r
+    }
+}
+
+impl tokio::io::AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.stream).poll_write(cx, buf);
+        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        r
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        r
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// Accepts connections until `stop` turns true, then lets the requests in flight finish
+/// (for at most 30 seconds). Each connection gets the header and idle timeouts; at most
+/// `limits.connections` are open at once, the rest wait in the listen queue (they hold
+/// no file of ours while they wait).
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    limits: Limits,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header)
+        .keep_alive(true);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            _ = stop.changed() => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of files, or a client gone before it was accepted: wait a moment
+                    // instead of spinning.
+                    tracing::warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let activity = Activity::new();
+        let io = hyper_util::rt::TokioIo::new(Watched {
+            stream,
+            activity: activity.clone(),
+        });
+        let app = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(req.map(Body::new))
+            });
+        let conn = graceful.watch(http.serve_connection(io, service));
+        let idle = limits.idle;
+        tokio::spawn(async move {
+            let _slot = permit;
+            tokio::select! {
+                r = conn => {
+                    if let Err(e) = r {
+                        tracing::debug!("connection from {peer}: {e}");
+                    }
+                }
+                () = activity.idle_for(idle) => {
+                    tracing::debug!("closed a connection from {peer}: idle for {idle:?}");
+                }
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(30)) => {
+            tracing::warn!("stopped with requests still in flight after 30 s");
+        }
+    }
 }
 
 async fn shutdown_signal() {
@@ -274,8 +418,10 @@ async fn run_periodically(
 enum Target {
     /// A file inside the root.
     File(PathBuf),
-    /// A folder asked for without its trailing slash: redirect so relative links work.
-    AddSlash,
+    /// A folder asked for without its trailing slash: redirect to this path (the folder's
+    /// own, rebuilt from its segments: one leading `/`, so never another host) so relative
+    /// links work.
+    AddSlash(String),
     /// Nothing that may be served.
     NotFound,
 }
@@ -304,7 +450,7 @@ fn resolve(root: &Path, raw_path: &str) -> Target {
     }
     if real.is_dir() {
         if !decoded.ends_with('/') {
-            return Target::AddSlash;
+            return Target::AddSlash(folder_location(&rel));
         }
         let index = real.join("index.html");
         return match index.canonicalize() {
@@ -317,6 +463,35 @@ fn resolve(root: &Path, raw_path: &str) -> Target {
     } else {
         Target::NotFound
     }
+}
+
+/// Characters written percent-encoded in a redirect's path segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The path of a folder under the root, for a `Location` header: `/a/b/`, each segment
+/// encoded, whatever extra slashes the request had (`//all` would be another host).
+fn folder_location(rel: &Path) -> String {
+    let mut out = String::from("/");
+    for seg in rel.iter() {
+        out.extend(percent_encoding::utf8_percent_encode(
+            &seg.to_string_lossy(),
+            SEGMENT,
+        ));
+        out.push('/');
+    }
+    out
 }
 
 /// The content type of a file, from its name, and for `.xml` from its root element.
@@ -484,15 +659,12 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     let raw = req.uri().path().to_string();
     match resolve(&app.root, &raw) {
         Target::NotFound => (StatusCode::NOT_FOUND, "not found\n").into_response(),
-        Target::AddSlash => {
-            let to = format!("{raw}/");
-            (
-                StatusCode::MOVED_PERMANENTLY,
-                [(header::LOCATION, to)],
-                Body::empty(),
-            )
-                .into_response()
-        }
+        Target::AddSlash(to) => (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, to)],
+            Body::empty(),
+        )
+            .into_response(),
         Target::File(path) => {
             let ctype = content_type(&path);
             let mime: mime::Mime = ctype.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
@@ -510,7 +682,7 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
                     resp
                 }
                 Err(e) => {
-                    tracing::error!("{}: {e}", path.display());
+                    tracing::error!("{}: {e}", shown_path(&path));
                     (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n").into_response()
                 }
             }
@@ -535,7 +707,17 @@ mod tests {
             Target::File(root.join("all/rss.xml"))
         );
         assert_eq!(resolve(&root, "/"), Target::File(root.join("index.html")));
-        assert_eq!(resolve(&root, "/all"), Target::AddSlash);
+        assert_eq!(resolve(&root, "/all"), Target::AddSlash("/all/".into()));
+        for doubled in ["//all", "///all"] {
+            assert_eq!(
+                resolve(&root, doubled),
+                Target::AddSlash("/all/".into()),
+                "{doubled}"
+            );
+        }
+        assert_eq!(connection_cap(512, Some(256)), 192);
+        assert_eq!(connection_cap(512, Some(10)), 1);
+        assert_eq!(connection_cap(100, None), 100);
         assert_eq!(
             resolve(&root, "/all/"),
             Target::NotFound,
@@ -564,37 +746,6 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), root.join("dir")).unwrap();
         assert_eq!(resolve(&root, "/s.txt"), Target::NotFound);
         assert_eq!(resolve(&root, "/dir/secret.txt"), Target::NotFound);
-    }
-
-    #[test]
-    fn serve_settings_parse_and_validate() {
-        let s: Settings =
-            toml::from_str("confirm_hours = 12\nschedules = [\"immediate\"]").unwrap();
-        assert_eq!(s.confirm_hours, 12);
-        assert_eq!(s.per_ip_per_hour, Settings::default().per_ip_per_hour);
-        s.validate().unwrap();
-        assert!(toml::from_str::<Settings>("unknown = 1").is_err());
-        let bad = Settings {
-            schedules: vec!["hourly".into()],
-            ..Settings::default()
-        };
-        assert!(
-            bad.validate()
-                .unwrap_err()
-                .to_string()
-                .contains("schedules")
-        );
-        let bad = Settings {
-            confirm_hours: 0,
-            ..Settings::default()
-        };
-        assert!(
-            bad.validate()
-                .unwrap_err()
-                .to_string()
-                .contains("confirm_hours")
-        );
-        Settings::default().validate().unwrap();
     }
 
     #[test]

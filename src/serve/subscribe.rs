@@ -18,10 +18,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
 use serde::Serialize;
 
-use super::Settings;
 use super::forms::{self, CSRF_COOKIE, Confirm, Form, Signer};
 use super::mail::{self, ConfirmCtx};
 use crate::clock::Clock;
+use crate::config::ServeSettings as Settings;
 use crate::digest::token::Purpose;
 use crate::digest::{self, Delivery, Schedule, TokenKey};
 use crate::locate::Gazetteer;
@@ -761,8 +761,7 @@ impl Subs {
                         .map_or_else(|| "web".into(), |s| s.origin.clone()),
                 };
                 let now_t = self.clock.now();
-                let mark = now_t
-                    - chrono::Duration::hours(i64::from(self.digest.first_digest_lookback_hours));
+                let mark = self.digest.first_digest_since(now_t);
                 store.upsert_subscriber(&update, &mark, true, &now_t)?;
                 store.remove_pending_subscription(&nonce)?;
                 drop(store);

@@ -81,6 +81,14 @@ impl Sandbox {
     }
 }
 
+/// A sandbox with the bundled config and examples after one `localfeed run`.
+pub fn published_examples() -> Sandbox {
+    let s = Sandbox::examples();
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    s
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
