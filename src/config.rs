@@ -21,7 +21,7 @@ pub struct ConfigError {
 }
 
 /// One folder of input files.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// A short stable name; it is part of every article id, so do not rename it.
@@ -37,11 +37,23 @@ pub struct Source {
     /// Largest file read, in megabytes; larger files are reported and skipped.
     #[serde(default = "default_max_file_mb")]
     pub max_file_mb: u64,
+    /// Longest time spent reading and placing one file, in seconds; a file that takes
+    /// longer is reported as failed (and tried again when its bytes change) and the run
+    /// goes on with the next file.
+    #[serde(default = "default_max_file_secs")]
+    pub max_file_secs: f64,
 }
 
 fn default_max_file_mb() -> u64 {
     64
 }
+
+fn default_max_file_secs() -> f64 {
+    60.0
+}
+
+/// The range `max_file_secs` must lie in.
+pub const MAX_FILE_SECS_RANGE: std::ops::RangeInclusive<f64> = 0.001..=3600.0;
 
 fn default_state() -> PathBuf {
     PathBuf::from("state/localfeed.db")
@@ -155,6 +167,15 @@ impl Config {
                     s.id
                 ));
             }
+            if !MAX_FILE_SECS_RANGE.contains(&s.max_file_secs) {
+                return Err(format!(
+                    "source {:?}: key `max_file_secs` = {} must be from {} to {} (seconds)",
+                    s.id,
+                    s.max_file_secs,
+                    MAX_FILE_SECS_RANGE.start(),
+                    MAX_FILE_SECS_RANGE.end()
+                ));
+            }
         }
         if let Some(d) = &self.digest {
             d.validate().map_err(|e| format!("{e:#}"))?;
@@ -182,6 +203,7 @@ impl Config {
                 publication: None,
                 home: None,
                 max_file_mb: default_max_file_mb(),
+                max_file_secs: default_max_file_secs(),
             }];
         }
         if let Some(out) = &o.out {

@@ -227,7 +227,8 @@ struct Env {
 fn make_dkim(root: &Path) -> (PathBuf, PathBuf) {
     let key = root.join("dkim.pem");
     let ok = Command::new("openssl")
-        .args(["genrsa", "-traditional", "-out"])
+        // OpenSSL 3 writes PKCS#8 (BEGIN PRIVATE KEY), which is what operators have.
+        .args(["genrsa", "-out"])
         .arg(&key)
         .arg("2048")
         .stderr(Stdio::null())

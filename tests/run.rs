@@ -173,6 +173,206 @@ fn oversized_file_is_reported_not_read() {
 }
 
 #[test]
+fn a_file_over_its_time_budget_is_reported_and_the_run_goes_on() {
+    let s = Sandbox::examples();
+    let cfg = s
+        .read("config.toml")
+        .replace("max_file_secs = 60", "max_file_secs = 0.001");
+    s.write("config.toml", cfg);
+    let page = s.read("examples/anji/anji-daily-2024-05-14.txt");
+    s.write("examples/anji/slow.txt", page.repeat(400));
+    let o = s.run(&["run"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("slow.txt: reading and placing took longer than 0.001 s (max_file_secs)"),
+        "{}",
+        stderr(&o)
+    );
+    // the run went on to publish what it read
+    assert!(s.path().join("feeds/all/rss.xml").is_file());
+    let o = s.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cfg = s
+        .read("config.toml")
+        .replace("max_file_secs = 0.001", "max_file_secs = 0");
+    s.write("config.toml", cfg);
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`max_file_secs` = 0 must be from 0.001 to 3600"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The `.eml` files a run wrote into the bundled config's outbox.
+fn outbox_files(s: &Sandbox) -> usize {
+    std::fs::read_dir(s.path().join("outbox"))
+        .map(|rd| rd.flatten().count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_trial_run_with_inbox_mails_nobody_unless_asked() {
+    let s = Sandbox::examples();
+    let trial = [
+        "run",
+        "--inbox",
+        "examples/anji",
+        "--out",
+        "try/feeds",
+        "--state",
+        "try/s.db",
+    ];
+    let o = s.run(&trial);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("digests are not sent in this run (a trial run with --inbox: add --digests to send them)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(s.path().join("try/feeds/all/rss.xml").is_file());
+    assert_eq!(outbox_files(&s), 0, "a trial run composed a digest");
+    let o = s.run(&[&trial[..], &["--digests"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        outbox_files(&s) > 0,
+        "--digests sent nothing: {}",
+        stderr(&o)
+    );
+    // --no-digests on a configured run: nothing more is composed, and it says why
+    let o = s.run(&["run", "--no-digests"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(--no-digests)"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_loads_the_dkim_key_as_a_run_would() {
+    let s = Sandbox::examples();
+    let key = s.path().join("dkim.pem");
+    let ok = std::process::Command::new("openssl")
+        .args(["genrsa", "-out"])
+        .arg(&key)
+        .arg("2048")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl genrsa");
+    assert!(ok.success());
+    assert!(
+        s.read("dkim.pem").contains("BEGIN PRIVATE KEY"),
+        "OpenSSL 3 writes PKCS#8"
+    );
+    let cfg = s
+        .read("config.toml")
+        .replace("dkim_selector = \"\"", "dkim_selector = \"sel\"")
+        .replace("dkim_domain = \"\"", "dkim_domain = \"news.example.org\"")
+        .replace(
+            "# dkim_key_file = \"/etc/localfeed/dkim.pem\"",
+            "dkim_key_file = \"dkim.pem\"",
+        );
+    s.write("config.toml", &cfg);
+    let o = s.run(&["check"]);
+    assert!(
+        o.status.success(),
+        "a PKCS#8 key is accepted: {}",
+        stderr(&o)
+    );
+    s.write(
+        "dkim.pem",
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+    );
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("dkim.pem"), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("bm90IGEga2V5"),
+        "key bytes printed: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn extract_with_source_reads_as_the_run_does() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let page = "examples/anji/anji-daily-2024-05-14.txt";
+    let o = s.run(&["extract", "--source", "anji", page]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["publication"]["name"], "安吉新闻",
+        "the source's publication applies"
+    );
+    let ids: Vec<&str> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.is_empty());
+    for id in &ids {
+        assert!(
+            s.path().join(format!("feeds/articles/{id}.html")).is_file(),
+            "{id} is not an id the run published"
+        );
+    }
+    let o = s.run(&["extract", "--source", "nope", page]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--source \"nope\": no such source"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_missing_source_folder_is_a_configuration_error_and_the_site_stays() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let before = common::snapshot(&s.path().join("feeds"));
+    let o = s.run(&["run", "--inbox", "no-such-folder", "--out", "feeds"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("source \"inbox\": folder")
+            && stderr(&o).contains("no-such-folder does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        before,
+        common::snapshot(&s.path().join("feeds")),
+        "the site was changed"
+    );
+}
+
+#[test]
+fn check_accepts_http_on_loopback_for_the_digest_links_with_a_warning() {
+    let s = Sandbox::examples();
+    let cfg = s.read("config.toml");
+    let https = "base_url = \"https://news.example.org/\"";
+    assert!(cfg.contains(https));
+    s.write(
+        "config.toml",
+        cfg.replace(https, "base_url = \"http://127.0.0.1:8081/\""),
+    );
+    let o = s.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("one-click unsubscribe needs https in production"),
+        "{}",
+        stderr(&o)
+    );
+    s.write(
+        "config.toml",
+        cfg.replace(https, "base_url = \"http://news.example.org/\""),
+    );
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("must be https"), "{}", stderr(&o));
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))
@@ -383,7 +583,7 @@ fn status_shows_counts_and_the_last_run() {
     assert!(st.contains("source anji:"), "{st}");
     assert!(st.contains("inputs: 5 read, 0 failed"), "{st}");
     assert!(
-        st.contains("last run: #1 ok started 2024-06-10T09:00:00+08:00"),
+        st.contains("last run: #1 ok started 2024-06-10 09:00:00 +08:00 (0 s ago)"),
         "{st}"
     );
 }

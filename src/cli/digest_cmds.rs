@@ -186,58 +186,37 @@ pub fn subscribers_unsubscribe(
     Ok(())
 }
 
-/// Splits one CSV record (RFC 4180 quoting) into fields.
-fn csv_fields(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => cur.push(c),
-            (false, '"') if cur.trim().is_empty() => {
-                cur.clear();
-                quoted = true;
-            }
-            (false, ',') => fields.push(std::mem::take(&mut cur).trim().to_string()),
-            (false, c) => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err("unclosed quote".into());
-    }
-    fields.push(cur.trim().to_string());
-    Ok(fields)
-}
-
-/// Reads subscriber entries from CSV text. A first line starting with `email` is a header.
-/// Every bad row is reported with its line number and address.
+/// Reads subscriber entries from CSV text (RFC 4180, read by the `csv` crate). A first row
+/// whose first field is `email` is a header; blank rows and rows starting with `#` are
+/// skipped. Every bad row is reported with its line number and address.
 pub fn parse_subscribers_csv(text: &str) -> Result<Vec<SubscriberConfig>, Vec<String>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let text = text.trim_start_matches('\u{feff}');
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
-        if n == 1 && line.trim_start().to_ascii_lowercase().starts_with("email") {
-            continue;
-        }
-        let f = match csv_fields(line) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut first = true;
+    for record in reader.records() {
+        let f = match record {
             Ok(f) => f,
             Err(e) => {
-                errors.push(format!("line {n}: {e}"));
+                let n = e.position().map_or(0, |p| p.line());
+                errors.push(format!("line {n}: {}", csv_error(&e)));
                 continue;
             }
         };
-        let get = |i: usize| f.get(i).map(String::as_str).unwrap_or("");
+        let n = f.position().map_or(0, |p| p.line());
+        let get = |i: usize| f.get(i).unwrap_or("");
+        if std::mem::take(&mut first) && get(0).eq_ignore_ascii_case("email") {
+            continue;
+        }
+        if f.iter().all(str::is_empty) {
+            continue;
+        }
         let plain = match get(4).to_ascii_lowercase().as_str() {
             "" | "false" | "no" | "0" => false,
             "true" | "yes" | "1" => true,
@@ -273,6 +252,15 @@ pub fn parse_subscribers_csv(text: &str) -> Result<Vec<SubscriberConfig>, Vec<St
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// What a CSV reading error says, without the position (the caller names the line).
+fn csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
     }
 }
 
@@ -564,7 +552,7 @@ pub fn print_report(report: &DigestReport, out: &mut dyn Write) -> anyhow::Resul
 }
 
 /// Lines for `localfeed status`: outbox counts and the digests that failed for good.
-pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
+pub fn status_lines(store: &Store, now: &DateTime<FixedOffset>) -> anyhow::Result<Vec<String>> {
     let (pending, sent, failed) = store.outbox_counts()?;
     let mut lines = vec![format!(
         "digests: {sent} sent, {pending} pending, {failed} failed"
@@ -574,7 +562,7 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
             "  failed {} {} ({}): {}",
             e.email,
             e.message_id,
-            e.finished.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            e.finished.map(|t| super::when(&t, now)).unwrap_or_default(),
             e.last_error.unwrap_or_default()
         ));
     }
@@ -583,7 +571,7 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
             lines.push(format!(
                 "  suspended {} since {} after repeated permanent failures: {why}",
                 sub.email,
-                at.to_rfc3339()
+                super::when(at, now)
             ));
         }
     }
@@ -593,7 +581,7 @@ pub fn status_lines(store: &Store) -> anyhow::Result<Vec<String>> {
                 "  retrying {} after {} attempts, next {}: {}",
                 e.email,
                 e.attempts,
-                e.next_attempt.to_rfc3339(),
+                super::when(&e.next_attempt, now),
                 e.last_error.unwrap_or_default()
             ));
         }
@@ -896,7 +884,10 @@ mod tests {
                 .unwrap()
                 .contains("0 composed, 1 nothing new, 0 sent")
         );
-        assert!(status_lines(&store).unwrap()[0].contains("1 sent, 0 pending, 0 failed"));
+        assert!(
+            status_lines(&store, &t("2024-06-10T09:00:00+08:00")).unwrap()[0]
+                .contains("1 sent, 0 pending, 0 failed")
+        );
         // The link's token unsubscribes; a forged one does not.
         let key = settings.token_key().unwrap();
         let link = format!(
@@ -938,11 +929,20 @@ mod tests {
     }
 
     #[test]
-    fn csv_quotes_and_commas() {
-        assert_eq!(
-            csv_fields("\"a, b\",\"say \"\"hi\"\"\", c").unwrap(),
-            vec!["a, b", "say \"hi\"", "c"]
-        );
-        assert!(csv_fields("\"open").is_err());
+    fn csv_quotes_commas_and_quoted_line_breaks() {
+        let text = "email,localities\n\
+                    \"a@example.net\",\"370871, 371102\"\n\
+                    # a comment row\n\
+                    \n\
+                    b@example.net,\"高新区|\n某某镇\",\"daily 07:30\"\n";
+        let v = parse_subscribers_csv(text).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].email, "a@example.net");
+        assert_eq!(v[0].localities, vec!["370871, 371102"]);
+        assert_eq!(v[1].localities, vec!["高新区", "某某镇"]);
+        assert_eq!(v[1].schedule, "daily 07:30");
+        let errs = parse_subscribers_csv("ok@example.net,370871\n\"open,370871\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("line 2"), "{errs:?}");
     }
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -57,7 +58,7 @@ pub struct Cli {
 /// Output format of `extract` and `locate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// JSON (JSON Lines for several files).
+    /// JSON: one object a line (a page for `extract`, the text for `locate`).
     Json,
     /// Text for a person.
     Text,
@@ -77,6 +78,12 @@ pub enum Command {
         /// Use this state file instead of the configured one.
         #[arg(long)]
         state: Option<PathBuf>,
+        /// Send the digests that are due even with --inbox (a trial run sends none).
+        #[arg(long, conflicts_with = "no_digests")]
+        digests: bool,
+        /// Send no digests in this run (they stay due for the next one).
+        #[arg(long)]
+        no_digests: bool,
     },
     /// Check the configuration and the templates without running anything.
     Check,
@@ -100,6 +107,10 @@ pub enum Command {
         /// The publication's home place (name or division code).
         #[arg(long)]
         home: Option<String>,
+        /// Read the files as this configured source would be read: its `publication` and
+        /// `home` apply (unless given above) and article ids are the ones `run` stores.
+        #[arg(long, value_name = "ID")]
+        source: Option<String>,
     },
     /// Place a text in the division hierarchy and show the evidence.
     Locate {
@@ -164,11 +175,29 @@ fn load_config(path: &Path) -> Result<Config, ExitCode> {
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { inbox, out, state } => {
+        Command::Run {
+            inbox,
+            out,
+            state,
+            digests,
+            no_digests,
+        } => {
             let mut cfg = match load_config(&cli.config) {
                 Ok(c) => c,
                 Err(code) => return Ok(code),
             };
+            let trial = inbox.is_some();
+            let send_digests = !no_digests && (digests || !trial);
+            if cfg.digest.is_some() && !send_digests && !cli.quiet {
+                eprintln!(
+                    "localfeed: digests are not sent in this run ({}); they stay due",
+                    if no_digests {
+                        "--no-digests"
+                    } else {
+                        "a trial run with --inbox: add --digests to send them"
+                    }
+                );
+            }
             cfg.apply(&Overrides { inbox, out, state });
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
             match schedule::run_once(
@@ -176,6 +205,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 clock.as_ref(),
                 RunOptions {
                     progress: !cli.quiet,
+                    digests: send_digests,
                 },
             ) {
                 Ok(report) if report.failures.is_empty() => Ok(ExitCode::SUCCESS),
@@ -239,6 +269,27 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            if cfg
+                .digest
+                .as_ref()
+                .is_some_and(|d| d.base_url_is_local_http())
+            {
+                eprintln!(
+                    "localfeed: warning: [digest] base_url is plain http on this machine: fine for trying subscriptions locally, but one-click unsubscribe needs https in production"
+                );
+            }
+            // Key files are loaded as a run would load them (their contents never printed).
+            if cfg.digest.is_some() {
+                match schedule::digest_settings(&cfg)
+                    .and_then(|s| crate::digest::dkim::DkimSigner::from_settings(&s))
+                {
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("localfeed: [digest]: {e:#}");
+                        problems += 1;
+                    }
+                }
+            }
             if problems > 0 {
                 return Ok(ExitCode::from(EXIT_ERROR));
             }
@@ -264,7 +315,30 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             format,
             publication,
             home,
-        } => extract_files(&files, format, publication, home),
+            source,
+        } => {
+            let mut hints = SourceHints { publication, home };
+            let mut source_id = "cli".to_string();
+            if let Some(id) = source {
+                let cfg = match load_config(&cli.config) {
+                    Ok(c) => c,
+                    Err(code) => return Ok(code),
+                };
+                let Some(src) = cfg.sources.iter().find(|s| s.id == id) else {
+                    let ids: Vec<&str> = cfg.sources.iter().map(|s| s.id.as_str()).collect();
+                    eprintln!(
+                        "localfeed: --source {id:?}: no such source in {} (sources: {})",
+                        cli.config.display(),
+                        ids.join(", ")
+                    );
+                    return Ok(ExitCode::from(EXIT_ERROR));
+                };
+                hints.publication = hints.publication.or_else(|| src.publication.clone());
+                hints.home = hints.home.or_else(|| src.home.clone());
+                source_id = id;
+            }
+            extract_files(&files, format, &hints, &source_id)
+        }
         Command::Locate { text, home, format } => {
             let gaz = Gazetteer::embedded();
             let home = schedule::home_chain(home.as_deref(), None, gaz);
@@ -433,15 +507,14 @@ struct JsonPage {
 fn extract_files(
     files: &[PathBuf],
     format: Format,
-    publication: Option<String>,
-    home: Option<String>,
+    hints: &SourceHints,
+    source_id: &str,
 ) -> Result<ExitCode> {
     let gaz = Gazetteer::embedded();
-    let hints = SourceHints { publication, home };
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in files {
-        let page = match read_page(path, &hints) {
+        let page = match read_page(path, hints, source_id) {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("localfeed: {}: {e:#}", path.display());
@@ -496,7 +569,7 @@ fn extract_files(
     })
 }
 
-fn read_page(path: &Path, hints: &SourceHints) -> Result<PageText> {
+fn read_page(path: &Path, hints: &SourceHints, source_id: &str) -> Result<PageText> {
     let bytes = std::fs::read(path).context("cannot read")?;
     let text = extract::decode::decode(&bytes)?;
     let name = path
@@ -504,7 +577,7 @@ fn read_page(path: &Path, hints: &SourceHints) -> Result<PageText> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(PageText {
-        source: "cli".into(),
+        source: source_id.to_string(),
         form: InputForm::from_file_name(&name),
         name,
         text,
@@ -575,7 +648,30 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
     Ok(())
 }
 
+/// A stored time for a person: to the second, in its own offset, with its age.
+pub(crate) fn when(t: &DateTime<FixedOffset>, now: &DateTime<FixedOffset>) -> String {
+    let secs = (*now - *t).num_seconds();
+    let age = match secs.unsigned_abs() {
+        0..=59 => format!("{} s", secs.unsigned_abs()),
+        60..=5_999 => format!("{} min", secs.unsigned_abs() / 60),
+        6_000..=172_799 => format!("{} h", secs.unsigned_abs() / 3_600),
+        n => format!("{} days", n / 86_400),
+    };
+    let rel = if secs >= 0 {
+        format!("{age} ago")
+    } else {
+        format!("in {age}")
+    };
+    format!("{} ({rel})", t.format("%Y-%m-%d %H:%M:%S %:z"))
+}
+
+/// A stored RFC 3339 time for a person (as [`when`]), or the text as stored.
+fn when_str(t: &str, now: &DateTime<FixedOffset>) -> String {
+    DateTime::parse_from_rfc3339(t).map_or_else(|_| t.to_string(), |t| when(&t, now))
+}
+
 fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
+    let now = clock::from_env().map_err(anyhow::Error::msg)?.now();
     let state = cfg.state_path();
     let mut out = std::io::stdout().lock();
     writeln!(out, "config: {}", config_path.display())?;
@@ -612,7 +708,7 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
             i.error.as_deref().unwrap_or("")
         )?;
     }
-    for line in digest_cmds::status_lines(&store)? {
+    for line in digest_cmds::status_lines(&store, &now)? {
         writeln!(out, "{line}")?;
     }
     match store.last_run()? {
@@ -621,8 +717,10 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
             "last run: #{} {} started {}, finished {}: {} file(s) read, {} new, {} failed, {} article(s) changed, {} file(s) written, {} digest(s)",
             r.id,
             r.status,
-            r.started,
-            r.finished.as_deref().unwrap_or("-"),
+            when_str(&r.started, &now),
+            r.finished
+                .as_deref()
+                .map_or_else(|| "-".to_string(), |f| when_str(f, &now)),
             r.files_read,
             r.files_new,
             r.files_failed,

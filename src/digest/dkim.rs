@@ -1,6 +1,7 @@
 //! DKIM signing of digests.
 //!
-//! Owns: reading the private key (PEM, RSA PKCS#1) and signing with rsa-sha256,
+//! Owns: reading the private key (PEM, RSA in PKCS#1 or PKCS#8 — what `openssl genrsa`
+//! writes since OpenSSL 3) and signing with rsa-sha256,
 //! relaxed/relaxed, over the headers receivers and RFC 8058 expect, List-Unsubscribe and
 //! List-Unsubscribe-Post included. Signing is the last step: nothing changes the message
 //! afterwards. Must not touch: the network, the store.
@@ -42,11 +43,17 @@ impl std::fmt::Debug for DkimSigner {
 impl DkimSigner {
     /// A signer from a PEM key, a selector and a domain.
     pub fn new(selector: &str, domain: &str, pem: &str) -> anyhow::Result<Self> {
-        if pem.contains("BEGIN PRIVATE KEY") || pem.contains("BEGIN ENCRYPTED") {
+        if pem.contains("BEGIN ENCRYPTED") {
             anyhow::bail!(
-                "the DKIM key must be an unencrypted RSA key in PKCS#1 PEM (BEGIN RSA PRIVATE KEY); convert it with `openssl rsa -traditional -in KEY -out KEY.rsa.pem`"
+                "the DKIM key is encrypted; give an unencrypted RSA key (PKCS#1 or PKCS#8 PEM), e.g. `openssl rsa -in KEY -out KEY.plain.pem`"
             );
         }
+        let pkcs1 = if pem.contains("BEGIN PRIVATE KEY") {
+            Some(pkcs8_to_pkcs1(pem)?)
+        } else {
+            None
+        };
+        let pem = pkcs1.as_ref().map_or(pem, |p| p.as_str());
         let key = DkimSigningKey::new(pem, DkimSigningAlgorithm::Rsa)
             .map_err(|e| anyhow::anyhow!("the DKIM key cannot be read: {e}"))?;
         let headers = SIGNED_HEADERS
@@ -89,4 +96,15 @@ impl DkimSigner {
     pub fn sign(&self, message: &mut Message) {
         message.sign(&self.config);
     }
+}
+
+/// The same RSA key in PKCS#1 PEM, which the signer reads, from PKCS#8 PEM.
+fn pkcs8_to_pkcs1(pem: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| {
+        anyhow::anyhow!("the DKIM key is PKCS#8 but not an RSA key that can be read: {e}")
+    })?;
+    key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
+        .map_err(|e| anyhow::anyhow!("the DKIM key cannot be converted: {e}"))
 }

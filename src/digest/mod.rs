@@ -134,8 +134,25 @@ impl Default for Settings {
     }
 }
 
+/// Whether a URL's host is this machine (`127.0.0.0/8`, `[::1]` or `localhost`).
+fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 impl Settings {
-    /// Checks the settings a digest needs: a valid `from`, an https `base_url`, a
+    /// Whether `base_url` is plain http on a loopback address: allowed for trying
+    /// subscriptions locally, but one-click unsubscribe needs https in production.
+    pub fn base_url_is_local_http(&self) -> bool {
+        url::Url::parse(self.base_url.trim()).is_ok_and(|u| u.scheme() == "http" && is_loopback(&u))
+    }
+
+    /// Checks the settings a digest needs: a valid `from`, an https `base_url` (http on a
+    /// loopback address), a
     /// `list_id`, a known default time zone, and a complete DKIM trio when any part is set.
     pub fn validate(&self) -> anyhow::Result<()> {
         let from = parse_mailbox(&self.from).map_err(|e| anyhow::anyhow!("[digest] from: {e}"))?;
@@ -146,9 +163,9 @@ impl Settings {
         let base = url::Url::parse(self.base_url.trim()).map_err(|e| {
             anyhow::anyhow!("[digest] base_url {:?} is not a URL: {e}", self.base_url)
         })?;
-        if base.scheme() != "https" {
+        if base.scheme() != "https" && !(base.scheme() == "http" && is_loopback(&base)) {
             anyhow::bail!(
-                "[digest] base_url {:?} must be https: one-click unsubscribe (RFC 8058) needs an https link",
+                "[digest] base_url {:?} must be https (http only on a loopback address, for local testing): one-click unsubscribe (RFC 8058) needs an https link",
                 self.base_url
             );
         }
@@ -401,7 +418,19 @@ mod tests {
         s.validate().unwrap();
         s.base_url = "http://news.example.org/".into();
         assert!(s.validate().unwrap_err().to_string().contains("https"));
+        for local in [
+            "http://127.0.0.1:8081/",
+            "http://[::1]:8081/",
+            "http://localhost/",
+        ] {
+            s.base_url = local.into();
+            s.validate().unwrap();
+            assert!(s.base_url_is_local_http(), "{local}");
+        }
+        s.base_url = "http://127.0.0.1.example.org/".into();
+        assert!(s.validate().is_err());
         s.base_url = "https://news.example.org/".into();
+        assert!(!s.base_url_is_local_http());
         s.dkim_selector = "sel".into();
         assert!(s.validate().unwrap_err().to_string().contains("DKIM"));
         s.dkim_selector.clear();

@@ -5,11 +5,12 @@
 //! fail the run at the end), and the lock that keeps two runs apart. Must not touch:
 //! parsing or rendering (the stages do that), or sleeping (the timer owns time).
 
+mod budget;
 pub mod digests;
 
 use std::fs::{File, TryLockError};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
@@ -24,6 +25,8 @@ use crate::publish;
 use crate::sources::{self, InputFile};
 use crate::store::{NewArticle, RunTotals, Store};
 use crate::templates::Templates;
+
+use self::budget::Placer;
 
 /// One input (or source) that could not be processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +62,9 @@ pub enum RunError {
 pub struct RunOptions {
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Send the digests that are due (with a `[digest]` table). A trial run over a folder
+    /// (`run --inbox`) leaves them off unless asked, so trying localfeed mails nobody.
+    pub digests: bool,
 }
 
 /// The run lock: a file next to the state file, locked for the life of the value.
@@ -103,6 +109,19 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     let gaz = Gazetteer::embedded();
     let run_id = store.start_run(&clock.now())?;
     let mut report = RunReport::default();
+    let mut placer = Placer::new(gaz);
+    // A source folder that is not there is a configuration error (or a mount that failed):
+    // nothing is read, and the published site is left as it is rather than emptied.
+    for source in &cfg.sources {
+        let root = cfg.resolve(&source.path);
+        if !root.is_dir() {
+            return Err(RunError::Fatal(anyhow::anyhow!(
+                "source {:?}: folder {} does not exist or is not a folder; nothing was read or published",
+                source.id,
+                root.display()
+            )));
+        }
+    }
 
     for source in &cfg.sources {
         let root = cfg.resolve(&source.path);
@@ -133,9 +152,9 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
             match ingest_file(
                 &mut store,
                 cfg,
-                gaz,
+                &mut placer,
                 file,
-                source.max_file_mb,
+                (source.max_file_mb, source.max_file_secs),
                 &hints,
                 clock,
             ) {
@@ -170,7 +189,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         published.unchanged,
         published.removed.len()
     );
-    if cfg.digest.is_some() {
+    if cfg.digest.is_some() && opts.digests {
         match digest_settings(cfg) {
             Ok(settings) => {
                 let resolve = |s: &str| gaz.resolve(s);
@@ -263,9 +282,9 @@ enum Ingested {
 fn ingest_file(
     store: &mut Store,
     cfg: &Config,
-    gaz: &Gazetteer,
+    placer: &mut Placer,
     file: &InputFile,
-    limit_mb: u64,
+    (limit_mb, max_secs): (u64, f64),
     hints: &SourceHints,
     clock: &dyn Clock,
 ) -> Result<Ingested, String> {
@@ -303,18 +322,10 @@ fn ingest_file(
         form: InputForm::from_file_name(&file.name),
         hints: hints.clone(),
     };
-    let include_also = cfg.publish.include_also;
-    // A panic in a stage is a bug, but it must not cost the other files their run.
-    let placed = catch_unwind(AssertUnwindSafe(|| place_page(&page, gaz, include_also)));
-    let articles = match placed {
+    let budget = Duration::from_secs_f64(max_secs);
+    let articles = match placer.place(page, cfg.publish.include_also, budget) {
         Ok(a) => a,
-        Err(_) => {
-            return Err(fail(
-                store,
-                &hash,
-                "internal error while extracting (a bug: please report it with this file)".into(),
-            ));
-        }
+        Err(e) => return Err(fail(store, &hash, e.to_string())),
     };
     match store.ingest(
         &file.source,

@@ -241,7 +241,14 @@ async fn run_periodically(
     loop {
         let (c, k) = (cfg.clone(), clock.clone());
         let result = tokio::task::spawn_blocking(move || {
-            schedule::run_once(&c, k.as_ref(), RunOptions { progress: false })
+            schedule::run_once(
+                &c,
+                k.as_ref(),
+                RunOptions {
+                    progress: false,
+                    digests: true,
+                },
+            )
         })
         .await;
         match result {

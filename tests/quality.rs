@@ -1,0 +1,158 @@
+//! Extraction and placement quality, scored inside `cargo test` with the shared scorer
+//! (`../shared/tools/score-extract`) on every gold set we keep: the sample corpus and the
+//! real news-site pages of `../shared`, our real pages (`tests/fixtures/real`, tuned on),
+//! the real pages kept unseen (`tests/fixtures/real-test`, never tuned on), and the invented
+//! held-out sets. Each set is held to its bar so that no change loses what it measures;
+//! `.ci/run` prints the same figures. Needs `../shared` (fails under CI without it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{repo, shared};
+
+/// A gold set and the bars it is held to: (min F1, min title, min county, min exact,
+/// max leaked boilerplate strings).
+struct Bar {
+    set: &'static str,
+    f1: f64,
+    title: f64,
+    county: f64,
+    exact: f64,
+    leaked: u32,
+}
+
+/// The bars, one line a set. `../shared/…` sets are given relative to `../shared`.
+const BARS: &[Bar] = &[
+    Bar {
+        set: "shared:corpus",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.96,
+        exact: 0.92,
+        leaked: 1,
+    },
+    Bar {
+        set: "shared:corpus-web",
+        f1: 0.60,
+        title: 0.90,
+        county: 0.70,
+        exact: 0.70,
+        leaked: 13,
+    },
+    Bar {
+        set: "real",
+        f1: 0.45,
+        title: 0.85,
+        county: 0.70,
+        exact: 0.60,
+        leaked: 36,
+    },
+    Bar {
+        set: "real-test",
+        f1: 0.45,
+        title: 0.85,
+        county: 0.70,
+        exact: 0.65,
+        leaked: 25,
+    },
+    Bar {
+        set: "heldout",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.96,
+        exact: 0.92,
+        leaked: 0,
+    },
+    Bar {
+        set: "heldout2",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.96,
+        exact: 0.92,
+        leaked: 0,
+    },
+    Bar {
+        set: "heldout3",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.96,
+        exact: 0.92,
+        leaked: 0,
+    },
+    Bar {
+        set: "heldout4",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.94,
+        exact: 0.92,
+        leaked: 0,
+    },
+    Bar {
+        set: "heldout5",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.96,
+        exact: 0.92,
+        leaked: 0,
+    },
+    Bar {
+        set: "heldout6",
+        f1: 0.96,
+        title: 0.92,
+        county: 0.96,
+        exact: 0.92,
+        leaked: 0,
+    },
+];
+
+fn corpus_dir(shared: &Path, set: &str) -> PathBuf {
+    match set.strip_prefix("shared:") {
+        Some(s) => shared.join(s),
+        None => repo().join("tests/fixtures").join(set),
+    }
+}
+
+/// Runs the scorer on one set with its bars; returns the summary line, or the failure.
+fn score(shared: &Path, bar: &Bar) -> Result<String, String> {
+    let bin = env!("CARGO_BIN_EXE_localfeed");
+    let o = Command::new("python3")
+        .arg(shared.join("tools/score-extract"))
+        .arg("--corpus")
+        .arg(corpus_dir(shared, bar.set))
+        .arg("--cmd")
+        .arg(format!("{bin} extract --format json"))
+        .args(["--min-f1", &bar.f1.to_string()])
+        .args(["--min-title", &bar.title.to_string()])
+        .args(["--min-county", &bar.county.to_string()])
+        .args(["--min-exact", &bar.exact.to_string()])
+        .args(["--max-leaked", &bar.leaked.to_string()])
+        .env_remove("LOCALFEED_CONFIG")
+        .output()
+        .map_err(|e| format!("{}: cannot run the scorer: {e}", bar.set))?;
+    let out = String::from_utf8_lossy(&o.stdout);
+    let last = out.lines().last().unwrap_or("").to_string();
+    if o.status.success() {
+        Ok(format!("{}: {last}", bar.set))
+    } else {
+        Err(format!(
+            "{} below its bar: {last}\n{}",
+            bar.set,
+            String::from_utf8_lossy(&o.stderr)
+        ))
+    }
+}
+
+#[test]
+fn every_gold_set_holds_its_bar() {
+    let Some(shared) = shared() else { return };
+    let mut failures = Vec::new();
+    for bar in BARS {
+        match score(&shared, bar) {
+            Ok(line) => eprintln!("{line}"),
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
