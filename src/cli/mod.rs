@@ -488,6 +488,9 @@ struct JsonArticle {
     locality: Vec<String>,
     also: Vec<Vec<String>>,
     kind: &'static str,
+    /// Why the article was placed where it is (text output only).
+    #[serde(skip)]
+    evidence: Vec<crate::model::Evidence>,
 }
 
 #[derive(Serialize)]
@@ -496,6 +499,9 @@ struct JsonPage {
     publication: JsonPublication,
     articles: Vec<JsonArticle>,
     boilerplate: Vec<String>,
+    /// How the home was read from the page itself, when it was (text output only).
+    #[serde(skip)]
+    home_found: Option<String>,
 }
 
 fn extract_files(
@@ -542,9 +548,14 @@ fn extract_files(
                     locality: p.primary.names(),
                     also: p.also.iter().map(Chain::names).collect(),
                     kind: a.kind.as_str(),
+                    evidence: p.evidence.clone(),
                 })
                 .collect(),
             boilerplate: placed.boilerplate.clone(),
+            home_found: placed
+                .home_found
+                .as_ref()
+                .map(|h| format!("{}: {}", h.text, h.note)),
         };
         match format {
             Format::Json => writeln!(out, "{}", serde_json::to_string(&json)?)?,
@@ -587,6 +598,9 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
             .unwrap_or_else(|| "?".into()),
         p.date.as_deref().unwrap_or("?")
     )?;
+    if let Some(h) = &page.home_found {
+        writeln!(out, "home read from the page: {h}")?;
+    }
     for (i, a) in page.articles.iter().enumerate() {
         writeln!(out)?;
         writeln!(
@@ -620,6 +634,13 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
         )?;
         for c in &a.also {
             writeln!(out, "   also: {}", c.join("/"))?;
+        }
+        for e in &a.evidence {
+            writeln!(
+                out,
+                "   why: {} [{}] → {}: {}",
+                e.text, e.field, e.code, e.note
+            )?;
         }
         let lead: String = a.body.chars().take(80).collect();
         writeln!(out, "   {lead}…")?;

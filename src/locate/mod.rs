@@ -23,9 +23,11 @@
 //! province while one child carries the text.
 
 mod gazetteer;
+mod page;
 mod resolve;
 
 pub use gazetteer::Gazetteer;
+pub use page::{PageHome, page_home};
 
 use crate::model::{Article, Chain, Level, Placement};
 
@@ -286,7 +288,7 @@ fn place_with<'a>(
     let mut rest = body;
     if let Some((place, off)) = resolve::dateline(body) {
         rest = body.get(off..).unwrap_or("");
-        if let Some(p) = place
+        if let Some(p) = place.map(|p| dateline_place(&p))
             && let Some(id) = dateline_node(&p, gaz, priors.home)
         {
             priors.dateline = Some((p, id));
@@ -294,6 +296,37 @@ fn place_with<'a>(
     }
     fields.push((Field::Body, rest));
     resolve::place(gaz, &Input { fields, hint }, &priors)
+}
+
+/// The place a dateline's text names once an outlet's name is read: what follows the
+/// outlet (`某某在线广州` → `广州`), else the outlet's own place (`某某新闻网`, `某某日报` →
+/// `某某`); the text itself otherwise.
+fn dateline_place(place: &str) -> String {
+    let ends = page::OUTLET_WORDS
+        .iter()
+        .copied()
+        .chain(PAPER_ENDINGS.iter().map(|(e, _)| *e));
+    let mut cut: Option<(usize, usize)> = None;
+    for w in ends {
+        if let Some(i) = place.rfind(w)
+            && cut.is_none_or(|(j, l)| i + w.len() > j + l)
+        {
+            cut = Some((i, w.len()));
+        }
+    }
+    let Some((i, len)) = cut else {
+        return place.to_string();
+    };
+    let after = place.get(i + len..).unwrap_or("");
+    if after.chars().count() >= 2 {
+        return after.to_string();
+    }
+    let stem = place.get(..i).unwrap_or("");
+    if stem.chars().count() >= 2 {
+        stem.to_string()
+    } else {
+        place.to_string()
+    }
 }
 
 /// The place of a dateline: the one division (township level excluded) of that name, or

@@ -85,6 +85,31 @@ pub(super) const DESTINATION_VERBS: &[&str] = &[
     "供往",
 ];
 
+/// Words right after a place name that make it the name of an outlet (a news site, a
+/// paper, a media centre, a broadcaster, a government account): the outlet's home, which
+/// is context for the page, not the place a story is about.
+const OUTLET_AFTER: &[&str] = &[
+    "新闻网",
+    "新闻传媒中心",
+    "融媒体中心",
+    "传媒中心",
+    "新闻中心",
+    "广播电视台",
+    "电视台",
+    "日报",
+    "晚报",
+    "在线",
+    "政府网",
+    "发布",
+];
+
+/// The first characters of [`OUTLET_AFTER`].
+const OUTLET_FIRST: &str = "新融传广电日晚在政发";
+
+/// Weight of an outlet's place (see [`OUTLET_AFTER`]): context, and a trace of weight so
+/// that a text naming nothing else still has a place.
+const W_OUTLET: f32 = 0.25;
+
 /// Weight of a destination of goods (see [`DESTINATION_VERBS`]): a fraction of a mention.
 const W_DESTINATION: f32 = 0.25;
 
@@ -184,6 +209,11 @@ struct Raw {
     role_after: bool,
     thing_after: bool,
     left_ok: bool,
+    /// A township's name ending in 乡 read on into 镇 (`某乡镇`): the common noun for
+    /// townships (各苏木乡镇), not the place.
+    townships_word: bool,
+    /// Followed by an outlet's word (see [`OUTLET_AFTER`]).
+    outlet: bool,
     /// Index of the match that ends where this one starts, in the same field.
     adjacent_prev: Option<usize>,
 }
@@ -292,17 +322,25 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             .filter(|&i| out.get(i).is_some_and(|r| r.end == start));
         // The words around a name matter only for names that are not trusted alone.
         let weak = gaz.pattern_is_weak(pattern);
-        let role_after = weak && ROLE_WORDS.iter().any(|w| after.starts_with(w));
+        let outlet = after
+            .chars()
+            .next()
+            .is_some_and(|c| OUTLET_FIRST.contains(c))
+            && OUTLET_AFTER.iter().any(|w| after.starts_with(w));
+        let role_after = weak && (outlet || ROLE_WORDS.iter().any(|w| after.starts_with(w)));
         let thing_after = weak
             && after
                 .chars()
                 .next()
                 .is_some_and(|c| THING_FIRST.contains(c))
             && THING_WORDS.iter().any(|w| after.starts_with(w));
+        let townships_word =
+            after.starts_with('镇') && text.get(..end).is_some_and(|t| t.ends_with('乡'));
         let prev = out.last().filter(|_| out.len() > first);
         let dest = is_destination(text, start, prev, last_dest);
         last_dest = dest;
         let weight = match field {
+            _ if outlet => W_OUTLET,
             _ if dest => W_DESTINATION,
             Field::Body => {
                 if start < lead_end || (has_photo && in_photo_sentence(text, start)) {
@@ -322,6 +360,8 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             role_after,
             thing_after,
             left_ok,
+            townships_word,
+            outlet,
             adjacent_prev,
         });
     }
@@ -375,6 +415,8 @@ fn add_unit_stems(gaz: &Gazetteer, folded: &[(Field, Cow<'_, str>)], raws: &mut 
                     role_after: false,
                     thing_after: false,
                     left_ok: true,
+                    townships_word: false,
+                    outlet: false,
                     adjacent_prev: None,
                 });
             }
@@ -530,10 +572,14 @@ fn resolve_one(
     prev: Option<NodeId>,
     next: Option<&[Cand]>,
     ctx: &NodeSet,
+    support: Option<&NodeSet>,
 ) -> Outcome {
     let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
         return Outcome::Rejected("unknown pattern".into());
     };
+    if raw.townships_word {
+        return Outcome::Rejected("read on into 镇: the common noun for townships (乡镇)".into());
+    }
     // A parent named right before narrows the candidates and vouches for them.
     if let Some(p) = prev {
         let under: Vec<NodeId> = cands
@@ -596,6 +642,21 @@ fn resolve_one(
     if admissible.is_empty() {
         return Outcome::Rejected(Cow::Borrowed(why_not));
     }
+    // A township's name is often an ordinary word too (a forestry bureau, small towns):
+    // on a page that says where it is at home, it needs its county, city or province on
+    // the page before it can carry a story.
+    if let Some(s) = support
+        && !raw.role_after
+        && admissible.iter().all(|c| {
+            gaz.node(c.node).is_some_and(|d| d.level == Level::Township)
+                && affinity(gaz, c.node, s) == 0
+        })
+    {
+        return Outcome::Rejected(
+            "a township's name with neither its county, city nor province on the page nor at the outlet's home"
+                .into(),
+        );
+    }
     // An official name that fits the context at least as well as an ethnic division written
     // without its ethnic group (民乐乡 is a township's official name and also 民乐朝鲜族乡
     // shortened) wins: the shortening is a habit, the official name a fact.
@@ -610,6 +671,27 @@ fn resolve_one(
         && official >= plain
     {
         admissible.retain(|c| c.form != Form::Plain);
+    }
+    // A short name a prefecture shares with its own district (a city and the district
+    // named after it) is the city: that is how the news names a city.
+    let city_of_its_district = |c: &&Cand| {
+        c.form == Form::Short
+            && admissible.iter().any(|o| {
+                o.node != c.node
+                    && o.form == Form::Short
+                    && gaz.parent(c.node) == Some(o.node)
+                    && gaz
+                        .node(o.node)
+                        .is_some_and(|d| d.level == Level::Prefecture)
+            })
+    };
+    let districts: Vec<NodeId> = admissible
+        .iter()
+        .filter(|c| city_of_its_district(c))
+        .map(|c| c.node)
+        .collect();
+    if !districts.is_empty() {
+        admissible.retain(|c| !districts.contains(&c.node));
     }
     let ids: Vec<NodeId> = admissible.iter().map(|c| c.node).collect();
     let label = |id: NodeId| {
@@ -742,14 +824,39 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
     if let Some((_, d)) = &priors.dateline {
         add_chain(gaz, *d, &mut ctx);
     }
+    // Places the page's outlets are named after: where the page is at home.
+    for r in raws.iter().filter(|r| r.outlet) {
+        if let Some((_, cands)) = gaz.pattern(r.pattern) {
+            let upper: Vec<NodeId> = cands
+                .iter()
+                .filter(|c| c.form != Form::ZoneBare)
+                .map(|c| c.node)
+                .filter(|&n| gaz.node(n).is_some_and(|d| d.level != Level::Township))
+                .collect();
+            if let [one] = upper.as_slice() {
+                add_chain(gaz, *one, &mut ctx);
+            }
+        }
+    }
+    // What the page says of itself, before its stories name places: the home, the
+    // dateline, the outlets, and places above the township named in full.
+    let mut support: NodeSet = NodeSet::default();
+    for &n in ctx.0.iter() {
+        support.insert(n);
+    }
+    let from_priors = !support.0.is_empty();
     for r in &raws {
         if let Some((p, cands)) = gaz.pattern(r.pattern)
             && let [c] = cands
             && strong(gaz, p, c)
         {
             add_chain(gaz, c.node, &mut ctx);
+            if gaz.node(c.node).is_some_and(|d| d.level != Level::Township) {
+                add_chain(gaz, c.node, &mut support);
+            }
         }
     }
+    let support = from_priors.then_some(support);
     repoint_town_stems(gaz, &ctx, &mut raws);
 
     // The hint from front matter decides when it names a place.
@@ -760,7 +867,15 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
             code: gaz.node(h).map(|n| n.code.to_string()).unwrap_or_default(),
             note: "the input names its locality".into(),
         });
-        let (_, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, Some(h));
+        let (_, also, ev) = weigh(
+            gaz,
+            &raws,
+            &ctx,
+            support.as_ref(),
+            priors,
+            &text_of,
+            Some(h),
+        );
         evidence.extend(ev);
         return Placement {
             primary: gaz.chain_of(h),
@@ -769,7 +884,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         };
     }
 
-    let (primary, also, ev) = weigh(gaz, &raws, &ctx, priors, &text_of, None);
+    let (primary, also, ev) = weigh(gaz, &raws, &ctx, support.as_ref(), priors, &text_of, None);
     evidence.extend(ev);
     Placement {
         primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
@@ -783,6 +898,7 @@ fn weigh(
     gaz: &Gazetteer,
     raws: &[Raw],
     ctx: &NodeSet,
+    support: Option<&NodeSet>,
     priors: &Priors,
     text_of: &dyn Fn(&Raw) -> String,
     fixed: Option<NodeId>,
@@ -798,7 +914,7 @@ fn weigh(
             .filter(|n| n.field == r.field && n.start == r.end)
             .and_then(|n| gaz.pattern(n.pattern))
             .map(|(_, c)| c);
-        let o = resolve_one(gaz, r, prev, next, ctx);
+        let o = resolve_one(gaz, r, prev, next, ctx, support);
         debug_assert!(outcomes.len() == i);
         outcomes.push(o);
     }
@@ -842,14 +958,23 @@ fn weigh(
         }
     };
     for p in &placed {
-        let head = raws.get(p.raw_index).is_some_and(|r| r.field.headline());
+        // An outlet's name in a headline line (a site name over the story) is no headline
+        // mention of a place.
+        let head = raws
+            .get(p.raw_index)
+            .is_some_and(|r| r.field.headline() && !r.outlet);
         add_weight(p.node, p.weight, head, &mut total);
     }
     let mentioned = !placed.is_empty();
     if let Some(h) = priors.home {
         add_weight(h, W_PRIOR, false, &mut total);
     }
-    if let Some((_, d)) = &priors.dateline {
+    // A dateline on the home's own chain says nothing the home did not: one prior.
+    if let Some((_, d)) = &priors.dateline
+        && priors
+            .home
+            .is_none_or(|h| !gaz.is_ancestor_or_self(h, *d) && !gaz.is_ancestor_or_self(*d, h))
+    {
         add_weight(*d, W_PRIOR, false, &mut total);
     }
 
@@ -1065,7 +1190,15 @@ fn descend(
                     || (framing && *w >= 2.0 && *w >= 0.25 * parent_total)
                     || lone_township(*k, *w))
                 .then_some(*k),
-                [(k, w), (_, w2), ..] => (*w >= 0.5 * parent_total && *w > *w2).then_some(*k),
+                // Above the county level, a child that outweighs all its siblings
+                // together twice over carries the text even under much framing.
+                [(k, w), rest @ ..] => {
+                    let others: f32 = rest.iter().map(|(_, x)| x).sum();
+                    let w2 = rest.first().map_or(0.0, |(_, x)| *x);
+                    ((*w >= 0.5 * parent_total && *w > w2)
+                        || (framing && *w >= 2.0 && *w >= 2.0 * others && *w >= 0.4 * parent_total))
+                        .then_some(*k)
+                }
             }
         };
         match next {

@@ -802,3 +802,156 @@ fn every_destination_verb_ends_in_a_checked_character() {
         assert!("往到抵销供至".contains(last), "{v}");
     }
 }
+
+// ---- the page's own evidence of home (issue 13) ----
+
+/// Asserts that some evidence line of a placement passes a test.
+fn shows(p: &Placement, test: impl Fn(&crate::model::Evidence) -> bool) {
+    assert!(p.evidence.iter().any(test), "{:?}", p.evidence);
+}
+
+/// Asserts that every evidence line of a placement passes a test.
+fn shows_only(p: &Placement, test: impl Fn(&crate::model::Evidence) -> bool) {
+    assert!(p.evidence.iter().all(test), "{:?}", p.evidence);
+}
+
+fn brief(body: &str) -> Article {
+    Article {
+        title: None,
+        ..article("", None, body)
+    }
+}
+
+#[test]
+fn an_outlet_named_in_the_furniture_is_the_pages_home() {
+    let furniture = vec![
+        "北山镇 青田新闻网".to_string(),
+        "您的位置：首页 > 乡镇动态".to_string(),
+    ];
+    let h = page_home(&furniture, &[], gaz()).expect("a home");
+    assert_eq!(codes(&h.chain).last().map(String::as_str), Some("331121"));
+    assert_eq!(h.text, "青田新闻网");
+    // A media centre or a government site says the same; a headline list does not.
+    for line in ["青田县融媒体中心 主办", "版权所有：青田县人民政府"] {
+        let h = page_home(&[line.to_string()], &[], gaz()).expect(line);
+        assert_eq!(codes(&h.chain).last().map(String::as_str), Some("331121"));
+    }
+    assert!(page_home(&["国内新闻 图片新闻 专题".to_string()], &[], gaz()).is_none());
+}
+
+#[test]
+fn outlets_of_two_counties_in_one_menu_give_their_shared_city() {
+    let menu = vec!["青田新闻 缙云新闻 丽水网".to_string()];
+    let h = page_home(&menu, &[], gaz()).expect("a home");
+    assert_eq!(codes(&h.chain).last().map(String::as_str), Some("3311"));
+}
+
+#[test]
+fn with_the_outlets_home_an_ambiguous_township_is_the_homes() {
+    // 北山镇 is a town in five counties; the site's county holds one of them.
+    let a = article(
+        "北山镇：干部进村走访",
+        None,
+        "5月3日，北山镇干部分组走访各村，听取群众意见。",
+    );
+    let home = page_home(&["北山镇 青田新闻网".to_string()], &[], gaz()).unwrap();
+    let ctx = Context {
+        home: Some(&home.chain),
+        publication: None,
+    };
+    let p = locate(&a, &ctx, gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
+}
+
+#[test]
+fn a_page_that_speaks_as_a_county_and_names_one_is_at_home_there() {
+    let items = vec![
+        brief("5月6日，我县召开防汛工作部署会，副县长出席。"),
+        brief("5月7日，县政协组织委员走访企业，感受文成发展新貌。"),
+    ];
+    let h = page_home(&[], &items, gaz()).expect("a home");
+    assert_eq!(codes(&h.chain).last().map(String::as_str), Some("330328"));
+    // Two counties named: the page does not say which is its own.
+    let two = vec![
+        brief("5月6日，我县召开防汛工作部署会。"),
+        brief("考察团赴文成、庆元两地学习。"),
+    ];
+    assert!(page_home(&[], &two, gaz()).is_none());
+    // No self-reference: a county named in passing is no home.
+    assert!(page_home(&[], &[brief("感受文成发展新貌。")], gaz()).is_none());
+}
+
+#[test]
+fn an_outlet_in_the_dateline_is_a_home_not_a_topic() {
+    // The site's place is context: the ambiguous town resolves under it.
+    let p = place("青田新闻网讯 5月3日，北山镇召开村级换届工作会议。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
+    shows(&p, |e| e.field == "dateline" && e.text == "青田");
+    // An outlet followed by a place: the place is the dateline's.
+    let p = place("某某在线温州5月3日讯 文成县举行招商推介会。", None);
+    shows(&p, |e| e.field == "dateline" && e.text == "温州");
+}
+
+#[test]
+fn a_townships_name_read_on_into_zhen_is_the_common_noun() {
+    // 平安乡 is a township's name; 平安乡镇 (safe townships) is a campaign's word.
+    let p = place("全县开展平安乡镇创建活动，文成县各部门参加。", None);
+    shows_only(&p, |e| e.text != "平安乡" || e.note.starts_with("ignored"));
+    assert_eq!(leaf(&p).as_deref(), Some("330328"), "{:?}", p.evidence);
+}
+
+#[test]
+fn a_township_name_with_no_support_on_a_page_with_a_home_is_an_ordinary_word() {
+    let text = "本报讯 5月3日，记者走进一家奶牛场，场里的工人正忙着挤奶。";
+    let p = place(text, Some("文成县"));
+    assert_eq!(leaf(&p).as_deref(), Some("330328"), "{:?}", p.evidence);
+    shows(&p, |e| {
+        e.text == "奶牛场" && e.note.contains("neither its county")
+    });
+    // With no home the page cannot tell, and the township's name stands as it did.
+    let p = place(text, None);
+    assert_eq!(leaf(&p).as_deref(), Some("231102580"), "{:?}", p.evidence);
+}
+
+#[test]
+fn an_outlets_name_in_the_text_is_context_not_a_topic() {
+    // A site name printed over the story: its place is the home that decides the town.
+    let a = Article {
+        subtitle: Some("青田新闻网 2024-05-03 08:00".into()),
+        ..article(
+            "北山镇：干部进村走访",
+            None,
+            "5月3日，北山镇干部分组走访各村，听取群众意见。",
+        )
+    };
+    let p = locate(&a, &Context::default(), gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
+    shows(&p, |e| {
+        e.text == "青田" && e.field == "subtitle" && e.note.ends_with("weight 0.25")
+    });
+}
+
+#[test]
+fn a_short_name_a_city_shares_with_its_own_district_is_the_city() {
+    // 白银 is 白银市 and also 白银区, a district of that city: the news means the city.
+    let p = place("白银市召开新材料产业推进会。白银的企业订单增长明显。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("6204"), "{:?}", p.evidence);
+    shows(&p, |e| e.text == "白银" && e.code == "6204");
+}
+
+#[test]
+fn a_dateline_on_the_homes_chain_counts_once() {
+    // The paper's home and its dateline say the same thing: one prior, so the one town
+    // the story names, in its second sentence, still carries it.
+    let text = "丽水日报讯 （通讯员 某某）“路修好了，出门方便多了。”青田县北山镇一位老人高兴地说。";
+    let p = place(text, Some("丽水市"));
+    assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
+}
+
+#[test]
+fn a_city_that_outweighs_its_siblings_twice_over_carries_a_province_framed_text() {
+    let text = "甘肃省召开现场会。会议指出，甘肃要抓好产业，甘肃各地要比学赶超，全省上下齐努力。\
+                白银市介绍了经验。白银市的企业代表发言。白银市还展示了新产品，白银市的做法受到肯定。兰州市代表参加。";
+    let p = place(text, None);
+    assert_eq!(leaf(&p).as_deref(), Some("6204"), "{:?}", p.evidence);
+}

@@ -348,6 +348,9 @@ pub struct PlacedPage {
     pub publication: Option<String>,
     /// The publication's home, resolved (the configured home wins).
     pub home: Option<Chain>,
+    /// When the home was read from the page's furniture or self-references (nothing
+    /// configured or printed as a masthead named it): what gave it, and by which rule.
+    pub home_found: Option<locate::PageHome>,
     /// The issue date printed on the page.
     pub date: Option<chrono::NaiveDate>,
     /// The articles in page order, each with where it is placed.
@@ -373,6 +376,14 @@ pub fn read_and_place(page: &PageText, gaz: &Gazetteer) -> PlacedPage {
             .as_deref()
             .and_then(|n| locate::resolve_home(n, gaz))
     });
+    // Nothing named a home: the outlets the page's furniture names, or the one county a
+    // page that speaks as a county (我县) names.
+    let home_found = if home.is_none() {
+        locate::page_home(&extraction.boilerplate, &extraction.articles, gaz)
+    } else {
+        None
+    };
+    let home = home.or_else(|| home_found.as_ref().map(|h| h.chain.clone()));
     let publication = page
         .hints
         .publication
@@ -393,6 +404,7 @@ pub fn read_and_place(page: &PageText, gaz: &Gazetteer) -> PlacedPage {
     PlacedPage {
         publication,
         home,
+        home_found,
         date: extraction.publication.date,
         articles,
         boilerplate: extraction.boilerplate,

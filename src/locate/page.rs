@@ -1,0 +1,209 @@
+//! The page's own evidence of where its publication is at home, when nothing printed as a
+//! masthead or sponsor line names it: the names of outlets in the page's furniture (a news
+//! site, a media centre, a government site in a header, footer or navigation line), and,
+//! for pages that speak as a county (我县, 我区), the one county the page names.
+//!
+//! Owns: the shapes of outlet names (`<place>新闻网`, `<place>融媒体中心`,
+//! `<place>人民政府` …), and the page-wide reading of self-references. Must not touch:
+//! files, the clock, other stages.
+
+use crate::model::{Article, Chain, Level};
+
+use super::gazetteer::{Form, Gazetteer, NodeId};
+
+/// Words that end an outlet's name whose stem is its place, longest first within a
+/// shared ending: a news site, a media centre, a broadcaster, a government site, an
+/// online edition.
+pub(crate) const OUTLET_WORDS: &[&str] = &[
+    "新闻传媒中心",
+    "新聞傳媒中心",
+    "融媒体中心",
+    "融媒體中心",
+    "传媒中心",
+    "傳媒中心",
+    "新闻中心",
+    "新聞中心",
+    "广播电视台",
+    "廣播電視台",
+    "电视台",
+    "電視台",
+    "人民政府",
+    "政府网",
+    "政府網",
+    "新闻网",
+    "新聞網",
+    "在线",
+    "在線",
+    "新闻",
+    "新聞",
+    "发布",
+    "發布",
+    "网",
+    "網",
+];
+
+/// The longest stem (in characters) read as an outlet's place.
+const STEM_MAX: usize = 8;
+
+/// An outlet's place from one token (`<stem><outlet word>`, the stem wholly a place
+/// name): the stem and the outlet word. `None` for other shapes.
+pub(crate) fn outlet_stem(token: &str) -> Option<(&str, &'static str)> {
+    let word = OUTLET_WORDS.iter().find(|w| token.ends_with(*w))?;
+    let stem = token.strip_suffix(word)?;
+    let n = stem.chars().count();
+    ((2..=STEM_MAX).contains(&n) && stem.chars().all(is_han)).then_some((stem, *word))
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+/// The one division above the township level a whole stem names (an official name, a
+/// short form, names in a row: `建德市`, `建德`, `某市某县`), or `None`.
+pub(crate) fn stem_node(stem: &str, gaz: &Gazetteer) -> Option<NodeId> {
+    let upper = |n: NodeId| gaz.node(n).is_some_and(|d| d.level != Level::Township);
+    let mut cands: Vec<NodeId> = gaz
+        .exact(stem)
+        .into_iter()
+        .filter(|c| c.form != Form::ZoneBare)
+        .map(|c| c.node)
+        .filter(|&n| upper(n))
+        .collect();
+    cands.sort_unstable();
+    cands.dedup();
+    match cands.as_slice() {
+        [one] => Some(*one),
+        [] => super::resolve_str(gaz, stem).filter(|&n| upper(n)),
+        _ => None,
+    }
+}
+
+/// How the page's home was found, for a person reading the explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageHome {
+    /// The home.
+    pub chain: Chain,
+    /// The text that gave it (`建德新闻网`, `我县 … 长子`).
+    pub text: String,
+    /// Which rule read it.
+    pub note: &'static str,
+}
+
+/// The home a page's furniture lines (header, footer, navigation, sponsor lines: what
+/// `extract` leaves out of every article) name by the outlets they print; else, when an
+/// article speaks as a county or city (我县, 我区, 我旗, 我市), the one division of that kind
+/// the page's articles name. `None` when neither decides.
+pub fn page_home(furniture: &[String], articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
+    outlet_home(furniture, gaz).or_else(|| self_home(articles, gaz))
+}
+
+/// Splits a line into tokens at white space, punctuation and navigation marks.
+fn tokens(line: &str) -> impl Iterator<Item = &str> {
+    line.split(|c: char| !(is_han(c) || c.is_ascii_alphanumeric()))
+        .filter(|t| !t.is_empty())
+}
+
+/// The home the outlets named in furniture lines share: the deepest place on one chain,
+/// else the prefecture (or deeper) all of them lie in.
+fn outlet_home(furniture: &[String], gaz: &Gazetteer) -> Option<PageHome> {
+    let mut found: Vec<(NodeId, &str)> = Vec::new();
+    for line in furniture {
+        // An outlet's name stands in a short line (a header, a footer, a menu entry).
+        if line.chars().count() > 60 {
+            continue;
+        }
+        for t in tokens(line) {
+            if let Some((stem, _)) = outlet_stem(t)
+                && let Some(n) = stem_node(stem, gaz)
+                && !found.iter().any(|(m, _)| *m == n)
+            {
+                found.push((n, t));
+            }
+        }
+    }
+    let deepest = found
+        .iter()
+        .copied()
+        .max_by_key(|&(n, _)| (gaz.depth(n), std::cmp::Reverse(n)))?;
+    let on_one_chain = found
+        .iter()
+        .all(|&(n, _)| gaz.is_ancestor_or_self(n, deepest.0));
+    let (node, text) = if on_one_chain {
+        deepest
+    } else {
+        let ids: Vec<NodeId> = found.iter().map(|&(n, _)| n).collect();
+        let shared = gaz.common_ancestor(&ids)?;
+        if gaz.depth(shared) < 2 {
+            return None;
+        }
+        (shared, deepest.1)
+    };
+    Some(PageHome {
+        chain: gaz.chain_of(node),
+        text: text.to_string(),
+        note: "an outlet named in the page's header, footer or navigation",
+    })
+}
+
+/// Self-references of a county-level or city government's own paper, with the last
+/// character of the official names they point at.
+const SELF_WORDS: &[(&str, char)] = &[
+    ("我县", '县'),
+    ("我縣", '县'),
+    ("我区", '区'),
+    ("我區", '区'),
+    ("我旗", '旗'),
+    ("我市", '市'),
+];
+
+/// A page that speaks as a county (我县 …) and names exactly one division of that kind
+/// (by its official name, or a short form no other division bears): that division.
+fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
+    let texts = || {
+        articles.iter().flat_map(|a| {
+            [
+                a.title.as_deref(),
+                a.kicker.as_deref(),
+                a.subtitle.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(a.body.as_str()))
+        })
+    };
+    let (word, suffix) = SELF_WORDS
+        .iter()
+        .find(|(w, _)| texts().any(|t| t.contains(w)))?;
+    let mut named: Vec<NodeId> = Vec::new();
+    let mut shown = String::new();
+    for t in texts() {
+        let norm = gaz.normalize(t);
+        for m in gaz.automaton().leftmost_find_iter(norm.as_ref()) {
+            let Some((p, cands)) = gaz.pattern(m.value()) else {
+                continue;
+            };
+            let mut ids: Vec<NodeId> = cands.iter().map(|c| c.node).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let [one] = ids.as_slice() else { continue };
+            let Some(d) = gaz.node(*one) else { continue };
+            if matches!(d.level, Level::County | Level::Prefecture)
+                && !d.pseudo
+                && d.name.ends_with(*suffix)
+                && cands.iter().all(|c| c.form != Form::ZoneBare)
+                && !named.contains(one)
+            {
+                named.push(*one);
+                shown = p.to_string();
+            }
+        }
+    }
+    let [node] = named.as_slice() else {
+        return None;
+    };
+    Some(PageHome {
+        chain: gaz.chain_of(*node),
+        text: format!("{word} … {shown}"),
+        note: "the page speaks as a county or city (我县) and names only this one",
+    })
+}
