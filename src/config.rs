@@ -180,6 +180,7 @@ pub const RANGES: &[Range] = &[
     range("serve", "idle_timeout_secs", 1.0, 3600.0),
     range("serve", "max_connections", 1.0, 100_000.0),
     range("digest", "timeout_secs", 1.0, 600.0),
+    range("digest", "data_timeout_secs", 1.0, 3600.0),
     Range {
         zero_too: true,
         ..range("digest", "send_rate", 0.01, 1000.0)
@@ -364,6 +365,7 @@ impl Config {
                 };
                 one(match key {
                     "timeout_secs" => d.timeout_secs as f64,
+                    "data_timeout_secs" => d.data_timeout_secs as f64,
                     "send_rate" => d.send_rate,
                     "retry_backoff_secs" => d.retry_backoff_secs as f64,
                     "retry_backoff_max_secs" => d.retry_backoff_max_secs as f64,

@@ -313,13 +313,55 @@ pub fn article_id(source: &str, article: &Article) -> String {
     let title = fold_for_id(article.title.as_deref().unwrap_or(""));
     let body = fold_for_id(&article.body);
     let lead: String = body.chars().take(48).collect();
+    short_hash(&[source, &title, &lead])
+}
+
+/// The id of an article whose content-derived id ([`article_id`]) another page's article
+/// already holds: derived from that id and the article's own page, so it is the same on
+/// every run and after every edit of the page, and differs from page to page.
+pub fn twin_id(base: &str, source: &str, input: &str) -> String {
+    short_hash(&["twin", base, source, input])
+}
+
+/// The first 10 bytes of the SHA-256 of `parts` joined by NUL bytes, as hex.
+fn short_hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
-    h.update(source.as_bytes());
-    h.update([0]);
-    h.update(title.as_bytes());
-    h.update([0]);
-    h.update(lead.as_bytes());
+    for (n, p) in parts.iter().enumerate() {
+        if n > 0 {
+            h.update([0]);
+        }
+        h.update(p.as_bytes());
+    }
     hex::encode(&h.finalize()[..10])
+}
+
+/// True for a character that may reach a published file or a message. Drops what XML
+/// 1.0 forbids (C0 controls other than tab/newline/return, U+FFFE, U+FFFF), C1 controls,
+/// zero-width and bidi controls, stray byte order marks, and U+FFFD (a sign that text was
+/// already lost). The feeds and the digests both clean their text by it.
+pub fn keep_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => false,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' => false,
+        '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFFD}' | '\u{FFFE}' | '\u{FFFF}' => false,
+        _ => true,
+    }
+}
+
+/// Known traces of text decoded with the wrong charset upstream; they carry no meaning.
+pub const GARBAGE: &[&str] = &["锟斤拷", "烫烫烫", "屯屯屯"];
+
+/// The text without the characters [`keep_char`] refuses and without [`GARBAGE`]: what
+/// the feeds publish of it (they do the same, faster, in `publish`).
+pub fn clean_text(s: &str) -> String {
+    let mut out: String = s.chars().filter(|c| keep_char(*c)).collect();
+    for g in GARBAGE {
+        if out.contains(g) {
+            out = out.replace(g, "");
+        }
+    }
+    out
 }
 
 /// SHA-256 of some bytes, as lowercase hex.

@@ -571,7 +571,8 @@ fn rejected_recipient_is_recorded_not_retried_and_others_are_sent() {
     );
     let failed = store.outbox(Some(OutboxStatus::Failed)).unwrap();
     assert_eq!(failed.len(), 1);
-    let lines = localfeed::cli::digest_cmds::status_lines(&store).unwrap();
+    let lines =
+        localfeed::cli::digest_cmds::status_lines(&store, &(base + Duration::hours(3))).unwrap();
     assert!(
         lines
             .iter()
@@ -602,7 +603,8 @@ fn rejected_recipient_is_recorded_not_retried_and_others_are_sent() {
         (2, 2, 2, 0),
         "{r:?}"
     );
-    let lines = localfeed::cli::digest_cmds::status_lines(&store).unwrap();
+    let lines =
+        localfeed::cli::digest_cmds::status_lines(&store, &(base + Duration::hours(5))).unwrap();
     assert!(
         lines
             .iter()

@@ -4,62 +4,12 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use common::{Sandbox, shared, stderr};
 
-struct Sink(Child);
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_sink(tools: &std::path::Path, dir: &std::path::Path) -> (Sink, u16) {
-    let ready = dir.join("sink.port");
-    let child = Command::new(tools.join("smtp-sink"))
-        .args([
-            "--dir",
-            &dir.join("mail").display().to_string(),
-            "--port",
-            "0",
-            "--ready-file",
-        ])
-        .arg(&ready)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cannot start smtp-sink");
-    let sink = Sink(child);
-    let start = Instant::now();
-    loop {
-        if let Ok(s) = std::fs::read_to_string(&ready)
-            && let Some(Ok(port)) = s.split_whitespace().nth(1).map(str::parse)
-        {
-            return (sink, port);
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "smtp-sink did not become ready"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn messages(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(dir.join("mail"))
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    common::emls(&dir.join("mail"))
 }
 
 #[test]
@@ -67,7 +17,7 @@ fn run_sends_digests_over_smtp_that_pass_check_mail_and_only_once() {
     let Some(shared) = shared() else { return };
     let tools = shared.join("tools");
     let s = Sandbox::examples();
-    let (_sink, port) = start_sink(&tools, s.path());
+    let (_sink, port) = common::start_smtp_sink(&tools, s.path());
     let cfg = s
         .read("config.toml")
         .replace("smtp_url = \"\"", &format!("smtp_url = \"smtp://127.0.0.1:{port}\""))

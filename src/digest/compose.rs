@@ -19,7 +19,7 @@ use url::Url;
 use super::dkim::DkimSigner;
 use super::token::{Purpose, TokenKey};
 use super::{Settings, parse_mailbox};
-use crate::model::StoredArticle;
+use crate::model::{StoredArticle, clean_text};
 use crate::templates::Templates;
 
 /// Template names a digest uses.
@@ -403,23 +403,26 @@ impl<'a> Composer<'a> {
         })
     }
 
+    /// What a digest shows of an article, its text cleaned as the feeds clean it (no
+    /// control, zero-width or bidi characters: an unclosed U+202E would turn the rest
+    /// of the message around).
     fn article_ctx(&self, a: &StoredArticle, tz: Tz) -> ArticleCtx {
         ArticleCtx {
             id: a.id.clone(),
-            title: a.article.display_title(),
+            title: clean_text(&a.article.display_title()),
             date: a
                 .published()
                 .with_timezone(&tz)
                 .format("%Y-%m-%d")
                 .to_string(),
-            source: a.publication.clone().unwrap_or_else(|| a.source.clone()),
+            source: clean_text(a.publication.as_deref().unwrap_or(&a.source)),
             place: a
                 .placement
                 .primary
                 .leaf()
-                .map(|d| d.name.clone())
+                .map(|d| clean_text(&d.name))
                 .unwrap_or_default(),
-            summary: summary(&a.article.body, self.settings.summary_chars),
+            summary: summary(&clean_text(&a.article.body), self.settings.summary_chars),
             url: self.article_url(&a.id),
         }
     }
@@ -508,7 +511,8 @@ impl<'a> Composer<'a> {
         article_ids: &[String],
         now: DateTime<FixedOffset>,
     ) -> String {
-        let mut parts = vec![email.to_lowercase(), now.to_rfc3339()];
+        // One subscriber is one normalised address (the local part keeps its case).
+        let mut parts = vec![super::normalize_address(email), now.to_rfc3339()];
         parts.extend(article_ids.iter().cloned());
         let h = crate::model::content_hash(parts.join("\u{0}").as_bytes());
         format!(

@@ -56,8 +56,14 @@ pub struct Settings {
     pub password_env: String,
     /// File holding the SMTP password (first line); used when `password_env` is empty or unset.
     pub password_file: Option<PathBuf>,
-    /// Seconds to wait for the SMTP server before a send counts as a transient failure.
+    /// Seconds to wait for the SMTP server to connect and to answer each command before a
+    /// send counts as a transient failure.
     pub timeout_secs: u64,
+    /// Seconds to wait for the server's reply to the end of a message (the final `.`),
+    /// which may come only after the server has checked the whole message. RFC 5321
+    /// §4.5.3.2.6 asks for 10 minutes: giving up earlier sends again, later, a message
+    /// the server may have accepted.
+    pub data_timeout_secs: u64,
     /// PEM file of a CA certificate to trust for the SMTP server's TLS (a private relay);
     /// the public web roots otherwise.
     pub tls_ca_file: Option<PathBuf>,
@@ -114,6 +120,7 @@ impl Default for Settings {
             password_env: String::new(),
             password_file: None,
             timeout_secs: 30,
+            data_timeout_secs: 600,
             tls_ca_file: None,
             signing_key_env: "LOCALFEED_DIGEST_KEY".into(),
             signing_key_file: None,

@@ -19,10 +19,10 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use lettre::Address;
-use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
 use super::{Settings, parse_mailbox};
 
@@ -79,7 +79,10 @@ pub struct SmtpClient {
     tls: TlsMode,
     credentials: Option<Credentials>,
     hello: ClientId,
+    /// Connecting, and each command's reply.
     timeout: Duration,
+    /// The reply to the end of a message.
+    data_timeout: Duration,
     envelope_from: Address,
     /// The server, for messages (no password).
     server: String,
@@ -218,6 +221,7 @@ impl Delivery {
             credentials,
             hello,
             timeout: Duration::from_secs(settings.timeout_secs.max(1)),
+            data_timeout: Duration::from_secs(settings.data_timeout_secs.max(1)),
             envelope_from,
             server,
             runtime,
@@ -295,8 +299,6 @@ impl SmtpClient {
             .trim()
             .parse()
             .map_err(|e| SendError::Permanent(format!("invalid recipient {to}: {e}")))?;
-        let envelope = Envelope::new(Some(self.envelope_from.clone()), vec![rcpt])
-            .map_err(|e| SendError::Permanent(format!("envelope for {to}: {e}")))?;
         let mut slot = self
             .connection
             .lock()
@@ -326,28 +328,85 @@ impl SmtpClient {
                     }
                 },
             };
-            match tokio::time::timeout(self.timeout, conn.send(&envelope, bytes)).await {
-                Ok(Ok(_)) => {
+            match self.transaction(&mut conn, rcpt, bytes).await {
+                Ok(()) => {
                     *slot = Some(conn);
                     Ok(())
                 }
-                Ok(Err(e)) => {
-                    if !conn.has_broken() {
-                        *slot = Some(conn);
-                    }
-                    Err(classify(e))
+                Err(e) => {
+                    // A session left in the middle of a mail transaction (or in an
+                    // unknown state after a timeout) is closed; the next message opens
+                    // a new one.
+                    let _ = tokio::time::timeout(self.timeout, conn.abort()).await;
+                    Err(e)
                 }
-                // The session is in an unknown state: drop it, open a new one next time.
-                Err(_) => Err(SendError::Transient {
-                    message: format!(
-                        "{} did not answer within {} s",
-                        self.server,
-                        self.timeout.as_secs()
-                    ),
-                    connection: true,
-                }),
             }
         })
+    }
+
+    /// One mail transaction: `MAIL`, `RCPT` and `DATA`, each answered within the command
+    /// timeout, then the message and its final dot, whose reply may take up to the data
+    /// timeout (RFC 5321 §4.5.3.2.6: the server may check the whole message first). Only
+    /// that reply's `250` means the server took the message.
+    async fn transaction(
+        &self,
+        conn: &mut AsyncSmtpConnection,
+        rcpt: Address,
+        bytes: &[u8],
+    ) -> Result<(), SendError> {
+        let mut params = Vec::new();
+        let info = conn.server_info();
+        let ascii = |a: &Address| AsRef::<str>::as_ref(a).is_ascii();
+        if !ascii(&self.envelope_from) || !ascii(&rcpt) {
+            if !info.supports_feature(Extension::SmtpUtfEight) {
+                return Err(SendError::Permanent(format!(
+                    "{} does not take non-ASCII addresses (no SMTPUTF8)",
+                    self.server
+                )));
+            }
+            params.push(MailParameter::SmtpUtfEight);
+        }
+        if !bytes.is_ascii() {
+            if !info.supports_feature(Extension::EightBitMime) {
+                return Err(SendError::Permanent(format!(
+                    "{} does not take 8-bit messages (no 8BITMIME)",
+                    self.server
+                )));
+            }
+            params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let from = Some(self.envelope_from.clone());
+        self.step(self.timeout, conn.command(Mail::new(from, params)))
+            .await?;
+        self.step(self.timeout, conn.command(Rcpt::new(rcpt, vec![])))
+            .await?;
+        self.step(self.timeout, conn.command(Data)).await?;
+        self.step(self.data_timeout, conn.message(bytes)).await
+    }
+
+    /// One exchange with the server, given up after `limit`.
+    async fn step(
+        &self,
+        limit: Duration,
+        exchange: impl std::future::Future<
+            Output = Result<
+                lettre::transport::smtp::response::Response,
+                lettre::transport::smtp::Error,
+            >,
+        >,
+    ) -> Result<(), SendError> {
+        match tokio::time::timeout(limit, exchange).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(classify(e)),
+            Err(_) => Err(SendError::Transient {
+                message: format!(
+                    "{} did not answer within {} s",
+                    self.server,
+                    limit.as_secs()
+                ),
+                connection: true,
+            }),
+        }
     }
 }
 

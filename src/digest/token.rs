@@ -127,9 +127,12 @@ impl TokenKey {
         mac.finalize().into_bytes().to_vec()
     }
 
-    /// The opaque, stable id of a subscriber: an HMAC of the normalised address.
+    /// The opaque, stable id of a subscriber: an HMAC of the address as it is stored
+    /// (normalised: the domain lower-cased, the local part as given, since only the
+    /// receiving host may read it case-insensitively, RFC 5321 §2.4). Two subscribers are
+    /// two addresses, so no two share an id.
     pub fn subscriber_id(&self, email: &str) -> String {
-        let e = super::normalize_address(email).to_lowercase();
+        let e = super::normalize_address(email);
         hex::encode(self.mac(&["subscriber", &e]).get(..12).unwrap_or_default())
     }
 
@@ -188,7 +191,8 @@ mod tests {
         let t = k.token("Reader@Example.net", Purpose::Unsubscribe);
         assert!(!t.contains("reader") && !t.contains("example"));
         let id = k.verify(&t, Purpose::Unsubscribe).unwrap();
-        assert_eq!(id, k.subscriber_id("reader@example.net"));
+        assert_eq!(id, k.subscriber_id("Reader@example.net"));
+        assert_ne!(id, k.subscriber_id("reader@example.net"));
         assert_eq!(k.verify(&t, Purpose::Manage), None);
         let other = TokenKey::new(b"another key of enough length").unwrap();
         assert_eq!(other.verify(&t, Purpose::Unsubscribe), None);

@@ -225,14 +225,7 @@ pub fn publish(
     // on the articles: it runs on a thread of its own while they are prepared and grouped.
     let (old, (unique, prep, order, groups)) = beside(
         threads,
-        || {
-            if !out.join(write::MANIFEST).exists() {
-                // The previous run did not finish (or there was none): clear the temporary
-                // files a killed run may have left beside the documents it was replacing.
-                write::sweep_stale_temps(out);
-            }
-            Ok(Manifest::take(out))
-        },
+        || Manifest::take(out),
         || {
             let unique = unique(articles);
             let prep: Vec<Prepared<'_>> = group::prepare(&unique, threads);
@@ -295,7 +288,7 @@ pub fn publish(
         sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
     }
     let removed = sink.retire(out, &old);
-    sink.save_manifest(out)?;
+    sink.save_manifest(out, &old)?;
     let mut written = sink.written;
     written.sort();
     Ok(Report {

@@ -6,21 +6,10 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 
-/// True for a character that may reach an output file. Drops what XML 1.0 forbids (C0
-/// controls other than tab/newline/return, U+FFFE, U+FFFF), C1 controls, zero-width and
-/// bidi controls, stray byte order marks, and U+FFFD (a sign that text was already lost).
-pub(crate) fn keep_char(c: char) -> bool {
-    match c {
-        '\t' | '\n' | '\r' => true,
-        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => false,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' => false,
-        '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFFD}' | '\u{FFFE}' | '\u{FFFF}' => false,
-        _ => true,
-    }
-}
-
-/// Known traces of text decoded with the wrong charset upstream; they carry no meaning.
-const GARBAGE: &[&str] = &["锟斤拷", "烫烫烫", "屯屯屯"];
+// What may reach an output file, and the decoding garbage dropped from it, are the
+// model's (`crate::model::keep_char`): digests clean their text by the same rules.
+use crate::model::GARBAGE;
+pub(crate) use crate::model::keep_char;
 
 /// The hasher of the manifest's fingerprints (articles, documents, settings and templates).
 /// XXH3 rather than the standard library's default hasher: its output is specified, so a

@@ -2,76 +2,233 @@
 //! (a temporary file in the same folder, then a rename), and a manifest of fingerprints
 //! so that a document whose inputs did not change is not even rendered again. Into a
 //! folder that was empty when the run began, files are written in place (nothing older
-//! can be seen there, and a killed run leaves no manifest that would vouch for them).
+//! can be seen there).
+//!
+//! What a run leaves behind must let the next one finish its work whatever the moment it
+//! was killed at. Two files do that, and neither is ever moved aside:
+//! - the manifest (`.localfeed-publish`), replaced atomically at the end of a finished
+//!   run, lists every file that run published with the fingerprint of its inputs;
+//! - the journal (`.localfeed-publish.run`) exists only while a run changes the folder:
+//!   it is created before the first file is written, names every file about to be made
+//!   that the manifest does not list yet, and is removed once the new manifest is in
+//!   place. Its presence says the last run did not finish.
+//!
+//! The files a run may have left are therefore always the manifest's plus the journal's
+//! (all files of the folder, when the journal says the folder was empty at its start).
+//! The next run removes those it does not publish itself, so the folder converges to
+//! what one uninterrupted run writes; after an unfinished run no fingerprint is trusted
+//! (every document is rendered and compared byte for byte).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::Context as _;
 
 /// Name of the manifest file inside the output folder.
 pub(crate) const MANIFEST: &str = ".localfeed-publish";
-/// Where the previous manifest waits during a run: never read as a manifest, so a run that
-/// stops half way leaves nothing that vouches for files it changed; put back unchanged
-/// (same bytes, same modification time) when the run ends with the same fingerprints.
+/// Name of the journal of a run in progress (see the module documentation).
+pub(crate) const JOURNAL: &str = ".localfeed-publish.run";
+/// First line of a journal.
+const JOURNAL_HEADER: &str = "localfeed-publish-run 1";
+/// The line of a journal that says the folder was empty when its run began: every file
+/// found in it is then one of ours.
+const JOURNAL_FRESH: &str = "*";
+/// Where versions before 0.9 parked the manifest during a run. Read once, as the files a
+/// killed run of such a version may have left, and removed when a run finishes.
 const MANIFEST_PARKED: &str = ".localfeed-publish.prev";
 
-/// Fingerprints of the files written by the last complete run: relative path →
-/// (fingerprint of the inputs, size in bytes).
+/// What the last runs left in the output folder, and the journal of this one.
 #[derive(Debug, Default)]
 pub(crate) struct Manifest {
+    /// Fingerprints that vouch for files (relative path → (fingerprint of the inputs,
+    /// size in bytes)): the last finished run's, for files still there; none when a run
+    /// did not finish since.
     entries: HashMap<String, (u64, u64)>,
+    /// Every file a run may have published and not removed: the manifest's, the
+    /// journal's. This run removes those it does not publish.
+    owned: HashSet<String>,
     /// The output folder was empty when the run began: every file is new, so it is
     /// written in place (see [`write_new`]) with no look at the disk first.
     fresh: bool,
+    /// This run's journal.
+    journal: Journal,
 }
 
 impl Manifest {
-    /// Reads the manifest and parks it under another name, so that a run that stops half
-    /// way leaves no manifest that could vouch for files it changed. A missing or damaged
-    /// manifest is an empty one: every document is then rendered and compared byte for byte.
-    pub(crate) fn take(out: &Path) -> Self {
+    /// Reads the manifest and the journal a run that did not finish left. A missing or
+    /// damaged manifest is an empty one: every document is then rendered and compared
+    /// byte for byte. Temporary files of a killed run are removed.
+    pub(crate) fn take(out: &Path) -> anyhow::Result<Self> {
         if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()) {
-            return Self {
-                entries: HashMap::default(),
+            let journal = Journal::new(out);
+            // Written before any file: a kill from here on leaves a journal that says
+            // every file of the folder is ours.
+            journal.open(true)?;
+            return Ok(Self {
                 fresh: true,
-            };
+                journal,
+                ..Self::default()
+            });
         }
-        let path = out.join(MANIFEST);
-        let parked = out.join(MANIFEST_PARKED);
-        let _ = std::fs::remove_file(&parked);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Self::default();
-        };
-        if std::fs::rename(&path, &parked).is_err() {
-            let _ = std::fs::remove_file(&path);
+        let manifest = read_manifest(&out.join(MANIFEST));
+        let parked = read_manifest(&out.join(MANIFEST_PARKED));
+        let journal = std::fs::read_to_string(out.join(JOURNAL)).ok();
+        let unfinished = journal.is_some() || parked.is_some();
+        if unfinished || manifest.is_none() {
+            sweep_stale_temps(out);
         }
-        let mut entries = HashMap::with_capacity_and_hasher(text.len() / 40, Default::default());
-        let mut lines = text.lines();
-        if lines.next() != Some(super::MANIFEST_HEADER) {
-            return Self::default();
+        let mut owned: HashSet<String> = HashSet::default();
+        for (_, _, names) in [&manifest, &parked].into_iter().flatten() {
+            owned.extend(names.iter().cloned());
         }
-        for line in lines {
-            let mut parts = line.splitn(3, ' ');
-            let (Some(fp), Some(size), Some(rel)) = (parts.next(), parts.next(), parts.next())
-            else {
-                continue;
-            };
-            if let (Ok(fp), Ok(size)) = (u64::from_str_radix(fp, 16), size.parse::<u64>()) {
-                entries.insert(rel.to_string(), (fp, size));
+        if let Some(text) = &journal {
+            let mut lines = text.lines();
+            if lines.next() == Some(JOURNAL_HEADER) {
+                for line in lines {
+                    if line == JOURNAL_FRESH {
+                        owned.extend(all_files(out));
+                    } else if is_plain_relative(line) {
+                        owned.insert(line.to_string());
+                    }
+                }
             }
+            // A journal without its header was cut short while it was being created,
+            // before its run wrote anything.
         }
+        let mut entries = match manifest {
+            Some((true, entries, _)) if !unfinished => entries,
+            _ => HashMap::default(),
+        };
         keep_present(out, &mut entries);
-        Self {
+        Ok(Self {
             entries,
+            owned,
             fresh: false,
-        }
+            journal: Journal::new(out),
+        })
     }
 
     fn get(&self, rel: &str) -> Option<(u64, u64)> {
         self.entries.get(rel).copied()
     }
+
+    /// Called before `rel` is written: the journal is opened (the folder is about to
+    /// change) and names `rel` unless a run's record already does.
+    fn before_write(&self, rel: &str) -> anyhow::Result<()> {
+        if self.fresh {
+            return Ok(());
+        }
+        let file = self.journal.open(false)?;
+        if !self.owned.contains(rel) {
+            let mut file = file;
+            file.write_all(format!("{rel}\n").as_bytes())
+                .with_context(|| format!("cannot write {}", self.journal.path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the run: the new manifest is in place, so the journal (and a manifest parked
+    /// by an older version) goes.
+    fn finish(&self) {
+        self.journal.remove();
+        if let Some(dir) = self.journal.path.parent() {
+            let _ = std::fs::remove_file(dir.join(MANIFEST_PARKED));
+        }
+    }
+}
+
+/// The journal of one run, opened when the run first changes the folder.
+#[derive(Debug, Default)]
+struct Journal {
+    path: PathBuf,
+    file: Mutex<Option<std::fs::File>>,
+}
+
+impl Journal {
+    fn new(out: &Path) -> Self {
+        Self {
+            path: out.join(JOURNAL),
+            file: Mutex::new(None),
+        }
+    }
+
+    /// The open journal: appended to when an earlier unfinished run left one (its names
+    /// stay until a run finishes), else created with its header (and, for a folder that
+    /// was empty, the line that claims every file).
+    fn open(&self, fresh: bool) -> anyhow::Result<JournalFile<'_>> {
+        let mut slot = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.is_none() {
+            let existed = self.path.exists();
+            let mut f = std::fs::File::options()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .with_context(|| format!("cannot open {}", self.path.display()))?;
+            let mut head = String::new();
+            if !existed {
+                head.push_str(JOURNAL_HEADER);
+                head.push('\n');
+            }
+            if fresh {
+                head.push_str(JOURNAL_FRESH);
+                head.push('\n');
+            }
+            f.write_all(head.as_bytes())
+                .with_context(|| format!("cannot write {}", self.path.display()))?;
+            *slot = Some(f);
+        }
+        Ok(JournalFile(slot))
+    }
+
+    fn remove(&self) {
+        let mut slot = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        *slot = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The open journal, locked while a line is written.
+struct JournalFile<'a>(std::sync::MutexGuard<'a, Option<std::fs::File>>);
+
+impl JournalFile<'_> {
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self.0.as_mut() {
+            Some(f) => f.write_all(bytes),
+            None => Err(ErrorKind::NotFound.into()),
+        }
+    }
+}
+
+/// What a manifest file says: whether this version wrote it (another version's
+/// fingerprints vouch for nothing, but its names still say which files are ours), the
+/// fingerprinted entries, and every file it names. `None` when there is none.
+type ManifestFile = (bool, HashMap<String, (u64, u64)>, Vec<String>);
+
+/// Reads a manifest file: a header line, then `FINGERPRINT SIZE PATH` per file, the
+/// fingerprint `-` for a file that is rendered on every run.
+fn read_manifest(path: &Path) -> Option<ManifestFile> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut entries = HashMap::with_capacity_and_hasher(text.len() / 40, Default::default());
+    let mut names = Vec::with_capacity(text.len() / 40);
+    let mut lines = text.lines();
+    let head = lines.next()?;
+    let same = head == super::MANIFEST_HEADER;
+    if !same && !head.starts_with("localfeed-publish 1 ") {
+        return None;
+    }
+    for line in lines {
+        let mut parts = line.splitn(3, ' ');
+        let (Some(fp), Some(size), Some(rel)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        names.push(rel.to_string());
+        if let (Ok(fp), Ok(size)) = (u64::from_str_radix(fp, 16), size.parse::<u64>()) {
+            entries.insert(rel.to_string(), (fp, size));
+        }
+    }
+    Some((same, entries, names))
 }
 
 /// Drops the entries whose file is no longer in the output folder, so that their documents
@@ -111,8 +268,9 @@ pub(crate) struct Sink {
     pub(crate) unchanged: usize,
     /// Files not rendered: inputs unchanged since the last run and the file still there.
     pub(crate) reused: usize,
-    /// Manifest entries for the next run.
-    pub(crate) entries: Vec<(String, u64, u64)>,
+    /// Manifest entries for the next run: every file published, with the fingerprint of
+    /// its inputs when it has one, and its size.
+    pub(crate) entries: Vec<(String, Option<u64>, u64)>,
 }
 
 impl Sink {
@@ -144,7 +302,7 @@ impl Sink {
         match old.get(rel) {
             Some((old_fp, size)) if old_fp == fp => {
                 self.reused += 1;
-                self.entries.push((rel.to_string(), fp, size));
+                self.entries.push((rel.to_string(), Some(fp), size));
                 true
             }
             _ => false,
@@ -165,21 +323,20 @@ impl Sink {
         let len: usize = pieces.iter().map(|p| p.len()).sum();
         anyhow::ensure!(len > 0, "refusing to write an empty {rel}");
         let path = out.join(rel);
+        let before = || old.before_write(rel);
         let written = if old.fresh && write_new(&path, pieces)? {
             true
         } else if let [one] = pieces {
-            write_if_changed(&path, one)?
+            write_if_changed_then(&path, one, before)?
         } else {
-            write_if_changed(&path, &pieces.concat())?
+            write_if_changed_then(&path, &pieces.concat(), before)?
         };
         if written {
             self.written.push(path);
         } else {
             self.unchanged += 1;
         }
-        if let Some(fp) = fp {
-            self.entries.push((rel.to_string(), fp, len as u64));
-        }
+        self.entries.push((rel.to_string(), fp, len as u64));
         Ok(())
     }
 
@@ -191,8 +348,9 @@ impl Sink {
         self.entries.extend(other.entries);
     }
 
-    /// Writes the manifest for the next run.
-    pub(crate) fn save_manifest(&mut self, out: &Path) -> anyhow::Result<()> {
+    /// Writes the manifest for the next run (atomically; an unchanged one is left as it
+    /// was, modification time included), then ends the journal: the run is finished.
+    pub(crate) fn save_manifest(&mut self, out: &Path, old: &Manifest) -> anyhow::Result<()> {
         // Paths are unique, so an unstable sort gives the same order.
         self.entries.sort_unstable();
         let mut text = String::with_capacity(self.entries.len() * 48 + 32);
@@ -200,28 +358,24 @@ impl Sink {
         text.push('\n');
         for (rel, fp, size) in &self.entries {
             use std::fmt::Write as _;
-            let _ = writeln!(text, "{fp:016x} {size} {rel}");
-        }
-        // An unchanged manifest goes back as it was, so a run that changed nothing leaves
-        // every file of the output folder untouched, mtimes included.
-        let parked = out.join(MANIFEST_PARKED);
-        if std::fs::read(&parked).is_ok_and(|old| old == text.as_bytes())
-            && std::fs::rename(&parked, out.join(MANIFEST)).is_ok()
-        {
-            return Ok(());
+            let _ = match fp {
+                Some(fp) => writeln!(text, "{fp:016x} {size} {rel}"),
+                None => writeln!(text, "- {size} {rel}"),
+            };
         }
         write_if_changed(&out.join(MANIFEST), text.as_bytes())?;
-        let _ = std::fs::remove_file(&parked);
+        old.finish();
         Ok(())
     }
 }
 
 impl Sink {
-    /// Removes what the last complete run published and this one no longer does: the
-    /// feeds of a place that has lost all its articles, the page of an article that is
-    /// gone. Only files the last run's manifest lists are touched (nothing else in the
-    /// output folder is ours to remove), then the folders they leave empty. Returns the
-    /// paths removed, sorted.
+    /// Removes what earlier runs published and this one no longer does: the feeds of a
+    /// place that has lost all its articles, the page of an article that is gone. Only
+    /// files the last finished run's manifest or an unfinished run's journal names are
+    /// touched (nothing else in the output folder is ours to remove), then the folders
+    /// they leave empty. A kill half way changes nothing of those records, so the next
+    /// run removes the rest. Returns the paths removed, sorted.
     pub(crate) fn retire(&self, out: &Path, old: &Manifest) -> Vec<PathBuf> {
         let now: HashSet<&str> = self
             .entries
@@ -229,8 +383,8 @@ impl Sink {
             .map(|(rel, _, _)| rel.as_str())
             .collect();
         let mut gone: Vec<&str> = old
-            .entries
-            .keys()
+            .owned
+            .iter()
             .map(String::as_str)
             .filter(|rel| !now.contains(rel) && is_plain_relative(rel))
             .collect();
@@ -285,8 +439,38 @@ fn is_temp_name(name: &str) -> bool {
 
 /// Removes the temporary files a killed run left anywhere under `out`. Called only when
 /// the previous run did not finish, so a normal run does not walk the folder.
-pub(crate) fn sweep_stale_temps(out: &Path) {
-    let mut stack = vec![out.to_path_buf()];
+fn sweep_stale_temps(out: &Path) {
+    walk(out, &mut |path, name| {
+        if is_temp_name(name) {
+            let _ = std::fs::remove_file(path);
+        }
+    });
+}
+
+/// Every file under `out` a run may have written (relative, `/`-separated): all but the
+/// manifest, the journal and temporary files.
+fn all_files(out: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    walk(out, &mut |path, name| {
+        if is_temp_name(name) || [MANIFEST, JOURNAL, MANIFEST_PARKED].contains(&name) {
+            return;
+        }
+        let rel = path.strip_prefix(out).ok().and_then(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<&str>>>()
+        });
+        if let Some(parts) = rel {
+            files.push(parts.join("/"));
+        }
+    });
+    files
+}
+
+/// Calls `f` with the path and name of every regular file under `dir` (symbolic links
+/// are neither followed nor reported).
+fn walk(dir: &Path, f: &mut dyn FnMut(&Path, &str)) {
+    let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -295,8 +479,10 @@ pub(crate) fn sweep_stale_temps(out: &Path) {
             let Ok(kind) = e.file_type() else { continue };
             if kind.is_dir() {
                 stack.push(e.path());
-            } else if kind.is_file() && e.file_name().to_str().is_some_and(is_temp_name) {
-                let _ = std::fs::remove_file(e.path());
+            } else if kind.is_file()
+                && let Some(name) = e.file_name().to_str()
+            {
+                f(&e.path(), name);
             }
         }
     }
@@ -359,6 +545,16 @@ fn write_all_vectored(f: &mut std::fs::File, pieces: &[&[u8]]) -> std::io::Resul
 /// wrote. The write goes to a temporary file in the same folder, renamed over the target,
 /// so a reader never sees half a file.
 pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
+    write_if_changed_then(path, bytes, || Ok(()))
+}
+
+/// [`write_if_changed`], calling `before` once it is known that the file will be written
+/// and before anything is.
+fn write_if_changed_then(
+    path: &Path,
+    bytes: &[u8],
+    before: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() == bytes.len() as u64
         && let Ok(old) = std::fs::read(path)
@@ -366,6 +562,7 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> anyhow::Result<bool
     {
         return Ok(false);
     }
+    before()?;
     let parent = path
         .parent()
         .with_context(|| format!("{} has no parent folder", path.display()))?;

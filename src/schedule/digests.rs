@@ -2,10 +2,10 @@
 //! due composed and recorded in the outbox, then delivered.
 //!
 //! Owns: the order of a pass and the delivery guarantees. A digest is recorded (with its
-//! Message-ID and the articles it holds) before it is sent and marked sent only after the
-//! server accepts it, so a pass killed at any point loses nothing; the worst case, a crash
-//! between the server's acceptance and the record, repeats one message with the same
-//! Message-ID. Transient failures are retried on later passes with doubling backoff;
+//! Message-ID and the articles it holds) before it is sent and marked sent, in a
+//! transaction of its own, as soon as the server's `250` to the final dot arrives, so a
+//! pass killed at any point loses nothing; the worst case, a crash after the server took
+//! the message and before that record, repeats one message with the same Message-ID. Transient failures are retried on later passes with doubling backoff;
 //! permanent ones are recorded and not retried. Must not touch: the clock (`now` is passed
 //! in), the gazetteer (a resolver is passed in), SQL (the store's methods only).
 
@@ -188,6 +188,7 @@ pub fn sync_subscribers(
         }
     }
     store.prune_config_subscribers(&keep)?;
+    store.renew_token_ids(&|email| key.subscriber_id(email))?;
     Ok(rejected)
 }
 

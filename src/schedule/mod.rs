@@ -336,7 +336,18 @@ fn ingest_file(
         &articles,
         &clock.now(),
     ) {
-        Ok(o) => Ok(Ingested::Stored(o.added + o.updated + o.removed)),
+        Ok(o) => {
+            for t in &o.twins {
+                tracing::warn!(
+                    "{:?}: article {:?} has the headline and opening of an article of {:?}: stored as an article of its own ({})",
+                    file.path.display().to_string(),
+                    t.title,
+                    t.other_input,
+                    t.id
+                );
+            }
+            Ok(Ingested::Stored(o.added + o.updated + o.removed))
+        }
         Err(e) => Err(fail(store, &hash, format!("cannot store: {e:#}"))),
     }
 }

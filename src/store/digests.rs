@@ -358,17 +358,48 @@ impl Store {
         raw.map(to_subscriber).transpose()
     }
 
-    /// One subscriber by the id their tokens carry.
+    /// One subscriber by the id their tokens carry: the current one, or the one their
+    /// earlier digests carried (see [`Store::renew_token_ids`]).
     pub fn subscriber_by_token(&self, token_id: &str) -> Result<Option<Subscriber>> {
         let raw = self
             .conn
             .query_row(
-                &format!("SELECT {SUBSCRIBER_COLS} FROM subscribers WHERE token_id = ?1"),
+                &format!(
+                    "SELECT {SUBSCRIBER_COLS} FROM subscribers WHERE token_id = ?1
+                     UNION ALL
+                     SELECT {SUBSCRIBER_COLS} FROM subscribers WHERE old_token_id = ?1
+                     LIMIT 1"
+                ),
                 params![token_id],
                 raw_subscriber,
             )
             .optional()?;
         raw.map(to_subscriber).transpose()
+    }
+
+    /// Gives every subscriber the token id `id_of` makes from their address, keeping the
+    /// one it replaces so that links in digests already sent keep working. Returns how
+    /// many changed.
+    pub fn renew_token_ids(&mut self, id_of: &dyn Fn(&str) -> String) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let rows: Vec<(String, String)> = {
+            let mut st = tx.prepare("SELECT email, token_id FROM subscribers")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut changed = 0;
+        for (email, old) in rows {
+            let new = id_of(&email);
+            if new != old {
+                tx.execute(
+                    "UPDATE subscribers SET token_id = ?2, old_token_id = ?3 WHERE email = ?1",
+                    params![email, new, old],
+                )?;
+                changed += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     /// Records an unsubscription (a one-click link or a mail): no digest is composed for
@@ -527,7 +558,8 @@ impl Store {
             .collect())
     }
 
-    /// Marks an entry sent (the server accepted it).
+    /// Marks an entry sent (the server accepted it): one statement, committed before it
+    /// returns, so a crash after it cannot send the message again.
     pub fn outbox_sent(&mut self, id: i64, now: &DateTime<FixedOffset>) -> Result<()> {
         self.conn.execute(
             "UPDATE outbox SET status = 'sent', finished = ?2 WHERE id = ?1",

@@ -48,9 +48,26 @@ pub struct InputRecord {
     pub last_seen: String,
 }
 
+/// An article stored under an id of its own because another page's article already had
+/// the id its content gives (a reprint: same source, headline and opening).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Twin {
+    /// The id it was given.
+    pub id: String,
+    /// Its headline (or caption).
+    pub title: String,
+    /// The source of the page holding the article with the content-derived id.
+    pub other_source: String,
+    /// That page.
+    pub other_input: String,
+}
+
 /// What storing one input file changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestOutcome {
+    /// Articles new in this file whose content-derived id another page's article holds,
+    /// stored under ids of their own (see [`crate::model::twin_id`]).
+    pub twins: Vec<Twin>,
     /// Articles new to the store.
     pub added: usize,
     /// Articles whose content changed.
@@ -148,11 +165,69 @@ fn parse_ts(s: &str) -> Result<DateTime<FixedOffset>> {
 
 /// Brings the schema up to date with foreign keys off (a migration may rebuild a table that
 /// others point at; each migration that does checks the keys itself), then turns them on.
+/// Two processes opening a new file at once may both find it unmigrated: the second
+/// waits for the first one's write lock, fails on tables that now exist, and tries again
+/// from the version the first one left.
 fn migrate(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    schema::migrations().to_latest(conn)?;
+    let mut result = schema::migrations().to_latest(conn);
+    for _ in 0..3 {
+        if result.is_ok() {
+            break;
+        }
+        result = schema::migrations().to_latest(conn);
+    }
+    result?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
+}
+
+/// How long a writer waits for another process's write lock before it gives up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The id an article of `(source, input)` is stored under, `base` being the id its content
+/// gives. The article that first had `base` keeps it; an article of another page with
+/// the same `base` gets [`crate::model::twin_id`] and keeps that id for good (even when
+/// the first one goes), so no page's article ever replaces another page's. Returns the
+/// page holding `base` when the id is a new twin's.
+fn own_id(
+    tx: &rusqlite::Transaction<'_>,
+    source: &str,
+    input: &str,
+    base: &str,
+) -> Result<(String, Option<(String, String)>)> {
+    let owner = |id: &str| -> Result<Option<(String, String)>> {
+        Ok(tx
+            .query_row(
+                "SELECT source, input FROM articles WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    };
+    let mine = |o: &Option<(String, String)>| {
+        o.as_ref()
+            .is_some_and(|(s, i)| s.as_str() == source && i.as_str() == input)
+    };
+    let base_owner = owner(base)?;
+    if mine(&base_owner) {
+        return Ok((base.to_string(), None));
+    }
+    let twin = crate::model::twin_id(base, source, input);
+    let twin_owner = owner(&twin)?;
+    if mine(&twin_owner) {
+        return Ok((twin, None));
+    }
+    match base_owner {
+        None => Ok((base.to_string(), None)),
+        Some(other) => {
+            anyhow::ensure!(
+                twin_owner.is_none(),
+                "article id {twin} of {input:?} is held by another page"
+            );
+            Ok((twin, Some(other)))
+        }
+    }
 }
 
 impl Store {
@@ -165,7 +240,12 @@ impl Store {
         }
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open the state file {}", path.display()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Every transaction here writes. A deferred one that reads first cannot wait for
+        // the write lock in WAL mode (SQLITE_BUSY_SNAPSHOT as soon as another process
+        // committed, whatever the busy timeout): each takes the write lock when it
+        // begins, so writers (a run, `subscribers add`, `serve`) queue for it instead.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         conn.pragma_update(None, "journal_mode", "WAL")
             .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -226,10 +306,13 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut out = IngestOutcome::default();
         let mut seen = BTreeSet::new();
+        let mut seen_base = BTreeSet::new();
         for a in articles {
-            if !seen.insert(a.id.clone()) {
+            if !seen_base.insert(a.id.as_str()) {
                 continue; // the same article twice on one page: keep the first
             }
+            let (id, twin_of) = own_id(&tx, source, name, &a.id)?;
+            seen.insert(id.clone());
             let article_json = serde_json::to_string(&a.article)?;
             let placement_json = serde_json::to_string(&a.placement)?;
             let chash = content_hash(
@@ -242,7 +325,7 @@ impl Store {
             let existing: Option<(String, String)> = tx
                 .query_row(
                     "SELECT content_hash, first_seen FROM articles WHERE id = ?1",
-                    params![a.id],
+                    params![id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -251,7 +334,7 @@ impl Store {
                 None => *now,
             };
             let stored = StoredArticle {
-                id: a.id.clone(),
+                id: id.clone(),
                 source: source.to_string(),
                 input: name.to_string(),
                 publication: a.publication.clone(),
@@ -265,7 +348,7 @@ impl Store {
                 Some((old, _)) if old == chash => {
                     tx.execute(
                         "UPDATE articles SET input = ?2 WHERE id = ?1",
-                        params![a.id, name],
+                        params![id, name],
                     )?;
                     out.unchanged += 1;
                     continue;
@@ -275,13 +358,13 @@ impl Store {
                         "UPDATE articles SET source = ?2, input = ?3, publication = ?4, article = ?5,
                          placement = ?6, content_hash = ?7, published = ?8, updated = ?9 WHERE id = ?1",
                         params![
-                            a.id, source, name, a.publication, article_json, placement_json, chash,
+                            id, source, name, a.publication, article_json, placement_json, chash,
                             published, now_s
                         ],
                     )?;
                     tx.execute(
                         "DELETE FROM article_places WHERE article_id = ?1",
-                        params![a.id],
+                        params![id],
                     )?;
                     out.updated += 1;
                 }
@@ -291,7 +374,7 @@ impl Store {
                          content_hash, published, first_seen, updated)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
                         params![
-                            a.id,
+                            id,
                             source,
                             name,
                             a.publication,
@@ -303,13 +386,26 @@ impl Store {
                         ],
                     )?;
                     out.added += 1;
+                    if let Some((other_source, other_input)) = twin_of {
+                        tx.execute(
+                            "INSERT OR IGNORE INTO article_twins (id, base_id, source, input,
+                             other_source, other_input, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![id, a.id, source, name, other_source, other_input, now_s],
+                        )?;
+                        out.twins.push(Twin {
+                            id: id.clone(),
+                            title: a.article.display_title(),
+                            other_source,
+                            other_input,
+                        });
+                    }
                 }
             }
             let mut ins = tx.prepare_cached(
                 "INSERT OR IGNORE INTO article_places (article_id, code) VALUES (?1, ?2)",
             )?;
             for code in &a.codes {
-                ins.execute(params![a.id, code])?;
+                ins.execute(params![id, code])?;
             }
         }
         // Articles the file held before and no longer holds.

@@ -144,6 +144,29 @@ ALTER TABLE subscribers_new RENAME TO subscribers;
 CREATE INDEX subscribers_by_token ON subscribers (token_id);
 ";
 
+/// Articles stored under an id of their own because another page's article held the id
+/// their content gives (a reprint); kept for the deliberate merging of stories.
+const ARTICLE_TWINS: &str = "
+CREATE TABLE article_twins (
+    id           TEXT PRIMARY KEY,
+    base_id      TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    input        TEXT NOT NULL,
+    other_source TEXT NOT NULL,
+    other_input  TEXT NOT NULL,
+    recorded     TEXT NOT NULL
+);
+CREATE INDEX article_twins_by_base ON article_twins (base_id);
+";
+
+/// Subscribers keep the token id their earlier digests carried when it changes (ids
+/// were once made from the whole address lower-cased, so two addresses differing only
+/// in the case of their local part shared one).
+const OLD_TOKEN_IDS: &str = "
+ALTER TABLE subscribers ADD COLUMN old_token_id TEXT;
+CREATE INDEX subscribers_by_old_token ON subscribers (old_token_id);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -151,6 +174,8 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(DIGESTS),
         M::up(SUBSCRIPTIONS),
         M::up(SUBSCRIBER_ORIGIN_AND_SUSPENSION).foreign_key_check(),
+        M::up(ARTICLE_TWINS),
+        M::up(OLD_TOKEN_IDS),
     ])
 }
 

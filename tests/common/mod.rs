@@ -61,7 +61,20 @@ impl Sandbox {
 
     /// The command, for tests that need to tweak it.
     pub fn command(&self, args: &[&str]) -> std::process::Command {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_localfeed"));
+        self.command_via(&[], args)
+    }
+
+    /// The command started through `wrapper` (such as `nice -n 19`).
+    pub fn command_via(&self, wrapper: &[&str], args: &[&str]) -> std::process::Command {
+        let bin = env!("CARGO_BIN_EXE_localfeed");
+        let mut c = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = std::process::Command::new(program);
+                c.args(rest).arg(bin);
+                c
+            }
+            None => std::process::Command::new(bin),
+        };
         c.args(args)
             .current_dir(self.path())
             .env("LOCALFEED_NOW", "2024-06-10T09:00:00+08:00")
@@ -164,4 +177,57 @@ pub fn assert_same_files(
         diffs.push(format!("only in the second: {}", p.display()));
     }
     assert!(diffs.is_empty(), "files differ:\n{}", diffs.join("\n"));
+}
+
+/// A running `../shared/tools/smtp-sink`, stopped when dropped.
+pub struct SmtpSink(std::process::Child);
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts smtp-sink on a free port of 127.0.0.1, saving messages in `dir/mail`.
+pub fn start_smtp_sink(tools: &Path, dir: &Path) -> (SmtpSink, u16) {
+    use std::time::{Duration, Instant};
+    let ready = dir.join("sink.port");
+    let child = std::process::Command::new(tools.join("smtp-sink"))
+        .arg("--dir")
+        .arg(dir.join("mail"))
+        .args(["--port", "0", "--ready-file"])
+        .arg(&ready)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("cannot start smtp-sink");
+    let sink = SmtpSink(child);
+    let start = Instant::now();
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&ready)
+            && let Some(Ok(port)) = s.split_whitespace().nth(1).map(str::parse)
+        {
+            return (sink, port);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "smtp-sink did not become ready"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The `.eml` files in a folder, sorted.
+pub fn emls(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
 }
