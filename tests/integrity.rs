@@ -261,7 +261,9 @@ fn writers_beside_a_run_never_find_the_database_locked() {
     let db = s.path().join("state/localfeed.db");
     assert!(db.exists());
     let runner = s
-        .command(&["run", "--inbox", "inbox", "--out", "feeds"])
+        // --digests: a trial run over a folder sends none by default; this one syncs the
+        // config's subscribers and composes digests, writing beside the adders.
+        .command(&["run", "--inbox", "inbox", "--out", "feeds", "--digests"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
