@@ -487,7 +487,11 @@ fn extract_files(
 
 fn read_page(path: &Path, hints: &SourceHints) -> Result<PageText> {
     let bytes = std::fs::read(path).context("cannot read")?;
-    let text = extract::decode::decode(&bytes)?;
+    let decoded = extract::decode(&bytes)?;
+    for w in &decoded.warnings {
+        eprintln!("localfeed: {}: warning: {w}", path.display());
+    }
+    let text = decoded.text;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -1,8 +1,9 @@
 //! Turning the bytes of an input file into text.
 //!
-//! Owns: detecting the encoding (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK),
-//! decoding without mangling, normalising line ends, and refusing empty, binary or
-//! undecodable input with an error that says why. Must not touch: files (the caller reads
+//! Owns: detecting the encoding (UTF-8 with or without BOM, UTF-16 with BOM or by its
+//! alternating NULs, GB18030/GBK), decoding without mangling, replacing a trace of invalid
+//! UTF-8 with a warning that gives its offset, normalising line ends, and refusing empty,
+//! binary or undecodable input with an error that says why. Must not touch: files (the caller reads
 //! them and adds the path to the message), the structure of the text.
 
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
@@ -33,11 +34,44 @@ pub enum DecodeError {
     BadUtf16,
 }
 
-/// Decodes a file's bytes: UTF-8 (BOM removed), UTF-16 LE/BE with BOM, else GB18030 (a
-/// superset of GBK and GB2312). Line ends become `\n`. Never panics.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+/// Something [`decode`] repaired or guessed that the caller should log with the file's
+/// name: the text is still read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeWarning {
+    /// Bytes that are not UTF-8 in a UTF-8 file (a stray `0xFF`, a character cut short at
+    /// the end) were each replaced by U+FFFD.
+    #[error("invalid utf-8 at byte offset {offset} replaced by U+FFFD ({count} place(s) in all)")]
+    Replaced {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+        /// How many invalid sequences were replaced.
+        count: usize,
+    },
+    /// UTF-16 without a byte order mark, recognised by its alternating NUL bytes.
+    #[error("utf-16 {order} without a byte order mark")]
+    Utf16WithoutBom {
+        /// `le` or `be`.
+        order: &'static str,
+    },
+}
+
+/// The text of a file and what was repaired on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, line ends normalised to `\n`.
+    pub text: String,
+    /// What was repaired or guessed, in the order met; empty for clean input.
+    pub warnings: Vec<DecodeWarning>,
+}
+
+/// Decodes a file's bytes: UTF-8 (BOM removed), UTF-16 LE/BE with BOM or recognised by its
+/// alternating NUL bytes, else GB18030 (a superset of GBK and GB2312). A UTF-8 file with a
+/// few invalid bytes keeps its text: each invalid sequence becomes U+FFFD and a
+/// [`DecodeWarning`] says where. Line ends become `\n`. Never panics.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let mut warnings = Vec::new();
     let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        utf8_or_gb(rest)?
+        utf8_or_gb(rest, &mut warnings)?
     } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let enc = if bytes.starts_with(b"\xFF\xFE") {
             UTF_16LE
@@ -60,17 +94,45 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             });
         }
         text
+    } else if let Some((text, order)) = utf16_without_bom(bytes) {
+        warnings.push(DecodeWarning::Utf16WithoutBom { order });
+        text
     } else {
-        utf8_or_gb(bytes)?
+        utf8_or_gb(bytes, &mut warnings)?
     };
     let text = normalise_line_ends(&text);
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    Ok(text)
+    Ok(Decoded { text, warnings })
 }
 
-fn utf8_or_gb(bytes: &[u8]) -> Result<String, DecodeError> {
+/// UTF-16 without a BOM: an even number of bytes whose NUL bytes all stand at one parity
+/// (the high bytes of ASCII characters), decoding to text with no NUL and no control
+/// character but tab, line feed, carriage return, form feed and vertical tab. Returns the
+/// text and the byte order.
+fn utf16_without_bom(bytes: &[u8]) -> Option<(String, &'static str)> {
+    if bytes.len() < 2 || bytes.len() % 2 != 0 || memchr::memchr(0, bytes).is_none() {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in bytes.chunks_exact(2) {
+        even += usize::from(pair.first() == Some(&0));
+        odd += usize::from(pair.get(1) == Some(&0));
+    }
+    let (enc, order) = match (even, odd) {
+        (0, n) if n > 0 => (UTF_16LE, "le"),
+        (n, 0) if n > 0 => (UTF_16BE, "be"),
+        _ => return None,
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let text_like = |c: char| {
+        !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\u{b}' | '\u{c}')
+    };
+    (!had_errors && text.chars().all(text_like)).then(|| (text.into_owned(), order))
+}
+
+fn utf8_or_gb(bytes: &[u8], warnings: &mut Vec<DecodeWarning>) -> Result<String, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -96,28 +158,72 @@ fn utf8_or_gb(bytes: &[u8]) -> Result<String, DecodeError> {
             offset,
         });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let offset = e.valid_up_to();
-            let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                return Err(DecodeError::Undecodable { offset });
+    let e = match std::str::from_utf8(bytes) {
+        Ok(s) => return Ok(s.to_string()),
+        Err(e) => e,
+    };
+    let offset = e.valid_up_to();
+    let census = Utf8Census::of(bytes);
+    let replaced = |warnings: &mut Vec<DecodeWarning>| {
+        warnings.push(DecodeWarning::Replaced {
+            offset,
+            count: census.invalid,
+        });
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    // UTF-8 text with a stray byte: its valid characters outside ASCII far outnumber the
+    // invalid sequences (GB18030 text forms a valid UTF-8 sequence only now and then)
+    if census.multibyte >= 10 * census.invalid {
+        return Ok(replaced(warnings));
+    }
+    let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
+    // GB18030 maps every byte pair to something; text that decodes mostly to rare code
+    // points (private use, unassigned four-byte ranges) is not Chinese.
+    let total = text.chars().count().max(1);
+    let odd = text
+        .chars()
+        .filter(|c| {
+            let u = *c as u32;
+            (0xE000..=0xF8FF).contains(&u) || u >= 0x10000
+        })
+        .count();
+    if !had_errors && odd * 10 <= total {
+        return Ok(text.into_owned());
+    }
+    // neither reads cleanly: UTF-8 with a trace of bad bytes (at most one in a hundred)
+    if census.invalid <= (bytes.len() / 100).max(1) {
+        return Ok(replaced(warnings));
+    }
+    Err(DecodeError::Undecodable { offset })
+}
+
+/// How the bytes of a file read as UTF-8: valid characters of two to four bytes, and
+/// invalid sequences (each one U+FFFD in a lossy decoding).
+struct Utf8Census {
+    multibyte: usize,
+    invalid: usize,
+}
+
+impl Utf8Census {
+    fn of(mut bytes: &[u8]) -> Utf8Census {
+        let mut c = Utf8Census {
+            multibyte: 0,
+            invalid: 0,
+        };
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => {
+                    c.multibyte += s.chars().filter(|ch| !ch.is_ascii()).count();
+                    return c;
+                }
+                Err(e) => {
+                    let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                    c.multibyte += valid.iter().filter(|&&b| b >= 0xC0).count();
+                    c.invalid += 1;
+                    let skip = e.valid_up_to() + e.error_len().unwrap_or(bytes.len());
+                    bytes = bytes.get(skip..).unwrap_or_default();
+                }
             }
-            // GB18030 maps every byte pair to something; text that decodes mostly to
-            // rare code points (private use, unassigned four-byte ranges) is not Chinese.
-            let total = text.chars().count().max(1);
-            let odd = text
-                .chars()
-                .filter(|c| {
-                    let u = *c as u32;
-                    (0xE000..=0xF8FF).contains(&u) || u >= 0x10000
-                })
-                .count();
-            if odd * 10 > total {
-                return Err(DecodeError::Undecodable { offset });
-            }
-            Ok(text.into_owned())
         }
     }
 }
@@ -135,26 +241,26 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        assert_eq!(decode("本报讯\r\n正文".as_bytes()).unwrap(), "本报讯\n正文");
+        assert_eq!(decode("本报讯\r\n正文".as_bytes()).unwrap().text, "本报讯\n正文");
         let mut b = b"\xEF\xBB\xBF".to_vec();
         b.extend_from_slice("本报讯".as_bytes());
-        assert_eq!(decode(&b).unwrap(), "本报讯");
+        assert_eq!(decode(&b).unwrap().text, "本报讯");
     }
 
     #[test]
     fn gb18030_and_utf16() {
         let (gb, _, _) = GB18030.encode("本报讯(记者 张三)近日,全县召开会议。");
-        assert_eq!(decode(&gb).unwrap(), "本报讯(记者 张三)近日,全县召开会议。");
+        assert_eq!(decode(&gb).unwrap().text, "本报讯(记者 张三)近日,全县召开会议。");
         let mut le = vec![0xFF, 0xFE];
         for u in "新闻".encode_utf16() {
             le.extend_from_slice(&u.to_le_bytes());
         }
-        assert_eq!(decode(&le).unwrap(), "新闻");
+        assert_eq!(decode(&le).unwrap().text, "新闻");
         let mut be = vec![0xFE, 0xFF];
         for u in "新闻".encode_utf16() {
             be.extend_from_slice(&u.to_be_bytes());
         }
-        assert_eq!(decode(&be).unwrap(), "新闻");
+        assert_eq!(decode(&be).unwrap().text, "新闻");
     }
 
     #[test]
@@ -170,6 +276,76 @@ mod tests {
         assert!(matches!(
             decode(&[0x41, 0xFF, 0xFF, 0x41]),
             Err(DecodeError::Undecodable { offset: 1 })
+        ));
+    }
+
+    /// A clean page in UTF-8, long enough to be told from GB18030.
+    fn page() -> String {
+        "本报讯(记者 张三)近日,全县召开会议,部署秋收工作。\n".repeat(20)
+    }
+
+    #[test]
+    fn a_stray_byte_keeps_the_text_and_says_where() {
+        let clean = page();
+        let mut bytes = clean.as_bytes().to_vec();
+        let at = clean.find("部署").unwrap();
+        bytes.insert(at, 0xFF);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, clean.replacen("部署", "\u{FFFD}部署", 1));
+        assert_eq!(
+            d.warnings,
+            vec![DecodeWarning::Replaced {
+                offset: at,
+                count: 1
+            }]
+        );
+        assert!(d.warnings[0].to_string().contains(&format!("offset {at}")));
+    }
+
+    #[test]
+    fn a_character_cut_short_at_the_end_keeps_the_text() {
+        let clean = page();
+        let mut bytes = clean.as_bytes().to_vec();
+        bytes.extend_from_slice(&"会".as_bytes()[..2]);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, format!("{clean}\u{FFFD}"));
+        assert_eq!(
+            d.warnings,
+            vec![DecodeWarning::Replaced {
+                offset: clean.len(),
+                count: 1
+            }]
+        );
+        // short ASCII text with one bad byte is read too
+        let d = decode(b"news of the day\n\xFF").unwrap();
+        assert_eq!(d.text, "news of the day\n\u{FFFD}");
+        // clean text carries no warning
+        assert!(decode(clean.as_bytes()).unwrap().warnings.is_empty());
+    }
+
+    #[test]
+    fn gb18030_with_few_chinese_characters_is_still_gb18030() {
+        let (gb, _, _) = GB18030.encode("Section 2, page 3: 新闻 and more text in ASCII");
+        let d = decode(&gb).unwrap();
+        assert_eq!(d.text, "Section 2, page 3: 新闻 and more text in ASCII");
+        assert!(d.warnings.is_empty());
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_recognised_by_its_nuls() {
+        let text = "第01版 要闻\n本报讯 2024年5月1日,全县召开会议。\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode(&le).unwrap();
+        assert_eq!(d.text, text);
+        assert_eq!(d.warnings, vec![DecodeWarning::Utf16WithoutBom { order: "le" }]);
+        let d = decode(&be).unwrap();
+        assert_eq!(d.text, text);
+        assert_eq!(d.warnings, vec![DecodeWarning::Utf16WithoutBom { order: "be" }]);
+        // NULs at both parities are still binary
+        assert!(matches!(
+            decode(b"PK\x03\x04\x00\x00abc\x00"),
+            Err(DecodeError::Binary { .. })
         ));
     }
 }

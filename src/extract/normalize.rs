@@ -710,7 +710,9 @@ mod tests {
                 let Ok(bytes) = std::fs::read(e.path()) else {
                     continue;
                 };
-                if let Ok(text) = super::super::decode::decode(&bytes) {
+                if let Ok(super::super::decode::Decoded { text, .. }) =
+                    super::super::decode::decode(&bytes)
+                {
                     let b = text.as_bytes();
                     assert_eq!(needs_cleaning(b), needs_cleaning_reference(b));
                 }

@@ -18,7 +18,7 @@ fn collect(dir: &Path, out: &mut Vec<String>) {
         let Ok(bytes) = std::fs::read(&p) else {
             continue;
         };
-        let Ok(text) = super::decode::decode(&bytes) else {
+        let Ok(super::decode::Decoded { text, .. }) = super::decode::decode(&bytes) else {
             continue;
         };
         for line in super::normalize::clean_chars(&text).split('\n') {
