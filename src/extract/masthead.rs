@@ -10,21 +10,8 @@ use crate::extract::read::dateline;
 use crate::extract::read::labels::is_name_line;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, squeeze};
+use crate::extract::text::words::BOX_LABELS;
 use crate::model::Publication;
-
-/// Labels of boxes that belong to the article before them (a year in one is background).
-const BOX_OPENERS: &[&str] = &[
-    "相关链接",
-    "相關鏈接",
-    "延伸阅读",
-    "延伸閱讀",
-    "背景资料",
-    "背景資料",
-    "链接",
-    "鏈接",
-    "名词解释",
-    "名詞解釋",
-];
 
 /// The year the page is written in, from its lines outside background boxes
 /// (`相关链接` … up to the next headline or dateline), leaving out sentences that open with
@@ -72,9 +59,13 @@ fn box_opener(u: &Line) -> bool {
     }
     if u.text.contains(char::is_whitespace) {
         let t = squeeze(&u.text);
-        BOX_OPENERS.iter().any(|w| t.starts_with(w))
+        BOX_LABELS
+            .iter()
+            .any(|&(w, background)| background && t.starts_with(w))
     } else {
-        BOX_OPENERS.iter().any(|w| u.text.starts_with(w))
+        BOX_LABELS
+            .iter()
+            .any(|&(w, background)| background && u.text.starts_with(w))
     }
 }
 

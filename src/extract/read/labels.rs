@@ -4,7 +4,7 @@
 use crate::extract::read::byline;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze};
-use crate::extract::text::words::{BRIEF_MARKS, NOTICE_WORDS};
+use crate::extract::text::words::{BOX_LABELS, BRIEF_MARKS, NOTICE_WORDS};
 
 /// Words that end a commentary column's label (`灵山时评`, `评论`, `乡村观察`).
 pub(crate) const COMMENT_LABEL_ENDS: &[&str] = &[
@@ -357,28 +357,6 @@ pub(crate) const CAPTION_WORDS: &[&str] = &[
     "圖片",
 ];
 
-/// Labels of boxes that belong to the article before them.
-pub(crate) const BOX_LABELS: &[&str] = &[
-    "相关链接",
-    "相關鏈接",
-    "延伸阅读",
-    "延伸閱讀",
-    "背景资料",
-    "背景資料",
-    "记者手记",
-    "記者手記",
-    "编者按",
-    "編者按",
-    "链接",
-    "鏈接",
-    "小贴士",
-    "小貼士",
-    "名词解释",
-    "名詞解釋",
-    "记者观察",
-    "記者觀察",
-];
-
 /// A notice's title: a headline-shaped line ending in a notice word (`关于…的通知`).
 pub(crate) fn is_notice_title(text: &str) -> bool {
     // the last two characters that are not white space or an exclamation mark, read
@@ -430,7 +408,7 @@ pub(crate) fn is_box_label(text: &str) -> bool {
         return false;
     }
     let t = squeeze(text);
-    BOX_LABELS.iter().any(|w| t.starts_with(w)) && chars(&t) <= 8
+    BOX_LABELS.iter().any(|(w, _)| t.starts_with(w)) && chars(&t) <= 8
 }
 
 pub(crate) fn pen_name_line(text: &str) -> bool {

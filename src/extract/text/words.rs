@@ -29,3 +29,26 @@ pub(crate) const TIME_OPENERS: &[&str] = &[
     "今天",
     "今日",
 ];
+
+/// Labels of boxes that belong to the article before them, each with whether the box
+/// holds background (a year in a link or background box is not the page's own year).
+pub(crate) const BOX_LABELS: [(&str, bool); 18] = [
+    ("相关链接", true),
+    ("相關鏈接", true),
+    ("延伸阅读", true),
+    ("延伸閱讀", true),
+    ("背景资料", true),
+    ("背景資料", true),
+    ("记者手记", false),
+    ("記者手記", false),
+    ("编者按", false),
+    ("編者按", false),
+    ("链接", true),
+    ("鏈接", true),
+    ("小贴士", false),
+    ("小貼士", false),
+    ("名词解释", true),
+    ("名詞解釋", true),
+    ("记者观察", false),
+    ("記者觀察", false),
+];
