@@ -10,7 +10,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use localfeed::extract::{decode::decode, extract};
+use localfeed::extract::{decode, extract};
 use localfeed::model::{InputForm, PageText, SourceHints};
 
 const TARGET_BYTES: usize = 20 * 1024 * 1024;
@@ -50,7 +50,10 @@ fn pages() -> Vec<PageText> {
             let Ok(bytes) = std::fs::read(&p) else {
                 continue;
             };
-            let Ok(text) = decode(&bytes) else { continue };
+            let Ok(decoded) = decode(&bytes) else {
+                continue;
+            };
+            let text = decoded.text;
             out.push(PageText {
                 source: "bench".into(),
                 name,

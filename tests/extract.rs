@@ -5,8 +5,7 @@ mod common;
 
 use chrono::NaiveDate;
 use common::extract::{date, find, fixture, run, run_named, titles};
-use localfeed::extract::decode::{DecodeError, decode};
-use localfeed::extract::extract;
+use localfeed::extract::{DecodeError, decode, extract};
 use localfeed::model::{Article, Extraction, InputForm, Kind, PageText, SourceHints};
 
 #[test]
@@ -422,7 +421,7 @@ fn shared_corpus_pages() {
             continue;
         };
         let gold: serde_json::Value = serde_json::from_str(&gold).unwrap();
-        let text = decode(&std::fs::read(&path).unwrap()).unwrap();
+        let text = decode(&std::fs::read(&path).unwrap()).unwrap().text;
         let ex = extract(&PageText {
             source: "corpus".into(),
             name: name.clone(),

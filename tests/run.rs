@@ -154,6 +154,64 @@ fn bad_inputs_are_reported_and_the_rest_is_published() {
     );
 }
 
+/// Issue 14.5: one invalid byte, a character cut short at the end, or UTF-16 without a
+/// byte order mark used to fail the whole file.
+#[test]
+fn a_bad_byte_or_utf16_without_bom_keeps_the_page() {
+    let s = Sandbox::examples();
+    let page = "县城新闻\n\n本报讯(记者 周强)城关镇今天举行运动会,全镇居民踊跃参加。\n";
+    let mut stray = page.as_bytes().to_vec();
+    let at = page.find("城关镇").unwrap();
+    stray.insert(at, 0xFF);
+    s.write("in/stray.txt", &stray);
+    let mut cut = "乡村消息\n\n本报讯(记者 吴兰)花园乡今天举行丰收节,乡亲们载歌载舞。\n"
+        .as_bytes()
+        .to_vec();
+    cut.extend_from_slice(&"节".as_bytes()[..2]);
+    s.write("in/cut.txt", &cut);
+    let wide: Vec<u8> = "校园新闻\n\n本报讯(记者 郑红)实验小学今天举行开学典礼,新生入校。\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    s.write("in/wide.txt", &wide);
+    let o = s.run(&[
+        "run", "--inbox", "in", "--out", "public", "--state", "db/x.db",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.lines()
+            .any(|l| l.contains("stray.txt") && l.contains(&format!("byte offset {at}"))),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.contains("wide.txt") && l.contains("utf-16 le without a byte order mark")),
+        "{err}"
+    );
+    let feed = s.read("public/all/atom.xml");
+    for kept in [
+        "城关镇今天举行运动会",
+        "花园乡今天举行丰收节",
+        "实验小学今天举行开学典礼",
+    ] {
+        assert!(feed.contains(kept), "{kept} is missing: {feed}");
+    }
+    // `extract` reads them too, with the warning on stderr and the articles on stdout
+    let o = s.run(&["extract", "--format", "json", "in/stray.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("byte offset {at}")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("城关镇今天举行运动会"),
+        "{}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn oversized_file_is_reported_not_read() {
     let s = Sandbox::examples();

@@ -111,6 +111,10 @@ pub enum Command {
         /// `home` apply (unless given above) and article ids are the ones `run` stores.
         #[arg(long, value_name = "ID")]
         source: Option<String>,
+        /// Print every line of each file with its role and the name of the rule that
+        /// decided it, instead of the articles.
+        #[arg(long)]
+        explain: bool,
     },
     /// Place a text in the division hierarchy and show the evidence.
     Locate {
@@ -312,9 +316,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Extract {
             files,
+            explain: true,
+            ..
+        } => explain_files(&files),
+        Command::Extract {
+            files,
             format,
             publication,
             home,
+            explain: false,
             source,
         } => {
             let mut hints = SourceHints { publication, home };
@@ -569,9 +579,37 @@ fn extract_files(
     })
 }
 
+/// `extract --explain`: every line of each file with its role and the rule that decided
+/// it.
+fn explain_files(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for path in files {
+        match read_page(path, &SourceHints::default(), "cli") {
+            Ok(page) => {
+                writeln!(out, "== {}", path.display())?;
+                write!(out, "{}", extract::explain(&page.text))?;
+            }
+            Err(e) => {
+                eprintln!("localfeed: {}: {e:#}", path.display());
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn read_page(path: &Path, hints: &SourceHints, source_id: &str) -> Result<PageText> {
     let bytes = std::fs::read(path).context("cannot read")?;
-    let text = extract::decode::decode(&bytes)?;
+    let decoded = extract::decode(&bytes)?;
+    for w in &decoded.warnings {
+        eprintln!("localfeed: {}: warning: {w}", path.display());
+    }
+    let text = decoded.text;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

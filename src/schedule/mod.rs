@@ -312,8 +312,14 @@ fn ingest_file(
         Ok(_) => {}
         Err(e) => return Err(format!("cannot read the state: {e:#}")),
     }
-    let text = match extract::decode::decode(&bytes) {
-        Ok(t) => t,
+    let text = match extract::decode(&bytes) {
+        Ok(d) => {
+            // repaired, not failed: the page's articles are kept and the repair is logged
+            for w in &d.warnings {
+                tracing::warn!("{}: {w}", file.path.display());
+            }
+            d.text
+        }
         Err(e) => return Err(fail(store, &hash, e.to_string())),
     };
     let page = PageText {

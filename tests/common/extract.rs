@@ -2,8 +2,7 @@
 //! and extracted as the program does, and ways to look at the result.
 
 use chrono::NaiveDate;
-use localfeed::extract::decode::decode;
-use localfeed::extract::extract;
+use localfeed::extract::{decode, extract};
 use localfeed::model::{Article, Extraction, InputForm, PageText, SourceHints};
 
 /// The bytes of a fixture file.
@@ -14,7 +13,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 /// Extracts a fixture file with the given source hints.
 pub fn run_named(name: &str, hints: SourceHints) -> Extraction {
-    let text = decode(&fixture(name)).unwrap();
+    let text = decode(&fixture(name)).unwrap().text;
     extract(&PageText {
         source: "test".into(),
         name: name.into(),
