@@ -50,7 +50,9 @@ fn pages() -> Vec<PageText> {
             let Ok(bytes) = std::fs::read(&p) else {
                 continue;
             };
-            let Ok(decoded) = decode(&bytes) else { continue };
+            let Ok(decoded) = decode(&bytes) else {
+                continue;
+            };
             let text = decoded.text;
             out.push(PageText {
                 source: "bench".into(),

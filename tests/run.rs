@@ -190,14 +190,26 @@ fn a_bad_byte_or_utf16_without_bom_keeps_the_page() {
         "{err}"
     );
     let feed = s.read("public/all/atom.xml");
-    for kept in ["城关镇今天举行运动会", "花园乡今天举行丰收节", "实验小学今天举行开学典礼"] {
+    for kept in [
+        "城关镇今天举行运动会",
+        "花园乡今天举行丰收节",
+        "实验小学今天举行开学典礼",
+    ] {
         assert!(feed.contains(kept), "{kept} is missing: {feed}");
     }
     // `extract` reads them too, with the warning on stderr and the articles on stdout
     let o = s.run(&["extract", "--format", "json", "in/stray.txt"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("byte offset {at}")), "{}", stderr(&o));
-    assert!(stdout(&o).contains("城关镇今天举行运动会"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(&format!("byte offset {at}")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("城关镇今天举行运动会"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -100,6 +100,10 @@ pub enum Command {
         /// The publication's home place (name or division code).
         #[arg(long)]
         home: Option<String>,
+        /// Print every line of each file with its role and the name of the rule that
+        /// decided it, instead of the articles.
+        #[arg(long)]
+        explain: bool,
     },
     /// Place a text in the division hierarchy and show the evidence.
     Locate {
@@ -261,9 +265,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Extract {
             files,
+            explain: true,
+            ..
+        } => explain_files(&files),
+        Command::Extract {
+            files,
             format,
             publication,
             home,
+            explain: false,
         } => extract_files(&files, format, publication, home),
         Command::Locate { text, home, format } => {
             let gaz = Gazetteer::embedded();
@@ -476,6 +486,30 @@ fn extract_files(
         match format {
             Format::Json => writeln!(out, "{}", serde_json::to_string(&json)?)?,
             Format::Text => write_page_text(&mut out, &json)?,
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `extract --explain`: every line of each file with its role and the rule that decided
+/// it.
+fn explain_files(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for path in files {
+        match read_page(path, &SourceHints::default()) {
+            Ok(page) => {
+                writeln!(out, "== {}", path.display())?;
+                write!(out, "{}", extract::explain(&page.text))?;
+            }
+            Err(e) => {
+                eprintln!("localfeed: {}: {e:#}", path.display());
+                failed = true;
+            }
         }
     }
     Ok(if failed {

@@ -9,7 +9,14 @@
 use chrono::NaiveDate;
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::{byline, dateline, headline, normalize};
+use crate::extract::fields;
+use crate::extract::fields::headline;
+use crate::extract::read::byline;
+use crate::extract::read::dateline;
+use crate::extract::read::dates;
+use crate::extract::read::furniture;
+use crate::extract::read::labels;
+use crate::extract::text::clean;
 use crate::model::{Article, Extraction, Kind};
 
 /// Front matter fields the program reads.
@@ -184,7 +191,7 @@ fn markdown_text(body: &str) -> (Option<String>, Vec<String>) {
             }
             continue;
         }
-        if super::forms::link_label_line(t) {
+        if labels::link_label_line(t) {
             continue;
         }
         let t = t.trim_start_matches(['>', '*', '-', '+']).trim();
@@ -236,9 +243,9 @@ fn finish(
     front: Front,
     mut people: byline::People,
 ) -> Extraction {
-    let paras: Vec<String> = normalize::join_broken(paras)
+    let paras: Vec<String> = clean::join_broken(paras)
         .iter()
-        .map(|p| super::repair_para(p))
+        .map(|p| fields::repair_para(p))
         .filter(|p| !p.is_empty())
         .collect();
     let mut ex = Extraction::default();
@@ -262,13 +269,13 @@ fn finish(
         match byline::parse(a) {
             Some(p) if byline::has_role(a) => people.merge(p),
             _ => people.merge(byline::People {
-                contributors: vec![normalize::squeeze(a)],
+                contributors: vec![clean::squeeze(a)],
                 ..Default::default()
             }),
         }
     }
     let title = title
-        .map(|t| normalize::squeeze(&t))
+        .map(|t| clean::squeeze(&t))
         .filter(|t| !t.is_empty())
         .or_else(|| paras.first().and_then(|p| headline::title_from_text(p)));
     ex.publication.name = front.publication.clone();
@@ -289,7 +296,7 @@ fn finish(
 }
 
 /// Reads a Markdown file with optional TOML (`+++`) or YAML (`---`) front matter.
-pub fn markdown(text: &str) -> Extraction {
+pub(crate) fn markdown(text: &str) -> Extraction {
     let (front, body) = split_front(text);
     let front = front.unwrap_or_default();
     let (h1, paras) = markdown_text(body);
@@ -422,7 +429,7 @@ fn labelled_date(text: &str) -> Option<NaiveDate> {
 /// Reads an HTML file holding one article, with an HTML parser: the title from
 /// `<h1>`, `og:title` or `<title>`, the text from `<article>`, `<main>` or the element
 /// holding the most paragraph text; navigation, scripts and footers are left out.
-pub fn html(text: &str) -> Extraction {
+pub(crate) fn html(text: &str) -> Extraction {
     let doc = Html::parse_document(text);
     // Meta names are matched without regard to case: content systems write `PubDate`,
     // `pubdate` and `publishdate` for the same thing.
@@ -530,14 +537,14 @@ pub fn html(text: &str) -> Extraction {
         collect_text(best, &mut raw);
     }
     let title = front.title.take();
-    let title_fold = title.as_deref().map(normalize::squeeze);
+    let title_fold = title.as_deref().map(clean::squeeze);
     let paras: Vec<String> = raw
         .split('\n')
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
-        .filter(|l| Some(normalize::squeeze(l)) != title_fold)
-        .filter(|l| !super::boilerplate::is_furniture(l))
-        .filter(|l| !super::forms::tags_line(l))
+        .filter(|l| Some(clean::squeeze(l)) != title_fold)
+        .filter(|l| !furniture::is_furniture(l))
+        .filter(|l| !labels::tags_line(l))
         .collect();
     let mut ex = finish(title, paras, front, byline::People::default());
     if ex.publication.home.is_none() {
@@ -545,7 +552,7 @@ pub fn html(text: &str) -> Extraction {
             .publication
             .name
             .as_deref()
-            .and_then(super::forms6::account_home);
+            .and_then(labels::account_home);
     }
     ex
 }
@@ -569,7 +576,7 @@ fn date_by_title(doc: &Html) -> Option<NaiveDate> {
         if t.is_empty() {
             continue;
         }
-        if let Some(d) = super::forms::bare_date(t) {
+        if let Some(d) = dates::bare_date(t) {
             return Some(d);
         }
         seen += 1;
@@ -583,13 +590,13 @@ fn date_by_title(doc: &Html) -> Option<NaiveDate> {
 /// Reads a plain-text file as one article: a first short line without sentence punctuation
 /// is its headline; furniture lines are left out. `prior` carries what the page reader
 /// found (publication, furniture).
-pub fn plain(text: &str, prior: Extraction) -> Extraction {
-    let clean = normalize::clean_chars(text);
+pub(crate) fn plain(text: &str, prior: Extraction) -> Extraction {
+    let clean = clean::clean_chars(text);
     let mut paras: Vec<String> = clean
         .split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .filter(|l| !super::boilerplate::is_furniture(l))
+        .filter(|l| !furniture::is_furniture(l))
         .map(str::to_string)
         .collect();
     let mut title = None;

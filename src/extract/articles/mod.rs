@@ -1,0 +1,750 @@
+//! Which lines go together? From the lines and their roles to articles: where each
+//! begins (an opener, a byline or author line under a headline, a photo credit closing its
+//! caption, a brief's marker, a notice's title, a headline block after a wide gap, a
+//! headline over a lead opening with its event's time), which lines before that are its
+//! headline and which are picture captions, and which lines are its body.
+
+pub(crate) mod photos;
+
+use crate::extract::line::{Line, Role};
+use crate::extract::read::byline;
+use crate::extract::read::byline::People;
+use crate::extract::read::furniture::is_list_item;
+use crate::extract::read::labels::{
+    closing_byline, is_box_label, is_caption_like, is_notice_title, pen_name_line,
+};
+use crate::extract::read::opener;
+use crate::extract::text::clean;
+use crate::extract::text::clean::{chars, chars_upto, is_sentence_end};
+use crate::extract::text::words::BRIEF_MARKS;
+
+/// Words of a line that gives a file's date and source under its title.
+const META_WORDS: [&str; 6] = ["来源", "來源", "发布", "發佈", "时间", "時間"];
+
+/// A title line over a date-and-source line (`标题` / `2025年8月6日  来源：某某中心` /
+/// dateline…), as a text file or a web page prints it: the headline-like line right above
+/// that furniture line, itself at the top of the text or under furniture. Its index.
+pub(crate) fn title_over_meta(units: &[Line], anchor: usize, claimed: &[bool]) -> Option<usize> {
+    let meta = anchor.checked_sub(1)?;
+    let title = meta.checked_sub(1)?;
+    let m = units.get(meta)?;
+    let t = units.get(title)?;
+    let is_meta = m.role == Role::Furniture
+        && m.text.len() <= 240
+        && m.text.bytes().any(|b| b.is_ascii_digit())
+        && META_WORDS.iter().any(|w| m.text.contains(w));
+    let top = title
+        .checked_sub(1)
+        .and_then(|k| units.get(k))
+        .is_none_or(|u| u.role == Role::Furniture);
+    (is_meta
+        && top
+        && t.role == Role::Head
+        && !claimed.get(title).copied().unwrap_or(true)
+        && (4..=40).contains(&chars(&t.text)))
+    .then_some(title)
+}
+
+/// True when a jump line (`（上接第1版）`, `上接一版`) stands among the furniture above the
+/// first article: the text under it is the rest of an article begun on another page, an
+/// article of this page however short.
+pub(crate) fn continued_above(units: &[Line], first_start: usize) -> bool {
+    units.iter().take(first_start).any(|u| {
+        u.role == Role::Furniture
+            && u.text.len() <= 60
+            && memchr::memmem::find(u.text.as_bytes(), "上接".as_bytes()).is_some()
+    })
+}
+
+/// How an article was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// By its dateline.
+    Dateline,
+    /// By a byline or pen name under its headline.
+    Byline,
+    /// By a commentary author line under its headline.
+    Author,
+    /// By a photo credit after its caption.
+    Credit,
+    /// By a brief's marker.
+    Marker,
+    /// By a headline block standing after a wide gap, with text under it.
+    Bare,
+    /// Text at the top of a page before any recognised article.
+    Orphan,
+}
+
+/// An article's lines, by index into the page's units.
+#[derive(Debug, Clone)]
+pub(crate) struct Piece {
+    /// How it was recognised.
+    pub(crate) start: Start,
+    /// Headline lines, page order.
+    pub(crate) headline: Vec<usize>,
+    /// Lines of the body, page order (dateline paragraph included).
+    pub(crate) body: Vec<usize>,
+    /// Picture captions that stand between headline and body, or a photo's caption.
+    pub(crate) captions: Vec<usize>,
+    /// Byline lines (standalone) that belong to it.
+    pub(crate) bylines: Vec<usize>,
+    /// The index of the unit that anchored it.
+    pub(crate) anchor: usize,
+}
+
+/// A paragraph that closes an article: `（完）`, or a closing byline in brackets.
+fn ends_article(text: &str) -> bool {
+    let t = text.trim_end();
+    t.ends_with("（完）")
+        || t.ends_with("(完)")
+        || t.ends_with("【完】")
+        || closing_byline(t).is_some()
+}
+
+/// A short item under the headline-like line at `i`: one to three paragraphs, the last
+/// closed by its byline in brackets (`…现场发放手册三百份。(通讯员 X)`).
+fn signed_item_follows(units: &[Line], i: usize) -> bool {
+    for d in 1..=3 {
+        let Some(u) = units.get(i + d) else {
+            return false;
+        };
+        if u.role != Role::Para {
+            return false;
+        }
+        if ends_article(&u.text) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Words that open a news story's lead with the time of its event (`近日，`, `昨日，`).
+/// Words of a period (`今年以来`, `近年来`, `目前`) are left out: they open the text under a
+/// subhead as often as a new story.
+const TIME_LEADS: &[&str] = &[
+    "近日", "日前", "昨日", "昨天", "今天", "今日", "当天", "當天", "前日",
+];
+
+/// True when `text` opens with the time of an event: a date (`3月16日`, `16日上午`) or a
+/// time word, closed by a comma within twelve characters.
+pub(crate) fn opens_with_time(text: &str) -> bool {
+    let Some(comma) = text.find(['，', ',']) else {
+        return false;
+    };
+    let clause = text.get(..comma).unwrap_or("").trim();
+    let n = clause.chars().count();
+    if n == 0 || n > 12 {
+        return false;
+    }
+    let dated = clause.chars().next().is_some_and(|c| c.is_ascii_digit()) && clause.contains('日');
+    dated || TIME_LEADS.iter().any(|w| clause.starts_with(w))
+}
+
+/// Numbering or brackets that mark a subhead inside an article (`一、`, `（二）`, `3.`,
+/// `第一`, `【…】`).
+pub(crate) fn numbered_subhead(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut cs = t.chars();
+    let first = cs.next();
+    let second = cs.next();
+    matches!(first, Some('【' | '〔' | '[' | '（' | '(' | '第'))
+        || (first.is_some_and(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+            && matches!(second, Some('、' | '.' | '．' | '是')))
+}
+
+/// A headline of a story with neither dateline nor byline, set at the page's usual
+/// spacing: the line before closes a sentence, the line is of headline length and not
+/// numbered like a subhead, and a lead follows that opens with the story's time
+/// (`3月16日，…`, `近日，…`), as a new story does and a subhead's text seldom does.
+fn new_story_follows(units: &[Line], i: usize) -> bool {
+    let Some(u) = units.get(i) else {
+        return false;
+    };
+    let n = chars(&u.text);
+    let prev_closes = i > 0
+        && units
+            .get(i - 1)
+            .is_some_and(|p| p.role == Role::Para && ends_sentence(&p.text));
+    prev_closes
+        && (8..=30).contains(&n)
+        && !numbered_subhead(&u.text)
+        && !u.text.trim_end().ends_with(['：', ':'])
+        && units.get(i + 1).is_some_and(|x| {
+            x.role == Role::Para
+                && x.gap <= 1
+                && chars_upto(&x.text, 40) >= 40
+                && (opens_with_time(&x.text)
+                    || lead_names_subject(&u.text, &x.text)
+                    || opener::cites_report(&x.text))
+        })
+}
+
+/// A news lead names its story's subject again at once: the headline's first three
+/// characters (Han, the place or body the story is about) stand among the lead's first
+/// twenty. A headline with a colon inside (`某镇：…`) heads a section of a roundup, and is
+/// not read this way.
+pub(crate) fn lead_names_subject(head: &str, lead: &str) -> bool {
+    let h = head.trim();
+    if h.contains(['：', ':']) {
+        return false;
+    }
+    let subject: String = h.chars().take(3).collect();
+    if subject.chars().count() < 3 || !subject.chars().all(clean::is_han) {
+        return false;
+    }
+    let opening: String = lead
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(20)
+        .collect();
+    opening.contains(&subject)
+}
+
+fn class_of(units: &[Line], i: usize) -> Option<Role> {
+    units.get(i).map(|u| u.role)
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end().chars().last().is_some_and(is_sentence_end)
+}
+
+/// Finds the articles of a page.
+pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
+    let n = units.len();
+    // who owns each unit: None, or the index of the piece
+    let mut claimed: Vec<bool> = vec![false; n];
+    let mut found: Vec<Piece> = Vec::new();
+
+    // 1. anchors
+    for i in 0..n {
+        let Some(u) = units.get(i) else { continue };
+        let start = match u.role {
+            Role::Opens(_) => Some(Start::Dateline),
+            Role::Marker => Some(Start::Marker),
+            // `本报记者 X 文/图` under a headline signs the text, not a picture
+            Role::Credit
+                if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
+            {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
+                let next_para = units
+                    .get(i + 1)
+                    .is_some_and(|x| x.role == Role::Para && x.gap <= 1);
+                (prev_head && next_para).then_some(Start::Byline)
+            }
+            Role::Byline | Role::Author => {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
+                let next_para = matches!(class_of(units, i + 1), Some(Role::Para | Role::Head));
+                if prev_head && next_para {
+                    Some(if u.role == Role::Author {
+                        Start::Author
+                    } else {
+                        Start::Byline
+                    })
+                } else {
+                    None
+                }
+            }
+            Role::Head => {
+                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
+                let next_para = class_of(units, i + 1) == Some(Role::Para);
+                (prev_head && next_para && pen_name_line(&u.text)).then_some(Start::Byline)
+            }
+            Role::Credit => None,
+            _ => None,
+        };
+        if let Some(s) = start {
+            found.push(Piece {
+                start: s,
+                headline: vec![],
+                body: vec![],
+                captions: vec![],
+                bylines: vec![],
+                anchor: i,
+            });
+            if let Some(c) = claimed.get_mut(i) {
+                *c = true;
+            }
+        }
+    }
+
+    // 1b. a row of photos whose credits stand above their captions
+    found.extend(photos::credit_first_strip(units, &mut claimed));
+
+    // 2. photo credits that close a picture item of their own
+    for i in 0..n {
+        if class_of(units, i) != Some(Role::Credit) || claimed.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(p) =
+            photo_piece(units, i, &claimed).or_else(|| photos::short_photo(units, i, &claimed))
+        {
+            for &k in p.headline.iter().chain(&p.captions) {
+                if let Some(c) = claimed.get_mut(k) {
+                    *c = true;
+                }
+            }
+            if let Some(c) = claimed.get_mut(i) {
+                *c = true;
+            }
+            found.push(p);
+        }
+    }
+    found.sort_by_key(|p| p.anchor);
+
+    // 3. headline blocks above dateline, byline and author anchors
+    for idx in 0..found.len() {
+        let Some(p) = found.get(idx) else { continue };
+        if !matches!(p.start, Start::Dateline | Start::Byline | Start::Author) {
+            continue;
+        }
+        let anchor = p.anchor;
+        let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        // a title over the file's date-and-source line
+        if headline.is_empty()
+            && bylines.is_empty()
+            && let Some(t) = title_over_meta(units, anchor, &claimed)
+        {
+            headline.push(t);
+        }
+        // `■ 某镇整治人居环境` right above: the brief's own headline; the short lines
+        // above it label the column (`本版速读`) and belong to no article
+        if let Some(&last) = headline.last()
+            && headline.len() > 1
+            && units
+                .get(last)
+                .is_some_and(|u| u.text.starts_with(BRIEF_MARKS))
+        {
+            for &k in &headline {
+                if k != last
+                    && let Some(c) = claimed.get_mut(k)
+                {
+                    *c = true;
+                }
+            }
+            headline = vec![last];
+        }
+        // a brief (`■本报讯…`) has no headline above it: a line there labels the column
+        let brief = units
+            .get(anchor)
+            .is_some_and(|u| u.role.opens() && u.text.starts_with(BRIEF_MARKS));
+        if brief {
+            for &k in &headline {
+                if let Some(c) = claimed.get_mut(k) {
+                    *c = true;
+                }
+            }
+            headline.clear();
+            if let Some(p) = found.get_mut(idx) {
+                p.start = Start::Marker;
+            }
+        }
+        for &k in headline.iter().chain(&captions).chain(&bylines) {
+            if let Some(c) = claimed.get_mut(k) {
+                *c = true;
+            }
+        }
+        if let Some(p) = found.get_mut(idx) {
+            p.headline = headline;
+            p.captions = captions;
+            p.bylines = bylines;
+        }
+    }
+
+    // 4. headline blocks after a wide gap with text under them and no dateline
+    let mut i = 0;
+    while i < n {
+        let Some(u) = units.get(i) else { break };
+        let free = !claimed.get(i).copied().unwrap_or(true);
+        // only a free headline-like line can open a block: the other tests wait for one
+        let boundary = || {
+            let two_heads = class_of(units, i + 1) == Some(Role::Head)
+                && units
+                    .get(i + 1)
+                    .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
+                && !is_list_item(&u.text);
+            u.gap >= 2
+                || i == 0
+                || two_heads
+                || matches!(
+                    class_of(units, i.wrapping_sub(1)),
+                    Some(Role::Furniture | Role::Byline | Role::Credit)
+                )
+                || units
+                    .get(i.wrapping_sub(1))
+                    .is_some_and(|x| x.role == Role::Para && ends_article(&x.text))
+                || is_notice_title(&u.text)
+                || signed_item_follows(units, i)
+                || new_story_follows(units, i)
+        };
+        if free
+            && u.role == Role::Head
+            && boundary()
+            && !is_caption_like(&u.text)
+            && !is_box_label(&u.text)
+        {
+            let mut j = i;
+            let mut heads = vec![];
+            while j < n
+                && heads.len() < 3
+                && class_of(units, j) == Some(Role::Head)
+                && !claimed.get(j).copied().unwrap_or(true)
+                && (j == i || units.get(j).is_some_and(|x| x.gap <= 1))
+            {
+                heads.push(j);
+                j += 1;
+            }
+            // a notice may open with a short salutation (`各有关单位:`)
+            let min_len = if heads
+                .iter()
+                .any(|&h| units.get(h).is_some_and(|x| is_notice_title(&x.text)))
+            {
+                1
+            } else {
+                40
+            };
+            let body_follows = units.get(j).is_some_and(|x| {
+                x.role == Role::Para && x.gap <= 1 && chars_upto(&x.text, min_len) >= min_len
+            }) && !claimed.get(j).copied().unwrap_or(true);
+            let list_run = heads.len() >= 2
+                && heads.iter().all(|&h| {
+                    units
+                        .get(h)
+                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                });
+            if body_follows && !list_run {
+                for &h in &heads {
+                    if let Some(c) = claimed.get_mut(h) {
+                        *c = true;
+                    }
+                }
+                found.push(Piece {
+                    start: Start::Bare,
+                    headline: heads,
+                    body: vec![],
+                    captions: vec![],
+                    bylines: vec![],
+                    anchor: j.saturating_sub(1),
+                });
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found.sort_by_key(|p| {
+        p.headline
+            .first()
+            .copied()
+            .unwrap_or(p.anchor)
+            .min(p.anchor)
+    });
+
+    // 5. bodies: everything unclaimed from the anchor to the next piece's first line
+    let starts: Vec<usize> = found
+        .iter()
+        .map(|p| {
+            p.headline
+                .iter()
+                .chain(&p.captions)
+                .chain(&p.bylines)
+                .copied()
+                .chain(std::iter::once(p.anchor))
+                .min()
+                .unwrap_or(p.anchor)
+        })
+        .collect();
+    let first_start = starts.first().copied().unwrap_or(n);
+    let last_para = (0..n).rev().find(|&k| {
+        matches!(
+            class_of(units, k),
+            Some(Role::Para | Role::Opens(_) | Role::Marker)
+        )
+    });
+    for (pi, p) in found.iter_mut().enumerate() {
+        let end = starts.get(pi + 1).copied().unwrap_or(n);
+        let from = match p.start {
+            Start::Bare => p.anchor + 1,
+            Start::Credit => p.anchor + 1,
+            Start::Byline | Start::Author => p.anchor + 1,
+            _ => p.anchor,
+        };
+        if matches!(p.start, Start::Dateline | Start::Marker) {
+            p.body.push(p.anchor);
+        }
+        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) {
+            p.anchor + 1
+        } else {
+            0
+        })..end
+        {
+            if claimed.get(k).copied().unwrap_or(true) {
+                continue;
+            }
+            // trailing headline-like lines at the very end of the page are its footer
+            if last_para.is_some_and(|lp| k > lp) && class_of(units, k) == Some(Role::Head) {
+                continue;
+            }
+            p.body.push(k);
+        }
+    }
+    // text above the first article that is long enough to be one
+    let orphan: Vec<usize> = (0..first_start)
+        .filter(|&k| {
+            !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Role::Para)
+        })
+        .collect();
+    // counted up to 100 only: reached or not is all that matters
+    let mut orphan_len = 0usize;
+    for u in orphan.iter().filter_map(|&k| units.get(k)) {
+        if orphan_len >= 100 {
+            break;
+        }
+        orphan_len += chars_upto(&u.text, 100 - orphan_len);
+    }
+    if orphan_len >= 100 || orphan_len >= 20 && continued_above(units, first_start) {
+        found.insert(
+            0,
+            Piece {
+                start: Start::Orphan,
+                headline: vec![],
+                body: orphan.clone(),
+                captions: vec![],
+                bylines: vec![],
+                anchor: orphan.first().copied().unwrap_or(0),
+            },
+        );
+    }
+    found
+}
+
+/// The headline lines, caption lines and byline lines above an anchor.
+fn headline_block(
+    units: &[Line],
+    anchor: usize,
+    claimed: &[bool],
+) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let mut bylines = vec![];
+    let mut j = anchor;
+    // standalone bylines right above a dateline
+    while j > 0
+        && class_of(units, j - 1) == Some(Role::Byline)
+        && !claimed.get(j - 1).copied().unwrap_or(true)
+    {
+        j -= 1;
+        bylines.push(j);
+    }
+    let mut block: Vec<usize> = vec![];
+    while j > 0 && block.len() < 6 {
+        let k = j - 1;
+        if claimed.get(k).copied().unwrap_or(true) {
+            break;
+        }
+        let Some(u) = units.get(k) else { break };
+        let take = match u.role {
+            Role::Head => true,
+            // a caption sentence set off by a picture gap, with a headline above it
+            // or a long subtitle without a full stop under a headline
+            Role::Para => {
+                // set off from the headline above by a picture gap
+                let isolated = u.gap >= 2;
+                let subtitle = chars_upto(&u.text, 61) <= 60 && !u.text.contains('。');
+                (isolated && chars_upto(&u.text, 121) <= 120 || subtitle)
+                    && class_of(units, k.wrapping_sub(1)) == Some(Role::Head)
+            }
+            _ => false,
+        };
+        if !take {
+            break;
+        }
+        block.push(k);
+        j = k;
+    }
+    block.reverse();
+    // a line continuing the paragraph above it (broken at a column end) is not a headline
+    while let Some(&first) = block.first() {
+        let continues = first > 0
+            && units.get(first).is_some_and(|u| {
+                u.gap <= 1 && u.text.contains(['，', ',', '、']) && !is_caption_like(&u.text)
+            })
+            && units.get(first - 1).is_some_and(|p| {
+                matches!(p.role, Role::Para | Role::Opens(_)) && !ends_sentence(&p.text)
+            });
+        if !continues || block.len() <= 1 {
+            break;
+        }
+        block.remove(0);
+    }
+    // split at picture gaps; the first group holding a headline-like line is the headline
+    let mut groups: Vec<Vec<usize>> = vec![];
+    for &k in &block {
+        let gap = units.get(k).map_or(0, |u| u.gap);
+        match groups.last_mut() {
+            Some(g) if gap <= 1 => g.push(k),
+            _ => groups.push(vec![k]),
+        }
+    }
+    let mut headline = vec![];
+    let mut captions = vec![];
+    let mut gi = groups.into_iter();
+    for g in gi.by_ref() {
+        let heads: Vec<usize> = g
+            .iter()
+            .copied()
+            .filter(|&k| class_of(units, k) == Some(Role::Head))
+            .collect();
+        if heads.is_empty() {
+            captions.extend(g);
+            continue;
+        }
+        // a caption word line at the top belongs to the article before
+        let kept: Vec<usize> = g
+            .iter()
+            .copied()
+            .skip_while(|&k| units.get(k).is_some_and(|u| is_caption_like(&u.text)) && g.len() > 1)
+            .collect();
+        headline = kept;
+        break;
+    }
+    for g in gi {
+        captions.extend(g);
+    }
+    // more than three lines: the list above the headline is not part of it
+    if headline.len() > 3 {
+        let cut = headline.len() - 2;
+        headline = headline.split_off(cut);
+    }
+    // a headline line ending in a sentence (a caption) when it is the last line
+    if headline.len() > 1
+        && let Some(&last) = headline.last()
+        && units
+            .get(last)
+            .is_some_and(|u| u.role == Role::Para && ends_sentence(&u.text))
+    {
+        headline.pop();
+        captions.insert(0, last);
+    }
+    bylines.reverse();
+    (headline, captions, bylines)
+}
+
+/// A photo item closed by the credit at `i`: the caption (and a title line right above the
+/// credit or above the caption). `None` when the credit belongs to the article around it.
+fn photo_piece(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
+    let free = |k: usize| !claimed.get(k).copied().unwrap_or(true);
+    let mut j = i;
+    let mut headline = vec![];
+    if j > 0 && class_of(units, j - 1) == Some(Role::Head) && free(j - 1) {
+        // a title right above the credit, when a caption stands above it
+        if matches!(
+            class_of(units, j.wrapping_sub(2)),
+            Some(Role::Para | Role::Head)
+        ) {
+            j -= 1;
+            headline.push(j);
+        }
+    }
+    // the caption: one paragraph, with the pieces a column break split from it
+    if j == 0 || !free(j - 1) || !matches!(class_of(units, j - 1), Some(Role::Para | Role::Marker))
+    {
+        return None;
+    }
+    let mut k = j - 1;
+    while k > 0
+        && free(k - 1)
+        && units.get(k - 1).is_some_and(|u| {
+            // a broken-off piece of the caption, not a headline line above it
+            u.role == Role::Para || (u.role == Role::Head && u.text.contains(['，', ',', '、']))
+        })
+        && units.get(k - 1).is_some_and(|u| !ends_sentence(&u.text))
+        && units.get(k).is_some_and(|u| u.gap <= 1)
+    {
+        k -= 1;
+    }
+    let caption: Vec<usize> = (k..j).collect();
+    let first = units.get(k)?;
+    let text: String = caption
+        .iter()
+        .filter_map(|&c| units.get(c))
+        .map(|u| u.text.as_str())
+        .collect();
+    let own_title = !headline.is_empty();
+    let picture_gap = first.gap >= 2;
+    let says_picture = text.contains("图为") || text.contains("圖為");
+    // a title line above the caption
+    // a one-sentence caption whose credit ends the run of text (furniture, a headline or
+    // the page end follows) is a picture item of its own; a longer paragraph there is the
+    // end of the article above, and the credit is that article's
+    // (or another such caption closed by its own credit follows: a row of pictures)
+    let one_caption =
+        |t: &str| ends_sentence(t) && chars(t) <= 90 && t.matches(['。', '！', '？']).count() <= 1;
+    let next_captioned = units.get(i + 1).is_some_and(|u| {
+        u.role == Role::Para && one_caption(&u.text) && class_of(units, i + 2) == Some(Role::Credit)
+    });
+    let closes = one_caption(&text)
+        && (next_captioned
+            || units.get(i + 1).is_none_or(|u| {
+                !matches!(u.role, Role::Para) || claimed.get(i + 1).copied().unwrap_or(false)
+            }));
+    let title_above = !own_title
+        && k > 0
+        && free(k - 1)
+        && class_of(units, k - 1) == Some(Role::Head)
+        && first.gap <= 1
+        && chars(&text) <= 200
+        && !matches!(class_of(units, k.wrapping_sub(2)), Some(Role::Head))
+        && units
+            .get(k - 1)
+            .is_some_and(|u| u.gap >= 2 || closes || says_picture);
+    // `会议现场` with a credit is a picture inside the article around it
+    if !own_title && !title_above && is_caption_like(&text) {
+        return None;
+    }
+    if !(own_title || picture_gap || says_picture || title_above || closes) {
+        return None;
+    }
+    if title_above {
+        headline.push(k - 1);
+    }
+    Some(Piece {
+        start: Start::Credit,
+        headline,
+        body: vec![],
+        captions: caption,
+        bylines: vec![],
+        anchor: i,
+    })
+}
+
+/// People named by the standalone byline, credit or author lines among `idx`.
+pub(crate) fn people_of(units: &[Line], idx: &[usize]) -> People {
+    let mut p = People::default();
+    for &k in idx {
+        let Some(u) = units.get(k) else { continue };
+        match u.role {
+            Role::Byline | Role::Credit => {
+                if let Some(x) = byline::parse(&u.text)
+                    .or_else(|| byline::office_credit(&u.text).filter(|_| u.role == Role::Credit))
+                {
+                    p.merge(x);
+                }
+            }
+            Role::Author => {
+                if let Some(name) = byline::author_line(&u.text) {
+                    p.merge(People {
+                        contributors: vec![name],
+                        ..People::default()
+                    });
+                }
+            }
+            Role::Head => {
+                if pen_name_line(&u.text)
+                    && let Some(x) = byline::parse(&u.text)
+                {
+                    p.merge(x);
+                }
+            }
+            _ => {}
+        }
+    }
+    p
+}

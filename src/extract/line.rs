@@ -1,0 +1,90 @@
+//! What a line of a page is: [`Line`], its [`Role`] and the name of the rule that decided
+//! it, and the [`Opener`]s that start an article.
+
+use crate::extract::read::dateline::Dateline;
+
+/// What starts an article's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opener {
+    /// A dateline (`本报讯`, `本报某地5月1日讯`, `新华社北京5月1日电`).
+    Dateline,
+    /// A byline opening the paragraph without `讯` (`（记者 X）…`, `本报记者 X 报道 …`).
+    Byline,
+    /// A compiled item (`本报综合 据某某报道，…`).
+    Compiled,
+    /// A news organisation's dated report (`某某客户端8月5日消息`).
+    Wire,
+    /// A letter's salutation (`编辑同志：`).
+    Salutation,
+}
+
+/// What a line of a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Masthead, page header, promotion, hotline, URL, navigation, credits.
+    Furniture,
+    /// A line that starts an article's body.
+    Opens(Opener),
+    /// A standalone byline (`本报记者 X`, `记者 X 通讯员 Y`).
+    Byline,
+    /// A photo credit (`X 摄`, `■记者 X 摄`, `文/图 X`).
+    Credit,
+    /// A commentary author line (`X县委常委、宣传部部长 Y`).
+    Author,
+    /// A brief opening with a marker (`■`, `▲`, `●`, `※`).
+    Marker,
+    /// A short line without sentence punctuation: headline, subhead, caption, label.
+    Head,
+    /// Running text.
+    Para,
+}
+
+impl Role {
+    /// Whether the line starts an article's body.
+    pub(crate) fn opens(self) -> bool {
+        matches!(self, Role::Opens(_))
+    }
+
+    /// The role's name, as `--explain` prints it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Role::Furniture => "furniture",
+            Role::Opens(Opener::Dateline) => "opens:dateline",
+            Role::Opens(Opener::Byline) => "opens:byline",
+            Role::Opens(Opener::Compiled) => "opens:compiled",
+            Role::Opens(Opener::Wire) => "opens:wire",
+            Role::Opens(Opener::Salutation) => "opens:salutation",
+            Role::Byline => "byline",
+            Role::Credit => "credit",
+            Role::Author => "author",
+            Role::Marker => "marker",
+            Role::Head => "head",
+            Role::Para => "para",
+        }
+    }
+}
+
+/// One non-blank line of a page.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    /// The line, trimmed (spaces inside kept).
+    pub(crate) text: String,
+    /// Blank lines before it (0: same block as the line before; large at the page top).
+    pub(crate) gap: usize,
+    /// Its role.
+    pub(crate) role: Role,
+    /// The name of the rule that decided the role (see the table in the module doc).
+    pub(crate) because: &'static str,
+    /// What its opener reads (organisation, place, date, byline), for a line that opens
+    /// with a dateline, a byline, a compiled item's source or a wire report; `None` for
+    /// any other line and for a salutation.
+    pub(crate) dateline: Option<Dateline>,
+}
+
+impl Line {
+    /// Gives the line a role, naming the rule that decided it.
+    pub(crate) fn set(&mut self, role: Role, because: &'static str) {
+        self.role = role;
+        self.because = because;
+    }
+}

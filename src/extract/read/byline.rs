@@ -1,0 +1,643 @@
+//! Bylines: who wrote, filed or photographed an article.
+//!
+//! Owns: reading names and roles out of a dateline's parenthesis (`记者 王甲 通讯员 李乙`),
+//! standalone byline lines (`本报记者 X`, `文/图 X`, `■记者 X 摄`, `X 摄`), unlabelled pen
+//! names, and a commentary's author line (`某县委常委、宣传部部长 X`). Staff (记者, 全媒体记者,
+//! 见习记者, 实习生 …) are reporters; correspondents, photographers and unlabelled or signed
+//! authors are contributors. Simplified and traditional forms are both read. Must not
+//! touch: where a byline sits on the page (that is `segment`'s business).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::text::clean;
+use crate::extract::text::clean::{chars, is_han};
+
+/// Names read from a byline, by role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct People {
+    /// Staff reporters.
+    pub(crate) reporters: Vec<String>,
+    /// Correspondents, photographers, pen names, signed authors.
+    pub(crate) contributors: Vec<String>,
+    /// A publication named in front of a role (`北江晚报` of `北江晚报全媒体记者`).
+    pub(crate) org: Option<String>,
+    /// True when the byline credits a photograph (`摄`, `图/`).
+    pub(crate) photo: bool,
+}
+
+impl People {
+    /// True when no name was read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.reporters.is_empty() && self.contributors.is_empty()
+    }
+
+    /// Adds another byline's names, keeping each name once (a reporter stays a reporter).
+    pub(crate) fn merge(&mut self, other: People) {
+        for r in other.reporters {
+            self.contributors.retain(|c| *c != r);
+            if !self.reporters.contains(&r) {
+                self.reporters.push(r);
+            }
+        }
+        for c in other.contributors {
+            if !self.reporters.contains(&c) && !self.contributors.contains(&c) {
+                self.contributors.push(c);
+            }
+        }
+        if self.org.is_none() {
+            self.org = other.org;
+        }
+        self.photo |= other.photo;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Staff,
+    Other,
+    /// `摄` after the names: keeps their role, marks a photo credit.
+    PhotoSuffix,
+}
+
+static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<staff>(?:本报|本報|本台|本刊|总台|總台)?(?:全媒体|全媒體|融媒体|融媒體|融媒|见习|見習|特约|特約|首席|摄影|攝影|实习|實習|驻[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4}|駐[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4})?(?:记者|記者)|实习生|實習生|见习生|見習生)",
+        r"|(?P<other>(?:特约|特約)?(?:通讯员|通訊員)|摄影|攝影|作者|撰文|文字|文/图|文／图|文/圖|图/文|圖/文|文图|文/|文／|图/|圖/|图片|圖片)",
+        r"|(?P<photo>摄|攝|拍摄|拍攝)",
+    ))
+    .unwrap_or_else(|_| unreachable!())
+});
+
+/// Which alternative of `ROLE` a match took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoleKind {
+    Staff,
+    Other,
+    Photo,
+}
+
+/// The alternative of `ROLE` that matched `m`, told by its text: staff matches end in
+/// 记者 or are a trainee word, photo matches are the bare verb, the rest are other roles.
+fn role_kind(m: &str) -> RoleKind {
+    if m.ends_with("记者")
+        || m.ends_with("記者")
+        || matches!(m, "实习生" | "實習生" | "见习生" | "見習生")
+    {
+        RoleKind::Staff
+    } else if matches!(m, "摄" | "攝" | "拍摄" | "拍攝") {
+        RoleKind::Photo
+    } else {
+        RoleKind::Other
+    }
+}
+
+/// Words that follow 记者 in column labels and running text, never names.
+const NOT_NAMES: &[&str] = &[
+    "手记",
+    "手記",
+    "观察",
+    "觀察",
+    "调查",
+    "調查",
+    "走访",
+    "走訪",
+    "探访",
+    "探訪",
+    "采访",
+    "採訪",
+    "获悉",
+    "獲悉",
+    // `图片新闻`, `摄影作品`: a column label after a photo role word
+    "新闻",
+    "新聞",
+    "作品",
+    "了解",
+    "现场",
+    "現場",
+    "连线",
+    "連線",
+    "直击",
+    "直擊",
+    "视线",
+    "視線",
+    "节日",
+    "節日",
+    "提问",
+    "提問",
+    "说",
+    "說",
+    "表示",
+    "看到",
+    "发现",
+    "發現",
+    "注意到",
+];
+
+/// Tokens that are organisations, not people.
+fn is_org(token: &str) -> bool {
+    let t = token.trim();
+    t.is_empty()
+        || matches!(
+            t,
+            "本报"
+                | "本報"
+                | "本刊"
+                | "本台"
+                | "报道"
+                | "報道"
+                | "综合"
+                | "綜合"
+                | "等"
+                | "整理"
+                | "发"
+                | "發"
+        )
+        || [
+            "报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒",
+        ]
+        .iter()
+        .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+}
+
+/// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
+/// middle dot (minority names) of at most 10 characters.
+pub(crate) fn is_name(token: &str) -> bool {
+    let n = token.chars().count();
+    if token.contains('·') || token.contains('・') {
+        return (3..=10).contains(&n) && token.chars().all(|c| is_han(c) || c == '·' || c == '・');
+    }
+    (2..=4).contains(&n) && token.chars().all(is_han)
+}
+
+/// Splits names set apart by spaces, mending names the extractor split (`王 安冉`): a
+/// single Han character joins its neighbour.
+fn split_names(s: &str) -> Vec<String> {
+    // the tokens are read as the split gives them (no list of them first), and a token is
+    // copied once, onto the single character pending before it when there is one
+    let mut out: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    let tokens = s
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '、' | '，' | ',' | '；' | ';' | '|' | '｜' | '：' | ':' | '／' | '/'
+                )
+        })
+        .filter(|t| !t.is_empty());
+    for t in tokens {
+        let t = match pending.take() {
+            Some(mut p) => {
+                p.push_str(t);
+                p
+            }
+            None => t.to_string(),
+        };
+        let mut cs = t.chars();
+        if matches!((cs.next(), cs.next()), (Some(c), None) if is_han(c)) {
+            pending = Some(t);
+            continue;
+        }
+        out.push(t);
+    }
+    if let Some(p) = pending {
+        match out.last_mut() {
+            Some(last) if last.chars().count() < 4 => last.push_str(&p),
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// Reads a byline: the text of a dateline's parenthesis or a standalone byline line with
+/// its brackets and markers removed. `None` when something in it is neither a role, an
+/// organisation nor a name (then it is not a byline).
+pub(crate) fn parse(text: &str) -> Option<People> {
+    let text = text
+        .trim()
+        .trim_start_matches([
+            '■', '▲', '●', '◆', '※', '□', '★', '(', '（', '[', '【', '〔', ' ',
+        ])
+        .trim_end_matches([')', '）', ']', '】', '〕', ' ']);
+    if text.is_empty() || text.chars().count() > 60 {
+        return None;
+    }
+    let mut people = People::default();
+    let mut role: Option<Role> = None;
+    let mut last_names: Vec<(String, Option<Role>)> = Vec::new();
+    let mut pos = 0;
+    let mut saw_any = false;
+    let handle_segment = |seg: &str,
+                          role: Option<Role>,
+                          people: &mut People,
+                          last: &mut Vec<(String, Option<Role>)>|
+     -> Option<()> {
+        for t in split_names(seg) {
+            // `台北報導`: where the report was filed, not a person
+            if t.ends_with("报道") || t.ends_with("報導") || t.ends_with("報道") {
+                continue;
+            }
+            if is_org(&t) {
+                if t.chars().count() >= 3 && people.org.is_none() && !t.starts_with('本') {
+                    people.org = Some(t.clone());
+                }
+                continue;
+            }
+            // `记者手记`, `记者观察`: a column label, not a byline
+            if NOT_NAMES.contains(&t.as_str()) {
+                return None;
+            }
+            // after a role, a longer Han token is still a name (transliterated names)
+            let labelled_long =
+                role.is_some() && (5..=8).contains(&t.chars().count()) && t.chars().all(is_han);
+            if !is_name(&t) && !labelled_long {
+                return None;
+            }
+            last.push((t, role));
+        }
+        Some(())
+    };
+    // the spans alone (no capture groups: the group a match took is told by its text)
+    for whole in ROLE.find_iter(text) {
+        let kind = role_kind(whole.as_str());
+        let seg = text.get(pos..whole.start()).unwrap_or("");
+        // text glued to the front of a role (`北江晚报全媒体记者`) is an organisation
+        let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
+        if glued && kind != RoleKind::Photo {
+            let tail = seg.split_whitespace().last().unwrap_or("");
+            let head = seg.get(..seg.len() - tail.len()).unwrap_or("");
+            handle_segment(head, role, &mut people, &mut last_names)?;
+            if is_org(tail) || tail.chars().count() >= 3 {
+                if people.org.is_none() && !tail.starts_with('本') {
+                    people.org = Some(tail.to_string());
+                }
+            } else {
+                handle_segment(tail, role, &mut people, &mut last_names)?;
+            }
+        } else {
+            handle_segment(seg, role, &mut people, &mut last_names)?;
+        }
+        saw_any = true;
+        if kind == RoleKind::Staff {
+            role = Some(Role::Staff);
+        } else if kind == RoleKind::Other {
+            let w = whole.as_str();
+            if w.contains('图') || w.contains('圖') || w.contains("摄") || w.contains("攝") {
+                people.photo = true;
+            }
+            role = Some(Role::Other);
+        } else {
+            // `摄` before names is a role; after them it credits a photo
+            let rest = text.get(whole.end()..).unwrap_or("").trim();
+            people.photo = true;
+            if rest.is_empty() || rest.starts_with([')', '）']) {
+                role = Some(Role::PhotoSuffix);
+            } else {
+                role = Some(Role::Other);
+            }
+        }
+        pos = whole.end();
+    }
+    let rest = text.get(pos..).unwrap_or("");
+    let rest = rest.trim_end_matches(['/', '／']);
+    // `记者 X 报道`: the verb goes; `记者 X 某地报道`, the verb glued to a token after the
+    // names, keeps that token whole for `handle_segment` to drop as the filing place
+    let trimmed = rest.trim();
+    let filed = trimmed.split_whitespace().count() > 1
+        && trimmed
+            .split_whitespace()
+            .last()
+            .is_some_and(|t| t.chars().count() > 2);
+    let rest = if filed {
+        rest
+    } else {
+        trimmed
+            .strip_suffix("报道")
+            .or_else(|| trimmed.strip_suffix("報道"))
+            .unwrap_or(rest)
+    };
+    handle_segment(rest, role, &mut people, &mut last_names)?;
+    let _ = saw_any;
+    // each name added as `People::merge` adds a byline of that one name (no byline of
+    // one name built for it)
+    for (name, r) in last_names {
+        if matches!(r, Some(Role::Staff)) {
+            people.contributors.retain(|c| *c != name);
+            if !people.reporters.contains(&name) {
+                people.reporters.push(name);
+            }
+        } else if !people.reporters.contains(&name) && !people.contributors.contains(&name) {
+            people.contributors.push(name);
+        }
+    }
+    if people.is_empty() {
+        return None;
+    }
+    Some(people)
+}
+
+/// True when `text` names roles (a byline rather than pen names alone).
+pub(crate) fn has_role(text: &str) -> bool {
+    ROLE.is_match(text)
+}
+
+static POST_WORDS: &[&str] = &[
+    "书记",
+    "書記",
+    "部长",
+    "部長",
+    "主任",
+    "局长",
+    "局長",
+    "县长",
+    "縣長",
+    "市长",
+    "市長",
+    "区长",
+    "區長",
+    "镇长",
+    "鎮長",
+    "乡长",
+    "鄉長",
+    "常委",
+    "委员",
+    "委員",
+    "主席",
+    "院长",
+    "院長",
+    "校长",
+    "校長",
+    "教授",
+    "研究员",
+    "研究員",
+    "主编",
+    "主編",
+    "评论员",
+    "評論員",
+    "经理",
+    "經理",
+    "董事长",
+    "董事長",
+    "秘书长",
+    "秘書長",
+    "处长",
+    "處長",
+    "科长",
+    "科長",
+    "所长",
+    "所長",
+    "馆长",
+    "館長",
+    "会长",
+    "會長",
+    "社长",
+    "社長",
+    "总编辑",
+    "總編輯",
+    "负责人",
+    "負責人",
+    "干部",
+    "幹部",
+    "教师",
+    "教師",
+    "代表",
+    "学者",
+    "學者",
+];
+
+/// Last characters of column labels (`简讯`, `新闻速览`, `本版导读`), never of a name.
+const LABEL_ENDS: &[char] = &[
+    '讯', '訊', '闻', '聞', '览', '覽', '读', '讀', '事', '谈', '談', '语', '語', '录', '錄', '报',
+    '報', '版', '栏', '欄',
+];
+
+/// Endings of an organisation that signs a commentary (`某县应急管理局`, `某区委党校`).
+const ORG_ENDS: &[&str] = &[
+    "局",
+    "委",
+    "办",
+    "辦",
+    "校",
+    "院",
+    "所",
+    "中心",
+    "部",
+    "站",
+    "厅",
+    "廳",
+    "会",
+    "會",
+    "队",
+    "隊",
+    "馆",
+    "館",
+    "政府",
+    "公司",
+    "街道",
+    "办事处",
+    "辦事處",
+];
+
+/// A signed commentary's author line: a post or an organisation, then the author's name
+/// after a space (`某县委常委、宣传部部长 张三`, `■ 某县应急管理局 李 四`). A name the
+/// extractor split after its first character is mended. Returns the name.
+pub(crate) fn author_line(text: &str) -> Option<String> {
+    let whole = clean::trim(text);
+    let t =
+        clean::trim(whole.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '\u{3000}']));
+    if t.chars().count() > 40 || t.contains(['。', '，', ',', '：', ':']) {
+        return None;
+    }
+    // `■ 张 三`: a marked name alone signs a commentary too (not a column label such
+    // as `■ 简讯`)
+    let marked = t.len() < whole.len();
+    // an unmarked line is a post and a name in two or more tokens: one without white
+    // space (most lines) is no author line, and is not split and joined to find that out
+    if !marked && !t.contains(char::is_whitespace) {
+        return None;
+    }
+    let toks: Vec<&str> = t.split_whitespace().collect();
+    let joined: String = toks.concat();
+    if marked
+        && (toks.len() == 2 || (2..=3).contains(&joined.chars().count()))
+        && (2..=4).contains(&joined.chars().count())
+        && is_name(&joined)
+        && !joined.ends_with(LABEL_ENDS)
+    {
+        return Some(joined);
+    }
+    let (post_toks, name) = match toks.as_slice() {
+        [rest @ .., a, b]
+            if !rest.is_empty()
+                && a.chars().count() == 1
+                && (1..=2).contains(&b.chars().count()) =>
+        {
+            (rest, format!("{a}{b}"))
+        }
+        [rest @ .., a, b]
+            if !rest.is_empty()
+                && b.chars().count() == 1
+                && (1..=2).contains(&a.chars().count()) =>
+        {
+            (rest, format!("{a}{b}"))
+        }
+        [rest @ .., last] if !rest.is_empty() => (rest, (*last).to_string()),
+        _ => return None,
+    };
+    let post: String = post_toks.concat();
+    if !is_name(&name) || post.chars().count() < 2 {
+        return None;
+    }
+    let post_ok = POST_WORDS.iter().any(|w| post.ends_with(w))
+        || (post.chars().count() >= 4 && ORG_ENDS.iter().any(|w| post.ends_with(w)));
+    post_ok.then_some(name)
+}
+
+/// A photo credit that names an office before the photographer and no staff role
+/// (`某镇融媒体工作站 甲 乙 摄`): the photographer, a contributor. The office is one token
+/// ending in an organisation word; the name after it is two to four Han characters, maybe
+/// spaced out.
+pub(crate) fn office_credit(text: &str) -> Option<People> {
+    let t = text
+        .trim()
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）'])
+        .trim_end();
+    let body = t.strip_suffix('摄').or_else(|| t.strip_suffix('攝'))?;
+    if chars(body) > 30 {
+        return None;
+    }
+    let mut toks = body.split_whitespace();
+    let office = toks.next()?;
+    let name: String = toks.collect();
+    let office_word = [
+        "站", "中心", "社", "台", "部", "办", "辦", "局", "所", "队", "隊",
+    ]
+    .iter()
+    .any(|w| office.ends_with(w));
+    if !office_word || chars(office) < 4 || !is_name(&name) {
+        return None;
+    }
+    Some(People {
+        contributors: vec![name],
+        photo: true,
+        ..People::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> (Vec<String>, Vec<String>) {
+        let x = parse(text).unwrap();
+        (x.reporters, x.contributors)
+    }
+
+    #[test]
+    fn roles_in_a_dateline() {
+        assert_eq!(
+            p("记者 张明远 通讯员 李 晓燕"),
+            (vec!["张明远".into()], vec!["李晓燕".into()])
+        );
+        assert_eq!(
+            p("通讯员 周红 记者 吴天"),
+            (vec!["吴天".into()], vec!["周红".into()])
+        );
+        assert_eq!(
+            p("记者赵一 钱二"),
+            (vec!["赵一".into(), "钱二".into()], vec![])
+        );
+        let x = parse("清江晚报全媒体记者 孙可 通讯员 陈路").unwrap();
+        assert_eq!(x.org.as_deref(), Some("清江晚报"));
+        assert_eq!(x.reporters, vec!["孙可".to_string()]);
+        assert_eq!(
+            p("見習記者 林芳 實習生 何青"),
+            (vec!["林芳".into(), "何青".into()], vec![])
+        );
+        assert_eq!(p("云帆"), (vec![], vec!["云帆".into()]));
+        assert_eq!(p("作者：林海"), (vec![], vec!["林海".into()]));
+        assert_eq!(p("記者林芳／台北報導"), (vec!["林芳".into()], vec![]));
+        assert_eq!(
+            p("〔記者陳大明／台南報導〕"),
+            (vec!["陳大明".into()], vec![])
+        );
+        assert_eq!(
+            p("记者 阿依古丽艾力"),
+            (vec!["阿依古丽艾力".into()], vec![])
+        );
+        assert!(parse("阿依古丽艾力").is_none());
+        assert!(parse("记者手记").is_none());
+        assert!(parse("记者观察").is_none());
+        assert_eq!(
+            p("记者:林海 吴江"),
+            (vec!["林海".into(), "吴江".into()], vec![])
+        );
+    }
+
+    #[test]
+    fn role_kinds_agree_with_the_pattern_groups() {
+        for text in [
+            "本报记者 甲乙",
+            "駐京記者 甲乙",
+            "实习生 甲乙",
+            "特约通讯员 甲乙",
+            "摄影 甲乙",
+            "摄影记者 甲乙",
+            "文/图 甲乙",
+            "甲乙 摄",
+            "拍攝 甲乙",
+            "作者 甲乙",
+        ] {
+            for c in ROLE.captures_iter(text) {
+                let whole = c.get(0).unwrap().as_str();
+                let want = if c.name("staff").is_some() {
+                    RoleKind::Staff
+                } else if c.name("photo").is_some() {
+                    RoleKind::Photo
+                } else {
+                    RoleKind::Other
+                };
+                assert_eq!(role_kind(whole), want, "{text}: {whole}");
+            }
+        }
+    }
+
+    #[test]
+    fn standalone_bylines_and_credits() {
+        assert_eq!(p("本报记者 郑和平"), (vec!["郑和平".into()], vec![]));
+        let x = parse("■记者 高远 摄").unwrap();
+        assert!(x.photo);
+        assert_eq!(x.reporters, vec!["高远".to_string()]);
+        let y = parse("丁一 马二 摄").unwrap();
+        assert_eq!(y.contributors, vec!["丁一".to_string(), "马二".to_string()]);
+        assert!(parse("文/图 刘洋").unwrap().photo);
+        assert_eq!(p("(本报记者 郑和平)"), (vec!["郑和平".into()], vec![]));
+        assert!(parse("全县召开安全生产工作会议").is_none());
+        // the verb after the names goes; a place glued to it is where the report was filed
+        assert_eq!(p("记者 郑和平 报道"), (vec!["郑和平".into()], vec![]));
+        assert_eq!(p("記者 郑和平 東莞報道"), (vec!["郑和平".into()], vec![]));
+    }
+
+    #[test]
+    fn commentary_author() {
+        assert_eq!(
+            author_line("青山县委常委、宣传部部长 方立"),
+            Some("方立".into())
+        );
+        assert_eq!(author_line("抓项目强产业 提升镇域实力"), None);
+        assert_eq!(
+            author_line("■ 青山县交通运输局 林 小川"),
+            Some("林小川".into())
+        );
+        assert_eq!(author_line("□ 白水區委黨校 趙 青"), Some("趙青".into()));
+        assert_eq!(author_line("白水镇 赵青"), None);
+        assert_eq!(author_line("■ 全县开展安全检查"), None);
+        assert_eq!(author_line("■ 柳 青"), Some("柳青".into()));
+        assert_eq!(author_line("■ 简讯"), None);
+        assert_eq!(author_line("■ 乡村振兴"), None);
+        assert_eq!(author_line("柳青"), None);
+    }
+}

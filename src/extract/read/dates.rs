@@ -1,0 +1,69 @@
+//! Which date does a line print, in the forms `dateline` does not read: a Minguo year
+//! (`中華民國114年3月8日`) and a bare date near a single file's title.
+
+use chrono::NaiveDate;
+
+/// An issue date in the Minguo calendar (`中華民國114年3月8日`, `民國114年3月8日`, `民国…`):
+/// year + 1911. Only a line that names the era is read.
+pub(crate) fn minguo_date(line: &str) -> Option<NaiveDate> {
+    // a masthead line, not running text; a char search is a fast byte search
+    if line.len() > 180 || !line.contains('民') {
+        return None;
+    }
+    let era = ["民國", "民国"]
+        .iter()
+        .filter_map(|w| line.find(w).map(|p| p + w.len()))
+        .min()?;
+    let rest = line.get(era..)?;
+    let mut nums = [0u32; 3];
+    let mut pos = 0;
+    for (slot, unit) in nums.iter_mut().zip(['年', '月', '日']) {
+        let r = rest.get(pos..)?;
+        let lead = r.len() - r.trim_start().len();
+        let r = r.trim_start();
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=3).contains(&digits) {
+            return None;
+        }
+        *slot = r.get(..digits)?.parse().ok()?;
+        let after = r.get(digits..)?.trim_start();
+        let skipped = r.len() - digits - after.len();
+        if !after.starts_with(unit) {
+            return None;
+        }
+        pos += lead + digits + skipped + unit.len_utf8();
+    }
+    let [y, m, d] = nums;
+    let year = i32::try_from(y).ok()? + 1911;
+    NaiveDate::from_ymd_opt(year, m, d)
+}
+
+/// A date alone, maybe with a time (`2025-09-24 10:18`, `2025/9/24`, `2025年9月24日 10:18`):
+/// what a web page prints in an unlabelled element by its title.
+pub(crate) fn bare_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    if !(8..=40).contains(&t.len()) || !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut parts = t.split(['-', '/', '.', '年', '月', '日']);
+    let y: i32 = parts.next()?.trim().parse().ok()?;
+    let m: u32 = parts.next()?.trim().parse().ok()?;
+    let rest = parts.next()?.trim_start();
+    let day_digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let d: u32 = rest.get(..day_digits)?.parse().ok()?;
+    // what may follow the day: the rest of a 日, a time, white space
+    let tail = rest.get(day_digits..)?;
+    let time_only = tail
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, ':' | '：' | '日'));
+    let rest_parts: Vec<&str> = parts.collect();
+    if !time_only
+        || !rest_parts
+            .iter()
+            .all(|p| p.trim().chars().all(|c| c.is_ascii_digit() || c == ':'))
+        || !(1990..=2100).contains(&y)
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}

@@ -1,0 +1,276 @@
+//! The ordered table of named rules that give a line its role in the light of its
+//! neighbours, after the first look (see the table in `extract`'s module doc).
+//!
+//! The table is a list of passes; a pass walks the page's lines in order and gives each
+//! line the role of the first of its rules that decides one, so a line sees the roles its
+//! predecessors got in the same pass. A new rule is one [`RoleRule`] in the pass whose
+//! roles it needs to see, named by what it recognises, with a test of that name in
+//! `tests/extract_roles.rs`.
+
+use crate::extract::line::{Line, Opener, Role};
+use crate::extract::read::byline::office_credit;
+use crate::extract::read::furniture::page_navigation;
+use crate::extract::read::labels::{
+    author_note, box_line, bracketed_page_number, letter_label, letter_salutation, notice_title,
+    question_turn, reader_signature, salutation, spaced_name,
+};
+use crate::extract::text::clean::{chars, has_ascii_digit, is_han, squeeze, trim};
+use crate::extract::text::words::BRIEF_MARKS;
+
+/// A named rule: the role of line `i` among `lines`, or `None` when it does not apply.
+pub(crate) struct RoleRule {
+    /// The rule's name, printed by `--explain`.
+    pub(crate) name: &'static str,
+    /// The test.
+    pub(crate) rule: fn(&[Line], usize) -> Option<Role>,
+}
+
+/// The passes, in order, each an ordered list of rules.
+pub(crate) const PASSES: [&[RoleRule]; 3] = [&NEIGHBOURS, &INTERVIEWS_AND_CREDITS, &LETTERS];
+
+/// Applies every pass to the lines of a page.
+pub(crate) fn apply(lines: &mut [Line]) {
+    for pass in PASSES {
+        for i in 0..lines.len() {
+            if let Some((role, name)) = pass
+                .iter()
+                .find_map(|r| (r.rule)(lines, i).map(|role| (role, r.name)))
+                && let Some(l) = lines.get_mut(i)
+            {
+                l.set(role, name);
+            }
+        }
+    }
+}
+
+/// Short headline-like lines and paragraphs read with the lines around them.
+const NEIGHBOURS: [RoleRule; 5] = [
+    RoleRule {
+        name: "page-navigation",
+        rule: page_navigation_line,
+    },
+    RoleRule {
+        name: "brief-column-label",
+        rule: brief_column_label,
+    },
+    RoleRule {
+        name: "notice-salutation",
+        rule: notice_salutation,
+    },
+    RoleRule {
+        name: "author-note",
+        rule: closing_author_note,
+    },
+    RoleRule {
+        name: "pen-name",
+        rule: pen_name,
+    },
+];
+
+/// Lines of interviews, page numbers and office photo credits, each read alone.
+const INTERVIEWS_AND_CREDITS: [RoleRule; 4] = [
+    RoleRule {
+        name: "interview-subtitle",
+        rule: interview_subtitle,
+    },
+    RoleRule {
+        name: "interview-question",
+        rule: interview_question,
+    },
+    RoleRule {
+        name: "bracketed-page-number",
+        rule: page_number,
+    },
+    RoleRule {
+        name: "office-credit",
+        rule: office_photo_credit,
+    },
+];
+
+/// Service boxes and readers' letters.
+const LETTERS: [RoleRule; 4] = [
+    RoleRule {
+        name: "service-box-line",
+        rule: service_box_line,
+    },
+    RoleRule {
+        name: "letter-salutation",
+        rule: letter_opening,
+    },
+    RoleRule {
+        name: "letter-column-label",
+        rule: letter_column_label,
+    },
+    RoleRule {
+        name: "reader-signature",
+        rule: letter_signature,
+    },
+];
+
+/// A short headline-like line or paragraph (at most 240 bytes) and its trimmed text.
+fn short_head_or_para(lines: &[Line], i: usize) -> Option<(&Line, &str)> {
+    let u = lines.get(i)?;
+    (matches!(u.role, Role::Head | Role::Para) && u.text.len() <= 240).then(|| (u, trim(&u.text)))
+}
+
+/// `A12 | 大湾区`: every form holds a page number.
+fn page_navigation_line(lines: &[Line], i: usize) -> Option<Role> {
+    let (_, text) = short_head_or_para(lines, i)?;
+    (has_ascii_digit(text) && page_navigation(text)).then_some(Role::Furniture)
+}
+
+/// A brief column's label (`短讯`) right above a marked item.
+fn brief_column_label(lines: &[Line], i: usize) -> Option<Role> {
+    let (u, _) = short_head_or_para(lines, i)?;
+    let next = lines.get(i + 1);
+    (u.role == Role::Head
+        && next.is_some_and(|x| x.role == Role::Head || x.text.starts_with(BRIEF_MARKS))
+        && brief_label(lines, i))
+    .then_some(Role::Furniture)
+}
+
+/// A notice's salutation under its title is its text.
+fn notice_salutation(lines: &[Line], i: usize) -> Option<Role> {
+    let (_, text) = short_head_or_para(lines, i)?;
+    let prev = i.checked_sub(1).and_then(|j| lines.get(j));
+    (text.ends_with(['：', ':'])
+        && salutation(text)
+        && prev.is_some_and(|p| p.role == Role::Head && notice_title(&p.text)))
+    .then_some(Role::Para)
+}
+
+/// An author's note closing a commentary (`（作者系…）`) is text.
+fn closing_author_note(lines: &[Line], i: usize) -> Option<Role> {
+    let (u, text) = short_head_or_para(lines, i)?;
+    (u.role == Role::Head && text.starts_with(['(', '（']) && author_note(text))
+        .then_some(Role::Para)
+}
+
+/// A name without a role under a headline, over the text: a pen name (a contributor).
+fn pen_name(lines: &[Line], i: usize) -> Option<Role> {
+    let (u, text) = short_head_or_para(lines, i)?;
+    let prev = i.checked_sub(1).and_then(|j| lines.get(j));
+    let next = lines.get(i + 1);
+    (u.role == Role::Head
+        && text.contains(char::is_whitespace)
+        && prev.is_some_and(|p| p.role == Role::Head)
+        && next.is_some_and(|x| x.role == Role::Para)
+        && spaced_name(text))
+    .then_some(Role::Byline)
+}
+
+/// A line of at most 240 bytes.
+fn short(lines: &[Line], i: usize) -> Option<&Line> {
+    lines.get(i).filter(|u| u.text.len() <= 240)
+}
+
+/// `——访某局局长 X`: the interview's subtitle, not a commentary's author line.
+fn interview_subtitle(lines: &[Line], i: usize) -> Option<Role> {
+    let u = short(lines, i)?;
+    (matches!(u.role, Role::Author | Role::Byline) && u.text.starts_with('—')).then_some(Role::Head)
+}
+
+/// `记者：…？`: an interviewer's question is text.
+fn interview_question(lines: &[Line], i: usize) -> Option<Role> {
+    let u = short(lines, i)?;
+    (u.role == Role::Head && u.text.ends_with(['？', '?']) && question_turn(&u.text))
+        .then_some(Role::Para)
+}
+
+/// `（第2版）`: a page number in brackets is furniture.
+fn page_number(lines: &[Line], i: usize) -> Option<Role> {
+    let u = short(lines, i)?;
+    (matches!(u.role, Role::Head | Role::Para)
+        && u.text.len() <= 24
+        && u.text.starts_with(['（', '('])
+        && bracketed_page_number(&u.text))
+    .then_some(Role::Furniture)
+}
+
+/// `某镇融媒体工作站 X 摄`: an office and a photographer credit a photo.
+fn office_photo_credit(lines: &[Line], i: usize) -> Option<Role> {
+    let u = short(lines, i)?;
+    (u.role == Role::Head && u.text.ends_with(['摄', '攝']) && office_credit(&u.text).is_some())
+        .then_some(Role::Credit)
+}
+
+/// A line of at most 180 bytes and the line before it.
+fn letter_line(lines: &[Line], i: usize) -> Option<(&Line, Option<&Line>)> {
+    let u = lines.get(i).filter(|u| u.text.len() <= 180)?;
+    Some((u, i.checked_sub(1).and_then(|j| lines.get(j))))
+}
+
+/// A service box's labelled line (`温馨提示：…`) set tight under furniture is furniture.
+fn service_box_line(lines: &[Line], i: usize) -> Option<Role> {
+    let (u, prev) = letter_line(lines, i)?;
+    (u.role == Role::Para
+        && u.gap == 0
+        && prev.is_some_and(|p| p.role == Role::Furniture && p.gap == 0)
+        && box_line(&u.text))
+    .then_some(Role::Furniture)
+}
+
+/// Whether line `i` is a letter's salutation (`编辑同志：`) under its title, over its
+/// text. (An address to the editor may read as an editor's credit: furniture.)
+fn is_letter_salutation(lines: &[Line], i: usize) -> bool {
+    letter_line(lines, i).is_some_and(|(u, prev)| {
+        matches!(u.role, Role::Head | Role::Furniture)
+            && u.text.ends_with(['：', ':'])
+            && prev.is_some_and(|p| p.role == Role::Head)
+            && lines.get(i + 1).is_some_and(|x| x.role == Role::Para)
+            && letter_salutation(&u.text)
+    })
+}
+
+/// A letter opens at its salutation.
+fn letter_opening(lines: &[Line], i: usize) -> Option<Role> {
+    is_letter_salutation(lines, i).then_some(Role::Opens(Opener::Salutation))
+}
+
+/// A letter column's label (`读者来信`) two lines above a salutation is furniture.
+fn letter_column_label(lines: &[Line], i: usize) -> Option<Role> {
+    let u = lines.get(i)?;
+    (u.role == Role::Head && letter_label(&u.text) && is_letter_salutation(lines, i + 2))
+        .then_some(Role::Furniture)
+}
+
+/// A reader's signature right after the paragraphs under a salutation stays with the
+/// letter's text (it names the writer's place).
+fn letter_signature(lines: &[Line], i: usize) -> Option<Role> {
+    let u = lines
+        .get(i)
+        .filter(|u| u.text.len() <= 80 && u.role != Role::Para)?;
+    let mut k = i.checked_sub(1)?;
+    let mut paras = 0;
+    while lines.get(k)?.role == Role::Para {
+        k = k.checked_sub(1)?;
+        paras += 1;
+    }
+    (paras > 0
+        && lines.get(k)?.role == Role::Opens(Opener::Salutation)
+        && reader_signature(&u.text).is_some())
+    .then_some(Role::Para)
+}
+
+/// A brief column's label (`短讯`, `新闻速览`): at most six characters without
+/// punctuation, right above a marked item.
+fn brief_label(units: &[Line], i: usize) -> bool {
+    let Some(u) = units.get(i) else { return false };
+    if u.role != Role::Head || chars(&u.text) > 6 {
+        return false;
+    }
+    let t = squeeze(&u.text);
+    (2..=6).contains(&t.chars().count())
+        && t.chars().all(is_han)
+        && units.get(i + 1).is_some_and(|x| {
+            let marked =
+                x.text.starts_with(BRIEF_MARKS) && matches!(x.role, Role::Head | Role::Marker);
+            // `简讯` over an unmarked brief headline: the word says what the label is
+            marked || (x.role == Role::Head && BRIEF_WORDS.iter().any(|w| t.ends_with(w)))
+        })
+}
+
+/// Words that end a brief column's label.
+const BRIEF_WORDS: &[&str] = &[
+    "短讯", "简讯", "快讯", "速览", "速读", "短訊", "簡訊", "快訊", "速覽", "速讀",
+];

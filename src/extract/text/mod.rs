@@ -1,0 +1,6 @@
+//! From bytes to text: decoding, cleaning, folding, and the shared word lists.
+
+pub(crate) mod clean;
+pub(crate) mod decode;
+pub(crate) mod fold;
+pub(crate) mod words;

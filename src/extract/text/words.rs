@@ -1,0 +1,31 @@
+//! Word lists shared by several parts of extraction, each defined once.
+
+/// Markers that open a brief or a marked headline, the first rules' set and arrows.
+pub(crate) const BRIEF_MARKS: [char; 11] = ['■', '▲', '●', '◆', '※', '□', '★', '▶', '►', '◇', '▷'];
+
+/// Words that end the title of a notice (公告, 通知 …).
+pub(crate) const NOTICE_WORDS: &[&str] = &[
+    "公告", "通告", "启事", "啟事", "声明", "聲明", "公示", "招标", "招標", "讣告", "訃告", "通知",
+];
+
+/// Words that open a caption or brief with a time rather than its subject.
+pub(crate) const TIME_OPENERS: &[&str] = &[
+    "近日",
+    "日前",
+    "近年来",
+    "近年來",
+    "近期",
+    "目前",
+    "今年以来",
+    "今年以來",
+    "连日来",
+    "連日來",
+    "近年",
+    "当天",
+    "當天",
+    "同日",
+    "昨日",
+    "昨天",
+    "今天",
+    "今日",
+];

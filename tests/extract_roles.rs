@@ -1,0 +1,382 @@
+//! One test per rule name (see the table in `src/extract/mod.rs`): `localfeed extract
+//! --explain` on a fixture page of our own words gives the named line the role and the
+//! rule name expected. A new rule gets its test here, under its name.
+
+mod common;
+
+use common::Sandbox;
+
+/// The lines `--explain` prints for a file: (role, rule, text).
+fn explain(s: &Sandbox, file: &str) -> Vec<(String, String, String)> {
+    let o = s.run(&["extract", "--explain", file]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let mut lines = Vec::new();
+    for l in out.lines().filter(|l| !l.starts_with("== ")) {
+        let mut rest = l.trim_start();
+        let mut cols = Vec::new();
+        for _ in 0..3 {
+            let (col, r) = rest.split_once(' ').unwrap_or((rest, ""));
+            cols.push(col.to_string());
+            rest = r.trim_start();
+        }
+        lines.push((cols[1].clone(), cols[2].clone(), rest.to_string()));
+    }
+    lines
+}
+
+/// Asserts that `text` in `file` is read as `role` by the rule `rule`.
+fn check(file: &str, text: &str, role: &str, rule: &str) {
+    let s = Sandbox::empty();
+    let path = common::repo().join("tests/fixtures/extract").join(file);
+    let lines = explain(&s, &path.display().to_string());
+    let found = lines.iter().find(|(_, _, t)| t == text);
+    let Some((r, n, _)) = found else {
+        panic!("{file}: no line {text:?} in\n{lines:#?}");
+    };
+    assert_eq!((r.as_str(), n.as_str()), (role, rule), "{file}: {text}");
+}
+
+/// Asserts the same of a page given as text.
+fn check_text(page: &str, text: &str, role: &str, rule: &str) {
+    let s = Sandbox::empty();
+    s.write("page.txt", page);
+    let lines = explain(&s, "page.txt");
+    let found = lines.iter().find(|(_, _, t)| t == text);
+    let Some((r, n, _)) = found else {
+        panic!("no line {text:?} in\n{lines:#?}");
+    };
+    assert_eq!((r.as_str(), n.as_str()), (role, rule), "{text}");
+}
+
+#[test]
+fn dateline() {
+    check(
+        "briefs_page.txt",
+        "本报青山3月3日讯(记者 郑和平) 2日,青山县新时代文明实践站揭牌仪式举行。县委书记出席仪式并讲话。",
+        "opens:dateline",
+        "dateline",
+    );
+}
+
+#[test]
+fn opening_byline() {
+    check(
+        "noyear_box_page.txt",
+        "本报记者 阿木古 报道 眼下，石桥镇的蔬菜大棚里一片翠绿，新引进的彩椒、樱桃番茄长势喜人，第一批产品将于下月上市。",
+        "opens:byline",
+        "opening-byline",
+    );
+}
+
+#[test]
+fn compiled_item() {
+    check(
+        "compiled_items_page.txt",
+        "本报综合 据东川电视台报道，今年前八个月，溪南县新能源汽车销量达到四千六百辆，同比增长近五成。县里新建公共充电桩三百余个，实现乡镇充电设施全覆盖。",
+        "opens:compiled",
+        "compiled-item",
+    );
+}
+
+#[test]
+fn wire_message() {
+    check(
+        "letter_page.txt",
+        "南江网客户端9月19日消息  在东坪县苍岭镇的木器作坊里，工人们正在为一批城市家居卖场的订单赶工，产品从八仙桌扩展到书架和茶台。（总台记者 孟 川）",
+        "opens:wire",
+        "wire-message",
+    );
+}
+
+#[test]
+fn furniture() {
+    check(
+        "briefs_page.txt",
+        "第03版:综合新闻",
+        "furniture",
+        "furniture",
+    );
+}
+
+#[test]
+fn photo_credit() {
+    check(
+        "credit_first_photos_page.txt",
+        "通讯员 黄小燕 摄",
+        "credit",
+        "photo-credit",
+    );
+}
+
+#[test]
+fn byline() {
+    check("briefs_page.txt", "本报记者 郑和平", "byline", "byline");
+}
+
+#[test]
+fn author_line() {
+    check(
+        "briefs_page.txt",
+        "青山县委常委、宣传部部长 方立",
+        "author",
+        "author-line",
+    );
+}
+
+#[test]
+fn bracketed_names() {
+    check(
+        "end_byline_page.txt",
+        "（宋 岚 魏 东）",
+        "para",
+        "bracketed-names",
+    );
+}
+
+#[test]
+fn marked_headline() {
+    check(
+        "column_page.txt",
+        "■ 青石镇完成农田灌溉改造",
+        "head",
+        "marked-headline",
+    );
+}
+
+#[test]
+fn marked_brief() {
+    check(
+        "marked_photos_page.txt",
+        "▲2月15日,城北小学开展“开学第一课”消防安全教育,消防员为学生演示灭火器使用方法。",
+        "marker",
+        "marked-brief",
+    );
+}
+
+#[test]
+fn headline_shape() {
+    check(
+        "briefs_page.txt",
+        "青山县新时代文明实践中心正式揭牌运行",
+        "head",
+        "headline-shape",
+    );
+}
+
+#[test]
+fn running_text() {
+    check(
+        "briefs_page.txt",
+        "王县长为实践中心揭牌。",
+        "para",
+        "running-text",
+    );
+}
+
+#[test]
+fn closing_credit() {
+    check(
+        "caption_page.txt",
+        "(记者 高远 摄)",
+        "credit",
+        "closing-credit",
+    );
+}
+
+#[test]
+fn furniture_neighbour() {
+    check(
+        "wide_digit_page.txt",
+        "【天气】",
+        "furniture",
+        "furniture-neighbour",
+    );
+}
+
+#[test]
+fn masthead_name() {
+    check(
+        "broken_headline_page.txt",
+        "南湾日报",
+        "furniture",
+        "masthead-name",
+    );
+}
+
+#[test]
+fn broken_headline() {
+    check(
+        "broken_headline_page.txt",
+        "石桥镇茶叶加工园区新建智能烘焙车间",
+        "head",
+        "broken-headline",
+    );
+}
+
+#[test]
+fn page_navigation() {
+    check(
+        "minguo_page.txt",
+        "地方綜合  B2",
+        "furniture",
+        "page-navigation",
+    );
+}
+
+#[test]
+fn brief_column_label() {
+    check(
+        "column_page.txt",
+        "新闻速览",
+        "furniture",
+        "brief-column-label",
+    );
+}
+
+#[test]
+fn notice_salutation() {
+    check(
+        "column_page.txt",
+        "各乡镇、县直各单位:",
+        "para",
+        "notice-salutation",
+    );
+}
+
+#[test]
+fn author_note() {
+    check(
+        "noyear_box_page.txt",
+        "（作者系南坪县委党校教师）",
+        "para",
+        "author-note",
+    );
+}
+
+#[test]
+fn pen_name() {
+    check("second_front_page.txt", "钟 远", "byline", "pen-name");
+}
+
+#[test]
+fn interview_subtitle() {
+    check(
+        "interview_page.txt",
+        "——访县住房和城乡建设局局长 林海涛",
+        "head",
+        "interview-subtitle",
+    );
+}
+
+#[test]
+fn interview_question() {
+    check(
+        "interview_page.txt",
+        "问：今年全县老旧小区改造有哪些新变化？",
+        "para",
+        "interview-question",
+    );
+}
+
+#[test]
+fn bracketed_page_number() {
+    check(
+        "compiled_items_page.txt",
+        "（第3版）",
+        "furniture",
+        "bracketed-page-number",
+    );
+}
+
+#[test]
+fn office_credit() {
+    check(
+        "credit_first_photos_page.txt",
+        "东坪镇文化站 谢 丹 摄",
+        "credit",
+        "office-credit",
+    );
+}
+
+#[test]
+fn service_box_line() {
+    check(
+        "wide_digit_page.txt",
+        "温馨提示：近期早晚温差较大，请注意添衣保暖。",
+        "furniture",
+        "service-box-line",
+    );
+}
+
+#[test]
+fn letter_salutation() {
+    check(
+        "letter_page.txt",
+        "尊敬的编辑：",
+        "opens:salutation",
+        "letter-salutation",
+    );
+}
+
+#[test]
+fn letter_column_label() {
+    check(
+        "letter_page.txt",
+        "群众来信",
+        "furniture",
+        "letter-column-label",
+    );
+}
+
+#[test]
+fn reader_signature() {
+    check(
+        "letter_page.txt",
+        "苍岭镇 读者 韦春林",
+        "para",
+        "reader-signature",
+    );
+}
+
+#[test]
+fn picture_column_label() {
+    check_text(
+        "图片新闻\n\n▲春耕时节，石湾村的农民在田里插秧。（记者 方园 摄）\n",
+        "图片新闻",
+        "furniture",
+        "picture-column-label",
+    );
+}
+
+#[test]
+fn table_row() {
+    check_text(
+        "水库水位一览\n\n本报讯 昨日，县水利局公布各水库水位。\n\n1  青石水库  东镇  正常\n2  白沙水库  西乡  偏低\n3  红岩水库  南镇  正常\n",
+        "2  白沙水库  西乡  偏低",
+        "para",
+        "table-row",
+    );
+}
+
+#[test]
+fn every_rule_of_the_module_doc_has_a_test_here() {
+    let doc = std::fs::read_to_string(common::repo().join("src/extract/mod.rs")).unwrap();
+    let me = std::fs::read_to_string(common::repo().join("tests/extract_roles.rs")).unwrap();
+    let mut names = 0;
+    for part in doc
+        .lines()
+        .filter(|l| l.starts_with("//!"))
+        .flat_map(|l| l.split('`').skip(1).step_by(2))
+    {
+        let rule_like = !part.starts_with('-')
+            && part.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            && (part.contains('-') || ["dateline", "furniture", "byline"].contains(&part));
+        if rule_like {
+            names += 1;
+            let f = format!("fn {}()", part.replace('-', "_"));
+            assert!(me.contains(&f), "rule `{part}` has no test `{f}` here");
+        }
+    }
+    assert!(names >= 30, "{names} rule names found in the module doc");
+}
