@@ -107,7 +107,7 @@ pub fn extract_page(text: &str) -> Extraction {
 pub fn explain(text: &str) -> String {
     let clean = text::clean::clean_cow(text);
     let mut out = String::new();
-    for (i, l) in roles::units(&clean).iter().enumerate() {
+    for (i, l) in lines_of(&clean).iter().enumerate() {
         out.push_str(&format!(
             "{:>4}  {:<17} {:<22} {}\n",
             i + 1,
@@ -119,9 +119,15 @@ pub fn explain(text: &str) -> String {
     out
 }
 
+/// The lines of a page with their roles, in the order articles are read from (a web
+/// story's headline block set next to its text).
+fn lines_of(clean: &str) -> Vec<line::Line> {
+    articles::web_header::reorder(roles::units(clean))
+}
+
 /// [`extract_page`] on text `crate::extract::text::clean::clean_chars` has already cleaned.
 fn page_of_clean_text(clean: &str) -> Extraction {
-    let units = roles::units(clean);
+    let units = lines_of(clean);
     let pieces = articles::pieces(&units);
 
     let mut publication = masthead::printed(&units);
