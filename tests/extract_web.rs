@@ -1,8 +1,9 @@
 //! The extract stage on pages in the shapes news sites print (invented text of our own):
 //! the furniture around a web story, the headline block, digest lists, datelines of
-//! joined outlets, photo columns and run-on numbered lists. One fixture per rule file of
-//! `src/extract` (`web_furniture`, `web_headline`, `web_dateline`, `photo_item`,
-//! `run_on_items`), and the real binary on all of them at the end.
+//! joined outlets, photo columns and run-on numbered lists. One fixture per group of
+//! rules of `src/extract` (the news-site passes of `roles::rules`, `articles::web_header`,
+//! the `joined-outlets` opener, `articles::photos::titled_caption_run`, `read::run_on`),
+//! and the real binary on all of them at the end.
 
 mod common;
 
