@@ -352,10 +352,168 @@ fn picture_column_label() {
 #[test]
 fn table_row() {
     check_text(
-        "水库水位一览\n\n本报讯 昨日，县水利局公布各水库水位。\n\n各水库水位如下，请沿岸群众注意安全。\n\n1  青石水库  东镇  正常\n2  白沙水库  西乡  偏低\n3  红岩水库  南镇  正常\n\n县水利局提醒，汛期请勿在水库游泳。\n",
+        "水库水位一览\n\n本报讯 昨日，县水利局公布各水库水位。\n\n1  青石水库  东镇  正常\n2  白沙水库  西乡  偏低\n3  红岩水库  南镇  正常\n\n县水利局提醒，各地要加强巡查。\n",
         "2  白沙水库  西乡  偏低",
         "para",
         "table-row",
+    );
+}
+
+/// A page of a web story: its headline, `line` between it and the text, its dateline.
+fn web_story(line: &str) -> String {
+    format!(
+        "西乡修通一条机耕路\n\n{line}\n\n本报讯 5月2日，西乡新修的机耕路通车，村民下地不再绕远。\n"
+    )
+}
+
+#[test]
+fn joined_outlets() {
+    check_text(
+        "东镇召开春耕会议\n\n青山在线网-青山晚报讯 5月2日，东镇召开春耕会议，部署春耕工作。\n",
+        "青山在线网-青山晚报讯 5月2日，东镇召开春耕会议，部署春耕工作。",
+        "opens:dateline",
+        "joined-outlets",
+    );
+}
+
+#[test]
+fn markup_debris() {
+    check(
+        "web_furniture_page.txt",
+        "-->2025-03-18 柳岸镇 1 1 content_1024.html 1 技能课堂 /contentprop-->",
+        "furniture",
+        "markup-debris",
+    );
+}
+
+#[test]
+fn figures_only() {
+    check_text(
+        &format!("{}\n服务热线\n\n0571-88886666\n", web_story("")),
+        "0571-88886666",
+        "furniture",
+        "figures-only",
+    );
+}
+
+#[test]
+fn breadcrumb_trail() {
+    check(
+        "web_furniture_page.txt",
+        "青溪在线 > 乡镇动态 > 正文",
+        "furniture",
+        "breadcrumb-trail",
+    );
+}
+
+#[test]
+fn label_values() {
+    check(
+        "label_value_page.txt",
+        "当前版:05版",
+        "furniture",
+        "label-values",
+    );
+}
+
+#[test]
+fn time_stamp() {
+    check_text(
+        &web_story("青山日报 2025年5月2日 08:30 大字 小字"),
+        "青山日报 2025年5月2日 08:30 大字 小字",
+        "furniture",
+        "time-stamp",
+    );
+}
+
+#[test]
+fn weather_box() {
+    check(
+        "digest_page.txt",
+        "天气:今天,阴转小雨,气温16~22℃;明天,多云,气温15~25℃。",
+        "furniture",
+        "weather-box",
+    );
+}
+
+#[test]
+fn dash_wrapped_label() {
+    check(
+        "digest_page.txt",
+        "—转发—",
+        "furniture",
+        "dash-wrapped-label",
+    );
+}
+
+#[test]
+fn bracket_label() {
+    check(
+        "digest_page.txt",
+        "【本期提要】",
+        "furniture",
+        "bracket-label",
+    );
+}
+
+#[test]
+fn digest_list() {
+    check(
+        "digest_page.txt",
+        "★城南菜市场完成提升改造",
+        "furniture",
+        "digest-list",
+    );
+}
+
+#[test]
+fn teaser_block() {
+    check(
+        "web_furniture_page.txt",
+        "猜你喜欢",
+        "furniture",
+        "teaser-block",
+    );
+}
+
+#[test]
+fn closing_notice() {
+    let notice = "本网站刊载的新闻稿件均为原创，转载请注明出处。版权声明：未经书面许可不得转载、摘编或以其他方式使用本站稿件，投稿邮箱见本站首页，欢迎读者来稿并提出意见和建议，我们将认真听取每一条意见。";
+    check_text(
+        &format!("{}\n{notice}\n", web_story("")),
+        notice,
+        "furniture",
+        "closing-notice",
+    );
+}
+
+#[test]
+fn page_title_repeated() {
+    let page = "本报讯 5月1日，东镇召开会议。\n\n西乡修通一条机耕路\n\n2025-05-02 08:30\n\n西乡修通一条机耕路\n\n本报讯 5月2日，西乡新修的机耕路通车，村民下地不再绕远。\n";
+    let s = Sandbox::empty();
+    s.write("page.txt", page);
+    let lines = explain(&s, "page.txt");
+    let roles: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|(_, _, t)| t == "西乡修通一条机耕路")
+        .map(|(r, n, _)| (r.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("furniture", "page-title-repeated"),
+            ("head", "headline-shape")
+        ]
+    );
+}
+
+#[test]
+fn roleless_byline() {
+    check(
+        "picture_header_page.txt",
+        "(韦立新)",
+        "byline",
+        "roleless-byline",
     );
 }
 

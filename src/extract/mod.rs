@@ -29,8 +29,8 @@
 //! rule that decided it. In the order they run:
 //!
 //! 1. **First look** (`roles::first_look`, the line's text alone; first match wins):
-//!    `dateline`, `opening-byline`, `compiled-item`, `wire-message` (the four
-//!    [`Opener`](line::Opener)s read from the text, in that order), `furniture`,
+//!    `dateline`, `opening-byline`, `compiled-item`, `wire-message`, `joined-outlets`
+//!    (the [`Opener`](line::Opener)s read from the text, in that order), `furniture`,
 //!    `photo-credit`, `byline`, `picture-column-label`, `author-line`, `bracketed-names`,
 //!    `marked-headline`, `marked-brief`, `headline-shape`, `running-text`; a credit split
 //!    off the end of a caption is `closing-credit`.
@@ -44,7 +44,17 @@
 //!    - interviews and credits: `interview-subtitle`, `interview-question`,
 //!      `bracketed-page-number`, `office-credit`;
 //!    - letters: `service-box-line`, `letter-salutation` (a letter opens at its
-//!      salutation), `letter-column-label`, `reader-signature`.
+//!      salutation), `letter-column-label`, `reader-signature`;
+//!    - pages copied from news sites, line shapes (`read::web`): `markup-debris`,
+//!      `figures-only`, `breadcrumb-trail`, `label-values`, `time-stamp`, `weather-box`,
+//!      `dash-wrapped-label`, `bracket-label`, and dated-labels (a byline or author
+//!      line that is CMS metadata with a date; no fixture page reaches it yet);
+//!    - news-site blocks, each a pass reading the whole page: `digest-list`,
+//!      `teaser-block`, `closing-notice`;
+//!    - a web story's headline block: `page-title-repeated`, `roleless-byline`.
+//! 4. **Order** (`articles::web_header`): a picture between a web story's headline block
+//!    and its opener moves under the opening paragraph, and furniture between them above
+//!    the block; `--explain` prints the lines in that order.
 //!
 //! A new rule is one entry in the pass whose roles it needs, with a test of its name in
 //! `tests/extract_roles.rs`.
@@ -107,7 +117,7 @@ pub fn extract_page(text: &str) -> Extraction {
 pub fn explain(text: &str) -> String {
     let clean = text::clean::clean_cow(text);
     let mut out = String::new();
-    for (i, l) in roles::units(&clean).iter().enumerate() {
+    for (i, l) in lines_of(&clean).iter().enumerate() {
         out.push_str(&format!(
             "{:>4}  {:<17} {:<22} {}\n",
             i + 1,
@@ -119,9 +129,15 @@ pub fn explain(text: &str) -> String {
     out
 }
 
+/// The lines of a page with their roles, in the order articles are read from (a web
+/// story's headline block set next to its text).
+fn lines_of(clean: &str) -> Vec<line::Line> {
+    articles::web_header::reorder(roles::units(clean))
+}
+
 /// [`extract_page`] on text `crate::extract::text::clean::clean_chars` has already cleaned.
 fn page_of_clean_text(clean: &str) -> Extraction {
-    let units = roles::units(clean);
+    let units = lines_of(clean);
     let pieces = articles::pieces(&units);
 
     let mut publication = masthead::printed(&units);

@@ -2,9 +2,11 @@
 //! begins (an opener, a byline or author line under a headline, a photo credit closing its
 //! caption, a brief's marker, a notice's title, a headline block after a wide gap, a
 //! headline over a lead opening with its event's time), which lines before that are its
-//! headline and which are picture captions, and which lines are its body.
+//! headline and which are picture captions, and which lines are its body; on a web
+//! story, which lines of its headline block meet its text (`web_header`).
 
 pub(crate) mod photos;
+pub(crate) mod web_header;
 
 use crate::extract::line::{Line, Role};
 use crate::extract::read::byline;
@@ -275,8 +277,9 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
         if class_of(units, i) != Some(Role::Credit) || claimed.get(i).copied().unwrap_or(true) {
             continue;
         }
-        if let Some(p) =
-            photo_piece(units, i, &claimed).or_else(|| photos::short_photo(units, i, &claimed))
+        if let Some(p) = photo_piece(units, i, &claimed)
+            .or_else(|| photos::titled_caption_run(units, i, &claimed))
+            .or_else(|| photos::short_photo(units, i, &claimed))
         {
             for &k in p.headline.iter().chain(&p.captions) {
                 if let Some(c) = claimed.get_mut(k) {

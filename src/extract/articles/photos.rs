@@ -1,10 +1,11 @@
-//! Which lines make a photo item? A short caption closed by its credit, and a row of
-//! photos whose credits stand above their captions.
+//! Which lines make a photo item? A short caption closed by its credit, a titled caption
+//! of a few paragraphs closed by its credit, and a row of photos whose credits stand
+//! above their captions.
 
 use crate::extract::articles::{Piece, Start};
 use crate::extract::line::{Line, Role};
-use crate::extract::read::labels::caption_shape;
-use crate::extract::text::clean::{chars, is_han, is_sentence_end};
+use crate::extract::read::labels::{caption_shape, is_box_label};
+use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end};
 
 /// A photo item the first rules leave to the article above: a caption of at most two
 /// sentences (at most 90 characters) closed by the credit at `i`, under a short title of
@@ -142,4 +143,57 @@ pub(crate) fn credit_first_strip(units: &[Line], claimed: &mut [bool]) -> Vec<Pi
         }
     }
     out
+}
+
+/// A photo item as article pages and picture columns print it: a short title, one to
+/// three caption paragraphs (at most 400 characters in all), then the photographer's
+/// credit at `i` on its own line, with no text after it (the page ends, or furniture or
+/// the next title follows). Every line is free (`claimed` false), the title is no box's
+/// label, and it is set apart from any text above (the page top, furniture, a headline,
+/// a credit, a byline, or a paragraph that ends a sentence).
+pub(crate) fn titled_caption_run(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
+    let free = |k: usize| !claimed.get(k).copied().unwrap_or(true);
+    let credit = units.get(i)?;
+    if credit.role != Role::Credit || !free(i) {
+        return None;
+    }
+    if units
+        .get(i + 1)
+        .is_some_and(|u| u.role.opens() || matches!(u.role, Role::Para | Role::Marker))
+    {
+        return None;
+    }
+    let mut k = i;
+    let mut len = 0usize;
+    while k > 0 && i - k < 3 {
+        let Some(u) = units.get(k - 1) else { break };
+        if u.role != Role::Para || !free(k - 1) || u.gap > 1 {
+            break;
+        }
+        len += chars_upto(&u.text, 401);
+        k -= 1;
+    }
+    if k == i || len > 400 || k == 0 {
+        return None;
+    }
+    let title = k - 1;
+    let t = units.get(title)?;
+    // a box's label (`相关链接`) heads the box's text, not a picture
+    if t.role != Role::Head || !free(title) || is_box_label(&t.text) {
+        return None;
+    }
+    let set_apart = title == 0
+        || units.get(title - 1).is_some_and(|p| match p.role {
+            Role::Furniture | Role::Head | Role::Credit | Role::Byline => true,
+            Role::Para => is_sentence_end(p.text.trim_end().chars().last().unwrap_or(' ')),
+            _ => false,
+        });
+    set_apart.then(|| Piece {
+        start: Start::Credit,
+        headline: vec![title],
+        body: vec![],
+        captions: (k..i).collect(),
+        bylines: vec![],
+        anchor: i,
+    })
 }

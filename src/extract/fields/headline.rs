@@ -6,6 +6,7 @@
 //! touch: where the headline block starts or ends (that is `segment`'s business).
 
 use crate::extract::read::labels;
+use crate::extract::read::web;
 use crate::extract::text::clean::squeeze;
 use crate::extract::text::words;
 use crate::extract::text::words::TIME_OPENERS;
@@ -96,7 +97,8 @@ pub(crate) fn split(lines: &[String]) -> Headline {
                 // `某某镇：…` under a line is the main headline, the line its kicker
                 true
             } else if la <= 6 && lb > la {
-                true
+                // `老街“焕颜”` over a longer line: the punchy title over its subtitle
+                !web::quoted_short_title(a)
             } else {
                 lb <= la
             };

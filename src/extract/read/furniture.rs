@@ -191,6 +191,14 @@ const MARKERS: &[&str] = &[
 static MARKER_AC: LazyLock<Option<daachorse::CharwiseDoubleArrayAhoCorasick<u32>>> =
     LazyLock::new(|| daachorse::CharwiseDoubleArrayAhoCorasick::new(MARKERS).ok());
 
+/// How many furniture markers a line of any length holds (a rights notice holds two).
+pub(crate) fn marker_count(t: &str) -> usize {
+    match MARKER_AC.as_ref() {
+        Some(ac) => ac.find_iter(t).count(),
+        None => MARKERS.iter().filter(|m| t.contains(*m)).count(),
+    }
+}
+
 fn has_marker(t: &str) -> bool {
     match MARKER_AC.as_ref() {
         Some(ac) => ac.find_iter(t).next().is_some(),

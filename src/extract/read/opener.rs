@@ -1,15 +1,16 @@
 //! Does this paragraph open an article, and what does its opening read? A byline
 //! without `讯` (`（记者 X）…`), a compiled item's source (`本报综合 据某某报道，`), a news
-//! organisation's dated report (`某某客户端8月5日消息`). (Datelines proper are read by
-//! `dateline`.)
+//! organisation's dated report (`某某客户端8月5日消息`), a news site's dateline over its
+//! paper's (`某某网-某某晚报讯`). (Datelines proper are read by `dateline`.)
 
 use std::sync::LazyLock;
 
 use crate::extract::read::byline;
+use crate::extract::read::dateline;
 use crate::extract::read::dateline::Dateline;
 use crate::extract::text::clean::{chars, is_han};
 use crate::extract::text::fold::digits_value;
-use crate::extract::text::words::BRIEF_MARKS;
+use crate::extract::text::words::{BRIEF_MARKS, OUTLET_ENDS};
 
 /// How a byline that opens a paragraph begins.
 pub(crate) const BYLINE_OPENERS: &[&str] = &[
@@ -251,4 +252,51 @@ pub(crate) fn message_dateline(text: &str) -> Option<Dateline> {
         byline: None,
         org: Some(org.to_string()),
     })
+}
+
+/// Hyphens that join a site's name to its paper's.
+const JOINERS: [char; 4] = ['-', '－', '—', '–'];
+
+/// `某某网-某某晚报讯 …`: two outlets joined by a hyphen before the keyword (the site and
+/// the paper it reposts): a site's name (two to ten Han characters ending like an
+/// outlet's, the hyphen within the first eleven characters), a hyphen, and a dateline
+/// [`dateline::parse`] takes that names an organisation. Read as that dateline, its
+/// organisation the second outlet, its length over both.
+pub(crate) fn joined_outlets(text: &str) -> Option<Dateline> {
+    let t = text.trim_start();
+    let lead = text.len() - t.len();
+    let (cut, joiner) = t
+        .char_indices()
+        .take(11)
+        .find(|(_, c)| JOINERS.contains(c))?;
+    let site = t.get(..cut)?;
+    let n = site.chars().count();
+    if !(2..=10).contains(&n) || !site.chars().all(is_han) || !site.ends_with(OUTLET_ENDS) {
+        return None;
+    }
+    let rest_at = cut + joiner.len_utf8();
+    let d = dateline::parse(t.get(rest_at..)?)?;
+    d.org.as_ref()?;
+    Some(Dateline {
+        len: lead + rest_at + d.len,
+        ..d
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_and_its_paper() {
+        let t = "青山在线网-青山晚报讯 5月2日，东镇召开会议。";
+        let d = joined_outlets(t).expect("a dateline");
+        assert_eq!(d.org.as_deref(), Some("青山晚报"));
+        assert_eq!(
+            t.get(..d.len).map(str::trim_end),
+            Some("青山在线网-青山晚报讯")
+        );
+        assert!(joined_outlets("东镇-西镇公路通车，村民出行更方便。").is_none());
+        assert!(joined_outlets("本报讯 5月2日，东镇召开会议。").is_none());
+    }
 }

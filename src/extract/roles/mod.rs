@@ -1,11 +1,13 @@
 //! What is each line of a page? The page is cut into [`Line`]s (a headline glued to its
 //! dateline split off, a credit closing a caption split off, gaps read relative to the
-//! page's usual spacing); each line gets a role from a first look at its text alone
+//! page's usual spacing, a numbered list printed as one line cut into its items); each
+//! line gets a role from a first look at its text alone
 //! ([`first_look`]), then from its block (furniture neighbours, the masthead name, table
 //! rows, a headline broken over two lines joined), then from the ordered table of named
 //! rules in [`rules`]. Every role carries the name of the rule that decided it.
 
 pub(crate) mod rules;
+pub(crate) mod web;
 
 use crate::extract::line::{Line, Opener, Role};
 use crate::extract::read::byline;
@@ -16,6 +18,7 @@ use crate::extract::read::labels::{
     bracketed_names, is_box_label, is_caption_like, is_name_line, is_notice_title, pen_name_line,
 };
 use crate::extract::read::opener;
+use crate::extract::read::run_on;
 use crate::extract::text::clean;
 use crate::extract::text::clean::chars;
 use crate::extract::text::words::BRIEF_MARKS;
@@ -26,11 +29,12 @@ type ReadOpener = fn(&str) -> Option<Dateline>;
 /// The first look at a line, by its text alone: the role, the name of the rule that
 /// decided it (see the module doc) and what an opener reads.
 pub(crate) fn first_look(text: &str) -> (Role, &'static str, Option<Dateline>) {
-    let openers: [(Opener, &str, ReadOpener); 4] = [
+    let openers: [(Opener, &str, ReadOpener); 5] = [
         (Opener::Dateline, "dateline", dateline::parse),
         (Opener::Byline, "opening-byline", opener::opening_byline),
         (Opener::Compiled, "compiled-item", opener::compiled_dateline),
         (Opener::Wire, "wire-message", opener::message_dateline),
+        (Opener::Dateline, "joined-outlets", opener::joined_outlets),
     ];
     for (opener, name, read) in openers {
         if let Some(d) = read(text) {
@@ -179,8 +183,19 @@ pub(crate) fn units(text: &str) -> Vec<Line> {
         }
         first = false;
         blank = 0;
-        let (first_piece, second) = split_glued(t);
-        for (k, piece) in std::iter::once(first_piece).chain(second).enumerate() {
+        // a numbered list a site printed as one line: its items' headlines and texts
+        let listed = run_on::split(t).unwrap_or_default();
+        let (first_piece, second) = if listed.is_empty() {
+            split_glued(t)
+        } else {
+            ("", None)
+        };
+        let pieces = listed
+            .iter()
+            .copied()
+            .chain(std::iter::once(first_piece).filter(|p| !p.is_empty()))
+            .chain(second);
+        for (k, piece) in pieces.enumerate() {
             let piece = piece.to_string();
             let (role, because, dl) = first_look(&piece);
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption

@@ -14,6 +14,7 @@ use crate::extract::read::labels::{
     author_note, box_line, bracketed_page_number, letter_label, letter_salutation, notice_title,
     question_turn, reader_signature, salutation, spaced_name,
 };
+use crate::extract::roles::web;
 use crate::extract::text::clean::{chars, has_ascii_digit, is_han, squeeze, trim};
 use crate::extract::text::words::BRIEF_MARKS;
 
@@ -25,19 +26,69 @@ pub(crate) struct RoleRule {
     pub(crate) rule: fn(&[Line], usize) -> Option<Role>,
 }
 
-/// The passes, in order, each an ordered list of rules.
-pub(crate) const PASSES: [&[RoleRule]; 3] = [&NEIGHBOURS, &INTERVIEWS_AND_CREDITS, &LETTERS];
+/// A named rule that reads the page whole: the lines it gives `role`.
+pub(crate) struct BlockRule {
+    /// The rule's name, printed by `--explain`.
+    pub(crate) name: &'static str,
+    /// The role it gives.
+    pub(crate) role: Role,
+    /// The lines it finds, by index.
+    pub(crate) rule: fn(&[Line]) -> Vec<usize>,
+}
+
+/// A pass of the table.
+pub(crate) enum Pass {
+    /// Walks the lines, giving each the role of the first rule that applies.
+    Lines(&'static [RoleRule]),
+    /// Gives the lines one rule finds on the whole page its role.
+    Block(BlockRule),
+}
+
+/// The passes, in order.
+pub(crate) const PASSES: [Pass; 8] = [
+    Pass::Lines(&NEIGHBOURS),
+    Pass::Lines(&INTERVIEWS_AND_CREDITS),
+    Pass::Lines(&LETTERS),
+    Pass::Lines(&WEB_LINES),
+    Pass::Block(BlockRule {
+        name: "digest-list",
+        role: Role::Furniture,
+        rule: web::digest_list,
+    }),
+    Pass::Block(BlockRule {
+        name: "teaser-block",
+        role: Role::Furniture,
+        rule: web::teaser_block,
+    }),
+    Pass::Block(BlockRule {
+        name: "closing-notice",
+        role: Role::Furniture,
+        rule: web::closing_notice,
+    }),
+    Pass::Lines(&WEB_HEADLINE_BLOCK),
+];
 
 /// Applies every pass to the lines of a page.
 pub(crate) fn apply(lines: &mut [Line]) {
-    for pass in PASSES {
-        for i in 0..lines.len() {
-            if let Some((role, name)) = pass
-                .iter()
-                .find_map(|r| (r.rule)(lines, i).map(|role| (role, r.name)))
-                && let Some(l) = lines.get_mut(i)
-            {
-                l.set(role, name);
+    for pass in &PASSES {
+        match pass {
+            Pass::Lines(rules) => {
+                for i in 0..lines.len() {
+                    if let Some((role, name)) = rules
+                        .iter()
+                        .find_map(|r| (r.rule)(lines, i).map(|role| (role, r.name)))
+                        && let Some(l) = lines.get_mut(i)
+                    {
+                        l.set(role, name);
+                    }
+                }
+            }
+            Pass::Block(b) => {
+                for k in (b.rule)(lines) {
+                    if let Some(l) = lines.get_mut(k) {
+                        l.set(b.role, b.name);
+                    }
+                }
             }
         }
     }
@@ -104,6 +155,58 @@ const LETTERS: [RoleRule; 4] = [
     RoleRule {
         name: "reader-signature",
         rule: letter_signature,
+    },
+];
+
+/// Lines of pages copied from news sites, each read by its shape (`read::web`).
+const WEB_LINES: [RoleRule; 9] = [
+    RoleRule {
+        name: "markup-debris",
+        rule: web::markup_debris,
+    },
+    RoleRule {
+        name: "figures-only",
+        rule: web::figures_only,
+    },
+    RoleRule {
+        name: "breadcrumb-trail",
+        rule: web::breadcrumb,
+    },
+    RoleRule {
+        name: "label-values",
+        rule: web::label_values,
+    },
+    RoleRule {
+        name: "time-stamp",
+        rule: web::time_stamp,
+    },
+    RoleRule {
+        name: "weather-box",
+        rule: web::weather_box,
+    },
+    RoleRule {
+        name: "dash-wrapped-label",
+        rule: web::dash_wrapped_label,
+    },
+    RoleRule {
+        name: "bracket-label",
+        rule: web::bracket_label,
+    },
+    RoleRule {
+        name: "dated-labels",
+        rule: web::dated_labels,
+    },
+];
+
+/// A web story's headline block, after its furniture is known.
+const WEB_HEADLINE_BLOCK: [RoleRule; 2] = [
+    RoleRule {
+        name: "page-title-repeated",
+        rule: web::page_title_repeated,
+    },
+    RoleRule {
+        name: "roleless-byline",
+        rule: web::roleless_byline,
     },
 ];
 

@@ -42,3 +42,8 @@ pub(crate) fn fold_wide_digits(t: &str) -> Option<String> {
             .collect(),
     )
 }
+
+/// An ASCII or a full-width digit.
+pub(crate) fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}

@@ -30,6 +30,12 @@ pub(crate) const TIME_OPENERS: &[&str] = &[
     "今日",
 ];
 
+/// Sentence punctuation: a line holding one is running text, not a label or a headline.
+pub(crate) const SENTENCE_MARKS: [char; 8] = ['。', '，', ',', '！', '？', '；', ';', '!'];
+
+/// Last characters of a news outlet's name (`某某网`, `某某报`, `某某台`, `某某社`, `某某端`).
+pub(crate) const OUTLET_ENDS: [char; 8] = ['网', '網', '报', '報', '台', '社', '端', '刊'];
+
 /// Labels of boxes that belong to the article before them, each with whether the box
 /// holds background (a year in a link or background box is not the page's own year).
 pub(crate) const BOX_LABELS: [(&str, bool); 18] = [

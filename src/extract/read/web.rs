@@ -1,0 +1,292 @@
+//! What does a line copied from a news site say? The shapes of the lines a web page
+//! carries around its story and a PDF page does not, read from the line alone and never
+//! from the words of one site: markup left by the copier, figures without words,
+//! breadcrumb trails, CMS `label:value` metadata, time stamps, weather boxes, dash- and
+//! bracket-wrapped labels, teasers cut short; and in a web story's headline block, a line
+//! of names alone, a caption closed by its credit, a short title quoting its key word.
+//! (Which of them are furniture on a page is the business of `roles::web`.)
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::read::byline;
+use crate::extract::read::labels::{bracketed_names, comment_label, is_box_label};
+use crate::extract::text::clean::{chars, has_ascii_digit, is_han, trim};
+use crate::extract::text::fold::is_digit;
+use crate::extract::text::words::SENTENCE_MARKS;
+
+/// Markup a page copier left in the text: an HTML comment's ends (`-->`, `<!--`) or an
+/// attribute closing its tag (`class="x">`). No sentence of news holds either.
+pub(crate) fn markup_debris(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memmem::find(b, b"-->").is_some()
+        || memchr::memmem::find(b, b"<!--").is_some()
+        || (memchr::memmem::find(b, b"=\"").is_some() && t.trim_end().ends_with('>'))
+}
+
+/// A line of figures without words: no Han character and at least six digits (a phone
+/// number alone, an archive's run of dates and issue numbers `2025-01-02,1234| …`).
+pub(crate) fn figures_only(t: &str) -> bool {
+    let mut digits = 0usize;
+    for c in t.chars() {
+        if is_han(c) {
+            return false;
+        }
+        digits += usize::from(is_digit(c));
+    }
+    digits >= 6
+}
+
+/// The separators of a breadcrumb trail.
+const STEP_MARKS: [char; 4] = ['>', '＞', '»', '›'];
+
+/// A breadcrumb trail: three or more short steps (at most fourteen characters each)
+/// joined by `>` (`首页 > 某栏目 > 正文`), with nothing of a sentence in it.
+pub(crate) fn breadcrumb(t: &str) -> bool {
+    if !t.contains(STEP_MARKS) || t.contains(SENTENCE_MARKS) {
+        return false;
+    }
+    let steps: Vec<&str> = t.split(STEP_MARKS).map(str::trim).collect();
+    steps.len() >= 3 && steps.iter().all(|s| (1..=14).contains(&chars(s)))
+}
+
+/// The labels of a `label:value` line: where a colon stands right after two to six Han
+/// characters that open the line or follow white space or a bar. Each label's byte
+/// offset and the byte offset after its colon.
+fn labels(t: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = Some(0);
+    let mut han_run = 0usize;
+    for (i, c) in t.char_indices() {
+        if matches!(c, ':' | '：') {
+            if let Some(s) = start
+                && (2..=6).contains(&han_run)
+            {
+                out.push((s, i + c.len_utf8()));
+            }
+            start = None;
+            han_run = 0;
+        } else if c.is_whitespace() || matches!(c, '|' | '｜') {
+            start = Some(i + c.len_utf8());
+            han_run = 0;
+        } else if is_han(c) {
+            han_run += 1;
+        } else {
+            start = None;
+            han_run = 0;
+        }
+    }
+    out
+}
+
+/// CMS metadata as `label:value` (`刊发日期:2025-01-02 阅读次数: 作者:某某`, `当前版:03版`):
+/// a short line (at most forty characters) without sentence punctuation that holds two
+/// or more labels, or opens with one whose value is mostly figures (a date, a count, a
+/// page number). A headline opened by a place and a colon has words after it.
+pub(crate) fn label_values(t: &str) -> bool {
+    if t.len() > 160 || !t.contains([':', '：']) || t.contains(SENTENCE_MARKS) || chars(t) > 40 {
+        return false;
+    }
+    let found = labels(t);
+    if found.len() >= 2 {
+        return true;
+    }
+    let Some(&(0, after)) = found.first() else {
+        return false;
+    };
+    let value = t.get(after..).unwrap_or("").trim();
+    let n = chars(value);
+    let figures = value.chars().filter(char::is_ascii_digit).count();
+    // an empty value is a kicker's place (`某县:`) or a notice's salutation as often
+    n <= 20 && figures > 0 && figures * 2 >= n
+}
+
+/// A byline-like line that is CMS metadata all the same: two or more `label:value`
+/// pairs, one of whose values holds a figure (`发布日期:2025-01-02 作者:某某`). A byline
+/// (`记者:甲 通讯员:乙`) has no figure.
+pub(crate) fn dated_labels(t: &str) -> bool {
+    if !label_values(t) {
+        return false;
+    }
+    let found = labels(t);
+    found.len() >= 2
+        && found.iter().any(|&(_, after)| {
+            t.get(after..)
+                .and_then(|r| r.split_whitespace().next())
+                .is_some_and(has_ascii_digit)
+        })
+}
+
+/// A date with a clock time: `2025-06-03 07:16`, `2025/6/3 7:16:05`, `2025年6月3日 07:16`.
+static TIME_STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A time stamp line: a date with a clock time and at most twenty-four more characters
+/// (the source, the author, a font-size button), no sentence: the moment a CMS printed
+/// its story, never text.
+pub(crate) fn time_stamp(t: &str) -> bool {
+    if t.len() > 200 || t.contains(SENTENCE_MARKS) || !has_ascii_digit(t) {
+        return false;
+    }
+    let Some(m) = TIME_STAMP.find(t) else {
+        return false;
+    };
+    chars(t) <= chars(m.as_str()) + 24
+}
+
+/// A temperature range (`19~24℃`, `-3～5°C`).
+static TEMPERATURE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-?\d{1,2}\s*(?:℃|°C)?\s*[~～]\s*-?\d{1,2}\s*(?:℃|°C)")
+        .unwrap_or_else(|_| unreachable!())
+});
+
+/// A weather box: a line of at most sixty characters holding two temperature ranges
+/// (today's and tomorrow's).
+pub(crate) fn weather(t: &str) -> bool {
+    t.contains(['℃', '°']) && chars(t) <= 60 && TEMPERATURE_RANGE.find_iter(t).count() >= 2
+}
+
+/// Dashes that wrap a widget's label.
+const DASHES: [char; 5] = ['—', '-', '─', '－', '–'];
+
+/// A widget's label wrapped in dashes (`—分享—`): one to six Han characters between a
+/// dash at each end.
+pub(crate) fn dash_wrapped(t: &str) -> bool {
+    let Some(inner) = t
+        .strip_prefix(DASHES)
+        .and_then(|r| r.strip_suffix(DASHES))
+        .map(|r| r.trim_matches(DASHES).trim())
+    else {
+        return false;
+    };
+    (1..=6).contains(&inner.chars().count()) && inner.chars().all(is_han)
+}
+
+/// A section or placeholder label alone in brackets (`【导读】`, `[资料图]`): one to six Han
+/// characters. A commentary column's label (it makes its piece an opinion) and the label
+/// of a box that belongs to the article above are not.
+pub(crate) fn bracket_label(t: &str) -> bool {
+    let Some(inner) = t
+        .strip_prefix(['【', '[', '〔'])
+        .and_then(|r| r.strip_suffix(['】', ']', '〕']))
+    else {
+        return false;
+    };
+    let inner = inner.trim();
+    (1..=6).contains(&inner.chars().count())
+        && inner.chars().all(is_han)
+        && !comment_label(t)
+        && !is_box_label(inner)
+}
+
+/// A teaser the site cut short: a paragraph of at most 150 characters that ends in an
+/// ellipsis of dots (`...`) or a single `…` right after a word, where a story's own text
+/// ends a sentence (or quotes a pause with a double `……`).
+pub(crate) fn cut_teaser(t: &str) -> bool {
+    let t = t.trim_end();
+    let Some(body) = t.strip_suffix("...").or_else(|| t.strip_suffix('…')) else {
+        return false;
+    };
+    let Some(last) = body.chars().last() else {
+        return false;
+    };
+    (is_han(last) || last.is_ascii_alphanumeric()) && chars(t) <= 150
+}
+
+/// A line of people's names and nothing else: two or three tokens of two or three Han
+/// characters that read as names (`甲乙丙 丁戊`), or names alone in brackets (`（甲乙丙）`).
+pub(crate) fn names_only(t: &str) -> bool {
+    let t = trim(t);
+    if bracketed_names(t).is_some() {
+        return true;
+    }
+    let toks: Vec<&str> = t.split_whitespace().collect();
+    !byline::has_role(t)
+        && (2..=3).contains(&toks.len())
+        && toks.iter().all(|w| {
+            (2..=3).contains(&w.chars().count()) && w.chars().all(is_han) && byline::is_name(w)
+        })
+}
+
+/// A photographer's credit closing a caption on its own line, without brackets
+/// (`…焕然一新。某某 摄`): the words after the caption's last full stop, at most ten
+/// characters, ending in `摄` and read as a photo credit.
+pub(crate) fn trailing_credit(t: &str) -> bool {
+    let Some(stop) = t.rfind(['。', '！']) else {
+        return false;
+    };
+    let credit = t
+        .get(stop..)
+        .unwrap_or("")
+        .trim_start_matches(['。', '！'])
+        .trim();
+    (credit.ends_with('摄') || credit.ends_with('攝'))
+        && (2..=10).contains(&chars(credit))
+        && byline::parse(credit).is_some_and(|p| p.photo)
+}
+
+/// A short first headline line that quotes its key word (`老街“焕颜”`: a noun and a
+/// quoted figure of speech): the punchy main title over a longer factual subtitle, not a
+/// label over the title (a kicker that labels names a place or a frame, without quotes).
+pub(crate) fn quoted_short_title(line: &str) -> bool {
+    let t = trim(line);
+    let open = t.find(['“', '「', '"']);
+    let close = t.rfind(['”', '」', '"']);
+    matches!((open, close), (Some(a), Some(b)) if a > 0 && b > a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_shapes() {
+        assert!(markup_debris(
+            "--> 2025-01-02 某某 1 1 content_1.html /prop-->"
+        ));
+        assert!(markup_debris("Photo\" style=\"display:none\">"));
+        assert!(!markup_debris("他说：“好。”"));
+        assert!(figures_only("0571-88886666"));
+        assert!(figures_only("2025-01-02,101| 2025-01-01,99|"));
+        assert!(!figures_only("2025年1月2日"));
+        assert!(breadcrumb("首页 > 本地新闻 > 正文"));
+        assert!(!breadcrumb("气温>30度"));
+        assert!(label_values("发布日期:2025-01-02 点击数: 作者:某某"));
+        assert!(label_values("当前版:05版"));
+        assert!(!label_values("辖区各位家长："));
+        assert!(dated_labels("刊发日期:2025-06-20 作者:某某"));
+        assert!(!dated_labels("记者:王明 通讯员:李华"));
+        assert!(!label_values("青山县："));
+        assert!(!label_values("柳溪镇：3万亩油菜花开"));
+        assert!(time_stamp("某某日报 2025-01-02 08:30 大字"));
+        assert!(time_stamp("2025-01-02 08:30:15 来源: 某某网"));
+        assert!(!time_stamp("1月2日8:30，会议召开。"));
+        assert!(weather("天气:今天,阴,气温5~9℃;明天,晴,气温3~11℃。"));
+        assert!(!weather("今天最高气温30℃。"));
+        assert!(dash_wrapped("—转发—"));
+        assert!(!dash_wrapped("——访某局局长"));
+        assert!(bracket_label("【本期提要】"));
+        assert!(!bracket_label("【相关链接】"));
+        assert!(!bracket_label("【青山时评】"));
+        assert!(cut_teaser(
+            "某村本报讯(记者 某某)1月2日,村民在广场散步。只见..."
+        ));
+        assert!(!cut_teaser("他说：“再等等……”"));
+    }
+
+    #[test]
+    fn headline_block_shapes() {
+        assert!(names_only("王小明 李华"));
+        assert!(names_only("（王小明）"));
+        assert!(!names_only("春风又绿 江南岸"));
+        assert!(!names_only("记者 王小明"));
+        assert!(trailing_credit("新修的步道干净整洁。王小明 摄"));
+        assert!(!trailing_credit("新修的步道干净整洁。"));
+        assert!(quoted_short_title("老街“焕颜”"));
+        assert!(!quoted_short_title("青山县"));
+        assert!(!quoted_short_title("“三夏”"));
+    }
+}

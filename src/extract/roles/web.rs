@@ -1,0 +1,219 @@
+//! The rules that read the lines of a page copied from a news site, with their
+//! neighbours: each line shape of `read::web` makes a headline-like line, a paragraph or
+//! a marked line furniture; digest lists, the block of teasers after the story and the
+//! rights notice closing the page are furniture as blocks; the headline printed twice
+//! is furniture at its first copy, and a line of names alone under a headline is its
+//! byline. The table in `rules` names each of them.
+
+use crate::extract::line::{Line, Role};
+use crate::extract::read::furniture::marker_count;
+use crate::extract::read::web;
+use crate::extract::text::clean::{chars, chars_upto, squeeze, trim};
+use crate::extract::text::words::BRIEF_MARKS;
+
+/// The trimmed text of a headline-like line, a paragraph or a marked line: the lines a
+/// news site's furniture may have been read as.
+fn web_line(lines: &[Line], i: usize) -> Option<&str> {
+    let u = lines.get(i)?;
+    matches!(u.role, Role::Head | Role::Para | Role::Marker).then(|| trim(&u.text))
+}
+
+/// Furniture when the line's text has the shape `test` reads.
+fn furniture_if(lines: &[Line], i: usize, test: fn(&str) -> bool) -> Option<Role> {
+    web_line(lines, i)
+        .is_some_and(test)
+        .then_some(Role::Furniture)
+}
+
+/// `-->`, `class="x">`: markup the page copier left.
+pub(crate) fn markup_debris(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::markup_debris)
+}
+
+/// A phone number or an archive's run of dates alone.
+pub(crate) fn figures_only(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::figures_only)
+}
+
+/// `首页 > 某栏目 > 正文`.
+pub(crate) fn breadcrumb(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::breadcrumb)
+}
+
+/// `发布日期:2025-01-02 点击数:`: CMS metadata.
+pub(crate) fn label_values(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::label_values)
+}
+
+/// `2025-01-02 08:30 来源:某某网`.
+pub(crate) fn time_stamp(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::time_stamp)
+}
+
+/// Today's and tomorrow's temperatures.
+pub(crate) fn weather_box(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::weather)
+}
+
+/// `—分享—`.
+pub(crate) fn dash_wrapped_label(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::dash_wrapped)
+}
+
+/// `【导读】`, `[资料图]`.
+pub(crate) fn bracket_label(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::bracket_label)
+}
+
+/// A byline or author line that is CMS metadata with a date (`发布日期:… 作者:某某`).
+pub(crate) fn dated_labels(lines: &[Line], i: usize) -> Option<Role> {
+    let u = lines.get(i)?;
+    (matches!(u.role, Role::Byline | Role::Author) && web::dated_labels(trim(&u.text)))
+        .then_some(Role::Furniture)
+}
+
+/// A digest list (`导读`, a column of teasers): three or more tight lines in a row that
+/// each open with the same marker and hold a headline's words only (at most thirty-one
+/// characters, no full stop). The headlines it lists follow below with their text; the
+/// list itself is furniture.
+pub(crate) fn digest_list(lines: &[Line]) -> Vec<usize> {
+    let mark_of = |u: &Line| {
+        let t = trim(&u.text);
+        let first = t.chars().next()?;
+        (BRIEF_MARKS.contains(&first) && chars(t) <= 31 && !t.contains(['。', '！', '？']))
+            .then_some(first)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(m) = lines.get(i).and_then(mark_of) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        while lines
+            .get(j)
+            .is_some_and(|u| u.gap <= 1 && mark_of(u) == Some(m))
+        {
+            j += 1;
+        }
+        if j - i >= 3 {
+            out.extend(i..j);
+        }
+        i = j;
+    }
+    out
+}
+
+/// Text: a line that opens an article or a paragraph.
+fn is_text(u: &Line) -> bool {
+    u.role.opens() || u.role == Role::Para
+}
+
+/// The block of teasers for other stories after a story's text (`相关推荐`): from the
+/// label and teaser title right above the first teaser the site cut short
+/// ([`web::cut_teaser`]) to the end of the page, when no paragraph after that teaser is
+/// long enough to be a story's text (over a hundred characters).
+pub(crate) fn teaser_block(lines: &[Line]) -> Vec<usize> {
+    // a teaser follows some text of the page's own story
+    let Some(first_text) = lines.iter().position(is_text) else {
+        return Vec::new();
+    };
+    let Some(t) = (first_text + 1..lines.len()).find(|&k| {
+        lines
+            .get(k)
+            .is_some_and(|u| is_text(u) && web::cut_teaser(&u.text))
+    }) else {
+        return Vec::new();
+    };
+    let story_after = lines.iter().skip(t + 1).any(|u| {
+        (is_text(u) || u.role == Role::Marker)
+            && !web::cut_teaser(&u.text)
+            && chars_upto(&u.text, 101) > 100
+    });
+    if story_after {
+        return Vec::new();
+    }
+    let mut start = t;
+    while start > first_text + 1
+        && t - start < 3
+        && lines
+            .get(start - 1)
+            .is_some_and(|u| matches!(u.role, Role::Head | Role::Furniture))
+    {
+        start -= 1;
+    }
+    (start..lines.len()).collect()
+}
+
+/// A notice closing the page (rights, reprint terms, the source to name): the last line
+/// that is not furniture, a paragraph of any length holding two furniture markers.
+pub(crate) fn closing_notice(lines: &[Line]) -> Vec<usize> {
+    lines
+        .iter()
+        .rposition(|u| u.role != Role::Furniture)
+        .filter(|&k| {
+            lines
+                .get(k)
+                .is_some_and(|u| u.role == Role::Para && marker_count(&u.text) >= 2)
+        })
+        .into_iter()
+        .collect()
+}
+
+/// The headline printed twice (the page's title, then the story's headline): a
+/// headline-like line whose words come again in a headline-like line at most four lines
+/// further down, with only furniture between. The first copy is the page title.
+pub(crate) fn page_title_repeated(lines: &[Line], i: usize) -> Option<Role> {
+    let u = lines.get(i)?;
+    if u.role != Role::Head {
+        return None;
+    }
+    let words = squeeze(&u.text);
+    for x in lines.iter().take(i + 5).skip(i + 1) {
+        match x.role {
+            Role::Furniture => continue,
+            Role::Head => return (squeeze(&x.text) == words).then_some(Role::Furniture),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A byline without a role ([`web::names_only`]): the line right under a headline-like
+/// line, with the story's opener (a dateline), or a picture's caption and credit over
+/// it, right below.
+pub(crate) fn roleless_byline(lines: &[Line], i: usize) -> Option<Role> {
+    let u = lines.get(i)?;
+    if !matches!(u.role, Role::Head | Role::Para) || !web::names_only(&u.text) {
+        return None;
+    }
+    let under_head = i > 0 && lines.get(i - 1).is_some_and(|p| p.role == Role::Head);
+    let opener_below = match lines.get(i + 1).map(|x| x.role) {
+        Some(r) if r.opens() => true,
+        Some(Role::Para) => picture_before_opener(lines, i + 1).is_some(),
+        _ => false,
+    };
+    (under_head && opener_below).then_some(Role::Byline)
+}
+
+/// A picture between a headline block and the story's opener: a caption of one
+/// sentence (at most sixty characters) at `k`, its credit right under it (or closing its
+/// line, [`web::trailing_credit`]), and the opener right under that. The index of the
+/// opener.
+pub(crate) fn picture_before_opener(lines: &[Line], k: usize) -> Option<usize> {
+    let cap = lines.get(k)?;
+    if cap.role != Role::Para {
+        return None;
+    }
+    let t = trim(&cap.text);
+    if chars(t) <= 72 && web::trailing_credit(t) {
+        return lines.get(k + 1)?.role.opens().then_some(k + 1);
+    }
+    let credit = lines.get(k + 1)?;
+    let opener = lines.get(k + 2)?;
+    let one_sentence = t.ends_with(['。', '.', '！'])
+        && t.matches(['。', '！', '？']).count() <= 1
+        && chars(t) <= 60;
+    (one_sentence && credit.role == Role::Credit && opener.role.opens()).then_some(k + 2)
+}
