@@ -30,7 +30,7 @@
 //!
 //! 1. **First look** (`roles::first_look`, the line's text alone; first match wins):
 //!    `dateline`, `opening-byline`, `compiled-item`, `wire-message`, `joined-outlets`
-//!    (the [`Opener`](line::Opener)s read from the text, in that order), `furniture`,
+//!    (the `Opener`s read from the text, in that order), `furniture`,
 //!    `photo-credit`, `byline`, `picture-column-label`, `author-line`, `bracketed-names`,
 //!    `marked-headline`, `marked-brief`, `headline-shape`, `running-text`; a credit split
 //!    off the end of a caption is `closing-credit`.

@@ -573,7 +573,7 @@ pub(crate) fn strip_inline_furniture(text: &str) -> String {
     strip_inline_cow(text).into_owned()
 }
 
-/// [`strip_inline_furniture`] that borrows the text when nothing is removed.
+/// `strip_inline_furniture` that borrows the text when nothing is removed.
 pub(crate) fn strip_inline_cow(text: &str) -> Cow<'_, str> {
     // nothing to strip without one of the words: one automaton pass instead of a walk
     // over every bracket
@@ -629,7 +629,7 @@ pub(crate) fn strip_urls(text: &str) -> String {
     strip_urls_cow(text).into_owned()
 }
 
-/// [`strip_urls`] that borrows the text when it holds no URL.
+/// `strip_urls` that borrows the text when it holds no URL.
 pub(crate) fn strip_urls_cow(text: &str) -> Cow<'_, str> {
     if !has_url_hint(text) {
         return Cow::Borrowed(text);

@@ -296,7 +296,7 @@ pub(crate) fn fullwidth_punct(text: &str) -> String {
     fullwidth_changed(text).unwrap_or_else(|| text.to_string())
 }
 
-/// [`fullwidth_punct`] that gives `None` when nothing changes (no copy is made then).
+/// `fullwidth_punct` that gives `None` when nothing changes (no copy is made then).
 fn fullwidth_changed(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
