@@ -42,12 +42,18 @@ pub(crate) fn figures_only(t: &str) -> bool {
 const STEP_MARKS: [char; 4] = ['>', '＞', '»', '›'];
 
 /// A breadcrumb trail: three or more short steps (at most fourteen characters each)
-/// joined by `>` (`首页 > 某栏目 > 正文`), with nothing of a sentence in it.
+/// joined by `>` (`首页 > 某栏目 > 正文`), with nothing of a sentence in it. On a line
+/// holding `<`, an ASCII `>` closes a tag (`某镇<b>某事</b>`) and separates nothing.
 pub(crate) fn breadcrumb(t: &str) -> bool {
-    if !t.contains(STEP_MARKS) || t.contains(SENTENCE_MARKS) {
+    let marks: &[char] = if t.contains('<') {
+        &STEP_MARKS[1..]
+    } else {
+        &STEP_MARKS
+    };
+    if !t.contains(marks) || t.contains(SENTENCE_MARKS) {
         return false;
     }
-    let steps: Vec<&str> = t.split(STEP_MARKS).map(str::trim).collect();
+    let steps: Vec<&str> = t.split(marks).map(str::trim).collect();
     steps.len() >= 3 && steps.iter().all(|s| (1..=14).contains(&chars(s)))
 }
 
@@ -254,6 +260,8 @@ mod tests {
         assert!(!figures_only("2025年1月2日"));
         assert!(breadcrumb("首页 > 本地新闻 > 正文"));
         assert!(!breadcrumb("气温>30度"));
+        assert!(!breadcrumb("某镇<b>运动会</b>开幕"), "tags are not steps");
+        assert!(breadcrumb("首页 ＞ 本地 ＞ <正文>"));
         assert!(label_values("发布日期:2025-01-02 点击数: 作者:某某"));
         assert!(label_values("当前版:05版"));
         assert!(!label_values("辖区各位家长："));
