@@ -518,6 +518,38 @@ fn roleless_byline() {
 }
 
 #[test]
+fn header_score() {
+    // a site's welcome line and menu above a story's headline and time line: the model
+    // makes the menu furniture and keeps the headline (the welcome line it doubts, and
+    // keeps: a doubtful line stays what its shape says)
+    let page = "欢迎访问青山县人民政府网站\n\n首页 政务公开 新闻中心 办事服务 互动交流\n\n东湖镇新修三座便民桥\n\n发布时间：2025-05-02 08:30  来源：东湖镇\n\n5月1日，东湖镇新修的三座便民桥同时通行，两岸村民赶集不再绕行十里。这三座桥由镇里统一设计，村民投工投劳，历时半年建成。\n";
+    check_text(
+        page,
+        "首页 政务公开 新闻中心 办事服务 互动交流",
+        "furniture",
+        "header-score",
+    );
+    check_text(page, "东湖镇新修三座便民桥", "head", "headline-shape");
+    // and `--features` shows what it read of each line, with the score
+    let s = Sandbox::empty();
+    s.write("page.txt", page);
+    let o = s.run(&["extract", "--features", "page.txt"]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let row = |t: &str| rows.iter().find(|r| r["text"] == t).unwrap().clone();
+    let head = row("东湖镇新修三座便民桥");
+    let menu = row("首页 政务公开 新闻中心 办事服务 互动交流");
+    assert_eq!(head["features"]["nearest-to-text"], 1.0);
+    assert_eq!(menu["features"]["spaced-short-words"], 1.0);
+    assert!(head["score"].as_f64().unwrap() > menu["score"].as_f64().unwrap());
+}
+
+#[test]
 fn every_rule_of_the_module_doc_has_a_test_here() {
     let doc = std::fs::read_to_string(common::repo().join("src/extract/mod.rs")).unwrap();
     let me = std::fs::read_to_string(common::repo().join("tests/extract_roles.rs")).unwrap();

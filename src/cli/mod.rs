@@ -115,6 +115,11 @@ pub enum Command {
         /// decided it, instead of the articles.
         #[arg(long)]
         explain: bool,
+        /// Print, for each headline-like line above each file's first text, the features
+        /// the header model reads and its score, as JSON lines (what
+        /// `scripts/fit-header-model.py` fits the model to), instead of the articles.
+        #[arg(long, conflicts_with = "explain")]
+        features: bool,
     },
     /// Place a text in the division hierarchy and show the evidence.
     Locate {
@@ -318,13 +323,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             files,
             explain: true,
             ..
-        } => explain_files(&files),
+        } => explain_files(&files, extract::explain),
+        Command::Extract {
+            files,
+            features: true,
+            ..
+        } => explain_files(&files, extract::header_features),
         Command::Extract {
             files,
             format,
             publication,
             home,
             explain: false,
+            features: false,
             source,
         } => {
             let mut hints = SourceHints { publication, home };
@@ -579,16 +590,16 @@ fn extract_files(
     })
 }
 
-/// `extract --explain`: every line of each file with its role and the rule that decided
-/// it.
-fn explain_files(files: &[PathBuf]) -> Result<ExitCode> {
+/// `extract --explain` and `--features`: what `show` prints of each file's text (every
+/// line with its role and the rule that decided it; the header model's features).
+fn explain_files(files: &[PathBuf], show: fn(&str) -> String) -> Result<ExitCode> {
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in files {
         match read_page(path, &SourceHints::default(), "cli") {
             Ok(page) => {
                 writeln!(out, "== {}", path.display())?;
-                write!(out, "{}", extract::explain(&page.text))?;
+                write!(out, "{}", show(&page.text))?;
             }
             Err(e) => {
                 eprintln!("localfeed: {}: {e:#}", path.display());

@@ -51,7 +51,13 @@
 //!      line that is CMS metadata with a date; no fixture page reaches it yet);
 //!    - news-site blocks, each a pass reading the whole page: `digest-list`,
 //!      `teaser-block`, `closing-notice`;
-//!    - a web story's headline block: `page-title-repeated`, `roleless-byline`.
+//!    - a web story's headline block: `page-title-repeated`, `roleless-byline`;
+//!    - last, `header-score`: a linear model fitted to the gold of our development
+//!      pages (`roles::header`, weights in `data/header-model.json`, fitted by
+//!      `scripts/fit-header-model.py`) scores each headline-like line and short
+//!      paragraph above the page's first text, and makes furniture those it scores
+//!      under its threshold (a welcome line, a menu, a share button, a teaser);
+//!      `extract --features` prints what it reads of each line and the score.
 //! 4. **Order** (`articles::web_header`): a picture between a web story's headline block
 //!    and its opener moves under the opening paragraph, and furniture between them above
 //!    the block; `--explain` prints the lines in that order.
@@ -125,6 +131,32 @@ pub fn explain(text: &str) -> String {
             l.because,
             l.text
         ));
+    }
+    out
+}
+
+/// For each headline-like line above the first text of a page, what the header model
+/// reads of it (`extract --features`): one JSON object a line with the line's number, its
+/// text and its features by name, computed before the model's own pass.
+pub fn header_features(text: &str) -> String {
+    let clean = text::clean::clean_cow(text);
+    let lines = roles::units_before(&clean, Some(roles::rules::HEADER_SCORE));
+    let mut out = String::new();
+    for (i, f) in roles::header::described(&lines) {
+        let features: serde_json::Map<String, serde_json::Value> = roles::header::FEATURES
+            .iter()
+            .zip(f)
+            .map(|(name, x)| ((*name).to_string(), serde_json::json!(x)))
+            .collect();
+        let score = roles::header::model().map(|m| roles::header::score(m, &f));
+        let row = serde_json::json!({
+            "line": i + 1,
+            "text": lines.get(i).map_or("", |u| u.text.as_str()),
+            "features": features,
+            "score": score,
+        });
+        out.push_str(&row.to_string());
+        out.push('\n');
     }
     out
 }

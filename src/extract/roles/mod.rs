@@ -6,6 +6,7 @@
 //! rows, a headline broken over two lines joined), then from the ordered table of named
 //! rules in [`rules`]. Every role carries the name of the rule that decided it.
 
+pub(crate) mod header;
 pub(crate) mod rules;
 pub(crate) mod web;
 
@@ -159,6 +160,11 @@ fn is_head_shape_of(t: &str, n: usize) -> bool {
 
 /// Cuts page text into units, splitting a headline glued to its dateline.
 pub(crate) fn units(text: &str) -> Vec<Line> {
+    units_before(text, None)
+}
+
+/// [`units`] with the rule table applied up to the block pass named `stop`.
+pub(crate) fn units_before(text: &str, stop: Option<&str>) -> Vec<Line> {
     // one unit a line at most, but for the few split lines: room made once
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
     let mut out: Vec<Line> = Vec::with_capacity(lines + 8);
@@ -247,7 +253,7 @@ pub(crate) fn units(text: &str) -> Vec<Line> {
     mark_masthead_name(&mut out);
     mark_table_rows(&mut out);
     let mut out = join_broken_headlines(out);
-    rules::apply(&mut out);
+    rules::apply_before(&mut out, stop);
     out
 }
 

@@ -14,6 +14,7 @@ use crate::extract::read::labels::{
     author_note, box_line, bracketed_page_number, letter_label, letter_salutation, notice_title,
     question_turn, reader_signature, salutation, spaced_name,
 };
+use crate::extract::roles::header;
 use crate::extract::roles::web;
 use crate::extract::text::clean::{chars, has_ascii_digit, is_han, squeeze, trim};
 use crate::extract::text::words::BRIEF_MARKS;
@@ -45,7 +46,7 @@ pub(crate) enum Pass {
 }
 
 /// The passes, in order.
-pub(crate) const PASSES: [Pass; 8] = [
+pub(crate) const PASSES: [Pass; 9] = [
     Pass::Lines(&NEIGHBOURS),
     Pass::Lines(&INTERVIEWS_AND_CREDITS),
     Pass::Lines(&LETTERS),
@@ -66,11 +67,25 @@ pub(crate) const PASSES: [Pass; 8] = [
         rule: web::closing_notice,
     }),
     Pass::Lines(&WEB_HEADLINE_BLOCK),
+    Pass::Block(BlockRule {
+        name: HEADER_SCORE,
+        role: Role::Furniture,
+        rule: header::not_headlines,
+    }),
 ];
 
-/// Applies every pass to the lines of a page.
-pub(crate) fn apply(lines: &mut [Line]) {
+/// The name of the last pass: the header model (`roles::header`).
+pub(crate) const HEADER_SCORE: &str = "header-score";
+
+/// Applies the passes to the lines of a page, up to the block pass named `stop` (all of
+/// them when `None`).
+pub(crate) fn apply_before(lines: &mut [Line], stop: Option<&str>) {
     for pass in &PASSES {
+        if let (Pass::Block(b), Some(name)) = (pass, stop)
+            && b.name == name
+        {
+            return;
+        }
         match pass {
             Pass::Lines(rules) => {
                 for i in 0..lines.len() {

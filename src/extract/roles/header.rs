@@ -1,0 +1,322 @@
+//! Which headline-like lines above a page's first text are its story's headline, and
+//! which are the site around it (a welcome line, a menu, a slogan, a teaser repeating the
+//! lead, a share button)? A linear model decides, the way document-structure tools that
+//! meet layouts they have never seen do: each candidate line is described by shallow
+//! features of its shape and its neighbours ([`FEATURES`]), and weights fitted to the
+//! gold of our development pages (`scripts/fit-header-model.py`, shipped as
+//! `data/header-model.json`) weigh them. A candidate whose score falls below the model's
+//! threshold is furniture (`header-score` in `--explain`); `extract --features` prints
+//! the features the model sees.
+//!
+//! Owns: the candidate lines, their features and the model's decision.
+//! Must not touch: any line below the page's first text, or any role but a headline-like
+//! line's.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::extract::line::{Line, Role};
+use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze, trim};
+
+/// The features of a candidate line, in the order of the model's weights. Each is a
+/// number between 0 and 1.
+pub(crate) const FEATURES: [&str; 27] = [
+    "length",
+    "very-short",
+    "over-forty",
+    "words-in-text",
+    "most-words-in-text",
+    "opens-the-text",
+    "spaced-short-words",
+    "separators",
+    "digit-share",
+    "latin-share",
+    "han-share",
+    "holds-a-date",
+    "closes-a-sentence",
+    "holds-a-comma",
+    "colon-inside",
+    "bracketed",
+    "distance-to-text",
+    "nearest-to-text",
+    "under-a-time-line",
+    "over-a-time-line",
+    "printed-twice",
+    "first-of-page",
+    "block-of-the-nearest",
+    "headline-above",
+    "headline-below",
+    "set-as-text",
+    "ends-in-a-dash",
+];
+
+/// The model: a weight per feature, a bias, and the score under which a line is not a
+/// headline.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct Model {
+    /// The feature names, in the order of `weights` (checked against [`FEATURES`]).
+    pub(crate) features: Vec<String>,
+    /// A weight per feature.
+    pub(crate) weights: Vec<f64>,
+    /// The bias.
+    pub(crate) bias: f64,
+    /// Scores below it make a line furniture.
+    pub(crate) threshold: f64,
+}
+
+/// The shipped model's text.
+const MODEL_JSON: &str = include_str!("../../../data/header-model.json");
+
+/// The shipped model, read once. A model whose feature names differ from
+/// [`FEATURES`] is not used (a test checks the shipped one).
+static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| {
+    serde_json::from_str::<Model>(MODEL_JSON).ok().filter(|m| {
+        m.features.len() == FEATURES.len()
+            && m.weights.len() == FEATURES.len()
+            && m.features.iter().zip(FEATURES).all(|(a, b)| a == b)
+    })
+});
+
+/// The shipped model, when it is usable.
+pub(crate) fn model() -> Option<&'static Model> {
+    MODEL.as_ref()
+}
+
+/// The index of the page's first text: the first line that opens an article, or the
+/// first paragraph of at least forty characters that holds a sentence's punctuation.
+fn text_start(lines: &[Line]) -> Option<usize> {
+    lines.iter().position(|u| {
+        u.role.opens()
+            || (u.role == Role::Para && chars(&u.text) >= 40 && u.text.contains(['，', ',', '。']))
+    })
+}
+
+/// Pairs of Han characters of `s`.
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let hans: Vec<char> = s.chars().filter(|c| is_han(*c)).collect();
+    hans.windows(2)
+        .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
+        .collect()
+}
+
+/// A line that gives a time and a source or author (`2025-07-08 07:15 来源：…`).
+fn time_line(u: &Line) -> bool {
+    let t = &u.text;
+    t.len() <= 300
+        && t.bytes().filter(u8::is_ascii_digit).count() >= 4
+        && (t.contains("来源")
+            || t.contains("來源")
+            || t.contains("发布")
+            || t.contains("發佈")
+            || t.contains("时间")
+            || t.contains("作者")
+            || t.contains("日期")
+            || holds_a_date(t))
+}
+
+/// `2025-07-08`, `2025年7月8日`, `2025/07/08`.
+fn holds_a_date(t: &str) -> bool {
+    let cs: Vec<char> = t.chars().collect();
+    cs.windows(6).any(|w| {
+        let digits = |r: std::ops::Range<usize>| {
+            w.get(r)
+                .is_some_and(|x| x.iter().all(|c| c.is_ascii_digit()))
+        };
+        digits(0..4) && matches!(w.get(4), Some('-' | '/' | '年' | '.')) && digits(5..6)
+    })
+}
+
+/// What the model reads of the page around the candidates.
+struct Page {
+    /// The first text's index.
+    start: usize,
+    /// Han pairs of the text's first 1,500 characters.
+    text_pairs: HashSet<(char, char)>,
+    /// The first text, squeezed.
+    first_text: String,
+    /// Every line squeezed, for lines printed twice.
+    squeezed: Vec<String>,
+}
+
+impl Page {
+    fn read(lines: &[Line]) -> Option<Page> {
+        let start = text_start(lines)?;
+        let mut sample = String::new();
+        for u in lines.iter().skip(start) {
+            if matches!(u.role, Role::Para | Role::Opens(_) | Role::Head) {
+                sample.push_str(&u.text);
+            }
+            if sample.len() > 4_500 {
+                break;
+            }
+        }
+        Some(Page {
+            start,
+            text_pairs: bigrams(&sample).into_iter().collect(),
+            first_text: squeeze(&lines.get(start)?.text),
+            squeezed: lines
+                .iter()
+                .take(start + 200)
+                .map(|u| squeeze(&u.text))
+                .collect(),
+        })
+    }
+}
+
+/// The candidates: headline-like lines and short paragraphs that close no sentence
+/// (a caption or a short lead does) above the first text, nearest first, at most twelve.
+fn candidates(lines: &[Line], page: &Page) -> Vec<usize> {
+    (0..page.start)
+        .rev()
+        .filter(|&i| {
+            lines.get(i).is_some_and(|u| {
+                u.role == Role::Head
+                    || (u.role == Role::Para
+                        && u.text.len() <= 360
+                        && !u.text.trim_end().ends_with(is_sentence_end))
+            })
+        })
+        .take(12)
+        .collect()
+}
+
+/// The features of candidate `i` (see [`FEATURES`]).
+fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 27] {
+    let u = lines.get(i).map_or("", |u| trim(&u.text));
+    let sq = squeeze(u);
+    let n = chars(&sq).max(1);
+    let nf = n as f64;
+    let pairs = bigrams(&sq);
+    let found = pairs.iter().filter(|p| page.text_pairs.contains(p)).count();
+    let share = if pairs.is_empty() {
+        0.0
+    } else {
+        found as f64 / pairs.len() as f64
+    };
+    let words: Vec<&str> = u.split_whitespace().collect();
+    let spaced_short = words.len() >= 3 && words.iter().all(|w| w.chars().count() <= 5);
+    let separators = u
+        .chars()
+        .filter(|c| matches!(c, '|' | '｜' | '>' | '＞' | '·' | '/' | '»' | '-'))
+        .count();
+    let count = |f: fn(&char) -> bool| sq.chars().filter(f).count() as f64 / nf;
+    // a teaser repeating the lead: most of its pairs stand in the lead's opening
+    let opening: String = page.first_text.chars().take(n * 3 / 2 + 4).collect();
+    let opening_pairs: HashSet<(char, char)> = bigrams(&opening).into_iter().collect();
+    let in_opening = pairs.iter().filter(|p| opening_pairs.contains(p)).count();
+    let opens_text = n >= 8 && !pairs.is_empty() && in_opening * 4 >= pairs.len() * 3;
+    let last = u.chars().last().unwrap_or(' ');
+    let colon_inside = u
+        .char_indices()
+        .any(|(k, c)| matches!(c, '：' | ':') && k > 0 && k + c.len_utf8() < u.len());
+    let next_time = (i + 1..page.start)
+        .find_map(|k| lines.get(k))
+        .is_some_and(time_line);
+    let under_time = (i.saturating_sub(3)..i)
+        .filter_map(|k| lines.get(k))
+        .any(time_line);
+    let twice = sq.chars().count() >= 6
+        && page
+            .squeezed
+            .iter()
+            .enumerate()
+            .any(|(k, s)| k != i && s.contains(sq.as_str()));
+    let first = lines.iter().take(i).all(|x| x.role == Role::Furniture);
+    let b = |x: bool| f64::from(u8::from(x));
+    let head_at = |k: usize| lines.get(k).is_some_and(|x| x.role == Role::Head);
+    // every line from this one down to the nearest candidate is headline-like
+    let block_of_nearest = (i..=nearest).all(head_at);
+    [
+        (nf.min(40.0)) / 40.0,
+        b(n <= 5),
+        b(n > 40),
+        share,
+        b(share >= 0.5),
+        b(opens_text),
+        b(spaced_short),
+        (separators.min(3) as f64) / 3.0,
+        count(char::is_ascii_digit),
+        count(char::is_ascii_alphabetic),
+        count(|c| is_han(*c)),
+        b(holds_a_date(u)),
+        b(last == '。' || (is_sentence_end(last) && u.contains(['，', ',']))),
+        b(u.contains(['，', ','])),
+        b(colon_inside),
+        b(u.starts_with(['【', '[', '（', '(', '〔'])),
+        ((page.start - i).min(10) as f64) / 10.0,
+        b(i == nearest),
+        b(under_time),
+        b(next_time),
+        b(twice),
+        b(first),
+        b(block_of_nearest),
+        b(i > 0 && head_at(i - 1)),
+        b(head_at(i + 1) && i + 1 < page.start),
+        b(lines.get(i).is_some_and(|x| x.role == Role::Para)),
+        b(u.ends_with(['—', '-', '－'])),
+    ]
+}
+
+/// The candidates of a page with their features, nearest to the text first.
+pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 27])> {
+    let Some(page) = Page::read(lines) else {
+        return Vec::new();
+    };
+    let found = candidates(lines, &page);
+    let nearest = found.first().copied().unwrap_or(0);
+    found
+        .into_iter()
+        .map(|i| (i, features(lines, i, &page, nearest)))
+        .collect()
+}
+
+/// The model's score of a feature vector.
+pub(crate) fn score(model: &Model, f: &[f64; 27]) -> f64 {
+    model.bias + model.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f64>()
+}
+
+/// The rule: the candidates the model scores below its threshold.
+pub(crate) fn not_headlines(lines: &[Line]) -> Vec<usize> {
+    let Some(m) = model() else {
+        return Vec::new();
+    };
+    let scored: Vec<(usize, f64)> = described(lines)
+        .into_iter()
+        .map(|(i, f)| (i, score(m, &f)))
+        .collect();
+    let head_at = |k: usize| lines.get(k).is_some_and(|x| x.role == Role::Head);
+    // a headline block is whole: a line between two lines of one block that the model
+    // takes for headlines (a score of at least 0) stays
+    let inside_kept = |i: usize| {
+        let kept_run = |k: usize| scored.iter().any(|&(j, s)| j == k && s >= 0.0);
+        let above = (0..i).rev().take_while(|&k| head_at(k)).any(kept_run);
+        let below = (i + 1..lines.len())
+            .take_while(|&k| head_at(k))
+            .any(kept_run);
+        above && below
+    };
+    scored
+        .iter()
+        .filter(|&&(i, s)| s < m.threshold && !inside_kept(i))
+        .map(|&(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_reads_the_features_this_code_computes() {
+        let m: Model = serde_json::from_str(MODEL_JSON).unwrap();
+        assert_eq!(m.features, FEATURES);
+        assert_eq!(m.weights.len(), FEATURES.len());
+        assert!(model().is_some());
+    }
+
+    #[test]
+    fn a_page_without_text_has_no_candidates() {
+        let lines = crate::extract::roles::units("青山日报\n\n东湖镇新修三座便民桥\n");
+        assert!(described(&lines).is_empty());
+    }
+}
