@@ -127,8 +127,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default="target/release/localfeed")
     ap.add_argument("--out", default="data/header-model.json")
-    ap.add_argument("--threshold", type=float, default=-1.8,
-                    help="score (logits) under which a candidate is furniture; below 0 keeps doubtful lines")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="score (logits) under which a candidate is furniture (default: just under "
+                         "the lowest score of a headline of the training set, so that none is lost)")
     ap.add_argument("--check", action="store_true", help="report how the shipped model labels the pages")
     ap.add_argument("--verify", action="store_true",
                     help="fit, and fail unless the result is the shipped model (CI)")
@@ -156,6 +157,18 @@ def main():
     else:
         weights, bias = fit(xs, ys)
         threshold = a.threshold
+        if threshold is None:
+            lowest = min(bias + sum(w * x for w, x in zip(weights, row)) for row, y in zip(xs, ys) if y)
+            threshold = math.floor((lowest - 0.05) * 10) / 10
+    # the margin: a doubtful line (a score under 0) that far below the page's best line
+    # (itself at least 1.5) is furniture; just over the widest gap of a training headline
+    scores = [bias + sum(w * x for w, x in zip(weights, row)) for row in xs]
+    best = {}
+    for r, sc in zip(rows, scores):
+        best[(r[0], r[1])] = max(best.get((r[0], r[1]), sc), sc)
+    gaps = [best[(r[0], r[1])] - sc for r, sc, y in zip(rows, scores, ys)
+            if y and sc < 0 and best[(r[0], r[1])] >= 1.5]
+    margin = math.ceil((max(gaps, default=3.0) + 0.05) * 10) / 10
     tp = fp = fn = tn = 0
     for x, y in zip(xs, ys):
         s = bias + sum(wi * xi for wi, xi in zip(weights, x))
@@ -168,7 +181,8 @@ def main():
     print(f"kept headlines {tp}, dropped headlines {fn}, kept other lines {fp}, dropped other lines {tn}")
     if a.verify:
         shipped = json.load(open(a.out, encoding="utf-8"))
-        same = shipped["weights"] == [round(x, 4) for x in weights] and shipped["bias"] == round(bias, 4)
+        same = (shipped["weights"] == [round(x, 4) for x in weights] and shipped["bias"] == round(bias, 4)
+                and shipped["threshold"] == threshold and shipped.get("margin") == margin)
         if not same:
             sys.exit(f"{a.out} is not what the training set fits; run scripts/fit-header-model.py")
         print(f"{a.out}: the shipped model is what the training set fits")
@@ -179,6 +193,7 @@ def main():
             "weights": [round(x, 4) for x in weights],
             "bias": round(bias, 4),
             "threshold": threshold,
+            "margin": margin,
             "fitted_on": [os.path.normpath(d) for d in a.dirs],
             "lines": len(rows),
         }

@@ -5,8 +5,10 @@
 //! features of its shape and its neighbours ([`FEATURES`]), and weights fitted to the
 //! gold of our development pages (`scripts/fit-header-model.py`, shipped as
 //! `data/header-model.json`) weigh them. A candidate whose score falls below the model's
-//! threshold is furniture (`header-score` in `--explain`); `extract --features` prints
-//! the features the model sees.
+//! threshold is furniture (`header-score` in `--explain`), and so is a doubtful one far
+//! below the page's best line (the model's margin), unless it stands inside a headline
+//! block between two lines the model takes for headlines; `extract --features` prints
+//! the features the model sees and the score.
 //!
 //! Owns: the candidate lines, their features and the model's decision.
 //! Must not touch: any line below the page's first text, or any role but a headline-like
@@ -20,7 +22,7 @@ use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze, trim}
 
 /// The features of a candidate line, in the order of the model's weights. Each is a
 /// number between 0 and 1.
-pub(crate) const FEATURES: [&str; 27] = [
+pub(crate) const FEATURES: [&str; 30] = [
     "length",
     "very-short",
     "over-forty",
@@ -48,7 +50,14 @@ pub(crate) const FEATURES: [&str; 27] = [
     "headline-below",
     "set-as-text",
     "ends-in-a-dash",
+    "most-words-of-the-lines",
+    "words-short-of-the-most",
+    "many-spaced-words",
 ];
+
+/// Where `words-in-text` and `most-words-of-the-lines` stand in [`FEATURES`].
+const WORDS_IN_TEXT: usize = 3;
+const MOST_WORDS: usize = 27;
 
 /// The model: a weight per feature, a bias, and the score under which a line is not a
 /// headline.
@@ -62,7 +71,13 @@ pub(crate) struct Model {
     pub(crate) bias: f64,
     /// Scores below it make a line furniture.
     pub(crate) threshold: f64,
+    /// A doubtful line (a score under 0) this far below the best line of its page (a
+    /// score of at least [`CONFIDENT`]) is furniture too.
+    pub(crate) margin: f64,
 }
+
+/// The score of a line the model is sure is a headline.
+const CONFIDENT: f64 = 1.5;
 
 /// The shipped model's text.
 const MODEL_JSON: &str = include_str!("../../../data/header-model.json");
@@ -181,7 +196,7 @@ fn candidates(lines: &[Line], page: &Page) -> Vec<usize> {
 }
 
 /// The features of candidate `i` (see [`FEATURES`]).
-fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 27] {
+fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 30] {
     let u = lines.get(i).map_or("", |u| trim(&u.text));
     let sq = squeeze(u);
     let n = chars(&sq).max(1);
@@ -254,24 +269,42 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 27] 
         b(head_at(i + 1) && i + 1 < page.start),
         b(lines.get(i).is_some_and(|x| x.role == Role::Para)),
         b(u.ends_with(['—', '-', '－'])),
+        // filled in by `described`, which sees every candidate of the page
+        0.0,
+        0.0,
+        (words.len().min(8) as f64) / 8.0,
     ]
 }
 
 /// The candidates of a page with their features, nearest to the text first.
-pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 27])> {
+pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 30])> {
     let Some(page) = Page::read(lines) else {
         return Vec::new();
     };
     let found = candidates(lines, &page);
     let nearest = found.first().copied().unwrap_or(0);
-    found
+    let mut rows: Vec<(usize, [f64; 30])> = found
         .into_iter()
         .map(|i| (i, features(lines, i, &page, nearest)))
-        .collect()
+        .collect();
+    // how the line's share of pairs found in the text compares with the best line's: a
+    // page's headline is the line whose words its text repeats most
+    let share = |f: &[f64; 30]| f.get(WORDS_IN_TEXT).copied().unwrap_or(0.0);
+    let best = rows.iter().map(|(_, f)| share(f)).fold(0.0, f64::max);
+    for (_, f) in &mut rows {
+        let own = share(f);
+        if let Some(x) = f.get_mut(MOST_WORDS) {
+            *x = f64::from(u8::from(own >= best && best >= 0.5));
+        }
+        if let Some(x) = f.get_mut(MOST_WORDS + 1) {
+            *x = best - own;
+        }
+    }
+    rows
 }
 
 /// The model's score of a feature vector.
-pub(crate) fn score(model: &Model, f: &[f64; 27]) -> f64 {
+pub(crate) fn score(model: &Model, f: &[f64; 30]) -> f64 {
     model.bias + model.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f64>()
 }
 
@@ -295,9 +328,11 @@ pub(crate) fn not_headlines(lines: &[Line]) -> Vec<usize> {
             .any(kept_run);
         above && below
     };
+    let best = scored.iter().map(|&(_, s)| s).fold(f64::MIN, f64::max);
+    let far_below = |s: f64| s < 0.0 && best >= CONFIDENT && best - s >= m.margin;
     scored
         .iter()
-        .filter(|&&(i, s)| s < m.threshold && !inside_kept(i))
+        .filter(|&&(i, s)| (s < m.threshold || far_below(s)) && !inside_kept(i))
         .map(|&(i, _)| i)
         .collect()
 }
@@ -305,6 +340,16 @@ pub(crate) fn not_headlines(lines: &[Line]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_relative_features_stand_where_their_names_say() {
+        assert_eq!(FEATURES.get(WORDS_IN_TEXT), Some(&"words-in-text"));
+        assert_eq!(FEATURES.get(MOST_WORDS), Some(&"most-words-of-the-lines"));
+        assert_eq!(
+            FEATURES.get(MOST_WORDS + 1),
+            Some(&"words-short-of-the-most")
+        );
+    }
 
     #[test]
     fn the_shipped_model_reads_the_features_this_code_computes() {
