@@ -12,6 +12,7 @@ use crate::extract::read::byline;
 use crate::extract::read::dates;
 use crate::extract::text::clean;
 use crate::extract::text::fold;
+use crate::extract::text::words::NEWS_ORG_ENDS;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
@@ -108,22 +109,6 @@ fn lazy_place(
     None
 }
 
-const ORG_ENDS: [&str; 13] = [
-    "社",
-    "网",
-    "網",
-    "台",
-    "报",
-    "報",
-    "融媒",
-    "客户端",
-    "客戶端",
-    "新闻",
-    "新聞",
-    "传媒",
-    "傳媒",
-];
-
 /// The dateline at the start of `s`, read the way the pattern above reads it (the same
 /// choices in the same order: lazy places, the first organisation ending that fits).
 /// Hand-written because the capture search of that pattern cost about 15,000
@@ -150,7 +135,7 @@ fn match_dateline(s: &str) -> Option<Found> {
                 Some(c) => pos += c.len_utf8(),
                 None => break,
             }
-            for end in ORG_ENDS {
+            for end in NEWS_ORG_ENDS {
                 if s.get(pos..).is_some_and(|r| r.starts_with(end))
                     && let Some(h) = lazy_place(s, pos + end.len(), 6)
                 {
@@ -585,6 +570,8 @@ mod tests {
         assert_eq!(d.month_day, Some((3, 9)));
         assert_eq!(d.byline.as_deref(), Some("记者 甲乙 通讯员 丙丁"));
         assert!(parse("本报讯（記者 甲乙）今天").is_some());
+        // a website's own dateline, as 本报 is a paper's
+        assert!(parse("本站讯 12月19日，东湖镇新修的三座便民桥通行").is_some());
         assert!(parse("本報訊 近日，").is_some());
         let hk = parse("【本報訊】近日，").unwrap();
         assert_eq!(hk.len, "【本報訊】".len());

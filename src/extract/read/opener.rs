@@ -10,6 +10,7 @@ use crate::extract::read::dateline;
 use crate::extract::read::dateline::Dateline;
 use crate::extract::text::clean::{chars, is_han};
 use crate::extract::text::fold::digits_value;
+use crate::extract::text::words::NEWS_ORG_ENDS;
 use crate::extract::text::words::{BRIEF_MARKS, OUTLET_ENDS};
 
 /// How a byline that opens a paragraph begins.
@@ -174,23 +175,6 @@ pub(crate) fn cites_report(lead: &str) -> bool {
     (t.starts_with('据') || t.starts_with('據')) && cited_report_end(t).is_some()
 }
 
-/// Endings of a news organisation's name before a `消息` dateline.
-pub(crate) const ORG_ENDS: [&str; 13] = [
-    "客户端",
-    "客戶端",
-    "新闻",
-    "新聞",
-    "传媒",
-    "傳媒",
-    "社",
-    "网",
-    "網",
-    "台",
-    "报",
-    "報",
-    "号",
-];
-
 pub(crate) static MESSAGE: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("消息".as_bytes()));
 
@@ -229,7 +213,7 @@ pub(crate) fn message_dateline(text: &str) -> Option<Dateline> {
         return None;
     }
     // the organisation ends at the last ending found; what follows is its place
-    let (org_end, _) = ORG_ENDS
+    let (org_end, _) = NEWS_ORG_ENDS
         .iter()
         .filter_map(|e| words.rfind(e).map(|p| (p + e.len(), *e)))
         .max_by_key(|&(p, _)| p)?;

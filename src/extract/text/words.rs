@@ -33,6 +33,27 @@ pub(crate) const TIME_OPENERS: &[&str] = &[
 /// Sentence punctuation: a line holding one is running text, not a label or a headline.
 pub(crate) const SENTENCE_MARKS: [char; 8] = ['。', '，', ',', '！', '？', '；', ';', '!'];
 
+/// Endings of a news organisation's name in a dateline (`某某网讯`, `本站讯`,
+/// `某某融媒8月5日讯`) or before a report's `消息` (`某某客户端8月5日消息`), in the order
+/// they are tried.
+pub(crate) const NEWS_ORG_ENDS: [&str; 15] = [
+    "社",
+    "站",
+    "网",
+    "網",
+    "台",
+    "报",
+    "報",
+    "融媒",
+    "客户端",
+    "客戶端",
+    "新闻",
+    "新聞",
+    "传媒",
+    "傳媒",
+    "号",
+];
+
 /// Last characters of a news outlet's name (`某某网`, `某某报`, `某某台`, `某某社`, `某某端`).
 pub(crate) const OUTLET_ENDS: [char; 8] = ['网', '網', '报', '報', '台', '社', '端', '刊'];
 
