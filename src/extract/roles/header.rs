@@ -22,7 +22,7 @@ use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze, trim}
 
 /// The features of a candidate line, in the order of the model's weights. Each is a
 /// number between 0 and 1.
-pub(crate) const FEATURES: [&str; 30] = [
+pub(crate) const FEATURES: [&str; 31] = [
     "length",
     "very-short",
     "over-forty",
@@ -53,6 +53,7 @@ pub(crate) const FEATURES: [&str; 30] = [
     "most-words-of-the-lines",
     "words-short-of-the-most",
     "many-spaced-words",
+    "names-a-page",
 ];
 
 /// Where `words-in-text` and `most-words-of-the-lines` stand in [`FEATURES`].
@@ -141,6 +142,23 @@ fn holds_a_date(t: &str) -> bool {
     })
 }
 
+/// A line that names a page of the paper: a page code (`A2`, `B03`) or `版` with a
+/// number (`第3版`, `前一版`, `02版`).
+fn names_a_page(t: &str) -> bool {
+    let cs: Vec<char> = t.chars().collect();
+    let code = cs.windows(2).any(|w| {
+        matches!(w, [a, d] if a.is_ascii_uppercase() && d.is_ascii_digit())
+    });
+    let numbered = cs.iter().enumerate().any(|(k, &c)| {
+        c == '版'
+            && k > 0
+            && cs
+                .get(k - 1)
+                .is_some_and(|p| p.is_ascii_digit() || "一二三四五六七八九十前后上下".contains(*p))
+    });
+    code || numbered
+}
+
 /// What the model reads of the page around the candidates.
 struct Page {
     /// The first text's index.
@@ -196,7 +214,7 @@ fn candidates(lines: &[Line], page: &Page) -> Vec<usize> {
 }
 
 /// The features of candidate `i` (see [`FEATURES`]).
-fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 30] {
+fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] {
     let u = lines.get(i).map_or("", |u| trim(&u.text));
     let sq = squeeze(u);
     let n = chars(&sq).max(1);
@@ -273,23 +291,24 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 30] 
         0.0,
         0.0,
         (words.len().min(8) as f64) / 8.0,
+        b(names_a_page(u)),
     ]
 }
 
 /// The candidates of a page with their features, nearest to the text first.
-pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 30])> {
+pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 31])> {
     let Some(page) = Page::read(lines) else {
         return Vec::new();
     };
     let found = candidates(lines, &page);
     let nearest = found.first().copied().unwrap_or(0);
-    let mut rows: Vec<(usize, [f64; 30])> = found
+    let mut rows: Vec<(usize, [f64; 31])> = found
         .into_iter()
         .map(|i| (i, features(lines, i, &page, nearest)))
         .collect();
     // how the line's share of pairs found in the text compares with the best line's: a
     // page's headline is the line whose words its text repeats most
-    let share = |f: &[f64; 30]| f.get(WORDS_IN_TEXT).copied().unwrap_or(0.0);
+    let share = |f: &[f64; 31]| f.get(WORDS_IN_TEXT).copied().unwrap_or(0.0);
     let best = rows.iter().map(|(_, f)| share(f)).fold(0.0, f64::max);
     for (_, f) in &mut rows {
         let own = share(f);
@@ -304,7 +323,7 @@ pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 30])> {
 }
 
 /// The model's score of a feature vector.
-pub(crate) fn score(model: &Model, f: &[f64; 30]) -> f64 {
+pub(crate) fn score(model: &Model, f: &[f64; 31]) -> f64 {
     model.bias + model.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f64>()
 }
 
