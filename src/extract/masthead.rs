@@ -8,9 +8,10 @@ use regex::Regex;
 use crate::extract::line::{Line, Role};
 use crate::extract::read::dateline;
 use crate::extract::read::labels::is_name_line;
+use crate::extract::roles::rules::HEADER_SCORE;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, squeeze};
-use crate::extract::text::words::BOX_LABELS;
+use crate::extract::text::words::{BOX_LABELS, OUTLET_ENDS};
 use crate::model::Publication;
 
 /// The year the page is written in, from its lines outside background boxes
@@ -199,6 +200,12 @@ fn most_common<T: std::hash::Hash + Eq + Clone>(items: &[T]) -> Option<T> {
         .map(|(s, _)| s.clone())
 }
 
+/// A name that ends as a news outlet's does (`某某报`, `某某新闻`, `某某网`).
+fn outlet_like(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with(OUTLET_ENDS) || t.ends_with("新闻") || t.ends_with("新聞")
+}
+
 /// What the page prints about itself, read before its articles: the issue date (on
 /// furniture or among the first twelve lines), the paper's name on a furniture line, and
 /// the sponsor credit's place as the home.
@@ -210,7 +217,13 @@ pub(crate) fn printed(units: &[Line]) -> Publication {
         }
         if u.role == Role::Furniture {
             // the page's first line, a short name over the masthead furniture
-            if publication.name.is_none() && i == 0 && is_name_line(&u.text) {
+            // (a line the header model made furniture names a paper only by an outlet's
+            // ending: a column's label stands there as often)
+            if publication.name.is_none()
+                && i == 0
+                && is_name_line(&u.text)
+                && (u.because != HEADER_SCORE || outlet_like(&u.text))
+            {
                 publication.name = Some(u.text.clone());
             }
             if publication.name.is_none()

@@ -100,10 +100,10 @@ pub(crate) const COMPILED: [&str; 4] = ["本报综合", "本報綜合", "本刊�
 /// paragraph opens an item. The dateline runs through the cited report (`…报道`) when
 /// one follows within twenty characters; some text must follow it.
 pub(crate) fn compiled_dateline(text: &str) -> Option<Dateline> {
-    // most lines fail on their first bytes: 本 is E6 9C AC; the markers and white space
-    // that may stand before it start with E2 or are ASCII
-    let b = text.as_bytes();
-    if !(b.starts_with("本".as_bytes()) || b.first().is_some_and(|&x| x == 0xE2 || x == b' ')) {
+    // most lines fail on their first character: 本, or a brief's marker or white space
+    // before it
+    let first = text.chars().next();
+    if !first.is_some_and(|c| c == '本' || c.is_whitespace() || BRIEF_MARKS.contains(&c)) {
         return None;
     }
     let t = text

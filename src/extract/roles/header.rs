@@ -146,9 +146,9 @@ fn holds_a_date(t: &str) -> bool {
 /// number (`第3版`, `前一版`, `02版`).
 fn names_a_page(t: &str) -> bool {
     let cs: Vec<char> = t.chars().collect();
-    let code = cs.windows(2).any(|w| {
-        matches!(w, [a, d] if a.is_ascii_uppercase() && d.is_ascii_digit())
-    });
+    let code = cs
+        .windows(2)
+        .any(|w| matches!(w, [a, d] if a.is_ascii_uppercase() && d.is_ascii_digit()));
     let numbered = cs.iter().enumerate().any(|(k, &c)| {
         c == '版'
             && k > 0
