@@ -14,7 +14,6 @@
 //! Must not touch: any line below the page's first text, or any role but a headline-like
 //! line's.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crate::extract::line::{Line, Role};
@@ -163,8 +162,8 @@ fn names_a_page(t: &str) -> bool {
 struct Page {
     /// The first text's index.
     start: usize,
-    /// Han pairs of the text's first 1,500 characters.
-    text_pairs: HashSet<(char, char)>,
+    /// Han pairs of the text's first 500 or so characters, sorted, once each.
+    text_pairs: Vec<(char, char)>,
     /// The first text, squeezed.
     first_text: String,
     /// Every line squeezed, for lines printed twice.
@@ -172,25 +171,37 @@ struct Page {
 }
 
 impl Page {
-    fn read(lines: &[Line]) -> Option<Page> {
-        let start = text_start(lines)?;
+    fn read(lines: &[Line], start: usize) -> Option<Page> {
         let mut sample = String::new();
         for u in lines.iter().skip(start) {
             if matches!(u.role, Role::Para | Role::Opens(_) | Role::Head) {
                 sample.push_str(&u.text);
             }
-            if sample.len() > 4_500 {
+            if sample.len() > 1_500 {
                 break;
             }
         }
         Some(Page {
             start,
-            text_pairs: bigrams(&sample).into_iter().collect(),
+            text_pairs: {
+                let mut p = bigrams(&sample);
+                p.sort_unstable();
+                p.dedup();
+                p
+            },
             first_text: squeeze(&lines.get(start)?.text),
+            // a headline printed twice is printed above the text (a page title over the
+            // headline)
             squeezed: lines
                 .iter()
-                .take(start + 200)
-                .map(|u| squeeze(&u.text))
+                .take(start)
+                .map(|u| {
+                    if u.text.len() <= 400 {
+                        squeeze(&u.text)
+                    } else {
+                        String::new()
+                    }
+                })
                 .collect(),
         })
     }
@@ -198,8 +209,8 @@ impl Page {
 
 /// The candidates: headline-like lines and short paragraphs that close no sentence
 /// (a caption or a short lead does) above the first text, nearest first, at most twelve.
-fn candidates(lines: &[Line], page: &Page) -> Vec<usize> {
-    (0..page.start)
+fn candidates(lines: &[Line], start: usize) -> Vec<usize> {
+    (0..start)
         .rev()
         .filter(|&i| {
             lines.get(i).is_some_and(|u| {
@@ -220,7 +231,10 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] 
     let n = chars(&sq).max(1);
     let nf = n as f64;
     let pairs = bigrams(&sq);
-    let found = pairs.iter().filter(|p| page.text_pairs.contains(p)).count();
+    let found = pairs
+        .iter()
+        .filter(|p| page.text_pairs.binary_search(p).is_ok())
+        .count();
     let share = if pairs.is_empty() {
         0.0
     } else {
@@ -235,7 +249,7 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] 
     let count = |f: fn(&char) -> bool| sq.chars().filter(f).count() as f64 / nf;
     // a teaser repeating the lead: most of its pairs stand in the lead's opening
     let opening: String = page.first_text.chars().take(n * 3 / 2 + 4).collect();
-    let opening_pairs: HashSet<(char, char)> = bigrams(&opening).into_iter().collect();
+    let opening_pairs = bigrams(&opening);
     let in_opening = pairs.iter().filter(|p| opening_pairs.contains(p)).count();
     let opens_text = n >= 8 && !pairs.is_empty() && in_opening * 4 >= pairs.len() * 3;
     let last = u.chars().last().unwrap_or(' ');
@@ -297,10 +311,18 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] 
 
 /// The candidates of a page with their features, nearest to the text first.
 pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 31])> {
-    let Some(page) = Page::read(lines) else {
+    let Some(start) = text_start(lines) else {
         return Vec::new();
     };
-    let found = candidates(lines, &page);
+    let found = candidates(lines, start);
+    // most pages of a paper open with their masthead's furniture and a headline block
+    // the table has read: nothing to weigh, nothing to build
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let Some(page) = Page::read(lines, start) else {
+        return Vec::new();
+    };
     let nearest = found.first().copied().unwrap_or(0);
     let mut rows: Vec<(usize, [f64; 31])> = found
         .into_iter()
