@@ -711,7 +711,9 @@ fn check_rejects_a_subscriber_place_that_does_not_resolve() {
     let o = s.run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("localfeed: subscriber reader@example.net: locality \"不存在的地方\" names no single place"),
+        stderr(&o).contains(
+            "localfeed: subscriber reader@example.net: unknown locality \"不存在的地方\""
+        ),
         "{}",
         stderr(&o)
     );

@@ -87,7 +87,7 @@ pub fn subscribers_add(
     store: &mut Store,
     settings: &digest::Settings,
     entry: &SubscriberConfig,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -95,12 +95,25 @@ pub fn subscribers_add(
     let u = subscriber_update(entry, settings, &key, resolve, "cli")?;
     let initial = settings.first_digest_since(now);
     let new = store.upsert_subscriber(&u, &initial, true, &now)?;
+    // Each place as typed and what it was taken to be, so a short name's reading shows.
+    let places: Vec<String> = u
+        .localities
+        .iter()
+        .map(|l| match resolve(l) {
+            Ok(c) => match c.leaf() {
+                Some(d) if d.code == *l || d.name == *l => format!("{} {}", d.code, d.name),
+                Some(d) => format!("{l} = {} {}", d.code, c.names().join(" ")),
+                None => l.clone(),
+            },
+            Err(_) => l.clone(),
+        })
+        .collect();
     writeln!(
         out,
         "{} {} ({}; {})",
         if new { "added" } else { "updated" },
         u.email,
-        u.localities.join(", "),
+        places.join(", "),
         u.schedule
     )?;
     Ok(())
@@ -270,7 +283,7 @@ pub fn subscribers_import(
     store: &mut Store,
     settings: &digest::Settings,
     file: &Path,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -321,7 +334,7 @@ pub fn run_subscribers(
     store: &mut Store,
     settings: &digest::Settings,
     cmd: &SubscribersCmd,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -375,7 +388,7 @@ pub fn digest_preview(
     settings: &digest::Settings,
     subscribers: &[SubscriberConfig],
     email: &str,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
     dir: &Path,
@@ -461,7 +474,7 @@ pub fn digest_send_dry_run(
     store: &mut Store,
     settings: &digest::Settings,
     subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
@@ -595,7 +608,7 @@ pub fn run_digest(
     settings: &digest::Settings,
     cmd: &DigestCmd,
     subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
@@ -628,7 +641,7 @@ mod tests {
     use crate::model::{Article, Division, Kind, Level, Placement};
     use crate::store::NewArticle;
 
-    fn chain(code: &str) -> Option<Chain> {
+    fn chain(code: &str) -> Result<Chain, String> {
         let p = Division {
             code: "43".into(),
             name: "南岭省".into(),
@@ -645,9 +658,9 @@ mod tests {
             level: Level::County,
         };
         match code {
-            "4305" | "松原市" => Some(Chain(vec![p, c])),
-            "430502" | "江北区" => Some(Chain(vec![p, c, d])),
-            _ => None,
+            "4305" | "松原市" => Ok(Chain(vec![p, c])),
+            "430502" | "江北区" => Ok(Chain(vec![p, c, d])),
+            _ => Err(format!("unknown locality {code:?}")),
         }
     }
 

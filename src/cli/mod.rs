@@ -264,11 +264,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             for sub in &cfg.subscribers {
                 for place in &sub.localities {
-                    if Gazetteer::embedded().resolve(place).is_none() {
-                        eprintln!(
-                            "localfeed: subscriber {}: locality {place:?} names no single place (try `localfeed places {place}`)",
-                            sub.email
-                        );
+                    if let Err(e) = Gazetteer::embedded().lookup(place) {
+                        eprintln!("localfeed: subscriber {}: {e}", sub.email);
                         problems += 1;
                     }
                 }
@@ -385,7 +382,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
             let mut store = Store::open(&cfg.state_path())?;
             let gaz = Gazetteer::embedded();
-            let resolve = |s: &str| gaz.resolve(s);
+            let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
             let mut out = std::io::stdout().lock();
             digest_cmds::run_subscribers(
                 &mut store,
@@ -417,7 +414,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let mut store = Store::open(&cfg.state_path())?;
             let gaz = Gazetteer::embedded();
-            let resolve = |s: &str| gaz.resolve(s);
+            let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
             let mut out = std::io::stdout().lock();
             digest_cmds::run_digest(
                 &mut store,

@@ -193,7 +193,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     if cfg.digest.is_some() && opts.digests {
         match digest_settings(cfg) {
             Ok(settings) => {
-                let resolve = |s: &str| gaz.resolve(s);
+                let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
                 match digests::run_digests(
                     &mut store,
                     &settings,
