@@ -689,6 +689,7 @@ mod tests {
             body: "本报讯（记者 田野）周末，江北区三座口袋公园向市民开放。".into(),
             reporters: vec![],
             contributors: vec![],
+            photographers: vec![],
             date: Some(t("2026-08-21T00:00:00+08:00").date_naive()),
             kind: Kind::News,
             url: None,

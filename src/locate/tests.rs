@@ -33,6 +33,7 @@ fn article(title: &str, kicker: Option<&str>, body: &str) -> Article {
         body: body.into(),
         reporters: vec![],
         contributors: vec![],
+        photographers: vec![],
         date: None,
         kind: Kind::News,
         url: None,
