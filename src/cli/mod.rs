@@ -84,6 +84,10 @@ pub enum Command {
         /// Send no digests in this run (they stay due for the next one).
         #[arg(long)]
         no_digests: bool,
+        /// Publish even when this run takes more than `[publish] max_retire_percent` of the
+        /// published articles off the site (they are really gone).
+        #[arg(long)]
+        allow_shrink: bool,
     },
     /// Check the configuration and the templates without running anything.
     Check,
@@ -185,6 +189,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             state,
             digests,
             no_digests,
+            allow_shrink,
         } => {
             let mut cfg = match load_config(&cli.config) {
                 Ok(c) => c,
@@ -210,6 +215,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 RunOptions {
                     progress: !cli.quiet,
                     digests: send_digests,
+                    allow_shrink,
                 },
             ) {
                 Ok(report) if report.failures.is_empty() => Ok(ExitCode::SUCCESS),

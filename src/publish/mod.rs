@@ -72,6 +72,10 @@ pub struct Settings {
     /// The subscription page linked from `index.html` (absolute, or relative to
     /// `base_url`); empty: no link.
     pub subscribe_url: String,
+    /// The largest share of the published articles, in percent, that one run may take
+    /// off the site (a state file or source that vanished would otherwise empty it);
+    /// `run --allow-shrink` lifts it once, 100 never refuses.
+    pub max_retire_percent: u32,
 }
 
 impl Default for Settings {
@@ -88,7 +92,51 @@ impl Default for Settings {
             summary_chars: 140,
             threads: 2,
             subscribe_url: String::new(),
+            max_retire_percent: 50,
         }
+    }
+}
+
+/// How a publish of `articles` would change what the output folder holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shrink {
+    /// Articles the folder publishes now (as the last finished run left it).
+    pub published: usize,
+    /// Of those, the articles the new site would no longer hold.
+    pub retired: usize,
+}
+
+/// What publishing `articles` into `out` would take off the site, without writing: read
+/// from the article pages the last run's manifest names (`articles/<id>.html`), or,
+/// without article pages, from the item count of the `all` feed's documents.
+pub fn shrink(articles: &[StoredArticle], settings: &Settings, out: &Path) -> Shrink {
+    let names = write::published_names(out);
+    let pages: Vec<&str> = names
+        .iter()
+        .filter_map(|n| n.strip_prefix("articles/")?.strip_suffix(".html"))
+        .collect();
+    if !pages.is_empty() {
+        let now: std::collections::HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        return Shrink {
+            published: pages.len(),
+            retired: pages.iter().filter(|id| !now.contains(**id)).count(),
+        };
+    }
+    let published: usize = names
+        .iter()
+        .filter(|n| {
+            *n == "all/rss.xml" || (n.starts_with("all/archive/") && n.ends_with(".rss.xml"))
+        })
+        .filter_map(|n| std::fs::read_to_string(out.join(n)).ok())
+        .map(|text| text.matches("<item>").count())
+        .sum();
+    let mut now = unique(articles).len();
+    if !settings.archives {
+        now = now.min(settings.items_per_feed);
+    }
+    Shrink {
+        published,
+        retired: published.saturating_sub(now),
     }
 }
 

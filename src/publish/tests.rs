@@ -674,3 +674,20 @@ fn duplicate_ids_and_unplaced_articles() {
     // the newer copy won
     assert!(read(&dir.path().join("810203001/atom.xml")).contains("2024-03-07T10:00:00+08:00"));
 }
+
+#[test]
+fn shrink_counts_published_articles_by_page_or_by_the_all_feed() {
+    let arts = fixture();
+    for pages in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = settings();
+        s.article_pages = pages;
+        assert_eq!(shrink(&arts, &s, dir.path()), Shrink::default(), "nothing published yet");
+        publish(&arts, &s, &templates(), dir.path()).unwrap();
+        let same = shrink(&arts, &s, dir.path());
+        assert_eq!((same.published, same.retired), (arts.len(), 0), "pages: {pages}");
+        let gone = shrink(&arts[..2], &s, dir.path());
+        assert_eq!(gone.retired, arts.len() - 2, "pages: {pages}");
+        assert_eq!(shrink(&[], &s, dir.path()).retired, arts.len());
+    }
+}

@@ -391,6 +391,7 @@ async fn run_periodically(
                 RunOptions {
                     progress: false,
                     digests: true,
+                    allow_shrink: false,
                 },
             )
         })
