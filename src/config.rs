@@ -512,8 +512,39 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Turns a TOML/serde error into one line naming the line, column and what is wrong.
+/// What the types of config values are called in messages instead of their Rust names
+/// (`expected usize` reads `expected a whole number ≥ 0`).
+const TYPE_WORDS: &[(&str, &str)] = &[
+    ("usize", "a whole number ≥ 0"),
+    ("u64", "a whole number ≥ 0"),
+    ("u32", "a whole number ≥ 0"),
+    ("u16", "a whole number ≥ 0"),
+    ("u8", "a whole number ≥ 0"),
+    ("i64", "a whole number"),
+    ("i32", "a whole number"),
+    ("f64", "a number"),
+    ("f32", "a number"),
+    ("a boolean", "true or false"),
+];
+
+/// A deserializer's message in the words of the config file: Rust type names replaced
+/// (see [`TYPE_WORDS`]), `floating point` said as `number`.
+fn plain_type_words(msg: &str) -> String {
+    let Some((head, expected)) = msg.rsplit_once(", expected ") else {
+        return msg.to_string();
+    };
+    let words = TYPE_WORDS
+        .iter()
+        .find(|(rust, _)| *rust == expected.trim())
+        .map_or(expected, |(_, w)| *w);
+    let head = head
+        .replace("invalid type: floating point", "invalid type: number")
+        .replace("invalid type: string", "invalid type: text");
+    format!("{head}, expected {words}")
+}
+
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
+    let msg = plain_type_words(e.message().trim());
     match e.span() {
         Some(span) => {
             let (line, col) = line_column(text, span.start);

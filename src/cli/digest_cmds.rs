@@ -47,7 +47,8 @@ pub enum SubscribersCmd {
         /// The address.
         email: String,
     },
-    /// List subscribers with their places, schedules and last digest.
+    /// List subscribers with their places, schedules and last digest, and the
+    /// subscriptions waiting for their confirmation link to be followed.
     List,
     /// Honour an unsubscribe request by its token (from a one-click link or the subject
     /// of an unsubscribe mail): no more digests for that subscriber.
@@ -134,14 +135,18 @@ pub fn subscribers_remove(
     Ok(())
 }
 
-/// `subscribers list`: one line per subscriber.
+/// `subscribers list`: one line per subscriber, then one per subscription asked for on
+/// the web and not confirmed yet (marked `pending confirmation`, with when its link
+/// expires).
 pub fn subscribers_list(
     store: &mut Store,
     _settings: &digest::Settings,
+    now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let subs = store.subscribers()?;
-    if subs.is_empty() {
+    let pending = store.pending_subscriptions(now.timestamp())?;
+    if subs.is_empty() && pending.is_empty() {
         writeln!(out, "no subscribers")?;
     }
     for s in subs {
@@ -163,6 +168,24 @@ pub fn subscribers_list(
                 (None, None, false) => String::new(),
             },
             s.digested_until.to_rfc3339()
+        )?;
+    }
+    for p in pending {
+        let at = |secs: i64| {
+            DateTime::from_timestamp(secs, 0).map_or_else(
+                || secs.to_string(),
+                |t| super::when(&t.with_timezone(&now.timezone()), &now),
+            )
+        };
+        writeln!(
+            out,
+            "{}\t{}\t{} {}\tpending confirmation: asked {}, link expires {}",
+            p.email,
+            p.localities.join(";"),
+            p.schedule,
+            p.timezone,
+            at(p.created),
+            at(p.expires)
         )?;
     }
     Ok(())
@@ -356,7 +379,7 @@ pub fn run_subscribers(
             subscribers_add(store, settings, &entry, resolve, now, out)
         }
         SubscribersCmd::Remove { email } => subscribers_remove(store, settings, email, out),
-        SubscribersCmd::List => subscribers_list(store, settings, out),
+        SubscribersCmd::List => subscribers_list(store, settings, now, out),
         SubscribersCmd::Unsubscribe { token } => {
             subscribers_unsubscribe(store, settings, token, now, out)
         }

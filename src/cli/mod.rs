@@ -121,14 +121,18 @@ pub enum Command {
         explain: bool,
     },
     /// Place a text in the division hierarchy and show the evidence.
+    ///
+    /// Prints the place chain the text is placed in, the other places it covers, and each
+    /// mention that decided it. Exit status 1 when the text names no place.
     Locate {
-        /// The text.
+        /// The text to place (a headline, a sentence or an article; quote it).
         text: String,
-        /// The publication's home place (name or division code).
+        /// The publication's home place (name or division code), as a source's `home`.
         #[arg(long)]
         home: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "text")]
+        /// Output format: `text` (the chain, `also:` places and the mentions) or `json`
+        /// (the placement as one JSON object).
+        #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
         format: Format,
     },
     /// Find divisions by name, short name or code.

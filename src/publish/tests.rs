@@ -682,10 +682,18 @@ fn shrink_counts_published_articles_by_page_or_by_the_all_feed() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = settings();
         s.article_pages = pages;
-        assert_eq!(shrink(&arts, &s, dir.path()), Shrink::default(), "nothing published yet");
+        assert_eq!(
+            shrink(&arts, &s, dir.path()),
+            Shrink::default(),
+            "nothing published yet"
+        );
         publish(&arts, &s, &templates(), dir.path()).unwrap();
         let same = shrink(&arts, &s, dir.path());
-        assert_eq!((same.published, same.retired), (arts.len(), 0), "pages: {pages}");
+        assert_eq!(
+            (same.published, same.retired),
+            (arts.len(), 0),
+            "pages: {pages}"
+        );
         let gone = shrink(&arts[..2], &s, dir.path());
         assert_eq!(gone.retired, arts.len() - 2, "pages: {pages}");
         assert_eq!(shrink(&[], &s, dir.path()).retired, arts.len());
