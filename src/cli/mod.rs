@@ -33,7 +33,21 @@ pub const EXIT_LOCKED: u8 = 3;
 
 /// localfeed: local news by place, from newspaper pages to per-locality feeds and digests.
 #[derive(Debug, Parser)]
-#[command(name = "localfeed", version, about, long_about = None)]
+#[command(
+    name = "localfeed",
+    version,
+    about,
+    long_about = None,
+    after_long_help = "Exit status: 0 done; 1 done, but some inputs failed (named, recorded, \
+retried on the next run); 2 bad configuration, usage, a missing source folder, a run that would \
+take more than [publish] max_retire_percent of the site off (see run --allow-shrink), or a fatal \
+error; 3 another run holds the lock.\n\n\
+Files: /etc/localfeed/config.toml (the package's configuration; `config.toml` in the current \
+folder otherwise, or $LOCALFEED_CONFIG), /var/lib/localfeed (state, feeds and outbox of the \
+packaged service), /etc/localfeed/secrets.env (secrets for the systemd units).\n\n\
+Environment: LOCALFEED_CONFIG, LOCALFEED_LOG (a log filter), LOCALFEED_NOW (a fixed clock, for \
+tests)."
+)]
 pub struct Cli {
     /// The configuration file.
     #[arg(
@@ -151,6 +165,26 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         cmd: digest_cmds::DigestCmd,
+    },
+    /// Print the manual page (roff, `man -l -` reads it), or write every page
+    /// (`localfeed.1` and one per command) into a folder.
+    ///
+    /// Made from the same definitions as the command line itself, so it cannot drift.
+    Manpage {
+        /// Write `localfeed.1` and `localfeed-COMMAND.1` pages into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print the completion script for a shell (made from the command line's
+    /// definitions).
+    ///
+    /// bash: save as `/usr/share/bash-completion/completions/localfeed`; zsh: as
+    /// `_localfeed` in a folder of `$fpath`; fish: as
+    /// `~/.config/fish/completions/localfeed.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Serve the output folder over HTTP (and run the pipeline on a timer with --run-every).
     Serve {
@@ -459,6 +493,26 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 run_every,
             };
             crate::serve::serve(opts, cfg, clock)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manpage { dir } => {
+            // `help` is clap's own command, with no page of its own.
+            let cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+            match dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("cannot create {}", shown_path(&dir)))?;
+                    clap_mangen::generate_to(cmd, &dir).with_context(|| {
+                        format!("cannot write the pages into {}", shown_path(&dir))
+                    })?;
+                }
+                None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "localfeed", &mut std::io::stdout().lock());
             Ok(ExitCode::SUCCESS)
         }
         Command::Places { query } => {
