@@ -733,8 +733,8 @@ mod gzip {
                 });
                 coding.eq_ignore_ascii_case("gzip") && !refused
             });
-        let kind_ok = !(content_type.starts_with("image/")
-            && !content_type.starts_with("image/svg"))
+        let kind_ok = (!content_type.starts_with("image/")
+            || content_type.starts_with("image/svg"))
             && !content_type.starts_with("text/event-stream");
         takes_gzip && kind_ok && size >= 32
     }
