@@ -74,6 +74,7 @@ fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
                 ),
                 reporters: vec!["方远".into()],
                 contributors: vec![],
+                photographers: vec![],
                 date: Some(date.date_naive()),
                 kind: Kind::News,
                 url: None,

@@ -94,6 +94,7 @@ fn bench(c: &mut Criterion) {
         body: whole,
         reporters: vec![],
         contributors: vec![],
+        photographers: vec![],
         date: None,
         kind: Kind::News,
         url: None,

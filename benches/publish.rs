@@ -99,6 +99,7 @@ fn articles(
                     body: format!("{b}\n\n{a}"),
                     reporters: vec!["记者甲".into()],
                     contributors: vec![],
+                    photographers: vec![],
                     date: None,
                     kind: Kind::News,
                     url: None,

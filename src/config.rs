@@ -171,6 +171,7 @@ pub const RANGES: &[Range] = &[
     range("publish", "archive_size", 1.0, 10_000.0),
     range("publish", "summary_chars", 0.0, 10_000.0),
     range("publish", "threads", 1.0, 16.0),
+    range("publish", "max_retire_percent", 0.0, 100.0),
     range("serve", "confirm_hours", 1.0, 720.0),
     range("serve", "per_ip_per_hour", 1.0, 10_000.0),
     range("serve", "per_address_per_day", 1.0, 100.0),
@@ -351,6 +352,7 @@ impl Config {
             ("publish", "archive_size") => one(p.archive_size as f64),
             ("publish", "summary_chars") => one(p.summary_chars as f64),
             ("publish", "threads") => one(p.threads as f64),
+            ("publish", "max_retire_percent") => one(f64::from(p.max_retire_percent)),
             ("serve", "confirm_hours") => one(f64::from(sv.confirm_hours)),
             ("serve", "per_ip_per_hour") => one(f64::from(sv.per_ip_per_hour)),
             ("serve", "per_address_per_day") => one(f64::from(sv.per_address_per_day)),
@@ -510,8 +512,39 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Turns a TOML/serde error into one line naming the line, column and what is wrong.
+/// What the types of config values are called in messages instead of their Rust names
+/// (`expected usize` reads `expected a whole number ≥ 0`).
+const TYPE_WORDS: &[(&str, &str)] = &[
+    ("usize", "a whole number ≥ 0"),
+    ("u64", "a whole number ≥ 0"),
+    ("u32", "a whole number ≥ 0"),
+    ("u16", "a whole number ≥ 0"),
+    ("u8", "a whole number ≥ 0"),
+    ("i64", "a whole number"),
+    ("i32", "a whole number"),
+    ("f64", "a number"),
+    ("f32", "a number"),
+    ("a boolean", "true or false"),
+];
+
+/// A deserializer's message in the words of the config file: Rust type names replaced
+/// (see [`TYPE_WORDS`]), `floating point` said as `number`.
+fn plain_type_words(msg: &str) -> String {
+    let Some((head, expected)) = msg.rsplit_once(", expected ") else {
+        return msg.to_string();
+    };
+    let words = TYPE_WORDS
+        .iter()
+        .find(|(rust, _)| *rust == expected.trim())
+        .map_or(expected, |(_, w)| *w);
+    let head = head
+        .replace("invalid type: floating point", "invalid type: number")
+        .replace("invalid type: string", "invalid type: text");
+    format!("{head}, expected {words}")
+}
+
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
+    let msg = plain_type_words(e.message().trim());
     match e.span() {
         Some(span) => {
             let (line, col) = line_column(text, span.start);

@@ -115,6 +115,11 @@ pub struct Article {
     pub reporters: Vec<String>,
     /// Correspondents, photographers, signed authors of opinion pieces.
     pub contributors: Vec<String>,
+    /// Those of the reporters and contributors credited for the photograph (`记者 X 摄`,
+    /// `摄影 X`): pages say 摄影 for them. Left out of the stored form when empty, so
+    /// articles stored before it existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photographers: Vec<String>,
     /// Dateline date, else the issue date, else `None` (never invented).
     pub date: Option<NaiveDate>,
     /// What kind of item this is.
@@ -422,6 +427,7 @@ mod tests {
             body: body.into(),
             reporters: vec![],
             contributors: vec![],
+            photographers: vec![],
             date: None,
             kind: Kind::News,
             url: None,

@@ -36,6 +36,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
     ("publish", "items_per_feed", "0", "between 1 and 10000"),
     ("publish", "archive_size", "0", "between 1 and 10000"),
+    ("publish", "max_retire_percent", "101", "between 0 and 100"),
     (
         "publish",
         "base_url",
@@ -187,6 +188,7 @@ const PUBLISH_INTS: &[&str] = &[
     "archive_size",
     "summary_chars",
     "threads",
+    "max_retire_percent",
 ];
 const SERVE_INTS: &[&str] = &[
     "confirm_hours",

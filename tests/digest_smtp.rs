@@ -167,11 +167,12 @@ fn places() -> Vec<Chain> {
     ]
 }
 
-fn resolve(s: &str) -> Option<Chain> {
+fn resolve(s: &str) -> Result<Chain, String> {
     let s = s.trim();
     places()
         .into_iter()
         .find(|ch| ch.leaf().is_some_and(|d| d.code == s || d.name == s))
+        .ok_or_else(|| format!("unknown locality {s:?}"))
 }
 
 fn article(n: usize, code: &str, date: DateTime<FixedOffset>) -> NewArticle {
@@ -189,6 +190,7 @@ fn article(n: usize, code: &str, date: DateTime<FixedOffset>) -> NewArticle {
         body,
         reporters: vec!["林晓".into()],
         contributors: vec![],
+        photographers: vec![],
         date: Some(date.date_naive()),
         kind: Kind::News,
         url: None,

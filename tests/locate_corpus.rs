@@ -160,6 +160,7 @@ fn score(dir: &Path, label: &str) -> (usize, usize, usize) {
                 body: page[start..end].to_string(),
                 reporters: vec![],
                 contributors: vec![],
+                photographers: vec![],
                 date: None,
                 kind: Kind::News,
                 url: None,

@@ -437,6 +437,57 @@ fn check_accepts_http_on_loopback_for_the_digest_links_with_a_warning() {
 }
 
 #[test]
+fn a_run_that_would_take_most_of_the_site_off_is_refused_unless_allow_shrink() {
+    let s = Sandbox::examples();
+    assert!(s.run(&["run"]).status.success());
+    let before = common::snapshot(&s.path().join("feeds"));
+    std::fs::create_dir_all(s.path().join("empty")).unwrap();
+    // A fresh state file over an empty folder: the state or the mount was lost.
+    let args = [
+        "run", "--inbox", "empty", "--state", "lost.db", "--out", "feeds",
+    ];
+    let o = s.run(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("localfeed: this run would take 10 of the 10 published articles off ")
+            && stderr(&o).contains(
+                "feeds (100%, more than [publish] max_retire_percent = 50); nothing was \
+                 published or sent and the site is left as it is. If the articles are really \
+                 gone, run again with --allow-shrink"
+            ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        before,
+        common::snapshot(&s.path().join("feeds")),
+        "the site was changed"
+    );
+    let st = common::stdout(&s.run(&["status", "--state", "lost.db"]));
+    assert!(st.contains("last run: #1 failed"), "{st}");
+    // The share is configurable, and --allow-shrink lets one run through.
+    s.write(
+        "config.toml",
+        s.read("config.toml")
+            .replace("max_retire_percent = 50", "max_retire_percent = 100"),
+    );
+    let o = s.run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!s.path().join("feeds/all/rss.xml").exists());
+    assert!(s.run(&["run"]).status.success());
+    s.write(
+        "config.toml",
+        s.read("config.toml")
+            .replace("max_retire_percent = 100", "max_retire_percent = 50"),
+    );
+    let mut allowed = args.to_vec();
+    allowed.push("--allow-shrink");
+    let o = s.run(&allowed);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!s.path().join("feeds/all/rss.xml").exists());
+}
+
+#[test]
 fn fifty_megabyte_page_is_processed() {
     let s = Sandbox::empty();
     let page = std::fs::read_to_string(common::repo().join("examples/pages/luanchuan-weekly.txt"))
@@ -711,7 +762,9 @@ fn check_rejects_a_subscriber_place_that_does_not_resolve() {
     let o = s.run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("localfeed: subscriber reader@example.net: locality \"不存在的地方\" names no single place"),
+        stderr(&o).contains(
+            "localfeed: subscriber reader@example.net: unknown locality \"不存在的地方\""
+        ),
         "{}",
         stderr(&o)
     );

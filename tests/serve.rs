@@ -105,6 +105,73 @@ fn gzip_when_asked() {
 }
 
 #[test]
+fn head_says_what_get_sends_and_each_body_has_its_own_etag() {
+    let s = published();
+    let srv = start(&s, &[]);
+    let gz = [("Accept-Encoding", "gzip")];
+    let get = request(srv.port, "GET", "/all/rss.xml", &gz);
+    let head = request(srv.port, "HEAD", "/all/rss.xml", &gz);
+    let plain = request(srv.port, "GET", "/all/rss.xml", &[]);
+    let plain_head = request(srv.port, "HEAD", "/all/rss.xml", &[]);
+    for r in [&get, &head, &plain, &plain_head] {
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("vary"), Some("accept-encoding"));
+    }
+    assert_eq!(head.header("content-encoding"), Some("gzip"));
+    assert_eq!(
+        head.header("content-length"),
+        None,
+        "a gzipped length is not known"
+    );
+    assert_eq!(head.header("etag"), get.header("etag"));
+    assert_eq!(plain_head.header("etag"), plain.header("etag"));
+    assert_eq!(
+        plain_head.header("content-length"),
+        Some(plain.body.len().to_string().as_str())
+    );
+    let (gz_tag, plain_tag) = (get.header("etag").unwrap(), plain.header("etag").unwrap());
+    assert_ne!(gz_tag, plain_tag);
+    assert_eq!(
+        gz_tag,
+        format!("{}-gzip\"", plain_tag.trim_end_matches('"'))
+    );
+    // Each tag validates its own body only.
+    let r = request(
+        srv.port,
+        "GET",
+        "/all/rss.xml",
+        &[gz[0], ("If-None-Match", gz_tag)],
+    );
+    assert_eq!(r.status, 304);
+    assert_eq!(r.header("etag"), Some(gz_tag));
+    let r = request(
+        srv.port,
+        "GET",
+        "/all/rss.xml",
+        &[("If-None-Match", gz_tag)],
+    );
+    assert_eq!(
+        r.status, 200,
+        "the gzipped body's tag matched the plain body"
+    );
+    let r = request(
+        srv.port,
+        "GET",
+        "/all/rss.xml",
+        &[("If-None-Match", plain_tag)],
+    );
+    assert_eq!(r.status, 304);
+    // q=0 refuses gzip.
+    let r = request(
+        srv.port,
+        "HEAD",
+        "/all/rss.xml",
+        &[("Accept-Encoding", "gzip;q=0")],
+    );
+    assert_eq!(r.header("content-encoding"), None);
+}
+
+#[test]
 fn nothing_outside_the_output_folder_is_served() {
     let s = published();
     #[cfg(unix)]

@@ -195,17 +195,24 @@ fn double_opt_in_then_manage_then_one_click_unsubscribe() {
     assert!(r.body.contains("请查收邮件"));
     let sent = mails(&s);
     assert_eq!(sent.len(), 1, "one confirmation mail");
+    // Before confirmation the address is listed as pending only.
+    let list = subscribers(&s);
+    let line = list
+        .lines()
+        .find(|l| l.starts_with(READER))
+        .unwrap_or_else(|| panic!("the pending subscription is listed: {list}"));
     assert!(
-        !subscribers(&s).contains(READER),
-        "nothing before confirmation"
+        line.contains(&format!("\t{place}\tdaily 07:30 Asia/Shanghai\tpending confirmation: asked 2024-06-10 09:00:00 +08:00 (0 s ago), link expires 2024-06-12 09:00:00 +08:00 (in 2 days)")),
+        "{line}"
     );
+    assert_eq!(list.lines().count(), 1, "{list}");
     assert!(!sent[0].contains("List-Unsubscribe"));
 
     let link = confirm_path(&sent[0]);
     let page = get(srv.port, &link, None);
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(
-        !subscribers(&s).contains(READER),
+        subscribers(&s).contains("pending confirmation"),
         "a GET of the link confirms nothing"
     );
     let token = between(&page.body, "name=\"token\" value=\"", "\"")
@@ -222,6 +229,7 @@ fn double_opt_in_then_manage_then_one_click_unsubscribe() {
     let list = subscribers(&s);
     assert!(list.contains(READER) && list.contains(&place), "{list}");
     assert!(!list.contains("unsubscribed"), "{list}");
+    assert!(!list.contains("pending"), "confirmed: {list}");
     let used = get(srv.port, &link, None);
     assert_eq!(used.status, 404, "a used link cannot confirm again");
 
@@ -370,7 +378,12 @@ fn expired_confirmation_says_so_and_sends_a_new_link() {
         Some(&r.cookie()),
         &format!("csrf={}&token={}", enc(&r.csrf()), enc(&token)),
     );
-    assert!(!subscribers(&s).contains(READER));
+    assert!(
+        !subscribers(&s)
+            .lines()
+            .any(|l| l.starts_with(READER) && !l.contains("pending confirmation")),
+        "subscribed by an expired link"
+    );
     assert_eq!(c.status, 200, "{}", c.body);
     assert!(
         c.body.contains("请查收邮件"),

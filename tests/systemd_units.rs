@@ -114,6 +114,104 @@ fn the_server_has_limits_and_the_drop_in_opens_only_the_relay() {
     parse("localfeed-failure@.service");
 }
 
+/// Where the Debian package installs the binary and the units (`[package.metadata.deb]`).
+fn deb_assets() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(common::repo().join("Cargo.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    doc["package"]["metadata"]["deb"]["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_array().unwrap();
+            (
+                a[0].as_str().unwrap().to_string(),
+                a[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_units_run_the_packaged_binary_and_point_at_the_installed_man_page() {
+    let assets = deb_assets();
+    let bin_dest = assets
+        .iter()
+        .find(|(from, _)| from == "target/release/localfeed")
+        .map(|(_, to)| format!("/{to}localfeed"))
+        .unwrap();
+    assert_eq!(bin_dest, "/usr/bin/localfeed");
+    for name in [
+        "localfeed.service",
+        "localfeed.timer",
+        "localfeed-serve.service",
+        "localfeed-failure@.service",
+    ] {
+        let u = parse(name);
+        let docs = get(&u, "Unit", "Documentation").join(" ");
+        assert!(docs.starts_with("man:localfeed(1)"), "{name}: {docs}");
+        assert!(!docs.contains("file://"), "{name}: {docs}");
+        for exec in get(&u, "Service", "ExecStart") {
+            if exec.contains("localfeed ") && !exec.contains("systemd-cat") {
+                assert!(exec.starts_with(&format!("{bin_dest} ")), "{name}: {exec}");
+            }
+        }
+        // shipped by the package, next to the other units
+        assert!(
+            assets
+                .iter()
+                .any(|(from, to)| from == &format!("packaging/systemd/{name}")
+                    && to == "usr/lib/systemd/system/"),
+            "{name} is not in the package"
+        );
+    }
+    // Every man page a unit names is one the binary makes.
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_localfeed"))
+        .args(["manpage", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    for name in ["localfeed.1", "localfeed-run.1", "localfeed-serve.1"] {
+        assert!(dir.path().join(name).is_file(), "{name}");
+    }
+}
+
+#[test]
+fn the_server_is_sandboxed_like_the_run_and_only_reads_the_feeds() {
+    let run = parse("localfeed.service");
+    let serve = parse("localfeed-serve.service");
+    assert_eq!(get(&serve, "Service", "Type"), ["notify"]);
+    assert_eq!(
+        get(&serve, "Service", "ReadOnlyPaths"),
+        ["-/var/lib/localfeed/feeds"]
+    );
+    // The run's sandbox, less what a server needs: the network (and the address families
+    // for it), and reading its inbox.
+    let network = [
+        "PrivateNetwork",
+        "IPAddressDeny",
+        "RestrictAddressFamilies",
+        "ReadOnlyPaths",
+        "Type",
+        "ExecStart",
+        "SuccessExitStatus",
+        "TimeoutStartSec",
+        "MemoryMax",
+    ];
+    for ((section, key), values) in &run {
+        if section != "Service" || network.contains(&key.as_str()) {
+            continue;
+        }
+        assert_eq!(
+            get(&serve, "Service", key),
+            values.as_slice(),
+            "localfeed-serve.service {key}= differs from the run's"
+        );
+    }
+}
+
 /// `systemd-analyze verify` on the units, with ExecStart= pointing at the binary just
 /// built (verify checks that it exists). Skipped where systemd-analyze is missing.
 #[test]
@@ -137,14 +235,28 @@ fn systemd_accepts_the_units() {
     ] {
         let text = std::fs::read_to_string(units_dir().join(name))
             .unwrap()
-            .replace("/usr/local/bin/localfeed", bin);
+            .replace("/usr/bin/localfeed", bin);
         std::fs::write(d.path().join(name), text).unwrap();
         names.push(d.path().join(name.replace("@.", "@localfeed.service.")));
     }
+    // verify looks the Documentation= man pages up: the ones the binary makes.
+    let man = d.path().join("man");
+    let made = std::process::Command::new(bin)
+        .args(["manpage", "--dir"])
+        .arg(man.join("man1"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let has_man = std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let o = std::process::Command::new("systemd-analyze")
         .arg("verify")
+        .arg(if has_man { "--man=yes" } else { "--man=no" })
         .args(&names)
         .env("SYSTEMD_UNIT_PATH", format!("{}:", d.path().display()))
+        .env("MANPATH", &man)
         .output()
         .unwrap();
     let err = common::stderr(&o);

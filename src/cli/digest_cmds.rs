@@ -47,7 +47,8 @@ pub enum SubscribersCmd {
         /// The address.
         email: String,
     },
-    /// List subscribers with their places, schedules and last digest.
+    /// List subscribers with their places, schedules and last digest, and the
+    /// subscriptions waiting for their confirmation link to be followed.
     List,
     /// Honour an unsubscribe request by its token (from a one-click link or the subject
     /// of an unsubscribe mail): no more digests for that subscriber.
@@ -87,7 +88,7 @@ pub fn subscribers_add(
     store: &mut Store,
     settings: &digest::Settings,
     entry: &SubscriberConfig,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -95,12 +96,25 @@ pub fn subscribers_add(
     let u = subscriber_update(entry, settings, &key, resolve, "cli")?;
     let initial = settings.first_digest_since(now);
     let new = store.upsert_subscriber(&u, &initial, true, &now)?;
+    // Each place as typed and what it was taken to be, so a short name's reading shows.
+    let places: Vec<String> = u
+        .localities
+        .iter()
+        .map(|l| match resolve(l) {
+            Ok(c) => match c.leaf() {
+                Some(d) if d.code == *l || d.name == *l => format!("{} {}", d.code, d.name),
+                Some(d) => format!("{l} = {} {}", d.code, c.names().join(" ")),
+                None => l.clone(),
+            },
+            Err(_) => l.clone(),
+        })
+        .collect();
     writeln!(
         out,
         "{} {} ({}; {})",
         if new { "added" } else { "updated" },
         u.email,
-        u.localities.join(", "),
+        places.join(", "),
         u.schedule
     )?;
     Ok(())
@@ -121,14 +135,18 @@ pub fn subscribers_remove(
     Ok(())
 }
 
-/// `subscribers list`: one line per subscriber.
+/// `subscribers list`: one line per subscriber, then one per subscription asked for on
+/// the web and not confirmed yet (marked `pending confirmation`, with when its link
+/// expires).
 pub fn subscribers_list(
     store: &mut Store,
     _settings: &digest::Settings,
+    now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let subs = store.subscribers()?;
-    if subs.is_empty() {
+    let pending = store.pending_subscriptions(now.timestamp())?;
+    if subs.is_empty() && pending.is_empty() {
         writeln!(out, "no subscribers")?;
     }
     for s in subs {
@@ -150,6 +168,24 @@ pub fn subscribers_list(
                 (None, None, false) => String::new(),
             },
             s.digested_until.to_rfc3339()
+        )?;
+    }
+    for p in pending {
+        let at = |secs: i64| {
+            DateTime::from_timestamp(secs, 0).map_or_else(
+                || secs.to_string(),
+                |t| super::when(&t.with_timezone(&now.timezone()), &now),
+            )
+        };
+        writeln!(
+            out,
+            "{}\t{}\t{} {}\tpending confirmation: asked {}, link expires {}",
+            p.email,
+            p.localities.join(";"),
+            p.schedule,
+            p.timezone,
+            at(p.created),
+            at(p.expires)
         )?;
     }
     Ok(())
@@ -270,7 +306,7 @@ pub fn subscribers_import(
     store: &mut Store,
     settings: &digest::Settings,
     file: &Path,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -321,7 +357,7 @@ pub fn run_subscribers(
     store: &mut Store,
     settings: &digest::Settings,
     cmd: &SubscribersCmd,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -343,7 +379,7 @@ pub fn run_subscribers(
             subscribers_add(store, settings, &entry, resolve, now, out)
         }
         SubscribersCmd::Remove { email } => subscribers_remove(store, settings, email, out),
-        SubscribersCmd::List => subscribers_list(store, settings, out),
+        SubscribersCmd::List => subscribers_list(store, settings, now, out),
         SubscribersCmd::Unsubscribe { token } => {
             subscribers_unsubscribe(store, settings, token, now, out)
         }
@@ -375,7 +411,7 @@ pub fn digest_preview(
     settings: &digest::Settings,
     subscribers: &[SubscriberConfig],
     email: &str,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
     dir: &Path,
@@ -461,7 +497,7 @@ pub fn digest_send_dry_run(
     store: &mut Store,
     settings: &digest::Settings,
     subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
@@ -595,7 +631,7 @@ pub fn run_digest(
     settings: &digest::Settings,
     cmd: &DigestCmd,
     subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
     out: &mut dyn Write,
@@ -628,7 +664,7 @@ mod tests {
     use crate::model::{Article, Division, Kind, Level, Placement};
     use crate::store::NewArticle;
 
-    fn chain(code: &str) -> Option<Chain> {
+    fn chain(code: &str) -> Result<Chain, String> {
         let p = Division {
             code: "43".into(),
             name: "南岭省".into(),
@@ -645,9 +681,9 @@ mod tests {
             level: Level::County,
         };
         match code {
-            "4305" | "松原市" => Some(Chain(vec![p, c])),
-            "430502" | "江北区" => Some(Chain(vec![p, c, d])),
-            _ => None,
+            "4305" | "松原市" => Ok(Chain(vec![p, c])),
+            "430502" | "江北区" => Ok(Chain(vec![p, c, d])),
+            _ => Err(format!("unknown locality {code:?}")),
         }
     }
 
@@ -676,6 +712,7 @@ mod tests {
             body: "本报讯（记者 田野）周末，江北区三座口袋公园向市民开放。".into(),
             reporters: vec![],
             contributors: vec![],
+            photographers: vec![],
             date: Some(t("2026-08-21T00:00:00+08:00").date_naive()),
             kind: Kind::News,
             url: None,

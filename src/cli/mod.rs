@@ -33,7 +33,21 @@ pub const EXIT_LOCKED: u8 = 3;
 
 /// localfeed: local news by place, from newspaper pages to per-locality feeds and digests.
 #[derive(Debug, Parser)]
-#[command(name = "localfeed", version, about, long_about = None)]
+#[command(
+    name = "localfeed",
+    version,
+    about,
+    long_about = None,
+    after_long_help = "Exit status: 0 done; 1 done, but some inputs failed (named, recorded, \
+retried on the next run); 2 bad configuration, usage, a missing source folder, a run that would \
+take more than [publish] max_retire_percent of the site off (see run --allow-shrink), or a fatal \
+error; 3 another run holds the lock.\n\n\
+Files: /etc/localfeed/config.toml (the package's configuration; `config.toml` in the current \
+folder otherwise, or $LOCALFEED_CONFIG), /var/lib/localfeed (state, feeds and outbox of the \
+packaged service), /etc/localfeed/secrets.env (secrets for the systemd units).\n\n\
+Environment: LOCALFEED_CONFIG, LOCALFEED_LOG (a log filter), LOCALFEED_NOW (a fixed clock, for \
+tests)."
+)]
 pub struct Cli {
     /// The configuration file.
     #[arg(
@@ -84,6 +98,10 @@ pub enum Command {
         /// Send no digests in this run (they stay due for the next one).
         #[arg(long)]
         no_digests: bool,
+        /// Publish even when this run takes more than `[publish] max_retire_percent` of the
+        /// published articles off the site (they are really gone).
+        #[arg(long)]
+        allow_shrink: bool,
     },
     /// Check the configuration and the templates without running anything.
     Check,
@@ -122,14 +140,18 @@ pub enum Command {
         features: bool,
     },
     /// Place a text in the division hierarchy and show the evidence.
+    ///
+    /// Prints the place chain the text is placed in, the other places it covers, and each
+    /// mention that decided it. Exit status 1 when the text names no place.
     Locate {
-        /// The text.
+        /// The text to place (a headline, a sentence or an article; quote it).
         text: String,
-        /// The publication's home place (name or division code).
+        /// The publication's home place (name or division code), as a source's `home`.
         #[arg(long)]
         home: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "text")]
+        /// Output format: `text` (the chain, `also:` places and the mentions) or `json`
+        /// (the placement as one JSON object).
+        #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
         format: Format,
     },
     /// Find divisions by name, short name or code.
@@ -148,6 +170,26 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         cmd: digest_cmds::DigestCmd,
+    },
+    /// Print the manual page (roff, `man -l -` reads it), or write every page
+    /// (`localfeed.1` and one per command) into a folder.
+    ///
+    /// Made from the same definitions as the command line itself, so it cannot drift.
+    Manpage {
+        /// Write `localfeed.1` and `localfeed-COMMAND.1` pages into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print the completion script for a shell (made from the command line's
+    /// definitions).
+    ///
+    /// bash: save as `/usr/share/bash-completion/completions/localfeed`; zsh: as
+    /// `_localfeed` in a folder of `$fpath`; fish: as
+    /// `~/.config/fish/completions/localfeed.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Serve the output folder over HTTP (and run the pipeline on a timer with --run-every).
     Serve {
@@ -190,6 +232,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             state,
             digests,
             no_digests,
+            allow_shrink,
         } => {
             let mut cfg = match load_config(&cli.config) {
                 Ok(c) => c,
@@ -215,6 +258,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 RunOptions {
                     progress: !cli.quiet,
                     digests: send_digests,
+                    allow_shrink,
                 },
             ) {
                 Ok(report) if report.failures.is_empty() => Ok(ExitCode::SUCCESS),
@@ -269,11 +313,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             for sub in &cfg.subscribers {
                 for place in &sub.localities {
-                    if Gazetteer::embedded().resolve(place).is_none() {
-                        eprintln!(
-                            "localfeed: subscriber {}: locality {place:?} names no single place (try `localfeed places {place}`)",
-                            sub.email
-                        );
+                    if let Err(e) = Gazetteer::embedded().lookup(place) {
+                        eprintln!("localfeed: subscriber {}: {e}", sub.email);
                         problems += 1;
                     }
                 }
@@ -396,7 +437,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
             let mut store = Store::open(&cfg.state_path())?;
             let gaz = Gazetteer::embedded();
-            let resolve = |s: &str| gaz.resolve(s);
+            let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
             let mut out = std::io::stdout().lock();
             digest_cmds::run_subscribers(
                 &mut store,
@@ -428,7 +469,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let mut store = Store::open(&cfg.state_path())?;
             let gaz = Gazetteer::embedded();
-            let resolve = |s: &str| gaz.resolve(s);
+            let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
             let mut out = std::io::stdout().lock();
             digest_cmds::run_digest(
                 &mut store,
@@ -463,6 +504,26 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 run_every,
             };
             crate::serve::serve(opts, cfg, clock)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manpage { dir } => {
+            // `help` is clap's own command, with no page of its own.
+            let cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+            match dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("cannot create {}", shown_path(&dir)))?;
+                    clap_mangen::generate_to(cmd, &dir).with_context(|| {
+                        format!("cannot write the pages into {}", shown_path(&dir))
+                    })?;
+                }
+                None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "localfeed", &mut std::io::stdout().lock());
             Ok(ExitCode::SUCCESS)
         }
         Command::Places { query } => {

@@ -79,6 +79,15 @@ struct ArticleCtx {
     url: String,
 }
 
+/// Articles of one followed place that the digest counts but does not list.
+#[derive(Serialize)]
+struct MoreCtx {
+    name: String,
+    /// The place's feed (readable in a browser through the site's stylesheet).
+    url: String,
+    count: usize,
+}
+
 #[derive(Serialize)]
 struct GroupCtx {
     code: String,
@@ -98,6 +107,8 @@ struct DigestCtx<'a> {
     shown: usize,
     more: usize,
     groups: Vec<GroupCtx>,
+    /// Where the `more` articles not listed are, place by place.
+    more_places: Vec<MoreCtx>,
     unsubscribe_url: String,
     manage_url: String,
     site_url: &'a str,
@@ -221,7 +232,7 @@ impl<'a> Composer<'a> {
         let group = |code: &str, name: &str, articles: Vec<ArticleCtx>| GroupCtx {
             code: code.into(),
             name: name.into(),
-            feed_url: format!("https://example.org/{code}/"),
+            feed_url: format!("https://example.org/{code}/atom.xml"),
             count: articles.len(),
             articles,
         };
@@ -233,6 +244,11 @@ impl<'a> Composer<'a> {
             count: 4,
             shown: 3,
             more: 1,
+            more_places: vec![MoreCtx {
+                name: "甲地".into(),
+                url: "https://example.org/11/atom.xml".into(),
+                count: 1,
+            }],
             groups: vec![
                 group(
                     "11",
@@ -274,6 +290,12 @@ impl<'a> Composer<'a> {
     pub fn manage_url(&self, email: &str) -> String {
         let token = self.key.token(email, Purpose::Manage);
         self.link(&self.settings.manage_path.replace("{token}", &token))
+    }
+
+    /// The link of a place's feed (its Atom document, which the site's stylesheet shows
+    /// as a page in a browser).
+    fn feed_url(&self, code: &str) -> String {
+        self.link(&format!("{code}/atom.xml"))
     }
 
     /// The link of an article's page.
@@ -349,9 +371,11 @@ impl<'a> Composer<'a> {
         });
         let total = articles.len();
         let limit = self.settings.max_articles.max(1);
-        // Group by the most specific followed locality that holds the article.
+        // Group by the most specific followed locality that holds the article; the ones
+        // past the limit are counted by place, with a link to that place's feed.
         let mut groups: BTreeMap<usize, Vec<&StoredArticle>> = BTreeMap::new();
-        for a in articles.iter().take(limit) {
+        let mut unlisted: BTreeMap<usize, usize> = BTreeMap::new();
+        for (n, a) in articles.iter().enumerate() {
             let codes = a.placement.feed_codes(true);
             let best = input
                 .localities
@@ -360,22 +384,40 @@ impl<'a> Composer<'a> {
                 .filter(|(_, l)| codes.contains(&l.code))
                 .max_by_key(|(i, l)| (l.code.len(), usize::MAX - i))
                 .map_or(0, |(i, _)| i);
-            groups.entry(best).or_default().push(a);
+            if n < limit {
+                groups.entry(best).or_default().push(a);
+            } else {
+                *unlisted.entry(best).or_default() += 1;
+            }
         }
+        let place = |i: usize| {
+            input
+                .localities
+                .get(i)
+                .map(|l| (l.code.clone(), l.name.clone()))
+                .unwrap_or_default()
+        };
         let groups: Vec<GroupCtx> = groups
             .into_iter()
             .map(|(i, list)| {
-                let (code, name) = input
-                    .localities
-                    .get(i)
-                    .map(|l| (l.code.clone(), l.name.clone()))
-                    .unwrap_or_default();
+                let (code, name) = place(i);
                 GroupCtx {
-                    feed_url: self.link(&format!("{code}/")),
+                    feed_url: self.feed_url(&code),
                     count: list.len(),
                     articles: list.iter().map(|a| self.article_ctx(a, input.tz)).collect(),
                     code,
                     name,
+                }
+            })
+            .collect();
+        let more_places: Vec<MoreCtx> = unlisted
+            .into_iter()
+            .map(|(i, count)| {
+                let (code, name) = place(i);
+                MoreCtx {
+                    url: self.feed_url(&code),
+                    name,
+                    count,
                 }
             })
             .collect();
@@ -397,6 +439,7 @@ impl<'a> Composer<'a> {
             shown,
             more: total - shown,
             groups,
+            more_places,
             unsubscribe_url: self.unsubscribe_url(input.email),
             manage_url: self.manage_url(input.email),
             site_url: self.base.as_str(),
@@ -407,6 +450,7 @@ impl<'a> Composer<'a> {
     /// control, zero-width or bidi characters: an unclosed U+202E would turn the rest
     /// of the message around).
     fn article_ctx(&self, a: &StoredArticle, tz: Tz) -> ArticleCtx {
+        let place = a.placement.primary.leaf().map(|d| d.name.clone());
         ArticleCtx {
             id: a.id.clone(),
             title: clean_text(&a.article.display_title()),
@@ -415,13 +459,15 @@ impl<'a> Composer<'a> {
                 .with_timezone(&tz)
                 .format("%Y-%m-%d")
                 .to_string(),
-            source: clean_text(a.publication.as_deref().unwrap_or(&a.source)),
-            place: a
-                .placement
-                .primary
-                .leaf()
-                .map(|d| clean_text(&d.name))
+            // The paper's name, else the place (a source id such as `inbox` means nothing
+            // to a reader).
+            source: a
+                .publication
+                .as_deref()
+                .or(place.as_deref())
+                .map(clean_text)
                 .unwrap_or_default(),
+            place: place.map(|p| clean_text(&p)).unwrap_or_default(),
             summary: summary(&clean_text(&a.article.body), self.settings.summary_chars),
             url: self.article_url(&a.id),
         }
@@ -697,6 +743,7 @@ mod tests {
                 body: "正文<b>不是标签</b>。".into(),
                 reporters: vec![],
                 contributors: vec![],
+                photographers: vec![],
                 date: None,
                 kind: Kind::News,
                 url: None,

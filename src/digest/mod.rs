@@ -323,13 +323,24 @@ impl SubscriberConfig {
     }
 }
 
-/// Normalises an address for use as a key: trimmed, domain lower-cased.
+/// Normalises an address for use as a key and on the wire: trimmed, the domain
+/// lower-cased, and a domain written in other scripts (`例子.中国`) in its ASCII form
+/// (IDNA, `xn--fsqu00a.xn--fiqs8s`, by the `idna` crate), which every mail server takes.
 pub fn normalize_address(email: &str) -> String {
     let e = email.trim();
     match e.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
+        Some((local, domain)) => format!("{local}@{}", ascii_domain(domain)),
         None => e.to_string(),
     }
+}
+
+/// A domain in ASCII: lower-cased, and IDNA-encoded when it holds other characters (as it
+/// was when it cannot be encoded; the address check then refuses it).
+fn ascii_domain(domain: &str) -> String {
+    if domain.is_ascii() {
+        return domain.to_ascii_lowercase();
+    }
+    idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_string())
 }
 
 /// Checks a bare address (`local@domain`): one `@`, a dot-atom local part, a domain of
@@ -358,6 +369,7 @@ pub fn validate_address(email: &str) -> anyhow::Result<()> {
             "the part before @ has characters an address cannot hold",
         ));
     }
+    let domain = ascii_domain(domain);
     if !domain.contains('.') {
         return Err(bad("the domain has no dot"));
     }
@@ -392,7 +404,9 @@ pub fn parse_mailbox(s: &str) -> anyhow::Result<Mailbox> {
         _ => s,
     };
     validate_address(addr)?;
-    Mailbox::from_str(s).map_err(|e| anyhow::anyhow!("invalid mailbox {s:?}: {e}"))
+    // The domain goes on the wire in its ASCII (IDNA) form.
+    let wire = s.replacen(addr, &normalize_address(addr), 1);
+    Mailbox::from_str(&wire).map_err(|e| anyhow::anyhow!("invalid mailbox {s:?}: {e}"))
 }
 
 #[cfg(test)]
@@ -405,9 +419,28 @@ mod tests {
             "a@b.example",
             "first.last+tag@mail.example.org",
             "x_y@a-b.cn",
+            "li@例子.中国",
+            "li@Bücher.example",
         ] {
             assert!(validate_address(ok).is_ok(), "{ok}");
         }
+        // a domain in another script is kept and sent in its ASCII (IDNA) form
+        assert_eq!(
+            normalize_address(" li@例子.中国 "),
+            "li@xn--fsqu00a.xn--fiqs8s"
+        );
+        assert_eq!(
+            normalize_address("Li@Bücher.Example"),
+            "Li@xn--bcher-kva.example"
+        );
+        assert_eq!(
+            parse_mailbox("摘要 <d@例子.中国>")
+                .unwrap()
+                .email
+                .to_string(),
+            "d@xn--fsqu00a.xn--fiqs8s"
+        );
+        assert!(validate_address("li@例子").is_err(), "no dot");
         for bad in [
             "",
             "plain",

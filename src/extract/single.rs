@@ -287,6 +287,7 @@ fn finish(
         body: paras.join("\n\n"),
         reporters: people.reporters,
         contributors: people.contributors,
+        photographers: people.photographers,
         date,
         kind: Kind::News,
         url: front.url,

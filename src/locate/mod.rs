@@ -54,6 +54,126 @@ impl Gazetteer {
     }
 }
 
+/// Why a place a person named could not be taken: it names none, or several with no
+/// best one among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceNameError {
+    /// No division bears the name (nor is it a code or names in a row).
+    Unknown(String),
+    /// Several divisions bear the name and no rule of [`BEST_MATCH`] picks one: the
+    /// candidates, shallowest first.
+    Ambiguous(String, Vec<Chain>),
+}
+
+/// How many candidates an ambiguity message lists before saying how many more there are.
+const LISTED_CANDIDATES: usize = 8;
+
+impl std::fmt::Display for PlaceNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlaceNameError::Unknown(s) => write!(
+                f,
+                "unknown locality {s:?} (`localfeed places {s}` lists names and codes)"
+            ),
+            PlaceNameError::Ambiguous(s, chains) => {
+                let listed: Vec<String> = chains
+                    .iter()
+                    .take(LISTED_CANDIDATES)
+                    .map(|c| {
+                        let code = c.leaf().map(|d| d.code.as_str()).unwrap_or("");
+                        format!("{code} {}", c.names().join(" "))
+                    })
+                    .collect();
+                let more = chains.len().saturating_sub(LISTED_CANDIDATES);
+                write!(f, "{s}: {} places — {}", chains.len(), listed.join(", "))?;
+                if more > 0 {
+                    write!(f, " and {more} more (`localfeed places {s}`)")?;
+                }
+                write!(f, "; use a code")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PlaceNameError {}
+
+/// One rule that picks the place a person meant among the divisions bearing a name.
+pub struct BestMatchRule {
+    /// The rule's name, for tests and documentation.
+    pub name: &'static str,
+    pick: fn(&Gazetteer, &[Cand]) -> Option<NodeId>,
+}
+
+/// The rules that pick one place among several bearing a name a person typed, in order;
+/// the first that picks one decides. None picks when the name is ambiguous at the level
+/// a person would mean it (鼓楼区 is four districts, 五里乡 the official name of one
+/// township and the name without its ethnic group of another): then the person is shown
+/// the candidates and uses a code, as a wrong place is worse than a question.
+pub const BEST_MATCH: &[BestMatchRule] = &[
+    // 河南 is 河南省 (and a county's and towns' short form), 黄山 is 黄山市 (and 黄山区's):
+    // a province's or prefecture city's short name means that province or city, as
+    // `places` lists it first.
+    BestMatchRule {
+        name: "the-one-province-or-city",
+        pick: |gaz, cands| {
+            // Only a division's own current name counts (not a former name or a zone
+            // type).
+            let own: Vec<Cand> = cands
+                .iter()
+                .filter(|c| matches!(c.form, Form::Full | Form::Short | Form::Plain))
+                .copied()
+                .collect();
+            let ids = real_nodes(gaz, &own);
+            let top = ids.iter().map(|&i| gaz.depth(i)).min()?;
+            let shallowest: Vec<NodeId> =
+                ids.into_iter().filter(|&i| gaz.depth(i) == top).collect();
+            let level = gaz.node(*shallowest.first()?)?.level;
+            if matches!(level, Level::Province | Level::Prefecture) {
+                unique_node(gaz, &shallowest)
+            } else {
+                None
+            }
+        },
+    },
+];
+
+/// The divisions of a candidate list, pseudo rows left out, shallowest first (by code
+/// within a level), each once.
+fn real_nodes(gaz: &Gazetteer, cands: &[Cand]) -> Vec<NodeId> {
+    let mut ids: Vec<NodeId> = cands
+        .iter()
+        .map(|c| c.node)
+        .filter(|&i| gaz.node(i).is_some_and(|n| !n.pseudo))
+        .collect();
+    ids.sort_by_key(|&id| (gaz.depth(id), gaz.node(id).map(|n| n.code)));
+    ids.dedup();
+    ids
+}
+
+impl Gazetteer {
+    /// A place a person named (a subscriber's locality, a command's argument): what
+    /// [`Gazetteer::resolve`] finds, else the one place the rules of [`BEST_MATCH`] pick
+    /// among those bearing the name; the error lists the candidates when none picks.
+    pub fn lookup(&self, name_or_code: &str) -> Result<Chain, PlaceNameError> {
+        let s = name_or_code.trim();
+        if let Some(c) = self.resolve(s) {
+            return Ok(c);
+        }
+        let cands = self.exact(s);
+        let ids = real_nodes(self, &cands);
+        if ids.is_empty() {
+            return Err(PlaceNameError::Unknown(s.to_string()));
+        }
+        if let Some(id) = BEST_MATCH.iter().find_map(|r| (r.pick)(self, &cands)) {
+            return Ok(self.chain_of(id));
+        }
+        Err(PlaceNameError::Ambiguous(
+            s.to_string(),
+            ids.into_iter().map(|id| self.chain_of(id)).collect(),
+        ))
+    }
+}
+
 /// Resolves a string that is only a place: code, single name, or names in a row.
 pub(crate) fn resolve_str(gaz: &Gazetteer, s: &str) -> Option<NodeId> {
     let s = s.trim();

@@ -33,6 +33,7 @@ fn article(title: &str, kicker: Option<&str>, body: &str) -> Article {
         body: body.into(),
         reporters: vec![],
         contributors: vec![],
+        photographers: vec![],
         date: None,
         kind: Kind::News,
         url: None,
@@ -954,4 +955,57 @@ fn a_city_that_outweighs_its_siblings_twice_over_carries_a_province_framed_text(
                 白银市介绍了经验。白银市的企业代表发言。白银市还展示了新产品，白银市的做法受到肯定。兰州市代表参加。";
     let p = place(text, None);
     assert_eq!(leaf(&p).as_deref(), Some("6204"), "{:?}", p.evidence);
+}
+
+#[test]
+fn best_match_the_one_province_or_city() {
+    let g = gaz();
+    let rule = BEST_MATCH
+        .iter()
+        .find(|r| r.name == "the-one-province-or-city")
+        .unwrap();
+    let pick = |s: &str| (rule.pick)(g, &g.exact(s)).map(|id| g.chain_of(id).names());
+    // 河南: 河南省 and 河南蒙古族自治县; 黄山: 黄山市 and 黄山区; 吉林: the province and the city.
+    assert_eq!(pick("河南"), Some(vec!["河南省".to_string()]));
+    assert_eq!(
+        pick("黄山"),
+        Some(vec!["安徽省".to_string(), "黄山市".to_string()])
+    );
+    assert_eq!(pick("吉林"), Some(vec!["吉林省".to_string()]));
+    // Four districts at one level: no pick.
+    assert_eq!(pick("鼓楼区"), None);
+    assert_eq!(pick("朝阳区"), None);
+}
+
+#[test]
+fn lookup_takes_what_resolve_takes_then_the_best_match_then_lists_the_candidates() {
+    let g = gaz();
+    assert_eq!(g.lookup("安吉县").unwrap(), g.resolve("安吉县").unwrap());
+    assert_eq!(
+        g.lookup(" 410204 ").unwrap().names(),
+        ["河南省", "开封市", "鼓楼区"]
+    );
+    assert_eq!(g.lookup("河南").unwrap().names(), ["河南省"]);
+    match g.lookup("鼓楼区") {
+        Err(e @ PlaceNameError::Ambiguous(..)) => assert_eq!(
+            e.to_string(),
+            "鼓楼区: 4 places — 320106 江苏省 南京市 鼓楼区, 320302 江苏省 徐州市 鼓楼区, \
+             350102 福建省 福州市 鼓楼区, 410204 河南省 开封市 鼓楼区; use a code"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let many = g.lookup("城关镇").unwrap_err().to_string();
+    assert!(
+        many.starts_with("城关镇: ")
+            && many.contains(" more (`localfeed places 城关镇`); use a code"),
+        "{many}"
+    );
+    assert!(matches!(
+        g.lookup("不存在的地方"),
+        Err(PlaceNameError::Unknown(_))
+    ));
+    assert!(matches!(
+        g.lookup("五里乡"),
+        Err(PlaceNameError::Ambiguous(..))
+    ));
 }

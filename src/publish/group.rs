@@ -197,19 +197,38 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
     out
 }
 
-/// How a feed of `total` items (oldest first) is cut, as `(archives, first)`: archive `k`
-/// (1-based) holds items `[(k-1)*size, k*size)` and the subscription document holds items
-/// `[first, total)`, at least the newest `current`. Only complete archives that hold at
-/// least one item older than the newest `current` exist, so an archive's contents never
-/// change when newer items arrive, and every item is in an archive or the subscription
-/// document (which then holds fewer than `current + size` items).
-pub(crate) fn cut(total: usize, current: usize, size: usize) -> (usize, usize) {
-    let older = total.saturating_sub(current);
-    if size == 0 || older == 0 {
-        return (0, older);
+/// How a feed is cut into its subscription document and its RFC 5005 archives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cut {
+    /// Complete archives: archive `k` (1-based) holds items `[(k-1)*size, k*size)`; once
+    /// written, its items never change.
+    pub(crate) archives: usize,
+    /// Items of the open archive after them, `[archives*size, first)` (fewer than `size`;
+    /// 0: none). Its file is named by its count (`archive/4-37.rss.xml`), so a document at
+    /// one address never changes its items: when it grows, it gets a new address.
+    pub(crate) open: usize,
+    /// The first item of the subscription document, which holds `[first, total)`: the
+    /// newest `current` items, never more, and none of them in an archive.
+    pub(crate) first: usize,
+}
+
+/// How a feed of `total` items (oldest first) is cut into `current` items for its
+/// subscription document and archives of `size` items for everything older (see
+/// [`Cut`]); with `size == 0` (no archives) the older items are in no document.
+pub(crate) fn cut(total: usize, current: usize, size: usize) -> Cut {
+    let first = total.saturating_sub(current);
+    if size == 0 {
+        return Cut {
+            archives: 0,
+            open: 0,
+            first,
+        };
     }
-    let n = (total / size).min(older.div_ceil(size));
-    (n, older.min(n * size))
+    Cut {
+        archives: first / size,
+        open: first % size,
+        first,
+    }
 }
 
 #[cfg(test)]
@@ -217,27 +236,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn archives_cover_everything_older_than_the_current_page() {
+    fn archives_cover_everything_older_than_the_current_page_once() {
         for size in [1usize, 3, 50, 200] {
             for current in [1usize, 5, 50] {
                 for total in 0..700usize {
-                    let (n, first) = cut(total, current, size);
-                    // archives are complete
-                    assert!(n * size <= total);
-                    // every item is archived or current, and the newest `current` are current
-                    assert!(first <= n * size, "{total} {current} {size}");
-                    assert!(first <= total.saturating_sub(current));
-                    assert!(total - first < current + size);
-                    // no archive lies entirely inside the newest `current`
-                    if n > 0 {
-                        assert!((n - 1) * size < total.saturating_sub(current));
-                    }
+                    let c = cut(total, current, size);
+                    // the subscription document holds the newest `current`, never more
+                    assert_eq!(total - c.first, total.min(current));
+                    // complete archives, then the open one, then the current items:
+                    // every item in exactly one document
+                    assert_eq!(
+                        c.archives * size + c.open,
+                        c.first,
+                        "{total} {current} {size}"
+                    );
+                    assert!(c.open < size);
                 }
             }
         }
-        assert_eq!(cut(120, 50, 50), (2, 70));
-        assert_eq!(cut(100, 50, 50), (1, 50));
-        assert_eq!(cut(40, 50, 50), (0, 0));
-        assert_eq!(cut(140, 5, 50), (2, 100));
+        let c = |t, n, s| {
+            let c = cut(t, n, s);
+            (c.archives, c.open, c.first)
+        };
+        assert_eq!(c(120, 50, 50), (1, 20, 70));
+        assert_eq!(c(100, 50, 50), (1, 0, 50));
+        assert_eq!(c(40, 50, 50), (0, 0, 0));
+        assert_eq!(c(140, 5, 50), (2, 35, 135));
+        assert_eq!(c(102, 50, 200), (0, 52, 52));
+        assert_eq!(c(102, 50, 0), (0, 0, 52));
     }
 }

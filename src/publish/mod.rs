@@ -72,6 +72,10 @@ pub struct Settings {
     /// The subscription page linked from `index.html` (absolute, or relative to
     /// `base_url`); empty: no link.
     pub subscribe_url: String,
+    /// The largest share of the published articles, in percent, that one run may take
+    /// off the site (a state file or source that vanished would otherwise empty it);
+    /// `run --allow-shrink` lifts it once, 100 never refuses.
+    pub max_retire_percent: u32,
 }
 
 impl Default for Settings {
@@ -88,7 +92,51 @@ impl Default for Settings {
             summary_chars: 140,
             threads: 2,
             subscribe_url: String::new(),
+            max_retire_percent: 50,
         }
+    }
+}
+
+/// How a publish of `articles` would change what the output folder holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shrink {
+    /// Articles the folder publishes now (as the last finished run left it).
+    pub published: usize,
+    /// Of those, the articles the new site would no longer hold.
+    pub retired: usize,
+}
+
+/// What publishing `articles` into `out` would take off the site, without writing: read
+/// from the article pages the last run's manifest names (`articles/<id>.html`), or,
+/// without article pages, from the item count of the `all` feed's documents.
+pub fn shrink(articles: &[StoredArticle], settings: &Settings, out: &Path) -> Shrink {
+    let names = write::published_names(out);
+    let pages: Vec<&str> = names
+        .iter()
+        .filter_map(|n| n.strip_prefix("articles/")?.strip_suffix(".html"))
+        .collect();
+    if !pages.is_empty() {
+        let now: std::collections::HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        return Shrink {
+            published: pages.len(),
+            retired: pages.iter().filter(|id| !now.contains(**id)).count(),
+        };
+    }
+    let published: usize = names
+        .iter()
+        .filter(|n| {
+            *n == "all/rss.xml" || (n.starts_with("all/archive/") && n.ends_with(".rss.xml"))
+        })
+        .filter_map(|n| std::fs::read_to_string(out.join(n)).ok())
+        .map(|text| text.matches("<item>").count())
+        .sum();
+    let mut now = unique(articles).len();
+    if !settings.archives {
+        now = now.min(settings.items_per_feed);
+    }
+    Shrink {
+        published,
+        retired: published.saturating_sub(now),
     }
 }
 
@@ -237,7 +285,7 @@ pub fn publish(
     let old = old?;
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
     let global = global_fingerprint(settings, templates);
-    let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).2));
+    let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).1));
     let ctx = Ctx {
         prep: &prep,
         settings,
@@ -274,15 +322,13 @@ pub fn publish(
     );
     sink.merge(feeds?);
     sink.merge(side?);
-    let mut archives = 0;
-    for g in groups.iter().filter(|_| settings.archives) {
-        archives += group::cut(
-            g.items.len(),
-            settings.items_per_feed,
-            settings.archive_size,
-        )
-        .0;
-    }
+    let archives = groups
+        .iter()
+        .map(|g| {
+            let c = current(settings, g).0;
+            c.archives + usize::from(c.open > 0)
+        })
+        .sum();
     if settings.article_pages {
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
         sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
@@ -384,16 +430,12 @@ fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
     tasks
 }
 
-/// How a feed is cut (see [`group::cut`]): `(archives, first, current window)`, the window
-/// being the indexes of the items of its subscription documents, oldest first.
-fn current<'g>(s: &Settings, g: &'g Group) -> (usize, usize, &'g [u32]) {
-    let total = g.items.len();
-    let (n_arch, first) = if s.archives {
-        group::cut(total, s.items_per_feed, s.archive_size)
-    } else {
-        (0, total.saturating_sub(s.items_per_feed))
-    };
-    (n_arch, first, g.items.get(first..).unwrap_or_default())
+/// How a feed is cut (see [`group::cut`]), and the window of its subscription documents:
+/// the indexes of their items, oldest first.
+fn current<'g>(s: &Settings, g: &'g Group) -> (group::Cut, &'g [u32]) {
+    let size = if s.archives { s.archive_size } else { 0 };
+    let c = group::cut(g.items.len(), s.items_per_feed, size);
+    (c, g.items.get(c.first..).unwrap_or_default())
 }
 
 /// Runs `f` over `items` on `threads` workers, each taking the next item not yet taken.
@@ -522,7 +564,21 @@ impl Ctx<'_> {
     /// Writes the three subscription documents of a group and its archives.
     fn feed(&self, g: &Group, sink: &mut Sink) -> anyhow::Result<()> {
         let s = self.settings;
-        let (n_arch, _, window) = current(s, g);
+        let (cut, window) = current(s, g);
+        // Archive documents oldest first: `(number, items, file stem)`; the open one (not
+        // yet full) is named by its count as well, so its address changes when it grows.
+        let size = s.archive_size;
+        let mut docs: Vec<(usize, std::ops::Range<usize>, String)> = (1..=cut.archives)
+            .map(|n| (n, (n - 1) * size..n * size, n.to_string()))
+            .collect();
+        if cut.open > 0 {
+            let n = cut.archives + 1;
+            docs.push((
+                n,
+                cut.archives * size..cut.first,
+                format!("{n}-{}", cut.open),
+            ));
+        }
         let current: Vec<&Prepared<'_>> = window
             .iter()
             .rev()
@@ -533,8 +589,14 @@ impl Ctx<'_> {
         let feed_id = text::urn_uuid("localfeed-feed", &format!("{}{key}", self.urls.base()));
         let author = text::one_line(&s.title_suffix);
         let archive_url =
-            |n: usize, fmt: &str| self.urls.feed(key, &format!("archive/{n}.{fmt}.xml"));
-        let fp = self.doc_fp("current", g, &current, n_arch);
+            |stem: &str, fmt: &str| self.urls.feed(key, &format!("archive/{stem}.{fmt}.xml"));
+        let newest_archive = docs.last().map(|d| d.2.clone());
+        let fp = self.doc_fp(
+            &format!("current {}", newest_archive.as_deref().unwrap_or("")),
+            g,
+            &current,
+            docs.len(),
+        );
         let mut frags: Option<Vec<std::sync::Arc<Frags>>> = None;
         let result = (|| {
             for (file, fmt) in [
@@ -562,7 +624,10 @@ impl Ctx<'_> {
                     home: self.urls.home(key),
                     self_url: self.urls.feed(key, file),
                     current_url: self.urls.feed(key, file),
-                    prev_archive: (n_arch > 0 && fmt != "json").then(|| archive_url(n_arch, fmt)),
+                    prev_archive: newest_archive
+                        .as_deref()
+                        .filter(|_| fmt != "json")
+                        .map(|stem| archive_url(stem, fmt)),
                     next_archive: None,
                     archive: false,
                     feed_id: feed_id.clone(),
@@ -577,12 +642,14 @@ impl Ctx<'_> {
         drop(frags);
         self.shared.done(window);
         result?;
-        for n in 1..=n_arch {
-            let items = self.items(g, (n - 1) * s.archive_size..n * s.archive_size);
-            let fp = self.doc_fp("archive", g, &items, usize::from(n < n_arch));
+        for (i, (n, range, stem)) in docs.iter().enumerate() {
+            let n = *n;
+            let items = self.items(g, range.clone());
+            let next = docs.get(i + 1).map(|d| d.2.as_str());
+            let fp = self.doc_fp(&format!("archive {}", next.unwrap_or("")), g, &items, n);
             let mut frags: Option<Vec<Frags>> = None;
             for fmt in ["rss", "atom"] {
-                let rel = format!("{key}/archive/{n}.{fmt}.xml");
+                let rel = format!("{key}/archive/{stem}.{fmt}.xml");
                 if sink.reuse(self.old, &rel, fp) {
                     continue;
                 }
@@ -597,10 +664,13 @@ impl Ctx<'_> {
                     title: format!("{title}（存档 {n}）"),
                     description: description.clone(),
                     home: self.urls.home(key),
-                    self_url: archive_url(n, fmt),
+                    self_url: archive_url(stem, fmt),
                     current_url: self.urls.feed(key, current_file),
-                    prev_archive: (n > 1).then(|| archive_url(n - 1, fmt)),
-                    next_archive: (n < n_arch).then(|| archive_url(n + 1, fmt)),
+                    prev_archive: i
+                        .checked_sub(1)
+                        .and_then(|p| docs.get(p))
+                        .map(|d| archive_url(&d.2, fmt)),
+                    next_archive: next.map(|stem| archive_url(stem, fmt)),
                     archive: true,
                     feed_id: feed_id.clone(),
                     updated: newest(frags),

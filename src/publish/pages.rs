@@ -45,6 +45,7 @@ struct ArticlePage {
     paragraphs: Vec<String>,
     reporters: Vec<String>,
     contributors: Vec<String>,
+    photographers: Vec<String>,
     publication: Option<String>,
     original_url: Option<String>,
     date: String,
@@ -153,10 +154,15 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             r#type: "application/rss+xml",
             href: u(urls.feed("all", "rss.xml")),
         });
-        let reporters = names(&a.reporters);
+        // A name credited for the photograph is shown once, as 摄影, not as 记者.
+        let photographers = names(&a.photographers);
+        let reporters: Vec<String> = names(&a.reporters)
+            .into_iter()
+            .filter(|r| !photographers.contains(r))
+            .collect();
         let contributors: Vec<String> = names(&a.contributors)
             .into_iter()
-            .filter(|c| !reporters.contains(c))
+            .filter(|c| !reporters.contains(c) && !photographers.contains(c))
             .collect();
         let page = ArticlePage {
             site: suffix,
@@ -171,6 +177,7 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             paragraphs: paragraphs(&a.body),
             reporters,
             contributors,
+            photographers,
             publication: opt(s.publication.as_deref()),
             original_url: original_url(a.url.as_deref()).map(u),
             date: p.published.format("%Y-%m-%d").to_string(),

@@ -47,6 +47,7 @@ pub(super) fn stored(
         body: body.into(),
         reporters: vec!["林小禾".into(), "周一帆".into()],
         contributors: vec!["通讯员 陈晓".into()],
+        photographers: vec![],
         date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
         kind: Kind::News,
         url: Some("https://epaper.example.cn/新闻/1.html".into()),
@@ -444,39 +445,49 @@ fn archives_are_linked_and_stable() {
     let dir = tempfile::tempdir().unwrap();
     let mut arts = fixture();
     publish(&arts, &settings(), &templates(), dir.path()).unwrap();
-    // all: 8 items, 3 current, archives of 2: cut(8, 3, 2) = (2, 4)?
-    let (n, first) = group::cut(8, 3, 2);
-    assert_eq!((n, first), (3, 5));
+    // all: 8 items, 3 current, archives of 2: two complete archives and an open one of 1.
+    let c = group::cut(8, 3, 2);
+    assert_eq!((c.archives, c.open, c.first), (2, 1, 5));
     let all = dir.path().join("all");
     let rss = read(&all.join("rss.xml"));
-    assert!(rss.contains("<atom:link rel=\"prev-archive\" href=\"https://news.example.org/feeds/all/archive/3.rss.xml\""));
+    assert!(rss.contains("<atom:link rel=\"prev-archive\" href=\"https://news.example.org/feeds/all/archive/3-1.rss.xml\""));
     let atom = read(&all.join("atom.xml"));
-    assert!(atom.contains("<link rel=\"prev-archive\" type=\"application/atom+xml\" href=\"https://news.example.org/feeds/all/archive/3.atom.xml\"/>"));
+    assert!(atom.contains("<link rel=\"prev-archive\" type=\"application/atom+xml\" href=\"https://news.example.org/feeds/all/archive/3-1.atom.xml\"/>"));
     let a1 = read(&all.join("archive/1.atom.xml"));
     assert!(a1.contains("<fh:archive/>"));
     assert!(a1.contains("rel=\"current\" type=\"application/atom+xml\" href=\"https://news.example.org/feeds/all/atom.xml\""));
     assert!(a1.contains("rel=\"next-archive\""));
     assert!(!a1.contains("rel=\"prev-archive\""));
-    let a3 = read(&all.join("archive/3.rss.xml"));
-    assert!(a3.contains("rel=\"prev-archive\""));
+    let a2 = read(&all.join("archive/2.rss.xml"));
+    assert!(a2.contains(
+        "rel=\"next-archive\" href=\"https://news.example.org/feeds/all/archive/3-1.rss.xml\""
+    ));
+    let a3 = read(&all.join("archive/3-1.rss.xml"));
+    assert!(a3.contains(
+        "rel=\"prev-archive\" href=\"https://news.example.org/feeds/all/archive/2.rss.xml\""
+    ));
     assert!(!a3.contains("rel=\"next-archive\""));
     atom_syndication::Feed::read_from(a1.as_bytes()).unwrap();
     ::rss::Channel::read_from(a3.as_bytes()).unwrap();
-    // every article is reachable: current + archives hold all ids
-    let mut seen = std::collections::BTreeSet::new();
-    for f in [
-        "rss.xml",
-        "archive/1.rss.xml",
-        "archive/2.rss.xml",
-        "archive/3.rss.xml",
+    // every article is in exactly one document, and the current one holds items_per_feed
+    let mut seen = Vec::new();
+    for (f, n) in [
+        ("rss.xml", 3),
+        ("archive/1.rss.xml", 2),
+        ("archive/2.rss.xml", 2),
+        ("archive/3-1.rss.xml", 1),
     ] {
         let ch = ::rss::Channel::read_from(read(&all.join(f)).as_bytes()).unwrap();
+        assert_eq!(ch.items().len(), n, "{f}");
         for i in ch.items() {
-            seen.insert(i.guid().unwrap().value().to_string());
+            seen.push(i.guid().unwrap().value().to_string());
         }
     }
+    seen.sort();
+    seen.dedup();
     assert_eq!(seen.len(), arts.len());
-    // a newer article leaves the old archives' bytes alone
+    // a newer article leaves the complete archives' items alone; the open one becomes
+    // complete under its own number and the old address goes
     let a1_before = std::fs::read(all.join("archive/1.atom.xml")).unwrap();
     arts.push(stored(
         "青禾市新区举办春季招聘会",
@@ -491,6 +502,16 @@ fn archives_are_linked_and_stable() {
         a1_before
     );
     assert!(!r.written.contains(&all.join("archive/1.atom.xml")));
+    assert!(all.join("archive/3.rss.xml").is_file());
+    assert!(!all.join("archive/3-1.rss.xml").exists());
+    let rss = read(&all.join("rss.xml"));
+    assert_eq!(
+        ::rss::Channel::read_from(rss.as_bytes())
+            .unwrap()
+            .items()
+            .len(),
+        3
+    );
 }
 
 #[test]
@@ -652,4 +673,29 @@ fn duplicate_ids_and_unplaced_articles() {
     assert_eq!(ids.len(), unique.len());
     // the newer copy won
     assert!(read(&dir.path().join("810203001/atom.xml")).contains("2024-03-07T10:00:00+08:00"));
+}
+
+#[test]
+fn shrink_counts_published_articles_by_page_or_by_the_all_feed() {
+    let arts = fixture();
+    for pages in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = settings();
+        s.article_pages = pages;
+        assert_eq!(
+            shrink(&arts, &s, dir.path()),
+            Shrink::default(),
+            "nothing published yet"
+        );
+        publish(&arts, &s, &templates(), dir.path()).unwrap();
+        let same = shrink(&arts, &s, dir.path());
+        assert_eq!(
+            (same.published, same.retired),
+            (arts.len(), 0),
+            "pages: {pages}"
+        );
+        let gone = shrink(&arts[..2], &s, dir.path());
+        assert_eq!(gone.retired, arts.len() - 2, "pages: {pages}");
+        assert_eq!(shrink(&[], &s, dir.path()).retired, arts.len());
+    }
 }

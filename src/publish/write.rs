@@ -201,6 +201,12 @@ impl JournalFile<'_> {
     }
 }
 
+/// The files the last finished run published, as its manifest names them (none without
+/// a manifest).
+pub(crate) fn published_names(out: &Path) -> Vec<String> {
+    read_manifest(&out.join(MANIFEST)).map_or_else(Vec::new, |m| m.2)
+}
+
 /// What a manifest file says: whether this version wrote it (another version's
 /// fingerprints vouch for nothing, but its names still say which files are ours), the
 /// fingerprinted entries, and every file it names. `None` when there is none.

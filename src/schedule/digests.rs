@@ -81,7 +81,7 @@ pub struct DueDigest {
 /// Resolves locality strings to followed places: the leaf of each chain.
 pub fn resolve_localities(
     localities: &[String],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
 ) -> Result<Vec<Locality>, String> {
     let mut out: Vec<Locality> = Vec::new();
     for l in localities
@@ -89,7 +89,7 @@ pub fn resolve_localities(
         .map(|l| l.trim())
         .filter(|l| !l.is_empty())
     {
-        let chain = resolve(l).ok_or_else(|| format!("unknown locality {l:?}"))?;
+        let chain = resolve(l)?;
         let leaf = chain
             .leaf()
             .ok_or_else(|| format!("locality {l:?} names no place"))?;
@@ -111,7 +111,7 @@ pub fn subscriber_update(
     entry: &SubscriberConfig,
     settings: &digest::Settings,
     key: &TokenKey,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     origin: &str,
 ) -> anyhow::Result<SubscriberUpdate> {
     entry.validate()?;
@@ -148,7 +148,7 @@ pub fn sync_subscribers(
     settings: &digest::Settings,
     key: &TokenKey,
     subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Vec<String>> {
     let mut rejected = Vec::new();
@@ -213,7 +213,7 @@ pub fn new_articles(
     Ok(list)
 }
 
-fn places_of(sub: &Subscriber, resolve: &dyn Fn(&str) -> Option<Chain>) -> Vec<Locality> {
+fn places_of(sub: &Subscriber, resolve: &dyn Fn(&str) -> Result<Chain, String>) -> Vec<Locality> {
     match resolve_localities(&sub.localities, resolve) {
         Ok(p) => p,
         Err(_) => sub
@@ -233,7 +233,7 @@ fn places_of(sub: &Subscriber, resolve: &dyn Fn(&str) -> Option<Chain>) -> Vec<L
 pub fn due_digests(
     store: &Store,
     settings: &digest::Settings,
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<(usize, Vec<DueDigest>)> {
     let mut active = 0;
@@ -321,7 +321,7 @@ pub fn run_digests(
     store: &mut Store,
     settings: &digest::Settings,
     subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Option<Chain>,
+    resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<DigestReport> {

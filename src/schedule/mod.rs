@@ -66,6 +66,9 @@ pub struct RunOptions {
     /// Send the digests that are due (with a `[digest]` table). A trial run over a folder
     /// (`run --inbox`) leaves them off unless asked, so trying localfeed mails nobody.
     pub digests: bool,
+    /// Publish even when the run would take more than `[publish] max_retire_percent` of
+    /// the published articles off the site (`run --allow-shrink`).
+    pub allow_shrink: bool,
 }
 
 /// The run lock: a file next to the state file, locked for the life of the value.
@@ -177,6 +180,23 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
 
     let articles = store.articles()?;
     let out = cfg.out_dir();
+    // A site is never replaced by a much smaller one without being asked: a state file or
+    // a source that vanished (a mount that failed) looks like articles withdrawn.
+    let shrink = publish::shrink(&articles, &cfg.publish, &out);
+    let limit = u64::from(cfg.publish.max_retire_percent);
+    if !opts.allow_shrink && shrink.retired as u64 * 100 > shrink.published as u64 * limit {
+        store.finish_run(run_id, &report.totals, false, &clock.now())?;
+        return Err(RunError::Fatal(anyhow::anyhow!(
+            "this run would take {} of the {} published articles off {} ({}%, more than \
+             [publish] max_retire_percent = {limit}); nothing was published or sent and the \
+             site is left as it is. If the articles are really gone, run again with \
+             --allow-shrink",
+            shrink.retired,
+            shrink.published,
+            shown_path(&out),
+            shrink.retired * 100 / shrink.published.max(1),
+        )));
+    }
     let published = publish::publish(&articles, &cfg.publish, &templates, &out)
         .with_context(|| format!("cannot publish into {}", shown_path(&out)))?;
     report.totals.feeds_written = published.written.len();
@@ -193,7 +213,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     if cfg.digest.is_some() && opts.digests {
         match digest_settings(cfg) {
             Ok(settings) => {
-                let resolve = |s: &str| gaz.resolve(s);
+                let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
                 match digests::run_digests(
                     &mut store,
                     &settings,

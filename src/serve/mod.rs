@@ -391,6 +391,7 @@ async fn run_periodically(
                 RunOptions {
                     progress: false,
                     digests: true,
+                    allow_shrink: false,
                 },
             )
         })
@@ -668,16 +669,31 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         Target::File(path) => {
             let ctype = content_type(&path);
             let mime: mime::Mime = ctype.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
+            let head = req.method() == Method::HEAD;
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            let gzip = gzip::applies(req.headers(), ctype, size);
+            let mut req = req;
+            if gzip {
+                gzip::plain_validators(req.headers_mut());
+            }
             match ServeFile::new_with_mime(&path, &mime).oneshot(req).await {
                 Ok(resp) => {
                     let mut resp = resp.map(Body::new);
-                    if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
-                        resp.headers_mut()
-                            .insert(header::CACHE_CONTROL, app.cache_control.clone());
-                        resp.headers_mut().insert(
+                    let status = resp.status();
+                    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                        let h = resp.headers_mut();
+                        h.insert(header::CACHE_CONTROL, app.cache_control.clone());
+                        h.insert(
                             header::X_CONTENT_TYPE_OPTIONS,
                             HeaderValue::from_static("nosniff"),
                         );
+                        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                        if gzip && status != StatusCode::PARTIAL_CONTENT {
+                            gzip::mark(h, head && status == StatusCode::OK);
+                        }
+                    }
+                    if gzip && head && status == StatusCode::OK {
+                        *resp.body_mut() = Body::new(gzip::Unsized);
                     }
                     resp
                 }
@@ -686,6 +702,93 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
                     (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the file\n").into_response()
                 }
             }
+        }
+    }
+}
+
+/// The gzipped variant of a file (the compression layer gzips GET bodies; HEAD must say
+/// the same, and the two bodies need entity tags of their own, RFC 9110 §8.8.3).
+mod gzip {
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    /// What the entity tag of a gzipped body ends with (inside the quotes).
+    const TAG_SUFFIX: &str = "-gzip";
+
+    /// True when the compression layer gzips this response for this request: the client
+    /// takes gzip (not `q=0`), the type is not an image (SVG aside) or an event stream,
+    /// and the body has at least 32 bytes (the layer's defaults).
+    pub(super) fn applies(req: &HeaderMap, content_type: &str, size: u64) -> bool {
+        let takes_gzip = req
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|item| {
+                let mut parts = item.split(';').map(str::trim);
+                let coding = parts.next().unwrap_or("");
+                let refused = parts.any(|p| {
+                    p.strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                coding.eq_ignore_ascii_case("gzip") && !refused
+            });
+        let kind_ok = (!content_type.starts_with("image/")
+            || content_type.starts_with("image/svg"))
+            && !content_type.starts_with("text/event-stream");
+        takes_gzip && kind_ok && size >= 32
+    }
+
+    /// `If-None-Match` tags of the gzipped body name the plain one for the file service,
+    /// which knows only that.
+    pub(super) fn plain_validators(req: &mut HeaderMap) {
+        let Some(v) = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+            return;
+        };
+        let plain: Vec<String> = v
+            .split(',')
+            .map(|t| {
+                let t = t.trim();
+                match t.strip_suffix(&format!("{TAG_SUFFIX}\"")) {
+                    Some(stem) => format!("{stem}\""),
+                    None => t.to_string(),
+                }
+            })
+            .collect();
+        if let Ok(v) = HeaderValue::from_str(&plain.join(", ")) {
+            req.insert(header::IF_NONE_MATCH, v);
+        }
+    }
+
+    /// An empty body that announces no length, so a `HEAD` is framed as the gzipped `GET`
+    /// is (chunked) instead of with a `Content-Length: 0`.
+    pub(super) struct Unsized;
+
+    impl hyper::body::Body for Unsized {
+        type Data = hyper::body::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Ready(None)
+        }
+    }
+
+    /// The headers of the gzipped variant: its own entity tag, and for a `HEAD` the
+    /// `Content-Encoding` a `GET` gets (its length is not known without compressing).
+    pub(super) fn mark(resp: &mut HeaderMap, head_ok: bool) {
+        if let Some(tag) = resp.get(header::ETAG).and_then(|v| v.to_str().ok())
+            && let Some(stem) = tag.strip_suffix('"')
+            && let Ok(v) = HeaderValue::from_str(&format!("{stem}{TAG_SUFFIX}\""))
+        {
+            resp.insert(header::ETAG, v);
+        }
+        if head_ok {
+            resp.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            resp.remove(header::CONTENT_LENGTH);
+            resp.remove(header::ACCEPT_RANGES);
         }
     }
 }

@@ -664,6 +664,7 @@ mod tests {
                 body: body.into(),
                 reporters: vec![],
                 contributors: vec![],
+                photographers: vec![],
                 date: None,
                 kind: Kind::News,
                 url: None,

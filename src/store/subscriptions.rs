@@ -29,6 +29,41 @@ pub struct PendingSubscription {
     pub expires: i64,
 }
 
+const PENDING_COLUMNS: &str = "nonce, email, localities, schedule, timezone, created, expires";
+
+/// A row of `pending_subscriptions` as read, its localities still JSON.
+type PendingRow = (String, String, String, String, String, i64, i64);
+
+fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+trait IntoPending {
+    fn into_pending(self) -> Result<PendingSubscription>;
+}
+
+impl IntoPending for PendingRow {
+    fn into_pending(self) -> Result<PendingSubscription> {
+        Ok(PendingSubscription {
+            nonce: self.0,
+            email: self.1,
+            localities: serde_json::from_str(&self.2)?,
+            schedule: self.3,
+            timezone: self.4,
+            created: self.5,
+            expires: self.6,
+        })
+    }
+}
+
 impl Store {
     /// Records a pending subscription (replacing one with the same nonce).
     pub fn add_pending_subscription(&mut self, p: &PendingSubscription) -> Result<()> {
@@ -54,32 +89,26 @@ impl Store {
         let raw = self
             .conn
             .query_row(
-                "SELECT nonce, email, localities, schedule, timezone, created, expires
-                 FROM pending_subscriptions WHERE nonce = ?1",
+                &format!("SELECT {PENDING_COLUMNS} FROM pending_subscriptions WHERE nonce = ?1"),
                 params![nonce],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, i64>(5)?,
-                        r.get::<_, i64>(6)?,
-                    ))
-                },
+                pending_row,
             )
             .optional()?;
-        let Some(r) = raw else { return Ok(None) };
-        Ok(Some(PendingSubscription {
-            nonce: r.0,
-            email: r.1,
-            localities: serde_json::from_str(&r.2)?,
-            schedule: r.3,
-            timezone: r.4,
-            created: r.5,
-            expires: r.6,
-        }))
+        raw.map(IntoPending::into_pending).transpose()
+    }
+
+    /// The pending subscriptions whose link still works at `now`, by address and age.
+    pub fn pending_subscriptions(&self, now: i64) -> Result<Vec<PendingSubscription>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {PENDING_COLUMNS} FROM pending_subscriptions WHERE expires >= ?1
+             ORDER BY email, created, nonce"
+        ))?;
+        let rows = st.query_map(params![now], pending_row)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?.into_pending()?);
+        }
+        Ok(out)
     }
 
     /// Removes a pending subscription (it was confirmed or replaced). Returns false when
@@ -154,6 +183,11 @@ mod tests {
             Some(pending("n1", 1_000))
         );
         assert_eq!(s.pending_subscription("nx").unwrap(), None);
+        assert_eq!(
+            s.pending_subscriptions(2_000).unwrap(),
+            vec![pending("n2", 5_000)],
+            "an expired link is not pending"
+        );
         assert_eq!(s.prune_subscriptions(2_000, 0).unwrap(), 1);
         assert_eq!(s.pending_subscription("n1").unwrap(), None);
         assert!(s.remove_pending_subscription("n2").unwrap());

@@ -342,6 +342,7 @@ pub(crate) fn build(
         body,
         reporters: people.reporters,
         contributors: people.contributors,
+        photographers: people.photographers,
         date,
         kind,
         url: None,

@@ -25,6 +25,9 @@ pub(crate) struct People {
     pub(crate) org: Option<String>,
     /// True when the byline credits a photograph (`摄`, `图/`).
     pub(crate) photo: bool,
+    /// Names (among the reporters and contributors) credited for the photograph alone:
+    /// `记者 X 摄`, `摄影 X`, `摄影记者 X`.
+    pub(crate) photographers: Vec<String>,
 }
 
 impl People {
@@ -44,6 +47,11 @@ impl People {
         for c in other.contributors {
             if !self.reporters.contains(&c) && !self.contributors.contains(&c) {
                 self.contributors.push(c);
+            }
+        }
+        for n in other.photographers {
+            if !self.photographers.contains(&n) {
+                self.photographers.push(n);
             }
         }
         if self.org.is_none() {
@@ -227,6 +235,10 @@ pub(crate) fn parse(text: &str) -> Option<People> {
     let mut people = People::default();
     let mut role: Option<Role> = None;
     let mut last_names: Vec<(String, Option<Role>)> = Vec::new();
+    // `摄影 X`, `摄影记者 X`: the names after the role took the photograph
+    let mut photo_role = false;
+    // indexes into `last_names` of the names credited for the photograph
+    let mut photo_names: Vec<usize> = Vec::new();
     let mut pos = 0;
     let mut saw_any = false;
     let handle_segment = |seg: &str,
@@ -263,6 +275,7 @@ pub(crate) fn parse(text: &str) -> Option<People> {
     for whole in ROLE.find_iter(text) {
         let kind = role_kind(whole.as_str());
         let seg = text.get(pos..whole.start()).unwrap_or("");
+        let named_before = last_names.len();
         // text glued to the front of a role (`北江晚报全媒体记者`) is an organisation
         let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
         if glued && kind != RoleKind::Photo {
@@ -280,10 +293,14 @@ pub(crate) fn parse(text: &str) -> Option<People> {
             handle_segment(seg, role, &mut people, &mut last_names)?;
         }
         saw_any = true;
+        if photo_role {
+            photo_names.extend(named_before..last_names.len());
+        }
+        let w = whole.as_str();
+        photo_role = w.starts_with("摄影") || w.starts_with("攝影");
         if kind == RoleKind::Staff {
             role = Some(Role::Staff);
         } else if kind == RoleKind::Other {
-            let w = whole.as_str();
             if w.contains('图') || w.contains('圖') || w.contains("摄") || w.contains("攝") {
                 people.photo = true;
             }
@@ -293,6 +310,8 @@ pub(crate) fn parse(text: &str) -> Option<People> {
             let rest = text.get(whole.end()..).unwrap_or("").trim();
             people.photo = true;
             if rest.is_empty() || rest.starts_with([')', '）']) {
+                // `X 摄`: the names right before the verb took the photograph
+                photo_names.extend(named_before..last_names.len());
                 role = Some(Role::PhotoSuffix);
             } else {
                 role = Some(Role::Other);
@@ -318,8 +337,19 @@ pub(crate) fn parse(text: &str) -> Option<People> {
             .or_else(|| trimmed.strip_suffix("報道"))
             .unwrap_or(rest)
     };
+    let named_before = last_names.len();
     handle_segment(rest, role, &mut people, &mut last_names)?;
+    if photo_role {
+        photo_names.extend(named_before..last_names.len());
+    }
     let _ = saw_any;
+    for &i in &photo_names {
+        if let Some((name, _)) = last_names.get(i)
+            && !people.photographers.contains(name)
+        {
+            people.photographers.push(name.clone());
+        }
+    }
     // each name added as `People::merge` adds a byline of that one name (no byline of
     // one name built for it)
     for (name, r) in last_names {
@@ -521,7 +551,8 @@ pub(crate) fn office_credit(text: &str) -> Option<People> {
         return None;
     }
     Some(People {
-        contributors: vec![name],
+        contributors: vec![name.clone()],
+        photographers: vec![name],
         photo: true,
         ..People::default()
     })
@@ -614,6 +645,21 @@ mod tests {
         let y = parse("丁一 马二 摄").unwrap();
         assert_eq!(y.contributors, vec!["丁一".to_string(), "马二".to_string()]);
         assert!(parse("文/图 刘洋").unwrap().photo);
+        // who took the photograph, by name
+        assert_eq!(x.photographers, vec!["高远".to_string()]);
+        assert_eq!(y.photographers, y.contributors);
+        assert_eq!(
+            parse("摄影 甲乙").unwrap().photographers,
+            vec!["甲乙".to_string()]
+        );
+        assert_eq!(
+            parse("摄影记者 甲乙").unwrap().photographers,
+            vec!["甲乙".to_string()]
+        );
+        let mixed = parse("本报记者 张三 通讯员 李四 摄").unwrap();
+        assert_eq!(mixed.photographers, vec!["李四".to_string()]);
+        assert!(parse("本报记者 张三").unwrap().photographers.is_empty());
+        assert!(parse("文/图 刘洋").unwrap().photographers.is_empty());
         assert_eq!(p("(本报记者 郑和平)"), (vec!["郑和平".into()], vec![]));
         assert!(parse("全县召开安全生产工作会议").is_none());
         // the verb after the names goes; a place glued to it is where the report was filed
