@@ -240,3 +240,100 @@ fn failing_sources_are_reported_recorded_and_backed_off() {
         "{paths:?}"
     );
 }
+
+/// A feed dropped into a folder is read as a feed (not as four articles of its tags);
+/// pictures are skipped with one info line, not failed; include/exclude choose files.
+#[test]
+fn a_feed_file_in_a_folder_is_read_as_a_feed_and_pictures_are_skipped() {
+    let s = sandbox("[[source]]\nid = \"inbox\"\npath = \"inbox\"\nexclude = [\"drafts/**\"]\n");
+    s.write(
+        "inbox/anji.rss",
+        std::fs::read(common::repo().join("tests/fixtures/net/rsshub.xml")).unwrap(),
+    );
+    s.write("inbox/photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    s.write("inbox/report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
+    s.write(
+        "inbox/drafts/draft.txt",
+        "天子湖镇草稿\n\n本报讯 这是一篇还没写完的草稿，不应发布。\n",
+    );
+    let o = run_at(&s, "2024-06-10T09:00:00+08:00");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.contains("skipped, neither text nor a feed"))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("photo.png") && err.contains("report.pdf"),
+        "{err}"
+    );
+    let all = s.read("feeds/all/feed.json");
+    let v: serde_json::Value = serde_json::from_str(&all).unwrap();
+    let titles: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(
+        titles.contains(&"递铺街道老旧小区加装电梯全部完工"),
+        "{titles:?}"
+    );
+    assert!(!all.contains("<ttl>") && !all.contains("草稿"), "{all}");
+    // a second run reads nothing again
+    let o = run_at(&s, "2024-06-10T10:00:00+08:00");
+    assert!(stderr(&o).contains("0 new or changed"), "{}", stderr(&o));
+}
+
+/// OPML import appends feed sources to the config (checked, ids from the routes, feeds
+/// already there skipped), or writes them to a file.
+#[test]
+fn opml_import_adds_feed_sources() {
+    let s = sandbox(
+        "[[source]]\nid = \"hunan-epaper\"\nfeed = \"http://127.0.0.1:1200/hunan/epaper\"\n",
+    );
+    s.write(
+        "export.opml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>RSSHub</title></head><body>
+<outline text="县报">
+<outline type="rss" text="湖南日报" xmlUrl="http://127.0.0.1:1200/hunan/epaper"/>
+<outline type="rss" text="厦门日报" xmlUrl="http://127.0.0.1:1200/xmnn/epaper/xmrb"/>
+<outline type="rss" text="嘉兴日报" xmlUrl="http://127.0.0.1:1200/cnjxol/jxrb"/>
+</outline></body></opml>"#,
+    );
+    let o = s.run(&["sources", "import", "export.opml", "--to", "new.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let new = s.read("new.toml");
+    assert!(
+        new.contains("id = \"xmnn-epaper-xmrb\"") && new.contains("publication = \"嘉兴日报\""),
+        "{new}"
+    );
+    assert!(!new.contains("hunan"), "{new}");
+    let o = s.run(&["sources", "import", "export.opml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 feed source(s) added"),
+        "{}",
+        stderr(&o)
+    );
+    let o = s.run(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&s.run(&["sources", "list"]));
+    assert_eq!(
+        list.lines().filter(|l| l.contains("never fetched")).count(),
+        3,
+        "{list}"
+    );
+    // importing again adds nothing
+    let o = s.run(&["sources", "import", "export.opml"]);
+    assert!(
+        stderr(&o).contains("0 feed source(s) added"),
+        "{}",
+        stderr(&o)
+    );
+}
