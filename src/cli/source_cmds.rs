@@ -196,7 +196,7 @@ fn list(cfg: &Config) -> Result<()> {
 
 /// One fetch record in words.
 fn describe(r: &FetchRecord) -> String {
-    let mut s = format!("{}", r.status);
+    let mut s = r.status.clone();
     if let Some(code) = r.http_status {
         s.push_str(&format!(" (HTTP {code})"));
     }

@@ -410,8 +410,11 @@ fn full_texts(
         .collect())
 }
 
+/// The body of a full answer, its declared charset and the URL it came from.
+type Body = (Vec<u8>, Option<String>, String);
+
 /// Records what asking a URL gave, reports a failure, and returns the body of a full
-/// answer with its declared charset and final URL.
+/// answer.
 fn settle(
     store: &mut Store,
     cfg: &Config,
@@ -419,7 +422,7 @@ fn settle(
     answer: Fetched,
     now: &DateTime<FixedOffset>,
     report: &mut RunReport,
-) -> Result<Option<(Vec<u8>, Option<String>, String)>> {
+) -> Result<Option<Body>> {
     let min_interval = Duration::from_secs(job.source.min_interval_mins * 60);
     let known = job.known.clone();
     let mut rec = record(job, "ok", now);

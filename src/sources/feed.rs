@@ -102,13 +102,13 @@ pub fn parse_feed(text: &str, base: Option<&str>) -> Result<Feed, FeedError> {
             .as_ref()
             .and_then(|c| {
                 let body = c.body.as_deref()?.trim();
-                (!body.is_empty()).then(|| as_html(body, &c.content_type.to_string()))
+                (!body.is_empty()).then(|| as_html(body, c.content_type.as_ref()))
             })
             .or_else(|| {
                 e.summary
                     .as_ref()
                     .filter(|s| !s.content.trim().is_empty())
-                    .map(|s| as_html(s.content.trim(), &s.content_type.to_string()))
+                    .map(|s| as_html(s.content.trim(), s.content_type.as_ref()))
             })
             .unwrap_or_default();
         out.entries.push(Entry {
