@@ -89,6 +89,8 @@ fn a_feed_and_a_url_list_are_published_then_asked_only_conditionally() {
         out.contains("anjidaily") && out.contains("not-modified") && out.contains("\"rss-v0\""),
         "{out}"
     );
+    // the feed's <ttl> (60 minutes) still holds after a 304
+    assert!(out.contains("next 2024-06-10T12:00:00+08:00"), "{out}");
 }
 
 /// An entry whose text changes upstream updates the same article; an entry the feed no
@@ -336,4 +338,49 @@ fn opml_import_adds_feed_sources() {
         "{}",
         stderr(&o)
     );
+}
+
+/// An entry whose page cannot be had is stored from its summary, and its page is fetched
+/// on a later run (the feed read in full again, not hidden behind a 304); then the
+/// article is updated in place with the full text.
+#[test]
+fn a_full_text_page_that_failed_is_fetched_on_a_later_run() {
+    let server = upstream::start();
+    let b = &server.base;
+    let s = sandbox(&format!(
+        "[[source]]\nid = \"deqing\"\nfeed = \"{b}/atom.xml\"\n"
+    ));
+    server.up.pages_down.store(true, Ordering::SeqCst);
+    let o = run_at(&s, "2024-06-10T09:00:00+08:00");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("{b}/articles/xs-river.html: HTTP 500")),
+        "{err}"
+    );
+    let first = s.read("feeds/330521102/feed.json");
+    assert!(
+        first.contains("新市镇河道清淤完成") && !first.contains("一万多立方米"),
+        "{first}"
+    );
+    server.up.pages_down.store(false, Ordering::SeqCst);
+    server.up.clear();
+    let o = run_at(&s, "2024-06-10T11:00:00+08:00");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let seen = server.up.seen();
+    let feed_ask = seen.iter().find(|r| r.path == "/atom.xml").unwrap();
+    assert!(feed_ask.if_none_match.is_none(), "{seen:?}");
+    let second = s.read("feeds/330521102/feed.json");
+    assert!(second.contains("一万多立方米"), "{second}");
+    let id = |json: &str| {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["items"][0]["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(id(&first), id(&second));
+    server.up.clear();
+    let o = run_at(&s, "2024-06-10T13:00:00+08:00");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let seen = server.up.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].if_none_match.is_some(), "{seen:?}");
 }

@@ -43,6 +43,8 @@ struct Job<'a> {
 /// An entry that is new or changed, waiting for its full text perhaps.
 struct Pending<'a> {
     source: &'a Source,
+    /// The feed it came from.
+    feed_url: String,
     entry: Entry,
     doc: String,
     hash: String,
@@ -172,6 +174,7 @@ pub(super) fn run(
                             };
                         pending.push(Pending {
                             source: job.source,
+                            feed_url: job.url.clone(),
                             entry,
                             doc,
                             hash,
@@ -232,6 +235,16 @@ pub(super) fn run(
                         report.totals.articles_changed += n;
                     }
                     Err(reason) => {
+                        // read again when the page changes, but not at every run
+                        if let Some(mut rec) = store.fetch_record(&job.url)? {
+                            let wait = backoff(
+                                1,
+                                cfg.fetch.retry_backoff_secs,
+                                cfg.fetch.retry_backoff_max_secs,
+                            );
+                            rec.next_fetch = later(&now, wait);
+                            store.record_fetch(&rec)?;
+                        }
                         fail_input(store, job.source, &job.url, &bytes, reason, clock, report)
                     }
                 }
@@ -239,12 +252,16 @@ pub(super) fn run(
         }
     }
     let full_texts = full_texts(store, cfg, &fetcher, &pending, &now, report)?;
+    // Feeds with an entry that failed or lacks its page: read in full next time (a 304
+    // would hide the entry from the retry).
+    let mut read_again: Vec<&str> = Vec::new();
     for (p, full) in pending.iter().zip(full_texts) {
         report.totals.files_read += 1;
         let name = &p.entry.key;
         // an entry stored from its summary because its page could not be had keeps a
         // hash of its own, so a later run tries the page again
         let hash = if p.wants_full_text && full.is_none() {
+            read_again.push(&p.feed_url);
             format!("summary:{}", p.hash)
         } else {
             p.hash.clone()
@@ -266,6 +283,7 @@ pub(super) fn run(
                 report.totals.articles_changed += n;
             }
             Err(reason) => {
+                read_again.push(&p.feed_url);
                 fail_input(
                     store,
                     p.source,
@@ -276,6 +294,15 @@ pub(super) fn run(
                     report,
                 );
             }
+        }
+    }
+    read_again.sort_unstable();
+    read_again.dedup();
+    for url in read_again {
+        if let Some(mut rec) = store.fetch_record(url)? {
+            rec.etag = None;
+            rec.last_modified = None;
+            store.record_fetch(&rec)?;
         }
     }
     Ok(())
@@ -447,7 +474,17 @@ fn settle(
         Fetched::NotModified => {
             rec.status = "not-modified".into();
             rec.http_status = Some(304);
-            rec.next_fetch = later(now, min_interval);
+            // the wait the last answer set (a feed's <ttl>) still holds
+            let last_wait = known
+                .as_ref()
+                .filter(|k| k.status == "ok" || k.status == "not-modified")
+                .and_then(|k| {
+                    let from = DateTime::parse_from_rfc3339(&k.last_fetch).ok()?;
+                    let to = DateTime::parse_from_rfc3339(k.next_fetch.as_deref()?).ok()?;
+                    (to - from).to_std().ok()
+                })
+                .unwrap_or_default();
+            rec.next_fetch = later(now, min_interval.max(last_wait));
             store.record_fetch(&rec)?;
             tracing::info!("{}: not modified", job.url);
             Ok(None)

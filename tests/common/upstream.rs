@@ -7,7 +7,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::io::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,6 +33,8 @@ pub struct Upstream {
     pub max_in_flight: AtomicUsize,
     /// Which version of the RSSHub-style feed is served (its ETag follows it).
     pub rss_version: AtomicUsize,
+    /// While set, the article pages under `/articles/` answer 500.
+    pub pages_down: AtomicBool,
 }
 
 impl Upstream {
@@ -115,6 +117,9 @@ async fn route(up: &Upstream, path: &str, if_none_match: Option<String>) -> Resp
             )
         }
     };
+    if path.starts_with("/articles/") && up.pages_down.load(Ordering::SeqCst) {
+        return answer(StatusCode::INTERNAL_SERVER_ERROR, &[], Vec::new());
+    }
     match path {
         "/rsshub.xml" => {
             let v = up.rss_version.load(Ordering::SeqCst);
