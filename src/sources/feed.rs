@@ -33,7 +33,7 @@ pub struct Entry {
     pub authors: Vec<String>,
     /// When it was published (else updated), at +08:00.
     pub published: Option<DateTime<FixedOffset>>,
-    /// Its link (the article page).
+    /// Its link (the article page), when absolute (or resolved against the feed's URL).
     pub link: Option<String>,
     /// Its content as HTML: the full content, else the summary (plain text escaped, a
     /// paragraph a line).
@@ -96,7 +96,8 @@ pub fn parse_feed(text: &str, base: Option<&str>) -> Result<Feed, FeedError> {
             .iter()
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .map(|l| l.href.trim().to_string())
-            .filter(|l| !l.is_empty());
+            // a relative link with no base to resolve it against leads nowhere
+            .filter(|l| url::Url::parse(l).is_ok_and(|u| matches!(u.scheme(), "http" | "https")));
         let content = e
             .content
             .as_ref()
