@@ -384,3 +384,28 @@ fn a_full_text_page_that_failed_is_fetched_on_a_later_run() {
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(seen[0].if_none_match.is_some(), "{seen:?}");
 }
+
+/// A GBK page declared GBK only by its server, and the same page labelled UTF-8 by a
+/// server that is wrong about it, are both read as the Chinese they hold.
+#[test]
+fn pages_are_read_in_the_declared_charset_or_by_their_content() {
+    let server = upstream::start();
+    let b = &server.base;
+    let s = sandbox(&format!(
+        "[[source]]\nid = \"gbk\"\nurls = [\"{b}/pages/gbk-declared.html\"]\n\n[[source]]\nid = \"mislabelled\"\nurls = [\"{b}/pages/gbk-mislabelled.html\"]\n"
+    ));
+    let o = run_at(&s, "2024-06-10T09:00:00+08:00");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("gbk-mislabelled.html: declared charset \"utf-8\" does not fit"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&s.read("feeds/330521102/feed.json")).unwrap();
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{items:?}");
+    for i in items {
+        assert_eq!(i["title"].as_str(), Some("新市镇古镇河道完成清淤"));
+        assert!(i["content_html"].as_str().unwrap().contains("一万多立方米"));
+    }
+}

@@ -140,6 +140,20 @@ async fn route(up: &Upstream, path: &str, if_none_match: Option<String>) -> Resp
             &[(header::CONTENT_TYPE, "text/html")],
             fixture("xs-river.html"),
         ),
+        // the same page in GBK: declared only by the server, and mislabelled UTF-8
+        "/pages/gbk-declared.html" | "/pages/gbk-mislabelled.html" => {
+            let page = String::from_utf8(fixture("xs-river.html")).unwrap().replace(
+                "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">",
+                "",
+            );
+            let (gbk, _, _) = encoding_rs::GBK.encode(&page);
+            let ct = if path.ends_with("declared.html") {
+                "text/html; charset=GBK"
+            } else {
+                "text/html; charset=utf-8"
+            };
+            answer(StatusCode::OK, &[(header::CONTENT_TYPE, ct)], gbk.into_owned())
+        }
         "/500" => answer(StatusCode::INTERNAL_SERVER_ERROR, &[], b"oops".to_vec()),
         "/429" => answer(
             StatusCode::TOO_MANY_REQUESTS,

@@ -135,7 +135,13 @@ pub fn decode_declared(bytes: &[u8], declared: Option<&str>) -> Result<Decoded, 
     };
     let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes());
     match enc {
-        Some(e) if e == encoding_rs::UTF_8 => decode(bytes),
+        Some(e) if e == encoding_rs::UTF_8 => {
+            if std::str::from_utf8(bytes).is_ok() {
+                decode(bytes)
+            } else {
+                misdeclared(bytes, label)
+            }
+        }
         // Valid UTF-8 beyond ASCII is UTF-8 whatever the label says: text in GBK
         // almost never forms valid UTF-8 sequences.
         Some(_) if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => {
