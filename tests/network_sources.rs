@@ -94,7 +94,8 @@ fn a_feed_and_a_url_list_are_published_then_asked_only_conditionally() {
 }
 
 /// An entry whose text changes upstream updates the same article; an entry the feed no
-/// longer holds keeps its article; the feed's `<ttl>` keeps it from being asked sooner.
+/// longer holds keeps its article; the feed's `<ttl>` and `<skipHours>` keep it from being
+/// asked sooner.
 #[test]
 fn an_edited_entry_is_updated_in_place_and_a_dropped_one_is_kept() {
     let server = upstream::start();
@@ -111,8 +112,13 @@ fn an_edited_entry_is_updated_in_place_and_a_dropped_one_is_kept() {
     let o = run_at(&s, "2024-06-10T09:30:00+08:00");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(server.up.seen().is_empty(), "{:?}", server.up.seen());
+    // after the ttl, but 10:30 in Beijing is 02:30 GMT, an hour the feed's <skipHours> skips
     let o = run_at(&s, "2024-06-10T10:30:00+08:00");
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(server.up.seen().is_empty(), "{:?}", server.up.seen());
+    let o = run_at(&s, "2024-06-10T11:00:00+08:00");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.up.paths(), ["/rsshub.xml"]);
     let second = s.read("feeds/all/feed.json");
     let ids = |json: &str| -> Vec<String> {
         let v: serde_json::Value = serde_json::from_str(json).unwrap();

@@ -145,14 +145,17 @@ pub(super) fn run(
         match job.want {
             Want::Feed => match read_feed(&bytes, charset.as_deref(), &final_url) {
                 Ok(feed) => {
-                    if let Some(ttl) = feed.ttl_mins {
-                        let mut rec = store
-                            .fetch_record(&job.url)?
-                            .unwrap_or_else(|| record(job, "ok", &now));
-                        let wait = u64::from(ttl).max(job.source.min_interval_mins);
-                        rec.next_fetch = later(&now, Duration::from_secs(wait * 60));
-                        store.record_fetch(&rec)?;
-                    }
+                    let mut rec = store
+                        .fetch_record(&job.url)?
+                        .unwrap_or_else(|| record(job, "ok", &now));
+                    rec.ttl_mins = feed.ttl_mins.map(i64::from);
+                    rec.skip_hours = (!feed.skip_hours.is_empty()).then(|| {
+                        let hours: Vec<String> =
+                            feed.skip_hours.iter().map(u32::to_string).collect();
+                        hours.join(",")
+                    });
+                    rec.next_fetch = next_read(&now, job.source, &rec);
+                    store.record_fetch(&rec)?;
                     if feed.keyless > 0 {
                         tracing::warn!(
                             "{}: {} entr(y/ies) without guid, id, link or title left out",
@@ -455,6 +458,8 @@ fn settle(
     let mut rec = record(job, "ok", now);
     rec.etag = known.as_ref().and_then(|k| k.etag.clone());
     rec.last_modified = known.as_ref().and_then(|k| k.last_modified.clone());
+    rec.ttl_mins = known.as_ref().and_then(|k| k.ttl_mins);
+    rec.skip_hours = known.as_ref().and_then(|k| k.skip_hours.clone());
     let failures = known.as_ref().map_or(0, |k| k.failures);
     match answer {
         Fetched::Body {
@@ -474,17 +479,8 @@ fn settle(
         Fetched::NotModified => {
             rec.status = "not-modified".into();
             rec.http_status = Some(304);
-            // the wait the last answer set (a feed's <ttl>) still holds
-            let last_wait = known
-                .as_ref()
-                .filter(|k| k.status == "ok" || k.status == "not-modified")
-                .and_then(|k| {
-                    let from = DateTime::parse_from_rfc3339(&k.last_fetch).ok()?;
-                    let to = DateTime::parse_from_rfc3339(k.next_fetch.as_deref()?).ok()?;
-                    (to - from).to_std().ok()
-                })
-                .unwrap_or_default();
-            rec.next_fetch = later(now, min_interval.max(last_wait));
+            // the <ttl> and <skipHours> of the last full answer still hold
+            rec.next_fetch = next_read(now, job.source, &rec);
             store.record_fetch(&rec)?;
             tracing::info!("{}: not modified", job.url);
             Ok(None)
@@ -611,7 +607,27 @@ fn record(job: &Job<'_>, status: &str, now: &DateTime<FixedOffset>) -> FetchReco
         error: None,
         failures: 0,
         next_fetch: None,
+        ttl_mins: None,
+        skip_hours: None,
     }
+}
+
+/// When a URL read (or found unchanged) now may be asked again: after the source's
+/// `min_interval_mins` and the feed's `<ttl>`, outside the feed's `<skipHours>`; `None`
+/// for at once.
+fn next_read(now: &DateTime<FixedOffset>, source: &Source, rec: &FetchRecord) -> Option<String> {
+    let ttl = rec.ttl_mins.unwrap_or(0).clamp(0, 10_080) as u64;
+    let wait = source.min_interval_mins.max(ttl);
+    let skip: Vec<u32> = rec
+        .skip_hours
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    let at = *now + chrono::Duration::minutes(wait as i64);
+    let at = sources::first_unskipped(at, &skip);
+    (at > *now).then(|| at.to_rfc3339())
 }
 
 /// `now + wait` as stored, or `None` (due at once) for no wait.

@@ -15,6 +15,8 @@ pub struct Feed {
     pub title: Option<String>,
     /// The feed's `<ttl>`: minutes it may be cached.
     pub ttl_mins: Option<u32>,
+    /// The feed's `<skipHours>`: hours (0–23, GMT) in which it is not to be read.
+    pub skip_hours: Vec<u32>,
     /// Its entries in feed order; entries with no key at all are left out (counted in
     /// `keyless`).
     pub entries: Vec<Entry>,
@@ -82,6 +84,7 @@ pub fn parse_feed(text: &str, base: Option<&str>) -> Result<Feed, FeedError> {
             .map(|t| t.content.trim().to_string())
             .filter(|t| !t.is_empty()),
         ttl_mins: feed.ttl,
+        skip_hours: skip_hours(&text),
         entries: Vec::new(),
         keyless: 0,
     };
@@ -134,6 +137,71 @@ pub fn parse_feed(text: &str, base: Option<&str>) -> Result<Feed, FeedError> {
         });
     }
     Ok(out)
+}
+
+/// The hours of an RSS channel's `<skipHours>` (feed-rs does not read them), read with
+/// quick-xml; none when the text is not XML or has none.
+fn skip_hours(text: &str) -> Vec<u32> {
+    use quick_xml::events::Event;
+    if !text.contains("skipHours") {
+        return Vec::new();
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut in_skip, mut in_hour) = (false, false);
+    let mut hours = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().into_inner() {
+                "skipHours" => in_skip = true,
+                "hour" if in_skip => in_hour = true,
+                _ => {}
+            },
+            Ok(Event::End(e)) => match e.local_name().into_inner() {
+                "skipHours" => in_skip = false,
+                "hour" => in_hour = false,
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_hour => {
+                if let Some(h) = t
+                    .xml_content(quick_xml::XmlVersion::Implicit1_0)
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|h| *h < 24)
+                {
+                    hours.push(h);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    hours.sort_unstable();
+    hours.dedup();
+    hours
+}
+
+/// The first whole-hour step from `t` (itself included) whose GMT hour is not in `skip`
+/// (`t` itself when `skip` is empty or names every hour).
+pub fn first_unskipped(t: DateTime<FixedOffset>, skip: &[u32]) -> DateTime<FixedOffset> {
+    use chrono::Timelike as _;
+    if skip.is_empty() || skip.len() >= 24 {
+        return t;
+    }
+    let mut at = t;
+    for _ in 0..24 {
+        if !skip.contains(&at.with_timezone(&Utc).hour()) {
+            return at;
+        }
+        // to the start of the next hour
+        let next = at + chrono::Duration::hours(1);
+        at = next
+            .with_minute(0)
+            .and_then(|x| x.with_second(0))
+            .and_then(|x| x.with_nanosecond(0))
+            .unwrap_or(next);
+    }
+    t
 }
 
 /// Whether a text that is not read as a feed still says it meant to be one (an RSS, Atom
@@ -299,12 +367,21 @@ mod tests {
     fn entries_are_keyed_by_guid_else_link() {
         let rss = r#"<?xml version="1.0" encoding="GBK"?>
 <rss version="2.0"><channel><title>青山日报</title><ttl>90</ttl>
+<skipHours><hour>16</hour><hour>17</hour><hour>99</hour></skipHours>
 <item><title>甲</title><guid isPermaLink="false">g-1</guid><link>http://x.example/1</link><description>&lt;p&gt;一&lt;/p&gt;</description></item>
 <item><title>乙</title><link>http://x.example/2</link><description>二</description></item>
 <item><description>无</description></item>
 </channel></rss>"#;
         let f = parse_feed(rss, None).unwrap();
         assert_eq!(f.ttl_mins, Some(90));
+        assert_eq!(f.skip_hours, [16, 17]);
+        // 00:30 in Beijing is 16:30 GMT: skipped until 18:00 GMT, 02:00 in Beijing
+        let t = DateTime::parse_from_rfc3339("2024-06-11T00:30:00+08:00").unwrap();
+        assert_eq!(
+            first_unskipped(t, &f.skip_hours).to_rfc3339(),
+            "2024-06-11T02:00:00+08:00"
+        );
+        assert_eq!(first_unskipped(t, &[3]), t);
         assert_eq!(f.title.as_deref(), Some("青山日报"));
         let keys: Vec<_> = f.entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["g-1", "http://x.example/2"]);

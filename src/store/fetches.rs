@@ -32,6 +32,10 @@ pub struct FetchRecord {
     /// Not to be asked before this time (RFC 3339): backoff, `Retry-After`, a feed's
     /// `<ttl>`, the source's `min_interval_mins`.
     pub next_fetch: Option<String>,
+    /// The `<ttl>` of the feed's last full answer, in minutes.
+    pub ttl_mins: Option<i64>,
+    /// The `<skipHours>` of the feed's last full answer (GMT hours, comma-separated).
+    pub skip_hours: Option<String>,
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FetchRecord> {
@@ -46,10 +50,12 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FetchRecord> {
         error: r.get(7)?,
         failures: r.get(8)?,
         next_fetch: r.get(9)?,
+        ttl_mins: r.get(10)?,
+        skip_hours: r.get(11)?,
     })
 }
 
-const COLUMNS: &str = "url, source, etag, last_modified, last_fetch, status, http_status, error, failures, next_fetch";
+const COLUMNS: &str = "url, source, etag, last_modified, last_fetch, status, http_status, error, failures, next_fetch, ttl_mins, skip_hours";
 
 impl Store {
     /// What is known of a URL.
@@ -77,7 +83,7 @@ impl Store {
     pub fn record_fetch(&mut self, r: &FetchRecord) -> Result<()> {
         self.conn.execute(
             &format!(
-                "INSERT OR REPLACE INTO fetches ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                "INSERT OR REPLACE INTO fetches ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
             ),
             params![
                 r.url,
@@ -89,7 +95,9 @@ impl Store {
                 r.http_status,
                 r.error,
                 r.failures,
-                r.next_fetch
+                r.next_fetch,
+                r.ttl_mins,
+                r.skip_hours
             ],
         )?;
         Ok(())
@@ -141,6 +149,8 @@ mod tests {
             error: None,
             failures: 0,
             next_fetch: None,
+            ttl_mins: Some(60),
+            skip_hours: Some("0,1".into()),
         };
         s.record_fetch(&r).unwrap();
         assert_eq!(s.fetch_record(&r.url).unwrap(), Some(r.clone()));

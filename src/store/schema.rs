@@ -168,7 +168,8 @@ CREATE INDEX subscribers_by_old_token ON subscribers (old_token_id);
 ";
 
 /// What is known of each URL fetched for a network source (conditional-request
-/// validators, the last answer, failures in a row and when to ask again), and the article
+/// validators, the last answer, failures in a row, when to ask again, and the `<ttl>` and
+/// `<skipHours>` its feed last gave), and the article
 /// pages fetched for full text, kept so each is fetched once.
 const FETCHES: &str = "
 CREATE TABLE fetches (
@@ -181,7 +182,9 @@ CREATE TABLE fetches (
     http_status   INTEGER,
     error         TEXT,
     failures      INTEGER NOT NULL DEFAULT 0,
-    next_fetch    TEXT
+    next_fetch    TEXT,
+    ttl_mins      INTEGER,
+    skip_hours    TEXT
 );
 CREATE INDEX fetches_by_source ON fetches (source);
 CREATE TABLE fetched_pages (
