@@ -259,6 +259,7 @@ fn a_feed_file_in_a_folder_is_read_as_a_feed_and_pictures_are_skipped() {
         std::fs::read(common::repo().join("tests/fixtures/net/rsshub.xml")).unwrap(),
     );
     s.write("inbox/photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    s.write("inbox/x\nERROR forged.jpg", b"\xff\xd8\xff\xe0");
     s.write("inbox/report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
     s.write(
         "inbox/drafts/draft.txt",

@@ -734,7 +734,7 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     for s in &cfg.sources {
         let from = match s.origin() {
             Origin::Folder(p) => shown_path(&cfg.resolve(p)),
-            Origin::Feed(url) => format!("feed {}", shown(url)),
+            Origin::Feed(url) => format!("feed {}", crate::sources::http::shown_url(url)),
             Origin::Urls(_) => "article pages by URL".to_string(),
         };
         writeln!(out, "source {}: {from}", s.id)?;

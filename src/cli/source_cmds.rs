@@ -9,6 +9,7 @@ use clap::Subcommand;
 
 use crate::config::{Config, Origin};
 use crate::model::shown_path;
+use crate::sources::http::shown_url;
 use crate::sources::{OpmlFeed, parse_opml};
 use crate::store::{FetchRecord, Store};
 
@@ -169,8 +170,8 @@ fn list(cfg: &Config) -> Result<()> {
         match s.origin() {
             Origin::Folder(p) => writeln!(out, "{}\tfolder {}", s.id, shown_path(&cfg.resolve(p)))?,
             Origin::Feed(url) => match mine.iter().find(|r| r.url == url) {
-                Some(r) => writeln!(out, "{}\tfeed {url}\t{}", s.id, describe(r))?,
-                None => writeln!(out, "{}\tfeed {url}\tnever fetched", s.id)?,
+                Some(r) => writeln!(out, "{}\tfeed {}\t{}", s.id, shown_url(url), describe(r))?,
+                None => writeln!(out, "{}\tfeed {}\tnever fetched", s.id, shown_url(url))?,
             },
             Origin::Urls(_) => {
                 let failing: Vec<&&FetchRecord> = mine
@@ -186,7 +187,7 @@ fn list(cfg: &Config) -> Result<()> {
                     failing.len()
                 )?;
                 for r in failing {
-                    writeln!(out, "  {}\t{}", r.url, describe(r))?;
+                    writeln!(out, "  {}\t{}", shown_url(&r.url), describe(r))?;
                 }
             }
         }
@@ -225,7 +226,7 @@ pub fn failing_lines(store: &Store) -> Result<Vec<String>> {
         out.push(format!(
             "  failing source {}: {} ({} in a row, next try {}): {}",
             r.source,
-            r.url,
+            shown_url(&r.url),
             r.failures,
             r.next_fetch.as_deref().unwrap_or("next run"),
             r.error.as_deref().unwrap_or("")

@@ -158,7 +158,10 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
             }
         };
         if !not_text.is_empty() {
-            let names: Vec<&str> = not_text.iter().map(|f| f.name.as_str()).collect();
+            let names: Vec<String> = not_text
+                .iter()
+                .map(|f| crate::model::shown(&f.name).into_owned())
+                .collect();
             tracing::info!(
                 "source {:?}: {} file(s) skipped, neither text nor a feed: {}",
                 source.id,

@@ -19,7 +19,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Origin, Source, UrlList};
 use crate::extract;
 use crate::model::{InputForm, PageText, SourceHints, content_hash, entry_article_id};
-use crate::sources::http::{Fetched, Fetcher, Request, RetryAfter, backoff};
+use crate::sources::http::{Fetched, Fetcher, Request, RetryAfter, backoff, shown_url};
 use crate::sources::{self, Entry};
 use crate::store::{FetchRecord, NewArticle, Store};
 
@@ -92,8 +92,9 @@ pub(super) fn run(
                     });
                 } else {
                     tracing::info!(
-                        "source {:?}: {url} is not due before {}",
+                        "source {:?}: {} is not due before {}",
                         source.id,
+                        shown_url(url),
                         known.and_then(|k| k.next_fetch).unwrap_or_default()
                     );
                 }
@@ -159,7 +160,7 @@ pub(super) fn run(
                     if feed.keyless > 0 {
                         tracing::warn!(
                             "{}: {} entr(y/ies) without guid, id, link or title left out",
-                            job.url,
+                            shown_url(&job.url),
                             feed.keyless
                         );
                     }
@@ -193,7 +194,7 @@ pub(super) fn run(
                 let text = match extract::decode_declared(&bytes, charset.as_deref()) {
                     Ok(d) => {
                         for w in &d.warnings {
-                            tracing::warn!("{}: {w}", job.url);
+                            tracing::warn!("{}: {w}", shown_url(&job.url));
                         }
                         d.text
                     }
@@ -482,7 +483,7 @@ fn settle(
             // the <ttl> and <skipHours> of the last full answer still hold
             rec.next_fetch = next_read(now, job.source, &rec);
             store.record_fetch(&rec)?;
-            tracing::info!("{}: not modified", job.url);
+            tracing::info!("{}: not modified", shown_url(&job.url));
             Ok(None)
         }
         Fetched::Later {
@@ -557,12 +558,10 @@ fn fail_url(
 }
 
 fn report_failure(job: &Job<'_>, reason: String, report: &mut RunReport) {
-    tracing::error!("source {:?}: {}: {reason}", job.source.id, job.url);
+    let url = shown_url(&job.url);
+    tracing::error!("source {:?}: {url}: {reason}", job.source.id);
     report.totals.files_failed += 1;
-    report.failures.push(Failure {
-        path: job.url.clone(),
-        reason,
-    });
+    report.failures.push(Failure { path: url, reason });
 }
 
 /// Records an input (a page, an entry) that was fetched but could not be read; it is
@@ -587,12 +586,10 @@ fn fail_input(
         Ok(()) => reason,
         Err(e) => format!("{reason} (and the failure could not be recorded: {e:#})"),
     };
+    let name = shown_url(name);
     tracing::error!("source {:?}: {name}: {reason}", source.id);
     report.totals.files_failed += 1;
-    report.failures.push(Failure {
-        path: name.to_string(),
-        reason,
-    });
+    report.failures.push(Failure { path: name, reason });
 }
 
 fn record(job: &Job<'_>, status: &str, now: &DateTime<FixedOffset>) -> FetchRecord {
@@ -651,7 +648,7 @@ fn due(known: Option<&FetchRecord>, now: &DateTime<FixedOffset>) -> bool {
 fn read_feed(bytes: &[u8], charset: Option<&str>, url: &str) -> Result<sources::Feed, String> {
     let decoded = extract::decode_declared(bytes, charset).map_err(|e| e.to_string())?;
     for w in &decoded.warnings {
-        tracing::warn!("{url}: {w}");
+        tracing::warn!("{}: {w}", shown_url(url));
     }
     sources::parse_feed(&decoded.text, Some(url)).map_err(|e| e.to_string())
 }

@@ -221,7 +221,7 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
 const NOT_TEXT: &[&str] = &[
     ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".svg", ".pdf",
     ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z",
-    ".rar", ".mp3", ".mp4", ".m4a", ".wav", ".avi", ".mov", ".mkv", ".exe", ".so",
+    ".rar", ".mp3", ".mp4", ".m4a", ".wav", ".avi", ".mov", ".mkv",
 ];
 
 /// File name endings of what may hold a feed (RSS, Atom or JSON Feed) rather than page

@@ -82,10 +82,12 @@ pub enum Fetched {
 }
 
 /// The HTTP client and the settings of the run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Fetcher {
     client: reqwest::blocking::Client,
     settings: FetchSettings,
+    /// When each host last answered, so batches one after another keep the delay too.
+    last_answer: Mutex<BTreeMap<String, std::time::Instant>>,
 }
 
 impl Fetcher {
@@ -104,6 +106,7 @@ impl Fetcher {
         Ok(Self {
             client,
             settings: settings.clone(),
+            last_answer: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -210,7 +213,8 @@ impl Fetcher {
                 None => results[i] = Some(Fetched::Failed("not an http(s) URL".into())),
             }
         }
-        let hosts: Mutex<VecDeque<VecDeque<usize>>> = Mutex::new(by_host.into_values().collect());
+        let hosts: Mutex<VecDeque<(String, VecDeque<usize>)>> =
+            Mutex::new(by_host.into_iter().collect());
         let slots = Mutex::new(results);
         let workers = self.settings.concurrency.max(1);
         let delay = Duration::from_millis(self.settings.per_host_delay_ms);
@@ -219,12 +223,13 @@ impl Fetcher {
                 s.spawn(|| {
                     loop {
                         let next = hosts.lock().map(|mut q| q.pop_front()).ok().flatten();
-                        let Some(queue) = next else { break };
-                        for (k, i) in queue.into_iter().enumerate() {
-                            if k > 0 && !delay.is_zero() {
-                                std::thread::sleep(delay);
-                            }
+                        let Some((host, queue)) = next else { break };
+                        for i in queue {
+                            self.wait_for(&host, delay);
                             let got = self.fetch(&reqs[i]);
+                            if let Ok(mut last) = self.last_answer.lock() {
+                                last.insert(host.clone(), std::time::Instant::now());
+                            }
                             if let Ok(mut slots) = slots.lock() {
                                 slots[i] = Some(got);
                             }
@@ -242,6 +247,23 @@ impl Fetcher {
     }
 }
 
+impl Fetcher {
+    /// Sleeps until `delay` has passed since `host` last answered.
+    fn wait_for(&self, host: &str, delay: Duration) {
+        let last = self
+            .last_answer
+            .lock()
+            .ok()
+            .and_then(|l| l.get(host).copied());
+        if let Some(at) = last {
+            let since = at.elapsed();
+            if since < delay {
+                std::thread::sleep(delay - since);
+            }
+        }
+    }
+}
+
 /// The host and port a URL is fetched from (the unit of "one at a time").
 pub fn host_of(url: &str) -> Option<String> {
     let u = url::Url::parse(url).ok()?;
@@ -249,6 +271,48 @@ pub fn host_of(url: &str) -> Option<String> {
         return None;
     }
     Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?))
+}
+
+/// Query parameters whose values are credentials (RSSHub's `key` and `code`, API tokens).
+const SECRET_PARAMS: &[&str] = &[
+    "key",
+    "code",
+    "token",
+    "access_key",
+    "accesskey",
+    "apikey",
+    "api_key",
+    "secret",
+    "password",
+    "sig",
+    "signature",
+];
+
+/// A URL as a message or a log line may show it: a user name and password, and the values
+/// of query parameters that carry credentials (`?key=…`), replaced by `***`. Anything
+/// that is not a URL is shown as it is.
+pub fn shown_url(raw: &str) -> String {
+    let Ok(mut u) = url::Url::parse(raw) else {
+        return crate::model::shown(raw).into_owned();
+    };
+    if !u.username().is_empty() || u.password().is_some() {
+        let _ = u.set_username("***");
+        let _ = u.set_password(None);
+    }
+    if u.query().is_some() {
+        let pairs: Vec<(String, String)> = u
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = SECRET_PARAMS.contains(&k.to_ascii_lowercase().as_str());
+                (
+                    k.into_owned(),
+                    if secret { "***".into() } else { v.into_owned() },
+                )
+            })
+            .collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    crate::model::shown(u.as_str()).into_owned()
 }
 
 /// The `charset` parameter of a `Content-Type`.
@@ -324,6 +388,11 @@ mod tests {
         );
         assert_eq!(host_of("ftp://x/").as_deref(), None);
         assert!(USER_AGENT.starts_with("localfeed/"));
+        assert_eq!(
+            shown_url("http://u:pw@127.0.0.1:1200/hunan/epaper?key=s3cret&limit=5"),
+            "http://***@127.0.0.1:1200/hunan/epaper?key=***&limit=5"
+        );
+        assert_eq!(shown_url("http://x.example/a"), "http://x.example/a");
     }
 
     #[test]
