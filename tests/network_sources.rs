@@ -144,8 +144,11 @@ fn an_edited_entry_is_updated_in_place_and_a_dropped_one_is_kept() {
 fn every_feed_shape_is_read() {
     let server = upstream::start();
     let b = &server.base;
+    // a second host: requests to the two may overlap, never two to one host
+    let other = upstream::start();
+    let b2 = &other.base;
     let s = sandbox(&format!(
-        "[[source]]\nid = \"deqing\"\nfeed = \"{b}/atom.xml\"\n\n[[source]]\nid = \"changxing\"\nfeed = \"{b}/feed.json\"\n\n[[source]]\nid = \"huzhou\"\nfeed = \"{b}/gbk.xml\"\n\n[[source]]\nid = \"longquan\"\nfeed = \"{b}/rdf.xml\"\nfulltext = false\n"
+        "[[source]]\nid = \"deqing\"\nfeed = \"{b}/atom.xml\"\n\n[[source]]\nid = \"changxing\"\nfeed = \"{b2}/feed.json\"\n\n[[source]]\nid = \"huzhou\"\nfeed = \"{b}/gbk.xml\"\n\n[[source]]\nid = \"longquan\"\nfeed = \"{b}/rdf.xml\"\nfulltext = false\n"
     ));
     let o = run_at(&s, "2024-06-10T09:00:00+08:00");
     assert!(o.status.success(), "{}", stderr(&o));
@@ -167,17 +170,20 @@ fn every_feed_shape_is_read() {
             "/articles/wk-canteen.html",
             "/articles/xs-river.html",
             "/atom.xml",
-            "/feed.json",
             "/gbk.xml",
             "/rdf.xml"
         ]
     );
+    assert_eq!(other.up.paths(), ["/feed.json"]);
     assert_eq!(server.up.max_in_flight.load(Ordering::SeqCst), 1);
+    assert_eq!(other.up.max_in_flight.load(Ordering::SeqCst), 1);
     // next time, only the feeds, each with its ETag; the pages are not fetched again
     server.up.clear();
+    other.up.clear();
     let o = run_at(&s, "2024-06-11T09:00:00+08:00");
     assert!(o.status.success(), "{}", stderr(&o));
-    let seen = server.up.seen();
+    let mut seen = server.up.seen();
+    seen.extend(other.up.seen());
     assert_eq!(seen.len(), 4, "{seen:?}");
     assert!(seen.iter().all(|r| r.if_none_match.is_some()), "{seen:?}");
 }
@@ -344,6 +350,15 @@ fn opml_import_adds_feed_sources() {
         stderr(&o).contains("0 feed source(s) added"),
         "{}",
         stderr(&o)
+    );
+    // a URL list that is not there is named by `check`
+    let s = sandbox("[[source]]\nid = \"pages\"\nurls = \"missing.txt\"\n");
+    let o = s.run(&["check"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("URL list") && err.contains("missing.txt"),
+        "{err}"
     );
 }
 

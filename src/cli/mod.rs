@@ -250,6 +250,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             let mut problems = 0;
             for s in &cfg.sources {
+                if let Origin::Urls(crate::config::UrlList::File(f)) = s.origin() {
+                    let f = cfg.resolve(f);
+                    if !f.is_file() {
+                        eprintln!(
+                            "localfeed: source {:?}: URL list {} does not exist",
+                            s.id,
+                            shown_path(&f)
+                        );
+                        problems += 1;
+                    }
+                }
                 let Origin::Folder(p) = s.origin() else {
                     continue;
                 };
