@@ -136,6 +136,23 @@ fn an_edited_entry_is_updated_in_place_and_a_dropped_one_is_kept() {
     assert!(first.contains("四百多户居民") && !second.contains("四百多户居民"));
     assert!(second.contains("四百二十户居民"));
     assert!(second.contains("天子湖镇新建三座农村公厕投入使用"));
+    // in the store: three articles, the edited one updated (first seen kept), each entry
+    // an input of its own, the feed's validators of its last answer
+    let db = rusqlite::Connection::open(s.path().join("state/localfeed.db")).unwrap();
+    let one = |sql: &str| -> String { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(one("SELECT count(*) || '' FROM articles"), "3");
+    assert_eq!(
+        one("SELECT first_seen || ' ' || updated FROM articles WHERE article LIKE '%四百二十户%'"),
+        "2024-06-10T09:00:00+08:00 2024-06-10T11:00:00+08:00"
+    );
+    assert_eq!(
+        one("SELECT group_concat(name, ' ') FROM (SELECT name FROM inputs ORDER BY name)"),
+        "anjidaily-2024-06-10-a1 anjidaily-2024-06-10-a2 anjidaily-2024-06-10-a3"
+    );
+    assert_eq!(
+        one("SELECT etag || ' ' || status || ' ' || ttl_mins || ' ' || skip_hours FROM fetches"),
+        "\"rss-v2\" ok 60 2"
+    );
 }
 
 /// Atom with summaries (full text fetched from the linked pages, once), JSON Feed, a
