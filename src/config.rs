@@ -20,14 +20,23 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// One folder of input files.
+/// One source of input: a folder of files, an upstream feed, or a list of article pages.
+/// Exactly one of `path`, `feed` and `urls` is set.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// A short stable name; it is part of every article id, so do not rename it.
     pub id: String,
     /// The folder to read, relative to the config file.
-    pub path: PathBuf,
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// An upstream feed (RSS 0.9x/1.0/2.0, Atom or JSON Feed) fetched over HTTP(S).
+    #[serde(default)]
+    pub feed: Option<String>,
+    /// Article pages fetched over HTTP(S), each once: a file with one URL a line
+    /// (relative to the config file), or a list of URLs.
+    #[serde(default)]
+    pub urls: Option<UrlList>,
     /// The publication's name, when the pages do not print it (wins over the page).
     #[serde(default)]
     pub publication: Option<String>,
@@ -42,6 +51,81 @@ pub struct Source {
     /// goes on with the next file.
     #[serde(default = "default_max_file_secs")]
     pub max_file_secs: f64,
+    /// Feed sources: fetch each entry's link and read the article from that page.
+    /// Unset: only for entries whose text is shorter than `[fetch] fulltext_below_chars`.
+    #[serde(default)]
+    pub fulltext: Option<bool>,
+    /// Network sources: the fewest minutes between two fetches of the same URL (a feed's
+    /// own `<ttl>` is honoured when it is longer).
+    #[serde(default)]
+    pub min_interval_mins: u64,
+    /// Folder sources: glob patterns of the file names read (all when empty), matched
+    /// against the path under the folder (`**/*.txt`).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Folder sources: glob patterns of file names never read.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// The `urls` of a source: a file of URLs (one a line, `#` starts a comment) or a list.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum UrlList {
+    /// A file with one URL a line, relative to the config file.
+    File(PathBuf),
+    /// The URLs themselves.
+    List(Vec<String>),
+}
+
+/// Where a source's input comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Origin<'a> {
+    /// A folder (`path`).
+    Folder(&'a Path),
+    /// An upstream feed (`feed`).
+    Feed(&'a str),
+    /// Article pages (`urls`).
+    Urls(&'a UrlList),
+}
+
+impl Source {
+    /// A folder source reading `path` with every other key at its default.
+    pub fn folder(id: &str, path: PathBuf) -> Self {
+        Self {
+            id: id.to_string(),
+            path: Some(path),
+            feed: None,
+            urls: None,
+            publication: None,
+            home: None,
+            max_file_mb: default_max_file_mb(),
+            max_file_secs: default_max_file_secs(),
+            fulltext: None,
+            min_interval_mins: 0,
+            include: Vec::new(),
+            exclude: Vec::new(),
+        }
+    }
+
+    /// A feed source reading `url` with every other key at its default.
+    pub fn feed(id: &str, url: &str) -> Self {
+        Self {
+            path: None,
+            feed: Some(url.to_string()),
+            ..Self::folder(id, PathBuf::new())
+        }
+    }
+
+    /// Where the source's input comes from (`check` makes sure exactly one is set).
+    pub fn origin(&self) -> Origin<'_> {
+        match (&self.path, &self.feed, &self.urls) {
+            (_, Some(f), _) => Origin::Feed(f),
+            (_, _, Some(u)) => Origin::Urls(u),
+            (Some(p), _, _) => Origin::Folder(p),
+            (None, None, None) => Origin::Folder(Path::new("")),
+        }
+    }
 }
 
 fn default_max_file_mb() -> u64 {
@@ -134,6 +218,48 @@ impl ServeSettings {
     }
 }
 
+/// The `[fetch]` table: how feeds and pages are fetched over HTTP(S). It lives here, not
+/// in `sources`, because the configuration knows every table and no stage.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchSettings {
+    /// Seconds to wait for a connection.
+    pub connect_timeout_secs: f64,
+    /// Seconds one request may take in all, body included.
+    pub timeout_secs: f64,
+    /// Largest response read, in megabytes (after decompression); larger ones fail.
+    pub max_response_mb: u64,
+    /// Redirects followed before a request fails.
+    pub max_redirects: usize,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Milliseconds between two requests to the same host (one at a time per host).
+    pub per_host_delay_ms: u64,
+    /// Seconds before a failed URL is tried again; doubled after each failure in a row.
+    pub retry_backoff_secs: u64,
+    /// The longest wait before a failed URL is tried again, in seconds.
+    pub retry_backoff_max_secs: u64,
+    /// A feed entry whose text is shorter than this many characters is only a summary:
+    /// its link is fetched for the full text (unless the source says `fulltext = false`).
+    pub fulltext_below_chars: usize,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout_secs: 10.0,
+            timeout_secs: 30.0,
+            max_response_mb: 16,
+            max_redirects: 5,
+            concurrency: 4,
+            per_host_delay_ms: 1000,
+            retry_backoff_secs: 600,
+            retry_backoff_max_secs: 86_400,
+            fulltext_below_chars: 100,
+        }
+    }
+}
+
 /// The range `check` holds a numeric key to. Every numeric key of the configuration is
 /// listed in [`RANGES`], and `config.toml` states each range above its key.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -166,6 +292,16 @@ const fn range(table: &'static str, key: &'static str, min: f64, max: f64) -> Ra
 pub const RANGES: &[Range] = &[
     range("source", "max_file_mb", 1.0, 4096.0),
     range("source", "max_file_secs", 0.001, 3600.0),
+    range("source", "min_interval_mins", 0.0, 10_080.0),
+    range("fetch", "connect_timeout_secs", 0.1, 600.0),
+    range("fetch", "timeout_secs", 0.1, 3600.0),
+    range("fetch", "max_response_mb", 1.0, 1024.0),
+    range("fetch", "max_redirects", 0.0, 20.0),
+    range("fetch", "concurrency", 1.0, 64.0),
+    range("fetch", "per_host_delay_ms", 0.0, 600_000.0),
+    range("fetch", "retry_backoff_secs", 1.0, 86_400.0),
+    range("fetch", "retry_backoff_max_secs", 1.0, 2_592_000.0),
+    range("fetch", "fulltext_below_chars", 0.0, 100_000.0),
     range("publish", "items_per_feed", 1.0, 10_000.0),
     range("publish", "ttl_minutes", 1.0, 10_080.0),
     range("publish", "archive_size", 1.0, 10_000.0),
@@ -237,6 +373,9 @@ pub struct Config {
     /// `localfeed serve`'s subscription pages.
     #[serde(default)]
     pub serve: ServeSettings,
+    /// How feed and page sources are fetched.
+    #[serde(default)]
+    pub fetch: FetchSettings,
     /// Subscribers kept in the config (more can be added with `localfeed subscribers`).
     #[serde(default, rename = "subscriber")]
     pub subscribers: Vec<crate::digest::SubscriberConfig>,
@@ -294,6 +433,9 @@ impl Config {
         if self.sources.is_empty() {
             return Err("no [[source]] is configured: add one with `id` and `path`".into());
         }
+        for (i, s) in self.sources.iter().enumerate() {
+            check_source(i, s)?;
+        }
         let mut ids = std::collections::BTreeSet::new();
         for (i, s) in self.sources.iter().enumerate() {
             let valid = !s.id.is_empty()
@@ -347,6 +489,27 @@ impl Config {
                 .enumerate()
                 .map(|(i, s)| (Some(i), s.max_file_secs))
                 .collect(),
+            ("source", "min_interval_mins") => self
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Some(i), s.min_interval_mins as f64))
+                .collect(),
+            ("fetch", key) => {
+                let f = &self.fetch;
+                one(match key {
+                    "connect_timeout_secs" => f.connect_timeout_secs,
+                    "timeout_secs" => f.timeout_secs,
+                    "max_response_mb" => f.max_response_mb as f64,
+                    "max_redirects" => f.max_redirects as f64,
+                    "concurrency" => f.concurrency as f64,
+                    "per_host_delay_ms" => f.per_host_delay_ms as f64,
+                    "retry_backoff_secs" => f.retry_backoff_secs as f64,
+                    "retry_backoff_max_secs" => f.retry_backoff_max_secs as f64,
+                    "fulltext_below_chars" => f.fulltext_below_chars as f64,
+                    _ => return Vec::new(),
+                })
+            }
             ("publish", "items_per_feed") => one(p.items_per_feed as f64),
             ("publish", "ttl_minutes") => one(f64::from(p.ttl_minutes)),
             ("publish", "archive_size") => one(p.archive_size as f64),
@@ -446,14 +609,7 @@ impl Config {
     /// sources do not apply to it).
     pub fn apply(&mut self, o: &Overrides) {
         if let Some(dir) = &o.inbox {
-            self.sources = vec![Source {
-                id: "inbox".into(),
-                path: absolute(dir),
-                publication: None,
-                home: None,
-                max_file_mb: default_max_file_mb(),
-                max_file_secs: default_max_file_secs(),
-            }];
+            self.sources = vec![Source::folder("inbox", absolute(dir))];
         }
         if let Some(out) = &o.out {
             self.out = absolute(out);
@@ -486,6 +642,54 @@ impl Config {
     pub fn templates_dir(&self) -> Option<PathBuf> {
         self.templates.as_deref().map(|p| self.resolve(p))
     }
+}
+
+/// Checks one `[[source]]`: exactly one of `path`, `feed` and `urls`, URLs that are
+/// absolute http(s), glob patterns that compile, and keys only its kind uses.
+fn check_source(i: usize, s: &Source) -> Result<(), String> {
+    let at = |what: String| format!("source #{} ({:?}): {what}", i + 1, s.id);
+    let set = [s.path.is_some(), s.feed.is_some(), s.urls.is_some()];
+    if set.iter().filter(|x| **x).count() != 1 {
+        return Err(at(
+            "needs exactly one of `path` (a folder), `feed` (a feed URL) or `urls` (article pages)"
+                .into(),
+        ));
+    }
+    let web = |raw: &str| {
+        url::Url::parse(raw.trim()).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+    };
+    if let Some(f) = &s.feed
+        && !web(f)
+    {
+        return Err(at(format!(
+            "key `feed` = {f:?} must be an absolute http(s) URL"
+        )));
+    }
+    if let Some(UrlList::List(list)) = &s.urls
+        && let Some(bad) = list.iter().find(|u| !web(u))
+    {
+        return Err(at(format!(
+            "key `urls`: {bad:?} is not an absolute http(s) URL"
+        )));
+    }
+    if s.fulltext.is_some() && s.feed.is_none() {
+        return Err(at("key `fulltext` applies to `feed` sources only".into()));
+    }
+    if (!s.include.is_empty() || !s.exclude.is_empty()) && s.path.is_none() {
+        return Err(at(
+            "keys `include` and `exclude` apply to folder (`path`) sources only".into(),
+        ));
+    }
+    for (key, pats) in [("include", &s.include), ("exclude", &s.exclude)] {
+        for p in pats {
+            if let Err(e) = globset::Glob::new(p) {
+                return Err(at(format!("key `{key}`: pattern {p:?}: {e}")));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -618,7 +822,8 @@ mod tests {
     #[test]
     fn minimal_config_resolves_paths_against_its_folder() {
         let c = parse("[[source]]\nid = \"a\"\npath = \"pages\"\n").unwrap();
-        assert_eq!(c.resolve(&c.sources[0].path), PathBuf::from("conf/pages"));
+        assert_eq!(c.sources[0].origin(), Origin::Folder(Path::new("pages")));
+        assert_eq!(c.resolve(Path::new("pages")), PathBuf::from("conf/pages"));
         assert_eq!(c.state_path(), PathBuf::from("conf/state/localfeed.db"));
         assert_eq!(c.out_dir(), PathBuf::from("conf/feeds"));
     }
@@ -646,7 +851,7 @@ mod tests {
     #[test]
     fn missing_required_key_is_named() {
         let e = parse("[[source]]\nid = \"a\"\n").unwrap_err().to_string();
-        assert!(e.contains("missing field `path`"), "{e}");
+        assert!(e.contains("needs exactly one of `path`"), "{e}");
         let e = parse("out = \"x\"\n").unwrap_err().to_string();
         assert!(e.contains("missing field `source`"), "{e}");
     }
@@ -711,6 +916,48 @@ mod tests {
             "{e}"
         );
         ServeSettings::default().validate().unwrap();
+    }
+
+    #[test]
+    fn feed_and_url_sources_are_checked() {
+        let c = parse("[[source]]\nid = \"f\"\nfeed = \"https://rsshub.example.org/a\"\nfulltext = true\n[[source]]\nid = \"u\"\nurls = [\"http://news.example.org/1.html\"]\n[fetch]\nconcurrency = 2\n").unwrap();
+        assert_eq!(
+            c.sources[0].origin(),
+            Origin::Feed("https://rsshub.example.org/a")
+        );
+        assert!(matches!(c.sources[1].origin(), Origin::Urls(UrlList::List(l)) if l.len() == 1));
+        assert_eq!(c.fetch.concurrency, 2);
+        for (bad, says) in [
+            (
+                "id = \"a\"\npath = \"p\"\nfeed = \"http://x.example/\"",
+                "exactly one of",
+            ),
+            (
+                "id = \"a\"\nfeed = \"file:///etc/passwd\"",
+                "absolute http(s) URL",
+            ),
+            (
+                "id = \"a\"\nurls = [\"ftp://x.example/\"]",
+                "not an absolute http(s) URL",
+            ),
+            (
+                "id = \"a\"\npath = \"p\"\nfulltext = true",
+                "`feed` sources only",
+            ),
+            (
+                "id = \"a\"\nfeed = \"http://x.example/\"\ninclude = [\"*.txt\"]",
+                "folder (`path`) sources only",
+            ),
+            (
+                "id = \"a\"\npath = \"p\"\nexclude = [\"[\"]",
+                "key `exclude`: pattern",
+            ),
+        ] {
+            let e = parse(&format!("[[source]]\n{bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

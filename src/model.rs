@@ -328,6 +328,18 @@ pub fn twin_id(base: &str, source: &str, input: &str) -> String {
     short_hash(&["twin", base, source, input])
 }
 
+/// The stable id of an article read from a feed entry: a hash of its source and the
+/// entry's key (guid/id, else link), so an entry whose title or text is edited upstream
+/// keeps its id and is updated in place. `part` tells apart the articles of one entry
+/// (0 for the first, the only one nearly always).
+pub fn entry_article_id(source: &str, key: &str, part: usize) -> String {
+    if part == 0 {
+        short_hash(&["entry", source, key])
+    } else {
+        short_hash(&["entry", source, key, &part.to_string()])
+    }
+}
+
 /// The first 10 bytes of the SHA-256 of `parts` joined by NUL bytes, as hex.
 fn short_hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();

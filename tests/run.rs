@@ -652,7 +652,7 @@ fn config_errors_name_the_key_and_line_and_exit_2() {
     let o = s.run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("missing field `path`"),
+        stderr(&o).contains("source #1 (\"a\"): needs exactly one of `path` (a folder), `feed`"),
         "{}",
         stderr(&o)
     );

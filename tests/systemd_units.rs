@@ -111,6 +111,13 @@ fn the_server_has_limits_and_the_drop_in_opens_only_the_relay() {
         get(&d, "Service", "IPAddressDeny").is_empty(),
         "the drop-in must keep the unit's IPAddressDeny=any"
     );
+    let w = parse("web-sources.conf");
+    assert_eq!(get(&w, "Service", "PrivateNetwork"), ["no"]);
+    assert!(!get(&w, "Service", "IPAddressAllow").is_empty());
+    assert!(
+        get(&w, "Service", "IPAddressDeny").is_empty(),
+        "the drop-in must keep the unit's IPAddressDeny=any"
+    );
     parse("localfeed-failure@.service");
 }
 

@@ -5,6 +5,7 @@
 //! touch: pipeline logic (schedule and the stages do the work).
 
 pub mod digest_cmds;
+pub mod source_cmds;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::clock;
-use crate::config::{Config, Overrides};
+use crate::config::{Config, Origin, Overrides};
 use crate::extract;
 use crate::locate::{self, Gazetteer};
 use crate::model::{Chain, InputForm, PageText, SourceHints, shown, shown_path};
@@ -165,6 +166,12 @@ pub enum Command {
         #[command(subcommand)]
         cmd: digest_cmds::SubscribersCmd,
     },
+    /// Feed sources: import them from OPML, list what is known of their fetches.
+    Sources {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: source_cmds::SourcesCmd,
+    },
     /// Preview or send digests.
     Digest {
         /// What to do.
@@ -292,7 +299,21 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             let mut problems = 0;
             for s in &cfg.sources {
-                let p = cfg.resolve(&s.path);
+                if let Origin::Urls(crate::config::UrlList::File(f)) = s.origin() {
+                    let f = cfg.resolve(f);
+                    if !f.is_file() {
+                        eprintln!(
+                            "localfeed: source {:?}: URL list {} does not exist",
+                            s.id,
+                            shown_path(&f)
+                        );
+                        problems += 1;
+                    }
+                }
+                let Origin::Folder(p) = s.origin() else {
+                    continue;
+                };
+                let p = cfg.resolve(p);
                 if !p.is_dir() {
                     eprintln!(
                         "localfeed: source {:?}: folder {} does not exist",
@@ -427,6 +448,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Sources { cmd } => {
+            let cfg = match load_config(&cli.config) {
+                Ok(c) => c,
+                Err(code) => return Ok(code),
+            };
+            source_cmds::run(&cmd, &cfg, &cli.config)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Subscribers { cmd } => {
             let cfg = match load_config(&cli.config) {
@@ -786,12 +815,12 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "config: {}", shown_path(config_path))?;
     for s in &cfg.sources {
-        writeln!(
-            out,
-            "source {}: {}",
-            s.id,
-            shown_path(&cfg.resolve(&s.path))
-        )?;
+        let from = match s.origin() {
+            Origin::Folder(p) => shown_path(&cfg.resolve(p)),
+            Origin::Feed(url) => format!("feed {}", crate::sources::http::shown_url(url)),
+            Origin::Urls(_) => "article pages by URL".to_string(),
+        };
+        writeln!(out, "source {}: {from}", s.id)?;
     }
     writeln!(out, "output: {}", shown_path(&cfg.out_dir()))?;
     if !state.exists() {
@@ -821,6 +850,9 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
             i.attempts,
             i.error.as_deref().unwrap_or("")
         )?;
+    }
+    for line in source_cmds::failing_lines(&store)? {
+        writeln!(out, "{line}")?;
     }
     for line in digest_cmds::status_lines(&store, &now)? {
         writeln!(out, "{line}")?;

@@ -76,7 +76,7 @@ mod single;
 mod tests;
 mod text;
 
-pub use self::text::decode::{DecodeError, DecodeWarning, Decoded, decode};
+pub use self::text::decode::{DecodeError, DecodeWarning, Decoded, decode, decode_declared};
 
 use std::collections::HashSet;
 

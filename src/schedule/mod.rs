@@ -7,6 +7,7 @@
 
 mod budget;
 pub mod digests;
+mod network;
 
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Origin};
 use crate::extract;
 use crate::locate::{self, Gazetteer};
 use crate::model::{
@@ -117,7 +118,10 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     // A source folder that is not there is a configuration error (or a mount that failed):
     // nothing is read, and the published site is left as it is rather than emptied.
     for source in &cfg.sources {
-        let root = cfg.resolve(&source.path);
+        let Origin::Folder(path) = source.origin() else {
+            continue;
+        };
+        let root = cfg.resolve(path);
         if !root.is_dir() {
             return Err(RunError::Fatal(anyhow::anyhow!(
                 "source {:?}: folder {} does not exist or is not a folder; nothing was read or published",
@@ -128,7 +132,10 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     }
 
     for source in &cfg.sources {
-        let root = cfg.resolve(&source.path);
+        let Origin::Folder(path) = source.origin() else {
+            continue;
+        };
+        let root = cfg.resolve(path);
         let (files, problems) = match sources::scan(&source.id, &root) {
             Ok(x) => x,
             Err(e) => {
@@ -142,6 +149,28 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         };
         for p in problems {
             tracing::warn!("{p}");
+        }
+        let (files, not_text) = match sources::select(files, &source.include, &source.exclude) {
+            Ok(x) => x,
+            Err(e) => {
+                report.failures.push(Failure {
+                    path: format!("source {:?}", source.id),
+                    reason: format!("include/exclude pattern: {e}"),
+                });
+                continue;
+            }
+        };
+        if !not_text.is_empty() {
+            let names: Vec<String> = not_text
+                .iter()
+                .map(|f| crate::model::shown(&f.name).into_owned())
+                .collect();
+            tracing::info!(
+                "source {:?}: {} file(s) skipped, neither text nor a feed: {}",
+                source.id,
+                names.len(),
+                names.join(", ")
+            );
         }
         let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
         store.forget_missing_failures(&source.id, &names)?;
@@ -177,6 +206,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         }
         bar.finish_and_clear();
     }
+    network::run(&mut store, cfg, &mut placer, clock, &mut report)?;
 
     let articles = store.articles()?;
     let out = cfg.out_dir();
@@ -342,6 +372,50 @@ fn ingest_file(
         }
         Err(e) => return Err(fail(store, &hash, e.to_string())),
     };
+    let budget = Duration::from_secs_f64(max_secs);
+    if sources::may_be_feed(&file.name) {
+        match sources::parse_feed(&text, None) {
+            Ok(feed) => {
+                let mut changed = 0;
+                for entry in &feed.entries {
+                    let name = format!("{}#{}", file.name, entry.key);
+                    let doc = entry.document(feed.title.as_deref());
+                    let got = network::store_entry(
+                        store,
+                        cfg,
+                        placer,
+                        (&file.source, &name),
+                        (&doc, &content_hash(doc.as_bytes())),
+                        (entry, None),
+                        (hints, budget),
+                        clock,
+                    );
+                    match got {
+                        Ok(n) => changed += n,
+                        Err(reason) => {
+                            return Err(fail(store, &hash, format!("entry {name:?}: {reason}")));
+                        }
+                    }
+                }
+                // the file itself holds no article: its entries are inputs of their own
+                return match store.ingest(
+                    &file.source,
+                    &file.name,
+                    &hash,
+                    bytes.len() as u64,
+                    &[],
+                    &clock.now(),
+                ) {
+                    Ok(_) => Ok(Ingested::Stored(changed)),
+                    Err(e) => Err(fail(store, &hash, format!("cannot store: {e:#}"))),
+                };
+            }
+            Err(sources::FeedError::Broken(why)) if sources::claims_to_be_feed(&text) => {
+                return Err(fail(store, &hash, format!("broken feed: {why}")));
+            }
+            Err(_) => {} // page text after all
+        }
+    }
     let page = PageText {
         source: file.source.clone(),
         name: file.name.clone(),
@@ -349,33 +423,53 @@ fn ingest_file(
         form: InputForm::from_file_name(&file.name),
         hints: hints.clone(),
     };
-    let budget = Duration::from_secs_f64(max_secs);
-    let articles = match placer.place(page, cfg.publish.include_also, budget) {
-        Ok(a) => a,
-        Err(e) => return Err(fail(store, &hash, e.to_string())),
-    };
-    match store.ingest(
-        &file.source,
-        &file.name,
-        &hash,
-        bytes.len() as u64,
-        &articles,
-        &clock.now(),
+    match store_page(
+        store,
+        cfg,
+        placer,
+        (&file.source, &file.name, &hash, bytes.len() as u64),
+        page,
+        budget,
+        clock,
+        |_| {},
     ) {
-        Ok(o) => {
-            for t in &o.twins {
-                tracing::warn!(
-                    "{:?}: article {:?} has the headline and opening of an article of {:?}: stored as an article of its own ({})",
-                    file.path.display().to_string(),
-                    t.title,
-                    t.other_input,
-                    t.id
-                );
-            }
-            Ok(Ingested::Stored(o.added + o.updated + o.removed))
-        }
-        Err(e) => Err(fail(store, &hash, format!("cannot store: {e:#}"))),
+        Ok(n) => Ok(Ingested::Stored(n)),
+        Err(reason) => Err(fail(store, &hash, reason)),
     }
+}
+
+/// Places a page's articles and stores them as the articles of input `(source, name)`
+/// with content hash `hash`, after `adjust` has had its say on them (ids, fields). The
+/// number of articles added, updated or removed, or the reason it failed (not recorded:
+/// the caller records it against its input).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn store_page(
+    store: &mut Store,
+    cfg: &Config,
+    placer: &mut Placer,
+    (source, name, hash, size): (&str, &str, &str, u64),
+    page: PageText,
+    budget: Duration,
+    clock: &dyn Clock,
+    adjust: impl FnOnce(&mut Vec<NewArticle>),
+) -> Result<usize, String> {
+    let mut articles = placer
+        .place(page, cfg.publish.include_also, budget)
+        .map_err(|e| e.to_string())?;
+    adjust(&mut articles);
+    let o = store
+        .ingest(source, name, hash, size, &articles, &clock.now())
+        .map_err(|e| format!("cannot store: {e:#}"))?;
+    for t in &o.twins {
+        tracing::warn!(
+            "{:?}: article {:?} has the headline and opening of an article of {:?}: stored as an article of its own ({})",
+            name,
+            t.title,
+            t.other_input,
+            t.id
+        );
+    }
+    Ok(o.added + o.updated + o.removed)
 }
 
 /// A page read and placed: what `extract` found, with each article's placement.

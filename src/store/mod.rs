@@ -3,9 +3,11 @@
 //!
 //! Owns: the schema and its migrations, and every SQL statement. Writes are idempotent
 //! upserts keyed by content-derived ids; each input file is stored in one transaction.
-//! Must not touch: rendering, fetching, XML, email, or the clock (callers pass times in).
+//! Must not touch: rendering, fetching (it keeps what fetching learnt: validators,
+//! failures, pages), XML, email, or the clock (callers pass times in).
 
 mod digests;
+mod fetches;
 mod schema;
 mod subscriptions;
 
@@ -19,6 +21,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::model::{Article, Placement, StoredArticle, content_hash};
 
 pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
+pub use fetches::FetchRecord;
 pub use subscriptions::PendingSubscription;
 
 /// An open store.

@@ -167,6 +167,34 @@ ALTER TABLE subscribers ADD COLUMN old_token_id TEXT;
 CREATE INDEX subscribers_by_old_token ON subscribers (old_token_id);
 ";
 
+/// What is known of each URL fetched for a network source (conditional-request
+/// validators, the last answer, failures in a row, when to ask again, and the `<ttl>` and
+/// `<skipHours>` its feed last gave), and the article
+/// pages fetched for full text, kept so each is fetched once.
+const FETCHES: &str = "
+CREATE TABLE fetches (
+    url           TEXT PRIMARY KEY,
+    source        TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    last_fetch    TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('ok', 'not-modified', 'failed', 'later')),
+    http_status   INTEGER,
+    error         TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    next_fetch    TEXT,
+    ttl_mins      INTEGER,
+    skip_hours    TEXT
+);
+CREATE INDEX fetches_by_source ON fetches (source);
+CREATE TABLE fetched_pages (
+    url     TEXT PRIMARY KEY,
+    body    BLOB NOT NULL,
+    charset TEXT,
+    fetched TEXT NOT NULL
+);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -176,6 +204,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(SUBSCRIBER_ORIGIN_AND_SUSPENSION).foreign_key_check(),
         M::up(ARTICLE_TWINS),
         M::up(OLD_TOKEN_IDS),
+        M::up(FETCHES),
     ])
 }
 

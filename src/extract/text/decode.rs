@@ -53,6 +53,13 @@ pub enum DecodeWarning {
         /// `le` or `be`.
         order: &'static str,
     },
+    /// The charset the document or its server declared does not read the bytes (or is
+    /// unknown): they were read as [`decode`] finds them instead.
+    #[error("declared charset {declared:?} does not fit the bytes; read by their content")]
+    Misdeclared {
+        /// The declared label.
+        declared: String,
+    },
 }
 
 /// The text of a file and what was repaired on the way.
@@ -105,6 +112,87 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     Ok(Decoded { text, warnings })
+}
+
+/// Decodes a fetched document by the charset declared for it: `declared` (the HTTP
+/// `Content-Type`'s `charset`), else the document's own declaration (`<?xml …
+/// encoding="…"?>`, `<meta charset="…">` or `<meta http-equiv … content="…;charset=…">`
+/// in its first 2 KB). A byte order mark wins over both; a UTF-8 declaration, no
+/// declaration, and a declaration the bytes do not fit (mislabelled GBK pages are common)
+/// (valid UTF-8 beyond ASCII is taken for UTF-8 whatever its label) all fall back to
+/// [`decode`], which tells UTF-8, UTF-16 and GB18030 apart by content;
+/// the last adds a [`DecodeWarning::Misdeclared`].
+pub fn decode_declared(bytes: &[u8], declared: Option<&str>) -> Result<Decoded, DecodeError> {
+    let label = declared
+        .map(str::to_string)
+        .or_else(|| declared_in(bytes))
+        .filter(|l| !l.trim().is_empty());
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF");
+    let Some(label) = label.filter(|_| !bom) else {
+        return decode(bytes);
+    };
+    let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes());
+    match enc {
+        Some(e) if e == encoding_rs::UTF_8 => {
+            if std::str::from_utf8(bytes).is_ok() {
+                decode(bytes)
+            } else {
+                misdeclared(bytes, label)
+            }
+        }
+        // Valid UTF-8 beyond ASCII is UTF-8 whatever the label says: text in GBK
+        // almost never forms valid UTF-8 sequences.
+        Some(_) if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => {
+            misdeclared(bytes, label)
+        }
+        Some(e) if e != UTF_16LE && e != UTF_16BE && e != encoding_rs::REPLACEMENT => {
+            let (text, had_errors) = e.decode_without_bom_handling(bytes);
+            if !had_errors && !text.contains('\0') {
+                let text = normalise_line_ends(&text);
+                if text.trim().is_empty() {
+                    return Err(DecodeError::Empty);
+                }
+                return Ok(Decoded {
+                    text,
+                    warnings: Vec::new(),
+                });
+            }
+            misdeclared(bytes, label)
+        }
+        _ => misdeclared(bytes, label),
+    }
+}
+
+fn misdeclared(bytes: &[u8], declared: String) -> Result<Decoded, DecodeError> {
+    let mut d = decode(bytes)?;
+    d.warnings
+        .insert(0, DecodeWarning::Misdeclared { declared });
+    Ok(d)
+}
+
+/// The charset a document declares in its first 2 KB: an XML declaration's `encoding`,
+/// an HTML `<meta charset>` or a `charset=` in a `<meta http-equiv>` content.
+fn declared_in(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(2048)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let value_after = |key: &str| -> Option<String> {
+        let at = head.find(key)? + key.len();
+        let rest = head[at..].trim_start_matches([' ', '=', '"', '\'']);
+        let v: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+            .collect();
+        (!v.is_empty()).then_some(v)
+    };
+    if head.trim_start().starts_with("<?xml")
+        && let Some(end) = head.find("?>")
+        && let Some(v) = value_after("encoding").filter(|_| head.find("encoding") < Some(end))
+    {
+        return Some(v);
+    }
+    value_after("charset")
 }
 
 /// UTF-16 without a BOM: an even number of bytes holding NULs (the high bytes of ASCII
@@ -245,6 +333,32 @@ fn normalise_line_ends(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_charsets_are_used_and_doubted() {
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("<?xml version=\"1.0\" encoding=\"GBK\"?><rss>青山县</rss>");
+        let d = decode_declared(&gbk, None).unwrap();
+        assert!(d.text.contains("青山县") && d.warnings.is_empty(), "{d:?}");
+        // declared UTF-8 by the server, GBK in fact: read by content, with a warning
+        let (page, _, _) = encoding_rs::GBK
+            .encode("<html><body>白河镇今天举行了秋季运动会，全镇群众踊跃参加。</body></html>");
+        let d = decode_declared(&page, Some("utf-8")).unwrap();
+        assert!(d.text.contains("白河镇"), "{d:?}");
+        let d = decode_declared("<meta charset=\"gb2312\">汉字".as_bytes(), None).unwrap();
+        assert!(
+            matches!(&d.warnings[0], DecodeWarning::Misdeclared { declared } if declared == "gb2312")
+        );
+        assert!(d.text.contains("汉字"));
+        assert_eq!(
+            decode_declared(b"plain", Some("x-unknown"))
+                .unwrap()
+                .warnings,
+            [DecodeWarning::Misdeclared {
+                declared: "x-unknown".into()
+            }]
+        );
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

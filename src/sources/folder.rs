@@ -1,8 +1,6 @@
-//! Where input comes from: the configured source folders.
-//!
-//! Owns: listing the files of a source folder (recursively, in a stable order, never
-//! following a link out of the folder) and reading their bytes with a size limit. Must
-//! not touch: decoding or splitting text (extract), the store, or the clock.
+//! Folder sources: listing the files of a source folder (recursively, in a stable order,
+//! never following a link out of the folder), choosing them by `include`/`exclude`
+//! patterns and by what they hold, and reading their bytes with a size limit.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -218,6 +216,56 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
     Ok((files, problems))
 }
 
+/// File name endings of what is never text nor a feed: pictures, documents, archives,
+/// audio and video. Such files are skipped (one info line a run), not failed.
+const NOT_TEXT: &[&str] = &[
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".svg", ".pdf",
+    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z",
+    ".rar", ".mp3", ".mp4", ".m4a", ".wav", ".avi", ".mov", ".mkv",
+];
+
+/// File name endings of what may hold a feed (RSS, Atom or JSON Feed) rather than page
+/// text; the content decides.
+const FEED_LIKE: &[&str] = &[".xml", ".rss", ".atom", ".json"];
+
+/// Whether a file's name says it may hold a feed (`.xml`, `.rss`, `.atom`, `.json`).
+pub fn may_be_feed(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    FEED_LIKE.iter().any(|e| lower.ends_with(e))
+}
+
+/// The files of a folder source chosen to be read: those its `include` patterns match
+/// (all when there are none) and no `exclude` pattern matches, leaving out files whose
+/// name says they are not text (pictures, PDFs, archives …), which are returned second.
+pub fn select(
+    files: Vec<InputFile>,
+    include: &[String],
+    exclude: &[String],
+) -> Result<(Vec<InputFile>, Vec<InputFile>), globset::Error> {
+    let set = |pats: &[String]| -> Result<globset::GlobSet, globset::Error> {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in pats {
+            b.add(globset::Glob::new(p)?);
+        }
+        b.build()
+    };
+    let (inc, exc) = (set(include)?, set(exclude)?);
+    let mut kept = Vec::new();
+    let mut not_text = Vec::new();
+    for f in files {
+        if (!include.is_empty() && !inc.is_match(&f.name)) || exc.is_match(&f.name) {
+            continue;
+        }
+        let lower = f.name.to_ascii_lowercase();
+        if NOT_TEXT.iter().any(|e| lower.ends_with(e)) {
+            not_text.push(f);
+        } else {
+            kept.push(f);
+        }
+    }
+    Ok((kept, not_text))
+}
+
 /// Reads a file's bytes, refusing files larger than `limit_mb` megabytes.
 pub fn read(file: &InputFile, limit_mb: u64) -> Result<Vec<u8>, SourceError> {
     let limit = limit_mb.saturating_mul(1024 * 1024);
@@ -285,6 +333,31 @@ mod tests {
             e,
             "1048577 bytes, larger than the limit of 1 MB (`max_file_mb`)"
         );
+    }
+
+    #[test]
+    fn select_applies_patterns_and_sets_binaries_aside() {
+        let f = |n: &str| InputFile {
+            source: "s".into(),
+            name: n.into(),
+            path: PathBuf::from(n),
+            size: 1,
+        };
+        let all = vec![
+            f("a.txt"),
+            f("b.png"),
+            f("draft/c.txt"),
+            f("d.pdf"),
+            f("e.rss"),
+        ];
+        let (kept, skipped) = select(all.clone(), &[], &["draft/**".into()]).unwrap();
+        let names: Vec<_> = kept.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a.txt", "e.rss"]);
+        let names: Vec<_> = skipped.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["b.png", "d.pdf"]);
+        let (kept, _) = select(all, &["**/*.txt".into()], &[]).unwrap();
+        assert_eq!(kept.len(), 2);
+        assert!(may_be_feed("x/Feed.XML") && !may_be_feed("a.txt"));
     }
 
     #[test]
