@@ -242,6 +242,26 @@ pub struct FetchSettings {
     /// A feed entry whose text is shorter than this many characters is only a summary:
     /// its link is fetched for the full text (unless the source says `fulltext = false`).
     pub fulltext_below_chars: usize,
+    /// How a site's owner reaches whoever runs this instance (a URL or `mailto:`),
+    /// added to the `User-Agent` as `(+CONTACT)`; none by default.
+    pub contact: Option<String>,
+}
+
+impl FetchSettings {
+    /// The `User-Agent` of every request: `localfeed/VERSION`, with the operator's
+    /// contact when one is configured.
+    pub fn user_agent(&self) -> String {
+        let base = concat!("localfeed/", env!("CARGO_PKG_VERSION"));
+        match self
+            .contact
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(c) => format!("{base} (+{c})"),
+            None => base.to_string(),
+        }
+    }
 }
 
 impl Default for FetchSettings {
@@ -256,6 +276,7 @@ impl Default for FetchSettings {
             retry_backoff_secs: 600,
             retry_backoff_max_secs: 86_400,
             fulltext_below_chars: 100,
+            contact: None,
         }
     }
 }
@@ -465,6 +486,14 @@ impl Config {
             );
         }
         self.serve.validate().map_err(|e| format!("{e:#}"))?;
+        if let Some(c) = &self.fetch.contact
+            && (c.chars().any(|ch| ch.is_control()) || !c.is_ascii())
+        {
+            return Err(format!(
+                "[fetch] contact = {c:?}: a User-Agent holds printable ASCII only (write a \
+                 domain in its ASCII form)"
+            ));
+        }
         for (i, sub) in self.subscribers.iter().enumerate() {
             sub.validate()
                 .map_err(|e| format!("[[subscriber]] #{}: {e:#}", i + 1))?;
@@ -826,6 +855,17 @@ mod tests {
         assert_eq!(c.resolve(Path::new("pages")), PathBuf::from("conf/pages"));
         assert_eq!(c.state_path(), PathBuf::from("conf/state/localfeed.db"));
         assert_eq!(c.out_dir(), PathBuf::from("conf/feeds"));
+    }
+
+    #[test]
+    fn a_fetch_contact_goes_into_the_user_agent_and_must_be_printable_ascii() {
+        let ok = "[[source]]\nid = \"a\"\npath = \"p\"\n[fetch]\ncontact = \"mailto:news@example.org\"\n";
+        let c = parse(ok).unwrap();
+        assert!(c.fetch.user_agent().ends_with("(+mailto:news@example.org)"));
+        let bad =
+            "[[source]]\nid = \"a\"\npath = \"p\"\n[fetch]\ncontact = \"a\\nX-Injected: 1\"\n";
+        let e = parse(bad).unwrap_err().to_string();
+        assert!(e.contains("[fetch] contact"), "{e}");
     }
 
     #[test]

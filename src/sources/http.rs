@@ -23,15 +23,6 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::config::FetchSettings;
 
-/// The `User-Agent` of every request: `localfeed/VERSION (+repository)`.
-pub const USER_AGENT: &str = concat!(
-    "localfeed/",
-    env!("CARGO_PKG_VERSION"),
-    " (+",
-    env!("CARGO_PKG_REPOSITORY"),
-    ")"
-);
-
 /// One request to make, with what is known of its URL from earlier runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Request {
@@ -94,7 +85,7 @@ impl Fetcher {
     /// Builds the client.
     pub fn new(settings: &FetchSettings) -> Result<Self, String> {
         let client = reqwest::blocking::Client::builder()
-            .user_agent(USER_AGENT)
+            .user_agent(settings.user_agent())
             .connect_timeout(Duration::from_secs_f64(settings.connect_timeout_secs))
             .timeout(Duration::from_secs_f64(settings.timeout_secs))
             .redirect(reqwest::redirect::Policy::limited(settings.max_redirects))
@@ -387,7 +378,13 @@ mod tests {
             Some("127.0.0.1:8080")
         );
         assert_eq!(host_of("ftp://x/").as_deref(), None);
-        assert!(USER_AGENT.starts_with("localfeed/"));
+        let mut s = FetchSettings::default();
+        assert_eq!(
+            s.user_agent(),
+            concat!("localfeed/", env!("CARGO_PKG_VERSION"))
+        );
+        s.contact = Some("mailto:news@example.org".into());
+        assert!(s.user_agent().ends_with(" (+mailto:news@example.org)"));
         assert_eq!(
             shown_url("http://u:pw@127.0.0.1:1200/hunan/epaper?key=s3cret&limit=5"),
             "http://***@127.0.0.1:1200/hunan/epaper?key=***&limit=5"
