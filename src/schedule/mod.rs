@@ -123,6 +123,8 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         };
         let root = cfg.resolve(path);
         if !root.is_dir() {
+            // recorded as a failed run, so that `status` shows it
+            store.finish_run(run_id, &report.totals, false, &clock.now())?;
             return Err(RunError::Fatal(anyhow::anyhow!(
                 "source {:?}: folder {} does not exist or is not a folder; nothing was read or published",
                 source.id,
