@@ -721,6 +721,7 @@ fn read_page(path: &Path, hints: &SourceHints, source_id: &str) -> Result<PageTe
         name,
         text,
         hints: hints.clone(),
+        seen: None,
     })
 }
 

@@ -432,6 +432,23 @@ impl Store {
         Ok(out)
     }
 
+    /// When the input `(source, name)` was first seen, if it ever was (read or failed).
+    pub fn input_first_seen(
+        &self,
+        source: &str,
+        name: &str,
+    ) -> Result<Option<DateTime<FixedOffset>>> {
+        let first: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT first_seen FROM inputs WHERE source = ?1 AND name = ?2",
+                params![source, name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        first.as_deref().map(parse_ts).transpose()
+    }
+
     /// Records that an input file could not be read; it is tried again on the next run.
     /// Articles stored from an earlier good version of the file are kept.
     pub fn record_failure(
