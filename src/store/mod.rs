@@ -492,6 +492,20 @@ impl Store {
         Ok(n)
     }
 
+    /// The stored article with id `id`, if there is one.
+    pub fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        let raw = self
+            .conn
+            .query_row(
+                "SELECT id, source, input, publication, article, placement, first_seen, updated
+                 FROM articles WHERE id = ?1",
+                params![id],
+                raw_article,
+            )
+            .optional()?;
+        raw.map(|r| r.into_stored()).transpose()
+    }
+
     /// Every stored article, ordered by id.
     pub fn articles(&self) -> Result<Vec<StoredArticle>> {
         let mut st = self.conn.prepare(
