@@ -60,6 +60,7 @@ fn pages() -> Vec<PageText> {
                 text,
                 form: InputForm::Page,
                 hints: SourceHints::default(),
+                seen: None,
             });
         }
     }

@@ -61,6 +61,11 @@ pub struct PageText {
     pub form: InputForm,
     /// What the source's configuration says about the publication.
     pub hints: SourceHints,
+    /// The day (Asia/Shanghai) localfeed first saw the input: the year a dateline's 月日
+    /// takes when the page prints neither an issue date nor a year of its own (see
+    /// `extract`). `None` leaves such a date unread. A plain value: the clock stays with
+    /// the caller.
+    pub seen: Option<NaiveDate>,
 }
 
 /// The publication a page belongs to, as far as the page (or its source) says.
@@ -270,13 +275,15 @@ pub struct StoredArticle {
 }
 
 impl StoredArticle {
-    /// The time the article is published at: its date at 00:00 Asia/Shanghai, or the
-    /// time its page was first seen when it has no date.
+    /// The time the article is published at: its date at 12:00 Asia/Shanghai, or the time
+    /// its page was first seen when it has no date. Noon, not midnight: 00:00 +08:00 is the
+    /// day before in every zone west of UTC+8 (a reader in Europe showed 7月22日 for a
+    /// 7月23日 story); 12:00 +08:00 is the same day from UTC−4 to UTC+14.
     pub fn published(&self) -> DateTime<FixedOffset> {
         match self.article.date {
             Some(d) => {
                 let tz = shanghai();
-                let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+                let naive = d.and_hms_opt(12, 0, 0).unwrap_or_default();
                 naive
                     .and_local_timezone(tz)
                     .single()

@@ -321,6 +321,7 @@ fn run_text(text: &str) -> Extraction {
         text: text.into(),
         form: InputForm::Page,
         hints: SourceHints::default(),
+        seen: None,
     })
 }
 
@@ -383,6 +384,7 @@ fn garbage_never_panics() {
                 text: s.clone(),
                 form,
                 hints: SourceHints::default(),
+                seen: None,
             });
             for a in ex.articles {
                 assert!(!a.body.contains('\u{0}'));
@@ -428,6 +430,7 @@ fn shared_corpus_pages() {
             text,
             form: InputForm::Page,
             hints: SourceHints::default(),
+            seen: None,
         });
         let got: Vec<String> = ex
             .articles
@@ -930,6 +933,7 @@ fn a_place_then_a_paper_word_places_the_paper_end_to_end() {
         text: text.into(),
         form: InputForm::Page,
         hints: SourceHints::default(),
+        seen: None,
     };
     let placed = localfeed::schedule::read_and_place(&page, Gazetteer::embedded());
     let home = placed.home.map(|c| c.names()).unwrap_or_default();

@@ -5,6 +5,7 @@
 //! touch: pipeline logic (schedule and the stages do the work).
 
 pub mod digest_cmds;
+mod show_cmd;
 pub mod source_cmds;
 
 use std::io::Write as _;
@@ -155,6 +156,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
         format: Format,
     },
+    /// Show one stored article: what was read, where it was placed and why.
+    ///
+    /// Prints the article's headline parts, date, people, source file or URL and
+    /// publication, its place chain and each mention that decided it (as `extract` and
+    /// `locate` do), and its published, first-seen and updated times. Reads the store
+    /// only. Exit status 1 when no stored article has the id.
+    Show {
+        /// The article's id (a feed item's guid, an article page's name, `extract`'s `id`).
+        id: String,
+        /// Output format: `text` or `json` (the stored article and placement as one JSON
+        /// object).
+        #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
+        format: Format,
+        /// Use this state file instead of the configured one.
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
     /// Find divisions by name, short name or code.
     Places {
         /// A name, short name or code.
@@ -222,6 +240,17 @@ pub fn execute(cli: Cli) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The configuration at `path` with `--state FILE` applied, or the exit status of a
+/// configuration that cannot be used (the reason already printed).
+fn config_with_state(path: &Path, state: Option<PathBuf>) -> Result<Config, ExitCode> {
+    let mut cfg = load_config(path)?;
+    cfg.apply(&Overrides {
+        state,
+        ..Overrides::default()
+    });
+    Ok(cfg)
 }
 
 fn load_config(path: &Path) -> Result<Config, ExitCode> {
@@ -370,17 +399,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Status { state } => {
-            let mut cfg = match load_config(&cli.config) {
-                Ok(c) => c,
-                Err(code) => return Ok(code),
-            };
-            cfg.apply(&Overrides {
-                state,
-                ..Overrides::default()
-            });
-            status(&cfg, &cli.config)
-        }
+        Command::Status { state } => match config_with_state(&cli.config, state) {
+            Ok(cfg) => status(&cfg, &cli.config),
+            Err(code) => Ok(code),
+        },
+        Command::Show { id, format, state } => match config_with_state(&cli.config, state) {
+            Ok(cfg) => show_cmd::show(&cfg, &id, format),
+            Err(code) => Ok(code),
+        },
         Command::Extract {
             files,
             explain: true,
@@ -604,6 +630,26 @@ struct JsonArticle {
     evidence: Vec<crate::model::Evidence>,
 }
 
+impl JsonArticle {
+    /// What `extract` prints of an article placed by `p`.
+    fn of(id: String, a: &crate::model::Article, p: &crate::model::Placement) -> Self {
+        Self {
+            id,
+            title: a.title.clone(),
+            kicker: a.kicker.clone(),
+            subtitle: a.subtitle.clone(),
+            body: a.body.clone(),
+            reporters: a.reporters.clone(),
+            contributors: a.contributors.clone(),
+            date: a.date.map(|d| d.to_string()),
+            locality: p.primary.names(),
+            also: p.also.iter().map(Chain::names).collect(),
+            kind: a.kind.as_str(),
+            evidence: p.evidence.clone(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonPage {
     source: String,
@@ -647,20 +693,7 @@ fn extract_files(
             articles: placed
                 .articles
                 .iter()
-                .map(|(a, p)| JsonArticle {
-                    id: crate::model::article_id(&page.source, a),
-                    title: a.title.clone(),
-                    kicker: a.kicker.clone(),
-                    subtitle: a.subtitle.clone(),
-                    body: a.body.clone(),
-                    reporters: a.reporters.clone(),
-                    contributors: a.contributors.clone(),
-                    date: a.date.map(|d| d.to_string()),
-                    locality: p.primary.names(),
-                    also: p.also.iter().map(Chain::names).collect(),
-                    kind: a.kind.as_str(),
-                    evidence: p.evidence.clone(),
-                })
+                .map(|(a, p)| JsonArticle::of(crate::model::article_id(&page.source, a), a, p))
                 .collect(),
             boilerplate: placed.boilerplate.clone(),
             home_found: placed
@@ -721,6 +754,7 @@ fn read_page(path: &Path, hints: &SourceHints, source_id: &str) -> Result<PageTe
         name,
         text,
         hints: hints.clone(),
+        seen: None,
     })
 }
 
@@ -749,40 +783,47 @@ fn write_page_text(out: &mut impl std::io::Write, page: &JsonPage) -> std::io::R
             a.kind,
             a.title.as_deref().unwrap_or("(no title)")
         )?;
-        if let Some(k) = &a.kicker {
-            writeln!(out, "   kicker: {k}")?;
-        }
-        if let Some(s) = &a.subtitle {
-            writeln!(out, "   subtitle: {s}")?;
-        }
-        writeln!(
-            out,
-            "   date: {} · reporters: {} · contributors: {}",
-            a.date.as_deref().unwrap_or("-"),
-            a.reporters.join("、"),
-            a.contributors.join("、")
-        )?;
-        writeln!(
-            out,
-            "   place: {}",
-            if a.locality.is_empty() {
-                "-".into()
-            } else {
-                a.locality.join("/")
-            }
-        )?;
-        for c in &a.also {
-            writeln!(out, "   also: {}", c.join("/"))?;
-        }
-        for e in &a.evidence {
-            writeln!(
-                out,
-                "   why: {} [{}] → {}: {}",
-                e.text, e.field, e.code, e.note
-            )?;
-        }
+        write_article_lines(out, a)?;
         let lead: String = a.body.chars().take(80).collect();
         writeln!(out, "   {lead}…")?;
+    }
+    Ok(())
+}
+
+/// An article's headline parts, people, date, place and the reasons for it, one
+/// indented line each: what `extract --format text` and `show` print.
+fn write_article_lines(out: &mut impl std::io::Write, a: &JsonArticle) -> std::io::Result<()> {
+    if let Some(k) = &a.kicker {
+        writeln!(out, "   kicker: {k}")?;
+    }
+    if let Some(s) = &a.subtitle {
+        writeln!(out, "   subtitle: {s}")?;
+    }
+    writeln!(
+        out,
+        "   date: {} · reporters: {} · contributors: {}",
+        a.date.as_deref().unwrap_or("-"),
+        a.reporters.join("、"),
+        a.contributors.join("、")
+    )?;
+    writeln!(
+        out,
+        "   place: {}",
+        if a.locality.is_empty() {
+            "-".into()
+        } else {
+            a.locality.join("/")
+        }
+    )?;
+    for c in &a.also {
+        writeln!(out, "   also: {}", c.join("/"))?;
+    }
+    for e in &a.evidence {
+        writeln!(
+            out,
+            "   why: {} [{}] → {}: {}",
+            e.text, e.field, e.code, e.note
+        )?;
     }
     Ok(())
 }

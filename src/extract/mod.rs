@@ -110,7 +110,27 @@ pub fn extract(page: &PageText) -> Extraction {
     if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
         ex.publication.home = Some(h.trim().to_string());
     }
+    if let Some(seen) = page.seen {
+        date_by_seen(&mut ex, seen);
+    }
     ex
+}
+
+/// An article still undated (its page prints no issue date and no year) whose text opens
+/// with a month and day, in its dateline (`本报青山7月23日讯`) or as the first words after
+/// it (`本报讯（记者 王英）7月23日，…`): the date that day names on or before the day the
+/// input was first seen.
+fn date_by_seen(ex: &mut Extraction, seen: chrono::NaiveDate) {
+    for a in ex.articles.iter_mut().filter(|a| a.date.is_none()) {
+        let first = a.body.split("\n\n").next().unwrap_or("");
+        let month_day = match read::dateline::parse(first) {
+            Some(d) => d
+                .month_day
+                .or_else(|| first.get(d.len..).and_then(read::dates::lead_month_day)),
+            None => read::dates::lead_month_day(first),
+        };
+        a.date = month_day.and_then(|md| read::dateline::seen_date(md, seen));
+    }
 }
 
 /// Reads a page of text into articles (no source hints applied).

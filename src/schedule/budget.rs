@@ -139,6 +139,7 @@ mod tests {
             text,
             form: InputForm::Page,
             hints: SourceHints::default(),
+            seen: None,
         }
     }
 

@@ -424,6 +424,7 @@ fn ingest_file(
         text,
         form: InputForm::from_file_name(&file.name),
         hints: hints.clone(),
+        seen: None,
     };
     match store_page(
         store,
@@ -455,6 +456,15 @@ pub(crate) fn store_page(
     clock: &dyn Clock,
     adjust: impl FnOnce(&mut Vec<NewArticle>),
 ) -> Result<usize, String> {
+    let mut page = page;
+    if page.seen.is_none() {
+        // the day the input was first seen: an earlier run's, else today
+        let first = store
+            .input_first_seen(source, name)
+            .map_err(|e| format!("cannot read the store: {e:#}"))?
+            .unwrap_or_else(|| clock.now());
+        page.seen = Some(first.with_timezone(&crate::model::shanghai()).date_naive());
+    }
     let mut articles = placer
         .place(page, cfg.publish.include_also, budget)
         .map_err(|e| e.to_string())?;

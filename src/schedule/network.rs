@@ -217,6 +217,7 @@ pub(super) fn run(
                     text,
                     form: InputForm::Html,
                     hints,
+                    seen: None,
                 };
                 let hash = content_hash(&bytes);
                 let url = job.url.clone();
@@ -334,6 +335,7 @@ pub(super) fn store_entry(
         text: full_text.unwrap_or_else(|| doc.to_string()),
         form: InputForm::Html,
         hints: hints.clone(),
+        seen: None,
     };
     store_page(
         store,
@@ -662,6 +664,7 @@ fn summary_only(doc: &str, hints: &SourceHints, below: usize) -> bool {
         text: doc.to_string(),
         form: InputForm::Html,
         hints: hints.clone(),
+        seen: None,
     };
     let chars: usize = extract::extract(&page)
         .articles

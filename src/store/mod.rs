@@ -432,6 +432,23 @@ impl Store {
         Ok(out)
     }
 
+    /// When the input `(source, name)` was first seen, if it ever was (read or failed).
+    pub fn input_first_seen(
+        &self,
+        source: &str,
+        name: &str,
+    ) -> Result<Option<DateTime<FixedOffset>>> {
+        let first: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT first_seen FROM inputs WHERE source = ?1 AND name = ?2",
+                params![source, name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        first.as_deref().map(parse_ts).transpose()
+    }
+
     /// Records that an input file could not be read; it is tried again on the next run.
     /// Articles stored from an earlier good version of the file are kept.
     pub fn record_failure(
@@ -473,6 +490,20 @@ impl Store {
             )?;
         }
         Ok(n)
+    }
+
+    /// The stored article with id `id`, if there is one.
+    pub fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        let raw = self
+            .conn
+            .query_row(
+                "SELECT id, source, input, publication, article, placement, first_seen, updated
+                 FROM articles WHERE id = ?1",
+                params![id],
+                raw_article,
+            )
+            .optional()?;
+        raw.map(|r| r.into_stored()).transpose()
     }
 
     /// Every stored article, ordered by id.

@@ -20,6 +20,7 @@ pub fn run_named(name: &str, hints: SourceHints) -> Extraction {
         text,
         form: InputForm::from_file_name(name),
         hints,
+        seen: None,
     })
 }
 

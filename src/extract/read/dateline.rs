@@ -532,6 +532,15 @@ pub(crate) fn dateline_date(
     NaiveDate::from_ymd_opt(year, m, d)
 }
 
+/// Gives a dateline's month and day the year that puts it on or before `seen` (the day
+/// the input was first seen): `7月23日` seen on 2026-01-05 is 2025-07-23, seen on
+/// 2026-08-01 it is 2026-07-23. For a page with no issue date and no year of its own.
+pub(crate) fn seen_date((m, d): (u32, u32), seen: NaiveDate) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(seen.year(), m, d)
+        .filter(|date| *date <= seen)
+        .or_else(|| NaiveDate::from_ymd_opt(seen.year() - 1, m, d))
+}
+
 /// True when the text from `at` (where a `本报` dateline's place would start) is a
 /// correspondent's role word (`本报通讯员 X`): its `讯` is that of `通讯员`, no dateline.
 pub(crate) fn role_not_dateline(head: &str, at: usize) -> bool {
@@ -649,5 +658,28 @@ mod tests {
             NaiveDate::from_ymd_opt(2018, 4, 26)
         );
         assert_eq!(dateline_date((4, 26), None, None), None);
+    }
+
+    #[test]
+    fn a_month_and_day_seen_later_take_the_year_before_the_day_seen() {
+        let seen = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            seen_date((7, 23), seen(2026, 1, 5)),
+            Some(seen(2025, 7, 23))
+        );
+        assert_eq!(
+            seen_date((7, 23), seen(2026, 8, 1)),
+            Some(seen(2026, 7, 23))
+        );
+        assert_eq!(
+            seen_date((7, 23), seen(2026, 7, 23)),
+            Some(seen(2026, 7, 23))
+        );
+        // 2月29日 seen in 2026: the last year that had one is not looked for
+        assert_eq!(seen_date((2, 29), seen(2026, 3, 1)), None);
+        assert_eq!(
+            seen_date((2, 29), seen(2025, 3, 1)),
+            Some(seen(2024, 2, 29))
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use crate::extract::text::fold;
+
 /// An issue date in the Minguo calendar (`中華民國114年3月8日`, `民國114年3月8日`, `民国…`):
 /// year + 1911. Only a line that names the era is read.
 pub(crate) fn minguo_date(line: &str) -> Option<NaiveDate> {
@@ -66,4 +68,59 @@ pub(crate) fn bare_date(text: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// The month and day a story's first sentence opens with (`7月23日，…`, `7月23日上午，…`),
+/// read after its dateline: what an article without a dated dateline says of its day.
+pub(crate) fn lead_month_day(text: &str) -> Option<(u32, u32)> {
+    let t = text.trim_start();
+    let number = |s: &str, unit: char| -> Option<(u32, usize)> {
+        let digits: usize = s
+            .chars()
+            .take_while(|c| fold::is_digit(*c))
+            .map(char::len_utf8)
+            .sum();
+        let v = fold::digits_value(s.get(..digits)?)?;
+        s.get(digits..)?
+            .starts_with(unit)
+            .then_some((v, digits + unit.len_utf8()))
+    };
+    let (m, used) = number(t, '月')?;
+    let rest = t.get(used..)?;
+    let (d, used) = number(rest, '日')?;
+    // a clause follows, or the time of day: `7月23日，` `7月23日上午` `7月23日至25日`
+    let next = rest.get(used..)?.chars().next()?;
+    let opens_clause = matches!(
+        next,
+        '，' | ','
+            | ' '
+            | '\u{3000}'
+            | '上'
+            | '下'
+            | '中'
+            | '晚'
+            | '早'
+            | '凌'
+            | '夜'
+            | '至'
+            | '起'
+    );
+    ((1..=12).contains(&m) && (1..=31).contains(&d) && opens_clause).then_some((m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lead_month_day;
+
+    #[test]
+    fn a_lead_opens_with_its_day() {
+        assert_eq!(lead_month_day("7月23日，安吉县召开会议"), Some((7, 23)));
+        assert_eq!(lead_month_day("７月２３日上午，会议召开"), Some((7, 23)));
+        assert_eq!(lead_month_day("7月23日至25日，展会举行"), Some((7, 23)));
+        // a date inside the sentence, a month alone, a date that is a name
+        assert_eq!(lead_month_day("安吉县7月23日召开会议"), None);
+        assert_eq!(lead_month_day("7月份，全县"), None);
+        assert_eq!(lead_month_day("7月23日是"), None);
+        assert_eq!(lead_month_day("13月2日，"), None);
+    }
 }
