@@ -407,7 +407,10 @@ fn a_missing_source_folder_is_a_configuration_error_and_the_site_stays() {
     // the refused run is recorded as finished and failed, not left open
     let st = s.run(&["status"]);
     let out = String::from_utf8_lossy(&st.stdout);
-    let last = out.lines().find(|l| l.starts_with("last run:")).unwrap_or("");
+    let last = out
+        .lines()
+        .find(|l| l.starts_with("last run:"))
+        .unwrap_or("");
     assert!(last.contains("failed started"), "{out}");
     assert!(!last.contains("finished -"), "{out}");
 }
