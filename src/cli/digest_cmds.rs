@@ -428,14 +428,7 @@ pub fn digest_preview(
                 .ok_or_else(|| anyhow::anyhow!("no subscriber {email}"))?;
             let u = subscriber_update(entry, settings, &key, resolve, "config")?;
             Subscriber {
-                email: u.email,
-                token_id: u.token_id,
-                localities: u.localities,
-                codes: u.codes,
-                schedule: u.schedule,
-                timezone: u.timezone,
-                plain_text_only: u.plain_text_only,
-                origin: u.origin,
+                chosen: u,
                 unsubscribed: None,
                 created: now,
                 digested_until: settings.first_digest_since(now),

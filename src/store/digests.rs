@@ -14,26 +14,12 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, parse_ts, ts};
 
-/// A subscriber as stored.
+/// A subscriber as stored: what configuration or a command set (read through `Deref`:
+/// `sub.email`, `sub.codes`), and what the store keeps of its history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscriber {
-    /// The address (the key).
-    pub email: String,
-    /// The opaque id carried by the subscriber's tokens.
-    pub token_id: String,
-    /// The places followed, as configured (names or codes).
-    pub localities: Vec<String>,
-    /// The division codes they resolved to.
-    pub codes: Vec<String>,
-    /// The schedule (`immediate`, `daily 07:30`, `weekly mon 07:30`).
-    pub schedule: String,
-    /// The schedule's time zone.
-    pub timezone: String,
-    /// Only a plain-text part.
-    pub plain_text_only: bool,
-    /// `config` (from `config.toml`, kept in step with it), `cli` (added by command) or
-    /// `web` (confirmed on the subscription page).
-    pub origin: String,
+    /// The fields configuration or a command sets.
+    pub chosen: SubscriberUpdate,
     /// When the subscriber unsubscribed, if they did.
     pub unsubscribed: Option<DateTime<FixedOffset>>,
     /// When the subscriber was added.
@@ -47,10 +33,18 @@ pub struct Subscriber {
     pub suspended: Option<(DateTime<FixedOffset>, String)>,
 }
 
+impl std::ops::Deref for Subscriber {
+    type Target = SubscriberUpdate;
+
+    fn deref(&self) -> &SubscriberUpdate {
+        &self.chosen
+    }
+}
+
 /// The fields of a subscriber that configuration or a command sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubscriberUpdate {
-    /// The address.
+    /// The address (the key).
     pub email: String,
     /// The opaque id carried by the subscriber's tokens.
     pub token_id: String,
@@ -64,7 +58,8 @@ pub struct SubscriberUpdate {
     pub timezone: String,
     /// Only a plain-text part.
     pub plain_text_only: bool,
-    /// `config`, `cli` or `web`.
+    /// `config` (from `config.toml`, kept in step with it), `cli` (added by command) or
+    /// `web` (confirmed on the subscription page).
     pub origin: String,
 }
 
@@ -177,14 +172,16 @@ fn opt_ts(s: Option<String>) -> Result<Option<DateTime<FixedOffset>>> {
 
 fn to_subscriber(r: RawSubscriber) -> Result<Subscriber> {
     Ok(Subscriber {
-        email: r.0,
-        token_id: r.1,
-        localities: serde_json::from_str(&r.2)?,
-        codes: serde_json::from_str(&r.3)?,
-        schedule: r.4,
-        timezone: r.5,
-        plain_text_only: r.6,
-        origin: r.7,
+        chosen: SubscriberUpdate {
+            email: r.0,
+            token_id: r.1,
+            localities: serde_json::from_str(&r.2)?,
+            codes: serde_json::from_str(&r.3)?,
+            schedule: r.4,
+            timezone: r.5,
+            plain_text_only: r.6,
+            origin: r.7,
+        },
         unsubscribed: opt_ts(r.8)?,
         created: parse_ts(&r.9)?,
         digested_until: parse_ts(&r.10)?,
@@ -324,7 +321,7 @@ impl Store {
             .subscribers()?
             .into_iter()
             .filter(|s| s.origin == "config" && !keep.contains(s.email.as_str()))
-            .map(|s| s.email)
+            .map(|s| s.chosen.email)
             .collect();
         for email in &gone {
             self.remove_subscriber(email)?;
@@ -823,7 +820,7 @@ mod tests {
                 a.origin.as_str(),
                 a.plain_text_only,
                 a.digested_until,
-                a.suspended
+                a.suspended.clone()
             ),
             ("cli", true, t(2), None)
         );
