@@ -18,10 +18,7 @@ use crate::extract::read::labels::{
 use crate::extract::read::opener;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, chars_upto, is_sentence_end};
-use crate::extract::text::words::BRIEF_MARKS;
-
-/// Words of a line that gives a file's date and source under its title.
-const META_WORDS: [&str; 6] = ["来源", "來源", "发布", "發佈", "时间", "時間"];
+use crate::extract::text::words::{BRIEF_MARKS, META_WORDS};
 
 /// A title line over a date-and-source line (`标题` / `2025年8月6日  来源：某某中心` /
 /// dateline…), as a text file or a web page prints it: the headline-like line right above

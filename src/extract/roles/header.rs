@@ -18,6 +18,7 @@ use std::sync::LazyLock;
 
 use crate::extract::line::{Line, Role};
 use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze, trim};
+use crate::extract::text::words::META_WORDS;
 
 /// The features of a candidate line, in the order of the model's weights. Each is a
 /// number between 0 and 1.
@@ -114,16 +115,17 @@ fn bigrams(s: &str) -> Vec<(char, char)> {
         .collect()
 }
 
+/// Whether the line at `k` is headline-like.
+fn headline_at(lines: &[Line], k: usize) -> bool {
+    lines.get(k).is_some_and(|x| x.role == Role::Head)
+}
+
 /// A line that gives a time and a source or author (`2025-07-08 07:15 来源：…`).
 fn time_line(u: &Line) -> bool {
     let t = &u.text;
     t.len() <= 300
         && t.bytes().filter(u8::is_ascii_digit).count() >= 4
-        && (t.contains("来源")
-            || t.contains("來源")
-            || t.contains("发布")
-            || t.contains("發佈")
-            || t.contains("时间")
+        && (META_WORDS.iter().any(|w| t.contains(w))
             || t.contains("作者")
             || t.contains("日期")
             || holds_a_date(t))
@@ -270,7 +272,7 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] 
             .any(|(k, s)| k != i && s.contains(sq.as_str()));
     let first = lines.iter().take(i).all(|x| x.role == Role::Furniture);
     let b = |x: bool| f64::from(u8::from(x));
-    let head_at = |k: usize| lines.get(k).is_some_and(|x| x.role == Role::Head);
+    let head_at = |k: usize| headline_at(lines, k);
     // every line from this one down to the nearest candidate is headline-like
     let block_of_nearest = (i..=nearest).all(head_at);
     [
@@ -358,7 +360,7 @@ pub(crate) fn not_headlines(lines: &[Line]) -> Vec<usize> {
         .into_iter()
         .map(|(i, f)| (i, score(m, &f)))
         .collect();
-    let head_at = |k: usize| lines.get(k).is_some_and(|x| x.role == Role::Head);
+    let head_at = |k: usize| headline_at(lines, k);
     // a headline block is whole: a line between two lines of one block that the model
     // takes for headlines (a score of at least 0) stays
     let inside_kept = |i: usize| {

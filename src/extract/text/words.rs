@@ -54,6 +54,9 @@ pub(crate) const NEWS_ORG_ENDS: [&str; 15] = [
     "号",
 ];
 
+/// Words of a line that gives a story's date and source (`2025年8月6日  来源：某某中心`).
+pub(crate) const META_WORDS: [&str; 6] = ["来源", "來源", "发布", "發佈", "时间", "時間"];
+
 /// Last characters of a news outlet's name (`某某网`, `某某报`, `某某台`, `某某社`, `某某端`).
 pub(crate) const OUTLET_ENDS: [char; 8] = ['网', '網', '报', '報', '台', '社', '端', '刊'];
 
