@@ -199,7 +199,7 @@ fn page_of_clean_text(clean: &str) -> Extraction {
     let mut claimed = vec![false; units.len()];
     let mut seen: HashSet<u64> = HashSet::new();
     let mut articles = Vec::with_capacity(pieces.len());
-    let mut dateline_places: Vec<String> = Vec::new();
+    let mut found = fields::Found::default();
     for p in &pieces {
         for &k in p
             .headline
@@ -219,13 +219,15 @@ fn page_of_clean_text(clean: &str) -> Extraction {
             publication.date,
             page_year,
             &mut seen,
-            &mut publication,
-            &mut dateline_places,
+            &mut found,
         ) {
             articles.push(a);
         }
     }
-    masthead::complete(&mut publication, &units, &claimed, &dateline_places);
+    if publication.name.is_none() {
+        publication.name = found.papers.into_iter().next();
+    }
+    masthead::complete(&mut publication, &units, &claimed, &found.places);
     for (i, u) in units.iter().enumerate() {
         if !claimed.get(i).copied().unwrap_or(false) || u.role == Role::Furniture {
             boiler.push(u.text.clone());

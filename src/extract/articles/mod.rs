@@ -207,16 +207,102 @@ fn ends_sentence(text: &str) -> bool {
     text.trim_end().chars().last().is_some_and(is_sentence_end)
 }
 
-/// Finds the articles of a page.
-pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
-    let n = units.len();
-    // who owns each unit: None, or the index of the piece
-    let mut claimed: Vec<bool> = vec![false; n];
-    let mut found: Vec<Piece> = Vec::new();
+/// What the passes have found so far: the pieces, and which lines they hold.
+pub(crate) struct Claims {
+    /// The pieces found, in the order the passes left them.
+    pieces: Vec<Piece>,
+    /// Per line: held by a piece.
+    held: Vec<bool>,
+}
 
-    // 1. anchors
-    for i in 0..n {
-        let Some(u) = units.get(i) else { continue };
+impl Claims {
+    fn new(n: usize) -> Claims {
+        Claims {
+            pieces: Vec::new(),
+            held: vec![false; n],
+        }
+    }
+
+    /// True when a piece holds line `k` (and for a line past the page's end).
+    fn held(&self, k: usize) -> bool {
+        self.held.get(k).copied().unwrap_or(true)
+    }
+
+    /// The lines are held from now on.
+    fn hold(&mut self, lines: impl IntoIterator<Item = usize>) {
+        for k in lines {
+            if let Some(c) = self.held.get_mut(k) {
+                *c = true;
+            }
+        }
+    }
+
+    /// The first line of each piece: its headline's, caption's or byline's, else its
+    /// anchor.
+    fn starts(&self) -> Vec<usize> {
+        self.pieces
+            .iter()
+            .map(|p| {
+                p.headline
+                    .iter()
+                    .chain(&p.captions)
+                    .chain(&p.bylines)
+                    .copied()
+                    .chain(std::iter::once(p.anchor))
+                    .min()
+                    .unwrap_or(p.anchor)
+            })
+            .collect()
+    }
+}
+
+/// A pass over a page's lines: finds pieces or fills the ones found, and holds the lines
+/// it gives them, so that no later pass gives them again.
+type Pass = fn(&[Line], &mut Claims);
+
+/// The passes, in order. What opens an article is read first and is certain (anchors);
+/// pictures come next, so that a credit closes its own item before a headline block can
+/// take its caption; then the headline blocks over the anchors, then headline blocks
+/// with text under them and no anchor; then the bodies (every line still free, up to the
+/// next piece) and last the text above the first article, which belongs to none unless
+/// it is long enough to be one.
+const PASSES: [(&str, Pass); 7] = [
+    ("anchors", anchors),
+    ("credit-first photo strips", credit_first_strips),
+    ("photo items", photo_items),
+    ("headlines over anchors", headlines_over_anchors),
+    ("bare headline blocks", bare_headline_blocks),
+    ("bodies", bodies),
+    ("text above the first article", text_above_first),
+];
+
+/// Finds the articles of a page: [`PASSES`] in order over one [`Claims`].
+pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
+    let mut claims = Claims::new(units.len());
+    for (_, pass) in PASSES {
+        pass(units, &mut claims);
+    }
+    claims.pieces
+}
+
+/// A piece of `start` anchored at `anchor`, with no lines yet.
+fn piece(start: Start, anchor: usize) -> Piece {
+    Piece {
+        start,
+        headline: vec![],
+        body: vec![],
+        captions: vec![],
+        bylines: vec![],
+        anchor,
+    }
+}
+
+/// The lines that open an article: an opener (dateline and its kin), a brief's marker, a
+/// byline or author line between a headline and its text (a pen name too), a `文/图`
+/// credit in that place.
+fn anchors(units: &[Line], claims: &mut Claims) {
+    for (i, u) in units.iter().enumerate() {
+        let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
         let start = match u.role {
             Role::Opens(_) => Some(Start::Dateline),
             Role::Marker => Some(Start::Marker),
@@ -224,85 +310,74 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
             Role::Credit
                 if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
             {
-                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
                 let next_para = units
                     .get(i + 1)
                     .is_some_and(|x| x.role == Role::Para && x.gap <= 1);
                 (prev_head && next_para).then_some(Start::Byline)
             }
             Role::Byline | Role::Author => {
-                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
                 let next_para = matches!(class_of(units, i + 1), Some(Role::Para | Role::Head));
-                if prev_head && next_para {
-                    Some(if u.role == Role::Author {
-                        Start::Author
-                    } else {
-                        Start::Byline
-                    })
+                (prev_head && next_para).then_some(if u.role == Role::Author {
+                    Start::Author
                 } else {
-                    None
-                }
+                    Start::Byline
+                })
             }
             Role::Head => {
-                let prev_head = class_of(units, i.wrapping_sub(1)) == Some(Role::Head);
                 let next_para = class_of(units, i + 1) == Some(Role::Para);
                 (prev_head && next_para && pen_name_line(&u.text)).then_some(Start::Byline)
             }
-            Role::Credit => None,
             _ => None,
         };
         if let Some(s) = start {
-            found.push(Piece {
-                start: s,
-                headline: vec![],
-                body: vec![],
-                captions: vec![],
-                bylines: vec![],
-                anchor: i,
-            });
-            if let Some(c) = claimed.get_mut(i) {
-                *c = true;
-            }
+            claims.pieces.push(piece(s, i));
+            claims.hold([i]);
         }
     }
+}
 
-    // 1b. a row of photos whose credits stand above their captions
-    found.extend(photos::credit_first_strip(units, &mut claimed));
+/// A row of photos whose credits stand above their captions.
+fn credit_first_strips(units: &[Line], claims: &mut Claims) {
+    let strips = photos::credit_first_strip(units, &mut claims.held);
+    claims.pieces.extend(strips);
+}
 
-    // 2. photo credits that close a picture item of their own
-    for i in 0..n {
-        if class_of(units, i) != Some(Role::Credit) || claimed.get(i).copied().unwrap_or(true) {
+/// Photo credits that close a picture item of their own; the pieces are then put in page
+/// order.
+fn photo_items(units: &[Line], claims: &mut Claims) {
+    for i in 0..units.len() {
+        if class_of(units, i) != Some(Role::Credit) || claims.held(i) {
             continue;
         }
-        if let Some(p) = photo_piece(units, i, &claimed)
-            .or_else(|| photos::titled_caption_run(units, i, &claimed))
-            .or_else(|| photos::short_photo(units, i, &claimed))
+        if let Some(p) = photo_piece(units, i, &claims.held)
+            .or_else(|| photos::titled_caption_run(units, i, &claims.held))
+            .or_else(|| photos::short_photo(units, i, &claims.held))
         {
-            for &k in p.headline.iter().chain(&p.captions) {
-                if let Some(c) = claimed.get_mut(k) {
-                    *c = true;
-                }
-            }
-            if let Some(c) = claimed.get_mut(i) {
-                *c = true;
-            }
-            found.push(p);
+            claims.hold(p.headline.iter().chain(&p.captions).copied());
+            claims.hold([i]);
+            claims.pieces.push(p);
         }
     }
-    found.sort_by_key(|p| p.anchor);
+    claims.pieces.sort_by_key(|p| p.anchor);
+}
 
-    // 3. headline blocks above dateline, byline and author anchors
-    for idx in 0..found.len() {
-        let Some(p) = found.get(idx) else { continue };
+/// The headline block above each dateline, byline and author anchor: its headline,
+/// captions and standalone bylines. A brief's marker line takes no headline: the lines
+/// above it label the column.
+fn headlines_over_anchors(units: &[Line], claims: &mut Claims) {
+    for idx in 0..claims.pieces.len() {
+        let Some(p) = claims.pieces.get(idx) else {
+            continue;
+        };
         if !matches!(p.start, Start::Dateline | Start::Byline | Start::Author) {
             continue;
         }
         let anchor = p.anchor;
-        let (mut headline, captions, bylines) = headline_block(units, anchor, &claimed);
+        let (mut headline, captions, bylines) = headline_block(units, anchor, &claims.held);
         // a title over the file's date-and-source line
         if headline.is_empty()
             && bylines.is_empty()
-            && let Some(t) = title_over_meta(units, anchor, &claimed)
+            && let Some(t) = title_over_meta(units, anchor, &claims.held)
         {
             headline.push(t);
         }
@@ -314,13 +389,7 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
                 .get(last)
                 .is_some_and(|u| u.text.starts_with(BRIEF_MARKS))
         {
-            for &k in &headline {
-                if k != last
-                    && let Some(c) = claimed.get_mut(k)
-                {
-                    *c = true;
-                }
-            }
+            claims.hold(headline.iter().copied().filter(|&k| k != last));
             headline = vec![last];
         }
         // a brief (`■本报讯…`) has no headline above it: a line there labels the column
@@ -328,33 +397,30 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
             .get(anchor)
             .is_some_and(|u| u.role.opens() && u.text.starts_with(BRIEF_MARKS));
         if brief {
-            for &k in &headline {
-                if let Some(c) = claimed.get_mut(k) {
-                    *c = true;
-                }
-            }
-            headline.clear();
-            if let Some(p) = found.get_mut(idx) {
+            claims.hold(headline.drain(..));
+            if let Some(p) = claims.pieces.get_mut(idx) {
                 p.start = Start::Marker;
             }
         }
-        for &k in headline.iter().chain(&captions).chain(&bylines) {
-            if let Some(c) = claimed.get_mut(k) {
-                *c = true;
-            }
-        }
-        if let Some(p) = found.get_mut(idx) {
+        claims.hold(headline.iter().chain(&captions).chain(&bylines).copied());
+        if let Some(p) = claims.pieces.get_mut(idx) {
             p.headline = headline;
             p.captions = captions;
             p.bylines = bylines;
         }
     }
+}
 
-    // 4. headline blocks after a wide gap with text under them and no dateline
+/// Headline blocks (up to three headline lines) at a boundary (a wide gap, the page's
+/// top, furniture or a closed article above, a notice's title, a signed item or a new
+/// story's lead below) with text right under them and no anchor; the pieces are then put
+/// in page order.
+fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
+    let n = units.len();
     let mut i = 0;
     while i < n {
         let Some(u) = units.get(i) else { break };
-        let free = !claimed.get(i).copied().unwrap_or(true);
+        let free = !claims.held(i);
         // only a free headline-like line can open a block: the other tests wait for one
         let boundary = || {
             let two_heads = class_of(units, i + 1) == Some(Role::Head)
@@ -387,7 +453,7 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
             while j < n
                 && heads.len() < 3
                 && class_of(units, j) == Some(Role::Head)
-                && !claimed.get(j).copied().unwrap_or(true)
+                && !claims.held(j)
                 && (j == i || units.get(j).is_some_and(|x| x.gap <= 1))
             {
                 heads.push(j);
@@ -404,7 +470,7 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
             };
             let body_follows = units.get(j).is_some_and(|x| {
                 x.role == Role::Para && x.gap <= 1 && chars_upto(&x.text, min_len) >= min_len
-            }) && !claimed.get(j).copied().unwrap_or(true);
+            }) && !claims.held(j);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
                     units
@@ -412,72 +478,46 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
                         .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
                 });
             if body_follows && !list_run {
-                for &h in &heads {
-                    if let Some(c) = claimed.get_mut(h) {
-                        *c = true;
-                    }
-                }
-                found.push(Piece {
-                    start: Start::Bare,
-                    headline: heads,
-                    body: vec![],
-                    captions: vec![],
-                    bylines: vec![],
-                    anchor: j.saturating_sub(1),
-                });
+                claims.hold(heads.iter().copied());
+                let mut p = piece(Start::Bare, j.saturating_sub(1));
+                p.headline = heads;
+                claims.pieces.push(p);
                 i = j;
                 continue;
             }
         }
         i += 1;
     }
-    found.sort_by_key(|p| {
+    claims.pieces.sort_by_key(|p| {
         p.headline
             .first()
             .copied()
             .unwrap_or(p.anchor)
             .min(p.anchor)
     });
+}
 
-    // 5. bodies: everything unclaimed from the anchor to the next piece's first line
-    let starts: Vec<usize> = found
-        .iter()
-        .map(|p| {
-            p.headline
-                .iter()
-                .chain(&p.captions)
-                .chain(&p.bylines)
-                .copied()
-                .chain(std::iter::once(p.anchor))
-                .min()
-                .unwrap_or(p.anchor)
-        })
-        .collect();
-    let first_start = starts.first().copied().unwrap_or(n);
+/// Each piece's body: every free line from its anchor to the next piece's first line,
+/// but the headline-like lines after the page's last text (its footer).
+fn bodies(units: &[Line], claims: &mut Claims) {
+    let n = units.len();
+    let starts = claims.starts();
     let last_para = (0..n).rev().find(|&k| {
         matches!(
             class_of(units, k),
             Some(Role::Para | Role::Opens(_) | Role::Marker)
         )
     });
-    for (pi, p) in found.iter_mut().enumerate() {
+    let held = &claims.held;
+    let free = |k: usize| !held.get(k).copied().unwrap_or(true);
+    for (pi, p) in claims.pieces.iter_mut().enumerate() {
         let end = starts.get(pi + 1).copied().unwrap_or(n);
-        let from = match p.start {
-            Start::Bare => p.anchor + 1,
-            Start::Credit => p.anchor + 1,
-            Start::Byline | Start::Author => p.anchor + 1,
-            _ => p.anchor,
-        };
-        if matches!(p.start, Start::Dateline | Start::Marker) {
+        let opens_body = matches!(p.start, Start::Dateline | Start::Marker);
+        if opens_body {
             p.body.push(p.anchor);
         }
-        for k in from.max(if matches!(p.start, Start::Dateline | Start::Marker) {
-            p.anchor + 1
-        } else {
-            0
-        })..end
-        {
-            if claimed.get(k).copied().unwrap_or(true) {
+        for k in (p.anchor + 1)..end {
+            if !free(k) {
                 continue;
             }
             // trailing headline-like lines at the very end of the page are its footer
@@ -487,11 +527,14 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
             p.body.push(k);
         }
     }
-    // text above the first article that is long enough to be one
+}
+
+/// Text above the first article that is long enough to be one (100 characters, or 20
+/// when it continues a story from an earlier page) is a piece of its own.
+fn text_above_first(units: &[Line], claims: &mut Claims) {
+    let first_start = claims.starts().first().copied().unwrap_or(units.len());
     let orphan: Vec<usize> = (0..first_start)
-        .filter(|&k| {
-            !claimed.get(k).copied().unwrap_or(true) && class_of(units, k) == Some(Role::Para)
-        })
+        .filter(|&k| !claims.held(k) && class_of(units, k) == Some(Role::Para))
         .collect();
     // counted up to 100 only: reached or not is all that matters
     let mut orphan_len = 0usize;
@@ -502,19 +545,10 @@ pub(crate) fn pieces(units: &[Line]) -> Vec<Piece> {
         orphan_len += chars_upto(&u.text, 100 - orphan_len);
     }
     if orphan_len >= 100 || orphan_len >= 20 && continued_above(units, first_start) {
-        found.insert(
-            0,
-            Piece {
-                start: Start::Orphan,
-                headline: vec![],
-                body: orphan.clone(),
-                captions: vec![],
-                bylines: vec![],
-                anchor: orphan.first().copied().unwrap_or(0),
-            },
-        );
+        let mut p = piece(Start::Orphan, orphan.first().copied().unwrap_or(0));
+        p.body = orphan;
+        claims.pieces.insert(0, p);
     }
-    found
 }
 
 /// The headline lines, caption lines and byline lines above an anchor.

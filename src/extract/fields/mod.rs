@@ -22,7 +22,7 @@ use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, squeeze};
 use crate::extract::text::words;
 use crate::extract::text::words::{BRIEF_MARKS, TIME_OPENERS};
-use crate::model::{Article, Kind, Publication};
+use crate::model::{Article, Kind};
 
 /// A brief whose headline and text share one line, set apart by two or more spaces or an
 /// ideographic space (`▲某镇开展演练␣␣13日上午，…`): the headline without its marker, and
@@ -129,15 +129,32 @@ fn opinion_title(title: &str) -> bool {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What reading the pieces of a page finds besides their articles, in reading order:
+/// the newspapers their openers and people name (`某某日报讯`, `某某日报记者`: the first
+/// one names the page's paper when its masthead does not) and the places their datelines
+/// name (the page's home when most agree).
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// Newspaper names, in the order read.
+    pub(crate) papers: Vec<String>,
+    /// Dateline places of datelines that name no outlet.
+    pub(crate) places: Vec<String>,
+}
+
+/// A newspaper's name (`…报`), as opposed to a station's or a site's.
+fn names_a_paper(org: &str) -> bool {
+    org.ends_with('报') || org.ends_with('報')
+}
+
+/// One piece's article: headline, people, date, kind and body, read from its lines; what
+/// else it says about the page goes to `found`. `None` when no text is left.
 pub(crate) fn build(
     units: &[Line],
     p: &articles::Piece,
     issue: Option<NaiveDate>,
     page_year: Option<i32>,
     seen: &mut HashSet<u64>,
-    publication: &mut Publication,
-    places: &mut Vec<String>,
+    found: &mut Found,
 ) -> Option<Article> {
     let text_of = |k: usize| units.get(k).map(|u| u.text.as_str()).unwrap_or("");
     let mut people: People = articles::people_of(units, &p.bylines);
@@ -196,13 +213,10 @@ pub(crate) fn build(
                                 .and_then(|md| dateline::dateline_date(md, issue, page_year));
                         }
                         if let Some(pl) = d.place.as_ref().filter(|_| d.org.is_none()) {
-                            places.push(pl.clone());
+                            found.places.push(pl.clone());
                         }
-                        if publication.name.is_none()
-                            && let Some(o) = &d.org
-                            && (o.ends_with('报') || o.ends_with('報'))
-                        {
-                            publication.name = Some(o.clone());
+                        if let Some(o) = d.org.as_ref().filter(|o| names_a_paper(o)) {
+                            found.papers.push(o.clone());
                         }
                     }
                 }
@@ -274,11 +288,8 @@ pub(crate) fn build(
         drop_closing_byline(&mut body, last, b);
     }
 
-    if let Some(o) = &people.org
-        && publication.name.is_none()
-        && (o.ends_with('报') || o.ends_with('報'))
-    {
-        publication.name = Some(o.clone());
+    if let Some(o) = people.org.as_ref().filter(|o| names_a_paper(o)) {
+        found.papers.push(o.clone());
     }
 
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();

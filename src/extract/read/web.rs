@@ -19,10 +19,11 @@ use crate::extract::text::words::SENTENCE_MARKS;
 /// Markup a page copier left in the text: an HTML comment's ends (`-->`, `<!--`) or an
 /// attribute closing its tag (`class="x">`). No sentence of news holds either.
 pub(crate) fn markup_debris(t: &str) -> bool {
-    let b = t.as_bytes();
-    memchr::memmem::find(b, b"-->").is_some()
-        || memchr::memmem::find(b, b"<!--").is_some()
-        || (memchr::memmem::find(b, b"=\"").is_some() && t.trim_end().ends_with('>'))
+    // every form holds an angle bracket; most lines hold none
+    if memchr::memchr2(b'<', b'>', t.as_bytes()).is_none() {
+        return false;
+    }
+    t.contains("-->") || t.contains("<!--") || (t.trim_end().ends_with('>') && t.contains("=\""))
 }
 
 /// A line of figures without words: no Han character and at least six digits (a phone
@@ -152,7 +153,11 @@ static TEMPERATURE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 /// A weather box: a line of at most sixty characters holding two temperature ranges
 /// (today's and tomorrow's).
 pub(crate) fn weather(t: &str) -> bool {
-    t.contains(['℃', '°']) && chars(t) <= 60 && TEMPERATURE_RANGE.find_iter(t).count() >= 2
+    // sixty characters take at most 240 bytes
+    t.len() <= 240
+        && t.contains(['℃', '°'])
+        && chars(t) <= 60
+        && TEMPERATURE_RANGE.find_iter(t).count() >= 2
 }
 
 /// Dashes that wrap a widget's label.

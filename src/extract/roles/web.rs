@@ -169,15 +169,12 @@ pub(crate) fn page_title_repeated(lines: &[Line], i: usize) -> Option<Role> {
     if u.role != Role::Head {
         return None;
     }
-    let words = squeeze(&u.text);
-    for x in lines.iter().take(i + 5).skip(i + 1) {
-        match x.role {
-            Role::Furniture => continue,
-            Role::Head => return (squeeze(&x.text) == words).then_some(Role::Furniture),
-            _ => return None,
-        }
-    }
-    None
+    let next = lines
+        .iter()
+        .take(i + 5)
+        .skip(i + 1)
+        .find(|x| x.role != Role::Furniture)?;
+    (next.role == Role::Head && squeeze(&next.text) == squeeze(&u.text)).then_some(Role::Furniture)
 }
 
 /// A byline without a role ([`web::names_only`]): the line right under a headline-like
@@ -185,16 +182,17 @@ pub(crate) fn page_title_repeated(lines: &[Line], i: usize) -> Option<Role> {
 /// it, right below.
 pub(crate) fn roleless_byline(lines: &[Line], i: usize) -> Option<Role> {
     let u = lines.get(i)?;
-    if !matches!(u.role, Role::Head | Role::Para) || !web::names_only(&u.text) {
+    if !matches!(u.role, Role::Head | Role::Para) {
         return None;
     }
+    // the neighbours first: reading the line's names costs more than looking around it
     let under_head = i > 0 && lines.get(i - 1).is_some_and(|p| p.role == Role::Head);
-    let opener_below = match lines.get(i + 1).map(|x| x.role) {
+    let opener_below = || match lines.get(i + 1).map(|x| x.role) {
         Some(r) if r.opens() => true,
         Some(Role::Para) => picture_before_opener(lines, i + 1).is_some(),
         _ => false,
     };
-    (under_head && opener_below).then_some(Role::Byline)
+    (under_head && opener_below() && web::names_only(&u.text)).then_some(Role::Byline)
 }
 
 /// A picture between a headline block and the story's opener: a caption of one
