@@ -225,6 +225,16 @@ fn page_navigation() {
 }
 
 #[test]
+fn page_navigation_back_link() {
+    check_text(
+        &web_story("返回 B3:乡镇新闻"),
+        "返回 B3:乡镇新闻",
+        "furniture",
+        "page-navigation",
+    );
+}
+
+#[test]
 fn brief_column_label() {
     check(
         "column_page.txt",
@@ -408,9 +418,10 @@ fn breadcrumb_trail() {
 
 #[test]
 fn label_values() {
-    check(
-        "label_value_page.txt",
-        "当前版:05版",
+    // `当前版:05版` is a page's number first (page-navigation); a label without a page
+    check_text(
+        &web_story("栏目:乡镇动态 录入:林溪"),
+        "栏目:乡镇动态 录入:林溪",
         "furniture",
         "label-values",
     );
@@ -569,4 +580,49 @@ fn every_rule_of_the_module_doc_has_a_test_here() {
         }
     }
     assert!(names >= 30, "{names} rule names found in the module doc");
+}
+
+#[test]
+fn text_size_switch() {
+    check_text(
+        &web_story("放大 缩小 默认"),
+        "放大 缩小 默认",
+        "furniture",
+        "text-size-switch",
+    );
+}
+
+#[test]
+fn neighbour_link() {
+    check_text(
+        &web_story("后一版 2025年03月18日"),
+        "后一版 2025年03月18日",
+        "furniture",
+        "neighbour-link",
+    );
+}
+
+#[test]
+fn share_widget() {
+    check_text(&web_story("分享至"), "分享至", "furniture", "share-widget");
+}
+
+#[test]
+fn story_pager() {
+    check_text(
+        &web_story("本文共3页，当前在第1页 1 2 3"),
+        "本文共3页，当前在第1页 1 2 3",
+        "furniture",
+        "story-pager",
+    );
+}
+
+#[test]
+fn image_file_name() {
+    check_text(
+        &web_story("photo_0318.jpg"),
+        "photo_0318.jpg",
+        "furniture",
+        "image-file-name",
+    );
 }

@@ -57,7 +57,9 @@ pub(crate) fn split(lines: &[String]) -> Headline {
         let kept = t
             .trim_start_matches(['—', '－', '-'])
             .trim_start_matches(words::BRIEF_MARKS)
+            .trim_start_matches(LIST_BULLETS)
             .trim();
+        let kept = post_title(kept);
         // a part of the squeezed line as long as the line is the line: no second copy
         let t = if kept.len() == t.len() {
             t
@@ -68,7 +70,15 @@ pub(crate) fn split(lines: &[String]) -> Headline {
     };
     match lines.as_slice() {
         [] => Headline::default(),
-        [t] => match (split_one_line(t), split_dash_subtitle(t)) {
+        [t] => match (
+            split_column_label(t).or_else(|| split_one_line(t)),
+            split_dash_subtitle(t),
+        ) {
+            (None, None) if without_site_name(t).len() < t.len() => Headline {
+                kicker: None,
+                title: clean(without_site_name(t)),
+                subtitle: None,
+            },
             (Some((k, title)), _) => Headline {
                 kicker: clean(k),
                 title: clean(title),
@@ -121,6 +131,88 @@ pub(crate) fn split(lines: &[String]) -> Headline {
             title: clean(b),
             subtitle: clean(c),
         },
+    }
+}
+
+/// Bullets a site's list style leaves before a headline (`•某某村规民约…`).
+const LIST_BULLETS: [char; 2] = ['•', '·'];
+
+/// Bars that set a column's name before a headline on one line (`栏目名丨标题`).
+const COLUMN_BARS: [char; 3] = ['丨', '｜', '|'];
+
+/// The words that say a headline was printed elsewhere first (`原标题：`): a label, not
+/// part of the headline.
+const ORIGINAL_TITLE: [&str; 2] = ["原标题", "原標題"];
+
+/// A one-line headline led by its column's name and a bar (`某某在行动丨某地：某事`,
+/// `原标题：某某游|某地…`): the name, two to ten Han characters and nothing else, is the
+/// kicker; what follows the bar, at least six characters, is the title. A leading
+/// `原标题：` goes.
+fn split_column_label(t: &str) -> Option<(&str, &str)> {
+    let mut t = t.trim();
+    if let Some(rest) = ORIGINAL_TITLE
+        .iter()
+        .find_map(|w| t.strip_prefix(w))
+        .and_then(|r| r.trim_start().strip_prefix([':', '：']))
+    {
+        t = rest.trim_start();
+    }
+    let (label, title) = t.split_once(COLUMN_BARS)?;
+    let (label, title) = (label.trim(), title.trim());
+    let n = label.chars().count();
+    ((2..=10).contains(&n)
+        && label.chars().all(crate::extract::text::clean::is_han)
+        && len(title) >= 6
+        && !title.contains(COLUMN_BARS)
+        && !site_name(title))
+    .then_some((label, title))
+}
+
+/// The words a site's or outlet's name ends with, after a page title's bar
+/// (`某镇春耕忙|某某县人民政府网站`).
+const SITE_ENDS: [&str; 8] = [
+    "网站",
+    "门户",
+    "政府",
+    "频道",
+    "新闻",
+    "在线",
+    "客户端",
+    "网",
+];
+
+/// A site's or outlet's name: at most sixteen characters ending in a site's word or an
+/// outlet's character (`报`, `台`, `网` …).
+fn site_name(t: &str) -> bool {
+    let t = t.trim();
+    crate::extract::text::clean::chars(t) <= 16
+        && (SITE_ENDS.iter().any(|w| t.ends_with(w)) || t.ends_with(words::OUTLET_ENDS))
+}
+
+/// A page's title: the headline, a bar and the site's name (`某镇春耕忙|某某新闻网`); the
+/// headline alone.
+fn without_site_name(t: &str) -> &str {
+    match t.rsplit_once(COLUMN_BARS) {
+        Some((head, site)) if site_name(site) && len(head) >= 4 => head.trim(),
+        _ => t,
+    }
+}
+
+/// A social post's headline: topic tags (`#某某头条#`) and the title in black brackets
+/// (`【某地谋划旅游轨道交通】`); the bracketed words when the line holds nothing else.
+fn post_title(t: &str) -> &str {
+    let mut rest = t.trim();
+    while let Some(r) = rest.strip_prefix('#') {
+        match r.split_once('#') {
+            Some((tag, after)) if (1..=20).contains(&tag.chars().count()) => {
+                rest = after.trim_start();
+            }
+            _ => return t,
+        }
+    }
+    match rest.strip_prefix('【').and_then(|r| r.strip_suffix('】')) {
+        Some(inner) if !inner.contains(['【', '】']) && len(inner) >= 4 => inner.trim(),
+        _ => t,
     }
 }
 
@@ -252,6 +344,33 @@ mod tests {
         assert_eq!(p.title.as_deref(), Some("稻香里的好日子"));
         assert_eq!(p.subtitle.as_deref(), Some("东坪乡十万亩水稻开镰"));
         assert_eq!(w.title.as_deref(), Some("主标题"));
+    }
+
+    #[test]
+    fn column_name_before_a_bar_is_the_kicker() {
+        let x = h(&["田间课堂丨某县：合作社教出新农人"]);
+        assert_eq!(x.kicker.as_deref(), Some("田间课堂"));
+        assert_eq!(x.title.as_deref(), Some("某县：合作社教出新农人"));
+        let y = h(&["原标题：走读乡村|某镇：一条老街的新生意"]);
+        assert_eq!(y.kicker.as_deref(), Some("走读乡村"));
+        assert_eq!(y.title.as_deref(), Some("某镇：一条老街的新生意"));
+        // a bar inside a sentence-like first part, or a short tail, is no column
+        let z = h(&["某镇举办技能大赛，三百人参赛丨现场直击"]);
+        assert_eq!(z.kicker, None);
+        let w = h(&["某某丨短讯"]);
+        assert_eq!(w.kicker, None);
+        // the site's name after a page title's bar is neither kicker nor title
+        let s = h(&["春耕正当时|青山县人民政府网站"]);
+        assert_eq!(s.kicker, None);
+        assert_eq!(s.title.as_deref(), Some("春耕正当时"));
+        let n = h(&["某镇召开防汛会议丨青山新闻网"]);
+        assert_eq!(n.title.as_deref(), Some("某镇召开防汛会议"));
+        let p = h(&["#某市头条#【某地谋划旅游轨道交通】"]);
+        assert_eq!(p.title.as_deref(), Some("某地谋划旅游轨道交通"));
+        let q = h(&["【导读】某镇新闻"]);
+        assert_eq!(q.title.as_deref(), Some("【导读】某镇新闻"));
+        let b = h(&["•某村修订村规民约“管”住陈规陋习"]);
+        assert_eq!(b.title.as_deref(), Some("某村修订村规民约“管”住陈规陋习"));
     }
 
     #[test]

@@ -645,8 +645,9 @@ pub(crate) fn wide_digit_furniture(t: &str) -> bool {
 }
 
 /// A page-navigation line: page numbers (`第1版`, `A12`, `01`, `今日4版`), separators
-/// (`|`, `·`, `/`) and at most two short section names (`要闻`, `大湾区`), nothing else.
-/// Every token is checked, so a headline that opens with a number (`2 名游客…`) is not one.
+/// (`|`, `·`, `/`, a colon after the page: `A2:综合新闻`) and at most two short words
+/// (`要闻`, `大湾区`, `返回`), nothing else. Every token is checked, so a headline that
+/// opens with a number (`2 名游客…`) is not one.
 pub(crate) fn page_navigation(line: &str) -> bool {
     let t = line.trim();
     let n = chars(t);
@@ -657,7 +658,9 @@ pub(crate) fn page_navigation(line: &str) -> bool {
     let mut pages = 0;
     let mut names = 0;
     for tok in t
-        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '·' | '•' | '/' | '／'))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '|' | '｜' | '·' | '•' | '/' | '／' | ':' | '：')
+        })
         .filter(|s| !s.is_empty())
     {
         if page_token(tok, separated) {

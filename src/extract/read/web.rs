@@ -160,6 +160,92 @@ pub(crate) fn weather(t: &str) -> bool {
         && TEMPERATURE_RANGE.find_iter(t).count() >= 2
 }
 
+/// The buttons of a text-size switch: a line of these words alone (`放大 缩小 默认`).
+const TEXT_SIZE_WORDS: [&str; 10] = [
+    "放大", "缩小", "默认", "大", "中", "小", "字体", "字号", "大字", "小字",
+];
+
+/// A text-size switch: two or more words, every one a button's ([`TEXT_SIZE_WORDS`]),
+/// with `放大` or `缩小` among them (`大 中 小` alone may be anything's).
+pub(crate) fn text_size_switch(t: &str) -> bool {
+    if t.len() > 60 {
+        return false;
+    }
+    let words: Vec<&str> = t
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '/' | '：' | ':'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() >= 2
+        && words.iter().all(|w| TEXT_SIZE_WORDS.contains(w))
+        && words.iter().any(|w| matches!(*w, "放大" | "缩小"))
+}
+
+/// The words that link to the story or page before or after this one.
+const NEIGHBOUR_LINKS: [&str; 10] = [
+    "上一篇",
+    "下一篇",
+    "上一版",
+    "下一版",
+    "前一版",
+    "后一版",
+    "上一页",
+    "下一页",
+    "上一条",
+    "下一条",
+];
+
+/// A link to the neighbouring story or page (`前一版 2025年07月27日`, `下一篇：某某`):
+/// the line opens with the link's words, and a date or a headline at most may follow (no
+/// clause of a sentence).
+pub(crate) fn neighbour_link(t: &str) -> bool {
+    chars(t) <= 40
+        && NEIGHBOUR_LINKS.iter().any(|w| t.starts_with(w))
+        && !t.contains(['，', ',', '。'])
+}
+
+/// A share widget's label alone (`分享至`, `分享到：`), its buttons' names after it at
+/// most (`分享到 微信 微博`: two to four characters each).
+pub(crate) fn share_widget(t: &str) -> bool {
+    let Some(rest) = t
+        .strip_prefix("分享至")
+        .or_else(|| t.strip_prefix("分享到"))
+    else {
+        return false;
+    };
+    rest.trim_start_matches([':', '：'])
+        .split_whitespace()
+        .all(|w| (2..=4).contains(&w.chars().count()))
+}
+
+/// A story's pager (`本新闻共2页，当前在第1页 1 2`): how many pages the story has and
+/// which one this is, then page numbers at most (no words: `…第3页讲的是…` is text).
+pub(crate) fn story_pager(t: &str) -> bool {
+    chars(t) <= 40
+        && PAGER
+            .find(t)
+            .is_some_and(|m| !t.get(m.end()..).unwrap_or("").chars().any(is_han))
+}
+
+static PAGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"共\s*\d{1,3}\s*页.{0,8}第\s*\d{1,3}\s*页").expect("pager pattern compiles")
+});
+
+/// An image's file name alone (`demo.jpg`, `IMG_0012.JPG`): what a page copier leaves
+/// where the picture was.
+pub(crate) fn image_file_name(t: &str) -> bool {
+    let Some((stem, ext)) = t.rsplit_once('.') else {
+        return false;
+    };
+    let ext = ext.to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "jpg" | "jpeg" | "png" | "gif" | "webp" | "bmp"
+    ) && (1..=60).contains(&stem.len())
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Dashes that wrap a widget's label.
 const DASHES: [char; 5] = ['—', '-', '─', '－', '–'];
 
@@ -284,6 +370,24 @@ mod tests {
         assert!(bracket_label("【本期提要】"));
         assert!(!bracket_label("【相关链接】"));
         assert!(!bracket_label("【青山时评】"));
+        assert!(text_size_switch("放大 缩小 默认"));
+        assert!(text_size_switch("字号：大 中 小 放大"));
+        assert!(!text_size_switch("大 中 小"));
+        assert!(!text_size_switch("放大招"));
+        assert!(neighbour_link("前一版 2025年07月27日"));
+        assert!(neighbour_link("下一篇：某镇召开春耕会议"));
+        assert!(!neighbour_link(
+            "上一篇文章里说过，某镇今年种了三千亩油菜，全村人都来帮忙收割晾晒。"
+        ));
+        assert!(share_widget("分享至"));
+        assert!(share_widget("分享到： 微信 微博 QQ空间"));
+        assert!(!share_widget("分享到朋友圈的照片里，老街的样子全变了"));
+        assert!(story_pager("本新闻共2页,当前在第01页  0102"));
+        assert!(!story_pager("全书共12页，第3页讲的是老街的来历"));
+        assert!(image_file_name("demo.jpg"));
+        assert!(image_file_name("IMG_20250102-1.JPEG"));
+        assert!(!image_file_name("某镇.jpg"));
+        assert!(!image_file_name("www.example.com"));
         assert!(cut_teaser(
             "某村本报讯(记者 某某)1月2日,村民在广场散步。只见..."
         ));

@@ -174,7 +174,7 @@ const LETTERS: [RoleRule; 4] = [
 ];
 
 /// Lines of pages copied from news sites, each read by its shape (`read::web`).
-const WEB_LINES: [RoleRule; 9] = [
+const WEB_LINES: [RoleRule; 14] = [
     RoleRule {
         name: "markup-debris",
         rule: web::markup_debris,
@@ -210,6 +210,26 @@ const WEB_LINES: [RoleRule; 9] = [
     RoleRule {
         name: "dated-labels",
         rule: web::dated_labels,
+    },
+    RoleRule {
+        name: "text-size-switch",
+        rule: web::text_size_switch,
+    },
+    RoleRule {
+        name: "neighbour-link",
+        rule: web::neighbour_link,
+    },
+    RoleRule {
+        name: "share-widget",
+        rule: web::share_widget,
+    },
+    RoleRule {
+        name: "story-pager",
+        rule: web::story_pager,
+    },
+    RoleRule {
+        name: "image-file-name",
+        rule: web::image_file_name,
     },
 ];
 

@@ -55,6 +55,31 @@ pub(crate) fn weather_box(lines: &[Line], i: usize) -> Option<Role> {
     furniture_if(lines, i, web::weather)
 }
 
+/// `放大 缩小 默认`: a text-size switch.
+pub(crate) fn text_size_switch(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::text_size_switch)
+}
+
+/// `前一版 2025年07月27日`, `下一篇：…`.
+pub(crate) fn neighbour_link(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::neighbour_link)
+}
+
+/// `分享至`.
+pub(crate) fn share_widget(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::share_widget)
+}
+
+/// `本新闻共2页，当前在第1页`.
+pub(crate) fn story_pager(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::story_pager)
+}
+
+/// `demo.jpg`: a picture's file name where the picture was.
+pub(crate) fn image_file_name(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if(lines, i, web::image_file_name)
+}
+
 /// `—分享—`.
 pub(crate) fn dash_wrapped_label(lines: &[Line], i: usize) -> Option<Role> {
     furniture_if(lines, i, web::dash_wrapped)
