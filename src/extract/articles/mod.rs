@@ -417,10 +417,37 @@ fn headlines_over_anchors(units: &[Line], claims: &mut Claims) {
 /// in page order.
 fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
     let n = units.len();
+    // a page whose text nothing anchors (no dateline, byline or marker anywhere) and
+    // whose first text stands under a headline is one story: a web page's. Its later
+    // headline-like lines alone between its paragraphs are the story's subheads, unless
+    // the text under one opens as a new story does (`new_story_follows`), is signed as
+    // an item of its own, or the line is a notice's title.
+    let text_before = |k: usize| {
+        units
+            .iter()
+            .take(k)
+            .any(|x| x.role == Role::Para || x.role.opens())
+    };
+    let anchored = !claims.pieces.is_empty();
+    let mut one_story = false;
     let mut i = 0;
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claims.held(i);
+        if one_story
+            && u.role == Role::Head
+            && class_of(units, i.wrapping_sub(1)) == Some(Role::Para)
+            && class_of(units, i + 1) == Some(Role::Para)
+            && !units
+                .get(i.wrapping_sub(1))
+                .is_some_and(|x| ends_article(&x.text))
+            && !new_story_follows(units, i)
+            && !signed_item_follows(units, i)
+            && !is_notice_title(&u.text)
+        {
+            i += 1;
+            continue;
+        }
         // only a free headline-like line can open a block: the other tests wait for one
         let boundary = || {
             let two_heads = class_of(units, i + 1) == Some(Role::Head)
@@ -468,8 +495,13 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             } else {
                 40
             };
+            // the page's first text may stand a step further from its headline than its
+            // paragraphs stand from each other (a web story: title, a blank line, then
+            // paragraphs set close)
+            let first_text = !text_before(i);
+            let widest = if first_text { 2 } else { 1 };
             let body_follows = units.get(j).is_some_and(|x| {
-                x.role == Role::Para && x.gap <= 1 && chars_upto(&x.text, min_len) >= min_len
+                x.role == Role::Para && x.gap <= widest && chars_upto(&x.text, min_len) >= min_len
             }) && !claims.held(j);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
@@ -478,6 +510,7 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
                         .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
                 });
             if body_follows && !list_run {
+                one_story = !anchored && first_text;
                 claims.hold(heads.iter().copied());
                 let mut p = piece(Start::Bare, j.saturating_sub(1));
                 p.headline = heads;
@@ -781,4 +814,36 @@ pub(crate) fn people_of(units: &[Line], idx: &[usize]) -> People {
         }
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::extract_page;
+
+    /// A web story set as its site sets it: the headline, a blank line, then paragraphs
+    /// with no blank line between them, and a subhead alone between two of them.
+    const WEB_STORY: &str = "某某网首页 > 乡村 > 正文\n\n老街换新颜，游客回来了\n\n老街的青石板路去年重新铺过，两旁的木门也刷了新漆，周末来拍照的游客一拨接一拨，街口的茶馆又坐满了人。\n镇里请来老匠人修缮了十二间老铺面，租给本地年轻人开店，卖竹编、米酒和手工糕点。\n2019年，老街还是一条没人愿意走的背街小巷，路面坑洼，墙皮脱落。\n\n夜市也开起来了\n\n傍晚六点，街灯亮起，小吃摊沿着河岸排开，一直热闹到夜里十点。\n摊主大多是附近村里的村民，一个晚上能卖出两三百份凉粉。\n";
+
+    #[test]
+    fn a_web_story_under_its_headline_is_one_article_with_its_subheads() {
+        let ex = extract_page(WEB_STORY);
+        assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
+        let a = ex.articles.first().expect("one article");
+        assert_eq!(a.title.as_deref(), Some("老街换新颜，游客回来了"));
+        assert!(a.body.starts_with("老街的青石板路"), "{}", a.body);
+        assert!(a.body.contains("夜市也开起来了"), "{}", a.body);
+        assert!(a.body.contains("摊主大多是"), "{}", a.body);
+    }
+
+    /// The same lines with a dateline under the second headline: two stories.
+    #[test]
+    fn an_anchored_story_below_is_a_story_of_its_own() {
+        let page = WEB_STORY.replace("傍晚六点，", "本报讯 傍晚六点，");
+        let ex = extract_page(&page);
+        let titles: Vec<_> = ex.articles.iter().map(|a| a.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            vec![Some("老街换新颜，游客回来了"), Some("夜市也开起来了")]
+        );
+    }
 }
