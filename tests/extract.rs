@@ -187,15 +187,29 @@ fn dateline_years_come_from_the_page() {
 
 #[test]
 fn source_hints_win() {
-    let ex = run_named(
-        "masthead_page.txt",
-        SourceHints {
-            publication: Some("青山晚报".into()),
-            home: Some("360123".into()),
-        },
-    );
-    assert_eq!(ex.publication.name.as_deref(), Some("青山晚报"));
-    assert_eq!(ex.publication.home.as_deref(), Some("360123"));
+    let hints = SourceHints {
+        publication: Some(" 青山晚报 ".into()),
+        home: Some("360123".into()),
+    };
+    // the extract stage reports what the page prints; the hints are applied once, where
+    // the page is placed
+    let ex = run_named("masthead_page.txt", hints.clone());
+    let printed = run("masthead_page.txt");
+    assert_eq!(ex.publication, printed.publication);
+    assert_ne!(ex.publication.name.as_deref(), Some("青山晚报"));
+    let page = PageText {
+        source: "test".into(),
+        name: "masthead_page.txt".into(),
+        text: decode(&fixture("masthead_page.txt")).unwrap().text,
+        form: InputForm::Page,
+        hints,
+        seen: None,
+    };
+    let placed =
+        localfeed::schedule::read_and_place(&page, localfeed::locate::Gazetteer::embedded());
+    assert_eq!(placed.publication.as_deref(), Some("青山晚报"));
+    let home = placed.home.expect("the configured home");
+    assert_eq!(home.leaf().map(|d| d.code.as_str()), Some("360123"));
 }
 
 #[test]

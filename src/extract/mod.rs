@@ -84,7 +84,8 @@ use crate::model::{Extraction, InputForm, PageText};
 
 use self::line::Role;
 
-/// Reads the articles out of one input file. Pure; never panics on any text.
+/// Reads the articles out of one input file: what the input itself says (a source's
+/// configured hints are applied by `schedule`). Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
     let text = text::clean::clean_cow(&page.text);
     let mut ex = match page.form {
@@ -99,17 +100,8 @@ pub fn extract(page: &PageText) -> Extraction {
             }
         }
     };
-    if let Some(p) = page
-        .hints
-        .publication
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-    {
-        ex.publication.name = Some(p.trim().to_string());
-    }
-    if let Some(h) = page.hints.home.as_deref().filter(|h| !h.trim().is_empty()) {
-        ex.publication.home = Some(h.trim().to_string());
-    }
+    // the source's configured publication and home are the orchestrator's to apply: the
+    // publication here is what the input itself says
     if let Some(seen) = page.seen {
         date_by_seen(&mut ex, seen);
     }

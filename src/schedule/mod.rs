@@ -505,17 +505,24 @@ pub struct PlacedPage {
 /// Extracts the articles of a page and places each one: pure, no I/O.
 pub fn read_and_place(page: &PageText, gaz: &Gazetteer) -> PlacedPage {
     let extraction = extract::extract(page);
+    // the source's configured publication and home (its hints) come before what the
+    // page prints; they are applied here only
+    let hint = |h: &Option<String>| {
+        h.as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+    };
+    let publication = hint(&page.hints.publication).or(extraction.publication.name);
     // A printed home that names no division (a township's dateline, 本报某镇讯) leaves the
     // paper's own name to say where it is at home (琼海报, 某某新闻).
     let home = home_chain(
-        page.hints.home.as_deref(),
+        hint(&page.hints.home).as_deref(),
         extraction.publication.home.as_deref(),
         gaz,
     )
     .or_else(|| {
-        extraction
-            .publication
-            .name
+        publication
             .as_deref()
             .and_then(|n| locate::resolve_home(n, gaz))
     });
@@ -527,11 +534,6 @@ pub fn read_and_place(page: &PageText, gaz: &Gazetteer) -> PlacedPage {
         None
     };
     let home = home.or_else(|| home_found.as_ref().map(|h| h.chain.clone()));
-    let publication = page
-        .hints
-        .publication
-        .clone()
-        .or(extraction.publication.name);
     let ctx = locate::Context {
         home: home.as_ref(),
         publication: publication.as_deref(),
