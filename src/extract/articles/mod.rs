@@ -500,8 +500,18 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             // paragraphs set close)
             let first_text = !text_before(i);
             let widest = if first_text { 2 } else { 1 };
+            // the page's first text may open with a short sentence of its own (`又是一年
+            // 秋来到，又是一年丰收时。`) when more text follows it
+            let short_opening = |x: &Line| {
+                first_text
+                    && ends_sentence(&x.text)
+                    && chars_upto(&x.text, 10) >= 10
+                    && matches!(class_of(units, j + 1), Some(Role::Para | Role::Opens(_)))
+            };
             let body_follows = units.get(j).is_some_and(|x| {
-                x.role == Role::Para && x.gap <= widest && chars_upto(&x.text, min_len) >= min_len
+                x.role == Role::Para
+                    && x.gap <= widest
+                    && (chars_upto(&x.text, min_len) >= min_len || short_opening(x))
             }) && !claims.held(j);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
@@ -833,6 +843,18 @@ mod tests {
         assert!(a.body.starts_with("老街的青石板路"), "{}", a.body);
         assert!(a.body.contains("夜市也开起来了"), "{}", a.body);
         assert!(a.body.contains("摊主大多是"), "{}", a.body);
+    }
+
+    /// A photo story opening with a short sentence of its own under its headline.
+    #[test]
+    fn a_first_text_may_open_with_a_short_sentence() {
+        let page = "某某网本网原创\n\n梯田里的秋天到了\n\n2025-09-21 16:54 来源：某某网\n\n又是一年稻谷黄，又到一年丰收时。\n\n山坡上的梯田一层层铺开，\n\n村民们弯着腰割稻，\n\n打谷机的声音从早响到晚。\n\n今年全村的稻谷亩产比去年多了五十斤，合作社已经收下了三成。\n";
+        let ex = extract_page(page);
+        let a = ex.articles.first().expect("one article");
+        assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
+        assert_eq!(a.title.as_deref(), Some("梯田里的秋天到了"));
+        assert!(a.body.starts_with("又是一年稻谷黄，"), "{}", a.body);
+        assert!(!a.body.contains("本网原创"), "{}", a.body);
     }
 
     /// The same lines with a dateline under the second headline: two stories.

@@ -142,6 +142,11 @@ const MARKERS: &[&str] = &[
     "更多精彩",
     "阅读原文",
     "閱讀原文",
+    // a site's label for its own stories
+    "本网原创",
+    "本網原創",
+    "本站原创",
+    "本站原創",
     // web page furniture around a single article
     "来源:",
     "来源：",
