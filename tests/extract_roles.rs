@@ -526,6 +526,13 @@ fn roleless_byline() {
         "byline",
         "roleless-byline",
     );
+    // under a headline and its time line, over a story with no dateline
+    check_text(
+        "首页 > 教育 > 正文\n\n山里来了新老师\n\n2024-05-06 10:20 字号:\n\n(林小溪)\n\n编者按:新学期开学，山里的小学来了三位年轻老师，孩子们围着他们问个不停，村里也热闹了起来。\n",
+        "(林小溪)",
+        "byline",
+        "roleless-byline",
+    );
 }
 
 #[test]

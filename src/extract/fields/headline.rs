@@ -97,7 +97,8 @@ pub(crate) fn split(lines: &[String]) -> Headline {
         },
         [a, b] => {
             let (la, lb) = (len(a), len(b));
-            let a_kicker = if is_lead_in(a) {
+            let a_kicker = if is_lead_in(a) || bracketed_label(a) {
+                // `【好日子天天过】` over a headline: a label in black brackets leads in
                 true
             } else if opens_with_dash(b) || is_lead_in(b) {
                 false
@@ -132,6 +133,12 @@ pub(crate) fn split(lines: &[String]) -> Headline {
             subtitle: clean(c),
         },
     }
+}
+
+/// A line wholly in black brackets (`【…】`), as a label or lead-in is set.
+fn bracketed_label(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with('【') && t.ends_with('】') && t.matches('【').count() == 1
 }
 
 /// Bullets a site's list style leaves before a headline (`•某某村规民约…`).
@@ -365,6 +372,9 @@ mod tests {
         assert_eq!(s.title.as_deref(), Some("春耕正当时"));
         let n = h(&["某镇召开防汛会议丨青山新闻网"]);
         assert_eq!(n.title.as_deref(), Some("某镇召开防汛会议"));
+        let l = h(&["【好日子唱出来】", "某乡村村通上硬化路 村民笑开颜"]);
+        assert_eq!(l.kicker.as_deref(), Some("好日子唱出来"));
+        assert_eq!(l.title.as_deref(), Some("某乡村村通上硬化路村民笑开颜"));
         let p = h(&["#某市头条#【某地谋划旅游轨道交通】"]);
         assert_eq!(p.title.as_deref(), Some("某地谋划旅游轨道交通"));
         let q = h(&["【导读】某镇新闻"]);

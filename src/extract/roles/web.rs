@@ -203,21 +203,36 @@ pub(crate) fn page_title_repeated(lines: &[Line], i: usize) -> Option<Role> {
 }
 
 /// A byline without a role ([`web::names_only`]): the line right under a headline-like
-/// line, with the story's opener (a dateline), or a picture's caption and credit over
-/// it, right below.
+/// line, with the story's opener (a dateline), a picture's caption and credit over it,
+/// or a paragraph of running text right below.
 pub(crate) fn roleless_byline(lines: &[Line], i: usize) -> Option<Role> {
     let u = lines.get(i)?;
     if !matches!(u.role, Role::Head | Role::Para) {
         return None;
     }
     // the neighbours first: reading the line's names costs more than looking around it
-    let under_head = i > 0 && lines.get(i - 1).is_some_and(|p| p.role == Role::Head);
+    // the headline may stand above a time line or other furniture (moved above it later)
+    let under_head = lines
+        .get(i.saturating_sub(4)..i)
+        .and_then(|above| above.iter().rev().find(|p| p.role != Role::Furniture))
+        .is_some_and(|p| p.role == Role::Head);
+    // the story's opener, a picture over it, or a paragraph of running text (a story
+    // with no dateline)
     let opener_below = || match lines.get(i + 1).map(|x| x.role) {
         Some(r) if r.opens() => true,
-        Some(Role::Para) => picture_before_opener(lines, i + 1).is_some(),
+        Some(Role::Para) => {
+            picture_before_opener(lines, i + 1).is_some()
+                || lines.get(i + 1).is_some_and(|x| running_text(&x.text))
+        }
         _ => false,
     };
     (under_head && opener_below() && web::names_only(&u.text)).then_some(Role::Byline)
+}
+
+/// A paragraph of running text: forty characters or more, with a sentence's comma or
+/// full stop.
+fn running_text(t: &str) -> bool {
+    chars(t) >= 40 && t.contains(['，', ',', '。'])
 }
 
 /// A picture between a headline block and the story's opener: a caption of one
