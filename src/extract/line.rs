@@ -79,6 +79,9 @@ pub(crate) struct Line {
     /// with a dateline, a byline, a compiled item's source or a wire report; `None` for
     /// any other line and for a salutation.
     pub(crate) dateline: Option<Dateline>,
+    /// A headline-like line that stood under its story's time line (furniture) before
+    /// the page was put in reading order: on a news site, the subtitle under the title.
+    pub(crate) under_meta: bool,
 }
 
 impl Line {

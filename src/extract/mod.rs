@@ -13,7 +13,7 @@
 //! | --- | --- |
 //! | `text` | bytes to text (`decode`), text repair (`clean`), full-width digits (`fold`), shared word lists (`words`) |
 //! | `read` | what does a string say with no page around it? datelines, bylines, dates, furniture, openers, labels |
-//! | `line` | what a line is: `Line { text, gap, role, because, dateline }`, `Role`, `Opener` |
+//! | `line` | what a line is: `Line { text, gap, role, because, dateline, under_meta }`, `Role`, `Opener` |
 //! | `roles` | what is each line of a page? the first look, the block passes, then the rule table |
 //! | `articles` | which lines go together? anchors, headline blocks, photo items, bodies |
 //! | `fields` | what is in one article? headline parts, people, date, kind, body |

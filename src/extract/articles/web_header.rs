@@ -8,53 +8,85 @@
 use crate::extract::line::{Line, Role};
 use crate::extract::roles::web::picture_before_opener;
 
-/// Furniture between the last line of a headline block (headline-like lines and
-/// bylines) and the story's opener at `o` right under it, perhaps with the story's byline
-/// among it: the first and the last index (past the end) of that span, and the index of
-/// the block's first line. The
-/// opener opens an article; or is a paragraph, when the block holds a byline or stands
-/// before any text of the page. The block is at most eight lines, the furniture at most
-/// four.
-fn furniture_in_header(lines: &[Line], o: usize) -> Option<(usize, usize, usize)> {
+/// Furniture inside a web story's headline block (headline-like lines and bylines) over
+/// the story's opener at `o`: a time line right above the opener, perhaps with the
+/// story's byline among it, or between the title and a subtitle (`标题 / 2025-07-08 来源…
+/// / 副题`). The index of the block's first headline-like line and the furniture's
+/// indices below it, in page order. The opener opens an article; or is a paragraph, when
+/// the block holds a byline or stands before any text of the page. The walk up from the
+/// opener takes at most twelve lines, four of them furniture.
+fn furniture_in_header(lines: &[Line], o: usize) -> Option<(usize, Vec<usize>)> {
     let opener = lines.get(o)?;
-    let mut f = o;
-    // the furniture may hold the story's byline (`作者：某某` under the time line)
-    while f > 0
-        && o - f < 5
-        && lines
-            .get(f - 1)
-            .is_some_and(|u| matches!(u.role, Role::Furniture | Role::Byline))
-    {
-        f -= 1;
-    }
-    let span = lines.get(f..o)?;
-    if !span.iter().any(|u| u.role == Role::Furniture) {
-        return None;
-    }
-    let mut first = f;
-    let mut bylined = span.iter().any(|u| u.role == Role::Byline);
-    while first > 0 && f - first < 8 {
-        let Some(u) = lines.get(first - 1) else { break };
+    let mut k = o;
+    let mut furniture: Vec<usize> = Vec::new();
+    let mut bylined = false;
+    while k > 0 && o - k < 12 {
+        let Some(u) = lines.get(k - 1) else { break };
         match u.role {
+            Role::Furniture if furniture.len() < 4 => furniture.push(k - 1),
             Role::Head => {}
             Role::Byline => bylined = true,
             _ => break,
         }
-        first -= 1;
+        k -= 1;
     }
-    if first == f || !lines.get(first..f)?.iter().any(|u| u.role == Role::Head) {
+    // the block opens with its first headline-like line: furniture above it stays
+    let first = (k..o).find(|&j| lines.get(j).is_some_and(|u| u.role == Role::Head))?;
+    furniture.retain(|&j| j > first);
+    furniture.reverse();
+    if furniture.is_empty() {
         return None;
     }
     let text_before = lines
         .get(..first)?
         .iter()
         .any(|u| u.role.opens() || matches!(u.role, Role::Para | Role::Marker));
+    // furniture between two headline-like lines (not right over the opener) is a web
+    // story's time line only at the top of the page's text: lower down, a line such as a
+    // notice's date closes the item above
+    let span_top = (0..o)
+        .rev()
+        .take_while(|&j| {
+            lines
+                .get(j)
+                .is_some_and(|u| matches!(u.role, Role::Furniture | Role::Byline))
+        })
+        .last()
+        .unwrap_or(o);
+    // and only a line that tells the time of day (`2025-07-08 07:15 来源：…`), as a site's
+    // story stamp does and a paper's issue date (`2025年6月10日 星期二`) does not
+    let story_stamp = |j: usize| lines.get(j).is_some_and(|u| clock_time(&u.text));
+    let mut first = first;
+    if let Some(&last_kept_out) = furniture
+        .iter()
+        .filter(|&&j| j < span_top && (text_before || !story_stamp(j)))
+        .max()
+    {
+        // the block is what stands below that line
+        furniture.retain(|&j| j >= span_top);
+        first =
+            (last_kept_out + 1..o).find(|&j| lines.get(j).is_some_and(|u| u.role == Role::Head))?;
+        if furniture.is_empty() {
+            return None;
+        }
+    }
     let ok = if opener.role.opens() {
         true
     } else {
         opener.role == Role::Para && (bylined || !text_before)
     };
-    ok.then_some((f, o, first))
+    ok.then_some((first, furniture))
+}
+
+/// A time of day in the line (`07:15`, `14:39:21`): two digits, a colon and two digits.
+fn clock_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.windows(5).any(|w| {
+        w.get(2) == Some(&b':')
+            && [0, 1, 3, 4]
+                .iter()
+                .all(|&k| w.get(k).is_some_and(u8::is_ascii_digit))
+    })
 }
 
 /// The lines in the order the articles are read from (see the module doc).
@@ -78,20 +110,26 @@ pub(crate) fn reorder(mut lines: Vec<Line>) -> Vec<Line> {
         }
         i += 1;
     }
-    // furniture between the block and the opener: above the block (a byline among it
-    // stays under the block, over the opener)
+    // furniture inside the block: above it (a byline among it stays under the block,
+    // over the opener); a headline-like line that stood under it is a subtitle
     let mut o = 0;
     while o < lines.len() {
-        if let Some((f, end, first)) = furniture_in_header(&lines, o) {
-            let span: Vec<Line> = lines.drain(f..end).collect();
-            let (moved, kept): (Vec<Line>, Vec<Line>) =
-                span.into_iter().partition(|u| u.role == Role::Furniture);
-            let n_moved = moved.len();
+        if let Some((first, furniture)) = furniture_in_header(&lines, o) {
+            let top = furniture.first().copied().unwrap_or(o);
+            for u in lines.get_mut(top..o).unwrap_or_default() {
+                if u.role == Role::Head {
+                    u.under_meta = true;
+                }
+            }
+            // taken out from the bottom up, so the indices above stay good
+            let mut moved: Vec<Line> = furniture
+                .iter()
+                .rev()
+                .filter_map(|&j| (j < lines.len()).then(|| lines.remove(j)))
+                .collect();
+            moved.reverse();
             for (n, u) in moved.into_iter().enumerate() {
                 lines.insert(first + n, u);
-            }
-            for (n, u) in kept.into_iter().enumerate() {
-                lines.insert(f + n_moved + n, u);
             }
         }
         o += 1;
@@ -116,5 +154,27 @@ mod tests {
         assert!(a.body.starts_with("近日，东湖镇"), "{}", a.body);
         // an author line names contributors (a reporter is named as one)
         assert_eq!(a.contributors, vec!["郑和平", "林小溪"]);
+    }
+
+    /// A site's title, its time line, then a subtitle over the dateline: the title stays
+    /// the title and the line under the time line is its subtitle.
+    #[test]
+    fn a_line_under_the_time_line_is_the_subtitle() {
+        let page = "首页 > 乡镇 > 正文\n\n西湖镇：老街焕新迎客来\n\n2025-05-02 08:30:15  作者：林小溪  来源：西湖融媒\n\n修缮铺面、开放夜市、请回老手艺\n\n本报讯（记者 林小溪）5月1日，西湖镇老街修缮后重新开街，十二间老铺面迎来首批租户。\n";
+        let ex = extract_page(page);
+        assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
+        let a = ex.articles.first().expect("one article");
+        assert_eq!(a.title.as_deref(), Some("西湖镇：老街焕新迎客来"));
+        assert_eq!(
+            a.subtitle.as_deref(),
+            Some("修缮铺面、开放夜市、请回老手艺")
+        );
+        // a paper's issue date between its masthead lines and the headline is no story
+        // stamp: the masthead's lines stay out of the headline
+        let paper = "青山报\n\n中共青山县委主管主办\n\n2025年6月10日  星期二\n\n东岭镇5G基站实现村村通\n\n本报讯（记者 谭雅）6月8日，东岭镇最后一座5G基站开通，全镇实现5G信号村村通。\n";
+        let ex = extract_page(paper);
+        let a = ex.articles.first().expect("one article");
+        assert_eq!(a.title.as_deref(), Some("东岭镇5G基站实现村村通"));
+        assert_eq!(a.subtitle, None);
     }
 }

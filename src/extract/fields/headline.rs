@@ -223,6 +223,25 @@ fn post_title(t: &str) -> &str {
     }
 }
 
+/// A web story's headline block whose lines from `at` on stood under its time line: the
+/// lines above are read as a block of their own ([`split`]); the first line below, unless
+/// it is a label in black brackets (a column's name), is the subtitle.
+pub(crate) fn split_under_meta(lines: &[String], at: usize) -> Headline {
+    let (top, below) = lines.split_at(at.min(lines.len()));
+    let mut h = split(top);
+    if h.title.is_none() {
+        return split(lines);
+    }
+    if h.subtitle.is_none() {
+        h.subtitle = below
+            .iter()
+            .find(|l| !l.trim().is_empty() && !bracketed_label(l))
+            .map(|l| squeeze(l))
+            .filter(|t| !t.is_empty());
+    }
+    h
+}
+
 /// Verbs that end a kicker set on the same line as its headline (`…大会要求 迅速掀起…`).
 const KICKER_ENDS: &[&str] = &[
     "要求", "强调", "強調", "指出", "提出", "部署", "表示", "举措", "舉措", "明确", "明確", "号召",
@@ -351,6 +370,25 @@ mod tests {
         assert_eq!(p.title.as_deref(), Some("稻香里的好日子"));
         assert_eq!(p.subtitle.as_deref(), Some("东坪乡十万亩水稻开镰"));
         assert_eq!(w.title.as_deref(), Some("主标题"));
+    }
+
+    #[test]
+    fn a_line_under_the_time_line_is_the_subtitle() {
+        let lines: Vec<String> = ["某镇：老街焕新迎客来", "修缮十二间老铺面"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let h = split_under_meta(&lines, 1);
+        assert_eq!(h.title.as_deref(), Some("某镇：老街焕新迎客来"));
+        assert_eq!(h.subtitle.as_deref(), Some("修缮十二间老铺面"));
+        let labelled: Vec<String> = ["某市：人民城市人民建", "【文明城市创建】"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let l = split_under_meta(&labelled, 1);
+        assert_eq!(l.title.as_deref(), Some("某市：人民城市人民建"));
+        assert_eq!(l.subtitle, None);
+        assert_eq!(l.kicker, None);
     }
 
     #[test]

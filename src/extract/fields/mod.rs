@@ -293,7 +293,16 @@ pub(crate) fn build(
     }
 
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
-    let mut h = headline::split(&lines);
+    // on a news site the lines under the story's time line are its subtitle
+    let under_meta = p
+        .headline
+        .iter()
+        .position(|&k| units.get(k).is_some_and(|u| u.under_meta))
+        .filter(|&at| at > 0);
+    let mut h = match under_meta {
+        Some(at) => headline::split_under_meta(&lines, at),
+        None => headline::split(&lines),
+    };
     if h.title.is_none() {
         h.title = inline_title;
     }

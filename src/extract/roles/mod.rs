@@ -221,6 +221,7 @@ pub(crate) fn units_before(text: &str, stop: Option<&str>) -> Vec<Line> {
                 role,
                 because,
                 dateline: dl,
+                under_meta: false,
             });
             if let Some(c) = credit {
                 out.push(Line {
@@ -229,6 +230,7 @@ pub(crate) fn units_before(text: &str, stop: Option<&str>) -> Vec<Line> {
                     role: Role::Credit,
                     because: "closing-credit",
                     dateline: None,
+                    under_meta: false,
                 });
             }
         }
