@@ -17,7 +17,10 @@ const ORCHESTRATORS: &[(&str, &[&str])] = &[
         "schedule",
         &["sources", "extract", "locate", "store", "publish", "digest"],
     ),
-    ("serve", &["schedule", "store", "digest", "locate"]),
+    (
+        "serve",
+        &["schedule", "store", "digest", "locate", "publish"],
+    ),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -37,7 +37,7 @@ use cache::{Frags, Shared};
 use group::{Group, Prepared};
 use write::{Manifest, Sink};
 
-pub use made_to_order::{Format, Order, render_order};
+pub use made_to_order::{Format, Order, SearchView, render_order, render_search};
 
 /// The generator named in every feed.
 pub(crate) const GENERATOR: &str = concat!("localfeed ", env!("CARGO_PKG_VERSION"));

@@ -66,7 +66,7 @@ pub(crate) struct Teaser {
 }
 
 /// An article as a list shows it (see [`Teaser`]).
-pub(crate) fn teaser(ctx: &Ctx<'_>, p: &Prepared<'_>) -> Teaser {
+pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>) -> Teaser {
     let a = &p.art.article;
     let leaf = p.art.placement.primary.leaf();
     let mut title = one_line(&a.display_title());
@@ -74,15 +74,15 @@ pub(crate) fn teaser(ctx: &Ctx<'_>, p: &Prepared<'_>) -> Teaser {
         title = "(无标题)".into();
     }
     Teaser {
-        url: u(ctx.urls.article(&p.file)),
+        url: u(urls.article(&p.file)),
         title,
         kicker: opt(a.kicker.as_deref()),
         date: p.published.format("%Y-%m-%d").to_string(),
         published: rfc3339(&p.published),
         publication: opt(p.art.publication.as_deref()),
         place: leaf.map(|d| one_line(&d.name)),
-        place_url: leaf.map(|d| u(ctx.urls.home(&super::text::safe_segment(&d.code)))),
-        summary: super::item::teaser(&a.body, ctx.urls.summary_chars),
+        place_url: leaf.map(|d| u(urls.home(&super::text::safe_segment(&d.code)))),
+        summary: super::item::teaser(&a.body, urls.summary_chars),
     }
 }
 
@@ -374,7 +374,7 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
         .map(|g| ctx.items(g, g.items.len().saturating_sub(size)..g.items.len()))
         .unwrap_or_default()
         .iter()
-        .map(|p| teaser(ctx, p))
+        .map(|p| teaser(urls, p))
         .collect();
     let more = newest_group
         .filter(|g| g.items.len() > size)

@@ -216,7 +216,7 @@ fn render(
         count: g.items.len(),
         crumbs,
         children,
-        articles: items.iter().map(|p| teaser(ctx, p)).collect(),
+        articles: items.iter().map(|p| teaser(urls, p)).collect(),
         page,
         pages: older,
         newer,

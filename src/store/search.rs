@@ -208,7 +208,8 @@ impl Store {
     }
 
     /// The newest `limit` articles published into any of `codes` (a code covers the
-    /// places below it; an article in several of them comes once) that mention every
+    /// places below it; an article in several of them comes once; no codes: every
+    /// article) that mention every
     /// word of `include` and none of `exclude` in their headline lines or body.
     pub fn articles_matching(
         &self,
@@ -217,14 +218,16 @@ impl Store {
         exclude: &[String],
         limit: usize,
     ) -> Result<Vec<StoredArticle>> {
-        if codes.is_empty() || limit == 0 {
+        if limit == 0 {
             return Ok(Vec::new());
         }
-        let marks = vec!["?"; codes.len()].join(",");
-        let mut sql = format!(
-            "SELECT {COLUMNS} FROM articles a
-             WHERE a.id IN (SELECT article_id FROM article_places WHERE code IN ({marks}))"
-        );
+        let mut sql = format!("SELECT {COLUMNS} FROM articles a WHERE 1");
+        if !codes.is_empty() {
+            let marks = vec!["?"; codes.len()].join(",");
+            sql.push_str(&format!(
+                " AND a.id IN (SELECT article_id FROM article_places WHERE code IN ({marks}))"
+            ));
+        }
         let mut args: Vec<String> = codes.to_vec();
         if let Some(m) = match_query(&include.join(" ")) {
             sql.push_str(
