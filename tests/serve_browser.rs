@@ -1,7 +1,9 @@
-//! Browser end-to-end test of the subscription pages: runs `tests/browser/e2e.mjs`
-//! (playwright-core driving Debian's headless Chromium) against the real binary, with
-//! `../shared/tools/smtp-sink` as the mail server. Screenshots of every page go to
-//! `target/tmp/serve-browser/`. Skips with a message when Chromium, Node, playwright-core
+//! Browser end-to-end tests (playwright-core driving Debian's headless Chromium against
+//! the real binary): the subscription pages (`tests/browser/e2e.mjs`, with
+//! `../shared/tools/smtp-sink` as the mail server; screenshots in
+//! `target/tmp/serve-browser/`) and the site people read (`tests/browser/site.mjs`:
+//! front page, place search, place and article pages, article search, feeds made to
+//! order, at desktop and phone widths; screenshots in `target/tmp/site-browser/`). Skips with a message when Chromium, Node, playwright-core
 //! or `../shared` is missing, and fails instead when `CI` is set.
 
 mod common;
@@ -76,4 +78,58 @@ fn subscribe_confirm_digest_manage_and_unsubscribe_in_chromium() {
             "no screenshot {shot}"
         );
     }
+}
+
+#[test]
+fn a_reader_finds_a_township_reads_it_searches_and_follows_places_in_chromium() {
+    let repo = common::repo();
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if !chromium.is_file() {
+        return missing(&format!("Chromium ({})", chromium.display()));
+    }
+    if !node_ok() {
+        return missing("node");
+    }
+    if !repo
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
+        return missing("playwright-core (npm ci --prefix tests/browser)");
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-browser");
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new("node")
+        .arg(repo.join("tests/browser/site.mjs"))
+        .current_dir(repo.join("tests/browser"))
+        .env("LOCALFEED_BIN", env!("CARGO_BIN_EXE_localfeed"))
+        .env("REPO", &repo)
+        .env("OUT_DIR", &out)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    println!("{stdout}");
+    assert!(
+        o.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    for width in ["desktop", "phone"] {
+        for shot in [
+            "20-front",
+            "21-place-search",
+            "22-township",
+            "23-county",
+            "24-article",
+            "25-search",
+            "26-follow",
+        ] {
+            assert!(
+                out.join(format!("{shot}-{width}.png")).is_file(),
+                "no screenshot {shot}-{width}"
+            );
+        }
+    }
+    assert!(out.join("27-front-nojs.png").is_file());
 }
