@@ -17,6 +17,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("place.html", include_str!("../templates/place.html")),
+    ("teasers.html", include_str!("../templates/teasers.html")),
     ("search.html", include_str!("../templates/search.html")),
     ("digest.html", include_str!("../templates/digest.html")),
     ("digest.txt", include_str!("../templates/digest.txt")),

@@ -45,8 +45,9 @@ pub(crate) const GENERATOR: &str = concat!("localfeed ", env!("CARGO_PKG_VERSION
 /// First line of the manifest; a different line (another version) discards it.
 pub(crate) const MANIFEST_HEADER: &str = concat!("localfeed-publish 1 ", env!("CARGO_PKG_VERSION"));
 
-/// Templates this stage renders (all registered in [`crate::templates::BUILTIN`]).
-pub const TEMPLATES: [&str; 3] = ["index.html", "article.html", "place.html"];
+/// Templates of the published files (all registered in [`crate::templates::BUILTIN`]; a
+/// change to one renders every page again). `search.html` is rendered on request only.
+pub const TEMPLATES: [&str; 4] = ["index.html", "article.html", "place.html", "teasers.html"];
 
 /// Settings of the publish stage (the `[publish]` table of `config.toml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

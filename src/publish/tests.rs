@@ -555,6 +555,17 @@ fn index_has_autodiscovery_tree_and_counts() {
     assert!(prov.contains("柳岸街道") && !prov.contains("全部"));
 }
 
+/// An article of 柳岸街道 newer than every article of the fixture.
+fn newest_town_article() -> StoredArticle {
+    stored(
+        "柳岸街道启动垃圾分类宣传周",
+        "本报讯 3月8日，柳岸街道启动垃圾分类宣传周活动。",
+        Some((2024, 3, 8)),
+        chain4("810203001", "柳岸街道"),
+        vec![],
+    )
+}
+
 #[test]
 fn one_new_article_touches_only_its_chain() {
     let dir = tempfile::tempdir().unwrap();
@@ -562,13 +573,7 @@ fn one_new_article_touches_only_its_chain() {
     let mut s = settings();
     s.items_per_feed = 50;
     publish(&arts, &s, &templates(), dir.path()).unwrap();
-    let new = stored(
-        "柳岸街道启动垃圾分类宣传周",
-        "本报讯 3月8日，柳岸街道启动垃圾分类宣传周活动。",
-        Some((2024, 3, 8)),
-        chain4("810203001", "柳岸街道"),
-        vec![],
-    );
+    let new = newest_town_article();
     let id = new.id.clone();
     arts.push(new);
     let r = publish(&arts, &s, &templates(), dir.path()).unwrap();
@@ -746,13 +751,7 @@ fn place_pages_are_paged_and_a_new_article_rewrites_only_the_newest() {
     let before = |n: usize| std::fs::read(all.join(format!("page/{n}.html"))).unwrap();
     let (one, two) = (before(1), before(2));
 
-    arts.push(stored(
-        "柳岸街道启动垃圾分类宣传周",
-        "本报讯 3月8日，柳岸街道启动垃圾分类宣传周活动。",
-        Some((2024, 3, 8)),
-        chain4("810203001", "柳岸街道"),
-        vec![],
-    ));
+    arts.push(newest_town_article());
     let r = publish(&arts, &s, &templates(), dir.path()).unwrap();
     let mut pages: Vec<String> = r
         .written

@@ -691,7 +691,7 @@ mod tests {
     use super::*;
     use crate::model::Kind;
 
-    fn new_article(id: &str, body: &str) -> NewArticle {
+    pub(super) fn new_article(id: &str, body: &str) -> NewArticle {
         NewArticle {
             id: id.into(),
             publication: None,

@@ -196,8 +196,8 @@ CREATE TABLE fetched_pages (
 ";
 
 /// The full-text index of the articles (see `search.rs`): headline lines and body as the
-/// words `localfeed_bigrams` makes, kept by triggers, filled with the articles already
-/// stored.
+/// words `localfeed_bigrams` makes (the view `article_search_rows` says how, for the
+/// triggers that keep the index and for the articles already stored).
 const ARTICLE_SEARCH: &str = "
 CREATE TABLE article_search_ids (
     n  INTEGER PRIMARY KEY,
@@ -206,21 +206,23 @@ CREATE TABLE article_search_ids (
 CREATE VIRTUAL TABLE article_search USING fts5(
     head, body, content = '', contentless_delete = 1, tokenize = 'unicode61'
 );
+CREATE VIEW article_search_rows (n, head, body) AS
+    SELECT s.n,
+        localfeed_bigrams(concat_ws(' ', a.article ->> '$.kicker', a.article ->> '$.title',
+            a.article ->> '$.subtitle')),
+        localfeed_bigrams(a.article ->> '$.body')
+    FROM articles a JOIN article_search_ids s ON s.id = a.id;
 CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
     INSERT INTO article_search_ids (id) VALUES (new.id);
-    INSERT INTO article_search (rowid, head, body) VALUES (
-        (SELECT n FROM article_search_ids WHERE id = new.id),
-        localfeed_bigrams(concat_ws(' ', new.article ->> '$.kicker', new.article ->> '$.title',
-            new.article ->> '$.subtitle')),
-        localfeed_bigrams(new.article ->> '$.body'));
+    INSERT INTO article_search (rowid, head, body)
+        SELECT n, head, body FROM article_search_rows
+        WHERE n = (SELECT n FROM article_search_ids WHERE id = new.id);
 END;
 CREATE TRIGGER article_search_update AFTER UPDATE OF article ON articles BEGIN
     DELETE FROM article_search WHERE rowid = (SELECT n FROM article_search_ids WHERE id = old.id);
-    INSERT INTO article_search (rowid, head, body) VALUES (
-        (SELECT n FROM article_search_ids WHERE id = old.id),
-        localfeed_bigrams(concat_ws(' ', new.article ->> '$.kicker', new.article ->> '$.title',
-            new.article ->> '$.subtitle')),
-        localfeed_bigrams(new.article ->> '$.body'));
+    INSERT INTO article_search (rowid, head, body)
+        SELECT n, head, body FROM article_search_rows
+        WHERE n = (SELECT n FROM article_search_ids WHERE id = new.id);
 END;
 CREATE TRIGGER article_search_rename AFTER UPDATE OF id ON articles BEGIN
     UPDATE article_search_ids SET id = new.id WHERE id = old.id;
@@ -230,12 +232,7 @@ CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
     DELETE FROM article_search_ids WHERE id = old.id;
 END;
 INSERT INTO article_search_ids (id) SELECT id FROM articles ORDER BY id;
-INSERT INTO article_search (rowid, head, body)
-    SELECT s.n,
-        localfeed_bigrams(concat_ws(' ', a.article ->> '$.kicker', a.article ->> '$.title',
-            a.article ->> '$.subtitle')),
-        localfeed_bigrams(a.article ->> '$.body')
-    FROM articles a JOIN article_search_ids s ON s.id = a.id;
+INSERT INTO article_search (rowid, head, body) SELECT n, head, body FROM article_search_rows;
 ";
 
 /// Every migration, oldest first.

@@ -276,25 +276,10 @@ mod tests {
     }
 
     fn article(id: &str, title: &str, body: &str, codes: &[&str]) -> super::super::NewArticle {
-        super::super::NewArticle {
-            id: id.into(),
-            publication: Some("日报".into()),
-            article: crate::model::Article {
-                title: Some(title.into()),
-                kicker: None,
-                subtitle: None,
-                body: body.into(),
-                reporters: vec![],
-                contributors: vec![],
-                photographers: vec![],
-                date: None,
-                kind: crate::model::Kind::News,
-                url: None,
-                place_hint: None,
-            },
-            placement: crate::model::Placement::default(),
-            codes: codes.iter().map(|c| c.to_string()).collect(),
-        }
+        let mut a = super::super::tests::new_article(id, body);
+        a.article.title = Some(title.into());
+        a.codes = codes.iter().map(|c| c.to_string()).collect();
+        a
     }
 
     #[test]

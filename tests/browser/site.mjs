@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, launch, run, waitFor } from './common.mjs';
 
 const BIN = process.env.LOCALFEED_BIN;
 const REPO = process.env.REPO;
@@ -23,19 +23,6 @@ const OUT = process.env.OUT_DIR;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const NOW = '2024-06-10T09:00:00+08:00';
 
-function fail(msg) { throw new Error(msg); }
-function check(cond, msg) { if (!cond) fail(msg); console.log('ok - ' + msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) fail('timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
 
 // A port nobody listens on now, for the server (the pages are published with its address).
 function freePort() {
@@ -85,12 +72,7 @@ async function main() {
   server.stderr.on('data', (d) => { log += d.toString(); });
   await waitFor('serve', () => log.includes('listening on http://127.0.0.1:'));
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM);
   try {
     const errors = [];
     for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
@@ -191,15 +173,4 @@ async function main() {
   }
 }
 
-let status = 0;
-try {
-  await main();
-  console.log('site in the browser: all steps passed; screenshots in ' + OUT);
-} catch (e) {
-  console.error('FAILED: ' + (e && e.stack || e));
-  status = 1;
-} finally {
-  for (const c of children) { try { c.kill('SIGTERM'); } catch (_) {} }
-  fs.rmSync(work, { recursive: true, force: true });
-}
-process.exit(status);
+await run('site in the browser', main, work, children, OUT);
