@@ -171,7 +171,8 @@ const COLUMNS: &str =
     "a.id, a.source, a.input, a.publication, a.article, a.placement, a.first_seen, a.updated";
 
 impl Store {
-    /// Articles matching every word of `q` (see [`match_query`]), ranked (BM25, a match
+    /// Articles matching every word of `q` (words of Chinese looked up as the phrase of
+    /// their pairs of characters; see the module documentation), ranked (BM25, a match
     /// in the headline lines weighing four times one in the body; then the newest),
     /// `limit` of them after the first `offset`.
     pub fn search(&self, q: &str, limit: usize, offset: usize) -> Result<SearchPage> {
