@@ -120,6 +120,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, g: &Group, sink: &mut Sink) -> anyhow::Result
     for &i in below {
         if let Some(b) = ctx.groups.get(i) {
             b.key.hash(&mut h);
+            b.chain.hash(&mut h);
             b.items.len().hash(&mut h);
         }
     }
