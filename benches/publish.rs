@@ -49,6 +49,19 @@ fn paragraphs() -> Vec<String> {
     out
 }
 
+/// A place's page under `out`: `<code>/index.html` or `<code>/page/<n>.html`.
+fn is_place_page(out: &Path, p: &Path) -> bool {
+    let Ok(rel) = p.strip_prefix(out) else {
+        return false;
+    };
+    let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+    match parts.as_slice() {
+        [dir, "index.html"] => *dir != "articles",
+        [_, "page", file] => file.ends_with(".html"),
+        _ => false,
+    }
+}
+
 fn chain(t: usize) -> Chain {
     let (p, c, k) = (t / 1000, t / 100, t / 10);
     Chain(vec![
@@ -248,9 +261,10 @@ fn main() {
     let r = publish(&arts, &settings, &templates, &out).unwrap();
     let full = t.elapsed().as_secs_f64();
     println!(
-        "full publish:        {full:7.3} s  cpu {:6.2} s  {} files written, {} feeds, {} archives, peak RSS {:.0} MiB",
+        "full publish:        {full:7.3} s  cpu {:6.2} s  {} files written ({} place pages), {} feeds, {} archives, peak RSS {:.0} MiB",
         cpu() - c,
         r.written.len(),
+        r.written.iter().filter(|p| is_place_page(&out, p)).count(),
         r.feeds,
         r.archives,
         peak_mib()
@@ -274,10 +288,11 @@ fn main() {
     let (t, c) = (Instant::now(), cpu());
     let r = publish(&arts, &settings, &templates, &out).unwrap();
     println!(
-        "incremental +100:    {:7.3} s  cpu {:6.2} s  {} written, {} reused, {} compared",
+        "incremental +100:    {:7.3} s  cpu {:6.2} s  {} written ({} place pages), {} reused, {} compared",
         t.elapsed().as_secs_f64(),
         cpu() - c,
         r.written.len(),
+        r.written.iter().filter(|p| is_place_page(&out, p)).count(),
         r.reused,
         r.unchanged
     );

@@ -1,4 +1,5 @@
-//! Templates the program renders: feeds' stylesheet, index and article pages, digests.
+//! Templates the program renders: the front page, place and article pages, digests and
+//! the subscription pages.
 //!
 //! Owns: loading templates from the configured folder, falling back to the copies
 //! compiled into the binary, and checking that every template parses. Must not touch:
@@ -15,7 +16,9 @@ use crate::model::shown_path;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
-    ("feed.xsl", include_str!("../templates/feed.xsl")),
+    ("place.html", include_str!("../templates/place.html")),
+    ("teasers.html", include_str!("../templates/teasers.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("digest.html", include_str!("../templates/digest.html")),
     ("digest.txt", include_str!("../templates/digest.txt")),
     (

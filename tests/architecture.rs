@@ -8,16 +8,20 @@ const STAGES: &[&str] = &["sources", "extract", "locate", "store", "publish", "d
 /// What any stage may use besides itself.
 const SHARED: &[&str] = &["model", "clock", "templates", "config"];
 /// The modules that bring stages together, and the only modules of the crate each may
-/// use besides the shared ones. `serve` runs the pipeline through `schedule` and answers
-/// the subscription pages with the store, digest tokens and the gazetteer; it never reads
-/// sources, extracts or publishes itself. Nothing imports `cli`, and only `cli` imports
+/// use besides the shared ones. `serve` runs the pipeline through `schedule`, answers
+/// the subscription pages with the store, digest tokens and the gazetteer, and renders
+/// feeds made to order and search results with `publish` from what the store returns; it
+/// never reads sources, extracts or writes the site itself. Nothing imports `cli`, and only `cli` imports
 /// `serve`.
 const ORCHESTRATORS: &[(&str, &[&str])] = &[
     (
         "schedule",
         &["sources", "extract", "locate", "store", "publish", "digest"],
     ),
-    ("serve", &["schedule", "store", "digest", "locate"]),
+    (
+        "serve",
+        &["schedule", "store", "digest", "locate", "publish"],
+    ),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -189,6 +189,7 @@ const PUBLISH_INTS: &[&str] = &[
     "summary_chars",
     "threads",
     "max_retire_percent",
+    "page_size",
 ];
 const SERVE_INTS: &[&str] = &[
     "confirm_hours",

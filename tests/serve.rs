@@ -187,7 +187,6 @@ fn nothing_outside_the_output_folder_is_served() {
         "/all/..%2f..%2fconfig.toml",
         "/all/%2e%2e/%2e%2e/config.toml",
         "/leak.txt",
-        "/all/",
         "/articles/",
         "/.lock",
         "//etc/passwd",
@@ -202,6 +201,10 @@ fn nothing_outside_the_output_folder_is_served() {
     let r = request(srv.port, "GET", "/all", &[]);
     assert_eq!(r.status, 301);
     assert_eq!(r.header("location"), Some("/all/"));
+    // A place's folder answers with its page, never with a listing.
+    let r = request(srv.port, "GET", "/330523/", &[]);
+    assert_eq!(r.status, 200);
+    assert!(String::from_utf8_lossy(&r.body).contains("<h1>安吉县</h1>"));
 }
 
 #[test]

@@ -22,6 +22,12 @@ fn a_redirect_never_leaves_the_site() {
                 "{path} redirects to {to:?}, which a browser reads as another host"
             );
             assert_eq!(to, "/all/", "{path}");
+        } else if r.status == 200 {
+            // The folder asked for with its slash: its place page, from this site.
+            assert!(
+                String::from_utf8_lossy(&r.body).contains("<h1>全部</h1>"),
+                "{path}"
+            );
         } else {
             assert_eq!(r.status, 404, "{path}");
         }

@@ -88,13 +88,14 @@ fn a_digest_links_the_unlisted_articles_to_their_place_and_names_the_place_for_a
     let raw = std::fs::read(&eml[0]).unwrap();
     let msg = mail_parts(&raw);
     assert!(
-        msg.contains("另有 3 篇未列出：\n安吉县 3 篇：https://news.example.org/330523/atom.xml"),
+        msg.contains("另有 3 篇未列出：\n安吉县 3 篇：https://news.example.org/330523/index.html"),
         "{msg}"
     );
     assert!(
         msg.contains(
-            "另有 3 篇未列出：<a href=\"https://news.example.org/330523/atom.xml\" style="
-        ) || msg.contains("另有 3 篇未列出：<a href=\"https://news.example.org/330523/atom.xml\">"),
+            "另有 3 篇未列出：<a href=\"https://news.example.org/330523/index.html\" style="
+        ) || msg
+            .contains("另有 3 篇未列出：<a href=\"https://news.example.org/330523/index.html\">"),
         "{msg}"
     );
     // the pages print no issue date: 6月5日 of the lead is this year's (first seen 6月10日)

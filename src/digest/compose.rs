@@ -83,7 +83,7 @@ struct ArticleCtx {
 #[derive(Serialize)]
 struct MoreCtx {
     name: String,
-    /// The place's feed (readable in a browser through the site's stylesheet).
+    /// The place's page on the site (its newest articles; its feeds).
     url: String,
     count: usize,
 }
@@ -292,10 +292,10 @@ impl<'a> Composer<'a> {
         self.link(&self.settings.manage_path.replace("{token}", &token))
     }
 
-    /// The link of a place's feed (its Atom document, which the site's stylesheet shows
-    /// as a page in a browser).
+    /// The link of a place's page on the site (`<code>/index.html`: its newest articles
+    /// and its feeds), where a reader of the digest finds what it did not list.
     fn feed_url(&self, code: &str) -> String {
-        self.link(&format!("{code}/atom.xml"))
+        self.link(&format!("{code}/index.html"))
     }
 
     /// The link of an article's page.

@@ -8,12 +8,8 @@ use super::{DocMeta, Urls};
 pub(crate) const TAIL: &str = "</feed>\n";
 
 /// Writes what comes before the entries of an Atom document.
-pub(crate) fn head(meta: &DocMeta<'_>, urls: &Urls, out: &mut String) {
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
-    );
-    push_attr(out, &urls.xsl());
-    out.push_str("\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:fh=\"http://purl.org/syndication/history/1.0\" xml:lang=\"zh-CN\">\n<id>");
+pub(crate) fn head(meta: &DocMeta<'_>, out: &mut String) {
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:fh=\"http://purl.org/syndication/history/1.0\" xml:lang=\"zh-CN\">\n<id>");
     out.push_str(&meta.feed_id);
     out.push_str("</id>\n<title type=\"text\">");
     push_xml(out, &meta.title);

@@ -86,6 +86,12 @@ fn opening(body: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// The opening of a body as a plain teaser of at most `max` characters (the first lines
+/// a page shows under a headline).
+pub(crate) fn teaser(body: &str, max: usize) -> String {
+    summary(&opening(body, max), max)
+}
+
 /// The original web address of an article, when it is an absolute http(s) URL.
 pub(crate) fn original_url(raw: Option<&str>) -> Option<String> {
     let u = url::Url::parse(raw?.trim()).ok()?;

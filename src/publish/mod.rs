@@ -2,8 +2,10 @@
 //!
 //! Owns: turning stored articles into RSS 2.0, Atom 1.0 and JSON Feed documents for every
 //! division any article's chain passes through (and `all`), RFC 5005 archive documents,
-//! one landing page per article, `index.html`, OPML subscription lists and the feeds'
-//! XSLT stylesheet; writing them atomically and only when their bytes change.
+//! one landing page per article, a page per place (paged), the front page `index.html`
+//! with the place list its search reads (`places.json`), OPML subscription lists;
+//! writing them atomically and only when their bytes change; and rendering a feed made
+//! to order from articles it is handed (for `serve`).
 //! Must not touch: the store, the clock (every time written comes from the articles),
 //! the network, or any other stage. It reads nothing but its output folder (to compare
 //! bytes) and the templates it is handed.
@@ -13,8 +15,10 @@ mod cache;
 mod group;
 mod item;
 mod json;
+mod made_to_order;
 mod opml;
 mod pages;
+mod places;
 mod rss;
 mod text;
 mod write;
@@ -33,14 +37,17 @@ use cache::{Frags, Shared};
 use group::{Group, Prepared};
 use write::{Manifest, Sink};
 
+pub use made_to_order::{Format, Order, SearchView, render_order, render_search};
+
 /// The generator named in every feed.
 pub(crate) const GENERATOR: &str = concat!("localfeed ", env!("CARGO_PKG_VERSION"));
 
 /// First line of the manifest; a different line (another version) discards it.
 pub(crate) const MANIFEST_HEADER: &str = concat!("localfeed-publish 1 ", env!("CARGO_PKG_VERSION"));
 
-/// Templates this stage renders (all registered in [`crate::templates::BUILTIN`]).
-pub const TEMPLATES: [&str; 3] = ["index.html", "article.html", "feed.xsl"];
+/// Templates of the published files (all registered in [`crate::templates::BUILTIN`]; a
+/// change to one renders every page again). `search.html` is rendered on request only.
+pub const TEMPLATES: [&str; 4] = ["index.html", "article.html", "place.html", "teasers.html"];
 
 /// Settings of the publish stage (the `[publish]` table of `config.toml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +83,16 @@ pub struct Settings {
     /// off the site (a state file or source that vanished would otherwise empty it);
     /// `run --allow-shrink` lifts it once, 100 never refuses.
     pub max_retire_percent: u32,
+    /// Articles per page of a place (its `index.html` holds the newest this many, older
+    /// ones are on `<code>/page/<n>.html`), and headlines on the front page (at least 1).
+    pub page_size: usize,
+    /// The article search page linked from every page (absolute, or relative to
+    /// `base_url`; `localfeed serve` answers `/search`); empty: no search box.
+    pub search_url: String,
+    /// The address of feeds made to order (absolute, or relative to `base_url`;
+    /// `localfeed serve` answers `/feed.xml?places=…`), offered on every place page;
+    /// empty: not offered.
+    pub feed_url: String,
 }
 
 impl Default for Settings {
@@ -93,6 +110,9 @@ impl Default for Settings {
             threads: 2,
             subscribe_url: String::new(),
             max_retire_percent: 50,
+            page_size: 30,
+            search_url: String::new(),
+            feed_url: String::new(),
         }
     }
 }
@@ -196,10 +216,6 @@ impl Urls {
     pub(crate) fn base(&self) -> &str {
         &self.base
     }
-    /// The feeds' stylesheet.
-    pub(crate) fn xsl(&self) -> String {
-        format!("{}feed.xsl", self.base)
-    }
     /// The folder of one feed (`<base><code>/`).
     pub(crate) fn folder(&self, code: &str) -> String {
         self.join(&[&text::segment(code), "/"])
@@ -223,9 +239,25 @@ impl Urls {
         }
         s
     }
-    /// A feed's place on the index page.
+    /// The page of a feed's place (`<base><key>/index.html`), the feeds' home link.
     pub(crate) fn home(&self, key: &str) -> String {
-        format!("{}index.html#f-{}", self.base, key)
+        self.join(&[&text::segment(key), "/index.html"])
+    }
+    /// An older page of a place (`<base><key>/page/<n>.html`).
+    pub(crate) fn place_page(&self, key: &str, n: usize) -> String {
+        self.join(&[&text::segment(key), "/page/", &n.to_string(), ".html"])
+    }
+    /// A page name from the settings (absolute, or relative to the base URL); empty
+    /// stays empty.
+    pub(crate) fn configured(&self, configured: &str) -> String {
+        let c = configured.trim();
+        if c.is_empty() {
+            String::new()
+        } else if c.starts_with("https://") || c.starts_with("http://") {
+            c.to_string()
+        } else {
+            format!("{}{}", self.base, c.trim_start_matches('/'))
+        }
     }
 }
 
@@ -246,7 +278,7 @@ pub(crate) struct DocMeta<'a> {
 }
 
 /// Publishes every article into `out`: feeds for every place and `all`, archives, article
-/// pages, `index.html`, OPML lists and `feed.xsl`. Files whose bytes would not change are
+/// pages, a page per place, `index.html`, `places.json` and OPML lists. Files whose bytes would not change are
 /// not touched. `articles` is every stored article; order does not matter.
 pub fn publish(
     articles: &[StoredArticle],
@@ -261,6 +293,10 @@ pub fn publish(
     anyhow::ensure!(
         settings.archive_size >= 1,
         "publish.archive_size must be at least 1"
+    );
+    anyhow::ensure!(
+        settings.page_size >= 1,
+        "publish.page_size must be at least 1"
     );
     let urls = Urls::new(settings)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -286,7 +322,10 @@ pub fn publish(
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
     let global = global_fingerprint(settings, templates);
     let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).1));
+    let tree = places::Tree::new(&groups);
     let ctx = Ctx {
+        tree: &tree,
+        groups: &groups,
         prep: &prep,
         settings,
         urls: &urls,
@@ -299,24 +338,24 @@ pub fn publish(
 
     let mut sink = Sink::default();
     let tasks = feed_tasks(&groups);
-    // The index, the OPML lists and the stylesheet depend on the groups only: they are
-    // written on a thread of their own while the workers write the feeds.
+    // The index, the place list and the OPML lists depend on the groups only: they are
+    // written on a thread of their own while the workers write the feeds and the pages
+    // of their places.
     let (side, feeds) = beside(
         threads,
         || {
             let mut s = Sink::default();
             pages::index(&ctx, &groups, &mut s)?;
+            places::list(&ctx, &groups, &mut s)?;
             opml::write_all(&ctx, &groups, &mut s)?;
-            s.emit(out, &old, "feed.xsl", None, || {
-                Ok(templates
-                    .render("feed.xsl", serde_json::json!({}))?
-                    .into_bytes())
-            })?;
             Ok(s)
         },
         || {
             parallel(&tasks, threads, |task, s| {
-                task.iter().try_for_each(|g| ctx.feed(g, s))
+                task.iter().try_for_each(|g| {
+                    ctx.feed(g, s)?;
+                    places::pages(&ctx, g, s)
+                })
             })
         },
     );
@@ -509,6 +548,10 @@ fn global_fingerprint(settings: &Settings, templates: &Templates) -> u64 {
 
 /// Everything the workers share.
 pub(crate) struct Ctx<'a> {
+    /// Which place is below which.
+    pub(crate) tree: &'a places::Tree,
+    /// Every feed's group (`tree` indexes into it).
+    pub(crate) groups: &'a [Group],
     pub(crate) prep: &'a [Prepared<'a>],
     pub(crate) settings: &'a Settings,
     pub(crate) urls: &'a Urls,
@@ -704,6 +747,21 @@ fn put<F: std::borrow::Borrow<Frags>>(
     meta: &DocMeta<'_>,
     frags: &[F],
 ) -> anyhow::Result<()> {
+    document(fmt, meta, ctx.urls, frags, |pieces| {
+        sink.put(ctx.out, ctx.old, rel, Some(fp), pieces)
+    })
+}
+
+/// Hands `then` the pieces of one document of format `fmt` (`rss`, `atom`, `json`): its
+/// head, its items' fragments as they are, its tail; none when the head could not be
+/// written (an empty document, which the writers refuse).
+fn document<F: std::borrow::Borrow<Frags>, R>(
+    fmt: &str,
+    meta: &DocMeta<'_>,
+    urls: &Urls,
+    frags: &[F],
+    then: impl FnOnce(&[&[u8]]) -> R,
+) -> R {
     fn rss_item(f: &Frags) -> &[u8] {
         f.rss.as_bytes()
     }
@@ -718,11 +776,11 @@ fn put<F: std::borrow::Borrow<Frags>>(
     type Item = fn(&Frags) -> &[u8];
     let (head, sep, tail, item): (&[u8], &[u8], &[u8], Item) = match fmt {
         "rss" => {
-            rss::head(meta, ctx.urls, &mut text);
+            rss::head(meta, urls, &mut text);
             (text.as_bytes(), b"", rss::TAIL.as_bytes(), rss_item)
         }
         "atom" => {
-            atom::head(meta, ctx.urls, &mut text);
+            atom::head(meta, &mut text);
             (text.as_bytes(), b"", atom::TAIL.as_bytes(), atom_entry)
         }
         _ => {
@@ -730,9 +788,8 @@ fn put<F: std::borrow::Borrow<Frags>>(
             (&bytes, json::SEPARATOR, json::TAIL, json_item)
         }
     };
-    // A head that could not be written leaves the document empty, which is refused.
     if head.is_empty() {
-        return sink.put(ctx.out, ctx.old, rel, Some(fp), &[]);
+        return then(&[]);
     }
     let mut pieces: Vec<&[u8]> = Vec::with_capacity(2 * frags.len() + 2);
     pieces.push(head);
@@ -743,7 +800,7 @@ fn put<F: std::borrow::Borrow<Frags>>(
         pieces.push(item(f.borrow()));
     }
     pieces.push(tail);
-    sink.put(ctx.out, ctx.old, rel, Some(fp), &pieces)
+    then(&pieces)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
-//! HTML pages: one landing page per article and the index of every feed, rendered from
-//! the `article.html` and `index.html` templates.
+//! HTML pages: one landing page per article and the front page (newest headlines, the
+//! places as a tree, the place and article search), rendered from the `article.html` and
+//! `index.html` templates; the pieces the place pages share with them.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
@@ -14,11 +14,76 @@ use super::item::original_url;
 use super::text::{clean, one_line, paragraphs, rfc3339};
 use super::write::Sink;
 
+/// A feed link (`<link rel="alternate">` and the links shown on a page).
 #[derive(Serialize)]
-struct Link {
+pub(crate) struct Link {
+    pub(crate) title: String,
+    pub(crate) r#type: &'static str,
+    /// The format's short name (RSS, Atom, JSON).
+    pub(crate) format: &'static str,
+    pub(crate) href: String,
+}
+
+/// The RSS, Atom and JSON Feed links of the feed with folder name `key`, titled by the
+/// place's `name`.
+pub(crate) fn feed_links(ctx: &Ctx<'_>, key: &str, name: &str) -> Vec<Link> {
+    let suffix = one_line(&ctx.settings.title_suffix);
+    [
+        ("RSS", "application/rss+xml", "rss.xml"),
+        ("Atom", "application/atom+xml", "atom.xml"),
+        ("JSON", "application/feed+json", "feed.json"),
+    ]
+    .into_iter()
+    .map(|(format, r#type, file)| Link {
+        title: format!(
+            "{name} · {suffix} ({})",
+            if format == "JSON" {
+                "JSON Feed"
+            } else {
+                format
+            }
+        ),
+        r#type,
+        format,
+        href: u(ctx.urls.feed(key, file)),
+    })
+    .collect()
+}
+
+/// One article as a list of articles shows it: headline, kicker, date, paper, place and
+/// its first lines.
+#[derive(Serialize)]
+pub(crate) struct Teaser {
+    url: String,
     title: String,
-    r#type: &'static str,
-    href: String,
+    kicker: Option<String>,
+    date: String,
+    published: String,
+    publication: Option<String>,
+    place: Option<String>,
+    place_url: Option<String>,
+    summary: String,
+}
+
+/// An article as a list shows it (see [`Teaser`]).
+pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>) -> Teaser {
+    let a = &p.art.article;
+    let leaf = p.art.placement.primary.leaf();
+    let mut title = one_line(&a.display_title());
+    if title.is_empty() {
+        title = "(无标题)".into();
+    }
+    Teaser {
+        url: u(urls.article(&p.file)),
+        title,
+        kicker: opt(a.kicker.as_deref()),
+        date: p.published.format("%Y-%m-%d").to_string(),
+        published: rfc3339(&p.published),
+        publication: opt(p.art.publication.as_deref()),
+        place: leaf.map(|d| one_line(&d.name)),
+        place_url: leaf.map(|d| u(urls.home(&super::text::safe_segment(&d.code)))),
+        summary: super::item::teaser(&a.body, urls.summary_chars),
+    }
 }
 
 #[derive(Serialize)]
@@ -59,7 +124,7 @@ struct ArticlePage {
 /// A URL escaped for an HTML attribute. minijinja's own escaping also turns `/` into
 /// `&#x2f;`, which naive autodiscovery code does not decode, so templates print these
 /// pre-escaped values with `|safe`.
-fn u(url: String) -> String {
+pub(crate) fn u(url: String) -> String {
     // Usually plain printable ASCII with nothing to escape: kept as it is.
     if url
         .bytes()
@@ -141,17 +206,20 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             feeds.push(Link {
                 title: format!("{name} · {suffix} (RSS)"),
                 r#type: "application/rss+xml",
+                format: "RSS",
                 href: u(urls.feed(&leaf.code, "rss.xml")),
             });
             feeds.push(Link {
                 title: format!("{name} · {suffix} (Atom)"),
                 r#type: "application/atom+xml",
+                format: "Atom",
                 href: u(urls.feed(&leaf.code, "atom.xml")),
             });
         }
         feeds.push(Link {
             title: format!("全部 · {suffix} (RSS)"),
             r#type: "application/rss+xml",
+            format: "RSS",
             href: u(urls.feed("all", "rss.xml")),
         });
         // A name credited for the photograph is shown once, as 摄影, not as 记者.
@@ -199,6 +267,8 @@ struct Node {
     level: &'static str,
     count: usize,
     newest: String,
+    /// The place's page.
+    url: String,
     rss: String,
     atom: String,
     json: String,
@@ -215,9 +285,18 @@ struct IndexPage {
     feeds: usize,
     newest: String,
     all: Option<Node>,
+    /// Provinces, their cities and their counties (townships are on the county pages).
     places: Vec<Node>,
+    /// The newest articles of all places.
+    headlines: Vec<Teaser>,
+    /// The page of every article, newest first, past the headlines.
+    more: Option<String>,
+    /// The place list the search box reads.
+    places_json: String,
     autodiscovery: Vec<Link>,
     subscribe_url: String,
+    search_url: String,
+    feed_url: String,
 }
 
 fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
@@ -239,6 +318,7 @@ fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
         level,
         count: g.items.len(),
         newest,
+        url: u(urls.home(&g.key)),
         rss: u(urls.feed(&g.key, "rss.xml")),
         atom: u(urls.feed(&g.key, "atom.xml")),
         json: u(urls.feed(&g.key, "feed.json")),
@@ -247,89 +327,58 @@ fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
     }
 }
 
-/// The places as a tree (province → city → county → township), each level in code order.
-/// Returns the roots and the `all` node.
+/// The places down to the counties as a tree (province → city → county), each level in
+/// code order (the tree's order). Returns the roots and the `all` node.
 fn tree(ctx: &Ctx<'_>, groups: &[Group]) -> (Vec<Node>, Option<Node>) {
-    let mut all = None;
-    let mut nodes: Vec<Option<Node>> = Vec::with_capacity(groups.len());
-    let mut parent: Vec<Option<usize>> = Vec::with_capacity(groups.len());
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, g) in groups.iter().enumerate() {
-        index.insert(g.key.as_str(), i);
-    }
-    for g in groups {
-        if g.division().is_none() {
-            all = Some(node(ctx, g));
-            nodes.push(None);
-            parent.push(None);
-            continue;
+    fn grow(ctx: &Ctx<'_>, groups: &[Group], g: &Group) -> Node {
+        let mut n = node(ctx, g);
+        if g.division().is_some_and(|d| d.level < Level::County) {
+            n.children = ctx
+                .tree
+                .below(&g.key)
+                .iter()
+                .filter_map(|&i| groups.get(i))
+                .map(|c| grow(ctx, groups, c))
+                .collect();
         }
-        let up = g
-            .chain
-            .len()
-            .checked_sub(2)
-            .and_then(|k| g.chain.get(k))
-            .and_then(|d| {
-                index
-                    .get(super::text::safe_segment(&d.code).as_str())
-                    .copied()
-            });
-        nodes.push(Some(node(ctx, g)));
-        parent.push(up);
+        n
     }
-    // Attach children to parents, deepest first, keeping code order.
-    let mut depth: Vec<(usize, usize)> = groups
+    let all = groups.iter().find(|g| g.division().is_none());
+    let roots = ctx
+        .tree
+        .below("all")
         .iter()
-        .enumerate()
-        .map(|(i, g)| (g.chain.len(), i))
+        .filter_map(|&i| groups.get(i))
+        .map(|g| grow(ctx, groups, g))
         .collect();
-    depth.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let mut roots = Vec::new();
-    for (_, i) in depth {
-        let Some(n) = nodes.get_mut(i).and_then(Option::take) else {
-            continue;
-        };
-        match parent.get(i).copied().flatten() {
-            Some(pi) if pi != i => match nodes.get_mut(pi).and_then(Option::as_mut) {
-                Some(pn) => pn.children.insert(0, n),
-                None => roots.push(n),
-            },
-            _ => roots.push(n),
-        }
-    }
-    roots.sort_by(|a, b| a.code.cmp(&b.code));
-    (roots, all)
+    (roots, all.map(|g| node(ctx, g)))
 }
 
-/// Writes `index.html`.
+/// Writes `index.html`, the front page.
 pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow::Result<()> {
     let urls = ctx.urls;
     let (places, all) = tree(ctx, groups);
     let suffix = one_line(&ctx.settings.title_suffix);
-    let mut autodiscovery = vec![
-        Link {
-            title: format!("全部 · {suffix} (RSS)"),
-            r#type: "application/rss+xml",
-            href: u(urls.feed("all", "rss.xml")),
-        },
-        Link {
-            title: format!("全部 · {suffix} (Atom)"),
-            r#type: "application/atom+xml",
-            href: u(urls.feed("all", "atom.xml")),
-        },
-        Link {
-            title: format!("全部 · {suffix} (JSON Feed)"),
-            r#type: "application/feed+json",
-            href: u(urls.feed("all", "feed.json")),
-        },
-    ];
+    let mut autodiscovery = feed_links(ctx, "all", "全部");
     for p in &places {
         autodiscovery.push(Link {
             title: format!("{} · {suffix} (RSS)", p.name),
             r#type: "application/rss+xml",
+            format: "RSS",
             href: p.rss.clone(),
         });
     }
+    let newest_group = groups.iter().find(|g| g.division().is_none());
+    let size = ctx.settings.page_size.max(1);
+    let headlines: Vec<Teaser> = newest_group
+        .map(|g| ctx.items(g, g.items.len().saturating_sub(size)..g.items.len()))
+        .unwrap_or_default()
+        .iter()
+        .map(|p| teaser(urls, p))
+        .collect();
+    let more = newest_group
+        .filter(|g| g.items.len() > size)
+        .map(|g| u(urls.home(&g.key)));
     let page = IndexPage {
         site: suffix,
         base_url: u(urls.base().to_string()),
@@ -339,25 +388,17 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
         newest: all.as_ref().map(|a| a.newest.clone()).unwrap_or_default(),
         all,
         places,
+        headlines,
+        more,
+        places_json: u(format!("{}places.json", urls.base())),
         autodiscovery,
-        subscribe_url: subscribe_link(&ctx.settings.subscribe_url, urls.base()),
+        subscribe_url: u(urls.configured(&ctx.settings.subscribe_url)),
+        search_url: u(urls.configured(&ctx.settings.search_url)),
+        feed_url: u(urls.configured(&ctx.settings.feed_url)),
     };
     sink.emit(ctx.out, ctx.old, "index.html", None, || {
         Ok(ctx.templates.render("index.html", &page)?.into_bytes())
     })
-}
-
-/// The subscription link of the index page: absolute URLs as they are, others resolved
-/// against the base URL; empty when none is configured.
-fn subscribe_link(configured: &str, base: &str) -> String {
-    let c = configured.trim();
-    if c.is_empty() {
-        String::new()
-    } else if c.starts_with("https://") || c.starts_with("http://") {
-        u(c.to_string())
-    } else {
-        u(format!("{base}{}", c.trim_start_matches('/')))
-    }
 }
 
 #[cfg(test)]

@@ -9,11 +9,7 @@ pub(crate) const TAIL: &str = "</channel>\n</rss>\n";
 
 /// Writes what comes before the items of an RSS document.
 pub(crate) fn head(meta: &DocMeta<'_>, urls: &Urls, out: &mut String) {
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"",
-    );
-    push_attr(out, &urls.xsl());
-    out.push_str("\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:fh=\"http://purl.org/syndication/history/1.0\">\n<channel>\n<title>");
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:fh=\"http://purl.org/syndication/history/1.0\">\n<channel>\n<title>");
     push_xml(out, &meta.title);
     out.push_str("</title>\n<link>");
     push_xml(out, &meta.home);

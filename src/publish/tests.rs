@@ -200,7 +200,10 @@ fn publishes_every_level_and_parses_with_strict_readers() {
     for a in &arts {
         assert!(dir.path().join(format!("articles/{}.html", a.id)).is_file());
     }
-    assert!(dir.path().join("feed.xsl").is_file());
+    assert!(!town.contains("xml-stylesheet"), "no page depends on XSLT");
+    assert!(town.contains("<link>https://news.example.org/feeds/810203001/index.html</link>"));
+    assert!(dir.path().join("810203001/index.html").is_file());
+    assert!(dir.path().join("places.json").is_file());
     assert!(dir.path().join("feeds.opml").is_file());
     assert!(dir.path().join("81/feeds.opml").is_file());
 }
@@ -220,7 +223,9 @@ fn hostile_text_never_reaches_a_file() {
             );
         }
         if f.extension().is_some_and(|e| e == "html") {
-            assert!(!text.contains("<script"), "{}", f.display());
+            // The front page's own place search is its only script.
+            let own = usize::from(f == dir.path().join("index.html"));
+            assert_eq!(text.matches("<script").count(), own, "{}", f.display());
             assert!(!text.contains("<img"), "{}", f.display());
         }
     }
@@ -522,13 +527,22 @@ fn index_has_autodiscovery_tree_and_counts() {
     assert!(html.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"全部 · 本地新闻 (RSS)\" href=\"https://news.example.org/feeds/all/rss.xml\">"), "{html}");
     assert!(html.contains("<link rel=\"alternate\" type=\"application/atom+xml\""));
     assert!(html.contains("<link rel=\"alternate\" type=\"application/feed+json\""));
-    // nesting: province before city before county before township, with counts
+    // nesting: province before city before county, with counts; townships are on the
+    // county's page
     let p = html.find("id=\"f-81\"").unwrap();
     let c = html.find("id=\"f-8102\"").unwrap();
     let k = html.find("id=\"f-810203\"").unwrap();
-    let t = html.find("id=\"f-810203001\"").unwrap();
-    assert!(p < c && c < k && k < t);
-    assert!(html.contains("5 篇"));
+    assert!(p < c && c < k);
+    assert!(!html.contains("id=\"f-810203001\""));
+    assert!(html.contains("<span class=\"n\">7 篇</span>"), "{html}");
+    let county = read(&dir.path().join("810203/index.html"));
+    assert!(county.contains("<span class=\"n\">5 篇</span>"), "{county}");
+    assert!(
+        county.contains(
+            "<a href=\"https://news.example.org/feeds/810203001/index.html\">柳岸街道</a>"
+        ),
+        "{county}"
+    );
     let page = read(
         &dir.path()
             .join(format!("articles/{}.html", fixture()[0].id)),
@@ -541,6 +555,17 @@ fn index_has_autodiscovery_tree_and_counts() {
     assert!(prov.contains("柳岸街道") && !prov.contains("全部"));
 }
 
+/// An article of 柳岸街道 newer than every article of the fixture.
+fn newest_town_article() -> StoredArticle {
+    stored(
+        "柳岸街道启动垃圾分类宣传周",
+        "本报讯 3月8日，柳岸街道启动垃圾分类宣传周活动。",
+        Some((2024, 3, 8)),
+        chain4("810203001", "柳岸街道"),
+        vec![],
+    )
+}
+
 #[test]
 fn one_new_article_touches_only_its_chain() {
     let dir = tempfile::tempdir().unwrap();
@@ -548,13 +573,7 @@ fn one_new_article_touches_only_its_chain() {
     let mut s = settings();
     s.items_per_feed = 50;
     publish(&arts, &s, &templates(), dir.path()).unwrap();
-    let new = stored(
-        "柳岸街道启动垃圾分类宣传周",
-        "本报讯 3月8日，柳岸街道启动垃圾分类宣传周活动。",
-        Some((2024, 3, 8)),
-        chain4("810203001", "柳岸街道"),
-        vec![],
-    );
+    let new = newest_town_article();
     let id = new.id.clone();
     arts.push(new);
     let r = publish(&arts, &s, &templates(), dir.path()).unwrap();
@@ -570,12 +589,13 @@ fn one_new_article_touches_only_its_chain() {
         .collect();
     let mut expected: Vec<String> = Vec::new();
     for key in ["all", "81", "8102", "810203", "810203001"] {
-        for f in ["atom.xml", "feed.json", "rss.xml"] {
+        for f in ["atom.xml", "feed.json", "index.html", "rss.xml"] {
             expected.push(format!("{key}/{f}"));
         }
     }
     expected.push(format!("articles/{id}.html"));
     expected.push("index.html".into());
+    expected.push("places.json".into());
     expected.sort();
     assert_eq!(rel, expected);
 }
@@ -698,4 +718,53 @@ fn shrink_counts_published_articles_by_page_or_by_the_all_feed() {
         assert_eq!(gone.retired, arts.len() - 2, "pages: {pages}");
         assert_eq!(shrink(&[], &s, dir.path()).retired, arts.len());
     }
+}
+
+#[test]
+fn place_pages_are_paged_and_a_new_article_rewrites_only_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut arts = fixture();
+    let mut s = settings();
+    s.page_size = 2;
+    s.feed_url = "feed.xml".into();
+    s.search_url = "https://search.example.org/?from=feeds".into();
+    publish(&arts, &s, &templates(), dir.path()).unwrap();
+    let all = dir.path().join("all");
+    // 8 articles, 2 a page: the first page and three full older pages, 1 the oldest.
+    let first = read(&all.join("index.html"));
+    assert!(first.contains("href=\"https://news.example.org/feeds/all/page/3.html\" rel=\"next\""));
+    assert_eq!(first.matches("<h3>").count(), 2);
+    assert!(!all.join("page/4.html").exists());
+    let oldest = read(&all.join("page/1.html"));
+    assert!(
+        oldest.contains("href=\"https://news.example.org/feeds/all/page/2.html\" rel=\"prev\"")
+    );
+    assert!(!oldest.contains("rel=\"next\""));
+    let third = read(&all.join("page/3.html"));
+    assert!(third.contains("href=\"https://news.example.org/feeds/all/index.html\" rel=\"prev\""));
+    // The search box and the made-to-order feed of a place and the places below it.
+    assert!(first.contains("action=\"https://search.example.org/?from=feeds\""));
+    let county = read(&dir.path().join("810203/index.html"));
+    assert!(county.contains("href=\"https://news.example.org/feeds/feed.xml?places=810203\""));
+    assert!(county.contains("<input type=\"checkbox\" name=\"places\" value=\"810203001\">"));
+    assert!(county.contains("<a href=\"https://news.example.org/feeds/81/index.html\">东海省</a> › <a href=\"https://news.example.org/feeds/8102/index.html\">青禾市</a>"), "{county}");
+    let before = |n: usize| std::fs::read(all.join(format!("page/{n}.html"))).unwrap();
+    let (one, two) = (before(1), before(2));
+
+    arts.push(newest_town_article());
+    let r = publish(&arts, &s, &templates(), dir.path()).unwrap();
+    let mut pages: Vec<String> = r
+        .written
+        .iter()
+        .filter_map(|p| p.strip_prefix(&all).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    pages.sort();
+    // The first page, the page that got a newer one, and the new open page.
+    assert_eq!(pages, ["index.html", "page/3.html", "page/4.html"]);
+    assert_eq!((before(1), before(2)), (one, two));
+    let newest = read(&all.join("page/4.html"));
+    assert_eq!(newest.matches("<h3>").count(), 1);
+    assert!(read(&all.join("index.html")).contains("柳岸街道启动垃圾分类宣传周"));
 }

@@ -2,8 +2,8 @@
 //! the pipeline on a timer.
 //!
 //! Owns: the `[serve]` settings, the HTTP listener, routing a request to a subscription
-//! page (`subscribe`: subscribe, confirm, manage, one-click unsubscribe, place search) or to
-//! a file, mapping a request path to a file inside the output folder
+//! page (`subscribe`: subscribe, confirm, manage, one-click unsubscribe, place search), to
+//! a feed made to order or the article search (`site`), or to a file, mapping a request path to a file inside the output folder
 //! (never outside it: no `..`, no hidden files, no link that leads out, no directory
 //! listings), content types per feed format, conditional GET (`ETag`, `Last-Modified`,
 //! `304`), gzip, `Cache-Control`, graceful shutdown on SIGTERM/SIGINT, and systemd
@@ -12,6 +12,7 @@
 
 mod forms;
 mod mail;
+mod site;
 mod subscribe;
 
 use std::net::SocketAddr;
@@ -55,6 +56,8 @@ struct App {
     root: PathBuf,
     cache_control: HeaderValue,
     subs: Option<Arc<subscribe::Subs>>,
+    /// Feeds made to order and article search.
+    site: Option<Arc<site::Site>>,
     trust_forwarded_for: bool,
 }
 
@@ -103,11 +106,14 @@ async fn serve_async(opts: ServeOptions, cfg: Config, clock: Arc<dyn Clock>) -> 
     if subs.is_some() {
         tracing::info!("subscription pages on: /subscribe");
     }
+    let cache_control = HeaderValue::from_str(&format!("public, max-age={}", opts.cache_seconds))
+        .unwrap_or(HeaderValue::from_static("no-cache"));
+    let site = Arc::new(site::Site::new(&cfg, cache_control.clone())?);
     let app = Arc::new(App {
         root,
-        cache_control: HeaderValue::from_str(&format!("public, max-age={}", opts.cache_seconds))
-            .unwrap_or(HeaderValue::from_static("no-cache")),
+        cache_control,
         subs,
+        site: Some(site),
         trust_forwarded_for: cfg.serve.trust_forwarded_for,
     });
     let router = axum::Router::new()
@@ -657,6 +663,23 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         )
             .into_response();
     }
+    if let Some(site) = app.site.clone()
+        && let Some(route) = site::Site::route(req.uri().path())
+    {
+        let query = req.uri().query().map(str::to_string);
+        let headers = req.headers().clone();
+        return match tokio::task::spawn_blocking(move || {
+            site.answer(route, query.as_deref(), &headers)
+        })
+        .await
+        {
+            Ok(resp) => resp,
+            Err(e) => {
+                tracing::error!("{route:?} failed: {e}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+            }
+        };
+    }
     let raw = req.uri().path().to_string();
     match resolve(&app.root, &raw) {
         Target::NotFound => (StatusCode::NOT_FOUND, "not found\n").into_response(),
@@ -857,6 +880,7 @@ mod tests {
             root: PathBuf::from("/"),
             cache_control: HeaderValue::from_static("no-cache"),
             subs: None,
+            site: None,
             trust_forwarded_for: false,
         };
         let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();

@@ -9,6 +9,7 @@
 mod digests;
 mod fetches;
 mod schema;
+mod search;
 mod subscriptions;
 
 use std::collections::BTreeSet;
@@ -22,6 +23,7 @@ use crate::model::{Article, Placement, StoredArticle, content_hash};
 
 pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
 pub use fetches::FetchRecord;
+pub use search::{SearchPage, mentions};
 pub use subscriptions::PendingSubscription;
 
 /// An open store.
@@ -172,6 +174,8 @@ fn parse_ts(s: &str) -> Result<DateTime<FixedOffset>> {
 /// waits for the first one's write lock, fails on tables that now exist, and tries again
 /// from the version the first one left.
 fn migrate(conn: &mut Connection) -> Result<()> {
+    // The full-text index's triggers (and its migration) call this function.
+    search::register(conn)?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     let mut result = schema::migrations().to_latest(conn);
     for _ in 0..3 {
@@ -687,7 +691,7 @@ mod tests {
     use super::*;
     use crate::model::Kind;
 
-    fn new_article(id: &str, body: &str) -> NewArticle {
+    pub(super) fn new_article(id: &str, body: &str) -> NewArticle {
         NewArticle {
             id: id.into(),
             publication: None,

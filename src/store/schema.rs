@@ -195,6 +195,46 @@ CREATE TABLE fetched_pages (
 );
 ";
 
+/// The full-text index of the articles (see `search.rs`): headline lines and body as the
+/// words `localfeed_bigrams` makes (the view `article_search_rows` says how, for the
+/// triggers that keep the index and for the articles already stored).
+const ARTICLE_SEARCH: &str = "
+CREATE TABLE article_search_ids (
+    n  INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE article_search USING fts5(
+    head, body, content = '', contentless_delete = 1, tokenize = 'unicode61'
+);
+CREATE VIEW article_search_rows (n, head, body) AS
+    SELECT s.n,
+        localfeed_bigrams(concat_ws(' ', a.article ->> '$.kicker', a.article ->> '$.title',
+            a.article ->> '$.subtitle')),
+        localfeed_bigrams(a.article ->> '$.body')
+    FROM articles a JOIN article_search_ids s ON s.id = a.id;
+CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO article_search_ids (id) VALUES (new.id);
+    INSERT INTO article_search (rowid, head, body)
+        SELECT n, head, body FROM article_search_rows
+        WHERE n = (SELECT n FROM article_search_ids WHERE id = new.id);
+END;
+CREATE TRIGGER article_search_update AFTER UPDATE OF article ON articles BEGIN
+    DELETE FROM article_search WHERE rowid = (SELECT n FROM article_search_ids WHERE id = old.id);
+    INSERT INTO article_search (rowid, head, body)
+        SELECT n, head, body FROM article_search_rows
+        WHERE n = (SELECT n FROM article_search_ids WHERE id = new.id);
+END;
+CREATE TRIGGER article_search_rename AFTER UPDATE OF id ON articles BEGIN
+    UPDATE article_search_ids SET id = new.id WHERE id = old.id;
+END;
+CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM article_search WHERE rowid = (SELECT n FROM article_search_ids WHERE id = old.id);
+    DELETE FROM article_search_ids WHERE id = old.id;
+END;
+INSERT INTO article_search_ids (id) SELECT id FROM articles ORDER BY id;
+INSERT INTO article_search (rowid, head, body) SELECT n, head, body FROM article_search_rows;
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -205,6 +245,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(ARTICLE_TWINS),
         M::up(OLD_TOKEN_IDS),
         M::up(FETCHES),
+        M::up(ARTICLE_SEARCH),
     ])
 }
 
@@ -212,6 +253,9 @@ pub(crate) fn migrations() -> Migrations<'static> {
 mod tests {
     #[test]
     fn migrations_are_valid() {
-        assert!(super::migrations().validate().is_ok());
+        // The full-text index's migration calls the function every connection is given.
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::store::search::register(&conn).unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
     }
 }

@@ -14,7 +14,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, launch, run, waitFor } from './common.mjs';
 
 const BIN = process.env.LOCALFEED_BIN;
 const REPO = process.env.REPO;
@@ -26,19 +26,6 @@ const KEY = 'browser-test-signing-key-0123456789';
 const READER = 'web.reader@example.org';
 const BASE = 'https://news.example.org/';
 
-function fail(msg) { throw new Error(msg); }
-function check(cond, msg) { if (!cond) fail(msg); console.log('ok - ' + msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) fail('timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'localfeed-e2e-'));
 fs.mkdirSync(OUT, { recursive: true });
@@ -103,12 +90,7 @@ async function main() {
   const site = `http://127.0.0.1:${port}/`;
   const local = (u) => u.replace(BASE, site);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch(CHROMIUM);
   try {
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
@@ -209,15 +191,4 @@ async function main() {
   }
 }
 
-let status = 0;
-try {
-  await main();
-  console.log('browser end-to-end: all steps passed; screenshots in ' + OUT);
-} catch (e) {
-  console.error('FAILED: ' + (e && e.stack || e));
-  status = 1;
-} finally {
-  for (const c of children) { try { c.kill('SIGTERM'); } catch (_) {} }
-  fs.rmSync(work, { recursive: true, force: true });
-}
-process.exit(status);
+await run('browser end-to-end', main, work, children, OUT);
