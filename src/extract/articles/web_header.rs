@@ -122,11 +122,12 @@ pub(crate) fn reorder(mut lines: Vec<Line>) -> Vec<Line> {
                 }
             }
             // taken out from the bottom up, so the indices above stay good
-            let mut moved: Vec<Line> = furniture
-                .iter()
-                .rev()
-                .filter_map(|&j| (j < lines.len()).then(|| lines.remove(j)))
-                .collect();
+            let mut moved: Vec<Line> = Vec::with_capacity(furniture.len());
+            for &j in furniture.iter().rev() {
+                if j < lines.len() {
+                    moved.push(lines.remove(j));
+                }
+            }
             moved.reverse();
             for (n, u) in moved.into_iter().enumerate() {
                 lines.insert(first + n, u);
