@@ -47,8 +47,10 @@
 //!      salutation), `letter-column-label`, `reader-signature`;
 //!    - pages copied from news sites, line shapes (`read::web`): `markup-debris`,
 //!      `figures-only`, `breadcrumb-trail`, `label-values`, `time-stamp`, `weather-box`,
-//!      `dash-wrapped-label`, `bracket-label`, and dated-labels (a byline or author
-//!      line that is CMS metadata with a date; no fixture page reaches it yet);
+//!      `dash-wrapped-label`, `bracket-label`, dated-labels (a byline or author
+//!      line that is CMS metadata with a date; no fixture page reaches it yet),
+//!      `text-size-switch`, `neighbour-link`, `share-widget`, `story-pager`,
+//!      `image-file-name`;
 //!    - news-site blocks, each a pass reading the whole page: `digest-list`,
 //!      `teaser-block`, `closing-notice`;
 //!    - a web story's headline block: `page-title-repeated`, `roleless-byline`;
@@ -59,8 +61,12 @@
 //!      under its threshold (a welcome line, a menu, a share button, a teaser);
 //!      `extract --features` prints what it reads of each line and the score.
 //! 4. **Order** (`articles::web_header`): a picture between a web story's headline block
-//!    and its opener moves under the opening paragraph, and furniture between them above
-//!    the block; `--explain` prints the lines in that order.
+//!    and its opener moves under the opening paragraph, and furniture between them (or a
+//!    story stamp between the title and its subtitle) above the block; `--explain` prints
+//!    the lines in that order.
+//! 5. **Pieces** (`articles::PASSES`): which lines go together, in named passes over one
+//!    `Claims` value: anchors, photo strips, photo items, headlines over anchors, bare
+//!    headline blocks, bodies, text above the first article.
 //!
 //! A new rule is one entry in the pass whose roles it needs, with a test of its name in
 //! `tests/extract_roles.rs`.
