@@ -365,6 +365,17 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             adjacent_prev,
         });
     }
+    // a name right before another name (`崇明港西镇`: a county, then its township) is not
+    // made a thing's name by the word after it: that word opens the next place's name
+    for i in first..out.len().saturating_sub(1) {
+        let next_start = out.get(i + 1).map(|r| r.start);
+        if let Some(r) = out.get_mut(i)
+            && r.thing_after
+            && next_start == Some(r.end)
+        {
+            r.thing_after = false;
+        }
+    }
 }
 
 /// Township-level units that are not towns (旅游度假区, 开发区, 农场, 林场 …) go by the

@@ -1009,3 +1009,16 @@ fn lookup_takes_what_resolve_takes_then_the_best_match_then_lists_the_candidates
         Err(PlaceNameError::Ambiguous(..))
     ));
 }
+
+#[test]
+fn a_county_right_before_its_township_is_no_things_name() {
+    // `安吉山川乡`: 山 opens the township's name, not a mountain's after 安吉
+    let p = place("安吉山川乡举办竹林运动会，三百多名村民参加。", None);
+    let county = p.evidence.iter().find(|e| e.text == "安吉");
+    assert!(
+        county.is_some_and(|e| e.code == "330523"),
+        "{:#?}",
+        p.evidence
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("330523206"));
+}
