@@ -112,6 +112,7 @@ fn articles(
                 },
                 first_seen: when,
                 updated: when,
+                printings: vec![],
             }
         })
         .collect()

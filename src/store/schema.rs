@@ -195,6 +195,26 @@ CREATE TABLE fetched_pages (
 );
 ";
 
+/// Which stored articles are printings of another article's story (only those: an
+/// article not listed leads its own story), as the `stories` stage found them on the last
+/// run; and the editor's overrides (`localfeed fix`), kept apart from what was extracted
+/// so that re-reading a page keeps them and undoing one restores the extracted values.
+/// `override` is the JSON of `model::Override`; `codes` the division codes its place
+/// publishes into (JSON array), when it sets a place.
+const STORIES_AND_OVERRIDES: &str = "
+CREATE TABLE article_stories (
+    article_id TEXT PRIMARY KEY,
+    story_id   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX article_stories_by_story ON article_stories (story_id);
+CREATE TABLE overrides (
+    article_id TEXT PRIMARY KEY,
+    override   TEXT NOT NULL,
+    codes      TEXT,
+    set_at     TEXT NOT NULL
+);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -205,6 +225,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(ARTICLE_TWINS),
         M::up(OLD_TOKEN_IDS),
         M::up(FETCHES),
+        M::up(STORIES_AND_OVERRIDES),
     ])
 }
 
