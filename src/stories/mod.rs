@@ -28,6 +28,18 @@ const BANDS: usize = sketch::BINS / ROWS;
 /// closely (it sits well under every threshold of the rules).
 const CANDIDATE_FLOOR: f64 = 0.15;
 
+/// Characters of the story text that make its opening (about its first two sentences).
+const OPENING: usize = 60;
+
+/// Candidates whose openings agree on at least this share of bins are looked at closely
+/// even when their whole texts agree on little (cut reprints, teasers).
+const OPENING_FLOOR: f64 = 0.5;
+
+/// Texts shorter than this (folded characters) are not indexed: the rules never find two
+/// such printings one story unless they are identical (see `Thresholds::min_chars`), and
+/// a few characters fall into the same buckets by chance.
+const MIN_INDEXED: usize = 4;
+
 /// Buckets holding more printings than this (a stock caption printed every day) are
 /// paired in a chain rather than all with all, so one bucket cannot cost n² checks.
 const BUCKET_ALL_PAIRS: usize = 64;
@@ -44,33 +56,157 @@ pub fn same_story(
     t: &Thresholds,
 ) -> (bool, &'static str) {
     let (ta, tb) = (sketch::story_text(a.0), sketch::story_text(b.0));
+    let title = |t: Option<&str>| fold_for_id(t.unwrap_or(""));
+    let (ha, hb) = (title(a.1), title(b.1));
     let pair = make_pair(
-        (&ta, &sketch::shingle_set(&ta), a.1, a.2),
-        (&tb, &sketch::shingle_set(&tb), b.1, b.2),
+        (&ta, &sketch::shingle_set(&ta), &ha, (a.2, None), None),
+        (&tb, &sketch::shingle_set(&tb), &hb, (b.2, None), None),
     );
     decide(&pair, t)
 }
 
-fn make_pair(
-    a: (&[char], &[u64], Option<&str>, Option<i64>),
-    b: (&[char], &[u64], Option<&str>, Option<i64>),
-) -> Pair {
+/// What two printings are compared by: story text, shingle set, folded headline, day numbers
+/// of its date and of its first sighting, and the division its own text places it in.
+type Side<'a> = (
+    &'a [char],
+    &'a [u64],
+    &'a str,
+    (Option<i64>, Option<i64>),
+    Option<&'a str>,
+);
+
+/// What the rules see of two stored printings, and what they decide.
+pub fn compare(a: &StoredArticle, b: &StoredArticle, t: &Thresholds) -> (Pair, bool, &'static str) {
+    let (ta, tb) = (
+        sketch::story_text(&a.article.body),
+        sketch::story_text(&b.article.body),
+    );
+    let (sa, sb) = (sketch::shingle_set(&ta), sketch::shingle_set(&tb));
+    let (fa, fb) = (facts(a), facts(b));
+    let pair = make_pair(side((&ta, &sa), &fa), side((&tb, &sb), &fb));
+    let (same, rule) = decide(&pair, t);
+    (pair, same, rule)
+}
+
+/// What is known of a printing besides its text: headline, day numbers, text's place.
+type Facts<'a> = (String, (Option<i64>, Option<i64>), Option<&'a str>);
+
+fn side<'a>((text, set): (&'a [char], &'a [u64]), f: &'a Facts<'a>) -> Side<'a> {
+    (text, set, &f.0, f.1, f.2)
+}
+
+fn facts(a: &StoredArticle) -> Facts<'_> {
+    (
+        fold_for_id(a.article.title.as_deref().unwrap_or("")),
+        day_number(a),
+        text_place(a),
+    )
+}
+
+fn make_pair(a: Side<'_>, b: Side<'_>) -> Pair {
     let (jaccard, containment) = sketch::overlap(a.1, b.1);
-    let title = |t: Option<&str>| fold_for_id(t.unwrap_or(""));
-    let (ta, tb) = (title(a.2), title(b.2));
+    let (days_apart, places_apart) = time_and_place((a.3, a.4), (b.3, b.4));
     Pair {
         shorter: a.0.len().min(b.0.len()),
         longer: a.0.len().max(b.0.len()),
         jaccard,
         containment,
-        days_apart: a.3.zip(b.3).map(|(x, y)| (x - y).abs()),
-        same_title: !ta.is_empty() && ta == tb,
+        days_apart,
+        same_title: !a.2.is_empty() && a.2 == b.2,
+        places_apart,
     }
 }
 
-fn day_number(a: &StoredArticle) -> Option<i64> {
+/// Days apart and whether their texts place them apart (see [`Pair`]).
+type When<'a> = ((Option<i64>, Option<i64>), Option<&'a str>);
+
+fn time_and_place(a: When<'_>, b: When<'_>) -> (Option<i64>, bool) {
+    let ((date_a, seen_a), (date_b, seen_b)) = (a.0, b.0);
+    // a date misread on one page is not enough to part two printings seen days apart
+    let dates = date_a.zip(date_b).map(|(x, y)| (x - y).abs());
+    let seen = seen_a.zip(seen_b).map(|(x, y)| (x - y).abs());
+    let days = match (dates, seen) {
+        (Some(d), Some(s)) => Some(d.min(s)),
+        (d, _) => d,
+    };
+    let apart = match (a.1, b.1) {
+        (Some(x), Some(y)) => !x.starts_with(y) && !y.starts_with(x),
+        _ => false,
+    };
+    (days, apart)
+}
+
+/// The division an article's own text places it in: `None` when its place came from its
+/// paper's home, a hint or an editor, or it has none.
+fn text_place(a: &StoredArticle) -> Option<&str> {
+    let by_text = a.placement.evidence.iter().any(|e| {
+        matches!(
+            e.field.as_str(),
+            "title" | "kicker" | "subtitle" | "body" | "dateline"
+        )
+    });
+    by_text.then(|| a.placement.primary.leaf().map(|d| d.code.as_str()))?
+}
+
+/// Day numbers of an article's date and of the day it was first seen (Beijing time).
+fn day_number(a: &StoredArticle) -> (Option<i64>, Option<i64>) {
     use chrono::Datelike;
-    a.article.date.map(|d| i64::from(d.num_days_from_ce()))
+    let seen = a
+        .first_seen
+        .with_timezone(&crate::model::shanghai())
+        .date_naive();
+    (
+        a.article.date.map(|d| i64::from(d.num_days_from_ce())),
+        Some(i64::from(seen.num_days_from_ce())),
+    )
+}
+
+/// The key of one band of a signature.
+fn band_key(s: &[u32; sketch::BINS], band: usize) -> u64 {
+    let mut h = band as u64;
+    for v in &s[band * ROWS..(band + 1) * ROWS] {
+        h = h.rotate_left(29) ^ u64::from(*v);
+        h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    h
+}
+
+/// The candidate pairs of one bucket: all pairs of a small bucket; a bucket too big (a
+/// stock text printed many times, or many stories written from one template) is split
+/// by the next band, so the printings that agree on more of their signature still meet
+/// without n² pairs; what is still too big after every band is paired in a chain.
+fn bucket_pairs(
+    sigs: &[[u32; sketch::BINS]],
+    ids: &[u32],
+    band: usize,
+    depth: usize,
+    pairs: &mut Vec<(u32, u32)>,
+) {
+    if ids.len() <= BUCKET_ALL_PAIRS {
+        for (x, &a) in ids.iter().enumerate() {
+            for &b in &ids[x + 1..] {
+                pairs.push((a, b));
+            }
+        }
+        return;
+    }
+    if depth >= BANDS {
+        for w in ids.windows(2) {
+            pairs.push((w[0], w[1]));
+        }
+        return;
+    }
+    let next = (band + depth) % BANDS;
+    let mut split: HashMap<u64, Vec<u32>> = HashMap::new();
+    for &i in ids {
+        split
+            .entry(band_key(&sigs[i as usize], next))
+            .or_default()
+            .push(i);
+    }
+    for sub in split.values().filter(|v| v.len() > 1) {
+        bucket_pairs(sigs, sub, band, depth + 1, pairs);
+    }
 }
 
 fn find_root(parent: &mut [u32], mut i: u32) -> u32 {
@@ -95,46 +231,48 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
         .map(|a| sketch::story_text(&a.article.body))
         .collect();
     let sigs: Vec<[u32; sketch::BINS]> = texts.iter().map(|x| sketch::signature(x)).collect();
+    // The openings get an index of their own: a reprint cut to its first paragraphs, or a
+    // teaser, shares little of the whole text (a low Jaccard similarity that the bands of
+    // the whole text rarely catch) but nearly all of its opening.
+    let openings: Vec<[u32; sketch::BINS]> = texts
+        .iter()
+        .map(|x| sketch::signature(&x[..x.len().min(OPENING)]))
+        .collect();
     // LSH: one bucket map per band, keyed by the band's values.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut bucket: HashMap<u64, Vec<u32>> = HashMap::with_capacity(n);
-    for band in 0..BANDS {
-        bucket.clear();
-        for (i, s) in sigs.iter().enumerate() {
-            if texts[i].is_empty() {
-                continue;
-            }
-            let mut h = band as u64;
-            for v in &s[band * ROWS..(band + 1) * ROWS] {
-                h = h.rotate_left(29) ^ u64::from(*v);
-                h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            }
-            bucket.entry(h).or_default().push(i as u32);
-        }
-        for ids in bucket.values().filter(|v| v.len() > 1) {
-            if ids.len() <= BUCKET_ALL_PAIRS {
-                for (x, &a) in ids.iter().enumerate() {
-                    for &b in &ids[x + 1..] {
-                        pairs.push((a, b));
-                    }
+    for index in [&sigs, &openings] {
+        for band in 0..BANDS {
+            bucket.clear();
+            for (i, s) in index.iter().enumerate() {
+                if texts[i].len() >= MIN_INDEXED {
+                    bucket.entry(band_key(s, band)).or_default().push(i as u32);
                 }
-            } else {
-                for w in ids.windows(2) {
-                    pairs.push((w[0], w[1]));
-                }
+            }
+            for ids in bucket.values().filter(|v| v.len() > 1) {
+                bucket_pairs(index, ids, band, 1, &mut pairs);
             }
         }
     }
     pairs.sort_unstable();
     pairs.dedup();
+    let facts: Vec<Facts<'_>> = articles.iter().map(facts).collect();
+    let parted_pair = |x: usize, y: usize| {
+        let (fx, fy) = (&facts[x], &facts[y]);
+        let (days_apart, places_apart) = time_and_place((fx.1, fx.2), (fy.1, fy.2));
+        rules::parted(days_apart, places_apart, t)
+    };
     let mut sets: Vec<Option<Vec<u64>>> = vec![None; n];
     let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut members_of: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
     for (a, b) in pairs {
         let (ai, bi) = (a as usize, b as usize);
-        if sketch::estimate(&sigs[ai], &sigs[bi]) < CANDIDATE_FLOOR {
-            continue;
-        }
-        if find_root(&mut parent, a) == find_root(&mut parent, b) {
+        let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
+        if ra == rb
+            || parted_pair(ai, bi)
+            || (sketch::estimate(&sigs[ai], &sigs[bi]) < CANDIDATE_FLOOR
+                && sketch::estimate(&openings[ai], &openings[bi]) < OPENING_FLOOR)
+        {
             continue;
         }
         for i in [ai, bi] {
@@ -145,15 +283,25 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
         let (Some(sa), Some(sb)) = (&sets[ai], &sets[bi]) else {
             continue;
         };
-        let (x, y) = (&articles[ai], &articles[bi]);
         let pair = make_pair(
-            (&texts[ai], sa, x.article.title.as_deref(), day_number(x)),
-            (&texts[bi], sb, y.article.title.as_deref(), day_number(y)),
+            side((&texts[ai], sa), &facts[ai]),
+            side((&texts[bi], sb), &facts[bi]),
         );
-        if decide(&pair, t).0 {
-            let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
-            parent[ra.max(rb) as usize] = ra.min(rb);
+        if !decide(&pair, t).0 {
+            continue;
         }
+        // no story may hold two printings the rules part, even through a third one
+        let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
+        if ga
+            .iter()
+            .any(|&x| gb.iter().any(|&y| parted_pair(x as usize, y as usize)))
+        {
+            continue;
+        }
+        let (keep, gone) = (ra.min(rb), ra.max(rb));
+        parent[gone as usize] = keep;
+        let moved = std::mem::take(&mut members_of[gone as usize]);
+        members_of[keep as usize].extend(moved);
     }
     let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
     for i in 0..n {

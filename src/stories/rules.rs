@@ -24,7 +24,14 @@ pub struct Thresholds {
     pub containment: f64,
     /// Least length of the shorter text as a share of the longer one's for a cut reprint.
     pub cut_ratio: f64,
-    /// Two printings dated further apart than this many days are different stories.
+    /// Least folded length of a shorter text found whole in a longer one (see
+    /// `whole_containment`) for the two to be one story whatever their lengths.
+    pub contained_chars: usize,
+    /// Least share of the shorter text's shingles found in the longer one for it to be
+    /// found whole: a brief or teaser cut from the report, or the report's first part.
+    pub whole_containment: f64,
+    /// Two printings dated further apart than this many days, and first seen further
+    /// apart too, are different stories.
     pub max_days_apart: i64,
 }
 
@@ -34,9 +41,11 @@ impl Default for Thresholds {
             min_chars: 24,
             short_chars: 160,
             short_jaccard: 0.7,
-            long_jaccard: 0.45,
-            containment: 0.85,
+            long_jaccard: 0.5,
+            containment: 0.9,
             cut_ratio: 0.3,
+            contained_chars: 40,
+            whole_containment: 0.95,
             max_days_apart: 7,
         }
     }
@@ -53,10 +62,15 @@ pub struct Pair {
     pub jaccard: f64,
     /// Share of the smaller shingle set found in the larger.
     pub containment: f64,
-    /// Days between their dates, when both are dated.
+    /// Days between their dates when both are dated, or between the days they were first
+    /// seen when that is fewer (a misread date does not part two printings seen together).
     pub days_apart: Option<i64>,
     /// Their folded headlines are the same (and not empty).
     pub same_title: bool,
+    /// Their texts place them in different divisions, neither inside the other (each
+    /// placement decided by what its own text names, not by its paper's home): two
+    /// towns' stories written from one template.
+    pub places_apart: bool,
 }
 
 /// One rule: its name and what it says of a pair (`None`: not its case).
@@ -78,6 +92,10 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
+        name: "placed-apart",
+        decide: |p, _| p.places_apart.then_some(false),
+    },
+    Rule {
         name: "too-short-to-tell",
         decide: |p, t| (p.shorter < t.min_chars).then_some(p.jaccard >= 1.0 && p.same_title),
     },
@@ -94,6 +112,12 @@ pub const RULES: &[Rule] = &[
         },
     },
     Rule {
+        name: "found-whole",
+        decide: |p, t| {
+            (p.shorter >= t.contained_chars && p.containment >= t.whole_containment).then_some(true)
+        },
+    },
+    Rule {
         name: "short-item",
         decide: |p, t| (p.shorter < t.short_chars).then_some(p.jaccard >= t.short_jaccard),
     },
@@ -102,6 +126,17 @@ pub const RULES: &[Rule] = &[
         decide: |_, _| Some(false),
     },
 ];
+
+fn far_apart(days_apart: Option<i64>, t: &Thresholds) -> bool {
+    days_apart.is_some_and(|d| d > t.max_days_apart)
+}
+
+/// True when the first rules part the pair whatever their texts share: printings far
+/// apart in time, or placed apart by their own texts. Two stories so parted are never
+/// put in one story through a third printing either.
+pub(crate) fn parted(days_apart: Option<i64>, places_apart: bool, t: &Thresholds) -> bool {
+    far_apart(days_apart, t) || places_apart
+}
 
 /// Whether a pair is one story, and the name of the rule that said so.
 pub fn decide(p: &Pair, t: &Thresholds) -> (bool, &'static str) {
@@ -125,6 +160,7 @@ mod tests {
             containment,
             days_apart: Some(0),
             same_title: false,
+            places_apart: false,
         }
     }
 
@@ -139,6 +175,13 @@ mod tests {
         assert_eq!(rule(&p), (false, "far-apart-in-time"));
         p.days_apart = None;
         assert_eq!(rule(&p), (true, "long-near-copy"));
+    }
+
+    #[test]
+    fn placed_apart() {
+        let mut p = pair(500, 500, 0.9, 0.9);
+        p.places_apart = true;
+        assert_eq!(rule(&p), (false, "placed-apart"));
     }
 
     #[test]
@@ -166,7 +209,14 @@ mod tests {
         // the first paragraph of a long report, reprinted alone
         assert_eq!(rule(&pair(120, 300, 0.4, 0.98)), (true, "cut-reprint"));
         // a brief that shares a tenth of a long report's length is not its reprint
-        assert_eq!(rule(&pair(170, 1800, 0.09, 0.95)), (false, "different"));
+        assert_eq!(rule(&pair(170, 1800, 0.09, 0.93)), (false, "different"));
+    }
+
+    #[test]
+    fn found_whole() {
+        // a 42-character teaser whose every run of words stands in a 273-character report
+        assert_eq!(rule(&pair(42, 273, 0.15, 0.97)), (true, "found-whole"));
+        assert_eq!(rule(&pair(30, 273, 0.11, 1.0)), (false, "short-item"));
     }
 
     #[test]

@@ -104,20 +104,25 @@ fn mix(mut z: u64) -> u64 {
 }
 
 /// The hashes of the text's shingles, in text order (with repeats). A text shorter than a
-/// shingle is one shingle.
+/// shingle is one shingle. Each character is mixed once; a shingle's hash mixes its
+/// characters' hashes, each rotated by its place in the shingle.
 pub(crate) fn shingles(text: &[char]) -> impl Iterator<Item = u64> + '_ {
     let n = if text.len() < SHINGLE {
         text.len().min(1)
     } else {
         text.len() - SHINGLE + 1
     };
+    let hashes: Vec<u64> = text
+        .iter()
+        .map(|&c| mix(u64::from(c as u32) ^ 0x9E37_79B9_7F4A_7C15))
+        .collect();
     (0..n).map(move |i| {
-        let w = &text[i..(i + SHINGLE).min(text.len())];
-        let mut h = 0x9E37_79B9_7F4A_7C15u64;
-        for &c in w {
-            h = mix(h ^ u64::from(c as u32));
+        let w = &hashes[i..(i + SHINGLE).min(hashes.len())];
+        let mut h = 0u64;
+        for (k, x) in w.iter().enumerate() {
+            h ^= x.rotate_left(16 * k as u32);
         }
-        h
+        mix(h)
     })
 }
 
