@@ -10,7 +10,10 @@ and is cut to its lead and first paragraph a fifth of the time. The originals ar
 to `OUT/pages/`. The truth TSV names the story of every article written (folder, file,
 article number on the page, kind, story key, headline), so pairs that are and are not the
 same story can be counted (benches/stories.rs). A reprint's mtime is its issue date, as
-the originals' are.
+the originals' are. One change to the pages themselves: the first 月日 of a story's lead is
+the story's day (the original keeps the template's, which contradicts the page's issue
+date by months; no real page does that, and dates decide whether two printings can be
+one story).
 
 What follows is the original generator's description.
 
@@ -512,6 +515,9 @@ def gen_news(rng: random.Random, pools: Pools, src: SrcArticle, loc: Locality,
     lead = render(src.lead, loc, chain_first=True)
     if not has_slot(src.lead):
         lead = f"{loc.county_text}{loc.township_name}" + lead
+    # (this copy) the lead's date is the story's day, as on a real page: the template's own
+    # 月日 would contradict the issue date by months
+    lead = MONTH_DAY.sub(f"{day.month}月{day.day}日", lead, count=1)
     blocks = list(heads)
     if src.caption and rng.random() < 0.5:
         blocks.append(render(src.caption, loc))
@@ -534,6 +540,7 @@ def gen_news(rng: random.Random, pools: Pools, src: SrcArticle, loc: Locality,
 # ------------------------------------------------------------------------------ reprints
 
 COUNTY_PAPER = ("新闻", "报", "日报", "融媒")
+MONTH_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
 
 
 def edit_sentence(rng: random.Random, p: str) -> str:

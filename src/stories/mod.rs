@@ -40,9 +40,13 @@ const OPENING_FLOOR: f64 = 0.5;
 /// a few characters fall into the same buckets by chance.
 const MIN_INDEXED: usize = 4;
 
+/// How many printings of each of two stories are checked against each other before the
+/// two are joined.
+const GROUP_CHECK: usize = 32;
+
 /// Buckets holding more printings than this (a stock caption printed every day) are
 /// paired in a chain rather than all with all, so one bucket cannot cost n² checks.
-const BUCKET_ALL_PAIRS: usize = 64;
+const BUCKET_ALL_PAIRS: usize = 16;
 
 /// The printings that belong to another printing's story: `(printing id, story id)`,
 /// the story id being the id of the printing that leads it (see [`find`]).
@@ -59,17 +63,17 @@ pub fn same_story(
     let title = |t: Option<&str>| fold_for_id(t.unwrap_or(""));
     let (ha, hb) = (title(a.1), title(b.1));
     let pair = make_pair(
-        (&ta, &sketch::shingle_set(&ta), &ha, (a.2, None), None),
-        (&tb, &sketch::shingle_set(&tb), &hb, (b.2, None), None),
+        (ta.len(), &sketch::shingle_set(&ta), &ha, (a.2, None), None),
+        (tb.len(), &sketch::shingle_set(&tb), &hb, (b.2, None), None),
     );
     decide(&pair, t)
 }
 
-/// What two printings are compared by: story text, shingle set, folded headline, day numbers
+/// What two printings are compared by: story text's length, shingle set, folded headline, day numbers
 /// of its date and of its first sighting, and the division its own text places it in.
 type Side<'a> = (
-    &'a [char],
-    &'a [u64],
+    usize,
+    &'a [u32],
     &'a str,
     (Option<i64>, Option<i64>),
     Option<&'a str>,
@@ -83,7 +87,7 @@ pub fn compare(a: &StoredArticle, b: &StoredArticle, t: &Thresholds) -> (Pair, b
     );
     let (sa, sb) = (sketch::shingle_set(&ta), sketch::shingle_set(&tb));
     let (fa, fb) = (facts(a), facts(b));
-    let pair = make_pair(side((&ta, &sa), &fa), side((&tb, &sb), &fb));
+    let pair = make_pair(side((ta.len(), &sa), &fa), side((tb.len(), &sb), &fb));
     let (same, rule) = decide(&pair, t);
     (pair, same, rule)
 }
@@ -91,8 +95,8 @@ pub fn compare(a: &StoredArticle, b: &StoredArticle, t: &Thresholds) -> (Pair, b
 /// What is known of a printing besides its text: headline, day numbers, text's place.
 type Facts<'a> = (String, (Option<i64>, Option<i64>), Option<&'a str>);
 
-fn side<'a>((text, set): (&'a [char], &'a [u64]), f: &'a Facts<'a>) -> Side<'a> {
-    (text, set, &f.0, f.1, f.2)
+fn side<'a>((len, set): (usize, &'a [u32]), f: &'a Facts<'a>) -> Side<'a> {
+    (len, set, &f.0, f.1, f.2)
 }
 
 fn facts(a: &StoredArticle) -> Facts<'_> {
@@ -107,8 +111,8 @@ fn make_pair(a: Side<'_>, b: Side<'_>) -> Pair {
     let (jaccard, containment) = sketch::overlap(a.1, b.1);
     let (days_apart, places_apart) = time_and_place((a.3, a.4), (b.3, b.4));
     Pair {
-        shorter: a.0.len().min(b.0.len()),
-        longer: a.0.len().max(b.0.len()),
+        shorter: a.0.min(b.0),
+        longer: a.0.max(b.0),
         jaccard,
         containment,
         days_apart,
@@ -117,16 +121,27 @@ fn make_pair(a: Side<'_>, b: Side<'_>) -> Pair {
     }
 }
 
+/// Days between two dates, not counting whole years: a page that prints no year has it
+/// guessed (README, "Dates"), and a guess can be a year or two out, while the same text
+/// about the same place a year later is a reprint far more often than a new story.
+fn year_misread(days: i64) -> i64 {
+    // in quarter days, a year being 1,461 of them
+    let years = (days * 4 + 730) / 1461;
+    (days * 4 - years * 1461).abs() / 4
+}
+
 /// Days apart and whether their texts place them apart (see [`Pair`]).
 type When<'a> = ((Option<i64>, Option<i64>), Option<&'a str>);
 
 fn time_and_place(a: When<'_>, b: When<'_>) -> (Option<i64>, bool) {
     let ((date_a, seen_a), (date_b, seen_b)) = (a.0, b.0);
     // a date misread on one page is not enough to part two printings seen days apart
-    let dates = date_a.zip(date_b).map(|(x, y)| (x - y).abs());
+    let dates = date_a.zip(date_b).map(|(x, y)| year_misread((x - y).abs()));
     let seen = seen_a.zip(seen_b).map(|(x, y)| (x - y).abs());
+    // (printings seen on the same day, as when an archive is read at once, are parted by
+    // their dates alone)
     let days = match (dates, seen) {
-        (Some(d), Some(s)) => Some(d.min(s)),
+        (Some(d), Some(s)) if s > 0 => Some(d.min(s)),
         (d, _) => d,
     };
     let apart = match (a.1, b.1) {
@@ -226,31 +241,38 @@ fn find_root(parent: &mut [u32], mut i: u32) -> u32 {
 /// whatever their order.
 pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
     let n = articles.len();
-    let texts: Vec<Vec<char>> = articles
-        .iter()
-        .map(|a| sketch::story_text(&a.article.body))
-        .collect();
-    let sigs: Vec<[u32; sketch::BINS]> = texts.iter().map(|x| sketch::signature(x)).collect();
-    // The openings get an index of their own: a reprint cut to its first paragraphs, or a
-    // teaser, shares little of the whole text (a low Jaccard similarity that the bands of
-    // the whole text rarely catch) but nearly all of its opening.
-    let openings: Vec<[u32; sketch::BINS]> = texts
-        .iter()
-        .map(|x| sketch::signature(&x[..x.len().min(OPENING)]))
-        .collect();
-    // LSH: one bucket map per band, keyed by the band's values.
+    // The signatures of the whole text and of its opening, and the text's length; the
+    // text itself is made again for the few printings that are looked at closely. The
+    // openings get an index of their own: a reprint cut to its first paragraphs, or a
+    // teaser, shares little of the whole text (a low Jaccard similarity that the bands
+    // of the whole text rarely catch) but nearly all of its opening.
+    let mut sigs: Vec<[u32; sketch::BINS]> = Vec::with_capacity(n);
+    let mut openings: Vec<[u32; sketch::BINS]> = Vec::with_capacity(n);
+    let mut lens: Vec<usize> = Vec::with_capacity(n);
+    for a in articles {
+        let text = sketch::story_text(&a.article.body);
+        sigs.push(sketch::signature(&text));
+        openings.push(sketch::signature(&text[..text.len().min(OPENING)]));
+        lens.push(text.len());
+    }
+    // LSH: for each band, the printings sorted by the band's key; a run of equal keys is
+    // a bucket.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut bucket: HashMap<u64, Vec<u32>> = HashMap::with_capacity(n);
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
+    let mut ids: Vec<u32> = Vec::new();
     for index in [&sigs, &openings] {
         for band in 0..BANDS {
-            bucket.clear();
-            for (i, s) in index.iter().enumerate() {
-                if texts[i].len() >= MIN_INDEXED {
-                    bucket.entry(band_key(s, band)).or_default().push(i as u32);
-                }
-            }
-            for ids in bucket.values().filter(|v| v.len() > 1) {
-                bucket_pairs(index, ids, band, 1, &mut pairs);
+            keys.clear();
+            keys.extend(
+                (0..n)
+                    .filter(|&i| lens[i] >= MIN_INDEXED)
+                    .map(|i| (band_key(&index[i], band), i as u32)),
+            );
+            keys.sort_unstable();
+            for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+                ids.clear();
+                ids.extend(run.iter().map(|k| k.1));
+                bucket_pairs(index, &ids, band, 1, &mut pairs);
             }
         }
     }
@@ -262,7 +284,7 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
         let (days_apart, places_apart) = time_and_place((fx.1, fx.2), (fy.1, fy.2));
         rules::parted(days_apart, places_apart, t)
     };
-    let mut sets: Vec<Option<Vec<u64>>> = vec![None; n];
+    let mut sets: Vec<Option<Vec<u32>>> = vec![None; n];
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut members_of: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
     for (a, b) in pairs {
@@ -277,25 +299,30 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
         }
         for i in [ai, bi] {
             if sets[i].is_none() {
-                sets[i] = Some(sketch::shingle_set(&texts[i]));
+                sets[i] = Some(sketch::shingle_set(&sketch::story_text(
+                    &articles[i].article.body,
+                )));
             }
         }
         let (Some(sa), Some(sb)) = (&sets[ai], &sets[bi]) else {
             continue;
         };
         let pair = make_pair(
-            side((&texts[ai], sa), &facts[ai]),
-            side((&texts[bi], sb), &facts[bi]),
+            side((lens[ai], sa), &facts[ai]),
+            side((lens[bi], sb), &facts[bi]),
         );
         if !decide(&pair, t).0 {
             continue;
         }
-        // no story may hold two printings the rules part, even through a third one
+        // no story may hold two printings the rules part, even through a third one (each
+        // story's first printings are checked: a story grown from many near copies of a
+        // stock text would otherwise cost the product of the sizes at every merge)
         let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
-        if ga
-            .iter()
-            .any(|&x| gb.iter().any(|&y| parted_pair(x as usize, y as usize)))
-        {
+        if ga.iter().take(GROUP_CHECK).any(|&x| {
+            gb.iter()
+                .take(GROUP_CHECK)
+                .any(|&y| parted_pair(x as usize, y as usize))
+        }) {
             continue;
         }
         let (keep, gone) = (ra.min(rb), ra.max(rb));

@@ -126,3 +126,14 @@ fn a_cut_reprint_is_the_same_story() {
     );
     assert!(same, "{rule}");
 }
+
+#[test]
+fn dates_a_whole_number_of_years_apart_count_as_a_misread_year() {
+    assert_eq!(year_misread(3), 3);
+    assert_eq!(year_misread(365), 0);
+    assert_eq!(year_misread(367), 1);
+    assert_eq!(year_misread(731), 0);
+    assert_eq!(year_misread(1460), 1);
+    assert_eq!(year_misread(180), 180);
+    assert_eq!(year_misread(200), 165);
+}
