@@ -40,7 +40,7 @@ impl Default for Thresholds {
         Self {
             min_chars: 24,
             short_chars: 160,
-            short_jaccard: 0.7,
+            short_jaccard: 0.9,
             long_jaccard: 0.5,
             containment: 0.9,
             cut_ratio: 0.3,
@@ -195,7 +195,8 @@ mod tests {
     #[test]
     fn short_item() {
         assert_eq!(rule(&pair(80, 90, 0.6, 0.8)), (false, "short-item"));
-        assert_eq!(rule(&pair(80, 90, 0.8, 0.9)), (true, "short-item"));
+        assert_eq!(rule(&pair(80, 90, 0.8, 0.9)), (false, "short-item"));
+        assert_eq!(rule(&pair(80, 90, 0.92, 0.94)), (true, "short-item"));
     }
 
     #[test]
