@@ -93,6 +93,7 @@ fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
                 },
                 first_seen: date,
                 updated: date,
+                printings: vec![],
             });
         }
     }

@@ -125,6 +125,7 @@ fn articles(
                 },
                 first_seen: when,
                 updated: when,
+                printings: vec![],
             }
         })
         .collect()

@@ -218,6 +218,22 @@ impl ServeSettings {
     }
 }
 
+/// The `[stories]` table: whether printings of one story (reprints in other papers, the
+/// same story on another page) are published as one item.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoriesSettings {
+    /// Find the printings of each story and publish and mail it once, with every paper
+    /// that printed it. `false` publishes every printing as an item of its own.
+    pub merge: bool,
+}
+
+impl Default for StoriesSettings {
+    fn default() -> Self {
+        Self { merge: true }
+    }
+}
+
 /// The `[fetch]` table: how feeds and pages are fetched over HTTP(S). It lives here, not
 /// in `sources`, because the configuration knows every table and no stage.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -398,6 +414,9 @@ pub struct Config {
     /// How feed and page sources are fetched.
     #[serde(default)]
     pub fetch: FetchSettings,
+    /// Reprints and one item per story.
+    #[serde(default)]
+    pub stories: StoriesSettings,
     /// Subscribers kept in the config (more can be added with `localfeed subscribers`).
     #[serde(default, rename = "subscriber")]
     pub subscribers: Vec<crate::digest::SubscriberConfig>,

@@ -272,6 +272,76 @@ pub struct StoredArticle {
     pub first_seen: DateTime<FixedOffset>,
     /// When the stored content last changed.
     pub updated: DateTime<FixedOffset>,
+    /// The other printings of the same story (reprints in other papers or on other pages),
+    /// as the `stories` stage found them, earliest first; empty when the story was
+    /// printed once. The store never fills it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub printings: Vec<Printing>,
+}
+
+/// One more printing of a story published under another article's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Printing {
+    /// The printing's own stored id.
+    pub id: String,
+    /// Its source id.
+    pub source: String,
+    /// The publication that printed it, if known.
+    pub publication: Option<String>,
+    /// When localfeed first saw it.
+    pub first_seen: DateTime<FixedOffset>,
+}
+
+/// An editor's correction of one stored article (`localfeed fix`), kept in the store
+/// apart from what was extracted and applied over it whenever the article is read, so it
+/// survives re-reading the page and undoing it restores the extracted values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    /// The headline to show instead of the extracted one.
+    pub title: Option<String>,
+    /// The date to publish under instead of the extracted one.
+    pub date: Option<NaiveDate>,
+    /// The place instead of the extracted placement: the chain of the division code given.
+    pub place: Option<Chain>,
+    /// Kept out of every feed, page and digest.
+    pub hide: bool,
+    /// When the override was last set; the article counts as updated then.
+    pub set: Option<DateTime<FixedOffset>>,
+}
+
+impl Override {
+    /// True when the override changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.date.is_none() && self.place.is_none() && !self.hide
+    }
+
+    /// The article as the editor wants it shown: title, date and place replaced where the
+    /// override sets them (the place's evidence says it was set by hand), and `updated`
+    /// moved to the time the override was set when that is later.
+    pub fn apply(&self, a: &mut StoredArticle) {
+        if let Some(t) = &self.title {
+            a.article.title = Some(t.clone());
+        }
+        if let Some(d) = self.date {
+            a.article.date = Some(d);
+        }
+        if let Some(chain) = &self.place {
+            let code = chain.leaf().map(|d| d.code.clone()).unwrap_or_default();
+            a.placement = Placement {
+                primary: chain.clone(),
+                also: Vec::new(),
+                evidence: vec![Evidence {
+                    text: chain.names().join(" "),
+                    field: "override".into(),
+                    code,
+                    note: "set by an editor (localfeed fix)".into(),
+                }],
+            };
+        }
+        if let Some(t) = self.set {
+            a.updated = a.updated.max(t);
+        }
+    }
 }
 
 impl StoredArticle {

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-const STAGES: &[&str] = &["sources", "extract", "locate", "store", "publish", "digest"];
+const STAGES: &[&str] = &[
+    "sources", "extract", "locate", "store", "stories", "publish", "digest",
+];
 /// What any stage may use besides itself.
 const SHARED: &[&str] = &["model", "clock", "templates", "config"];
 /// The modules that bring stages together, and the only modules of the crate each may
@@ -16,7 +18,9 @@ const SHARED: &[&str] = &["model", "clock", "templates", "config"];
 const ORCHESTRATORS: &[(&str, &[&str])] = &[
     (
         "schedule",
-        &["sources", "extract", "locate", "store", "publish", "digest"],
+        &[
+            "sources", "extract", "locate", "store", "stories", "publish", "digest",
+        ],
     ),
     (
         "serve",

@@ -3,10 +3,9 @@
 //! are invented. Tests skip with a message when the shared tools are absent, and fail when
 //! `CI` is set.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod common;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
@@ -17,6 +16,10 @@ use localfeed::digest::{Settings, SubscriberConfig};
 use localfeed::model::{Article, Chain, Division, Kind, Level, Placement};
 use localfeed::schedule::digests::{DigestReport, run_digests};
 use localfeed::store::{NewArticle, OutboxStatus, Store};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use common::{text_part, unb64};
 use localfeed::templates::Templates;
 
 const TOOLS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tools");
@@ -253,23 +256,6 @@ fn make_dkim(root: &Path) -> (PathBuf, PathBuf) {
     )
     .unwrap();
     (key, dns)
-}
-
-/// The decoded text/plain part of a message.
-/// Base64 as MIME and RFC 2047 carry it (line breaks allowed).
-fn unb64(s: &str) -> Vec<u8> {
-    let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    STANDARD.decode(clean).expect("base64")
-}
-
-fn text_part(eml: &[u8]) -> String {
-    let s = String::from_utf8_lossy(eml);
-    let at = s.find("Content-Type: text/plain").expect("text part");
-    let rest = &s[at..];
-    let body_start = rest.find("\r\n\r\n").expect("part body") + 4;
-    let body = &rest[body_start..];
-    let end = body.find("\r\n--").unwrap_or(body.len());
-    String::from_utf8(unb64(&body[..end])).expect("utf-8 text part")
 }
 
 fn header<'a>(eml: &'a str, name: &str) -> Option<&'a str> {

@@ -5,6 +5,7 @@
 //! touch: pipeline logic (schedule and the stages do the work).
 
 pub mod digest_cmds;
+mod fix_cmd;
 mod show_cmd;
 pub mod source_cmds;
 
@@ -169,6 +170,34 @@ pub enum Command {
         /// object).
         #[arg(long, value_enum, default_value = "text", hide_possible_values = true)]
         format: Format,
+        /// Use this state file instead of the configured one.
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
+    /// Correct a stored article by hand: its place, headline or date, or hide it. Kept in
+    /// the store apart from what was extracted, applied on every later run (re-reading
+    /// the page keeps it); `--undo` restores the extracted values, `--list` shows all.
+    Fix {
+        /// The article's id (a feed item's page name, `show`'s id); not with `--list`.
+        id: Option<String>,
+        /// Place it here: a division code or name (e.g. 330523 or 安吉县).
+        #[arg(long)]
+        place: Option<String>,
+        /// Publish it under this headline.
+        #[arg(long)]
+        title: Option<String>,
+        /// Publish it under this date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Keep it out of every feed, page and digest.
+        #[arg(long)]
+        hide: bool,
+        /// Remove the article's override.
+        #[arg(long)]
+        undo: bool,
+        /// List every override.
+        #[arg(long, conflicts_with = "id")]
+        list: bool,
         /// Use this state file instead of the configured one.
         #[arg(long)]
         state: Option<PathBuf>,
@@ -401,6 +430,30 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Status { state } => match config_with_state(&cli.config, state) {
             Ok(cfg) => status(&cfg, &cli.config),
+            Err(code) => Ok(code),
+        },
+        Command::Fix {
+            id,
+            place,
+            title,
+            date,
+            hide,
+            undo,
+            list,
+            state,
+        } => match config_with_state(&cli.config, state) {
+            Ok(cfg) => fix_cmd::fix(
+                &cfg,
+                fix_cmd::FixRequest {
+                    id,
+                    place,
+                    title,
+                    date,
+                    hide,
+                    undo,
+                    list,
+                },
+            ),
             Err(code) => Ok(code),
         },
         Command::Show { id, format, state } => match config_with_state(&cli.config, state) {

@@ -29,16 +29,29 @@ struct Shown<'a> {
     updated: String,
     article: &'a Article,
     placement: &'a Placement,
+    /// The story this article is a printing of, when another article leads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    story: Option<String>,
+    /// The other printings of the story this article leads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    printings: Vec<String>,
+    /// The editor's override (`localfeed fix`), applied over what was read.
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    fix: Option<crate::model::Override>,
 }
 
 /// Prints the stored article `id` in `format`; exit status 1, and a message naming the id
 /// and the state file, when no stored article has that id.
 pub(super) fn show(cfg: &Config, id: &str, format: Format) -> Result<ExitCode> {
     let state = cfg.state_path();
-    let found = if state.exists() {
-        Store::open(&state)?.article(id)?
+    let store = if state.exists() {
+        Some(Store::open(&state)?)
     } else {
         None
+    };
+    let found = match &store {
+        Some(s) => s.article(id)?,
+        None => None,
     };
     let Some(a) = found else {
         eprintln!(
@@ -60,6 +73,14 @@ pub(super) fn show(cfg: &Config, id: &str, format: Format) -> Result<ExitCode> {
             Origin::Folder(p) => Some(shown_path(&cfg.resolve(p).join(&a.input))),
             _ => None,
         });
+    let (story, printings, fix) = match &store {
+        Some(s) => (
+            s.story_of(id)?,
+            s.printings_of(id)?,
+            s.override_of(id)?.map(|o| o.fix),
+        ),
+        None => (None, Vec::new(), None),
+    };
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -78,10 +99,33 @@ pub(super) fn show(cfg: &Config, id: &str, format: Format) -> Result<ExitCode> {
                 updated: time(&a.updated),
                 article: &a.article,
                 placement: &a.placement,
+                story,
+                printings,
+                fix,
             };
             writeln!(out, "{}", serde_json::to_string(&shown)?)?;
         }
-        Format::Text => write_text(&mut out, &a, file.as_deref())?,
+        Format::Text => {
+            write_text(&mut out, &a, file.as_deref())?;
+            if let Some(s) = story {
+                writeln!(
+                    out,
+                    "story: a printing of {s} (published as that article's item)"
+                )?;
+            }
+            if !printings.is_empty() {
+                writeln!(out, "also printed as: {}", printings.join(", "))?;
+            }
+            if let Some(f) = fix {
+                writeln!(
+                    out,
+                    "override: {} (set {}; localfeed fix {} --undo restores what was read)",
+                    super::fix_cmd::describe(&f),
+                    f.set.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    a.id
+                )?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

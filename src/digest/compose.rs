@@ -767,6 +767,7 @@ mod tests {
             },
             first_seen: at,
             updated: at,
+            printings: vec![],
         }
     }
 

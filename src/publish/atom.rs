@@ -75,6 +75,10 @@ pub(crate) fn entry(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     for a in &it.contributors {
         push_clean_in(out, "<contributor><name>", a, "</name></contributor>\n");
     }
+    // the other papers that printed the story
+    for paper in &it.printed_by {
+        push_clean_in(out, "<contributor><name>", paper, "</name></contributor>\n");
+    }
     for d in &it.places {
         out.push_str("<category term=\"");
         push_attr(out, &d.code);

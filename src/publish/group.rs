@@ -94,6 +94,9 @@ fn fingerprint(s: &StoredArticle) -> u64 {
     s.placement.also.hash(&mut h);
     s.first_seen.hash(&mut h);
     s.updated.hash(&mut h);
+    for p in &s.printings {
+        (&p.id, &p.source, &p.publication).hash(&mut h);
+    }
     h.finish()
 }
 

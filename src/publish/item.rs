@@ -40,6 +40,8 @@ pub(crate) struct ItemView<'a> {
     pub(crate) places: Vec<&'a Division>,
     /// Publication name.
     pub(crate) publication: Option<String>,
+    /// The other papers that printed the story (see [`printed_by`]).
+    pub(crate) printed_by: Vec<String>,
     /// Last change.
     pub(crate) updated: DateTime<FixedOffset>,
     /// `published` as RFC 822.
@@ -90,6 +92,21 @@ fn opening(body: &str, max: usize) -> Vec<String> {
 /// a page shows under a headline).
 pub(crate) fn teaser(body: &str, max: usize) -> String {
     summary(&opening(body, max), max)
+}
+
+/// The papers other than the article's own that printed its story (the publications of
+/// its other printings, else their source ids), cleaned, in the order they were first
+/// seen, no repeats.
+pub(crate) fn printed_by(s: &crate::model::StoredArticle) -> Vec<String> {
+    let own = s.publication.as_deref().map(one_line);
+    let mut out: Vec<String> = Vec::new();
+    for p in &s.printings {
+        let name = one_line(p.publication.as_deref().unwrap_or(&p.source));
+        if !name.is_empty() && Some(&name) != own.as_ref() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// The original web address of an article, when it is an absolute http(s) URL.
@@ -161,6 +178,7 @@ impl<'a> ItemView<'a> {
             reporters,
             contributors,
             places,
+            printed_by: printed_by(s),
             publication,
             updated: p.updated,
             published_822: rfc822(&p.published),

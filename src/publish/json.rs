@@ -52,6 +52,8 @@ struct Ext<'a> {
     kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     publication: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    printed_by: &'a [String],
     places: Vec<Place<'a>>,
 }
 
@@ -128,6 +130,7 @@ fn view_item<'a>(it: &'a ItemView<'_>) -> Item<'a> {
         ext: Ext {
             kind: it.kind,
             publication: it.publication.as_deref(),
+            printed_by: &it.printed_by,
             places: it
                 .places
                 .iter()
@@ -200,6 +203,13 @@ fn write_item(out: &mut Vec<u8>, it: &ItemView<'_>) -> serde_json::Result<()> {
     if let Some(p) = &it.publication {
         out.extend_from_slice(b",\"publication\":");
         clean(out, p)?;
+    }
+    for (n, paper) in it.printed_by.iter().enumerate() {
+        out.extend_from_slice(if n == 0 { b",\"printed_by\":[" } else { b"," });
+        clean(out, paper)?;
+    }
+    if !it.printed_by.is_empty() {
+        out.push(b']');
     }
     out.extend_from_slice(b",\"places\":[");
     for (n, d) in it.places.iter().enumerate() {

@@ -112,6 +112,8 @@ struct ArticlePage {
     contributors: Vec<String>,
     photographers: Vec<String>,
     publication: Option<String>,
+    /// The other papers that printed the story.
+    printed_by: Vec<String>,
     original_url: Option<String>,
     date: String,
     published: String,
@@ -247,6 +249,7 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             contributors,
             photographers,
             publication: opt(s.publication.as_deref()),
+            printed_by: super::item::printed_by(s),
             original_url: original_url(a.url.as_deref()).map(u),
             date: p.published.format("%Y-%m-%d").to_string(),
             published: rfc3339(&p.published),

@@ -81,6 +81,10 @@ pub(crate) fn item(out: &mut String, it: &ItemView<'_>, urls: &Urls) {
     if let Some(p) = &it.publication {
         push_clean_in(out, "<dc:publisher>", p, "</dc:publisher>\n");
     }
+    // the other papers that printed the story
+    for paper in &it.printed_by {
+        push_clean_in(out, "<dc:contributor>", paper, "</dc:contributor>\n");
+    }
     for d in &it.places {
         out.push_str("<category domain=\"");
         push_attr(out, &urls.folder(&d.code));

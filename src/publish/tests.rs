@@ -67,6 +67,7 @@ pub(super) fn stored(
         },
         first_seen: seen,
         updated: seen,
+        printings: vec![],
     }
 }
 

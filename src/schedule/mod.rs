@@ -20,12 +20,13 @@ use crate::config::{Config, Origin};
 use crate::extract;
 use crate::locate::{self, Gazetteer};
 use crate::model::{
-    Article, Chain, InputForm, PageText, Placement, SourceHints, article_id, content_hash,
-    shown_path,
+    Article, Chain, InputForm, PageText, Placement, SourceHints, StoredArticle, article_id,
+    content_hash, shown_path,
 };
 use crate::publish;
 use crate::sources::{self, InputFile};
 use crate::store::{NewArticle, RunTotals, Store};
+use crate::stories;
 use crate::templates::Templates;
 
 use self::budget::Placer;
@@ -210,7 +211,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     }
     network::run(&mut store, cfg, &mut placer, clock, &mut report)?;
 
-    let articles = store.articles()?;
+    let articles = one_item_per_story(&mut store, cfg)?;
     let out = cfg.out_dir();
     // A site is never replaced by a much smaller one without being asked: a state file or
     // a source that vanished (a mount that failed) looks like articles withdrawn.
@@ -302,6 +303,30 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
         &clock.now(),
     )?;
     Ok(report)
+}
+
+/// The stored articles with each story once (`[stories] merge`): the printings of one
+/// story are found across every source, recorded in the store (digests read it there)
+/// and folded into the printing that leads the story. With `merge = false` every
+/// printing is its own story.
+fn one_item_per_story(store: &mut Store, cfg: &Config) -> Result<Vec<StoredArticle>> {
+    let articles = store.articles()?;
+    if !cfg.stories.merge {
+        store.set_stories(&[])?;
+        return Ok(articles);
+    }
+    let members = stories::find(&articles, &stories::Thresholds::default());
+    store.set_stories(&members)?;
+    if !members.is_empty() {
+        let leaders: std::collections::BTreeSet<&str> =
+            members.iter().map(|(_, s)| s.as_str()).collect();
+        tracing::info!(
+            "{} printing(s) published as part of {} other stor(y/ies) (reprints)",
+            members.len(),
+            leaders.len()
+        );
+    }
+    Ok(stories::collapse(articles, &members))
 }
 
 /// The `[digest]` settings with their paths resolved against the config's folder. When no
@@ -469,6 +494,8 @@ pub(crate) fn store_page(
         .place(page, cfg.publish.include_also, budget)
         .map_err(|e| e.to_string())?;
     adjust(&mut articles);
+    keep_ids_through_corrections(store, (source, name), &mut articles)
+        .map_err(|e| format!("cannot read the store: {e:#}"))?;
     let o = store
         .ingest(source, name, hash, size, &articles, &clock.now())
         .map_err(|e| format!("cannot store: {e:#}"))?;
@@ -482,6 +509,63 @@ pub(crate) fn store_page(
         );
     }
     Ok(o.added + o.updated + o.removed)
+}
+
+/// Gives an article of a page read again the id of the article it replaces on that page
+/// when only its headline or a few sentences changed (a correction): its content-derived
+/// id would be new, and readers and subscribers would get it twice. An article of the new
+/// version whose id the page held before keeps it; each other one takes the id of the
+/// first article the page held before, no longer holds, and [`stories::same_story`] finds
+/// to be the same story. The store then updates that article in place (same id and first
+/// sighting, new `updated`).
+fn keep_ids_through_corrections(
+    store: &Store,
+    (source, name): (&str, &str),
+    articles: &mut [NewArticle],
+) -> Result<()> {
+    let old = store.articles_of_input(source, name)?;
+    if old.is_empty() {
+        return Ok(());
+    }
+    // the ids a new article may be stored under: its own, or its twin id on this page
+    let stored_as = |id: &str| [id.to_string(), crate::model::twin_id(id, source, name)];
+    let held: std::collections::HashSet<String> =
+        articles.iter().flat_map(|a| stored_as(&a.id)).collect();
+    let mut gone: Vec<&StoredArticle> = old.iter().filter(|o| !held.contains(&o.id)).collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let old_ids: std::collections::HashSet<&str> = old.iter().map(|o| o.id.as_str()).collect();
+    let day = |d: Option<chrono::NaiveDate>| {
+        use chrono::Datelike;
+        d.map(|d| i64::from(d.num_days_from_ce()))
+    };
+    let t = stories::Thresholds::default();
+    for a in articles.iter_mut() {
+        if stored_as(&a.id)
+            .iter()
+            .any(|i| old_ids.contains(i.as_str()))
+        {
+            continue;
+        }
+        let me = (
+            a.article.body.as_str(),
+            a.article.title.as_deref(),
+            day(a.article.date),
+        );
+        let found = gone.iter().position(|o| {
+            let them = (
+                o.article.body.as_str(),
+                o.article.title.as_deref(),
+                day(o.article.date),
+            );
+            stories::same_story(me, them, &t).0
+        });
+        if let Some(i) = found {
+            a.id = gone.remove(i).id.clone();
+        }
+    }
+    Ok(())
 }
 
 /// A page read and placed: what `extract` found, with each article's placement.

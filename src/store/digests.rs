@@ -450,15 +450,20 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Which of `ids` have already gone into a digest for `email`.
+    /// Which of `ids` have already gone into a digest for `email`: the article itself, or
+    /// another printing of its story (a story whose leading printing changed is not sent
+    /// again under its new id).
     pub fn digested_articles(&self, email: &str, ids: &[String]) -> Result<HashSet<String>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT 1 FROM digest_items WHERE email = ?1 AND article_id = ?2")?;
         let mut out = HashSet::new();
         for id in ids {
-            if st.exists(params![email, id])? {
-                out.insert(id.clone());
+            for same in self.story_ids(id)? {
+                if st.exists(params![email, same])? {
+                    out.insert(id.clone());
+                    break;
+                }
             }
         }
         Ok(out)

@@ -10,6 +10,7 @@ mod digests;
 mod fetches;
 mod schema;
 mod search;
+mod stories;
 mod subscriptions;
 
 use std::collections::BTreeSet;
@@ -24,6 +25,7 @@ use crate::model::{Article, Placement, StoredArticle, content_hash};
 pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
 pub use fetches::FetchRecord;
 pub use search::{SearchPage, mentions};
+pub use stories::OverrideRecord;
 pub use subscriptions::PendingSubscription;
 
 /// An open store.
@@ -349,6 +351,7 @@ impl Store {
                 placement: a.placement.clone(),
                 first_seen,
                 updated: *now,
+                printings: vec![],
             };
             let published = ts(&stored.published());
             match existing {
@@ -510,7 +513,22 @@ impl Store {
         raw.map(|r| r.into_stored()).transpose()
     }
 
-    /// Every stored article, ordered by id.
+    /// The articles stored from input `(source, name)`, as extracted (no overrides), by id.
+    pub fn articles_of_input(&self, source: &str, name: &str) -> Result<Vec<StoredArticle>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, source, input, publication, article, placement, first_seen, updated
+             FROM articles WHERE source = ?1 AND input = ?2 ORDER BY id",
+        )?;
+        let rows = st.query_map(params![source, name], raw_article)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r?.into_stored()?);
+        }
+        Ok(out)
+    }
+
+    /// Every stored article as the editor wants it shown (overrides applied, hidden ones
+    /// left out), ordered by id.
     pub fn articles(&self) -> Result<Vec<StoredArticle>> {
         let mut st = self.conn.prepare(
             "SELECT id, source, input, publication, article, placement, first_seen, updated
@@ -521,23 +539,54 @@ impl Store {
         for r in rows {
             out.push(r?.into_stored()?);
         }
-        Ok(out)
+        Ok(stories::apply_overrides(out, &self.overrides()?))
     }
 
-    /// Articles published into any of `codes` (a code covers everything below it) and first
-    /// seen after `since` (all when `None`), newest first.
+    /// The stories published into any of `codes` (a code covers everything below it) with
+    /// a printing first seen after `since` (all when `None`), newest first: an article
+    /// that is a printing of another article's story stands for that story (see
+    /// [`Store::set_stories`]), so each story comes once. Overrides are applied: a place
+    /// set by an editor decides the codes, hidden articles are left out.
     pub fn articles_in(
         &self,
         codes: &[String],
         since: Option<&DateTime<FixedOffset>>,
     ) -> Result<Vec<StoredArticle>> {
+        let overrides = self.overrides()?;
+        let placed_by_hand = |id: &str| overrides.get(id).is_some_and(|o| o.codes.is_some());
         let mut ids = BTreeSet::new();
         let mut st = self
             .conn
             .prepare_cached("SELECT article_id FROM article_places WHERE code = ?1")?;
         for code in codes {
             for id in st.query_map(params![code], |r| r.get::<_, String>(0))? {
-                ids.insert(id?);
+                let id = id?;
+                if !placed_by_hand(&id) {
+                    ids.insert(id);
+                }
+            }
+        }
+        for (id, o) in &overrides {
+            if o.codes
+                .as_ref()
+                .is_some_and(|c| c.iter().any(|x| codes.contains(x)))
+            {
+                ids.insert(id.clone());
+            }
+        }
+        let mut seen_after = self
+            .conn
+            .prepare_cached("SELECT first_seen FROM articles WHERE id = ?1")?;
+        let mut stories_of = BTreeSet::new();
+        for id in ids {
+            let Some(first) = seen_after
+                .query_row(params![id], |r| r.get::<_, String>(0))
+                .optional()?
+            else {
+                continue;
+            };
+            if since.is_none_or(|s| parse_ts(&first).is_ok_and(|f| f > *s)) {
+                stories_of.insert(self.story_of(&id)?.unwrap_or(id));
             }
         }
         let mut out = Vec::new();
@@ -545,14 +594,12 @@ impl Store {
             "SELECT id, source, input, publication, article, placement, first_seen, updated
              FROM articles WHERE id = ?1",
         )?;
-        for id in ids {
+        for id in stories_of {
             if let Some(raw) = get.query_row(params![id], raw_article).optional()? {
-                let a = raw.into_stored()?;
-                if since.is_none_or(|s| a.first_seen > *s) {
-                    out.push(a);
-                }
+                out.push(raw.into_stored()?);
             }
         }
+        let mut out = stories::apply_overrides(out, &overrides);
         out.sort_by(|a, b| {
             b.published()
                 .cmp(&a.published())
@@ -678,6 +725,7 @@ impl RawArticle {
                 .with_context(|| format!("placement of article {} in the store", self.id))?,
             first_seen: parse_ts(&self.first_seen)?,
             updated: parse_ts(&self.updated)?,
+            printings: vec![],
             id: self.id,
             source: self.source,
             input: self.input,

@@ -235,6 +235,26 @@ INSERT INTO article_search_ids (id) SELECT id FROM articles ORDER BY id;
 INSERT INTO article_search (rowid, head, body) SELECT n, head, body FROM article_search_rows;
 ";
 
+/// Which stored articles are printings of another article's story (only those: an
+/// article not listed leads its own story), as the `stories` stage found them on the last
+/// run; and the editor's overrides (`localfeed fix`), kept apart from what was extracted
+/// so that re-reading a page keeps them and undoing one restores the extracted values.
+/// `override` is the JSON of `model::Override`; `codes` the division codes its place
+/// publishes into (JSON array), when it sets a place.
+const STORIES_AND_OVERRIDES: &str = "
+CREATE TABLE article_stories (
+    article_id TEXT PRIMARY KEY,
+    story_id   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX article_stories_by_story ON article_stories (story_id);
+CREATE TABLE overrides (
+    article_id TEXT PRIMARY KEY,
+    override   TEXT NOT NULL,
+    codes      TEXT,
+    set_at     TEXT NOT NULL
+);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -246,6 +266,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(OLD_TOKEN_IDS),
         M::up(FETCHES),
         M::up(ARTICLE_SEARCH),
+        M::up(STORIES_AND_OVERRIDES),
     ])
 }
 

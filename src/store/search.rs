@@ -12,8 +12,8 @@
 //! is contentless (the text is in `articles`); `article_search_ids` numbers the articles
 //! for it, with a key of its own that `VACUUM` keeps.
 
+use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, params_from_iter};
 
 use anyhow::Result;
 
@@ -208,10 +208,11 @@ impl Store {
         })
     }
 
-    /// The newest `limit` articles published into any of `codes` (a code covers the
-    /// places below it; an article in several of them comes once; no codes: every
-    /// article) that mention every
-    /// word of `include` and none of `exclude` in their headline lines or body.
+    /// The newest `limit` stories published into any of `codes` (a code covers the
+    /// places below it; no codes: every place) that mention every word of `include` and
+    /// none of `exclude` in their headline lines or body. Each story comes once, as the
+    /// printing that leads it, and the editor's overrides apply (a place set by hand
+    /// decides the codes, hidden articles are left out), as in the static feeds.
     pub fn articles_matching(
         &self,
         codes: &[String],
@@ -222,37 +223,34 @@ impl Store {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let mut sql = format!("SELECT {COLUMNS} FROM articles a WHERE 1");
-        if !codes.is_empty() {
-            let marks = vec!["?"; codes.len()].join(",");
-            sql.push_str(&format!(
-                " AND a.id IN (SELECT article_id FROM article_places WHERE code IN ({marks}))"
-            ));
-        }
-        let mut args: Vec<String> = codes.to_vec();
-        if let Some(m) = match_query(&include.join(" ")) {
-            sql.push_str(
-                " AND a.id IN (SELECT s.id FROM article_search
-                 JOIN article_search_ids s ON s.n = article_search.rowid
-                 WHERE article_search MATCH ?)",
-            );
-            args.push(m);
-        }
-        sql.push_str(" ORDER BY a.published DESC, a.id DESC");
-        let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(params_from_iter(args.iter()))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let a = raw_article(row)?.into_stored()?;
-            // The index finds candidates; the words themselves decide.
-            if include.iter().all(|w| mentions(&a, w)) && !exclude.iter().any(|w| mentions(&a, w)) {
-                out.push(a);
-                if out.len() >= limit {
-                    break;
-                }
-            }
-        }
-        Ok(out)
+        let stories = if codes.is_empty() {
+            let printings: std::collections::HashSet<String> = self
+                .conn
+                .prepare_cached("SELECT article_id FROM article_stories")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<std::result::Result<_, _>>()?;
+            let mut all: Vec<StoredArticle> = self
+                .articles()?
+                .into_iter()
+                .filter(|a| !printings.contains(&a.id))
+                .collect();
+            all.sort_by(|a, b| {
+                b.published()
+                    .cmp(&a.published())
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            all
+        } else {
+            self.articles_in(codes, None)?
+        };
+        // the words decide: every word in, none out
+        Ok(stories
+            .into_iter()
+            .filter(|a| {
+                include.iter().all(|w| mentions(a, w)) && !exclude.iter().any(|w| mentions(a, w))
+            })
+            .take(limit)
+            .collect())
     }
 }
 
@@ -316,16 +314,29 @@ mod tests {
         assert!(s.search("洪水", 10, 0).unwrap().articles.is_empty());
         // Nested places give each article once; words include and exclude.
         let codes = ["410328".to_string(), "4103".to_string()];
-        let got = |inc: &[&str], exc: &[&str]| {
+        let got_in = |s: &Store, inc: &[&str], exc: &[&str]| {
             let w = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
             let v = s.articles_matching(&codes, &w(inc), &w(exc), 20).unwrap();
             let mut v: Vec<String> = v.into_iter().map(|a| a.id).collect();
             v.sort();
             v
         };
-        assert_eq!(got(&[], &[]), ["a", "b", "c"]);
-        assert_eq!(got(&["防汛"], &[]), ["a", "b"]);
-        assert_eq!(got(&["防汛"], &["广告"]), ["a"]);
+        assert_eq!(got_in(&s, &[], &[]), ["a", "b", "c"]);
+        assert_eq!(got_in(&s, &["防汛"], &[]), ["a", "b"]);
+        assert_eq!(got_in(&s, &["防汛"], &["广告"]), ["a"]);
+        // A reprint comes once, as the story that leads it, for places and for `all`.
+        s.set_stories(&[("c".to_string(), "a".to_string())])
+            .unwrap();
+        assert_eq!(got_in(&s, &[], &[]), ["a", "b"]);
+        let all: Vec<String> = s
+            .articles_matching(&[], &[], &[], 20)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(!all.contains(&"c".to_string()));
+        s.set_stories(&[]).unwrap();
         // A changed file: the index forgets what the article no longer says.
         s.ingest(
             "src",

@@ -231,3 +231,23 @@ pub fn emls(dir: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// Base64 as MIME and RFC 2047 carry it (line breaks allowed), decoded.
+pub fn unb64(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(clean)
+        .expect("base64")
+}
+
+/// The decoded text/plain part of a message.
+pub fn text_part(eml: &[u8]) -> String {
+    let s = String::from_utf8_lossy(eml);
+    let at = s.find("Content-Type: text/plain").expect("text part");
+    let rest = &s[at..];
+    let body_start = rest.find("\r\n\r\n").expect("part body") + 4;
+    let body = &rest[body_start..];
+    let end = body.find("\r\n--").unwrap_or(body.len());
+    String::from_utf8(unb64(&body[..end])).expect("utf-8 text part")
+}

@@ -1,0 +1,172 @@
+//! What the store keeps of stories and of the editor's hand: which articles are
+//! printings of another article's story, and the overrides set with `localfeed fix`.
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{OptionalExtension, params};
+
+use crate::model::{Override, StoredArticle};
+
+use super::{Store, parse_ts, ts};
+
+/// One override as `localfeed fix --list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideRecord {
+    /// The article it applies to.
+    pub article_id: String,
+    /// What it sets.
+    pub fix: Override,
+    /// The division codes a place override publishes into.
+    pub codes: Option<Vec<String>>,
+    /// When it was last set.
+    pub set_at: DateTime<FixedOffset>,
+}
+
+impl Store {
+    /// Replaces what the store knows of stories with `members`: `(printing id, story id)`
+    /// for every article that is a printing of another article's story. One transaction.
+    pub fn set_stories(&mut self, members: &[(String, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM article_stories", [])?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR REPLACE INTO article_stories (article_id, story_id) VALUES (?1, ?2)",
+            )?;
+            for (m, s) in members {
+                ins.execute(params![m, s])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The story an article is a printing of, when it is not its own.
+    pub fn story_of(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT story_id FROM article_stories WHERE article_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The printings of the story `id` leads (ids, sorted).
+    pub fn printings_of(&self, id: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT article_id FROM article_stories WHERE story_id = ?1 ORDER BY article_id",
+        )?;
+        let rows = st.query_map(params![id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every article id that stands for the same story as one of `ids` (the ids
+    /// themselves, their story's id and that story's other printings).
+    pub(crate) fn story_ids(&self, id: &str) -> Result<Vec<String>> {
+        let story = self.story_of(id)?.unwrap_or_else(|| id.to_string());
+        let mut out = self.printings_of(&story)?;
+        out.push(story);
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Sets (or replaces) the override of article `id`. Fails when no such article is
+    /// stored. `codes` are the division codes a place override publishes into.
+    pub fn set_override(
+        &mut self,
+        id: &str,
+        fix: &Override,
+        codes: Option<&[String]>,
+        now: &DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let exists: bool = self
+            .conn
+            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?
+            .exists(params![id])?;
+        anyhow::ensure!(exists, "no stored article has the id {id:?}");
+        let mut fix = fix.clone();
+        fix.set = Some(*now);
+        let codes = codes.map(serde_json::to_string).transpose()?;
+        self.conn.execute(
+            "INSERT INTO overrides (article_id, override, codes, set_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (article_id) DO UPDATE SET override = ?2, codes = ?3, set_at = ?4",
+            params![id, serde_json::to_string(&fix)?, codes, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the override of article `id`; false when it had none.
+    pub fn remove_override(&mut self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM overrides WHERE article_id = ?1", params![id])?
+            > 0)
+    }
+
+    /// The override of article `id`, if any.
+    pub fn override_of(&self, id: &str) -> Result<Option<OverrideRecord>> {
+        Ok(self.overrides()?.remove(id))
+    }
+
+    /// Every override, by article id.
+    pub fn overrides(&self) -> Result<HashMap<String, OverrideRecord>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT article_id, override, codes, set_at FROM overrides")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (id, fix, codes, set_at) = row?;
+            let fix: Override = serde_json::from_str(&fix)
+                .with_context(|| format!("override of article {id} in the store"))?;
+            let codes: Option<Vec<String>> = codes
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .with_context(|| format!("override codes of article {id} in the store"))?;
+            out.insert(
+                id.clone(),
+                OverrideRecord {
+                    article_id: id,
+                    fix,
+                    codes,
+                    set_at: parse_ts(&set_at)?,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// The articles as the editor wants them: overrides applied, hidden ones left out.
+pub(crate) fn apply_overrides(
+    articles: Vec<StoredArticle>,
+    overrides: &HashMap<String, OverrideRecord>,
+) -> Vec<StoredArticle> {
+    if overrides.is_empty() {
+        return articles;
+    }
+    articles
+        .into_iter()
+        .filter_map(|mut a| {
+            if let Some(o) = overrides.get(&a.id) {
+                if o.fix.hide {
+                    return None;
+                }
+                o.fix.apply(&mut a);
+            }
+            Some(a)
+        })
+        .collect()
+}

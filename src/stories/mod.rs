@@ -1,0 +1,425 @@
+//! The stories stage: which stored articles tell the same story, across every source
+//! (a county paper reprinting the prefecture daily's report under its own dateline,
+//! byline or headline, or with a few sentences edited), and the one item each story is
+//! published as.
+//!
+//! Owns: the story text of an article (body without dateline, byline and credit lines),
+//! shingles and their MinHash signatures, the LSH index that finds candidate pairs, the
+//! table of rules that decides a pair, the grouping, and which printing leads a story.
+//! Must not touch: the store, files, the clock, rendering, or any other stage; it is
+//! handed stored articles and hands back plain values.
+
+mod rules;
+mod sketch;
+
+use std::collections::HashMap;
+
+use crate::model::{Printing, StoredArticle, fold_for_id};
+
+pub use rules::{Pair, RULES, Rule, Thresholds, decide};
+
+/// Rows per LSH band: two texts are candidates when they agree on all rows of one band.
+/// With 32 bands of 4 rows a pair with Jaccard 0.45 is a candidate with probability 0.79,
+/// 0.6 with 0.99, and an unrelated pair (0.02) with 5 in a million.
+const ROWS: usize = 4;
+const BANDS: usize = sketch::BINS / ROWS;
+
+/// Candidates whose signatures agree on fewer bins than this share are not looked at
+/// closely (it sits well under every threshold of the rules).
+const CANDIDATE_FLOOR: f64 = 0.15;
+
+/// Characters of the story text that make its opening (about its first two sentences).
+const OPENING: usize = 60;
+
+/// Candidates whose openings agree on at least this share of bins are looked at closely
+/// even when their whole texts agree on little (cut reprints, teasers).
+const OPENING_FLOOR: f64 = 0.5;
+
+/// Texts shorter than this (folded characters) are not indexed: the rules never find two
+/// such printings one story unless they are identical (see `Thresholds::min_chars`), and
+/// a few characters fall into the same buckets by chance.
+const MIN_INDEXED: usize = 4;
+
+/// How many printings of each of two stories are checked against each other before the
+/// two are joined.
+const GROUP_CHECK: usize = 32;
+
+/// Buckets holding more printings than this (a stock caption printed every day) are
+/// paired in a chain rather than all with all, so one bucket cannot cost n² checks.
+const BUCKET_ALL_PAIRS: usize = 16;
+
+/// The printings that belong to another printing's story: `(printing id, story id)`,
+/// the story id being the id of the printing that leads it (see [`find`]).
+pub type Members = Vec<(String, String)>;
+
+/// Whether two texts (bodies as stored) are one story, and which rule said so. Dates in
+/// days since any fixed day.
+pub fn same_story(
+    a: (&str, Option<&str>, Option<i64>),
+    b: (&str, Option<&str>, Option<i64>),
+    t: &Thresholds,
+) -> (bool, &'static str) {
+    let (ta, tb) = (sketch::story_text(a.0), sketch::story_text(b.0));
+    let title = |t: Option<&str>| fold_for_id(t.unwrap_or(""));
+    let (ha, hb) = (title(a.1), title(b.1));
+    let pair = make_pair(
+        (ta.len(), &sketch::shingle_set(&ta), &ha, (a.2, None), None),
+        (tb.len(), &sketch::shingle_set(&tb), &hb, (b.2, None), None),
+    );
+    decide(&pair, t)
+}
+
+/// What two printings are compared by: story text's length, shingle set, folded headline, day numbers
+/// of its date and of its first sighting, and the division its own text places it in.
+type Side<'a> = (
+    usize,
+    &'a [u32],
+    &'a str,
+    (Option<i64>, Option<i64>),
+    Option<&'a str>,
+);
+
+/// What the rules see of two stored printings, and what they decide.
+pub fn compare(a: &StoredArticle, b: &StoredArticle, t: &Thresholds) -> (Pair, bool, &'static str) {
+    let (ta, tb) = (
+        sketch::story_text(&a.article.body),
+        sketch::story_text(&b.article.body),
+    );
+    let (sa, sb) = (sketch::shingle_set(&ta), sketch::shingle_set(&tb));
+    let (fa, fb) = (facts(a), facts(b));
+    let pair = make_pair(side((ta.len(), &sa), &fa), side((tb.len(), &sb), &fb));
+    let (same, rule) = decide(&pair, t);
+    (pair, same, rule)
+}
+
+/// What is known of a printing besides its text: headline, day numbers, text's place.
+type Facts<'a> = (String, (Option<i64>, Option<i64>), Option<&'a str>);
+
+fn side<'a>((len, set): (usize, &'a [u32]), f: &'a Facts<'a>) -> Side<'a> {
+    (len, set, &f.0, f.1, f.2)
+}
+
+fn facts(a: &StoredArticle) -> Facts<'_> {
+    (
+        fold_for_id(a.article.title.as_deref().unwrap_or("")),
+        day_number(a),
+        text_place(a),
+    )
+}
+
+fn make_pair(a: Side<'_>, b: Side<'_>) -> Pair {
+    let (jaccard, containment) = sketch::overlap(a.1, b.1);
+    let (days_apart, places_apart) = time_and_place((a.3, a.4), (b.3, b.4));
+    Pair {
+        shorter: a.0.min(b.0),
+        longer: a.0.max(b.0),
+        jaccard,
+        containment,
+        days_apart,
+        same_title: !a.2.is_empty() && a.2 == b.2,
+        places_apart,
+    }
+}
+
+/// Days between two dates, not counting whole years: a page that prints no year has it
+/// guessed (README, "Dates"), and a guess can be a year or two out, while the same text
+/// about the same place a year later is a reprint far more often than a new story.
+fn year_misread(days: i64) -> i64 {
+    // in quarter days, a year being 1,461 of them
+    let years = (days * 4 + 730) / 1461;
+    (days * 4 - years * 1461).abs() / 4
+}
+
+/// Days apart and whether their texts place them apart (see [`Pair`]).
+type When<'a> = ((Option<i64>, Option<i64>), Option<&'a str>);
+
+fn time_and_place(a: When<'_>, b: When<'_>) -> (Option<i64>, bool) {
+    let ((date_a, seen_a), (date_b, seen_b)) = (a.0, b.0);
+    // a date misread on one page is not enough to part two printings seen days apart
+    let dates = date_a.zip(date_b).map(|(x, y)| year_misread((x - y).abs()));
+    let seen = seen_a.zip(seen_b).map(|(x, y)| (x - y).abs());
+    // (printings seen on the same day, as when an archive is read at once, are parted by
+    // their dates alone)
+    let days = match (dates, seen) {
+        (Some(d), Some(s)) if s > 0 => Some(d.min(s)),
+        (d, _) => d,
+    };
+    let apart = match (a.1, b.1) {
+        (Some(x), Some(y)) => !x.starts_with(y) && !y.starts_with(x),
+        _ => false,
+    };
+    (days, apart)
+}
+
+/// The division an article's own text places it in: `None` when its place came from its
+/// paper's home, a hint or an editor, or it has none.
+fn text_place(a: &StoredArticle) -> Option<&str> {
+    let by_text = a.placement.evidence.iter().any(|e| {
+        matches!(
+            e.field.as_str(),
+            "title" | "kicker" | "subtitle" | "body" | "dateline"
+        )
+    });
+    by_text.then(|| a.placement.primary.leaf().map(|d| d.code.as_str()))?
+}
+
+/// Day numbers of an article's date and of the day it was first seen (Beijing time).
+fn day_number(a: &StoredArticle) -> (Option<i64>, Option<i64>) {
+    use chrono::Datelike;
+    let seen = a
+        .first_seen
+        .with_timezone(&crate::model::shanghai())
+        .date_naive();
+    (
+        a.article.date.map(|d| i64::from(d.num_days_from_ce())),
+        Some(i64::from(seen.num_days_from_ce())),
+    )
+}
+
+/// The key of one band of a signature.
+fn band_key(s: &[u32; sketch::BINS], band: usize) -> u64 {
+    let mut h = band as u64;
+    for v in &s[band * ROWS..(band + 1) * ROWS] {
+        h = h.rotate_left(29) ^ u64::from(*v);
+        h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    h
+}
+
+/// The candidate pairs of one bucket: all pairs of a small bucket; a bucket too big (a
+/// stock text printed many times, or many stories written from one template) is split
+/// by the next band, so the printings that agree on more of their signature still meet
+/// without n² pairs; what is still too big after every band is paired in a chain.
+fn bucket_pairs(
+    sigs: &[[u32; sketch::BINS]],
+    ids: &[u32],
+    band: usize,
+    depth: usize,
+    pairs: &mut Vec<(u32, u32)>,
+) {
+    if ids.len() <= BUCKET_ALL_PAIRS {
+        for (x, &a) in ids.iter().enumerate() {
+            for &b in &ids[x + 1..] {
+                pairs.push((a, b));
+            }
+        }
+        return;
+    }
+    if depth >= BANDS {
+        for w in ids.windows(2) {
+            pairs.push((w[0], w[1]));
+        }
+        return;
+    }
+    let next = (band + depth) % BANDS;
+    let mut split: HashMap<u64, Vec<u32>> = HashMap::new();
+    for &i in ids {
+        split
+            .entry(band_key(&sigs[i as usize], next))
+            .or_default()
+            .push(i);
+    }
+    for sub in split.values().filter(|v| v.len() > 1) {
+        bucket_pairs(sigs, sub, band, depth + 1, pairs);
+    }
+}
+
+fn find_root(parent: &mut [u32], mut i: u32) -> u32 {
+    while parent[i as usize] != i {
+        let p = parent[i as usize];
+        parent[i as usize] = parent[p as usize];
+        i = p;
+    }
+    i
+}
+
+/// Which articles tell the same story. Each story is led by the printing localfeed saw
+/// first; among printings first seen together, by the earliest dated, then by one no
+/// other printing credits (a text naming another printing's paper, `据湖州日报`, is the
+/// reprint), then by id. Returns the other printings with the id of their story's
+/// leader, sorted by printing id. The same articles give the same answer on every run,
+/// whatever their order.
+pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
+    let n = articles.len();
+    // The signatures of the whole text and of its opening, and the text's length; the
+    // text itself is made again for the few printings that are looked at closely. The
+    // openings get an index of their own: a reprint cut to its first paragraphs, or a
+    // teaser, shares little of the whole text (a low Jaccard similarity that the bands
+    // of the whole text rarely catch) but nearly all of its opening.
+    let mut sigs: Vec<[u32; sketch::BINS]> = Vec::with_capacity(n);
+    let mut openings: Vec<[u32; sketch::BINS]> = Vec::with_capacity(n);
+    let mut lens: Vec<usize> = Vec::with_capacity(n);
+    for a in articles {
+        let text = sketch::story_text(&a.article.body);
+        sigs.push(sketch::signature(&text));
+        openings.push(sketch::signature(&text[..text.len().min(OPENING)]));
+        lens.push(text.len());
+    }
+    // LSH: for each band, the printings sorted by the band's key; a run of equal keys is
+    // a bucket.
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
+    let mut ids: Vec<u32> = Vec::new();
+    for index in [&sigs, &openings] {
+        for band in 0..BANDS {
+            keys.clear();
+            keys.extend(
+                (0..n)
+                    .filter(|&i| lens[i] >= MIN_INDEXED)
+                    .map(|i| (band_key(&index[i], band), i as u32)),
+            );
+            keys.sort_unstable();
+            for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+                ids.clear();
+                ids.extend(run.iter().map(|k| k.1));
+                bucket_pairs(index, &ids, band, 1, &mut pairs);
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let facts: Vec<Facts<'_>> = articles.iter().map(facts).collect();
+    let parted_pair = |x: usize, y: usize| {
+        let (fx, fy) = (&facts[x], &facts[y]);
+        let (days_apart, places_apart) = time_and_place((fx.1, fx.2), (fy.1, fy.2));
+        rules::parted(days_apart, places_apart, t)
+    };
+    let mut sets: Vec<Option<Vec<u32>>> = vec![None; n];
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut members_of: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
+    for (a, b) in pairs {
+        let (ai, bi) = (a as usize, b as usize);
+        let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
+        if ra == rb
+            || parted_pair(ai, bi)
+            || (sketch::estimate(&sigs[ai], &sigs[bi]) < CANDIDATE_FLOOR
+                && sketch::estimate(&openings[ai], &openings[bi]) < OPENING_FLOOR)
+        {
+            continue;
+        }
+        for i in [ai, bi] {
+            if sets[i].is_none() {
+                sets[i] = Some(sketch::shingle_set(&sketch::story_text(
+                    &articles[i].article.body,
+                )));
+            }
+        }
+        let (Some(sa), Some(sb)) = (&sets[ai], &sets[bi]) else {
+            continue;
+        };
+        let pair = make_pair(
+            side((lens[ai], sa), &facts[ai]),
+            side((lens[bi], sb), &facts[bi]),
+        );
+        if !decide(&pair, t).0 {
+            continue;
+        }
+        // no story may hold two printings the rules part, even through a third one (each
+        // story's first printings are checked: a story grown from many near copies of a
+        // stock text would otherwise cost the product of the sizes at every merge)
+        let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
+        if ga.iter().take(GROUP_CHECK).any(|&x| {
+            gb.iter()
+                .take(GROUP_CHECK)
+                .any(|&y| parted_pair(x as usize, y as usize))
+        }) {
+            continue;
+        }
+        let (keep, gone) = (ra.min(rb), ra.max(rb));
+        parent[gone as usize] = keep;
+        let moved = std::mem::take(&mut members_of[gone as usize]);
+        members_of[keep as usize].extend(moved);
+    }
+    let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let r = find_root(&mut parent, i as u32);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Members = Vec::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let lead = leader(articles, members);
+        for &m in members {
+            if m != lead {
+                out.push((articles[m].id.clone(), articles[lead].id.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The printing that leads a story (see [`find`]).
+fn leader(articles: &[StoredArticle], members: &[usize]) -> usize {
+    let credits_other = |i: usize| {
+        let a = &articles[i];
+        let head: String = a.article.body.chars().take(60).collect();
+        members.iter().any(|&o| {
+            let other = &articles[o];
+            o != i
+                && other.publication != a.publication
+                && other
+                    .publication
+                    .as_deref()
+                    .is_some_and(|p| !p.is_empty() && head.contains(p))
+        })
+    };
+    let key = |i: usize| {
+        let a = &articles[i];
+        (
+            a.first_seen,
+            a.article.date.unwrap_or(chrono::NaiveDate::MAX),
+            credits_other(i),
+            a.id.clone(),
+        )
+    };
+    members
+        .iter()
+        .copied()
+        .min_by_key(|&i| key(i))
+        .unwrap_or(members[0])
+}
+
+/// The articles with each story once: every printing that [`find`] put in another
+/// printing's story is left out, and the leader lists them in `printings` (earliest
+/// first) and is also placed where they are (their primary places join its `also`
+/// places), so a county that reprinted a prefecture's story still finds it in its feed.
+/// The leader keeps its id, its publication and its text.
+pub fn collapse(articles: Vec<StoredArticle>, members: &Members) -> Vec<StoredArticle> {
+    if members.is_empty() {
+        return articles;
+    }
+    let story_of: HashMap<&str, &str> = members
+        .iter()
+        .map(|(m, s)| (m.as_str(), s.as_str()))
+        .collect();
+    let mut extra: HashMap<String, Vec<StoredArticle>> = HashMap::new();
+    let mut out = Vec::with_capacity(articles.len());
+    for a in articles {
+        match story_of.get(a.id.as_str()) {
+            Some(s) => extra.entry((*s).to_string()).or_default().push(a),
+            None => out.push(a),
+        }
+    }
+    for a in &mut out {
+        let Some(mut others) = extra.remove(&a.id) else {
+            continue;
+        };
+        others.sort_by(|x, y| (x.first_seen, &x.id).cmp(&(y.first_seen, &y.id)));
+        for o in others {
+            let p = &o.placement.primary;
+            if !p.is_empty() && *p != a.placement.primary && !a.placement.also.contains(p) {
+                a.placement.also.push(p.clone());
+            }
+            a.printings.push(Printing {
+                id: o.id,
+                source: o.source,
+                publication: o.publication,
+                first_seen: o.first_seen,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,139 @@
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use super::*;
+use crate::model::{Article, Chain, Division, Kind, Level, Placement, article_id};
+
+const REPORT: &str = "7月23日，安吉县递铺街道在文化礼堂举办“共富工坊”现场推进会，来自全县15个乡镇（街道）的负责人参加会议。会上，递铺街道介绍了工坊建设的经验做法：依托村级组织，引入竹制品加工企业，把来料加工送到农户家门口，带动800余名留守妇女和老人在家门口就业，人均月增收2000元以上。\n\n与会人员还实地参观了鲁家村、南北庄村等地的共富工坊，详细了解工坊运营、订单对接和收益分配情况。县委有关负责人表示，下一步将总结推广递铺经验，力争年底前实现共富工坊行政村全覆盖。";
+
+fn at(h: u32) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(&format!("2026-07-23T{h:02}:00:00+08:00")).unwrap()
+}
+
+fn chain(code: &str, name: &str) -> Chain {
+    Chain(vec![Division {
+        code: code.into(),
+        name: name.into(),
+        level: Level::County,
+    }])
+}
+
+fn stored(source: &str, publication: &str, title: &str, body: &str, seen: u32) -> StoredArticle {
+    let article = Article {
+        title: Some(title.into()),
+        kicker: None,
+        subtitle: None,
+        body: body.into(),
+        reporters: vec![],
+        contributors: vec![],
+        photographers: vec![],
+        date: NaiveDate::from_ymd_opt(2026, 7, 23),
+        kind: Kind::News,
+        url: None,
+        place_hint: None,
+    };
+    StoredArticle {
+        id: article_id(source, &article),
+        source: source.into(),
+        input: "p.txt".into(),
+        publication: Some(publication.into()),
+        article,
+        placement: Placement {
+            primary: chain(if source == "anji" { "330523" } else { "3305" }, source),
+            also: vec![],
+            evidence: vec![],
+        },
+        first_seen: at(seen),
+        updated: at(seen),
+        printings: vec![],
+    }
+}
+
+#[test]
+fn a_reprint_with_another_dateline_byline_and_headline_is_one_story() {
+    let original = stored(
+        "huzhou",
+        "湖州日报",
+        "递铺街道推广共富工坊",
+        &format!("本报讯（记者 王英）{REPORT}"),
+        9,
+    );
+    let edited = REPORT.replace("人均月增收2000元以上", "人均月收入增加两千元");
+    let reprint = stored(
+        "anji",
+        "安吉新闻",
+        "家门口就业 月增收两千元",
+        &format!("湖州日报讯（记者 王英 通讯员 李明）{edited}\n\n（编辑 赵六）"),
+        9,
+    );
+    let other = stored(
+        "huzhou",
+        "湖州日报",
+        "青山镇丰收节开幕",
+        "本报讯 9月23日，青山镇第五届农民丰收节开幕，200余种特色农产品集中展销，吸引周边群众三万余人次前来参观选购。活动持续三天，设有农事体验、文艺演出等环节。",
+        9,
+    );
+    let all = vec![reprint.clone(), other.clone(), original.clone()];
+    let members = find(&all, &Thresholds::default());
+    // first seen together and dated alike: the printing that credits no other leads
+    assert_eq!(members, vec![(reprint.id.clone(), original.id.clone())]);
+    let out = collapse(all, &members);
+    assert_eq!(out.len(), 2);
+    let story = out.iter().find(|a| a.id == original.id).unwrap();
+    assert_eq!(story.publication.as_deref(), Some("湖州日报"));
+    assert_eq!(story.printings.len(), 1);
+    assert_eq!(story.printings[0].publication.as_deref(), Some("安吉新闻"));
+    assert_eq!(story.placement.also, vec![chain("330523", "anji")]);
+}
+
+#[test]
+fn the_printing_seen_first_leads_whatever_the_order() {
+    let a = stored("huzhou", "湖州日报", "甲", &format!("本报讯{REPORT}"), 10);
+    let b = stored("anji", "安吉新闻", "乙", &format!("本报讯{REPORT}"), 9);
+    let m1 = find(&[a.clone(), b.clone()], &Thresholds::default());
+    let m2 = find(&[b.clone(), a.clone()], &Thresholds::default());
+    assert_eq!(m1, vec![(a.id.clone(), b.id.clone())]);
+    assert_eq!(m1, m2);
+}
+
+#[test]
+fn two_briefs_from_one_template_stay_apart() {
+    let a = stored(
+        "x",
+        "甲报",
+        "简讯",
+        "本报讯 7月23日，递铺街道开展消防安全宣传活动，发放宣传资料300余份。",
+        9,
+    );
+    let b = stored(
+        "y",
+        "乙报",
+        "简讯",
+        "本报讯 7月23日，孝丰镇开展消防安全宣传活动，发放宣传资料500余份。",
+        9,
+    );
+    assert!(find(&[a, b], &Thresholds::default()).is_empty());
+}
+
+#[test]
+fn a_cut_reprint_is_the_same_story() {
+    let first = REPORT.split("\n\n").next().unwrap();
+    let a = stored("huzhou", "湖州日报", "甲", &format!("本报讯{REPORT}"), 9);
+    let b = stored("anji", "安吉新闻", "乙", first, 9);
+    let (same, rule) = same_story(
+        (&a.article.body, None, None),
+        (&b.article.body, None, None),
+        &Thresholds::default(),
+    );
+    assert!(same, "{rule}");
+}
+
+#[test]
+fn dates_a_whole_number_of_years_apart_count_as_a_misread_year() {
+    assert_eq!(year_misread(3), 3);
+    assert_eq!(year_misread(365), 0);
+    assert_eq!(year_misread(367), 1);
+    assert_eq!(year_misread(731), 0);
+    assert_eq!(year_misread(1460), 1);
+    assert_eq!(year_misread(180), 180);
+    assert_eq!(year_misread(200), 165);
+}
