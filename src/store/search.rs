@@ -170,6 +170,12 @@ pub struct SearchPage {
 const COLUMNS: &str =
     "a.id, a.source, a.input, a.publication, a.article, a.placement, a.first_seen, a.updated";
 
+/// The articles a reader is shown (`s.id`): not a reprint of another article's story (the
+/// story's leading printing stands for it) and not hidden by an editor (`localfeed fix
+/// --hide`).
+const SHOWN: &str = "s.id NOT IN (SELECT article_id FROM article_stories)
+    AND s.id NOT IN (SELECT article_id FROM overrides WHERE override ->> '$.hide' = 1)";
+
 impl Store {
     /// Articles matching every word of `q` (words of Chinese looked up as the phrase of
     /// their pairs of characters; see the module documentation), ranked (BM25, a match
@@ -180,7 +186,11 @@ impl Store {
             return Ok(SearchPage::default());
         };
         let total: i64 = self.conn.query_row(
-            "SELECT count(*) FROM article_search WHERE article_search MATCH ?1",
+            &format!(
+                "SELECT count(*) FROM article_search
+                 JOIN article_search_ids s ON s.n = article_search.rowid
+                 WHERE article_search MATCH ?1 AND {SHOWN}"
+            ),
             [&m],
             |r| r.get(0),
         )?;
@@ -188,7 +198,7 @@ impl Store {
             "SELECT {COLUMNS} FROM article_search
              JOIN article_search_ids s ON s.n = article_search.rowid
              JOIN articles a ON a.id = s.id
-             WHERE article_search MATCH ?1
+             WHERE article_search MATCH ?1 AND {SHOWN}
              ORDER BY bm25(article_search, 4.0, 1.0), a.published DESC, a.id
              LIMIT ?2 OFFSET ?3"
         ))?;
@@ -336,7 +346,17 @@ mod tests {
             .collect();
         assert_eq!(all.len(), 2, "{all:?}");
         assert!(!all.contains(&"c".to_string()));
+        // search shows the story once, and nothing an editor hid
+        assert_eq!(ids(s.search("集", 10, 0).unwrap()), Vec::<String>::new());
         s.set_stories(&[]).unwrap();
+        let hide = crate::model::Override {
+            hide: true,
+            ..Default::default()
+        };
+        s.set_override("b", &hide, None, &t(1)).unwrap();
+        assert_eq!(ids(s.search("防汛", 10, 0).unwrap()), ["a"]);
+        assert_eq!(s.search("防汛", 10, 0).unwrap().total, 1);
+        s.remove_override("b").unwrap();
         // A changed file: the index forgets what the article no longer says.
         s.ingest(
             "src",
