@@ -345,6 +345,22 @@ impl Override {
 }
 
 impl StoredArticle {
+    /// The papers other than the article's own that printed its story (each printing's
+    /// publication, else its source id), in the order they were first seen, `clean`ed
+    /// (the publisher's and the reader's cleaning differ), without the article's own
+    /// paper, empty names or repeats.
+    pub fn other_papers(&self, clean: impl Fn(&str) -> String) -> Vec<String> {
+        let own = self.publication.as_deref().map(&clean);
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.printings {
+            let name = clean(p.publication.as_deref().unwrap_or(&p.source));
+            if !name.is_empty() && Some(&name) != own.as_ref() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+
     /// The time the article is published at: its date at 12:00 Asia/Shanghai, or the time
     /// its page was first seen when it has no date. Noon, not midnight: 00:00 +08:00 is the
     /// day before in every zone west of UTC+8 (a reader in Europe showed 7月22日 for a

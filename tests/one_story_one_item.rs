@@ -182,6 +182,8 @@ fn a_story_is_mailed_once_and_a_corrected_headline_keeps_its_id_and_sends_nothin
     assert_eq!(text.matches("阅读全文").count(), 2, "{text}");
     assert_eq!(text.matches("递铺街道推广“共富工坊”").count(), 1, "{text}");
     assert!(!text.contains("家门口就业 月增收两千元"), "{text}");
+    // the paper that reprinted it is named under the story
+    assert_eq!(text.matches("也刊于：安吉新闻").count(), 1, "{text}");
     let before = story_items(&s, "all");
     assert_eq!(before.len(), 1);
 

@@ -77,6 +77,13 @@ struct ArticleCtx {
     place: String,
     summary: String,
     url: String,
+    /// The other papers that printed the story, `、`-separated (empty for none).
+    also: String,
+}
+
+/// The other papers that printed an article's story, `、`-separated.
+fn also_printed_by(a: &StoredArticle) -> String {
+    a.other_papers(clean_text).join("、")
 }
 
 /// Articles of one followed place that the digest counts but does not list.
@@ -228,6 +235,11 @@ impl<'a> Composer<'a> {
             place: place.into(),
             summary: summary.into(),
             url: format!("https://example.org/a/{n}.html?x=1&y=2"),
+            also: if n == 1 {
+                "另一报、第三报".into()
+            } else {
+                String::new()
+            },
         };
         let group = |code: &str, name: &str, articles: Vec<ArticleCtx>| GroupCtx {
             code: code.into(),
@@ -470,6 +482,7 @@ impl<'a> Composer<'a> {
             place: place.map(|p| clean_text(&p)).unwrap_or_default(),
             summary: summary(&clean_text(&a.article.body), self.settings.summary_chars),
             url: self.article_url(&a.id),
+            also: also_printed_by(a),
         }
     }
 

@@ -98,15 +98,7 @@ pub(crate) fn teaser(body: &str, max: usize) -> String {
 /// its other printings, else their source ids), cleaned, in the order they were first
 /// seen, no repeats.
 pub(crate) fn printed_by(s: &crate::model::StoredArticle) -> Vec<String> {
-    let own = s.publication.as_deref().map(one_line);
-    let mut out: Vec<String> = Vec::new();
-    for p in &s.printings {
-        let name = one_line(p.publication.as_deref().unwrap_or(&p.source));
-        if !name.is_empty() && Some(&name) != own.as_ref() && !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    out
+    s.other_papers(one_line)
 }
 
 /// The original web address of an article, when it is an absolute http(s) URL.

@@ -545,8 +545,9 @@ impl Store {
     /// The stories published into any of `codes` (a code covers everything below it) with
     /// a printing first seen after `since` (all when `None`), newest first: an article
     /// that is a printing of another article's story stands for that story (see
-    /// [`Store::set_stories`]), so each story comes once. Overrides are applied: a place
-    /// set by an editor decides the codes, hidden articles are left out.
+    /// [`Store::set_stories`]), so each story comes once, with its other printings
+    /// listed. Overrides are applied: a place set by an editor decides the codes, hidden
+    /// articles are left out.
     pub fn articles_in(
         &self,
         codes: &[String],
@@ -596,7 +597,10 @@ impl Store {
         )?;
         for id in stories_of {
             if let Some(raw) = get.query_row(params![id], raw_article).optional()? {
-                out.push(raw.into_stored()?);
+                let mut a = raw.into_stored()?;
+                // the papers that reprinted the story, for feeds and digests to list
+                a.printings = self.printings(&a.id)?;
+                out.push(a);
             }
         }
         let mut out = stories::apply_overrides(out, &overrides);

@@ -63,6 +63,29 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The other printings of the story article `id` leads, in the order they were first
+    /// seen (as the `stories` stage lists them for the static feeds).
+    pub(crate) fn printings(&self, id: &str) -> Result<Vec<crate::model::Printing>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.id, a.source, a.publication, a.first_seen
+             FROM article_stories s JOIN articles a ON a.id = s.article_id
+             WHERE s.story_id = ?1",
+        )?;
+        let rows = st.query_map(params![id], text_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, source, publication, first) = row?;
+            out.push(crate::model::Printing {
+                id,
+                source,
+                publication,
+                first_seen: super::parse_ts(&first)?,
+            });
+        }
+        out.sort_by(|x, y| (x.first_seen, &x.id).cmp(&(y.first_seen, &y.id)));
+        Ok(out)
+    }
+
     /// Every article id that stands for the same story as one of `ids` (the ids
     /// themselves, their story's id and that story's other printings).
     pub(crate) fn story_ids(&self, id: &str) -> Result<Vec<String>> {
@@ -117,14 +140,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached("SELECT article_id, override, codes, set_at FROM overrides")?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
+        let rows = st.query_map([], text_row)?;
         let mut out = HashMap::new();
         for row in rows {
             let (id, fix, codes, set_at) = row?;
@@ -169,4 +185,10 @@ pub(crate) fn apply_overrides(
             Some(a)
         })
         .collect()
+}
+
+/// Four text columns of a row, the third one nullable: the shape of a printing's
+/// (id, source, publication, first seen) and of an override's (id, override, codes, set).
+fn text_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, Option<String>, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
