@@ -422,12 +422,11 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
     // headline-like lines alone between its paragraphs are the story's subheads, unless
     // the text under one opens as a new story does (`new_story_follows`), is signed as
     // an item of its own, or the line is a notice's title.
-    let text_before = |k: usize| {
-        units
-            .iter()
-            .take(k)
-            .any(|x| x.role == Role::Para || x.role.opens())
-    };
+    // the page's first text (a paragraph or an opener): lines above it stand before any
+    let first_text_at = units
+        .iter()
+        .position(|x| x.role == Role::Para || x.role.opens())
+        .unwrap_or(n);
     let anchored = !claims.pieces.is_empty();
     let mut one_story = false;
     let mut i = 0;
@@ -498,7 +497,7 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             // the page's first text may stand a step further from its headline than its
             // paragraphs stand from each other (a web story: title, a blank line, then
             // paragraphs set close)
-            let first_text = !text_before(i);
+            let first_text = i <= first_text_at;
             let widest = if first_text { 2 } else { 1 };
             // the page's first text may open with a short sentence of its own (`又是一年
             // 秋来到，又是一年丰收时。`) when more text follows it

@@ -6,6 +6,7 @@
 //! Must not touch: any line's text or role.
 
 use crate::extract::line::{Line, Role};
+use crate::extract::read::web;
 use crate::extract::roles::web::picture_before_opener;
 
 /// Furniture inside a web story's headline block (headline-like lines and bylines) over
@@ -55,7 +56,11 @@ fn furniture_in_header(lines: &[Line], o: usize) -> Option<(usize, Vec<usize>)> 
         .unwrap_or(o);
     // and only a line that tells the time of day (`2025-07-08 07:15 来源：…`), as a site's
     // story stamp does and a paper's issue date (`2025年6月10日 星期二`) does not
-    let story_stamp = |j: usize| lines.get(j).is_some_and(|u| clock_time(&u.text));
+    let story_stamp = |j: usize| {
+        lines
+            .get(j)
+            .is_some_and(|u| web::tells_time_of_day(&u.text))
+    };
     let mut first = first;
     if let Some(&last_kept_out) = furniture
         .iter()
@@ -76,17 +81,6 @@ fn furniture_in_header(lines: &[Line], o: usize) -> Option<(usize, Vec<usize>)> 
         opener.role == Role::Para && (bylined || !text_before)
     };
     ok.then_some((first, furniture))
-}
-
-/// A time of day in the line (`07:15`, `14:39:21`): two digits, a colon and two digits.
-fn clock_time(t: &str) -> bool {
-    let b = t.as_bytes();
-    b.windows(5).any(|w| {
-        w.get(2) == Some(&b':')
-            && [0, 1, 3, 4]
-                .iter()
-                .all(|&k| w.get(k).is_some_and(u8::is_ascii_digit))
-    })
 }
 
 /// The lines in the order the articles are read from (see the module doc).

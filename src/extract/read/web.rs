@@ -160,6 +160,18 @@ pub(crate) fn weather(t: &str) -> bool {
         && TEMPERATURE_RANGE.find_iter(t).count() >= 2
 }
 
+/// A time of day in the line (`07:15`, `14:39:21`): two digits, a colon and two digits,
+/// as a site's story stamp prints it and a paper's issue date does not.
+pub(crate) fn tells_time_of_day(t: &str) -> bool {
+    let c: Vec<char> = t.chars().collect();
+    c.windows(5).any(|w| {
+        w.get(2) == Some(&':')
+            && [0, 1, 3, 4]
+                .iter()
+                .all(|&k| w.get(k).is_some_and(char::is_ascii_digit))
+    })
+}
+
 /// The buttons of a text-size switch: a line of these words alone (`放大 缩小 默认`).
 const TEXT_SIZE_WORDS: [&str; 10] = [
     "放大", "缩小", "默认", "大", "中", "小", "字体", "字号", "大字", "小字",
@@ -370,6 +382,8 @@ mod tests {
         assert!(bracket_label("【本期提要】"));
         assert!(!bracket_label("【相关链接】"));
         assert!(!bracket_label("【青山时评】"));
+        assert!(tells_time_of_day("2025-07-08 07:15:23 来源：某某网"));
+        assert!(!tells_time_of_day("2025年6月10日 星期二 第1128期"));
         assert!(text_size_switch("放大 缩小 默认"));
         assert!(text_size_switch("字号：大 中 小 放大"));
         assert!(!text_size_switch("大 中 小"));
