@@ -79,6 +79,7 @@ fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
                 kind: Kind::News,
                 url: None,
                 place_hint: None,
+                opener: None,
             };
             articles.push(StoredArticle {
                 id: localfeed::model::article_id("bench", &article),

@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use localfeed::extract::opener;
 use localfeed::locate::{Context, Gazetteer, locate, locate_text};
 use localfeed::model::{Article, Kind};
 
@@ -82,11 +83,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("paragraphs", |b| {
         b.iter(|| {
             for p in &paragraphs {
-                black_box(locate_text(black_box(p), &ctx, gaz));
+                black_box(locate_text(black_box(p), opener(p).as_ref(), &ctx, gaz));
             }
         })
     });
     let whole = paragraphs.join("\n\n");
+    let whole_opener = opener(&whole);
     let article = Article {
         title: Some("让新时代文明之花扎根基层".into()),
         kicker: None,
@@ -99,6 +101,7 @@ fn bench(c: &mut Criterion) {
         kind: Kind::News,
         url: None,
         place_hint: None,
+        opener: whole_opener,
     };
     g.bench_function("one_long_article", |b| {
         b.iter(|| black_box(locate(black_box(&article), &ctx, gaz)))
@@ -122,7 +125,7 @@ fn cpu_time_throughput(paragraphs: &[String], chars: usize, article: &Article, g
     // Warm the caches and the allocator first, as criterion does.
     for _ in 0..50 {
         for p in paragraphs {
-            black_box(locate_text(black_box(p), &ctx, gaz));
+            black_box(locate_text(black_box(p), opener(p).as_ref(), &ctx, gaz));
         }
     }
     let Some(t0) = cpu_ns() else {
@@ -131,7 +134,7 @@ fn cpu_time_throughput(paragraphs: &[String], chars: usize, article: &Article, g
     };
     for _ in 0..passes {
         for p in paragraphs {
-            black_box(locate_text(black_box(p), &ctx, gaz));
+            black_box(locate_text(black_box(p), opener(p).as_ref(), &ctx, gaz));
         }
     }
     let t1 = cpu_ns().unwrap_or(t0);

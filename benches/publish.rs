@@ -117,6 +117,7 @@ fn articles(
                     kind: Kind::News,
                     url: None,
                     place_hint: None,
+                    opener: None,
                 },
                 placement: Placement {
                     primary: chains[i % m].clone(),

@@ -198,6 +198,7 @@ fn article(n: usize, code: &str, date: DateTime<FixedOffset>) -> NewArticle {
         kind: Kind::News,
         url: None,
         place_hint: None,
+        opener: None,
     };
     let placement = Placement {
         primary: chain,

@@ -165,6 +165,7 @@ fn score(dir: &Path, label: &str) -> (usize, usize, usize) {
                 kind: Kind::News,
                 url: None,
                 place_hint: None,
+                opener: localfeed::extract::opener(&page[start..end]),
             };
             let want = names(&a["locality"]);
             let got = locate(&art, &ctx, gaz).primary.names();

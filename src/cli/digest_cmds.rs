@@ -710,6 +710,7 @@ mod tests {
             kind: Kind::News,
             url: None,
             place_hint: None,
+            opener: None,
         };
         let placement = Placement {
             primary: chain("430502").unwrap(),

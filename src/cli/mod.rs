@@ -508,7 +508,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 home: home.as_ref(),
                 publication: None,
             };
-            let p = locate::locate_text(&text, &ctx, gaz);
+            let opener = extract::opener(&text);
+            let p = locate::locate_text(&text, opener.as_ref(), &ctx, gaz);
             let mut out = std::io::stdout().lock();
             match format {
                 Format::Json => writeln!(out, "{}", serde_json::to_string(&p)?)?,

@@ -761,6 +761,7 @@ mod tests {
                 kind: Kind::News,
                 url: None,
                 place_hint: None,
+                opener: None,
             },
             placement: Placement {
                 primary: Chain(vec![

@@ -131,6 +131,14 @@ fn date_by_seen(ex: &mut Extraction, seen: chrono::NaiveDate) {
     }
 }
 
+/// The dateline opening a text (`本报济宁讯（记者 甲乙）`), read as `extract` reads an
+/// article's first paragraph, for callers placing a text that did not come through
+/// extraction (`localfeed locate TEXT`, placement over gold bodies). Its length counts
+/// bytes of `text`.
+pub fn opener(text: &str) -> Option<crate::model::Opener> {
+    read::dateline::parse(text).map(|d| d.opener())
+}
+
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
     page_of_clean_text(&text::clean::clean_cow(text))

@@ -253,9 +253,11 @@ fn finish(
         return ex;
     }
     let mut date = front.date;
+    let mut opener = None;
     if let Some(first) = paras.first()
         && let Some(d) = dateline::parse(first)
     {
+        opener = Some(d.opener());
         if let Some(b) = d.byline.as_deref().and_then(byline::parse) {
             people.merge(b);
         }
@@ -292,6 +294,7 @@ fn finish(
         kind: Kind::News,
         url: front.url,
         place_hint: front.locality,
+        opener,
     });
     ex
 }

@@ -29,7 +29,7 @@ mod resolve;
 pub use gazetteer::Gazetteer;
 pub use page::{PageHome, page_home};
 
-use crate::model::{Article, Chain, Level, Placement};
+use crate::model::{Article, Chain, Level, Opener, Placement};
 
 use gazetteer::{Cand, Form, NodeId};
 use resolve::{Field, Input, Priors};
@@ -378,20 +378,28 @@ pub fn locate(article: &Article, ctx: &Context<'_>, gaz: &Gazetteer) -> Placemen
         gaz,
         fields,
         &article.body,
+        article.opener.as_ref(),
         article.place_hint.as_deref(),
         ctx,
     )
 }
 
-/// Places any text as if it were the body of an article (`localfeed locate "TEXT"`).
-pub fn locate_text(text: &str, ctx: &Context<'_>, gaz: &Gazetteer) -> Placement {
-    place_with(gaz, Vec::new(), text, None, ctx)
+/// Places any text as if it were the body of an article (`localfeed locate "TEXT"`), with
+/// the dateline that opens it as the caller read it.
+pub fn locate_text(
+    text: &str,
+    opener: Option<&Opener>,
+    ctx: &Context<'_>,
+    gaz: &Gazetteer,
+) -> Placement {
+    place_with(gaz, Vec::new(), text, opener, None, ctx)
 }
 
 fn place_with<'a>(
     gaz: &Gazetteer,
     mut fields: Vec<(Field, &'a str)>,
     body: &'a str,
+    opener: Option<&Opener>,
     hint: Option<&'a str>,
     ctx: &Context<'_>,
 ) -> Placement {
@@ -406,9 +414,15 @@ fn place_with<'a>(
         priors.home = ctx.publication.and_then(|p| home_node(p, gaz));
     }
     let mut rest = body;
-    if let Some((place, off)) = resolve::dateline(body) {
-        rest = body.get(off..).unwrap_or("");
-        if let Some(p) = place.map(|p| dateline_place(&p))
+    if let Some(o) = opener {
+        rest = body.get(o.len..).unwrap_or("");
+        // the place printed, else the outlet's own (`北江晚报讯` → 北江)
+        if let Some(p) = o
+            .place
+            .as_deref()
+            .or(o.outlet.as_deref())
+            .filter(|p| p.chars().count() >= 2)
+            .map(dateline_place)
             && let Some(id) = dateline_node(&p, gaz, priors.home)
         {
             priors.dateline = Some((p, id));

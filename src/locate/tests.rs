@@ -18,7 +18,34 @@ fn place(text: &str, home: Option<&str>) -> Placement {
         home: home.as_ref(),
         publication: None,
     };
-    locate_text(text, &ctx, gaz())
+    locate_text(text, None, &ctx, gaz())
+}
+
+/// Places `dateline` + `rest` as extraction hands over an article whose body opens with
+/// that dateline, reading `place` and `outlet` in it.
+fn place_opened(
+    dateline: &str,
+    place: Option<&str>,
+    outlet: Option<&str>,
+    rest: &str,
+    home: Option<&str>,
+) -> Placement {
+    let home = home.map(|h| gaz().resolve(h).expect("home resolves"));
+    let ctx = Context {
+        home: home.as_ref(),
+        publication: None,
+    };
+    let opener = crate::model::Opener {
+        len: dateline.len(),
+        place: place.map(str::to_string),
+        outlet: outlet.map(str::to_string),
+    };
+    locate_text(&format!("{dateline}{rest}"), Some(&opener), &ctx, gaz())
+}
+
+/// [`place_opened`] for `本报讯 `, a dateline naming no place.
+fn place_dated(rest: &str, home: Option<&str>) -> Placement {
+    place_opened("本报讯 ", None, None, rest, home)
 }
 
 fn leaf(p: &Placement) -> Option<String> {
@@ -38,6 +65,7 @@ fn article(title: &str, kicker: Option<&str>, body: &str) -> Article {
         kind: Kind::News,
         url: None,
         place_hint: None,
+        opener: None,
     }
 }
 
@@ -349,16 +377,13 @@ fn false_friends_without_context_name_no_place() {
 #[test]
 fn short_forms_are_trusted_with_an_admin_role_word_or_their_parent() {
     // Parent named right before.
-    let p = place("本报讯 河北保定涿州召开文化节。", None);
+    let p = place_dated("河北保定涿州召开文化节。", None);
     assert_eq!(leaf(&p).as_deref(), Some("130681"));
     // Admin-role word.
-    let p = place(
-        "本报讯 日前，单县县委召开全体会议，研究部署下半年工作。",
-        None,
-    );
+    let p = place_dated("日前，单县县委召开全体会议，研究部署下半年工作。", None);
     assert_eq!(leaf(&p).as_deref(), Some("371722"));
     // Parent in the context (home).
-    let p = place("本报讯 涿州文化节开幕，游客纷至沓来。", Some("保定市"));
+    let p = place_dated("涿州文化节开幕，游客纷至沓来。", Some("保定市"));
     assert_eq!(leaf(&p).as_deref(), Some("130681"));
     // Nothing vouches for it.
     let p = place("本报讯 涿州文化节开幕，游客纷至沓来。", None);
@@ -533,8 +558,11 @@ fn an_article_without_a_place_takes_the_home() {
 
 #[test]
 fn the_dateline_place_is_context() {
-    let p = place(
-        "本报烟台5月3日讯(记者 张明 通讯员 李华) 近日，高新区举办人才招聘会。",
+    let p = place_opened(
+        "本报烟台5月3日讯(记者 张明 通讯员 李华) ",
+        Some("烟台"),
+        None,
+        "近日，高新区举办人才招聘会。",
         None,
     );
     assert_eq!(leaf(&p).as_deref(), Some("370671"), "{:?}", p.evidence);
@@ -618,7 +646,13 @@ fn a_publication_name_can_stand_for_the_home() {
         home: None,
         publication: Some("烟台日报"),
     };
-    let p = locate_text("本报讯 高新区召开人才工作会议。", &ctx, gaz());
+    let text = "本报讯 高新区召开人才工作会议。";
+    let opener = crate::model::Opener {
+        len: "本报讯 ".len(),
+        place: None,
+        outlet: None,
+    };
+    let p = locate_text(text, Some(&opener), &ctx, gaz());
     assert_eq!(leaf(&p).as_deref(), Some("370671"), "{:?}", p.evidence);
 }
 
@@ -885,11 +919,23 @@ fn a_page_that_speaks_as_a_county_and_names_one_is_at_home_there() {
 #[test]
 fn an_outlet_in_the_dateline_is_a_home_not_a_topic() {
     // The site's place is context: the ambiguous town resolves under it.
-    let p = place("青田新闻网讯 5月3日，北山镇召开村级换届工作会议。", None);
+    let p = place_opened(
+        "青田新闻网讯 ",
+        None,
+        Some("青田新闻网"),
+        "5月3日，北山镇召开村级换届工作会议。",
+        None,
+    );
     assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
     shows(&p, |e| e.field == "dateline" && e.text == "青田");
     // An outlet followed by a place: the place is the dateline's.
-    let p = place("某某在线温州5月3日讯 文成县举行招商推介会。", None);
+    let p = place_opened(
+        "某某在线温州5月3日讯 ",
+        Some("温州"),
+        Some("某某在线"),
+        "文成县举行招商推介会。",
+        None,
+    );
     shows(&p, |e| e.field == "dateline" && e.text == "温州");
 }
 
@@ -944,8 +990,13 @@ fn a_short_name_a_city_shares_with_its_own_district_is_the_city() {
 fn a_dateline_on_the_homes_chain_counts_once() {
     // The paper's home and its dateline say the same thing: one prior, so the one town
     // the story names, in its second sentence, still carries it.
-    let text = "丽水日报讯 （通讯员 某某）“路修好了，出门方便多了。”青田县北山镇一位老人高兴地说。";
-    let p = place(text, Some("丽水市"));
+    let p = place_opened(
+        "丽水日报讯 （通讯员 某某）",
+        None,
+        Some("丽水日报"),
+        "“路修好了，出门方便多了。”青田县北山镇一位老人高兴地说。",
+        Some("丽水市"),
+    );
     assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
 }
 

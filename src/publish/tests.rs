@@ -52,6 +52,7 @@ pub(super) fn stored(
         kind: Kind::News,
         url: Some("https://epaper.example.cn/新闻/1.html".into()),
         place_hint: None,
+        opener: None,
     };
     let seen = DateTime::parse_from_rfc3339("2024-03-05T09:30:00+08:00").unwrap();
     StoredArticle {

@@ -759,6 +759,7 @@ mod tests {
                 kind: Kind::News,
                 url: None,
                 place_hint: None,
+                opener: None,
             },
             placement: Placement::default(),
             codes: vec!["37".into(), "3708".into()],

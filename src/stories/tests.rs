@@ -30,6 +30,7 @@ fn stored(source: &str, publication: &str, title: &str, body: &str, seen: u32) -
         kind: Kind::News,
         url: None,
         place_hint: None,
+        opener: None,
     };
     StoredArticle {
         id: article_id(source, &article),

@@ -141,9 +141,14 @@ pub(crate) struct Found {
     pub(crate) places: Vec<String>,
 }
 
-/// A newspaper's name (`…报`), as opposed to a station's or a site's.
-fn names_a_paper(org: &str) -> bool {
-    org.ends_with('报') || org.ends_with('報')
+/// The newspaper an organisation's name names (`…报`, or its site `…报网`), as opposed to
+/// a station or a site of its own.
+fn paper_named(org: &str) -> Option<&str> {
+    let paper = org
+        .strip_suffix('网')
+        .or_else(|| org.strip_suffix('網'))
+        .unwrap_or(org);
+    (paper.ends_with('报') || paper.ends_with('報')).then_some(paper)
 }
 
 /// One piece's article: headline, people, date, kind and body, read from its lines; what
@@ -215,8 +220,8 @@ pub(crate) fn build(
                         if let Some(pl) = d.place.as_ref().filter(|_| d.org.is_none()) {
                             found.places.push(pl.clone());
                         }
-                        if let Some(o) = d.org.as_ref().filter(|o| names_a_paper(o)) {
-                            found.papers.push(o.clone());
+                        if let Some(o) = d.org.as_deref().and_then(paper_named) {
+                            found.papers.push(o.to_string());
                         }
                     }
                 }
@@ -278,6 +283,14 @@ pub(crate) fn build(
     if paras.is_empty() {
         return None;
     }
+    let opener = if has_dateline {
+        paras
+            .first()
+            .and_then(|f| dateline::parse(f))
+            .map(|d| d.opener())
+    } else {
+        None
+    };
     let mut body = paras.join("\n\n");
     // a byline closing the last paragraph names the item's people too
     if let Some(last) = paras.last()
@@ -288,8 +301,8 @@ pub(crate) fn build(
         drop_closing_byline(&mut body, last, b);
     }
 
-    if let Some(o) = people.org.as_ref().filter(|o| names_a_paper(o)) {
-        found.papers.push(o.clone());
+    if let Some(o) = people.org.as_deref().and_then(paper_named) {
+        found.papers.push(o.to_string());
     }
 
     let lines: Vec<String> = p.headline.iter().map(|&k| text_of(k).to_string()).collect();
@@ -367,6 +380,7 @@ pub(crate) fn build(
         kind,
         url: None,
         place_hint: None,
+        opener,
     })
 }
 

@@ -145,6 +145,21 @@ fn match_dateline(s: &str) -> Option<Found> {
             }
         }
     }
+    if hit.is_none() {
+        // a place alone (`某某讯（通讯员 甲乙）`, `某某7月9日讯`): two to four Han
+        // characters with the date printed, or a reporter's byline in brackets after
+        hit = lazy_place(s, p, 4).filter(|&((a, b), end, date)| {
+            let n = s.get(a..b).map_or(0, |t| t.chars().count());
+            let byline_after = s.get(skip_ws(s, end)..).is_some_and(|r| {
+                let inner = r.trim_start_matches(['(', '（']);
+                inner.len() < r.len()
+                    && ["通讯员", "通訊員", "记者", "記者"]
+                        .iter()
+                        .any(|w| inner.starts_with(w))
+            });
+            (2..=4).contains(&n) && (date.is_some() || byline_after)
+        });
+    }
     let (place, mut end, date) = hit?;
     if let Some(c) = char_at(s, end).filter(|c| matches!(c, '】' | ']' | '〕')) {
         end += c.len_utf8();
@@ -206,6 +221,23 @@ pub(crate) struct Dateline {
     pub(crate) byline: Option<String>,
     /// The organisation named instead of `本报` (`北江晚报` of `北江晚报讯`).
     pub(crate) org: Option<String>,
+}
+
+impl Dateline {
+    /// What an article carries of its dateline: its length, place and outlet.
+    /// A place of one character after an outlet is the rest of the outlet's name
+    /// (`某某新闻网讯` is read as 某某新闻 at 网): the outlet is given whole.
+    pub(crate) fn opener(&self) -> crate::model::Opener {
+        let (place, outlet) = match (&self.place, &self.org) {
+            (Some(p), Some(o)) if p.chars().count() == 1 => (None, Some(format!("{o}{p}"))),
+            _ => (self.place.clone(), self.org.clone()),
+        };
+        crate::model::Opener {
+            len: self.len,
+            place,
+            outlet,
+        }
+    }
 }
 
 /// A cheap test before the dateline pattern: every dateline reaches its 讯 or 电 within a
@@ -584,6 +616,19 @@ mod tests {
         assert!(parse("本報訊 近日，").is_some());
         let hk = parse("【本報訊】近日，").unwrap();
         assert_eq!(hk.len, "【本報訊】".len());
+        let site = parse("青田新闻网讯1月9日，北山镇召开座谈会。").map(|d| d.opener());
+        assert_eq!(
+            site.map(|o| (o.len, o.place, o.outlet)),
+            Some(("青田新闻网讯".len(), None, Some("青田新闻网".to_string())))
+        );
+        let bare = parse("青田讯（通讯员 甲乙）7月9日，山上的茶园开采了。").unwrap();
+        assert_eq!(bare.place.as_deref(), Some("青田"));
+        assert_eq!(bare.org, None);
+        assert_eq!(bare.len, "青田讯（通讯员 甲乙）".len());
+        assert!(parse("青田7月9日讯 山上的茶园开采了。").is_some());
+        // a call (来电) or a role word in running text is no dateline
+        assert!(parse("市民来电反映，路灯坏了。").is_none());
+        assert!(parse("本县通讯员 甲乙 报道").is_none());
         let x = parse("新华社南昌5月2日电 (记者 某某)近日").unwrap();
         assert_eq!(x.org.as_deref(), Some("新华社"));
         assert_eq!(x.place.as_deref(), Some("南昌"));
