@@ -329,7 +329,16 @@ fn pass(
     subs: &[SubscriberConfig],
     at: DateTime<FixedOffset>,
 ) -> DigestReport {
-    run_digests(store, &env.settings, subs, &resolve, &env.templates, at).expect("digest pass")
+    run_digests(
+        store,
+        &env.settings,
+        subs,
+        &resolve,
+        &env.templates,
+        at,
+        false,
+    )
+    .expect("digest pass")
 }
 
 fn free_port() -> u16 {

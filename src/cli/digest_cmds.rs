@@ -16,8 +16,8 @@ use crate::digest::compose::Composer;
 use crate::digest::{self, SubscriberConfig};
 use crate::model::{Chain, shown_path};
 use crate::schedule::digests::{
-    DigestReport, due_digests, new_articles, render_for, resolve_localities, run_digests,
-    subscriber_update, sync_subscribers,
+    DigestReport, Planned, new_articles, render_for, resolve_localities, run_digests,
+    subscriber_update,
 };
 use crate::store::{OutboxStatus, Store, Subscriber};
 use crate::templates::Templates;
@@ -482,59 +482,45 @@ pub fn digest_preview(
     Ok(())
 }
 
-/// `digest send --dry-run`: lists the outbox entries that would be retried and the digests
-/// that would be composed, sending and marking nothing. Configured subscribers are synced
-/// into the store first (that is configuration, not delivery).
-#[allow(clippy::too_many_arguments)]
-pub fn digest_send_dry_run(
-    store: &mut Store,
-    settings: &digest::Settings,
-    subscribers: &[SubscriberConfig],
-    resolve: &dyn Fn(&str) -> Result<Chain, String>,
-    templates: &Templates,
-    now: DateTime<FixedOffset>,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let key = settings.token_key()?;
-    let composer = Composer::new(settings, templates, key.clone())?;
-    for r in sync_subscribers(store, settings, &key, subscribers, resolve, now)? {
+/// `digest send --dry-run`: prints what the pass would have done: the outbox entries it
+/// would retry and the digests it would send, one line each.
+pub fn print_plan(report: &DigestReport, out: &mut dyn Write) -> anyhow::Result<()> {
+    for r in &report.rejected {
         writeln!(out, "rejected: {r}")?;
     }
     let mut n = 0;
-    for e in store.outbox_due(&now)? {
-        writeln!(
-            out,
-            "retry\t{}\t{}\t{} articles\t{} earlier attempts{}",
-            e.email,
-            e.subject,
-            e.articles,
-            e.attempts,
-            e.last_error.map(|m| format!(" ({m})")).unwrap_or_default()
-        )?;
-        n += 1;
-    }
-    let (_, due) = due_digests(store, settings, resolve, now)?;
-    for d in due {
-        match render_for(
-            &composer,
-            settings,
-            &d.subscriber,
-            &d.localities,
-            &d.articles,
-            now,
-        )? {
-            Some((c, _, bytes)) => {
+    for p in &report.plan {
+        match p {
+            Planned::Retry {
+                email,
+                subject,
+                articles,
+                attempts,
+                last_error,
+            } => {
+                let error = last_error
+                    .as_ref()
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default();
                 writeln!(
                     out,
-                    "send\t{}\t{}\t{} articles\t{} bytes",
-                    d.subscriber.email,
-                    c.subject,
-                    c.article_ids.len(),
-                    bytes.len()
+                    "retry\t{email}\t{subject}\t{articles} articles\t{attempts} earlier attempts{error}"
                 )?;
                 n += 1;
             }
-            None => writeln!(out, "skip\t{}\tnothing new", d.subscriber.email)?,
+            Planned::Send {
+                email,
+                subject,
+                articles,
+                bytes,
+            } => {
+                writeln!(
+                    out,
+                    "send\t{email}\t{subject}\t{articles} articles\t{bytes} bytes"
+                )?;
+                n += 1;
+            }
+            Planned::Skip { email } => writeln!(out, "skip\t{email}\tnothing new")?,
         }
     }
     writeln!(
@@ -641,12 +627,21 @@ pub fn run_digest(
             dir,
             out,
         ),
-        DigestCmd::Send { dry_run: true } => {
-            digest_send_dry_run(store, settings, subscribers, resolve, templates, now, out)
-        }
-        DigestCmd::Send { dry_run: false } => {
-            let report = run_digests(store, settings, subscribers, resolve, templates, now)?;
-            print_report(&report, out)
+        DigestCmd::Send { dry_run } => {
+            let report = run_digests(
+                store,
+                settings,
+                subscribers,
+                resolve,
+                templates,
+                now,
+                *dry_run,
+            )?;
+            if *dry_run {
+                print_plan(&report, out)
+            } else {
+                print_report(&report, out)
+            }
         }
     }
 }

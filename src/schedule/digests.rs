@@ -63,6 +63,42 @@ pub struct DigestReport {
     pub suspended: Vec<String>,
     /// Where messages went.
     pub delivery: String,
+    /// On a dry run, what the pass would have done, in order; empty otherwise.
+    pub plan: Vec<Planned>,
+}
+
+/// One thing a dry run would have done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Planned {
+    /// Retry an outbox entry that is due.
+    Retry {
+        /// The recipient.
+        email: String,
+        /// The message's subject.
+        subject: String,
+        /// How many articles it holds.
+        articles: i64,
+        /// Attempts made so far.
+        attempts: i64,
+        /// The last attempt's error, if any.
+        last_error: Option<String>,
+    },
+    /// Compose and send a digest.
+    Send {
+        /// The recipient.
+        email: String,
+        /// The message's subject.
+        subject: String,
+        /// How many articles it holds.
+        articles: usize,
+        /// The message's size in bytes.
+        bytes: usize,
+    },
+    /// A digest is due but there is nothing new.
+    Skip {
+        /// The recipient.
+        email: String,
+    },
 }
 
 /// A digest that is due now, before it is rendered.
@@ -316,7 +352,10 @@ pub fn backoff(settings: &digest::Settings, attempt: i64) -> Duration {
 }
 
 /// Runs one digest pass (see the module documentation). Fails only when the settings, the
-/// key, the templates or the store fail; delivery problems are in the report.
+/// key, the templates or the store fail; delivery problems are in the report. A dry run
+/// (`dry_run`) walks the same pass and records what it would do in the report's `plan`,
+/// composing every due digest but recording, marking and sending nothing; configured
+/// subscribers are still synced into the store (that is configuration, not delivery).
 pub fn run_digests(
     store: &mut Store,
     settings: &digest::Settings,
@@ -324,15 +363,33 @@ pub fn run_digests(
     resolve: &dyn Fn(&str) -> Result<Chain, String>,
     templates: &Templates,
     now: DateTime<FixedOffset>,
+    dry_run: bool,
 ) -> anyhow::Result<DigestReport> {
     let key = settings.token_key()?;
     let composer = Composer::new(settings, templates, key.clone())?;
-    let delivery = Delivery::from_settings(settings, Path::new("."))?;
+    let delivery = if dry_run {
+        None
+    } else {
+        Some(Delivery::from_settings(settings, Path::new("."))?)
+    };
     let mut report = DigestReport {
-        delivery: delivery.describe(),
+        delivery: delivery
+            .as_ref()
+            .map_or_else(|| "nowhere (dry run)".to_string(), Delivery::describe),
         ..DigestReport::default()
     };
     report.rejected = sync_subscribers(store, settings, &key, subscribers, resolve, now)?;
+    if dry_run {
+        for e in store.outbox_due(&now)? {
+            report.plan.push(Planned::Retry {
+                email: e.email,
+                subject: e.subject,
+                articles: e.articles,
+                attempts: e.attempts,
+                last_error: e.last_error,
+            });
+        }
+    }
 
     // Compose and record what is due.
     let (active, due) = due_digests(store, settings, resolve, now)?;
@@ -348,9 +405,24 @@ pub fn run_digests(
             now,
         )?;
         match rendered {
+            None if dry_run => {
+                report.plan.push(Planned::Skip {
+                    email: d.subscriber.email.clone(),
+                });
+                report.nothing_new += 1;
+            }
             None => {
                 store.mark_slot(&d.subscriber.email, &d.slot)?;
                 report.nothing_new += 1;
+            }
+            Some((composed, _, bytes)) if dry_run => {
+                report.plan.push(Planned::Send {
+                    email: d.subscriber.email.clone(),
+                    subject: composed.subject,
+                    articles: composed.article_ids.len(),
+                    bytes: bytes.len(),
+                });
+                report.composed += 1;
             }
             Some((composed, message_id, bytes)) => {
                 let mark = d
@@ -375,7 +447,9 @@ pub fn run_digests(
     }
 
     // Deliver everything pending and due, this pass's and earlier ones'.
-    deliver(store, settings, &delivery, now, &mut report)?;
+    if let Some(delivery) = &delivery {
+        deliver(store, settings, delivery, now, &mut report)?;
+    }
     Ok(report)
 }
 

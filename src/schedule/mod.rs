@@ -254,6 +254,7 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
                     &resolve,
                     &templates,
                     clock.now(),
+                    false,
                 ) {
                     Ok(d) => {
                         report.totals.digests_sent = d.sent;
