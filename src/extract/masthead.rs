@@ -10,7 +10,7 @@ use crate::extract::read::dateline;
 use crate::extract::read::labels::is_name_line;
 use crate::extract::roles::rules::HEADER_SCORE;
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars, squeeze};
+use crate::extract::text::clean::{chars_upto, squeeze};
 use crate::extract::text::words::{BOX_LABELS, OUTLET_ENDS};
 use crate::model::Publication;
 
@@ -55,7 +55,7 @@ pub(crate) fn page_year(clean: &str, units: &[Line]) -> Option<i32> {
 
 fn box_opener(u: &Line) -> bool {
     // a label of at most eight characters: 24 bytes and a few spaces
-    if u.role != Role::Head || u.text.len() > 40 || chars(&u.text) > 8 {
+    if u.role != Role::Head || u.text.len() > 40 || chars_upto(&u.text, 9) > 8 {
         return false;
     }
     if u.text.contains(char::is_whitespace) {

@@ -516,7 +516,7 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
                 && heads.iter().all(|&h| {
                     units
                         .get(h)
-                        .is_some_and(|x| is_list_item(&x.text) && chars(&x.text) <= 6)
+                        .is_some_and(|x| is_list_item(&x.text) && chars_upto(&x.text, 7) <= 6)
                 });
             if body_follows && !list_run {
                 one_story = !anchored && first_text;
@@ -751,8 +751,9 @@ fn photo_piece(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
     // the page end follows) is a picture item of its own; a longer paragraph there is the
     // end of the article above, and the credit is that article's
     // (or another such caption closed by its own credit follows: a row of pictures)
-    let one_caption =
-        |t: &str| ends_sentence(t) && chars(t) <= 90 && t.matches(['。', '！', '？']).count() <= 1;
+    let one_caption = |t: &str| {
+        ends_sentence(t) && chars_upto(t, 91) <= 90 && t.matches(['。', '！', '？']).count() <= 1
+    };
     let next_captioned = units.get(i + 1).is_some_and(|u| {
         u.role == Role::Para && one_caption(&u.text) && class_of(units, i + 2) == Some(Role::Credit)
     });
@@ -766,7 +767,7 @@ fn photo_piece(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
         && free(k - 1)
         && class_of(units, k - 1) == Some(Role::Head)
         && first.gap <= 1
-        && chars(&text) <= 200
+        && chars_upto(&text, 201) <= 200
         && !matches!(class_of(units, k.wrapping_sub(2)), Some(Role::Head))
         && units
             .get(k - 1)

@@ -39,7 +39,7 @@ pub(crate) fn short_photo(units: &[Line], i: usize, claimed: &[bool]) -> Option<
         Some((k, u))
             if u.role == Role::Head
                 && free(k)
-                && chars(&u.text) <= 16
+                && chars_upto(&u.text, 17) <= 16
                 && !u.text.contains(['：', ':'])
                 && k.checked_sub(1)
                     .and_then(|j| units.get(j))
@@ -51,7 +51,7 @@ pub(crate) fn short_photo(units: &[Line], i: usize, claimed: &[bool]) -> Option<
         // inside the article), and the paragraph above closes its own article
         Some((_, u))
             if sentences == 2
-                && chars(text) >= 20
+                && chars_upto(text, 20) >= 20
                 && u.role == Role::Para
                 && u.text.trim().chars().last().is_some_and(is_sentence_end) => {}
         _ => return None,

@@ -192,7 +192,7 @@ const SITE_ENDS: [&str; 8] = [
 /// outlet's character (`报`, `台`, `网` …).
 fn site_name(t: &str) -> bool {
     let t = t.trim();
-    crate::extract::text::clean::chars(t) <= 16
+    crate::extract::text::clean::chars_upto(t, 17) <= 16
         && (SITE_ENDS.iter().any(|w| t.ends_with(w)) || t.ends_with(words::OUTLET_ENDS))
 }
 

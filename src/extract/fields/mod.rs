@@ -19,7 +19,7 @@ use crate::extract::read::labels;
 use crate::extract::read::labels::place_colon_headline;
 use crate::extract::roles;
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars, squeeze};
+use crate::extract::text::clean::{chars, chars_upto, squeeze};
 use crate::extract::text::words;
 use crate::extract::text::words::{BRIEF_MARKS, TIME_OPENERS};
 use crate::model::{Article, Kind};
@@ -62,7 +62,7 @@ pub(crate) fn split_inline_brief(para: &str) -> Option<(String, String)> {
     if !(4..=30).contains(&hn)
         || head.contains(['。', '，', ',', '；', ';', '！', '？'])
         || !colon_ok
-        || chars(body) < 10
+        || chars_upto(body, 10) < 10
     {
         return None;
     }

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars, is_han};
+use crate::extract::text::clean::{chars_upto, is_han};
 
 /// Names read from a byline, by role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -536,7 +536,7 @@ pub(crate) fn office_credit(text: &str) -> Option<People> {
         .trim_end_matches([')', '）'])
         .trim_end();
     let body = t.strip_suffix('摄').or_else(|| t.strip_suffix('攝'))?;
-    if chars(body) > 30 {
+    if chars_upto(body, 31) > 30 {
         return None;
     }
     let mut toks = body.split_whitespace();
@@ -547,7 +547,7 @@ pub(crate) fn office_credit(text: &str) -> Option<People> {
     ]
     .iter()
     .any(|w| office.ends_with(w));
-    if !office_word || chars(office) < 4 || !is_name(&name) {
+    if !office_word || chars_upto(office, 4) < 4 || !is_name(&name) {
         return None;
     }
     Some(People {

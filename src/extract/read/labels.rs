@@ -3,7 +3,7 @@
 
 use crate::extract::read::byline;
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze};
+use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end, squeeze};
 use crate::extract::text::words::{BOX_LABELS, BRIEF_MARKS, NOTICE_WORDS};
 
 /// Words that end a commentary column's label (`灵山时评`, `评论`, `乡村观察`).
@@ -38,7 +38,7 @@ pub(crate) fn place_colon_headline(line: &str) -> bool {
         && (n >= 3 || level)
         && !speaker
         && place.chars().all(is_han)
-        && chars(rest) >= 4
+        && chars_upto(rest, 4) >= 4
         && !rest.contains(['：', ':'])
 }
 
@@ -152,7 +152,7 @@ pub(crate) fn question_turn(text: &str) -> bool {
     ASKERS.iter().any(|a| {
         t.strip_prefix(a)
             .and_then(|r| r.strip_prefix(['：', ':']))
-            .is_some_and(|q| chars(q) >= 4)
+            .is_some_and(|q| chars_upto(q, 4) >= 4)
     })
 }
 
@@ -182,7 +182,7 @@ pub(crate) fn caption_shape(text: &str) -> bool {
     let t = text.trim();
     t.len() <= 480
         && t.chars().last().is_some_and(is_sentence_end)
-        && chars(t) <= 120
+        && chars_upto(t, 121) <= 120
         && (1..=2).contains(&t.matches(['。', '！', '？']).count())
 }
 
@@ -207,7 +207,7 @@ pub(crate) fn tags_line(text: &str) -> bool {
     TAG_LABELS.iter().any(|l| {
         t.strip_prefix(l)
             .and_then(|r| r.trim_start().strip_prefix(['：', ':']))
-            .is_some_and(|r| chars(r) <= 30 && !r.contains(['。', '，', '；', '！', '？']))
+            .is_some_and(|r| chars_upto(r, 31) <= 30 && !r.contains(['。', '，', '；', '！', '？']))
     })
 }
 
@@ -298,7 +298,7 @@ pub(crate) fn box_line(text: &str) -> bool {
     (2..=6).contains(&n)
         && label.chars().all(is_han)
         && (label.ends_with("提示") || label.ends_with("提醒"))
-        && chars(text) <= 60
+        && chars_upto(text, 61) <= 60
 }
 
 /// A letter's salutation (`编辑同志：`, `尊敬的编辑：`): a line of at most twelve
@@ -337,7 +337,7 @@ pub(crate) fn reader_signature(text: &str) -> Option<&str> {
     let role = toks.next()?;
     (matches!(role, "读者" | "讀者")
         && byline::is_name(name)
-        && toks.all(|t| t.chars().all(is_han) && chars(t) <= 10))
+        && toks.all(|t| t.chars().all(is_han) && chars_upto(t, 11) <= 10))
     .then_some(name)
 }
 
@@ -399,16 +399,16 @@ pub(crate) fn is_caption_like(text: &str) -> bool {
     CAPTION_WORDS
         .iter()
         .any(|w| t.ends_with(w) || t.starts_with(w))
-        && chars(t) <= 20
+        && chars_upto(t, 21) <= 20
 }
 
 pub(crate) fn is_box_label(text: &str) -> bool {
     // squeezing keeps the count of characters that are not white space
-    if chars(text) > 8 {
+    if chars_upto(text, 9) > 8 {
         return false;
     }
     let t = squeeze(text);
-    BOX_LABELS.iter().any(|(w, _)| t.starts_with(w)) && chars(&t) <= 8
+    BOX_LABELS.iter().any(|(w, _)| t.starts_with(w)) && chars_upto(&t, 9) <= 8
 }
 
 pub(crate) fn pen_name_line(text: &str) -> bool {

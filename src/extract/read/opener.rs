@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use crate::extract::read::byline;
 use crate::extract::read::dateline;
 use crate::extract::read::dateline::Dateline;
-use crate::extract::text::clean::{chars, is_han};
+use crate::extract::text::clean::{chars_upto, is_han};
 use crate::extract::text::fold::digits_value;
 use crate::extract::text::words::NEWS_ORG_ENDS;
 use crate::extract::text::words::{BRIEF_MARKS, OUTLET_ENDS};
@@ -76,7 +76,7 @@ pub(crate) fn opening_byline(text: &str) -> Option<Dateline> {
         return None;
     }
     // a byline names roles, and running text follows it
-    if !byline::has_role(inner) || chars(rest) < 10 || chars(inner) > 30 {
+    if !byline::has_role(inner) || chars_upto(rest, 10) < 10 || chars_upto(inner, 31) > 30 {
         return None;
     }
     if inner.contains(['，', ',', '。', '：', ':', '“', '”']) {
@@ -128,7 +128,7 @@ pub(crate) fn compiled_dateline(text: &str) -> Option<Dateline> {
     let follows = text
         .get(len..)?
         .trim_start_matches(['，', ',', ' ', '：', ':']);
-    if chars(follows) < 10 {
+    if chars_upto(follows, 10) < 10 {
         return None;
     }
     Some(Dateline {
@@ -219,14 +219,14 @@ pub(crate) fn message_dateline(text: &str) -> Option<Dateline> {
         .max_by_key(|&(p, _)| p)?;
     let org = words.get(..org_end)?;
     let place = words.get(org_end..).unwrap_or("");
-    if chars(org) < 2 || chars(place) > 6 {
+    if chars_upto(org, 2) < 2 || chars_upto(place, 7) > 6 {
         return None;
     }
     let len = at + "消息".len();
     let follows = text
         .get(len..)?
         .trim_start_matches(['，', ',', ' ', '\u{3000}', '：', ':']);
-    if chars(follows) < 10 {
+    if chars_upto(follows, 10) < 10 {
         return None;
     }
     Some(Dateline {

@@ -12,7 +12,7 @@ use regex::Regex;
 
 use crate::extract::read::byline;
 use crate::extract::read::labels::{bracketed_names, comment_label, is_box_label};
-use crate::extract::text::clean::{chars, has_ascii_digit, is_han, trim};
+use crate::extract::text::clean::{chars, chars_upto, has_ascii_digit, is_han, trim};
 use crate::extract::text::fold::is_digit;
 use crate::extract::text::words::SENTENCE_MARKS;
 
@@ -46,12 +46,16 @@ const STEP_MARKS: [char; 4] = ['>', '＞', '»', '›'];
 /// joined by `>` (`首页 > 某栏目 > 正文`), with nothing of a sentence in it. On a line
 /// holding `<`, an ASCII `>` closes a tag (`某镇<b>某事</b>`) and separates nothing.
 pub(crate) fn breadcrumb(t: &str) -> bool {
+    // running text shows a comma within its first characters: asked first
+    if t.contains(SENTENCE_MARKS) {
+        return false;
+    }
     let marks: &[char] = if t.contains('<') {
         &STEP_MARKS[1..]
     } else {
         &STEP_MARKS
     };
-    if !t.contains(marks) || t.contains(SENTENCE_MARKS) {
+    if !t.contains(marks) {
         return false;
     }
     let steps: Vec<&str> = t.split(marks).map(str::trim).collect();
@@ -92,7 +96,11 @@ fn labels(t: &str) -> Vec<(usize, usize)> {
 /// or more labels, or opens with one whose value is mostly figures (a date, a count, a
 /// page number). A headline opened by a place and a colon has words after it.
 pub(crate) fn label_values(t: &str) -> bool {
-    if t.len() > 160 || !t.contains([':', '：']) || t.contains(SENTENCE_MARKS) || chars(t) > 40 {
+    if t.len() > 160
+        || !t.contains([':', '：'])
+        || t.contains(SENTENCE_MARKS)
+        || chars_upto(t, 41) > 40
+    {
         return false;
     }
     let found = labels(t);
@@ -156,7 +164,7 @@ pub(crate) fn weather(t: &str) -> bool {
     // sixty characters take at most 240 bytes
     t.len() <= 240
         && t.contains(['℃', '°'])
-        && chars(t) <= 60
+        && chars_upto(t, 61) <= 60
         && TEMPERATURE_RANGE.find_iter(t).count() >= 2
 }
 
@@ -210,8 +218,8 @@ const NEIGHBOUR_LINKS: [&str; 10] = [
 /// the line opens with the link's words, and a date or a headline at most may follow (no
 /// clause of a sentence).
 pub(crate) fn neighbour_link(t: &str) -> bool {
-    chars(t) <= 40
-        && NEIGHBOUR_LINKS.iter().any(|w| t.starts_with(w))
+    NEIGHBOUR_LINKS.iter().any(|w| t.starts_with(w))
+        && chars_upto(t, 41) <= 40
         && !t.contains(['，', ',', '。'])
 }
 
@@ -232,7 +240,8 @@ pub(crate) fn share_widget(t: &str) -> bool {
 /// A story's pager (`本新闻共2页，当前在第1页 1 2`): how many pages the story has and
 /// which one this is, then page numbers at most (no words: `…第3页讲的是…` is text).
 pub(crate) fn story_pager(t: &str) -> bool {
-    chars(t) <= 40
+    t.contains('页')
+        && chars_upto(t, 41) <= 40
         && PAGER
             .find(t)
             .is_some_and(|m| !t.get(m.end()..).unwrap_or("").chars().any(is_han))
@@ -302,7 +311,7 @@ pub(crate) fn cut_teaser(t: &str) -> bool {
     let Some(last) = body.chars().last() else {
         return false;
     };
-    (is_han(last) || last.is_ascii_alphanumeric()) && chars(t) <= 150
+    (is_han(last) || last.is_ascii_alphanumeric()) && chars_upto(t, 151) <= 150
 }
 
 /// A line of people's names and nothing else: two or three tokens of two or three Han

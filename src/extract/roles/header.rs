@@ -17,7 +17,7 @@
 use std::sync::LazyLock;
 
 use crate::extract::line::{Line, Role};
-use crate::extract::text::clean::{chars, is_han, is_sentence_end, squeeze, trim};
+use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end, squeeze, trim};
 use crate::extract::text::words::META_WORDS;
 
 /// The features of a candidate line, in the order of the model's weights. Each is a
@@ -103,16 +103,26 @@ pub(crate) fn model() -> Option<&'static Model> {
 fn text_start(lines: &[Line]) -> Option<usize> {
     lines.iter().position(|u| {
         u.role.opens()
-            || (u.role == Role::Para && chars(&u.text) >= 40 && u.text.contains(['，', ',', '。']))
+            || (u.role == Role::Para
+                && chars_upto(&u.text, 40) >= 40
+                && u.text.contains(['，', ',', '。']))
     })
 }
 
 /// Pairs of Han characters of `s`.
-fn bigrams(s: &str) -> Vec<(char, char)> {
-    let hans: Vec<char> = s.chars().filter(|c| is_han(*c)).collect();
-    hans.windows(2)
-        .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
-        .collect()
+///
+/// Each pair is packed in one number (the first character in the high half), which sorts
+/// and compares as the pair does, at the cost of one integer.
+fn bigrams(s: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(s.len() / 3);
+    let mut prev: Option<char> = None;
+    for c in s.chars().filter(|c| is_han(*c)) {
+        if let Some(p) = prev {
+            out.push((u64::from(p) << 32) | u64::from(c));
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// Whether the line at `k` is headline-like.
@@ -165,7 +175,7 @@ struct Page {
     /// The first text's index.
     start: usize,
     /// Han pairs of the text's first 500 or so characters, sorted, once each.
-    text_pairs: Vec<(char, char)>,
+    text_pairs: Vec<u64>,
     /// The first text, squeezed.
     first_text: String,
     /// Every line squeezed, for lines printed twice.

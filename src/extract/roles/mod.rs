@@ -21,7 +21,7 @@ use crate::extract::read::labels::{
 use crate::extract::read::opener;
 use crate::extract::read::run_on;
 use crate::extract::text::clean;
-use crate::extract::text::clean::chars;
+use crate::extract::text::clean::{chars, chars_upto};
 use crate::extract::text::words::BRIEF_MARKS;
 
 /// A reader of the opening of a paragraph.
@@ -94,7 +94,7 @@ pub(crate) fn first_look(text: &str) -> (Role, &'static str, Option<Dateline>) {
     if t.starts_with(BRIEF_MARKS) {
         // `■ 某镇整治人居环境`: a marked headline of a brief, not its text
         let rest = t.trim_start_matches(BRIEF_MARKS).trim();
-        if chars(rest) <= 30 && is_head_shape(rest) && !rest.contains(['，', ',']) {
+        if chars_upto(rest, 31) <= 30 && is_head_shape(rest) && !rest.contains(['，', ',']) {
             return (Role::Head, "marked-headline", None);
         }
         if n >= 8 {
@@ -486,9 +486,9 @@ fn split_credit(line: String) -> (String, Option<String>) {
     let (before, inner) = trimmed.split_at(open);
     let core = inner.trim_end_matches([')', '）']).trim_end();
     let is_credit = (core.ends_with('摄') || core.ends_with('攝'))
-        && chars(inner) <= 30
+        && chars_upto(inner, 31) <= 30
         && byline::parse(inner).is_some_and(|p| p.photo);
-    if is_credit && chars(before) >= 4 {
+    if is_credit && chars_upto(before, 4) >= 4 {
         (before.trim_end().to_string(), Some(inner.to_string()))
     } else {
         (line, None)
@@ -511,7 +511,8 @@ fn split_glued(t: &str) -> (&str, Option<&str>) {
         if let Some(pos) = key.find(t.as_bytes()) {
             let (head, rest) = t.split_at(pos);
             let rest = rest.trim_start();
-            if chars(head) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some() {
+            if chars_upto(head, 41) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some()
+            {
                 return (head.trim(), Some(rest));
             }
         }

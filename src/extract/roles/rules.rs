@@ -16,7 +16,7 @@ use crate::extract::read::labels::{
 };
 use crate::extract::roles::header;
 use crate::extract::roles::web;
-use crate::extract::text::clean::{chars, has_ascii_digit, is_han, squeeze, trim};
+use crate::extract::text::clean::{chars_upto, has_ascii_digit, is_han, squeeze, trim};
 use crate::extract::text::words::BRIEF_MARKS;
 
 /// A named rule: the role of line `i` among `lines`, or `None` when it does not apply.
@@ -394,7 +394,7 @@ fn letter_signature(lines: &[Line], i: usize) -> Option<Role> {
 /// punctuation, right above a marked item.
 fn brief_label(units: &[Line], i: usize) -> bool {
     let Some(u) = units.get(i) else { return false };
-    if u.role != Role::Head || chars(&u.text) > 6 {
+    if u.role != Role::Head || chars_upto(&u.text, 7) > 6 {
         return false;
     }
     let t = squeeze(&u.text);

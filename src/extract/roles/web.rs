@@ -8,7 +8,7 @@
 use crate::extract::line::{Line, Role};
 use crate::extract::read::furniture::marker_count;
 use crate::extract::read::web;
-use crate::extract::text::clean::{chars, chars_upto, squeeze, trim};
+use crate::extract::text::clean::{chars_upto, squeeze, trim};
 use crate::extract::text::words::BRIEF_MARKS;
 
 /// The trimmed text of a headline-like line, a paragraph or a marked line: the lines a
@@ -105,7 +105,7 @@ pub(crate) fn digest_list(lines: &[Line]) -> Vec<usize> {
     let mark_of = |u: &Line| {
         let t = trim(&u.text);
         let first = t.chars().next()?;
-        (BRIEF_MARKS.contains(&first) && chars(t) <= 31 && !t.contains(['。', '！', '？']))
+        (BRIEF_MARKS.contains(&first) && chars_upto(t, 32) <= 31 && !t.contains(['。', '！', '？']))
             .then_some(first)
     };
     let mut out = Vec::new();
@@ -232,7 +232,7 @@ pub(crate) fn roleless_byline(lines: &[Line], i: usize) -> Option<Role> {
 /// A paragraph of running text: forty characters or more, with a sentence's comma or
 /// full stop.
 fn running_text(t: &str) -> bool {
-    chars(t) >= 40 && t.contains(['，', ',', '。'])
+    chars_upto(t, 40) >= 40 && t.contains(['，', ',', '。'])
 }
 
 /// A picture between a headline block and the story's opener: a caption of one
@@ -245,13 +245,13 @@ pub(crate) fn picture_before_opener(lines: &[Line], k: usize) -> Option<usize> {
         return None;
     }
     let t = trim(&cap.text);
-    if chars(t) <= 72 && web::trailing_credit(t) {
+    if chars_upto(t, 73) <= 72 && web::trailing_credit(t) {
         return lines.get(k + 1)?.role.opens().then_some(k + 1);
     }
     let credit = lines.get(k + 1)?;
     let opener = lines.get(k + 2)?;
     let one_sentence = t.ends_with(['。', '.', '！'])
         && t.matches(['。', '！', '？']).count() <= 1
-        && chars(t) <= 60;
+        && chars_upto(t, 61) <= 60;
     (one_sentence && credit.role == Role::Credit && opener.role.opens()).then_some(k + 2)
 }
