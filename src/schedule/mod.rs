@@ -1,8 +1,11 @@
 //! One run of the pipeline, in order: the run lock, new or changed input files, extract,
 //! locate, store, publish, digests, and the run's exit status.
 //!
-//! Owns: the order of the stages, the per-file error policy (report, record, carry on,
-//! fail the run at the end), and the lock that keeps two runs apart. Must not touch:
+//! Owns: the order of the stages, what needs doing at all (files whose size and time
+//! vouch for them are not read, see `files`; a site whose articles, corrections,
+//! settings and templates did not change since it was published is not published again),
+//! the per-file error policy (report, record, carry on, fail the run at the end), and the
+//! lock that keeps two runs apart. Must not touch:
 //! parsing or rendering (the stages do that), or sleeping (the timer owns time).
 
 mod budget;
@@ -229,13 +232,9 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     let out_key = out_key.to_string_lossy();
     let fingerprint = publish::fingerprint(&cfg.publish, &templates);
     let mark_now = |store: &Store| -> Result<Option<String>> {
-        Ok(publish::stamp(&out).map(|stamp| {
-            format!(
-                "{} {fingerprint:016x} {} {stamp}",
-                store.changes().unwrap_or(-1),
-                cfg.stories.merge
-            )
-        }))
+        let changes = store.changes()?;
+        Ok(publish::stamp(&out)
+            .map(|stamp| format!("{changes} {fingerprint:016x} {:?} {stamp}", cfg.stories)))
     };
     let mark = mark_now(&store)?;
     if mark.is_some() && mark == store.publish_mark(&out_key)? {

@@ -2,7 +2,11 @@
 //! places, runs, subscribers and the digest outbox.
 //!
 //! Owns: the schema and its migrations, and every SQL statement. Writes are idempotent
-//! upserts keyed by content-derived ids; each input file is stored in one transaction.
+//! upserts keyed by content-derived ids; each input file is stored all or nothing (one
+//! transaction, or one savepoint of a batch's transaction). Also what lets a run do work
+//! in proportion to what changed: each input's size and modification time as last read,
+//! a count of changes to articles and corrections (kept by triggers), and what each output
+//! folder was last published from.
 //! Must not touch: rendering, fetching (it keeps what fetching learnt: validators,
 //! failures, pages), XML, email, or the clock (callers pass times in).
 
