@@ -6,7 +6,9 @@
 //! threads (each reads, decodes, extracts and places one file at a time, within the
 //! source's time budget, on a [`Placer`] of its own), and the one writer that stores what
 //! they give, file after file in name order, in batched transactions where each file is a
-//! savepoint of its own. The articles stored, their ids and every output byte are those of
+//! savepoint of its own (a batch is committed at 64 files, and whenever the writer has to
+//! wait for a reader, so that other writers of the state file are never kept waiting for
+//! a slow page). The articles stored, their ids and every output byte are those of
 //! reading the files one after the other on one thread.
 //! Must not touch: what extracting or placing means (`place_page`), SQL (the store), the
 //! output folder.
@@ -119,7 +121,6 @@ pub(super) fn ingest_files(
     let stop = AtomicBool::new(false);
     // How many of `todo` the writer is done with; readers wait on it to stay `ahead`.
     let written = (Mutex::new(0usize), Condvar::new());
-    store.begin_batch()?;
     let fatal = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(usize, Read)>(threads * 2);
         for _ in 0..threads {
@@ -162,7 +163,27 @@ pub(super) fn ingest_files(
         let mut waiting: BTreeMap<usize, Read> = BTreeMap::new();
         let mut at = 0;
         let mut fatal = None;
-        'recv: for (j, got) in rx.iter() {
+        'recv: loop {
+            let (j, got) = match rx.try_recv() {
+                Ok(x) => x,
+                Err(mpsc::TryRecvError::Empty) => {
+                    // About to wait for a reader (a slow page may take its whole budget):
+                    // commit first, so other writers of the state file are not kept out.
+                    if let Err(e) = store.end_batch() {
+                        fatal = Some(e);
+                        break 'recv;
+                    }
+                    match rx.recv() {
+                        Ok(x) => x,
+                        Err(_) => break 'recv,
+                    }
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break 'recv,
+            };
+            if let Err(e) = store.begin_batch() {
+                fatal = Some(e);
+                break 'recv;
+            }
             waiting.insert(j, got);
             while let Some(got) = waiting.remove(&at) {
                 let i = todo[at];
