@@ -258,6 +258,9 @@ pub struct FetchSettings {
     /// A feed entry whose text is shorter than this many characters is only a summary:
     /// its link is fetched for the full text (unless the source says `fulltext = false`).
     pub fulltext_below_chars: usize,
+    /// Threads that read, decode, extract and place the files of folder sources (one
+    /// writer stores what they give, in file order); 0: one per core.
+    pub read_threads: usize,
     /// How a site's owner reaches whoever runs this instance (a URL or `mailto:`),
     /// added to the `User-Agent` as `(+CONTACT)`; none by default.
     pub contact: Option<String>,
@@ -292,6 +295,7 @@ impl Default for FetchSettings {
             retry_backoff_secs: 600,
             retry_backoff_max_secs: 86_400,
             fulltext_below_chars: 100,
+            read_threads: 0,
             contact: None,
         }
     }
@@ -339,6 +343,10 @@ pub const RANGES: &[Range] = &[
     range("fetch", "retry_backoff_secs", 1.0, 86_400.0),
     range("fetch", "retry_backoff_max_secs", 1.0, 2_592_000.0),
     range("fetch", "fulltext_below_chars", 0.0, 100_000.0),
+    Range {
+        zero_too: true,
+        ..range("fetch", "read_threads", 1.0, 64.0)
+    },
     range("publish", "items_per_feed", 1.0, 10_000.0),
     range("publish", "ttl_minutes", 1.0, 10_080.0),
     range("publish", "archive_size", 1.0, 10_000.0),
@@ -556,6 +564,7 @@ impl Config {
                     "retry_backoff_secs" => f.retry_backoff_secs as f64,
                     "retry_backoff_max_secs" => f.retry_backoff_max_secs as f64,
                     "fulltext_below_chars" => f.fulltext_below_chars as f64,
+                    "read_threads" => f.read_threads as f64,
                     _ => return Vec::new(),
                 })
             }

@@ -522,7 +522,19 @@ fn parallel<T: Sync>(
 }
 
 /// Fingerprint of everything besides the articles that shapes the output: this version,
-/// the settings and the text of every template used.
+/// the settings and the text of every template used. A run whose articles, fingerprint
+/// and output folder ([`stamp`]) are those of the last publish need not publish.
+pub fn fingerprint(settings: &Settings, templates: &Templates) -> u64 {
+    global_fingerprint(settings, templates)
+}
+
+/// What identifies the output folder as the last finished publish left it: its
+/// manifest's size, modification time and inode. `None` when there is no manifest or a
+/// publish did not finish (its journal is there).
+pub fn stamp(out: &Path) -> Option<String> {
+    write::stamp(out)
+}
+
 fn global_fingerprint(settings: &Settings, templates: &Templates) -> u64 {
     let mut h = text::fingerprinter();
     MANIFEST_HEADER.hash(&mut h);

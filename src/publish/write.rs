@@ -39,6 +39,26 @@ const JOURNAL_FRESH: &str = "*";
 /// killed run of such a version may have left, and removed when a run finishes.
 const MANIFEST_PARKED: &str = ".localfeed-publish.prev";
 
+/// The manifest's size, modification time (ns) and inode, when it is there and no
+/// unfinished run's journal is (see [`super::stamp`]).
+pub(crate) fn stamp(out: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    if [JOURNAL, MANIFEST_PARKED]
+        .iter()
+        .any(|n| std::fs::symlink_metadata(out.join(n)).is_ok())
+    {
+        return None;
+    }
+    let m = std::fs::metadata(out.join(MANIFEST)).ok()?;
+    Some(format!(
+        "{} {}.{:09} {}",
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ino()
+    ))
+}
+
 /// What the last runs left in the output folder, and the journal of this one.
 #[derive(Debug, Default)]
 pub(crate) struct Manifest {

@@ -72,15 +72,16 @@ impl Worker {
 
 /// Places pages on a worker thread, each within a time budget.
 pub(crate) struct Placer {
-    gaz: &'static Gazetteer,
+    /// The gazetteer, built on first use (a run with nothing to place never builds it).
+    gaz: fn() -> &'static Gazetteer,
     worker: Option<Worker>,
     /// Workers left behind busy with a page over its budget (counted for the report).
     pub(crate) abandoned: usize,
 }
 
 impl Placer {
-    /// A placer over the gazetteer; the worker starts with the first page.
-    pub(crate) fn new(gaz: &'static Gazetteer) -> Placer {
+    /// A placer over the gazetteer `gaz` gives; the worker starts with the first page.
+    pub(crate) fn new(gaz: fn() -> &'static Gazetteer) -> Placer {
         Placer {
             gaz,
             worker: None,
@@ -95,14 +96,16 @@ impl Placer {
         include_also: bool,
         budget: Duration,
     ) -> Result<Vec<NewArticle>, PlaceError> {
+        // built here, before the clock of the page's budget starts
+        let gaz = (self.gaz)();
         let worker = match self.worker.take() {
             Some(w) => w,
             // A worker that cannot be started (no threads left): place here, unbounded.
-            None => match Worker::start(self.gaz) {
+            None => match Worker::start(gaz) {
                 Ok(w) => w,
                 Err(_) => {
                     return catch_unwind(AssertUnwindSafe(|| {
-                        super::place_page(&page, self.gaz, include_also)
+                        super::place_page(&page, gaz, include_also)
                     }))
                     .map_err(|_| PlaceError::Panicked);
                 }
@@ -145,8 +148,7 @@ mod tests {
 
     #[test]
     fn a_page_over_its_budget_is_reported_and_the_next_one_is_placed() {
-        let gaz = Gazetteer::embedded();
-        let mut placer = Placer::new(gaz);
+        let mut placer = Placer::new(Gazetteer::embedded);
         let one = "某县召开会议\n本报讯 近日，某县召开会议，部署全年工作。\n".to_string();
         // Warm the gazetteer and the worker first: the budget below is for the page alone.
         assert!(

@@ -1,12 +1,16 @@
 //! One run of the pipeline, in order: the run lock, new or changed input files, extract,
 //! locate, store, publish, digests, and the run's exit status.
 //!
-//! Owns: the order of the stages, the per-file error policy (report, record, carry on,
-//! fail the run at the end), and the lock that keeps two runs apart. Must not touch:
+//! Owns: the order of the stages, what needs doing at all (files whose size and time
+//! vouch for them are not read, see `files`; a site whose articles, corrections,
+//! settings and templates did not change since it was published is not published again),
+//! the per-file error policy (report, record, carry on, fail the run at the end), and the
+//! lock that keeps two runs apart. Must not touch:
 //! parsing or rendering (the stages do that), or sleeping (the timer owns time).
 
 mod budget;
 pub mod digests;
+mod files;
 mod network;
 
 use std::fs::{File, TryLockError};
@@ -77,6 +81,11 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub struct RunLock {
     _file: File,
+    /// The file system's time when the lock was taken (the lock file's modification time,
+    /// in ns since the Unix epoch, after the holder's process id was written to it): an
+    /// input file modified near it or later is not vouched for by its time (see
+    /// `files::vouched`).
+    taken_ns: Option<i64>,
 }
 
 /// Takes the run lock for a state file, or says who holds it.
@@ -93,7 +102,26 @@ pub fn lock(state: &Path) -> Result<RunLock, RunError> {
         .open(&path)
         .with_context(|| format!("cannot open the lock file {}", shown_path(&path)))?;
     match file.try_lock() {
-        Ok(()) => Ok(RunLock { _file: file }),
+        Ok(()) => {
+            // The holder's process id, which also gives the file the file system's time.
+            let mut f = &file;
+            let taken_ns = (f.set_len(0).is_ok()
+                && std::io::Write::write_all(
+                    &mut f,
+                    format!("{}\n", std::process::id()).as_bytes(),
+                )
+                .is_ok())
+            .then(|| {
+                file.metadata()
+                    .ok()
+                    .and_then(|m| crate::sources::mtime_ns(&m))
+            })
+            .flatten();
+            Ok(RunLock {
+                _file: file,
+                taken_ns,
+            })
+        }
         Err(TryLockError::WouldBlock) => Err(RunError::Locked(shown_path(&path))),
         Err(TryLockError::Error(e)) => {
             Err(anyhow::anyhow!("cannot lock {}: {e}", shown_path(&path)).into())
@@ -109,13 +137,12 @@ fn lock_path(state: &Path) -> PathBuf {
 
 /// Runs the whole pipeline once.
 pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<RunReport, RunError> {
-    let _lock = lock(&cfg.state_path())?;
+    let run_lock = lock(&cfg.state_path())?;
     let templates = Templates::load(cfg.templates_dir().as_deref())?;
     let mut store = Store::open(&cfg.state_path())?;
-    let gaz = Gazetteer::embedded();
     let run_id = store.start_run(&clock.now())?;
     let mut report = RunReport::default();
-    let mut placer = Placer::new(gaz);
+    let mut placer = Placer::new(Gazetteer::embedded);
     // A source folder that is not there is a configuration error (or a mount that failed):
     // nothing is read, and the published site is left as it is rather than emptied.
     for source in &cfg.sources {
@@ -182,70 +209,56 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
             home: source.home.clone(),
         };
         let bar = progress_bar(opts.progress, files.len() as u64, &source.id);
-        for file in &files {
-            bar.inc(1);
-            report.totals.files_read += 1;
-            match ingest_file(
-                &mut store,
-                cfg,
-                &mut placer,
-                file,
-                (source.max_file_mb, source.max_file_secs),
-                &hints,
-                clock,
-            ) {
-                Ok(Ingested::Unchanged) => {}
-                Ok(Ingested::Stored(changed)) => {
-                    report.totals.files_new += 1;
-                    report.totals.articles_changed += changed;
-                }
-                Err(reason) => {
-                    let path = shown_path(&file.path);
-                    tracing::error!("{path}: {reason}");
-                    report.totals.files_failed += 1;
-                    report.failures.push(Failure { path, reason });
-                }
-            }
-        }
+        files::ingest_files(
+            &mut store,
+            cfg,
+            &mut placer,
+            source,
+            &files,
+            &hints,
+            (clock, run_lock.taken_ns),
+            &bar,
+            &mut report,
+        )?;
         bar.finish_and_clear();
     }
     network::run(&mut store, cfg, &mut placer, clock, &mut report)?;
 
-    let articles = one_item_per_story(&mut store, cfg)?;
     let out = cfg.out_dir();
-    // A site is never replaced by a much smaller one without being asked: a state file or
-    // a source that vanished (a mount that failed) looks like articles withdrawn.
-    let shrink = publish::shrink(&articles, &cfg.publish, &out);
-    let limit = u64::from(cfg.publish.max_retire_percent);
-    if !opts.allow_shrink && shrink.retired as u64 * 100 > shrink.published as u64 * limit {
-        store.finish_run(run_id, &report.totals, false, &clock.now())?;
-        return Err(RunError::Fatal(anyhow::anyhow!(
-            "this run would take {} of the {} published articles off {} ({}%, more than \
-             [publish] max_retire_percent = {limit}); nothing was published or sent and the \
-             site is left as it is. If the articles are really gone, run again with \
-             --allow-shrink",
-            shrink.retired,
-            shrink.published,
-            shown_path(&out),
-            shrink.retired * 100 / shrink.published.max(1),
-        )));
+    // Nothing that shapes the site changed since it was last published (no article, no
+    // correction, no setting or template; the folder as that publish left it): the
+    // stored articles are not even read.
+    let out_key = std::path::absolute(&out).unwrap_or_else(|_| out.clone());
+    let out_key = out_key.to_string_lossy();
+    let fingerprint = publish::fingerprint(&cfg.publish, &templates);
+    let mark_now = |store: &Store| -> Result<Option<String>> {
+        let changes = store.changes()?;
+        Ok(publish::stamp(&out)
+            .map(|stamp| format!("{changes} {fingerprint:016x} {:?} {stamp}", cfg.stories)))
+    };
+    let mark = mark_now(&store)?;
+    if mark.is_some() && mark == store.publish_mark(&out_key)? {
+        tracing::info!(
+            "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; 0 output file(s) written: no article, correction or setting changed since {} was last published",
+            report.totals.files_read,
+            report.totals.files_new,
+            report.totals.files_failed,
+            report.totals.articles_changed,
+            shown_path(&out)
+        );
+    } else {
+        publish_all(&mut store, cfg, &templates, opts, &mut report)
+            .map_err(|e| e.with_run(&mut store, run_id, &report.totals, clock))?;
+        store.set_publish_mark(&out_key, mark_now(&store)?.as_deref())?;
     }
-    let published = publish::publish(&articles, &cfg.publish, &templates, &out)
-        .with_context(|| format!("cannot publish into {}", shown_path(&out)))?;
-    report.totals.feeds_written = published.written.len();
-    tracing::info!(
-        "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged, {} removed",
-        report.totals.files_read,
-        report.totals.files_new,
-        report.totals.files_failed,
-        report.totals.articles_changed,
-        published.written.len(),
-        published.unchanged,
-        published.removed.len()
+    tracing::debug!(
+        "{} stored article(s) read from the state file",
+        store.articles_decoded()
     );
     if cfg.digest.is_some() && opts.digests {
         match digest_settings(cfg) {
             Ok(settings) => {
+                let gaz = Gazetteer::embedded();
                 let resolve = |s: &str| gaz.lookup(s).map_err(|e| e.to_string());
                 match digests::run_digests(
                     &mut store,
@@ -306,6 +319,84 @@ pub fn run_once(cfg: &Config, clock: &dyn Clock, opts: RunOptions) -> Result<Run
     Ok(report)
 }
 
+/// Why publishing stopped a run.
+enum PublishError {
+    /// It would take too much off the site: the run is recorded as failed first.
+    Shrink(anyhow::Error),
+    /// Anything else.
+    Other(anyhow::Error),
+}
+
+impl PublishError {
+    /// The run's error; a refused shrink is recorded as a failed run first.
+    fn with_run(
+        self,
+        store: &mut Store,
+        run_id: i64,
+        totals: &RunTotals,
+        clock: &dyn Clock,
+    ) -> RunError {
+        match self {
+            PublishError::Shrink(e) => {
+                match store.finish_run(run_id, totals, false, &clock.now()) {
+                    Ok(()) => RunError::Fatal(e),
+                    Err(f) => RunError::Fatal(f),
+                }
+            }
+            PublishError::Other(e) => RunError::Fatal(e),
+        }
+    }
+}
+
+impl From<anyhow::Error> for PublishError {
+    fn from(e: anyhow::Error) -> Self {
+        PublishError::Other(e)
+    }
+}
+
+/// Finds the stories, then publishes every stored article into the output folder, unless
+/// that would take too much off the site.
+fn publish_all(
+    store: &mut Store,
+    cfg: &Config,
+    templates: &Templates,
+    opts: RunOptions,
+    report: &mut RunReport,
+) -> Result<(), PublishError> {
+    let articles = one_item_per_story(store, cfg)?;
+    let out = cfg.out_dir();
+    // A site is never replaced by a much smaller one without being asked: a state file or
+    // a source that vanished (a mount that failed) looks like articles withdrawn.
+    let shrink = publish::shrink(&articles, &cfg.publish, &out);
+    let limit = u64::from(cfg.publish.max_retire_percent);
+    if !opts.allow_shrink && shrink.retired as u64 * 100 > shrink.published as u64 * limit {
+        return Err(PublishError::Shrink(anyhow::anyhow!(
+            "this run would take {} of the {} published articles off {} ({}%, more than \
+             [publish] max_retire_percent = {limit}); nothing was published or sent and the \
+             site is left as it is. If the articles are really gone, run again with \
+             --allow-shrink",
+            shrink.retired,
+            shrink.published,
+            shown_path(&out),
+            shrink.retired * 100 / shrink.published.max(1),
+        )));
+    }
+    let published = publish::publish(&articles, &cfg.publish, templates, &out)
+        .with_context(|| format!("cannot publish into {}", shown_path(&out)))?;
+    report.totals.feeds_written = published.written.len();
+    tracing::info!(
+        "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged, {} removed",
+        report.totals.files_read,
+        report.totals.files_new,
+        report.totals.files_failed,
+        report.totals.articles_changed,
+        published.written.len(),
+        published.unchanged,
+        published.removed.len()
+    );
+    Ok(())
+}
+
 /// The stored articles with each story once (`[stories] merge`): the printings of one
 /// story are found across every source, recorded in the store (digests read it there)
 /// and folded into the printing that leads the story. With `merge = false` every
@@ -356,6 +447,28 @@ enum Ingested {
     Stored(usize),
 }
 
+/// Records in the store that `file` (with content hash `hash`, empty when unread) failed,
+/// so that it is tried again next run; returns the reason, saying so when even that failed.
+fn record_failure(
+    store: &mut Store,
+    file: &InputFile,
+    hash: &str,
+    reason: String,
+    clock: &dyn Clock,
+) -> String {
+    match store.record_failure(
+        &file.source,
+        &file.name,
+        hash,
+        file.size,
+        &reason,
+        &clock.now(),
+    ) {
+        Ok(()) => reason,
+        Err(e) => format!("{reason} (and the failure could not be recorded: {e:#})"),
+    }
+}
+
 /// Reads, extracts, places and stores one file. A failure is recorded in the store (so
 /// the file is tried again next run) and returned as the reason.
 fn ingest_file(
@@ -368,17 +481,7 @@ fn ingest_file(
     clock: &dyn Clock,
 ) -> Result<Ingested, String> {
     let fail = |store: &mut Store, hash: &str, reason: String| -> String {
-        if let Err(e) = store.record_failure(
-            &file.source,
-            &file.name,
-            hash,
-            file.size,
-            &reason,
-            &clock.now(),
-        ) {
-            return format!("{reason} (and the failure could not be recorded: {e:#})");
-        }
-        reason
+        record_failure(store, file, hash, reason, clock)
     };
     let bytes = match sources::read(file, limit_mb) {
         Ok(b) => b,
@@ -495,6 +598,17 @@ pub(crate) fn store_page(
         .place(page, cfg.publish.include_also, budget)
         .map_err(|e| e.to_string())?;
     adjust(&mut articles);
+    store_placed(store, (source, name, hash, size), articles, clock)
+}
+
+/// Stores the placed articles of input `(source, name)` with content hash `hash`: the
+/// number of articles added, updated or removed, or the reason it failed (not recorded).
+pub(crate) fn store_placed(
+    store: &mut Store,
+    (source, name, hash, size): (&str, &str, &str, u64),
+    mut articles: Vec<NewArticle>,
+    clock: &dyn Clock,
+) -> Result<usize, String> {
     keep_ids_through_corrections(store, (source, name), &mut articles)
         .map_err(|e| format!("cannot read the store: {e:#}"))?;
     let o = store

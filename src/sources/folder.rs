@@ -18,6 +18,18 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Size in bytes when listed.
     pub size: u64,
+    /// Modification time when listed, in nanoseconds since the Unix epoch (when the file
+    /// system gives one).
+    pub mtime_ns: Option<i64>,
+}
+
+/// A file's modification time in nanoseconds since the Unix epoch.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<i64> {
+    let t = meta.modified().ok()?;
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).ok(),
+        Err(e) => i64::try_from(e.duration().as_nanos()).ok().map(|n| -n),
+    }
 }
 
 /// Why a source or one of its files could not be read.
@@ -71,6 +83,8 @@ fn folder_id(_meta: &std::fs::Metadata, real: &Path) -> FolderId {
 /// folders above it (itself included) that a link inside it must not lead back to.
 struct Pending {
     dir: PathBuf,
+    /// Its real path (no links in it).
+    real: PathBuf,
     prefix: String,
     ancestors: Vec<FolderId>,
 }
@@ -116,11 +130,13 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
     // folder reached by two names is listed under) is the same on every run.
     let mut stack = vec![Pending {
         dir: root.to_path_buf(),
+        real: canon_root.clone(),
         prefix: String::new(),
         ancestors: vec![root_id],
     }];
     while let Some(Pending {
         dir,
+        real: dir_real,
         prefix,
         ancestors,
     }) = stack.pop()
@@ -153,8 +169,17 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
                 format!("{prefix}/{fname}")
             };
             let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            // What is not a link is where its folder is (one `stat`, no path walk).
+            let plain = (!is_link)
+                .then(|| entry.metadata().ok())
+                .flatten()
+                .map(|m| (dir_real.join(&fname), m));
             // Resolve links and keep only what stays inside the source folder.
-            let Ok(real) = path.canonicalize() else {
+            let Some((real, meta)) = plain.or_else(|| {
+                let real = path.canonicalize().ok()?;
+                let meta = std::fs::metadata(&real).ok();
+                Some((real, meta?))
+            }) else {
                 if is_link {
                     problems.push(format!(
                         "{}: a link that leads nowhere (or round in a circle), skipped",
@@ -170,9 +195,6 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
                 ));
                 continue;
             }
-            let Ok(meta) = std::fs::metadata(&real) else {
-                continue;
-            };
             if meta.is_dir() {
                 let id = folder_id(&meta, &real);
                 if ancestors.contains(&id) {
@@ -197,6 +219,7 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
                 below.push(id);
                 subfolders.push(Pending {
                     dir: path,
+                    real,
                     prefix: name,
                     ancestors: below,
                 });
@@ -206,6 +229,7 @@ pub fn scan(source: &str, root: &Path) -> Result<(Vec<InputFile>, Vec<String>), 
                     name,
                     path,
                     size: meta.len(),
+                    mtime_ns: mtime_ns(&meta),
                 });
             }
         }
@@ -327,6 +351,7 @@ mod tests {
             name: "big.txt".into(),
             path: p,
             size: 0,
+            mtime_ns: None,
         };
         let e = read(&f, 1).unwrap_err().to_string();
         assert_eq!(
@@ -342,6 +367,7 @@ mod tests {
             name: n.into(),
             path: PathBuf::from(n),
             size: 1,
+            mtime_ns: None,
         };
         let all = vec![
             f("a.txt"),

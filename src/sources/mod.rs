@@ -14,5 +14,5 @@ pub mod http;
 mod lists;
 
 pub use feed::{Entry, Feed, FeedError, claims_to_be_feed, first_unskipped, parse_feed};
-pub use folder::{InputFile, SourceError, may_be_feed, read, scan, select};
+pub use folder::{InputFile, SourceError, may_be_feed, mtime_ns, read, scan, select};
 pub use lists::{OpmlFeed, parse_opml, parse_url_list};

@@ -2,7 +2,11 @@
 //! places, runs, subscribers and the digest outbox.
 //!
 //! Owns: the schema and its migrations, and every SQL statement. Writes are idempotent
-//! upserts keyed by content-derived ids; each input file is stored in one transaction.
+//! upserts keyed by content-derived ids; each input file is stored all or nothing (one
+//! transaction, or one savepoint of a batch's transaction). Also what lets a run do work
+//! in proportion to what changed: each input's size and modification time as last read,
+//! a count of changes to articles and corrections (kept by triggers), and what each output
+//! folder was last published from.
 //! Must not touch: rendering, fetching (it keeps what fetching learnt: validators,
 //! failures, pages), XML, email, or the clock (callers pass times in).
 
@@ -32,6 +36,28 @@ pub use subscriptions::PendingSubscription;
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Stored articles read and decoded since the store was opened (see
+    /// [`Store::articles_decoded`]).
+    decoded: std::sync::atomic::AtomicU64,
+    /// Input files stored since the last commit of a batch (see [`Store::begin_batch`]).
+    batched: usize,
+}
+
+/// What the store knew of an input file before this run read it (see
+/// [`Store::known_inputs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownInput {
+    /// SHA-256 of the bytes last read.
+    pub hash: String,
+    /// Whether it was read successfully (a failed file is read again).
+    pub ok: bool,
+    /// Its size in bytes when last read.
+    pub size: u64,
+    /// Its modification time when last read (ns since the Unix epoch), when that time
+    /// vouches for the bytes.
+    pub mtime_ns: Option<i64>,
+    /// When it was first seen.
+    pub first_seen: DateTime<FixedOffset>,
 }
 
 /// What the store knows of one input file.
@@ -200,7 +226,7 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// the first one goes), so no page's article ever replaces another page's. Returns the
 /// page holding `base` when the id is a new twin's.
 fn own_id(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     source: &str,
     input: &str,
     base: &str,
@@ -260,14 +286,22 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrate(&mut conn)
             .with_context(|| format!("cannot migrate the state file {}", path.display()))?;
-        Ok(Self { conn })
+        Ok(Self::with(conn))
+    }
+
+    fn with(conn: Connection) -> Self {
+        Self {
+            conn,
+            decoded: Default::default(),
+            batched: 0,
+        }
     }
 
     /// Opens an in-memory store (tests and benchmarks).
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
         migrate(&mut conn)?;
-        Ok(Self { conn })
+        Ok(Self::with(conn))
     }
 
     /// The connection, for the store's own submodules.
@@ -302,6 +336,10 @@ impl Store {
     /// Stores the articles of one input file in one transaction: upserts each article by
     /// id (keeping its first-seen time), removes the articles the file no longer holds,
     /// and marks the file read. A crash leaves either the old state or the new one.
+    ///
+    /// Inside a batch ([`Store::begin_batch`]) the file's writes are a savepoint of the
+    /// batch's transaction instead: readers see them when the batch commits, still all or
+    /// nothing per file.
     pub fn ingest(
         &mut self,
         source: &str,
@@ -311,8 +349,161 @@ impl Store {
         articles: &[NewArticle],
         now: &DateTime<FixedOffset>,
     ) -> Result<IngestOutcome> {
+        let file = (source, name, hash, size);
+        if self.conn.is_autocommit() {
+            let tx = self.conn.transaction()?;
+            let out = ingest_into(&tx, file, articles, now)?;
+            tx.commit()?;
+            Ok(out)
+        } else {
+            let sp = self.conn.savepoint()?;
+            let out = ingest_into(&sp, file, articles, now)?;
+            sp.commit()?;
+            self.batched += 1;
+            Ok(out)
+        }
+    }
+
+    /// Starts a batch: the input files stored from now on ([`Store::ingest`],
+    /// [`Store::record_failure`], [`Store::stamp_input`]) are written in one transaction,
+    /// committed by [`Store::commit_batch_if_full`] and [`Store::end_batch`]. Each file
+    /// stays all or nothing; a killed run loses the files of the batch it was in (their
+    /// inputs are not marked read either, so the next run reads them again).
+    pub fn begin_batch(&mut self) -> Result<()> {
+        if self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.batched = 0;
+        }
+        Ok(())
+    }
+
+    /// Commits the batch and starts the next one when it holds `files` input files.
+    pub fn commit_batch_if_full(&mut self, files: usize) -> Result<()> {
+        if self.batched >= files {
+            self.end_batch()?;
+            self.begin_batch()?;
+        }
+        Ok(())
+    }
+
+    /// Commits the batch, if one is open.
+    pub fn end_batch(&mut self) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        self.batched = 0;
+        Ok(())
+    }
+
+    /// Records the modification time of an input file just stored or found unchanged
+    /// (ns since the Unix epoch), so that a later run that finds the same size and time
+    /// need not read it; `None` forgets it.
+    pub fn stamp_input(&mut self, source: &str, name: &str, mtime_ns: Option<i64>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE inputs SET mtime_ns = ?3 WHERE source = ?1 AND name = ?2")?
+            .execute(params![source, name, mtime_ns])?;
+        Ok(())
+    }
+
+    /// What the store knows of the input files `names` of `source` (sorted by name, as
+    /// the scan of a source folder lists them), one entry each in the same order: one pass
+    /// over the source's inputs in name order, keeping only the names asked for.
+    pub fn known_inputs(&self, source: &str, names: &[&str]) -> Result<Vec<Option<KnownInput>>> {
+        let mut out: Vec<Option<KnownInput>> = vec![None; names.len()];
+        let sorted = names.is_sorted();
+        let mut st = self.conn.prepare(
+            "SELECT name, hash, status, size, mtime_ns, first_seen FROM inputs
+             WHERE source = ?1 ORDER BY name",
+        )?;
+        let mut rows = st.query(params![source])?;
+        let mut i = 0;
+        let index: std::collections::HashMap<&str, usize> = if sorted {
+            Default::default()
+        } else {
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect()
+        };
+        while let Some(r) = rows.next()? {
+            let name = r.get_ref(0)?.as_str()?;
+            let at = if sorted {
+                while names.get(i).is_some_and(|n| *n < name) {
+                    i += 1;
+                }
+                if i >= names.len() {
+                    break;
+                }
+                (names[i] == name).then_some(i)
+            } else {
+                index.get(name).copied()
+            };
+            let Some(at) = at else { continue };
+            out[at] = Some(KnownInput {
+                hash: r.get(1)?,
+                ok: r.get_ref(2)?.as_str()? == "ok",
+                size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                mtime_ns: r.get(4)?,
+                first_seen: parse_ts(r.get_ref(5)?.as_str()?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A number that moves whenever a stored article or an editor's override changes
+    /// (kept by triggers on those tables).
+    pub fn changes(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT n FROM changes WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// What the output folder `out` was last published from, as [`Store::set_publish_mark`]
+    /// recorded it.
+    pub fn publish_mark(&self, out: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT mark FROM publish_marks WHERE out = ?1",
+                params![out],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Records what the output folder `out` was just published from (`None`: forget it).
+    pub fn set_publish_mark(&mut self, out: &str, mark: Option<&str>) -> Result<()> {
+        match mark {
+            Some(m) => self.conn.execute(
+                "INSERT INTO publish_marks (out, mark) VALUES (?1, ?2)
+                 ON CONFLICT (out) DO UPDATE SET mark = ?2",
+                params![out, m],
+            )?,
+            None => self
+                .conn
+                .execute("DELETE FROM publish_marks WHERE out = ?1", params![out])?,
+        };
+        Ok(())
+    }
+
+    /// How many stored articles this store has read and decoded since it was opened (a
+    /// run with nothing new reads none).
+    pub fn articles_decoded(&self) -> u64 {
+        self.decoded.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn count_decoded(&self, n: usize) {
+        self.decoded
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The writes of [`Store::ingest`], in the transaction or savepoint `tx`.
+fn ingest_into(
+    tx: &Connection,
+    (source, name, hash, size): (&str, &str, &str, u64),
+    articles: &[NewArticle],
+    now: &DateTime<FixedOffset>,
+) -> Result<IngestOutcome> {
+    {
         let now_s = ts(now);
-        let tx = self.conn.transaction()?;
         let mut out = IngestOutcome::default();
         let mut seen = BTreeSet::new();
         let mut seen_base = BTreeSet::new();
@@ -320,7 +511,7 @@ impl Store {
             if !seen_base.insert(a.id.as_str()) {
                 continue; // the same article twice on one page: keep the first
             }
-            let (id, twin_of) = own_id(&tx, source, name, &a.id)?;
+            let (id, twin_of) = own_id(tx, source, name, &a.id)?;
             seen.insert(id.clone());
             let article_json = serde_json::to_string(&a.article)?;
             let placement_json = serde_json::to_string(&a.placement)?;
@@ -432,13 +623,14 @@ impl Store {
             "INSERT INTO inputs (source, name, hash, size, status, error, attempts, articles, first_seen, last_seen)
              VALUES (?1, ?2, ?3, ?4, 'ok', NULL, 0, ?5, ?6, ?6)
              ON CONFLICT (source, name) DO UPDATE SET hash = ?3, size = ?4, status = 'ok', error = NULL,
-               attempts = 0, articles = ?5, last_seen = ?6",
+               attempts = 0, articles = ?5, last_seen = ?6, mtime_ns = NULL",
             params![source, name, hash, size as i64, seen.len() as i64, now_s],
         )?;
-        tx.commit()?;
         Ok(out)
     }
+}
 
+impl Store {
     /// When the input `(source, name)` was first seen, if it ever was (read or failed).
     pub fn input_first_seen(
         &self,
@@ -472,7 +664,7 @@ impl Store {
             "INSERT INTO inputs (source, name, hash, size, status, error, attempts, articles, first_seen, last_seen)
              VALUES (?1, ?2, ?3, ?4, 'failed', ?5, 1, 0, ?6, ?6)
              ON CONFLICT (source, name) DO UPDATE SET hash = ?3, size = ?4, status = 'failed', error = ?5,
-               attempts = attempts + 1, last_seen = ?6",
+               attempts = attempts + 1, last_seen = ?6, mtime_ns = NULL",
             params![source, name, hash, size as i64, error, now_s],
         )?;
         Ok(())
@@ -510,6 +702,7 @@ impl Store {
                 raw_article,
             )
             .optional()?;
+        self.count_decoded(usize::from(raw.is_some()));
         raw.map(|r| r.into_stored()).transpose()
     }
 
@@ -524,6 +717,7 @@ impl Store {
         for r in rows {
             out.push(r?.into_stored()?);
         }
+        self.count_decoded(out.len());
         Ok(out)
     }
 
@@ -539,6 +733,7 @@ impl Store {
         for r in rows {
             out.push(r?.into_stored()?);
         }
+        self.count_decoded(out.len());
         Ok(stories::apply_overrides(out, &self.overrides()?))
     }
 
@@ -597,6 +792,7 @@ impl Store {
         )?;
         for id in stories_of {
             if let Some(raw) = get.query_row(params![id], raw_article).optional()? {
+                self.count_decoded(1);
                 let mut a = raw.into_stored()?;
                 // the papers that reprinted the story, for feeds and digests to list
                 a.printings = self.printings(&a.id)?;

@@ -255,6 +255,47 @@ CREATE TABLE overrides (
 );
 ";
 
+/// What lets a run do work in proportion to what changed: each input file's modification
+/// time as last read (nanoseconds since the Unix epoch; NULL when it was too close to the
+/// time it was read to vouch for the bytes), a counter that every change to the articles
+/// or to the editor's overrides moves (kept by triggers, so no writer can forget it), and
+/// what each output folder was last published from (see `Store::publish_mark`).
+const CHANGE_TRACKING: &str = "
+ALTER TABLE inputs ADD COLUMN mtime_ns INTEGER;
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO changes (id, n) VALUES (1, 0);
+CREATE TRIGGER changes_article_insert AFTER INSERT ON articles BEGIN
+    UPDATE changes SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER changes_article_delete AFTER DELETE ON articles BEGIN
+    UPDATE changes SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER changes_article_update AFTER UPDATE ON articles
+WHEN old.id IS NOT new.id OR old.source IS NOT new.source OR old.input IS NOT new.input
+    OR old.publication IS NOT new.publication OR old.article IS NOT new.article
+    OR old.placement IS NOT new.placement OR old.published IS NOT new.published
+    OR old.first_seen IS NOT new.first_seen OR old.updated IS NOT new.updated
+BEGIN
+    UPDATE changes SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER changes_override_insert AFTER INSERT ON overrides BEGIN
+    UPDATE changes SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER changes_override_delete AFTER DELETE ON overrides BEGIN
+    UPDATE changes SET n = n + 1 WHERE id = 1;
+END;
+CREATE TRIGGER changes_override_update AFTER UPDATE ON overrides BEGIN
+    UPDATE changes SET n = n + 1 WHERE id = 1;
+END;
+CREATE TABLE publish_marks (
+    out  TEXT PRIMARY KEY,
+    mark TEXT NOT NULL
+);
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -267,6 +308,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(FETCHES),
         M::up(ARTICLE_SEARCH),
         M::up(STORIES_AND_OVERRIDES),
+        M::up(CHANGE_TRACKING),
     ])
 }
 
