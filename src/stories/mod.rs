@@ -198,7 +198,9 @@ fn band_key(s: &[u32; sketch::BINS], band: usize) -> u64 {
 /// or the opening's), the division each printing's own text places it in, and whether
 /// the first rules part two printings whatever their texts share.
 struct Index<'a, P: Fn(usize, usize) -> bool> {
-    sigs: &'a [[u32; sketch::BINS]],
+    sketches: &'a [Sketch],
+    /// Which of a sketch's signatures this index reads.
+    sig: fn(&Sketch) -> &[u32; sketch::BINS],
     /// Each printing's place, numbered (see [`Places`]).
     places: &'a Places,
     parted: P,
@@ -286,7 +288,7 @@ impl<P: Fn(usize, usize) -> bool> Index<'_, P> {
         let next = (band + depth) % BANDS;
         let mut keyed: Vec<(u64, u32)> = ids
             .iter()
-            .map(|&i| (band_key(&self.sigs[i as usize], next), i))
+            .map(|&i| (band_key((self.sig)(&self.sketches[i as usize]), next), i))
             .collect();
         keyed.sort_unstable();
         let mut sub: Vec<u32> = Vec::new();
@@ -403,8 +405,8 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
     // openings get an index of their own: a reprint cut to its first paragraphs, or a
     // teaser, shares little of the whole text (a low Jaccard similarity that the bands
     // of the whole text rarely catch) but nearly all of its opening.
-    let sigs: Vec<[u32; sketch::BINS]> = sketches.iter().map(|s| s.whole).collect();
-    let openings: Vec<[u32; sketch::BINS]> = sketches.iter().map(|s| s.opening).collect();
+    let whole: fn(&Sketch) -> &[u32; sketch::BINS] = |s| &s.whole;
+    let opening: fn(&Sketch) -> &[u32; sketch::BINS] = |s| &s.opening;
     let lens: Vec<usize> = sketches.iter().map(|s| s.len as usize).collect();
     let facts: Vec<Facts<'_>> = articles.iter().map(facts).collect();
     let places = Places::new(&facts.iter().map(|f| f.2).collect::<Vec<_>>());
@@ -416,9 +418,10 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
     let mut ids: Vec<u32> = Vec::new();
-    for index in [&sigs, &openings] {
+    for sig in [whole, opening] {
         let ix = Index {
-            sigs: index,
+            sketches,
+            sig,
             places: &places,
             parted: &parted_pair,
         };
@@ -427,7 +430,7 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
             keys.extend(
                 (0..n)
                     .filter(|&i| lens[i] >= MIN_INDEXED)
-                    .map(|i| (band_key(&index[i], band), i as u32)),
+                    .map(|i| (band_key(sig(&sketches[i]), band), i as u32)),
             );
             keys.sort_unstable();
             for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
@@ -446,8 +449,8 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
         let (ai, bi) = (a as usize, b as usize);
         let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
         if ra == rb
-            || (sketch::estimate(&sigs[ai], &sigs[bi]) < CANDIDATE_FLOOR
-                && sketch::estimate(&openings[ai], &openings[bi]) < OPENING_FLOOR)
+            || (sketch::estimate(&sketches[ai].whole, &sketches[bi].whole) < CANDIDATE_FLOOR
+                && sketch::estimate(&sketches[ai].opening, &sketches[bi].opening) < OPENING_FLOOR)
         {
             continue;
         }
