@@ -211,7 +211,7 @@ pub struct Sketch {
     pub len: u32,
     /// The signature of the whole story text.
     pub whole: [u32; BINS],
-    /// The signature of its first [`OPENING`] characters.
+    /// The signature of its first 60 characters (its opening).
     pub opening: [u32; BINS],
 }
 
