@@ -407,7 +407,22 @@ fn one_item_per_story(store: &mut Store, cfg: &Config) -> Result<Vec<StoredArtic
         store.set_stories(&[])?;
         return Ok(articles);
     }
-    let members = stories::find(&articles, &stories::Thresholds::default());
+    // each article is signed once: the sketches of earlier runs come from the store
+    let mut known: std::collections::HashMap<String, stories::Sketch> = store
+        .sketches()?
+        .into_iter()
+        .filter_map(|(id, b)| stories::Sketch::from_bytes(&b).map(|s| (id, s)))
+        .collect();
+    let (sketches, made) = stories::sketches(&articles, &mut known);
+    drop(known);
+    if !made.is_empty() {
+        store.keep_sketches(
+            made.iter()
+                .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
+        )?;
+    }
+    let members = stories::find_sketched(&articles, &sketches, &stories::Thresholds::default());
+    drop(sketches);
     store.set_stories(&members)?;
     if !members.is_empty() {
         let leaders: std::collections::BTreeSet<&str> =

@@ -296,6 +296,26 @@ CREATE TABLE publish_marks (
 );
 ";
 
+/// What the `stories` stage keeps of each article between runs: its sketch (story text's
+/// length and MinHash signatures, `stories::Sketch::to_bytes`), so a run signs only the
+/// articles that are new or changed. A sketch goes when its article's text changes, its
+/// id changes or it is removed.
+const STORY_SKETCHES: &str = "
+CREATE TABLE article_sketches (
+    article_id TEXT PRIMARY KEY,
+    sketch     BLOB NOT NULL
+);
+CREATE TRIGGER article_sketches_update AFTER UPDATE OF article ON articles BEGIN
+    DELETE FROM article_sketches WHERE article_id = old.id;
+END;
+CREATE TRIGGER article_sketches_rename AFTER UPDATE OF id ON articles BEGIN
+    DELETE FROM article_sketches WHERE article_id = old.id;
+END;
+CREATE TRIGGER article_sketches_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM article_sketches WHERE article_id = old.id;
+END;
+";
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -309,6 +329,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(ARTICLE_SEARCH),
         M::up(STORIES_AND_OVERRIDES),
         M::up(CHANGE_TRACKING),
+        M::up(STORY_SKETCHES),
     ])
 }
 

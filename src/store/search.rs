@@ -254,13 +254,20 @@ impl Store {
             self.articles_in(codes, None)?
         };
         // the words decide: every word in, none out
-        Ok(stories
+        let mut out: Vec<StoredArticle> = stories
             .into_iter()
             .filter(|a| {
                 include.iter().all(|w| mentions(a, w)) && !exclude.iter().any(|w| mentions(a, w))
             })
             .take(limit)
-            .collect())
+            .collect();
+        if codes.is_empty() {
+            // the papers that reprinted each story, as `articles_in` lists them
+            for a in &mut out {
+                a.printings = self.printings(&a.id)?;
+            }
+        }
+        Ok(out)
     }
 }
 

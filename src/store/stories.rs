@@ -1,5 +1,6 @@
 //! What the store keeps of stories and of the editor's hand: which articles are
-//! printings of another article's story, and the overrides set with `localfeed fix`.
+//! printings of another article's story, each article's sketch (so a run signs only new
+//! text), and the overrides set with `localfeed fix`.
 
 use std::collections::HashMap;
 
@@ -28,18 +29,56 @@ impl Store {
     /// Replaces what the store knows of stories with `members`: `(printing id, story id)`
     /// for every article that is a printing of another article's story. One transaction.
     pub fn set_stories(&mut self, members: &[(String, String)]) -> Result<()> {
+        self.write_pairs(
+            Some("DELETE FROM article_stories"),
+            "INSERT OR REPLACE INTO article_stories (article_id, story_id) VALUES (?1, ?2)",
+            members.iter().map(|(m, s)| (m.as_str(), s.as_str())),
+        )
+    }
+
+    /// Runs `clear` (if any), then `insert` once for each pair, in one transaction.
+    fn write_pairs<A: rusqlite::ToSql, B: rusqlite::ToSql>(
+        &mut self,
+        clear: Option<&str>,
+        insert: &str,
+        rows: impl IntoIterator<Item = (A, B)>,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM article_stories", [])?;
+        if let Some(clear) = clear {
+            tx.execute(clear, [])?;
+        }
         {
-            let mut ins = tx.prepare_cached(
-                "INSERT OR REPLACE INTO article_stories (article_id, story_id) VALUES (?1, ?2)",
-            )?;
-            for (m, s) in members {
-                ins.execute(params![m, s])?;
+            let mut ins = tx.prepare_cached(insert)?;
+            for (a, b) in rows {
+                ins.execute(params![a, b])?;
             }
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The sketches kept for stored articles (see [`Store::keep_sketches`]), by article
+    /// id, as the bytes they were kept as.
+    pub fn sketches(&self) -> Result<HashMap<String, Vec<u8>>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT article_id, sketch FROM article_sketches")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps the sketch of each of these articles (the `stories` stage's bytes), so that a
+    /// later run need not make it again; it goes when the article's text changes. One
+    /// transaction.
+    pub fn keep_sketches<'a>(
+        &mut self,
+        sketches: impl IntoIterator<Item = (&'a str, Vec<u8>)>,
+    ) -> Result<()> {
+        self.write_pairs(
+            None,
+            "INSERT OR REPLACE INTO article_sketches (article_id, sketch) VALUES (?1, ?2)",
+            sketches,
+        )
     }
 
     /// The story an article is a printing of, when it is not its own.

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use crate::model::{Printing, StoredArticle, fold_for_id};
 
 pub use rules::{Pair, RULES, Rule, Thresholds, decide};
+pub use sketch::Sketch;
 
 /// Rows per LSH band: two texts are candidates when they agree on all rows of one band.
 /// With 32 bands of 4 rows a pair with Jaccard 0.45 is a candidate with probability 0.79,
@@ -27,9 +28,6 @@ const BANDS: usize = sketch::BINS / ROWS;
 /// Candidates whose signatures agree on fewer bins than this share are not looked at
 /// closely (it sits well under every threshold of the rules).
 const CANDIDATE_FLOOR: f64 = 0.15;
-
-/// Characters of the story text that make its opening (about its first two sentences).
-const OPENING: usize = 60;
 
 /// Candidates whose openings agree on at least this share of bins are looked at closely
 /// even when their whole texts agree on little (cut reprints, teasers).
@@ -134,21 +132,31 @@ fn year_misread(days: i64) -> i64 {
 type When<'a> = ((Option<i64>, Option<i64>), Option<&'a str>);
 
 fn time_and_place(a: When<'_>, b: When<'_>) -> (Option<i64>, bool) {
-    let ((date_a, seen_a), (date_b, seen_b)) = (a.0, b.0);
-    // a date misread on one page is not enough to part two printings seen days apart
-    let dates = date_a.zip(date_b).map(|(x, y)| year_misread((x - y).abs()));
-    let seen = seen_a.zip(seen_b).map(|(x, y)| (x - y).abs());
-    // (printings seen on the same day, as when an archive is read at once, are parted by
-    // their dates alone)
-    let days = match (dates, seen) {
-        (Some(d), Some(s)) if s > 0 => Some(d.min(s)),
-        (d, _) => d,
-    };
+    let days = days_between(a.0, b.0);
     let apart = match (a.1, b.1) {
         (Some(x), Some(y)) => !x.starts_with(y) && !y.starts_with(x),
         _ => false,
     };
     (days, apart)
+}
+
+/// Days between two printings by their dates and first sightings (see [`Pair`]).
+fn days_between(
+    (date_a, seen_a): (Option<i64>, Option<i64>),
+    (date_b, seen_b): (Option<i64>, Option<i64>),
+) -> Option<i64> {
+    // a date misread on one page is not enough to part two printings seen days apart
+    let dates = date_a.zip(date_b).map(|(x, y)| year_misread((x - y).abs()));
+    let seen = seen_a.zip(seen_b).map(|(x, y)| (x - y).abs());
+    // (printings seen on the same day, as when an archive is read at once, are parted by
+    // their dates alone; a printing whose text gives no date is placed in time by the day
+    // it was first seen: an undated page first seen in 2024 is no reprint of a story
+    // printed in 2020)
+    match (dates, seen) {
+        (Some(d), Some(s)) if s > 0 => Some(d.min(s)),
+        (None, Some(s)) => Some(s),
+        (d, _) => d,
+    }
 }
 
 /// The division an article's own text places it in: `None` when its place came from its
@@ -186,41 +194,164 @@ fn band_key(s: &[u32; sketch::BINS], band: usize) -> u64 {
     h
 }
 
-/// The candidate pairs of one bucket: all pairs of a small bucket; a bucket too big (a
-/// stock text printed many times, or many stories written from one template) is split
-/// by the next band, so the printings that agree on more of their signature still meet
-/// without n² pairs; what is still too big after every band is paired in a chain.
-fn bucket_pairs(
-    sigs: &[[u32; sketch::BINS]],
-    ids: &[u32],
-    band: usize,
-    depth: usize,
-    pairs: &mut Vec<(u32, u32)>,
-) {
-    if ids.len() <= BUCKET_ALL_PAIRS {
-        for (x, &a) in ids.iter().enumerate() {
-            for &b in &ids[x + 1..] {
-                pairs.push((a, b));
+/// What candidate pairs are drawn from: one signature of every printing (the whole text's
+/// or the opening's), the division each printing's own text places it in, and whether
+/// the first rules part two printings whatever their texts share.
+struct Index<'a, P: Fn(usize, usize) -> bool> {
+    sketches: &'a [Sketch],
+    /// Which of a sketch's signatures this index reads.
+    sig: fn(&Sketch) -> &[u32; sketch::BINS],
+    /// Each printing's place, numbered (see [`Places`]).
+    places: &'a Places,
+    parted: P,
+}
+
+/// The divisions the printings' own texts name, numbered: 0 for none, then each code in
+/// order; for each, the numbers of the named divisions holding it (its county, city,
+/// province: the codes it starts with).
+struct Places {
+    of: Vec<u32>,
+    holders: Vec<Vec<u32>>,
+}
+
+impl Places {
+    fn new(places: &[Option<&str>]) -> Self {
+        let mut codes: Vec<&str> = places.iter().flatten().copied().collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let number = |c: &str| codes.binary_search(&c).map_or(0, |k| k as u32 + 1);
+        let of = places.iter().map(|p| p.map_or(0, number)).collect();
+        let holders = std::iter::once(Vec::new())
+            .chain(codes.iter().map(|c| {
+                (1..c.len())
+                    .filter_map(|k| c.get(..k))
+                    .map(number)
+                    .filter(|&h| h != 0)
+                    .collect()
+            }))
+            .collect();
+        Self { of, holders }
+    }
+
+    /// Whether two printings' texts place them apart (as [`time_and_place`] says).
+    fn apart(&self, x: usize, y: usize) -> bool {
+        let (p, q) = (self.of[x], self.of[y]);
+        p != 0
+            && q != 0
+            && p != q
+            && !self.holders[p as usize].contains(&q)
+            && !self.holders[q as usize].contains(&p)
+    }
+}
+
+impl<P: Fn(usize, usize) -> bool> Index<'_, P> {
+    /// Adds `(a, b)` (`a < b`) unless the first rules part them: printings placed apart or
+    /// far apart in time are never one story, so they are never a candidate.
+    fn push(&self, a: u32, b: u32, pairs: &mut Vec<(u32, u32)>) {
+        if !(self.parted)(a as usize, b as usize) {
+            pairs.push((a.min(b), a.max(b)));
+        }
+    }
+
+    /// The candidate pairs of one bucket: all pairs of a small bucket; a bucket too big
+    /// (a stock text printed many times, or many stories written from one template) is
+    /// first parted by the places the printings' texts name (printings about two
+    /// townships are never one story, so only a place and the places holding it are
+    /// paired), then split by the next band, so the printings that agree on more of their
+    /// signature still meet without n² pairs; what is still too big after every band is
+    /// paired in a chain.
+    fn bucket_pairs(
+        &self,
+        ids: &[u32],
+        band: usize,
+        depth: usize,
+        by_place: bool,
+        pairs: &mut Vec<(u32, u32)>,
+    ) {
+        if ids.len() <= BUCKET_ALL_PAIRS {
+            for (x, &a) in ids.iter().enumerate() {
+                for &b in &ids[x + 1..] {
+                    self.push(a, b, pairs);
+                }
+            }
+            return;
+        }
+        if by_place && self.place_pairs(ids, band, depth, pairs) {
+            return;
+        }
+        if depth >= BANDS {
+            for w in ids.windows(2) {
+                self.push(w[0], w[1], pairs);
+            }
+            return;
+        }
+        let next = (band + depth) % BANDS;
+        let mut keyed: Vec<(u64, u32)> = ids
+            .iter()
+            .map(|&i| (band_key((self.sig)(&self.sketches[i as usize]), next), i))
+            .collect();
+        keyed.sort_unstable();
+        let mut sub: Vec<u32> = Vec::new();
+        for run in keyed.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            sub.clear();
+            sub.extend(run.iter().map(|k| k.1));
+            self.bucket_pairs(&sub, band, depth + 1, true, pairs);
+        }
+    }
+
+    /// The pairs of a big bucket whose printings name several places: each place's
+    /// printings among themselves, and with the printings of a place holding it (its
+    /// county, city, province) or of none. False (nothing done) when they all name one.
+    fn place_pairs(
+        &self,
+        ids: &[u32],
+        band: usize,
+        depth: usize,
+        pairs: &mut Vec<(u32, u32)>,
+    ) -> bool {
+        let mut by: Vec<(u32, u32)> = ids
+            .iter()
+            .map(|&i| (self.places.of[i as usize], i))
+            .collect();
+        by.sort_unstable();
+        let classes: Vec<&[(u32, u32)]> = by.chunk_by(|x, y| x.0 == y.0).collect();
+        if classes.len() < 2 {
+            return false;
+        }
+        let class = |p: u32| {
+            classes
+                .binary_search_by_key(&p, |c| c[0].0)
+                .ok()
+                .map(|k| classes[k])
+        };
+        let mut members: Vec<u32> = Vec::new();
+        for c in &classes {
+            let p = c[0].0;
+            members.clear();
+            members.extend(c.iter().map(|x| x.1));
+            if members.len() > 1 {
+                self.bucket_pairs(&members, band, depth, false, pairs);
+            }
+            if p == 0 {
+                continue;
+            }
+            let holders = self.places.holders[p as usize].iter().copied().chain([0]);
+            for other in holders.filter_map(class) {
+                if members.len() * other.len() <= BUCKET_ALL_PAIRS * BUCKET_ALL_PAIRS {
+                    for &a in &members {
+                        for &(_, b) in other {
+                            self.push(a, b, pairs);
+                        }
+                    }
+                } else {
+                    let mut both: Vec<u32> = members.clone();
+                    both.extend(other.iter().map(|x| x.1));
+                    both.sort_unstable();
+                    self.bucket_pairs(&both, band, depth + 1, false, pairs);
+                }
             }
         }
-        return;
-    }
-    if depth >= BANDS {
-        for w in ids.windows(2) {
-            pairs.push((w[0], w[1]));
-        }
-        return;
-    }
-    let next = (band + depth) % BANDS;
-    let mut split: HashMap<u64, Vec<u32>> = HashMap::new();
-    for &i in ids {
-        split
-            .entry(band_key(&sigs[i as usize], next))
-            .or_default()
-            .push(i);
-    }
-    for sub in split.values().filter(|v| v.len() > 1) {
-        bucket_pairs(sigs, sub, band, depth + 1, pairs);
+        true
     }
 }
 
@@ -233,57 +364,84 @@ fn find_root(parent: &mut [u32], mut i: u32) -> u32 {
     i
 }
 
-/// Which articles tell the same story. Each story is led by the printing localfeed saw
+/// The sketch of every article: taken from `known` (by article id, as the store keeps
+/// them) when there, else made. Returns them in the articles' order with the indices of
+/// the articles whose sketch was made.
+pub fn sketches(
+    articles: &[StoredArticle],
+    known: &mut HashMap<String, Sketch>,
+) -> (Vec<Sketch>, Vec<usize>) {
+    let mut made = Vec::new();
+    let all = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            known.remove(&a.id).unwrap_or_else(|| {
+                made.push(i);
+                Sketch::of(&a.article.body)
+            })
+        })
+        .collect();
+    (all, made)
+}
+
+/// Which articles tell the same story ([`find_sketched`], signing every article).
+pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
+    let (sketches, _) = sketches(articles, &mut HashMap::new());
+    find_sketched(articles, &sketches, t)
+}
+
+/// Which articles tell the same story, given the sketch of each one (see [`sketches`]).
+/// Each story is led by the printing localfeed saw
 /// first; among printings first seen together, by the earliest dated, then by one no
 /// other printing credits (a text naming another printing's paper, `据湖州日报`, is the
 /// reprint), then by id. Returns the other printings with the id of their story's
 /// leader, sorted by printing id. The same articles give the same answer on every run,
 /// whatever their order.
-pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
+pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresholds) -> Members {
     let n = articles.len();
     // The signatures of the whole text and of its opening, and the text's length; the
     // text itself is made again for the few printings that are looked at closely. The
     // openings get an index of their own: a reprint cut to its first paragraphs, or a
     // teaser, shares little of the whole text (a low Jaccard similarity that the bands
     // of the whole text rarely catch) but nearly all of its opening.
-    let mut sigs: Vec<[u32; sketch::BINS]> = Vec::with_capacity(n);
-    let mut openings: Vec<[u32; sketch::BINS]> = Vec::with_capacity(n);
-    let mut lens: Vec<usize> = Vec::with_capacity(n);
-    for a in articles {
-        let text = sketch::story_text(&a.article.body);
-        sigs.push(sketch::signature(&text));
-        openings.push(sketch::signature(&text[..text.len().min(OPENING)]));
-        lens.push(text.len());
-    }
+    let whole: fn(&Sketch) -> &[u32; sketch::BINS] = |s| &s.whole;
+    let opening: fn(&Sketch) -> &[u32; sketch::BINS] = |s| &s.opening;
+    let lens: Vec<usize> = sketches.iter().map(|s| s.len as usize).collect();
+    let facts: Vec<Facts<'_>> = articles.iter().map(facts).collect();
+    let places = Places::new(&facts.iter().map(|f| f.2).collect::<Vec<_>>());
+    let parted_pair = |x: usize, y: usize| {
+        places.apart(x, y) || rules::parted(days_between(facts[x].1, facts[y].1), false, t)
+    };
     // LSH: for each band, the printings sorted by the band's key; a run of equal keys is
     // a bucket.
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
     let mut ids: Vec<u32> = Vec::new();
-    for index in [&sigs, &openings] {
+    for sig in [whole, opening] {
+        let ix = Index {
+            sketches,
+            sig,
+            places: &places,
+            parted: &parted_pair,
+        };
         for band in 0..BANDS {
             keys.clear();
             keys.extend(
                 (0..n)
                     .filter(|&i| lens[i] >= MIN_INDEXED)
-                    .map(|i| (band_key(&index[i], band), i as u32)),
+                    .map(|i| (band_key(sig(&sketches[i]), band), i as u32)),
             );
             keys.sort_unstable();
             for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
                 ids.clear();
                 ids.extend(run.iter().map(|k| k.1));
-                bucket_pairs(index, &ids, band, 1, &mut pairs);
+                ix.bucket_pairs(&ids, band, 1, true, &mut pairs);
             }
         }
     }
     pairs.sort_unstable();
     pairs.dedup();
-    let facts: Vec<Facts<'_>> = articles.iter().map(facts).collect();
-    let parted_pair = |x: usize, y: usize| {
-        let (fx, fy) = (&facts[x], &facts[y]);
-        let (days_apart, places_apart) = time_and_place((fx.1, fx.2), (fy.1, fy.2));
-        rules::parted(days_apart, places_apart, t)
-    };
     let mut sets: Vec<Option<Vec<u32>>> = vec![None; n];
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut members_of: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
@@ -291,9 +449,8 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
         let (ai, bi) = (a as usize, b as usize);
         let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
         if ra == rb
-            || parted_pair(ai, bi)
-            || (sketch::estimate(&sigs[ai], &sigs[bi]) < CANDIDATE_FLOOR
-                && sketch::estimate(&openings[ai], &openings[bi]) < OPENING_FLOOR)
+            || (sketch::estimate(&sketches[ai].whole, &sketches[bi].whole) < CANDIDATE_FLOOR
+                && sketch::estimate(&sketches[ai].opening, &sketches[bi].opening) < OPENING_FLOOR)
         {
             continue;
         }

@@ -63,7 +63,8 @@ pub struct Pair {
     /// Share of the smaller shingle set found in the larger.
     pub containment: f64,
     /// Days between their dates when both are dated, or between the days they were first
-    /// seen when that is fewer (a misread date does not part two printings seen together).
+    /// seen when that is fewer (a misread date does not part two printings seen together)
+    /// or when one is undated.
     pub days_apart: Option<i64>,
     /// Their folded headlines are the same (and not empty).
     pub same_title: bool,

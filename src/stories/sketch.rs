@@ -160,15 +160,21 @@ pub(crate) fn overlap(a: &[u32], b: &[u32]) -> (f64, f64) {
     )
 }
 
-/// A MinHash signature of a text's shingles by one permutation hashing: the top bits of
+/// The signature of a text (tests).
+#[cfg(test)]
+pub(crate) fn signature(text: &[char]) -> [u32; BINS] {
+    signature_of(shingles(text))
+}
+
+/// A MinHash signature of a text's shingle hashes by one permutation hashing: the top bits of
 /// each shingle's hash pick its bin, the bin keeps the least of the low 32 bits. Empty
 /// bins (short texts) take the value of the next filled bin to the right, offset by the
 /// distance, so two texts agree on a borrowed bin about as often as on a filled one.
 /// An empty text gives all bins `u32::MAX`.
-pub(crate) fn signature(text: &[char]) -> [u32; BINS] {
+fn signature_of(hashes: impl Iterator<Item = u64>) -> [u32; BINS] {
     let mut sig = [u32::MAX; BINS];
     let mut filled = [false; BINS];
-    for h in shingles(text) {
+    for h in hashes {
         let bin = (h >> (64 - BIN_BITS)) as usize;
         let v = h as u32;
         if v < sig[bin] || !filled[bin] {
@@ -191,6 +197,76 @@ pub(crate) fn signature(text: &[char]) -> [u32; BINS] {
         out[i] = sig[(i + d) % BINS].wrapping_add((d as u32).wrapping_mul(0x9E37_79B9));
     }
     out
+}
+
+/// Characters of the story text that make its opening (about its first two sentences).
+pub(crate) const OPENING: usize = 60;
+
+/// What the index keeps of one printing: its story text's folded length and the MinHash
+/// signatures of the whole text and of its opening. It depends on the body alone, so the
+/// store keeps it beside the article and a later run signs only what is new or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sketch {
+    /// Folded characters of the story text.
+    pub len: u32,
+    /// The signature of the whole story text.
+    pub whole: [u32; BINS],
+    /// The signature of its first 60 characters (its opening).
+    pub opening: [u32; BINS],
+}
+
+/// Which way of sketching a stored sketch was made by; a sketch of another version is
+/// made again.
+const SKETCH_VERSION: u8 = 1;
+
+impl Sketch {
+    /// The sketch of a body (as stored): its story text cut into shingles once, the
+    /// opening's signature made from the first of the same shingles.
+    pub fn of(body: &str) -> Self {
+        let text = story_text(body);
+        let hashes: Vec<u64> = shingles(&text).collect();
+        let open = text.len().min(OPENING);
+        let open = if open < SHINGLE {
+            open.min(1)
+        } else {
+            open - SHINGLE + 1
+        };
+        Self {
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            whole: signature_of(hashes.iter().copied()),
+            opening: signature_of(hashes[..open.min(hashes.len())].iter().copied()),
+        }
+    }
+
+    /// The bytes the store keeps: a version byte, the length and both signatures,
+    /// little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(5 + 8 * BINS);
+        out.push(SKETCH_VERSION);
+        out.extend_from_slice(&self.len.to_le_bytes());
+        for v in self.whole.iter().chain(self.opening.iter()) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// A sketch from the store's bytes; `None` when they are not one of this version.
+    pub fn from_bytes(b: &[u8]) -> Option<Self> {
+        if b.len() != 5 + 8 * BINS || b[0] != SKETCH_VERSION {
+            return None;
+        }
+        let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let mut s = Self {
+            len: word(1),
+            whole: [0; BINS],
+            opening: [0; BINS],
+        };
+        for k in 0..BINS {
+            s.whole[k] = word(5 + 4 * k);
+            s.opening[k] = word(5 + 4 * (BINS + k));
+        }
+        Some(s)
+    }
 }
 
 /// The share of bins on which two signatures agree: an estimate of the Jaccard
@@ -241,6 +317,26 @@ mod tests {
         let other = story_text("青山镇举办农民丰收节活动吸引周边群众前来参观选购特色农产品");
         assert!(estimate(&signature(&a), &signature(&other)) < 0.2);
         assert_eq!(signature(&a), signature(&a.clone()));
+    }
+
+    #[test]
+    fn a_sketch_is_both_signatures_and_keeps_in_bytes() {
+        let body = format!(
+            "本报讯（记者 王英）{}",
+            "安吉县递铺街道举办共富工坊现场推进会。".repeat(9)
+        );
+        let s = Sketch::of(&body);
+        let text = story_text(&body);
+        assert_eq!(s.len as usize, text.len());
+        assert_eq!(s.whole, signature(&text));
+        assert_eq!(s.opening, signature(&text[..OPENING]));
+        assert_eq!(Sketch::from_bytes(&s.to_bytes()), Some(s.clone()));
+        let mut old = s.to_bytes();
+        old[0] = 0;
+        assert_eq!(Sketch::from_bytes(&old), None);
+        assert_eq!(Sketch::from_bytes(&old[1..]), None);
+        let tiny = Sketch::of("好的");
+        assert_eq!(tiny.opening, tiny.whole);
     }
 
     #[test]

@@ -138,3 +138,47 @@ fn dates_a_whole_number_of_years_apart_count_as_a_misread_year() {
     assert_eq!(year_misread(180), 180);
     assert_eq!(year_misread(200), 165);
 }
+
+#[test]
+fn an_undated_printing_counts_by_the_day_it_was_first_seen() {
+    let a = stored("huzhou", "湖州日报", "甲", &format!("本报讯{REPORT}"), 9);
+    let mut b = stored("anji", "安吉新闻", "乙", &format!("本报讯{REPORT}"), 9);
+    b.article.date = None;
+    // read together (an archive read at once): nothing parts them
+    assert_eq!(
+        find(&[a.clone(), b.clone()], &Thresholds::default()).len(),
+        1
+    );
+    // first seen 40 days later, with no date of its own: another story
+    b.first_seen += chrono::Duration::days(40);
+    assert!(find(&[a.clone(), b.clone()], &Thresholds::default()).is_empty());
+    // seen 3 days later: a reprint
+    b.first_seen = a.first_seen + chrono::Duration::days(3);
+    assert_eq!(find(&[a, b], &Thresholds::default()).len(), 1);
+}
+
+#[test]
+fn printings_placed_apart_are_no_candidates_even_in_a_big_bucket() {
+    // one text written for 40 townships of two counties, and printed twice for one of
+    // them: only that pair is one story
+    let mut all = Vec::new();
+    for k in 0..40 {
+        let mut a = stored("x", "甲报", "甲", &format!("本报讯{REPORT}"), 9);
+        a.id = format!("t{k:02}");
+        a.placement.primary = chain(&format!("3305{:02}{k:03}", 23 + k % 2), "town");
+        a.placement.evidence = vec![crate::model::Evidence {
+            text: "镇".into(),
+            field: "body".into(),
+            code: a.placement.primary.leaf().unwrap().code.clone(),
+            note: String::new(),
+        }];
+        all.push(a);
+    }
+    let mut twin = all[7].clone();
+    twin.id = "u07".into();
+    all.push(twin);
+    assert_eq!(
+        find(&all, &Thresholds::default()),
+        vec![("u07".to_string(), "t07".to_string())]
+    );
+}
