@@ -71,7 +71,7 @@ pub struct PageText {
 /// The publication a page belongs to, as far as the page (or its source) says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Publication {
-    /// Masthead name, e.g. `北江晚报`.
+    /// Masthead name, e.g. `青山晚报`.
     pub name: Option<String>,
     /// Home locality as printed or configured (a place name or code; `locate` resolves it).
     pub home: Option<String>,
@@ -133,23 +133,23 @@ pub struct Article {
     pub url: Option<String>,
     /// A place the input itself names for the article (front matter `locality`).
     pub place_hint: Option<String>,
-    /// The dateline that opens the body, as extraction read it (`本报济宁讯` → place
-    /// `济宁`), so placing never reads it a second time. Left out of the stored form when
+    /// The dateline that opens the body, as extraction read it (`本报青山讯` → place
+    /// `青山`), so placing never reads it a second time. Left out of the stored form when
     /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opener: Option<Opener>,
 }
 
-/// The dateline at the start of an article's body (`本报济宁7月23日讯（记者 甲乙）`).
+/// The dateline at the start of an article's body (`本报青山7月23日讯（记者 甲乙）`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opener {
     /// Byte length of the dateline at the start of the body, with its bracketed byline:
     /// the article's own text starts there.
     pub len: usize,
-    /// The place printed in it (`济宁`), if any.
+    /// The place printed in it (`青山`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
-    /// The outlet named instead of 本报 (`北江晚报` of `北江晚报讯`, `新华社`), if any.
+    /// The outlet named instead of 本报 (`某某晚报` of `某某晚报讯`, `新华社`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
 }

@@ -131,7 +131,7 @@ fn date_by_seen(ex: &mut Extraction, seen: chrono::NaiveDate) {
     }
 }
 
-/// The dateline opening a text (`本报济宁讯（记者 甲乙）`), read as `extract` reads an
+/// The dateline opening a text (`本报青山讯（记者 甲乙）`), read as `extract` reads an
 /// article's first paragraph, for callers placing a text that did not come through
 /// extraction (`localfeed locate TEXT`, placement over gold bodies). Its length counts
 /// bytes of `text`.

@@ -416,7 +416,7 @@ fn place_with<'a>(
     let mut rest = body;
     if let Some(o) = opener {
         rest = body.get(o.len..).unwrap_or("");
-        // the place printed, else the outlet's own (`北江晚报讯` → 北江)
+        // the place printed, else the outlet's own (`青山晚报讯` → 青山)
         if let Some(p) = o
             .place
             .as_deref()

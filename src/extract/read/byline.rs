@@ -21,7 +21,7 @@ pub(crate) struct People {
     pub(crate) reporters: Vec<String>,
     /// Correspondents, photographers, pen names, signed authors.
     pub(crate) contributors: Vec<String>,
-    /// A publication named in front of a role (`北江晚报` of `北江晚报全媒体记者`).
+    /// A publication named in front of a role (`青山晚报` of `青山晚报全媒体记者`).
     pub(crate) org: Option<String>,
     /// True when the byline credits a photograph (`摄`, `图/`).
     pub(crate) photo: bool,
@@ -276,7 +276,7 @@ pub(crate) fn parse(text: &str) -> Option<People> {
         let kind = role_kind(whole.as_str());
         let seg = text.get(pos..whole.start()).unwrap_or("");
         let named_before = last_names.len();
-        // text glued to the front of a role (`北江晚报全媒体记者`) is an organisation
+        // text glued to the front of a role (`青山晚报全媒体记者`) is an organisation
         let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
         if glued && kind != RoleKind::Photo {
             let tail = seg.split_whitespace().last().unwrap_or("");

@@ -219,7 +219,7 @@ pub(crate) struct Dateline {
     pub(crate) month_day: Option<(u32, u32)>,
     /// The text inside its parenthesis (the byline), if any.
     pub(crate) byline: Option<String>,
-    /// The organisation named instead of `本报` (`北江晚报` of `北江晚报讯`).
+    /// The organisation named instead of `本报` (`青山晚报` of `青山晚报讯`).
     pub(crate) org: Option<String>,
 }
 
