@@ -13,12 +13,17 @@ fn codes(c: &Chain) -> Vec<String> {
 }
 
 fn place(text: &str, home: Option<&str>) -> Placement {
+    place_text(text, None, home)
+}
+
+/// Places `text`, opened by `opener` as extraction read it, under `home` if given.
+fn place_text(text: &str, opener: Option<&crate::model::Opener>, home: Option<&str>) -> Placement {
     let home = home.map(|h| gaz().resolve(h).expect("home resolves"));
     let ctx = Context {
         home: home.as_ref(),
         publication: None,
     };
-    locate_text(text, None, &ctx, gaz())
+    locate_text(text, opener, &ctx, gaz())
 }
 
 /// Places `dateline` + `rest` as extraction hands over an article whose body opens with
@@ -30,17 +35,12 @@ fn place_opened(
     rest: &str,
     home: Option<&str>,
 ) -> Placement {
-    let home = home.map(|h| gaz().resolve(h).expect("home resolves"));
-    let ctx = Context {
-        home: home.as_ref(),
-        publication: None,
-    };
     let opener = crate::model::Opener {
         len: dateline.len(),
         place: place.map(str::to_string),
         outlet: outlet.map(str::to_string),
     };
-    locate_text(&format!("{dateline}{rest}"), Some(&opener), &ctx, gaz())
+    place_text(&format!("{dateline}{rest}"), Some(&opener), home)
 }
 
 /// [`place_opened`] for `本报讯 `, a dateline naming no place.

@@ -405,14 +405,14 @@ pub fn run_digests(
             now,
         )?;
         match rendered {
-            None if dry_run => {
-                report.plan.push(Planned::Skip {
-                    email: d.subscriber.email.clone(),
-                });
-                report.nothing_new += 1;
-            }
             None => {
-                store.mark_slot(&d.subscriber.email, &d.slot)?;
+                if dry_run {
+                    report.plan.push(Planned::Skip {
+                        email: d.subscriber.email.clone(),
+                    });
+                } else {
+                    store.mark_slot(&d.subscriber.email, &d.slot)?;
+                }
                 report.nothing_new += 1;
             }
             Some((composed, _, bytes)) if dry_run => {
