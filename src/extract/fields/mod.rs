@@ -327,9 +327,14 @@ pub(crate) fn build(
         h.title.as_deref().unwrap_or(""),
         h.subtitle.as_deref().unwrap_or("")
     );
-    // the kind is decided on the matching keys of the title and the paragraphs
+    // the kind is decided on the matching keys of the title and the paragraphs; the
+    // title's key is cut from the whole title's, folded once
     let title_text = fold::key_of(&title_text);
-    let title_key = h.title.as_deref().map(fold::key_of);
+    let kicker_len = h.kicker.as_deref().map_or(0, str::len);
+    let title_key = h
+        .title
+        .as_deref()
+        .and_then(|t| title_text.get(kicker_len..kicker_len + t.len()));
     let kind = if p.start == Start::Credit
         || (p.start == Start::Marker && !has_dateline && credited_photo)
         || (p.start == Start::Marker
@@ -358,7 +363,7 @@ pub(crate) fn build(
         })
     {
         Kind::Opinion
-    } else if title_key.as_deref().is_some_and(|t| {
+    } else if title_key.is_some_and(|t| {
         words::NOTICE_WORDS
             .iter()
             .any(|w| t.trim_end_matches(['！', '!']).ends_with(w))

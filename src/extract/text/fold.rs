@@ -93,18 +93,28 @@ impl Table {
     /// no other byte of UTF-8 lies in that range, so the bytes are walked one by one and
     /// only such a first byte is decoded: no character is decoded on the way.
     fn first_folding(&self, b: &[u8]) -> Option<usize> {
-        let mut it = b.iter().enumerate();
-        while let Some((i, &x)) = it.next() {
+        // the 64 code points that share a first and a second byte are one word of the
+        // bitmap, and the third byte's low bits the bit in it: no character is decoded
+        let first_word = (BASE >> 6) as usize;
+        let mut i = 0;
+        while let Some(&x) = b.get(i) {
             if x.wrapping_sub(0xE3) > 0xE9 - 0xE3 {
+                i += 1;
                 continue;
             }
-            let (Some((_, &y)), Some((_, &z))) = (it.next(), it.next()) else {
+            let (Some(&y), Some(&z)) = (b.get(i + 1), b.get(i + 2)) else {
                 return None;
             };
-            let u = (u32::from(x & 0x0F) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F);
-            if self.folds(u) {
+            let word =
+                ((usize::from(x & 0x0F) << 6) | usize::from(y & 0x3F)).wrapping_sub(first_word);
+            if self
+                .folds
+                .get(word)
+                .is_some_and(|w| (w >> (z & 0x3F)) & 1 != 0)
+            {
                 return Some(i);
             }
+            i += 3;
         }
         None
     }
