@@ -69,6 +69,7 @@ pub(super) fn stored(
         first_seen: seen,
         updated: seen,
         printings: vec![],
+        body_digest: None,
     }
 }
 

@@ -46,6 +46,7 @@ fn stored(source: &str, publication: &str, title: &str, body: &str, seen: u32) -
         first_seen: at(seen),
         updated: at(seen),
         printings: vec![],
+        body_digest: None,
     }
 }
 
