@@ -12,6 +12,7 @@
 mod rules;
 mod sketch;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Printing, StoredArticle, fold_for_id};
@@ -399,6 +400,20 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
 /// leader, sorted by printing id. The same articles give the same answer on every run,
 /// whatever their order.
 pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresholds) -> Members {
+    find_sketched_with(articles, sketches, t, &|a| {
+        Cow::Borrowed(a.article.body.as_str())
+    })
+}
+
+/// [`find_sketched`] where the articles may be heads (their bodies left in the store, see
+/// [`StoredArticle::is_head`]): `body` gives an article's body, asked only for the few
+/// printings looked at closely.
+pub fn find_sketched_with<'a>(
+    articles: &'a [StoredArticle],
+    sketches: &[Sketch],
+    t: &Thresholds,
+    body: &dyn Fn(&'a StoredArticle) -> Cow<'a, str>,
+) -> Members {
     let n = articles.len();
     // The signatures of the whole text and of its opening, and the text's length; the
     // text itself is made again for the few printings that are looked at closely. The
@@ -456,9 +471,9 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
         }
         for i in [ai, bi] {
             if sets[i].is_none() {
-                sets[i] = Some(sketch::shingle_set(&sketch::story_text(
-                    &articles[i].article.body,
-                )));
+                sets[i] = Some(sketch::shingle_set(&sketch::story_text(&body(
+                    &articles[i],
+                ))));
             }
         }
         let (Some(sa), Some(sb)) = (&sets[ai], &sets[bi]) else {
@@ -494,7 +509,7 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
     }
     let mut out: Members = Vec::new();
     for members in groups.values().filter(|m| m.len() > 1) {
-        let lead = leader(articles, members);
+        let lead = leader(articles, members, body);
         for &m in members {
             if m != lead {
                 out.push((articles[m].id.clone(), articles[lead].id.clone()));
@@ -506,10 +521,14 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
 }
 
 /// The printing that leads a story (see [`find`]).
-fn leader(articles: &[StoredArticle], members: &[usize]) -> usize {
+fn leader<'a>(
+    articles: &'a [StoredArticle],
+    members: &[usize],
+    body: &dyn Fn(&'a StoredArticle) -> Cow<'a, str>,
+) -> usize {
     let credits_other = |i: usize| {
         let a = &articles[i];
-        let head: String = a.article.body.chars().take(60).collect();
+        let head: String = body(a).chars().take(60).collect();
         members.iter().any(|&o| {
             let other = &articles[o];
             o != i
