@@ -458,10 +458,27 @@ pub fn find_sketched_with<'a>(
     pairs.sort_unstable();
     pairs.dedup();
     let mut sets: Vec<Option<Vec<u32>>> = vec![None; n];
+    // A printing's shingle set is kept from the first pair that needs it to the last
+    // pair it is in, then dropped: the sets alive at once are those of the printings
+    // still to be compared, not of every printing compared so far.
+    let mut last_pair = vec![0usize; n];
+    for (k, &(a, b)) in pairs.iter().enumerate() {
+        last_pair[a as usize] = k;
+        last_pair[b as usize] = k;
+    }
+    let mut done: Option<(usize, usize, usize)> = None;
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut members_of: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
-    for (a, b) in pairs {
+    for (k, (a, b)) in pairs.into_iter().enumerate() {
+        if let Some((k, x, y)) = done.take() {
+            for i in [x, y] {
+                if last_pair[i] == k {
+                    sets[i] = None;
+                }
+            }
+        }
         let (ai, bi) = (a as usize, b as usize);
+        done = Some((k, ai, bi));
         let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
         if ra == rb
             || (sketch::estimate(&sketches[ai].whole, &sketches[bi].whole) < CANDIDATE_FLOOR
