@@ -404,26 +404,38 @@ fn publish_all(
 fn one_item_per_story(store: &mut Store, cfg: &Config) -> Result<Vec<StoredArticle>> {
     let articles = store.articles()?;
     if !cfg.stories.merge {
-        store.set_stories(&[])?;
+        store.forget_stories()?;
         return Ok(articles);
     }
-    // each article is signed once: the sketches of earlier runs come from the store
-    let mut known: std::collections::HashMap<String, stories::Sketch> = store
-        .sketches()?
-        .into_iter()
-        .filter_map(|(id, b)| stories::Sketch::from_bytes(&b).map(|s| (id, s)))
-        .collect();
-    let (sketches, made) = stories::sketches(&articles, &mut known);
+    // each article is signed once: the sketches of earlier runs come from the store, and
+    // an article that has one was looked at by the pass that kept it, whose stories stand
+    let mut known: Vec<(String, stories::Sketch)> = Vec::new();
+    store.each_sketch(|id, bytes| {
+        if let Some(s) = stories::Sketch::from_bytes(bytes) {
+            known.push((id.to_string(), s));
+        }
+    })?;
+    let (sketches, made) = stories::sketches(&articles, &known);
     drop(known);
-    if !made.is_empty() {
-        store.keep_sketches(
-            made.iter()
-                .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
-        )?;
+    let earlier = store.story_members()?;
+    let mut fresh = vec![false; articles.len()];
+    for &i in &made {
+        fresh[i] = true;
     }
-    let members = stories::find_sketched(&articles, &sketches, &stories::Thresholds::default());
+    let members = stories::find_since(
+        &articles,
+        &sketches,
+        &fresh,
+        &earlier,
+        &stories::Thresholds::default(),
+    );
+    store.record_stories(
+        made.iter()
+            .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
+        &earlier,
+        &members,
+    )?;
     drop(sketches);
-    store.set_stories(&members)?;
     if !members.is_empty() {
         let leaders: std::collections::BTreeSet<&str> =
             members.iter().map(|(_, s)| s.as_str()).collect();
