@@ -546,6 +546,18 @@ pub fn find_since(
         {
             continue;
         }
+        // no story may hold two printings the rules part, even through a third one (each
+        // story's first printings are checked: a story grown from many near copies of a
+        // stock text would otherwise cost the product of the sizes at every merge); asked
+        // before the texts are compared, which costs more
+        let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
+        if ga.iter().take(GROUP_CHECK).any(|&x| {
+            gb.iter()
+                .take(GROUP_CHECK)
+                .any(|&y| parted_pair(x as usize, y as usize))
+        }) {
+            continue;
+        }
         for i in [ai, bi] {
             if sets[i].is_none() {
                 sets[i] = Some(sketch::shingle_set(&sketch::story_text(
@@ -561,17 +573,6 @@ pub fn find_since(
             side((lens[bi], sb), &facts[bi]),
         );
         if !decide(&pair, t).0 {
-            continue;
-        }
-        // no story may hold two printings the rules part, even through a third one (each
-        // story's first printings are checked: a story grown from many near copies of a
-        // stock text would otherwise cost the product of the sizes at every merge)
-        let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
-        if ga.iter().take(GROUP_CHECK).any(|&x| {
-            gb.iter()
-                .take(GROUP_CHECK)
-                .any(|&y| parted_pair(x as usize, y as usize))
-        }) {
             continue;
         }
         let (keep, gone) = (ra.min(rb), ra.max(rb));
