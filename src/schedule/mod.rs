@@ -416,23 +416,37 @@ fn one_item_per_story(
 ) -> Result<Vec<StoredArticle>> {
     let articles = store.article_heads()?;
     if !cfg.stories.merge {
-        store.set_stories(&[])?;
+        store.forget_stories()?;
         return Ok(articles);
     }
-    let sketches = sketches(store, &articles, bodies)?;
+    // each article is signed once: the sketches of earlier runs come from the store, and
+    // an article that has one was looked at by the pass that kept it, whose stories stand
+    let (sketches, made) = sketches(store, &articles, bodies)?;
+    let earlier = store.story_members()?;
+    let mut fresh = vec![false; articles.len()];
+    for &i in &made {
+        fresh[i] = true;
+    }
     // the bodies of the few printings compared closely, read when asked
     let failed = std::cell::RefCell::new(None);
-    let members = stories::find_sketched_with(
+    let members = stories::find_since(
         &articles,
         &sketches,
+        &fresh,
+        &earlier,
         &stories::Thresholds::default(),
         &|a| body_of(a, bodies, &failed),
     );
     if let Some(e) = failed.into_inner() {
         return Err(e.context("cannot read an article's body to compare it"));
     }
+    store.record_stories(
+        made.iter()
+            .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
+        &earlier,
+        &members,
+    )?;
     drop(sketches);
-    store.set_stories(&members)?;
     if !members.is_empty() {
         let leaders: std::collections::BTreeSet<&str> =
             members.iter().map(|(_, s)| s.as_str()).collect();
@@ -465,14 +479,15 @@ fn body_of<'a>(
 }
 
 /// The sketch of every article, in their order (`articles` are heads in id order, as
-/// [`Store::article_heads`] gives them): each article is signed once, the sketches of
-/// earlier runs come from the store (matched to the heads as both are read in id order)
-/// and the others are made from bodies read a batch at a time, then kept.
+/// [`Store::article_heads`] gives them), with the indices of the articles signed now:
+/// each article is signed once, the sketches of earlier runs come from the store
+/// (matched to the heads as both are read in id order) and the others are made from
+/// bodies read a batch at a time (the caller keeps them with the stories they gave).
 fn sketches(
-    store: &mut Store,
+    store: &Store,
     articles: &[StoredArticle],
     bodies: &BodyReader,
-) -> Result<Vec<stories::Sketch>> {
+) -> Result<(Vec<stories::Sketch>, Vec<usize>)> {
     /// Bodies read (and articles signed) at once.
     const BATCH: usize = 64;
     // one vector of sketches, filled in place (a sketch is about 1 KB)
@@ -500,20 +515,16 @@ fn sketches(
             .collect();
         let ids: Vec<&str> = heads.iter().map(|a| a.id.as_str()).collect();
         let mut read = bodies.bodies(&ids)?.into_iter();
-        let mut kept = Vec::with_capacity(batch.len());
         for &i in batch {
             let a = &articles[i];
-            let s = if a.is_head() {
+            all[i] = if a.is_head() {
                 stories::Sketch::of(&read.next().unwrap_or_default())
             } else {
                 stories::Sketch::of(&a.article.body)
             };
-            kept.push((a.id.as_str(), s.to_bytes()));
-            all[i] = s;
         }
-        store.keep_sketches(kept)?;
     }
-    Ok(all)
+    Ok((all, made))
 }
 
 /// Publishing reads the bodies of heads from the store.

@@ -65,21 +65,6 @@ impl Store {
             largest: AtomicU64::new(0),
         })
     }
-
-    /// Calls `each` with the id and bytes of every kept sketch (see
-    /// [`Store::keep_sketches`]), in id order, one row at a time.
-    pub fn each_sketch(&self, mut each: impl FnMut(&str, &[u8])) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare("SELECT article_id, sketch FROM article_sketches ORDER BY article_id")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let id = r.get_ref(0)?.as_str()?;
-            let bytes = r.get_ref(1)?.as_blob()?;
-            each(id, bytes);
-        }
-        Ok(())
-    }
 }
 
 /// An article without its body, its evidence cut to the fields that placed it.
