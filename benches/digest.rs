@@ -95,6 +95,7 @@ fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
                 first_seen: date,
                 updated: date,
                 printings: vec![],
+                body_digest: None,
             });
         }
     }

@@ -127,6 +127,7 @@ fn articles(
                 first_seen: when,
                 updated: when,
                 printings: vec![],
+                body_digest: None,
             }
         })
         .collect()

@@ -101,6 +101,7 @@ fn stored(
         first_seen: seen,
         updated: seen,
         printings: vec![],
+        body_digest: None,
     }
 }
 

@@ -296,6 +296,17 @@ pub struct StoredArticle {
     /// printed once. The store never fills it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub printings: Vec<Printing>,
+    /// `Some` when the body was left in the store (a head, see
+    /// `Store::article_heads`): `article.body` is then empty, and this is the body's
+    /// digest ([`body_digest`]), which stands for it wherever a change of the body must
+    /// show. `None`: the body is here.
+    #[serde(skip)]
+    pub body_digest: Option<u64>,
+}
+
+/// The digest of an article body that stands for it in a head (xxh3, 64 bits).
+pub fn body_digest(body: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(body.as_bytes())
 }
 
 /// One more printing of a story published under another article's id.
@@ -364,6 +375,18 @@ impl Override {
 }
 
 impl StoredArticle {
+    /// The digest of the body ([`body_digest`]), whether the body is here or was left in
+    /// the store.
+    pub fn digest_of_body(&self) -> u64 {
+        self.body_digest
+            .unwrap_or_else(|| body_digest(&self.article.body))
+    }
+
+    /// True when the body was left in the store (a head: `article.body` is empty).
+    pub fn is_head(&self) -> bool {
+        self.body_digest.is_some()
+    }
+
     /// The papers other than the article's own that printed its story (each printing's
     /// publication, else its source id), in the order they were first seen, `clean`ed
     /// (the publisher's and the reader's cleaning differ), without the article's own

@@ -91,9 +91,8 @@ fn story_items(s: &Sandbox, code: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-#[test]
-fn a_reprint_in_another_paper_is_one_item_listing_both_papers() {
-    let s = sandbox(true, None);
+/// Runs `localfeed run` and checks that it succeeds and finds one reprint of one story.
+fn run_finding_one_reprint(s: &Sandbox) {
     let o = s.run(&["run"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -101,6 +100,12 @@ fn a_reprint_in_another_paper_is_one_item_listing_both_papers() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_reprint_in_another_paper_is_one_item_listing_both_papers() {
+    let s = sandbox(true, None);
+    run_finding_one_reprint(&s);
     for code in ["all", "33", "3305", "330523"] {
         let items = story_items(&s, code);
         assert_eq!(items.len(), 1, "feed {code}: {items:#?}");
@@ -179,6 +184,63 @@ fn a_reprint_in_another_paper_is_one_item_listing_both_papers() {
         common::stdout(&o).contains("also printed as: "),
         "{}",
         common::stdout(&o)
+    );
+}
+
+#[test]
+fn a_reprint_read_in_a_later_run_joins_the_story_and_a_rewritten_one_leaves_it() {
+    let s = sandbox(true, None);
+    let reprint = s.path().join("anji/2024-06-09.txt");
+    std::fs::remove_file(&reprint).unwrap();
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(story_items(&s, "all").len(), 1);
+    let first_id = story_items(&s, "all")[0]["id"].clone();
+
+    // the county paper's reprint comes a run later: it joins the story the store holds
+    s.write("anji/2024-06-09.txt", ANJI_PAGE);
+    run_finding_one_reprint(&s);
+    for code in ["all", "330523"] {
+        let items = story_items(&s, code);
+        assert_eq!(items.len(), 1, "feed {code}: {items:#?}");
+        assert_eq!(items[0]["id"], first_id, "the first printing's id");
+        assert_eq!(
+            items[0]["_localfeed"]["printed_by"],
+            serde_json::json!(["安吉新闻"])
+        );
+    }
+
+    // a run with nothing new keeps the story as it was
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(story_items(&s, "all").len(), 1);
+    assert_eq!(
+        story_items(&s, "all")[0]["_localfeed"]["printed_by"],
+        serde_json::json!(["安吉新闻"])
+    );
+
+    // the county page is corrected to another report: the story is looked at again and
+    // the county paper's article is an item of its own
+    s.write(
+        "anji/2024-06-09.txt",
+        "安吉新闻\n\n2024年6月9日\n\n孝丰镇开展防汛演练\n\n本报讯（记者 李明）6月8日，孝丰镇在西溪河畔开展防汛应急演练，镇村两级120余名队员参加。演练模拟强降雨引发河道水位暴涨、山体滑坡等险情，检验了人员转移、物资调运和抢险救援等环节的衔接。演练结束后，镇应急办对各村防汛物资储备情况进行了检查，要求各村落实巡查责任，确保安全度汛。\n",
+    );
+    let o = s.run(&["run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let items = story_items(&s, "all");
+    assert_eq!(items.len(), 1, "{items:#?}");
+    assert!(
+        items[0]["_localfeed"].get("printed_by").is_none(),
+        "{:#}",
+        items[0]
+    );
+    let titles: Vec<String> = feed_items(&s, "all")
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t == "孝丰镇开展防汛演练"),
+        "{titles:?}"
     );
 }
 

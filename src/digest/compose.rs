@@ -782,6 +782,7 @@ mod tests {
             first_seen: at,
             updated: at,
             printings: vec![],
+            body_digest: None,
         }
     }
 

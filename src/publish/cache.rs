@@ -26,10 +26,10 @@ pub(crate) struct Frags {
 }
 
 impl Frags {
-    /// Renders an article: `full` for subscription documents (with content and the JSON
-    /// item), else the brief entry of an archive document.
-    pub(crate) fn new(p: &Prepared<'_>, urls: &Urls, full: bool) -> Self {
-        let v = ItemView::new(p, urls, full);
+    /// Renders an article with body `body`: `full` for subscription documents (with
+    /// content and the JSON item), else the brief entry of an archive document.
+    pub(crate) fn new(p: &Prepared<'_>, body: &str, urls: &Urls, full: bool) -> Self {
+        let v = ItemView::new(p, body, urls, full);
         let size = v.content_xml.len() + v.summary.len() + 1024;
         let mut rss = String::with_capacity(size);
         rss::item(&mut rss, &v, urls);
@@ -93,6 +93,16 @@ impl Shared {
         f
     }
 
+    /// True when the fragments of article `i` are kept (rendered by another document and
+    /// still needed): a document need not read its body.
+    pub(crate) fn has(&self, i: u32) -> bool {
+        self.multi.get(i as usize) == Some(&true)
+            && self
+                .slots
+                .get(i as usize)
+                .is_some_and(|s| s.lock().is_ok_and(|k| k.is_some()))
+    }
+
     /// Marks a document's window done (whether it was rendered or reused): fragments no
     /// other document needs are dropped.
     pub(crate) fn done(&self, window: &[u32]) {
@@ -136,7 +146,8 @@ mod tests {
             for &i in w {
                 let f = shared.get(i, || {
                     made += 1;
-                    Frags::new(&prep[i as usize], &urls, true)
+                    let p = &prep[i as usize];
+                    Frags::new(p, &p.art.article.body, &urls, true)
                 });
                 assert!(f.rss.starts_with("<item>") && f.atom.starts_with("<entry>"));
             }

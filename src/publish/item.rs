@@ -108,8 +108,8 @@ pub(crate) fn original_url(raw: Option<&str>) -> Option<String> {
 }
 
 impl<'a> ItemView<'a> {
-    /// Builds the view; `full` adds the HTML content.
-    pub(crate) fn new(p: &Prepared<'a>, urls: &Urls, full: bool) -> Self {
+    /// Builds the view of the article with body `body`; `full` adds the HTML content.
+    pub(crate) fn new(p: &Prepared<'a>, body: &str, urls: &Urls, full: bool) -> Self {
         let s = p.art;
         let a = &s.article;
         let reporters = names(&a.reporters, &[]);
@@ -124,9 +124,9 @@ impl<'a> ItemView<'a> {
         }
         // Brief (archive) entries only need the opening of the body for their teaser.
         let paras = if full {
-            paragraphs(&a.body)
+            paragraphs(body)
         } else {
-            opening(&a.body, urls.summary_chars.min(ARCHIVE_SUMMARY))
+            opening(body, urls.summary_chars.min(ARCHIVE_SUMMARY))
         };
         let publication = s
             .publication

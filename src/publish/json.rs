@@ -274,8 +274,10 @@ mod tests {
             .collect();
         let urls = crate::publish::Urls::new(&crate::publish::Settings::default()).unwrap();
         for full in [true, false] {
-            let mut views: Vec<ItemView<'_>> =
-                prep.iter().map(|p| ItemView::new(p, &urls, full)).collect();
+            let mut views: Vec<ItemView<'_>> = prep
+                .iter()
+                .map(|p| ItemView::new(p, &p.art.article.body, &urls, full))
+                .collect();
             views[0].title = "引号\"与\\反斜杠\"".into();
             views[0].summary = "\\\"".into();
             views[0].reporters.push("名\"字".into());

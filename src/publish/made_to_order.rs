@@ -87,7 +87,10 @@ pub fn render_order(
             .then_with(|| b.art.id.cmp(&a.art.id))
     });
     prep.dedup_by(|a, b| a.art.id == b.art.id);
-    let frags: Vec<Frags> = prep.iter().map(|p| Frags::new(p, &urls, true)).collect();
+    let frags: Vec<Frags> = prep
+        .iter()
+        .map(|p| Frags::new(p, &p.art.article.body, &urls, true))
+        .collect();
     let updated: DateTime<FixedOffset> = newest(&frags);
     let author = text::one_line(&settings.title_suffix);
     let meta = DocMeta {
@@ -213,7 +216,7 @@ pub fn render_search(
         .map(|a| {
             let p = Prepared::new(a);
             Hit {
-                teaser: teaser(&urls, &p),
+                teaser: teaser(&urls, &p, &a.article.body),
                 excerpt: excerpt(&a.article.body, &words),
             }
         })

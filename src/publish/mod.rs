@@ -6,9 +6,12 @@
 //! with the place list its search reads (`places.json`), OPML subscription lists;
 //! writing them atomically and only when their bytes change; and rendering a feed made
 //! to order from articles it is handed (for `serve`).
-//! Must not touch: the store, the clock (every time written comes from the articles),
-//! the network, or any other stage. It reads nothing but its output folder (to compare
-//! bytes) and the templates it is handed.
+//! Articles may come without their bodies (heads): a document's bodies are asked of the
+//! [`Bodies`] it is handed, a batch at a time, only for the documents it renders, so what
+//! it holds follows the documents being written, not the store.
+//! Must not touch: the store (bodies come through [`Bodies`]), the clock (every time
+//! written comes from the articles), the network, or any other stage. It reads nothing
+//! but its output folder (to compare bytes) and the templates it is handed.
 
 mod atom;
 mod cache;
@@ -277,11 +280,46 @@ pub(crate) struct DocMeta<'a> {
     pub(crate) author: &'a str,
 }
 
+/// Where publishing finds the bodies of the articles it is handed without them (heads,
+/// see [`StoredArticle::is_head`]): it asks for the bodies of one document's articles at
+/// a time, and only for documents it renders, so a run holds the bodies of the documents
+/// being written, not every body of the store.
+pub trait Bodies: Sync {
+    /// The bodies of the articles `ids`, in that order.
+    fn bodies(&self, ids: &[&str]) -> anyhow::Result<Vec<String>>;
+}
+
+/// No bodies beyond the articles' own: every article handed to [`publish`] has its body.
+struct Held;
+
+impl Bodies for Held {
+    fn bodies(&self, ids: &[&str]) -> anyhow::Result<Vec<String>> {
+        anyhow::bail!(
+            "the body of article {} was not handed to publish",
+            ids.first().copied().unwrap_or_default()
+        )
+    }
+}
+
 /// Publishes every article into `out`: feeds for every place and `all`, archives, article
 /// pages, a page per place, `index.html`, `places.json` and OPML lists. Files whose bytes would not change are
-/// not touched. `articles` is every stored article; order does not matter.
+/// not touched. `articles` is every stored article, each with its body; order does not
+/// matter.
 pub fn publish(
     articles: &[StoredArticle],
+    settings: &Settings,
+    templates: &Templates,
+    out: &Path,
+) -> anyhow::Result<Report> {
+    publish_with(articles, &Held, settings, templates, out)
+}
+
+/// [`publish`] where `articles` may be heads: the bodies they were handed without are
+/// read from `bodies`, a document's worth at a time. The output is byte for byte
+/// [`publish`]'s with every body at hand.
+pub fn publish_with(
+    articles: &[StoredArticle],
+    bodies: &dyn Bodies,
     settings: &Settings,
     templates: &Templates,
     out: &Path,
@@ -334,6 +372,7 @@ pub fn publish(
         old: &old,
         global,
         shared: &shared,
+        bodies,
     };
 
     let mut sink = Sink::default();
@@ -370,7 +409,10 @@ pub fn publish(
         .sum();
     if settings.article_pages {
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
-        sink.merge(parallel(&arts, threads, |p, s| pages::article(&ctx, p, s))?);
+        let chunks: Vec<&[&Prepared<'_>]> = arts.chunks(BODY_BATCH).collect();
+        sink.merge(parallel(&chunks, threads, |c, s| {
+            pages::articles(&ctx, c, s)
+        })?);
     }
     let removed = sink.retire(out, &old);
     sink.save_manifest(out, &old)?;
@@ -558,6 +600,10 @@ fn global_fingerprint(settings: &Settings, templates: &Templates) -> u64 {
     h.finish()
 }
 
+/// The most bodies of heads read from [`Bodies`] at once: a document of more articles
+/// reads them in turns, each turn's dropped when its articles are rendered.
+pub(crate) const BODY_BATCH: usize = 32;
+
 /// Everything the workers share.
 pub(crate) struct Ctx<'a> {
     /// Which place is below which.
@@ -573,9 +619,57 @@ pub(crate) struct Ctx<'a> {
     pub(crate) global: u64,
     /// Item fragments shared by the subscription documents.
     pub(crate) shared: &'a Shared,
+    /// Where the bodies of heads are read.
+    pub(crate) bodies: &'a dyn Bodies,
 }
 
 impl Ctx<'_> {
+    /// The bodies of `items`, in their order: an article's own when it has it, else read
+    /// from [`Ctx::bodies`] (one request for all the heads among them).
+    pub(crate) fn bodies_of<'p>(
+        &self,
+        items: &[&'p Prepared<'_>],
+    ) -> anyhow::Result<Vec<std::borrow::Cow<'p, str>>> {
+        let heads: Vec<&str> = items
+            .iter()
+            .filter(|p| p.art.is_head())
+            .map(|p| p.art.id.as_str())
+            .collect();
+        let read = if heads.is_empty() {
+            Vec::new()
+        } else {
+            self.bodies.bodies(&heads)?
+        };
+        let mut read = read.into_iter();
+        items
+            .iter()
+            .map(|p| {
+                if p.art.is_head() {
+                    read.next()
+                        .map(std::borrow::Cow::Owned)
+                        .with_context(|| format!("no body was read for article {}", p.art.id))
+                } else {
+                    Ok(std::borrow::Cow::Borrowed(p.art.article.body.as_str()))
+                }
+            })
+            .collect()
+    }
+
+    /// `f` of each of `items` with its body, in their order; the bodies are read
+    /// [`BODY_BATCH`] at a time (see [`Ctx::bodies_of`]) and dropped once `f` has had them.
+    pub(crate) fn map_bodies<'p, T>(
+        &self,
+        items: &[&'p Prepared<'_>],
+        mut f: impl FnMut(&'p Prepared<'_>, &str) -> T,
+    ) -> anyhow::Result<Vec<T>> {
+        let mut out = Vec::with_capacity(items.len());
+        for chunk in items.chunks(BODY_BATCH) {
+            let bodies = self.bodies_of(chunk)?;
+            out.extend(chunk.iter().zip(&bodies).map(|(p, b)| f(p, b)));
+        }
+        Ok(out)
+    }
+
     /// The prepared articles of a group at the given positions, newest first.
     fn items(&self, g: &Group, range: std::ops::Range<usize>) -> Vec<&Prepared<'_>> {
         g.items
@@ -598,6 +692,58 @@ impl Ctx<'_> {
             p.fp.hash(&mut h);
         }
         h.finish()
+    }
+
+    /// The shared fragments of a subscription document's window (indexes into the
+    /// prepared articles, oldest first), newest first: the bodies of the articles no other
+    /// document rendered yet are read in one request.
+    fn window_frags(&self, window: &[u32]) -> anyhow::Result<Vec<std::sync::Arc<Frags>>> {
+        let mut out = Vec::with_capacity(window.len());
+        let newest_first: Vec<u32> = window.iter().rev().copied().collect();
+        for chunk in newest_first.chunks(BODY_BATCH) {
+            out.extend(self.chunk_frags(chunk)?);
+        }
+        Ok(out)
+    }
+
+    /// [`Ctx::window_frags`] of at most [`BODY_BATCH`] articles.
+    fn chunk_frags(&self, chunk: &[u32]) -> anyhow::Result<Vec<std::sync::Arc<Frags>>> {
+        let missing: Vec<&Prepared<'_>> = chunk
+            .iter()
+            .filter(|&&i| !self.shared.has(i))
+            .filter_map(|&i| self.prep.get(i as usize))
+            .collect();
+        let bodies = self.bodies_of(&missing)?;
+        let body_of: rustc_hash::FxHashMap<&str, &str> = missing
+            .iter()
+            .zip(&bodies)
+            .map(|(p, b)| (p.art.id.as_str(), b.as_ref()))
+            .collect();
+        chunk
+            .iter()
+            .filter_map(|&i| self.prep.get(i as usize).map(|p| (i, p)))
+            .map(|(i, p)| {
+                let mut failed = None;
+                let f = self.shared.get(i, || {
+                    let body = match body_of.get(p.art.id.as_str()) {
+                        Some(b) => std::borrow::Cow::Borrowed(*b),
+                        // rendered by another document since, or dropped: read again
+                        None => match self.bodies_of(&[p]) {
+                            Ok(mut b) => b.pop().unwrap_or_default(),
+                            Err(e) => {
+                                failed = Some(e);
+                                std::borrow::Cow::Borrowed("")
+                            }
+                        },
+                    };
+                    Frags::new(p, &body, self.urls, true)
+                });
+                match failed {
+                    Some(e) => Err(e),
+                    None => Ok(f),
+                }
+            })
+            .collect()
     }
 
     /// Title and description of a group's feed.
@@ -663,16 +809,10 @@ impl Ctx<'_> {
                 if sink.reuse(self.old, &rel, fp) {
                     continue;
                 }
-                let frags = frags.get_or_insert_with(|| {
-                    window
-                        .iter()
-                        .rev()
-                        .filter_map(|&i| {
-                            let p = self.prep.get(i as usize)?;
-                            Some(self.shared.get(i, || Frags::new(p, self.urls, true)))
-                        })
-                        .collect()
-                });
+                if frags.is_none() {
+                    frags = Some(self.window_frags(window)?);
+                }
+                let frags = frags.as_deref().unwrap_or_default();
                 let meta = DocMeta {
                     title: title.clone(),
                     description: description.clone(),
@@ -708,12 +848,12 @@ impl Ctx<'_> {
                 if sink.reuse(self.old, &rel, fp) {
                     continue;
                 }
-                let frags = frags.get_or_insert_with(|| {
-                    items
-                        .iter()
-                        .map(|p| Frags::new(p, self.urls, false))
-                        .collect()
-                });
+                if frags.is_none() {
+                    frags = Some(
+                        self.map_bodies(&items, |p, body| Frags::new(p, body, self.urls, false))?,
+                    );
+                }
+                let frags = frags.as_deref().unwrap_or_default();
                 let current_file = if fmt == "rss" { "rss.xml" } else { "atom.xml" };
                 let meta = DocMeta {
                     title: format!("{title}（存档 {n}）"),

@@ -65,8 +65,8 @@ pub(crate) struct Teaser {
     summary: String,
 }
 
-/// An article as a list shows it (see [`Teaser`]).
-pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>) -> Teaser {
+/// An article with body `body` as a list shows it (see [`Teaser`]).
+pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, body: &str) -> Teaser {
     let a = &p.art.article;
     let leaf = p.art.placement.primary.leaf();
     let mut title = one_line(&a.display_title());
@@ -82,7 +82,7 @@ pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>) -> Teaser {
         publication: opt(p.art.publication.as_deref()),
         place: leaf.map(|d| one_line(&d.name)),
         place_url: leaf.map(|d| u(urls.home(&super::text::safe_segment(&d.code)))),
-        summary: super::item::teaser(&a.body, urls.summary_chars),
+        summary: super::item::teaser(body, urls.summary_chars),
     }
 }
 
@@ -173,14 +173,41 @@ fn names(list: &[String]) -> Vec<String> {
     out
 }
 
-/// Writes `articles/<id>.html`.
-pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyhow::Result<()> {
+/// The file and fingerprint of an article's page.
+fn article_file(ctx: &Ctx<'_>, p: &Prepared<'_>) -> (String, u64) {
     let rel = format!("articles/{}.html", p.file);
     let mut h = super::text::fingerprinter();
     ctx.global.hash(&mut h);
     "article".hash(&mut h);
     p.fp.hash(&mut h);
-    let fp = h.finish();
+    (rel, h.finish())
+}
+
+/// Writes the pages of `arts` (see [`article`]): the bodies of those that are not
+/// reused are read in one request.
+pub(crate) fn articles(
+    ctx: &Ctx<'_>,
+    arts: &[&Prepared<'_>],
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
+    let todo: Vec<&Prepared<'_>> = arts
+        .iter()
+        .copied()
+        .filter(|p| {
+            let (rel, fp) = article_file(ctx, p);
+            !sink.reuse(ctx.old, &rel, fp)
+        })
+        .collect();
+    let bodies = ctx.bodies_of(&todo)?;
+    for (p, body) in todo.iter().zip(&bodies) {
+        article(ctx, p, body, sink)?;
+    }
+    Ok(())
+}
+
+/// Writes `articles/<id>.html` of the article with body `body`.
+fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, body: &str, sink: &mut Sink) -> anyhow::Result<()> {
+    let (rel, fp) = article_file(ctx, p);
     sink.emit(ctx.out, ctx.old, &rel, Some(fp), || {
         let urls = ctx.urls;
         let s = p.art;
@@ -244,7 +271,7 @@ pub(crate) fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, sink: &mut Sink) -> anyho
             title: one_line(&a.display_title()),
             kicker: opt(a.kicker.as_deref()),
             subtitle: opt(a.subtitle.as_deref()),
-            paragraphs: paragraphs(&a.body),
+            paragraphs: paragraphs(body),
             reporters,
             contributors,
             photographers,
@@ -373,12 +400,10 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
     }
     let newest_group = groups.iter().find(|g| g.division().is_none());
     let size = ctx.settings.page_size.max(1);
-    let headlines: Vec<Teaser> = newest_group
+    let newest: Vec<&Prepared<'_>> = newest_group
         .map(|g| ctx.items(g, g.items.len().saturating_sub(size)..g.items.len()))
-        .unwrap_or_default()
-        .iter()
-        .map(|p| teaser(urls, p))
-        .collect();
+        .unwrap_or_default();
+    let headlines: Vec<Teaser> = ctx.map_bodies(&newest, |p, body| teaser(urls, p, body))?;
     let more = newest_group
         .filter(|g| g.items.len() > size)
         .map(|g| u(urls.home(&g.key)));

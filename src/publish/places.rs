@@ -217,7 +217,7 @@ fn render(
         count: g.items.len(),
         crumbs,
         children,
-        articles: items.iter().map(|p| teaser(urls, p)).collect(),
+        articles: ctx.map_bodies(items, |p, body| teaser(urls, p, body))?,
         page,
         pages: older,
         newer,

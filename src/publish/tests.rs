@@ -69,6 +69,7 @@ pub(super) fn stored(
         first_seen: seen,
         updated: seen,
         printings: vec![],
+        body_digest: None,
     }
 }
 
@@ -769,4 +770,85 @@ fn place_pages_are_paged_and_a_new_article_rewrites_only_the_newest() {
     let newest = read(&all.join("page/4.html"));
     assert_eq!(newest.matches("<h3>").count(), 1);
     assert!(read(&all.join("index.html")).contains("柳岸街道启动垃圾分类宣传周"));
+}
+
+/// Bodies handed out from full articles, counting what is asked.
+struct Counted<'a> {
+    full: &'a [StoredArticle],
+    asked: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+impl super::Bodies for Counted<'_> {
+    fn bodies(&self, ids: &[&str]) -> anyhow::Result<Vec<String>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.asked.fetch_add(ids.len(), Relaxed);
+        self.most.fetch_max(ids.len(), Relaxed);
+        ids.iter()
+            .map(|id| {
+                self.full
+                    .iter()
+                    .find(|a| a.id == *id)
+                    .map(|a| a.article.body.clone())
+                    .ok_or_else(|| anyhow::anyhow!("no article {id}"))
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn heads_with_bodies_on_demand_publish_the_same_bytes() {
+    let mut arts = fixture();
+    for i in 0..150u32 {
+        arts.push(stored(
+            &format!("第{i}条消息"),
+            &format!("正文第{i}段。\n\n第二段 {i}。"),
+            Some((2024, 3, 1 + i % 28)),
+            chain4(&format!("8102030{:02}", i % 5), &format!("第{}镇", i % 5)),
+            vec![],
+        ));
+    }
+    let heads: Vec<StoredArticle> = arts
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.body_digest = Some(crate::model::body_digest(&a.article.body));
+            a.article.body = String::new();
+            a
+        })
+        .collect();
+    let bodies = Counted {
+        full: &arts,
+        asked: Default::default(),
+        most: Default::default(),
+    };
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut s = settings();
+    s.threads = 2;
+    publish(&arts, &s, &templates(), one.path()).unwrap();
+    let r = super::publish_with(&heads, &bodies, &s, &templates(), two.path()).unwrap();
+    let (a, b) = (all_files(one.path()), all_files(two.path()));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.strip_prefix(one.path()), y.strip_prefix(two.path()));
+        assert_eq!(
+            std::fs::read(x).unwrap(),
+            std::fs::read(y).unwrap(),
+            "{}",
+            x.display()
+        );
+    }
+    use std::sync::atomic::Ordering::Relaxed;
+    let most = bodies.most.load(Relaxed);
+    assert!(most <= super::BODY_BATCH, "{most} bodies asked at once");
+    assert!(bodies.asked.load(Relaxed) >= arts.len());
+    // a publish with nothing new asks only for the front page's headlines (always
+    // rendered), not for the documents it reuses
+    bodies.asked.store(0, Relaxed);
+    let again = super::publish_with(&heads, &bodies, &s, &templates(), two.path()).unwrap();
+    assert!(again.written.is_empty() && again.reused > 0 && r.reused == 0);
+    assert!(bodies.asked.load(Relaxed) <= s.page_size.min(arts.len()));
+    // without bodies to ask, heads cannot be published
+    let three = tempfile::tempdir().unwrap();
+    assert!(publish(&heads, &s, &templates(), three.path()).is_err());
 }

@@ -29,7 +29,7 @@ use crate::model::{
 };
 use crate::publish;
 use crate::sources::{self, InputFile};
-use crate::store::{NewArticle, RunTotals, Store};
+use crate::store::{BodyReader, NewArticle, RunTotals, Store};
 use crate::stories;
 use crate::templates::Templates;
 
@@ -363,7 +363,10 @@ fn publish_all(
     opts: RunOptions,
     report: &mut RunReport,
 ) -> Result<(), PublishError> {
-    let articles = one_item_per_story(store, cfg)?;
+    // Heads: the bodies stay in the store and are read back a batch at a time, for the
+    // articles signed, compared or rendered (memory in proportion to the work).
+    let bodies = store.body_reader()?;
+    let articles = one_item_per_story(store, cfg, &bodies)?;
     let out = cfg.out_dir();
     // A site is never replaced by a much smaller one without being asked: a state file or
     // a source that vanished (a mount that failed) looks like articles withdrawn.
@@ -381,8 +384,13 @@ fn publish_all(
             shrink.retired * 100 / shrink.published.max(1),
         )));
     }
-    let published = publish::publish(&articles, &cfg.publish, templates, &out)
+    let published = publish::publish_with(&articles, &bodies, &cfg.publish, templates, &out)
         .with_context(|| format!("cannot publish into {}", shown_path(&out)))?;
+    tracing::debug!(
+        "{} article bod(y/ies) read from the state file, at most {} at once",
+        bodies.bodies_read(),
+        bodies.largest_batch()
+    );
     report.totals.feeds_written = published.written.len();
     tracing::info!(
         "{} file(s) read, {} new or changed, {} failed; {} article(s) changed; {} output file(s) written, {} unchanged, {} removed",
@@ -401,29 +409,44 @@ fn publish_all(
 /// story are found across every source, recorded in the store (digests read it there)
 /// and folded into the printing that leads the story. With `merge = false` every
 /// printing is its own story.
-fn one_item_per_story(store: &mut Store, cfg: &Config) -> Result<Vec<StoredArticle>> {
-    let articles = store.articles()?;
+fn one_item_per_story(
+    store: &mut Store,
+    cfg: &Config,
+    bodies: &BodyReader,
+) -> Result<Vec<StoredArticle>> {
+    let articles = store.article_heads()?;
     if !cfg.stories.merge {
-        store.set_stories(&[])?;
+        store.forget_stories()?;
         return Ok(articles);
     }
-    // each article is signed once: the sketches of earlier runs come from the store
-    let mut known: std::collections::HashMap<String, stories::Sketch> = store
-        .sketches()?
-        .into_iter()
-        .filter_map(|(id, b)| stories::Sketch::from_bytes(&b).map(|s| (id, s)))
-        .collect();
-    let (sketches, made) = stories::sketches(&articles, &mut known);
-    drop(known);
-    if !made.is_empty() {
-        store.keep_sketches(
-            made.iter()
-                .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
-        )?;
+    // each article is signed once: the sketches of earlier runs come from the store, and
+    // an article that has one was looked at by the pass that kept it, whose stories stand
+    let (sketches, made) = sketches(store, &articles, bodies)?;
+    let earlier = store.story_members()?;
+    let mut fresh = vec![false; articles.len()];
+    for &i in &made {
+        fresh[i] = true;
     }
-    let members = stories::find_sketched(&articles, &sketches, &stories::Thresholds::default());
+    // the bodies of the few printings compared closely, read when asked
+    let failed = std::cell::RefCell::new(None);
+    let members = stories::find_since(
+        &articles,
+        &sketches,
+        &fresh,
+        &earlier,
+        &stories::Thresholds::default(),
+        &|a| body_of(a, bodies, &failed),
+    );
+    if let Some(e) = failed.into_inner() {
+        return Err(e.context("cannot read an article's body to compare it"));
+    }
+    store.record_stories(
+        made.iter()
+            .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
+        &earlier,
+        &members,
+    )?;
     drop(sketches);
-    store.set_stories(&members)?;
     if !members.is_empty() {
         let leaders: std::collections::BTreeSet<&str> =
             members.iter().map(|(_, s)| s.as_str()).collect();
@@ -434,6 +457,81 @@ fn one_item_per_story(store: &mut Store, cfg: &Config) -> Result<Vec<StoredArtic
         );
     }
     Ok(stories::collapse(articles, &members))
+}
+
+/// The body of an article, read from the store when it is a head; a read that fails
+/// gives an empty body and leaves its error in `failed`.
+fn body_of<'a>(
+    a: &'a StoredArticle,
+    bodies: &BodyReader,
+    failed: &std::cell::RefCell<Option<anyhow::Error>>,
+) -> std::borrow::Cow<'a, str> {
+    if !a.is_head() {
+        return std::borrow::Cow::Borrowed(a.article.body.as_str());
+    }
+    match bodies.bodies(&[a.id.as_str()]) {
+        Ok(mut b) => std::borrow::Cow::Owned(b.pop().unwrap_or_default()),
+        Err(e) => {
+            failed.borrow_mut().get_or_insert(e);
+            std::borrow::Cow::Borrowed("")
+        }
+    }
+}
+
+/// The sketch of every article, in their order (`articles` are heads in id order, as
+/// [`Store::article_heads`] gives them), with the indices of the articles signed now:
+/// each article is signed once, the sketches of earlier runs come from the store
+/// (matched to the heads as both are read in id order) and the others are made from
+/// bodies read a batch at a time (the caller keeps them with the stories they gave).
+fn sketches(
+    store: &Store,
+    articles: &[StoredArticle],
+    bodies: &BodyReader,
+) -> Result<(Vec<stories::Sketch>, Vec<usize>)> {
+    /// Bodies read (and articles signed) at once.
+    const BATCH: usize = 64;
+    // one vector of sketches, filled in place (a sketch is about 1 KB)
+    let mut all = vec![stories::Sketch::of(""); articles.len()];
+    let mut found = vec![false; articles.len()];
+    let mut at = 0;
+    store.each_sketch(|id, bytes| {
+        while articles.get(at).is_some_and(|a| a.id.as_str() < id) {
+            at += 1;
+        }
+        if articles.get(at).is_some_and(|a| a.id == id)
+            && let Some(s) = stories::Sketch::from_bytes(bytes)
+        {
+            all[at] = s;
+            found[at] = true;
+        }
+    })?;
+    let made: Vec<usize> = (0..articles.len()).filter(|&i| !found[i]).collect();
+    drop(found);
+    for batch in made.chunks(BATCH) {
+        let heads: Vec<&StoredArticle> = batch
+            .iter()
+            .map(|&i| &articles[i])
+            .filter(|a| a.is_head())
+            .collect();
+        let ids: Vec<&str> = heads.iter().map(|a| a.id.as_str()).collect();
+        let mut read = bodies.bodies(&ids)?.into_iter();
+        for &i in batch {
+            let a = &articles[i];
+            all[i] = if a.is_head() {
+                stories::Sketch::of(&read.next().unwrap_or_default())
+            } else {
+                stories::Sketch::of(&a.article.body)
+            };
+        }
+    }
+    Ok((all, made))
+}
+
+/// Publishing reads the bodies of heads from the store.
+impl publish::Bodies for BodyReader {
+    fn bodies(&self, ids: &[&str]) -> Result<Vec<String>> {
+        BodyReader::bodies(self, ids)
+    }
 }
 
 /// The `[digest]` settings with their paths resolved against the config's folder. When no

@@ -12,6 +12,7 @@
 
 mod digests;
 mod fetches;
+mod heads;
 mod schema;
 mod search;
 mod stories;
@@ -28,6 +29,7 @@ use crate::model::{Article, Placement, StoredArticle, content_hash};
 
 pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
 pub use fetches::FetchRecord;
+pub use heads::BodyReader;
 pub use search::{SearchPage, mentions};
 pub use stories::OverrideRecord;
 pub use subscriptions::PendingSubscription;
@@ -543,6 +545,7 @@ fn ingest_into(
                 first_seen,
                 updated: *now,
                 printings: vec![],
+                body_digest: None,
             };
             let published = ts(&stored.published());
             match existing {
@@ -926,6 +929,7 @@ impl RawArticle {
             first_seen: parse_ts(&self.first_seen)?,
             updated: parse_ts(&self.updated)?,
             printings: vec![],
+            body_digest: None,
             id: self.id,
             source: self.source,
             input: self.input,

@@ -36,6 +36,80 @@ impl Store {
         )
     }
 
+    /// Every printing the store lists as part of another article's story: `(printing id,
+    /// story id)`, sorted by printing id (what [`Store::set_stories`] or
+    /// [`Store::record_stories`] last wrote).
+    pub fn story_members(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT article_id, story_id FROM article_stories ORDER BY article_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What one pass of the `stories` stage found, in one transaction, so that a run
+    /// killed half way leaves either all of it or none: the sketches of the articles it
+    /// signed, and the change from `before` (what [`Store::story_members`] gave) to
+    /// `after` (both sorted by printing id) — only the rows that differ are written. An
+    /// article whose sketch is kept has been looked at by a pass whose stories are kept
+    /// with it.
+    pub fn record_stories<'a>(
+        &mut self,
+        sketches: impl IntoIterator<Item = (&'a str, Vec<u8>)>,
+        before: &[(String, String)],
+        after: &[(String, String)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR REPLACE INTO article_sketches (article_id, sketch) VALUES (?1, ?2)",
+            )?;
+            for (id, bytes) in sketches {
+                ins.execute(params![id, bytes])?;
+            }
+            let mut del = tx.prepare_cached("DELETE FROM article_stories WHERE article_id = ?1")?;
+            let mut put = tx.prepare_cached(
+                "INSERT OR REPLACE INTO article_stories (article_id, story_id) VALUES (?1, ?2)",
+            )?;
+            let (mut i, mut j) = (0, 0);
+            while i < before.len() || j < after.len() {
+                let order = match (before.get(i), after.get(j)) {
+                    (Some(x), Some(y)) => x.0.cmp(&y.0),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    _ => std::cmp::Ordering::Greater,
+                };
+                match order {
+                    std::cmp::Ordering::Less => {
+                        del.execute(params![before[i].0])?;
+                        i += 1;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        put.execute(params![after[j].0, after[j].1])?;
+                        j += 1;
+                    }
+                    std::cmp::Ordering::Equal => {
+                        if before[i].1 != after[j].1 {
+                            put.execute(params![after[j].0, after[j].1])?;
+                        }
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets every story and every kept sketch (stories switched off with `[stories]
+    /// merge = false`): the next pass with stories on looks at every article again.
+    pub fn forget_stories(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch("DELETE FROM article_stories; DELETE FROM article_sketches;")?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Runs `clear` (if any), then `insert` once for each pair, in one transaction.
     fn write_pairs<A: rusqlite::ToSql, B: rusqlite::ToSql>(
         &mut self,
@@ -57,28 +131,18 @@ impl Store {
         Ok(())
     }
 
-    /// The sketches kept for stored articles (see [`Store::keep_sketches`]), by article
-    /// id, as the bytes they were kept as.
-    pub fn sketches(&self) -> Result<HashMap<String, Vec<u8>>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT article_id, sketch FROM article_sketches")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Keeps the sketch of each of these articles (the `stories` stage's bytes), so that a
-    /// later run need not make it again; it goes when the article's text changes. One
-    /// transaction.
-    pub fn keep_sketches<'a>(
-        &mut self,
-        sketches: impl IntoIterator<Item = (&'a str, Vec<u8>)>,
-    ) -> Result<()> {
-        self.write_pairs(
-            None,
-            "INSERT OR REPLACE INTO article_sketches (article_id, sketch) VALUES (?1, ?2)",
-            sketches,
-        )
+    /// Hands each sketch kept for a stored article (see [`Store::record_stories`]) to
+    /// `each`, with its article's id, in the order of article ids, as the bytes it was
+    /// kept as (borrowed: nothing is copied that `each` does not keep).
+    pub fn each_sketch(&self, mut each: impl FnMut(&str, &[u8])) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT article_id, sketch FROM article_sketches ORDER BY article_id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            each(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_blob()?);
+        }
+        Ok(())
     }
 
     /// The story an article is a printing of, when it is not its own.

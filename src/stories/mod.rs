@@ -12,6 +12,7 @@
 mod rules;
 mod sketch;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Printing, StoredArticle, fold_for_id};
@@ -203,6 +204,9 @@ struct Index<'a, P: Fn(usize, usize) -> bool> {
     sig: fn(&Sketch) -> &[u32; sketch::BINS],
     /// Each printing's place, numbered (see [`Places`]).
     places: &'a Places,
+    /// The printings looked at in this pass: a pair of two others is never drawn (what
+    /// an earlier pass decided of it stands).
+    fresh: &'a [bool],
     parted: P,
 }
 
@@ -248,7 +252,8 @@ impl<P: Fn(usize, usize) -> bool> Index<'_, P> {
     /// Adds `(a, b)` (`a < b`) unless the first rules part them: printings placed apart or
     /// far apart in time are never one story, so they are never a candidate.
     fn push(&self, a: u32, b: u32, pairs: &mut Vec<(u32, u32)>) {
-        if !(self.parted)(a as usize, b as usize) {
+        let (x, y) = (a as usize, b as usize);
+        if (self.fresh[x] || self.fresh[y]) && !(self.parted)(x, y) {
             pairs.push((a.min(b), a.max(b)));
         }
     }
@@ -259,7 +264,7 @@ impl<P: Fn(usize, usize) -> bool> Index<'_, P> {
     /// townships are never one story, so only a place and the places holding it are
     /// paired), then split by the next band, so the printings that agree on more of their
     /// signature still meet without n² pairs; what is still too big after every band is
-    /// paired in a chain.
+    /// paired in a chain. A bucket holding no printing looked at in this pass gives none.
     fn bucket_pairs(
         &self,
         ids: &[u32],
@@ -268,6 +273,9 @@ impl<P: Fn(usize, usize) -> bool> Index<'_, P> {
         by_place: bool,
         pairs: &mut Vec<(u32, u32)>,
     ) {
+        if !ids.iter().any(|&i| self.fresh[i as usize]) {
+            return;
+        }
         if ids.len() <= BUCKET_ALL_PAIRS {
             for (x, &a) in ids.iter().enumerate() {
                 for &b in &ids[x + 1..] {
@@ -344,8 +352,20 @@ impl<P: Fn(usize, usize) -> bool> Index<'_, P> {
                         }
                     }
                 } else {
-                    let mut both: Vec<u32> = members.clone();
-                    both.extend(other.iter().map(|x| x.1));
+                    // only pairs with a fresh printing are wanted: a side with none
+                    // brings only what can pair with the other side's fresh ones
+                    let fresh = |i: &u32| self.fresh[*i as usize];
+                    let (mine, theirs) =
+                        (members.iter().any(fresh), other.iter().any(|x| fresh(&x.1)));
+                    if !mine && !theirs {
+                        continue;
+                    }
+                    let mut both: Vec<u32> = members
+                        .iter()
+                        .copied()
+                        .filter(|i| theirs || fresh(i))
+                        .collect();
+                    both.extend(other.iter().map(|x| x.1).filter(|i| mine || fresh(i)));
                     both.sort_unstable();
                     self.bucket_pairs(&both, band, depth + 1, false, pairs);
                 }
@@ -364,30 +384,33 @@ fn find_root(parent: &mut [u32], mut i: u32) -> u32 {
     i
 }
 
-/// The sketch of every article: taken from `known` (by article id, as the store keeps
-/// them) when there, else made. Returns them in the articles' order with the indices of
-/// the articles whose sketch was made.
+/// The sketch of every article: taken from `known` (`(article id, sketch)` sorted by id,
+/// as the store keeps them) when there, else made. Returns them in the articles' order
+/// with the indices of the articles whose sketch was made.
 pub fn sketches(
     articles: &[StoredArticle],
-    known: &mut HashMap<String, Sketch>,
+    known: &[(String, Sketch)],
 ) -> (Vec<Sketch>, Vec<usize>) {
     let mut made = Vec::new();
     let all = articles
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            known.remove(&a.id).unwrap_or_else(|| {
-                made.push(i);
-                Sketch::of(&a.article.body)
-            })
-        })
+        .map(
+            |(i, a)| match known.binary_search_by(|k| k.0.as_str().cmp(a.id.as_str())) {
+                Ok(k) => known[k].1.clone(),
+                Err(_) => {
+                    made.push(i);
+                    Sketch::of(&a.article.body)
+                }
+            },
+        )
         .collect();
     (all, made)
 }
 
 /// Which articles tell the same story ([`find_sketched`], signing every article).
 pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
-    let (sketches, _) = sketches(articles, &mut HashMap::new());
+    let (sketches, _) = sketches(articles, &[]);
     find_sketched(articles, &sketches, t)
 }
 
@@ -399,7 +422,70 @@ pub fn find(articles: &[StoredArticle], t: &Thresholds) -> Members {
 /// leader, sorted by printing id. The same articles give the same answer on every run,
 /// whatever their order.
 pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresholds) -> Members {
+    find_since(
+        articles,
+        sketches,
+        &vec![true; articles.len()],
+        &[],
+        t,
+        &|a| Cow::Borrowed(a.article.body.as_str()),
+    )
+}
+
+/// Which articles tell the same story, when an earlier pass found `earlier` (its answer,
+/// as [`find_sketched`] gives it) and `fresh[i]` says article `i` was not there then or
+/// its text changed since: the earlier stories stand, and only pairs with a fresh
+/// printing are drawn, so a run's work follows what it brought rather than the size of
+/// the store. A fresh printing joins the story of any printing it matches (joining two
+/// stories when it matches both, the earlier leader leading); a story that held a
+/// printing whose text changed or that is gone is looked at again whole. With every
+/// article fresh this is [`find_sketched`]. Which stories a store ends with may then
+/// depend on the runs its articles came in (a bucket too big to pair all with all is
+/// paired differently), never on their order within a run. The articles may be heads
+/// (their bodies left in the store, see [`StoredArticle::is_head`]): `body` gives an
+/// article's body, asked only for the few printings looked at closely.
+pub fn find_since<'a>(
+    articles: &'a [StoredArticle],
+    sketches: &[Sketch],
+    fresh: &[bool],
+    earlier: &[(String, String)],
+    t: &Thresholds,
+    body: &dyn Fn(&'a StoredArticle) -> Cow<'a, str>,
+) -> Members {
     let n = articles.len();
+    let index_of: HashMap<&str, u32> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i as u32))
+        .collect();
+    // the earlier stories that stand, each as its printings' indices; a story with a
+    // fresh or a vanished printing is taken apart and its printings looked at again
+    let given = fresh;
+    let mut fresh = given.to_vec();
+    let mut by_story: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (m, s) in earlier {
+        by_story.entry(s.as_str()).or_default().push(m.as_str());
+    }
+    // (the earlier leader, the printings sorted)
+    let mut standing: Vec<(u32, Vec<u32>)> = Vec::new();
+    for (lead, printings) in by_story {
+        let ids = || std::iter::once(lead).chain(printings.iter().copied());
+        let found: Option<Vec<u32>> = ids().map(|id| index_of.get(id).copied()).collect();
+        match found {
+            Some(mut story) if story.iter().all(|&i| !given[i as usize]) => {
+                let lead = story[0];
+                story.sort_unstable();
+                standing.push((lead, story));
+            }
+            _ => {
+                for i in ids().filter_map(|id| index_of.get(id)) {
+                    fresh[*i as usize] = true;
+                }
+            }
+        }
+    }
+    drop(index_of);
+    let all_fresh = fresh.iter().all(|&f| f);
     // The signatures of the whole text and of its opening, and the text's length; the
     // text itself is made again for the few printings that are looked at closely. The
     // openings get an index of their own: a reprint cut to its first paragraphs, or a
@@ -418,11 +504,16 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
     let mut ids: Vec<u32> = Vec::new();
+    let mut wanted: std::collections::HashSet<u64> = Default::default();
     for sig in [whole, opening] {
+        if !fresh.contains(&true) {
+            break;
+        }
         let ix = Index {
             sketches,
             sig,
             places: &places,
+            fresh: &fresh,
             parted: &parted_pair,
         };
         for band in 0..BANDS {
@@ -432,6 +523,12 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
                     .filter(|&i| lens[i] >= MIN_INDEXED)
                     .map(|i| (band_key(sig(&sketches[i]), band), i as u32)),
             );
+            if !all_fresh {
+                // only the buckets a fresh printing falls into
+                wanted.clear();
+                wanted.extend(keys.iter().filter(|k| fresh[k.1 as usize]).map(|k| k.0));
+                keys.retain(|k| wanted.contains(&k.0));
+            }
             keys.sort_unstable();
             for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
                 ids.clear();
@@ -443,10 +540,38 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
     pairs.sort_unstable();
     pairs.dedup();
     let mut sets: Vec<Option<Vec<u32>>> = vec![None; n];
+    // A printing's shingle set is kept from the first pair that needs it to the last
+    // pair it is in, then dropped: the sets alive at once are those of the printings
+    // still to be compared, not of every printing compared so far.
+    let mut last_pair = vec![0usize; n];
+    for (k, &(a, b)) in pairs.iter().enumerate() {
+        last_pair[a as usize] = k;
+        last_pair[b as usize] = k;
+    }
+    let mut done: Option<(usize, usize, usize)> = None;
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut members_of: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
-    for (a, b) in pairs {
+    // a story that nothing joins keeps its earlier leader: by root, the leader and size
+    let mut kept_lead: HashMap<u32, (u32, usize)> = HashMap::new();
+    for (lead, story) in standing {
+        let root = story[0];
+        for &i in &story[1..] {
+            parent[i as usize] = root;
+            members_of[i as usize].clear();
+        }
+        kept_lead.insert(root, (lead, story.len()));
+        members_of[root as usize] = story;
+    }
+    for (k, (a, b)) in pairs.into_iter().enumerate() {
+        if let Some((k, x, y)) = done.take() {
+            for i in [x, y] {
+                if last_pair[i] == k {
+                    sets[i] = None;
+                }
+            }
+        }
         let (ai, bi) = (a as usize, b as usize);
+        done = Some((k, ai, bi));
         let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
         if ra == rb
             || (sketch::estimate(&sketches[ai].whole, &sketches[bi].whole) < CANDIDATE_FLOOR
@@ -454,11 +579,23 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
         {
             continue;
         }
+        // no story may hold two printings the rules part, even through a third one (each
+        // story's first printings are checked: a story grown from many near copies of a
+        // stock text would otherwise cost the product of the sizes at every merge); asked
+        // before the texts are compared, which costs more
+        let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
+        if ga.iter().take(GROUP_CHECK).any(|&x| {
+            gb.iter()
+                .take(GROUP_CHECK)
+                .any(|&y| parted_pair(x as usize, y as usize))
+        }) {
+            continue;
+        }
         for i in [ai, bi] {
             if sets[i].is_none() {
-                sets[i] = Some(sketch::shingle_set(&sketch::story_text(
-                    &articles[i].article.body,
-                )));
+                sets[i] = Some(sketch::shingle_set(&sketch::story_text(&body(
+                    &articles[i],
+                ))));
             }
         }
         let (Some(sa), Some(sb)) = (&sets[ai], &sets[bi]) else {
@@ -469,17 +606,6 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
             side((lens[bi], sb), &facts[bi]),
         );
         if !decide(&pair, t).0 {
-            continue;
-        }
-        // no story may hold two printings the rules part, even through a third one (each
-        // story's first printings are checked: a story grown from many near copies of a
-        // stock text would otherwise cost the product of the sizes at every merge)
-        let (ga, gb) = (&members_of[ra as usize], &members_of[rb as usize]);
-        if ga.iter().take(GROUP_CHECK).any(|&x| {
-            gb.iter()
-                .take(GROUP_CHECK)
-                .any(|&y| parted_pair(x as usize, y as usize))
-        }) {
             continue;
         }
         let (keep, gone) = (ra.min(rb), ra.max(rb));
@@ -493,8 +619,11 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
         groups.entry(r).or_default().push(i);
     }
     let mut out: Members = Vec::new();
-    for members in groups.values().filter(|m| m.len() > 1) {
-        let lead = leader(articles, members);
+    for (root, members) in groups.iter().filter(|(_, m)| m.len() > 1) {
+        let lead = match kept_lead.get(root) {
+            Some(&(lead, size)) if size == members.len() => lead as usize,
+            _ => leader(articles, members, body),
+        };
         for &m in members {
             if m != lead {
                 out.push((articles[m].id.clone(), articles[lead].id.clone()));
@@ -506,10 +635,14 @@ pub fn find_sketched(articles: &[StoredArticle], sketches: &[Sketch], t: &Thresh
 }
 
 /// The printing that leads a story (see [`find`]).
-fn leader(articles: &[StoredArticle], members: &[usize]) -> usize {
+fn leader<'a>(
+    articles: &'a [StoredArticle],
+    members: &[usize],
+    body: &dyn Fn(&'a StoredArticle) -> Cow<'a, str>,
+) -> usize {
     let credits_other = |i: usize| {
         let a = &articles[i];
-        let head: String = a.article.body.chars().take(60).collect();
+        let head: String = body(a).chars().take(60).collect();
         members.iter().any(|&o| {
             let other = &articles[o];
             o != i

@@ -46,6 +46,7 @@ fn stored(source: &str, publication: &str, title: &str, body: &str, seen: u32) -
         first_seen: at(seen),
         updated: at(seen),
         printings: vec![],
+        body_digest: None,
     }
 }
 
@@ -181,4 +182,71 @@ fn printings_placed_apart_are_no_candidates_even_in_a_big_bucket() {
         find(&all, &Thresholds::default()),
         vec![("u07".to_string(), "t07".to_string())]
     );
+}
+
+/// [`find_since`] with the shipped thresholds, on articles that carry their bodies.
+fn since(
+    arts: &[StoredArticle],
+    sk: &[Sketch],
+    fresh: &[bool],
+    earlier: &[(String, String)],
+) -> Members {
+    find_since(arts, sk, fresh, earlier, &Thresholds::default(), &|a| {
+        std::borrow::Cow::Borrowed(a.article.body.as_str())
+    })
+}
+
+/// The sketches of `arts`, in order.
+fn sketched(arts: &[StoredArticle]) -> Vec<Sketch> {
+    sketches(arts, &[]).0
+}
+
+#[test]
+fn a_pass_draws_only_pairs_with_a_fresh_printing_and_earlier_stories_stand() {
+    let t = Thresholds::default();
+    let a = stored("huzhou", "湖州日报", "甲", &format!("本报讯{REPORT}"), 9);
+    let b = stored("anji", "安吉新闻", "乙", &format!("湖州日报讯{REPORT}"), 10);
+    let arts = vec![a.clone(), b.clone()];
+    let sk = sketched(&arts);
+    let joined = vec![(b.id.clone(), a.id.clone())];
+    // every printing fresh: the whole answer
+    assert_eq!(since(&arts, &sk, &[true, true], &[]), joined);
+    assert_eq!(find_sketched(&arts, &sk, &t), joined);
+    // neither fresh: an earlier pass that left them apart is not second-guessed, and one
+    // that joined them stands
+    assert!(since(&arts, &sk, &[false, false], &[]).is_empty());
+    assert_eq!(since(&arts, &sk, &[false, false], &joined), joined);
+    // the reprint fresh: it joins the story of the printing it matches
+    assert_eq!(since(&arts, &sk, &[false, true], &[]), joined);
+}
+
+#[test]
+fn a_story_with_a_changed_or_vanished_printing_is_looked_at_again() {
+    let a = stored("huzhou", "湖州日报", "甲", &format!("本报讯{REPORT}"), 9);
+    let b = stored(
+        "anji",
+        "安吉新闻",
+        "乙",
+        "本报讯 6月8日，孝丰镇在西溪河畔开展防汛应急演练，镇村两级120余名队员参加，模拟强降雨引发河道水位暴涨、山体滑坡等险情。",
+        10,
+    );
+    let c = stored(
+        "changxing",
+        "长兴新闻",
+        "丙",
+        &format!("湖州日报讯{REPORT}"),
+        11,
+    );
+    // an earlier pass joined a and b; b's text has changed since (it is fresh): the
+    // story is taken apart and b, no reprint now, stands alone
+    let arts = vec![a.clone(), b.clone()];
+    let earlier = vec![(b.id.clone(), a.id.clone())];
+    let sk = sketched(&arts);
+    assert!(since(&arts, &sk, &[false, true], &earlier).is_empty());
+    // an earlier story whose leader is gone from the store: its other printings are
+    // looked at again (here c joins nobody's story but leads none either)
+    let arts = vec![b.clone(), c.clone()];
+    let earlier = vec![(c.id.clone(), a.id.clone())];
+    let sk = sketched(&arts);
+    assert!(since(&arts, &sk, &[false, false], &earlier).is_empty());
 }

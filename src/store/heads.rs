@@ -1,0 +1,203 @@
+//! The stored articles without their bodies (heads), and the bodies read back on demand,
+//! a batch at a time: what lets a run hold the bodies of the documents it is writing
+//! rather than every body of the store.
+//!
+//! Owns: the queries that read heads, bodies and sketches in id order, and the read-only
+//! connections bodies are read through (one per thread that asks at once). Must not touch:
+//! what the bodies are used for (publishing, stories), or any write.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{Context as _, Result};
+use rusqlite::{Connection, OpenFlags, params};
+
+use super::{BUSY_TIMEOUT, Store, raw_article, stories::apply_overrides};
+use crate::model::{Evidence, StoredArticle, body_digest};
+
+/// Reads article bodies by id from the state file, on any thread (see
+/// [`Store::body_reader`]).
+#[derive(Debug)]
+pub struct BodyReader {
+    path: String,
+    /// Connections not in use; a thread that finds none opens one.
+    idle: Mutex<Vec<Connection>>,
+    read: AtomicU64,
+    largest: AtomicU64,
+}
+
+impl Store {
+    /// Every stored article as [`Store::articles`] gives it, but without its body: the
+    /// body is left in the store, `body_digest` stands for it (see
+    /// [`StoredArticle::is_head`]), and the placement's evidence keeps only which fields
+    /// placed the article (`field`, once each), not what they said or where they placed it.
+    /// Bodies are read back with [`Store::body_reader`].
+    pub fn article_heads(&self) -> Result<Vec<StoredArticle>> {
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        let mut st = self.conn.prepare(
+            "SELECT id, source, input, publication, article, placement, first_seen, updated
+             FROM articles ORDER BY id",
+        )?;
+        let rows = st.query_map([], raw_article)?;
+        let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or_default());
+        for r in rows {
+            out.push(head(r?.into_stored()?));
+        }
+        self.count_decoded(out.len());
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
+    /// A reader of article bodies by id that any thread may use while this store is open
+    /// (read-only connections of their own to the same file). Fails on an in-memory
+    /// store, which no other connection can see.
+    pub fn body_reader(&self) -> Result<BodyReader> {
+        let path = self
+            .conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .context("an in-memory store has no body reader")?;
+        Ok(BodyReader {
+            path: path.to_string(),
+            idle: Mutex::new(Vec::new()),
+            read: AtomicU64::new(0),
+            largest: AtomicU64::new(0),
+        })
+    }
+}
+
+/// An article without its body, its evidence cut to the fields that placed it.
+fn head(mut a: StoredArticle) -> StoredArticle {
+    a.body_digest = Some(body_digest(&a.article.body));
+    a.article.body = String::new();
+    let mut kept: Vec<Evidence> = Vec::new();
+    for e in std::mem::take(&mut a.placement.evidence) {
+        if !kept.iter().any(|k| k.field == e.field) {
+            kept.push(Evidence {
+                text: String::new(),
+                field: e.field,
+                code: String::new(),
+                note: String::new(),
+            });
+        }
+    }
+    kept.shrink_to_fit();
+    a.placement.evidence = kept;
+    a
+}
+
+impl BodyReader {
+    /// The bodies of the articles `ids`, in that order (one query). An id not in the store
+    /// is an error: heads and bodies are read in one run, under its lock.
+    pub fn bodies(&self, ids: &[&str]) -> Result<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let conn = self.take()?;
+        let got = read_bodies(&conn, ids);
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(conn);
+        let got = got?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let body = got
+                .get(*id)
+                .cloned()
+                .with_context(|| format!("article {id} is no longer in the state file"))?;
+            out.push(body);
+        }
+        self.read.fetch_add(ids.len() as u64, Ordering::Relaxed);
+        self.largest.fetch_max(ids.len() as u64, Ordering::Relaxed);
+        Ok(out)
+    }
+
+    /// Bodies read so far.
+    pub fn bodies_read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The most bodies read by one call so far.
+    pub fn largest_batch(&self) -> u64 {
+        self.largest.load(Ordering::Relaxed)
+    }
+
+    fn take(&self) -> Result<Connection> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        if let Some(c) = idle {
+            return Ok(c);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open the state file {} to read bodies", self.path))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(conn)
+    }
+}
+
+/// The bodies of `ids` by id (the `body` of the stored article JSON, read by SQLite).
+fn read_bodies(
+    conn: &Connection,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>> {
+    let list = serde_json::to_string(ids)?;
+    let mut st = conn.prepare_cached(
+        "SELECT id, json_extract(article, '$.body') FROM articles
+         WHERE id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = st.query_map(params![list], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for r in rows {
+        let (id, body) = r?;
+        out.insert(id, body.unwrap_or_default());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::new_article;
+    use super::*;
+
+    #[test]
+    fn heads_leave_bodies_in_the_store_and_the_reader_brings_them_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("state.db")).unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-02T08:00:00+08:00").unwrap();
+        s.ingest(
+            "src",
+            "a.txt",
+            "h",
+            1,
+            &[new_article("x", "正文一"), new_article("y", "正文二")],
+            &now,
+        )
+        .unwrap();
+        let full = s.articles().unwrap();
+        let heads = s.article_heads().unwrap();
+        assert_eq!(heads.len(), 2);
+        for (h, f) in heads.iter().zip(&full) {
+            assert!(h.is_head() && h.article.body.is_empty());
+            assert_eq!(h.digest_of_body(), f.digest_of_body());
+            assert_eq!(h.article.title, f.article.title);
+        }
+        let r = s.body_reader().unwrap();
+        assert_eq!(
+            r.bodies(&["y", "x", "y"]).unwrap(),
+            ["正文二", "正文一", "正文二"]
+        );
+        assert_eq!((r.bodies_read(), r.largest_batch()), (3, 3));
+        assert!(r.bodies(&["gone"]).is_err());
+        assert!(Store::open_in_memory().unwrap().body_reader().is_err());
+    }
+}
