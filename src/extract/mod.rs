@@ -103,6 +103,7 @@ use self::line::Role;
 /// configured hints are applied by `schedule`). Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
     let text = text::clean::clean_cow(&page.text);
+    let _simplified = text::fold::SimplifiedText::enter(&text);
     let mut ex = match page.form {
         InputForm::Markdown => single::markdown(&text),
         InputForm::Html => single::html(&text),
@@ -150,13 +151,16 @@ pub fn opener(text: &str) -> Option<crate::model::Opener> {
 
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
-    page_of_clean_text(&text::clean::clean_cow(text))
+    let clean = text::clean::clean_cow(text);
+    let _simplified = text::fold::SimplifiedText::enter(&clean);
+    page_of_clean_text(&clean)
 }
 
 /// Every line of a page as `extract` reads it, one per line: its number, its role, the
 /// name of the rule that decided the role, and its text (`--explain`).
 pub fn explain(text: &str) -> String {
     let clean = text::clean::clean_cow(text);
+    let _simplified = text::fold::SimplifiedText::enter(&clean);
     let mut out = String::new();
     for (i, l) in lines_of(&clean).iter().enumerate() {
         out.push_str(&format!(
@@ -175,6 +179,7 @@ pub fn explain(text: &str) -> String {
 /// text and its features by name, computed before the model's own pass.
 pub fn header_features(text: &str) -> String {
     let clean = text::clean::clean_cow(text);
+    let _simplified = text::fold::SimplifiedText::enter(&clean);
     let lines = roles::units_before(&clean, Some(roles::rules::HEADER_SCORE));
     let mut out = String::new();
     for (i, f) in roles::header::described(&lines) {

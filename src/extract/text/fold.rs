@@ -24,6 +24,7 @@
 //! `locate` keeps its own, narrower table (`data/gazetteer/t2s.tsv`, the characters of
 //! division names): stages share no code.
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 /// The pairs, `traditional<TAB>simplified` a line, `#` lines are comments.
@@ -34,19 +35,19 @@ const BASE: u32 = 0x3400;
 /// One past the last code point the table covers (the end of the unified ideographs).
 const END: u32 = 0xA000;
 
-/// The folding table over `BASE..END`: a bit a character saying whether it folds (one
-/// word of the bitmap covers 64 characters, so the test of a simplified page's characters
-/// stays in the cache), and the simplified character of each that does.
+/// The folding table: a bit a character of the Basic Multilingual Plane saying whether it
+/// folds (one word of the bitmap covers the 64 characters that share their first two
+/// UTF-8 bytes, so the test of a simplified page's characters stays in the cache and
+/// needs no decoding), and the simplified character of each that does over `BASE..END`.
 struct Table {
-    folds: Vec<u64>,
+    words: Box<[u64; 1024]>,
     to: Vec<char>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let span = (END - BASE) as usize;
     let mut t = Table {
-        folds: vec![0; span.div_ceil(64)],
-        to: vec!['\0'; span],
+        words: Box::new([0; 1024]),
+        to: vec!['\0'; (END - BASE) as usize],
     };
     for line in PAIRS.lines().filter(|l| !l.starts_with('#')) {
         let mut cols = line.split('\t').map(|c| c.chars());
@@ -60,9 +61,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         if from.len_utf8() != to.len_utf8() || !(BASE..END).contains(&u32::from(from)) {
             continue;
         }
-        let k = (u32::from(from) - BASE) as usize;
-        if let (Some(w), Some(slot)) = (t.folds.get_mut(k / 64), t.to.get_mut(k)) {
-            *w |= 1 << (k % 64);
+        let u = u32::from(from) as usize;
+        if let (Some(w), Some(slot)) = (t.words.get_mut(u >> 6), t.to.get_mut(u - BASE as usize)) {
+            *w |= 1 << (u & 63);
             *slot = to;
         }
     }
@@ -72,10 +73,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 impl Table {
     /// Whether the code point `u` folds.
     fn folds(&self, u: u32) -> bool {
-        let k = u.wrapping_sub(BASE) as usize;
-        self.folds
-            .get(k / 64)
-            .is_some_and(|w| w & (1 << (k % 64)) != 0)
+        self.words
+            .get((u >> 6) as usize)
+            .is_some_and(|w| (w >> (u & 63)) & 1 != 0)
     }
 
     /// The simplified character of `c`, when `c` folds.
@@ -91,32 +91,61 @@ impl Table {
     /// The byte offset of the first character of `b` (UTF-8) that folds. Every folding
     /// character has three bytes and a first byte from E3 to E9 (U+3000 to U+9FFF), and
     /// no other byte of UTF-8 lies in that range, so the bytes are walked one by one and
-    /// only such a first byte is decoded: no character is decoded on the way.
+    /// only such a first byte is read with the two after it: the low four bits of the
+    /// first and the low six of the second are the character's word of the bitmap, the
+    /// low six of the third its bit, and no character is decoded on the way.
     fn first_folding(&self, b: &[u8]) -> Option<usize> {
-        // the 64 code points that share a first and a second byte are one word of the
-        // bitmap, and the third byte's low bits the bit in it: no character is decoded
-        let first_word = (BASE >> 6) as usize;
-        let mut i = 0;
-        while let Some(&x) = b.get(i) {
+        let mut rest = b;
+        while let [x, tail @ ..] = rest {
             if x.wrapping_sub(0xE3) > 0xE9 - 0xE3 {
-                i += 1;
+                rest = tail;
                 continue;
             }
-            let (Some(&y), Some(&z)) = (b.get(i + 1), b.get(i + 2)) else {
+            let [y, z, tail @ ..] = tail else {
                 return None;
             };
-            let word =
-                ((usize::from(x & 0x0F) << 6) | usize::from(y & 0x3F)).wrapping_sub(first_word);
-            if self
-                .folds
-                .get(word)
-                .is_some_and(|w| (w >> (z & 0x3F)) & 1 != 0)
-            {
-                return Some(i);
+            // at most 15 << 6 | 63 = 1023: always within the bitmap
+            let word = self.words[(usize::from(x & 0x0F) << 6) | usize::from(y & 0x3F)];
+            if (word >> (z & 0x3F)) & 1 != 0 {
+                return Some(b.len() - rest.len());
             }
-            i += 3;
+            rest = tail;
         }
         None
+    }
+}
+
+thread_local! {
+    /// Set while a text known to hold no traditional character is read (see
+    /// [`SimplifiedText`]): then every key is the text itself and no key walks its bytes.
+    static SIMPLIFIED_TEXT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A text being read, looked at once for traditional characters. Most pages hold none,
+/// and every string a rule keys while reading such a page is cut from it or made of it
+/// and the simplified words of our lists, so it holds none either: while the value lives,
+/// [`key`] answers at once instead of walking each line, piece and paragraph again (on
+/// generated pages those walks were 7 % of extraction's instructions). A page with a
+/// traditional character keys every string as before. The mark belongs to the thread and
+/// is put back as it was when the value is dropped, so a nested read and a panic leave no
+/// trace.
+pub(crate) struct SimplifiedText {
+    was: bool,
+}
+
+impl SimplifiedText {
+    /// Looks at `text` once; while the value lives, keys skip their walk when `text` holds
+    /// no traditional character.
+    pub(crate) fn enter(text: &str) -> Self {
+        let simplified = TABLE.first_folding(text.as_bytes()).is_none();
+        let was = SIMPLIFIED_TEXT.with(|m| m.replace(simplified));
+        SimplifiedText { was }
+    }
+}
+
+impl Drop for SimplifiedText {
+    fn drop(&mut self) {
+        SIMPLIFIED_TEXT.with(|m| m.set(self.was));
     }
 }
 
@@ -129,6 +158,9 @@ pub(crate) fn simplified(c: char) -> Option<char> {
 /// the same byte length as `text` and with every character at the same offset; `None`
 /// when `text` holds no traditional character (then the key is `text` itself).
 pub(crate) fn key(text: &str) -> Option<String> {
+    if SIMPLIFIED_TEXT.with(Cell::get) {
+        return None;
+    }
     let t = &*TABLE;
     let at = t.first_folding(text.as_bytes())?;
     // `at` starts a character: the text up to it is copied as it is
