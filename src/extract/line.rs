@@ -69,6 +69,8 @@ impl Role {
 pub(crate) struct Line {
     /// The line, trimmed (spaces inside kept).
     pub(crate) text: String,
+    /// The line's matching key when it differs from `text` (see [`Line::key`]).
+    pub(crate) folded: Option<String>,
     /// Blank lines before it (0: same block as the line before; large at the page top).
     pub(crate) gap: usize,
     /// Its role.
@@ -85,6 +87,49 @@ pub(crate) struct Line {
 }
 
 impl Line {
+    /// A line of `text` with its key (`folded` as `text::fold::key` gives it: `None` when the
+    /// text is its own key).
+    pub(crate) fn new(
+        text: String,
+        folded: Option<String>,
+        gap: usize,
+        (role, because): (Role, &'static str),
+        dateline: Option<Dateline>,
+    ) -> Line {
+        Line {
+            text,
+            folded,
+            gap,
+            role,
+            because,
+            dateline,
+            under_meta: false,
+        }
+    }
+
+    /// The line's matching key: its text with traditional characters folded to
+    /// simplified ones, each at the byte offset it has in the text (`text::fold`).
+    /// Rules that match words read it; what an article prints is cut from `text`.
+    pub(crate) fn key(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.text)
+    }
+
+    /// Appends `other`'s text (a space between when `space`), and its key.
+    pub(crate) fn append(&mut self, space: bool, other: &Line) {
+        if self.folded.is_some() || other.folded.is_some() {
+            let mut k = self.key().to_string();
+            if space {
+                k.push(' ');
+            }
+            k.push_str(other.key());
+            self.folded = Some(k);
+        }
+        if space {
+            self.text.push(' ');
+        }
+        self.text.push_str(&other.text);
+    }
+
     /// Gives the line a role, naming the rule that decided it.
     pub(crate) fn set(&mut self, role: Role, because: &'static str) {
         self.role = role;

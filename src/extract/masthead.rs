@@ -11,6 +11,7 @@ use crate::extract::read::labels::is_name_line;
 use crate::extract::roles::rules::HEADER_SCORE;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars_upto, squeeze};
+use crate::extract::text::fold;
 use crate::extract::text::words::{BOX_LABELS, OUTLET_ENDS};
 use crate::model::Publication;
 
@@ -55,18 +56,19 @@ pub(crate) fn page_year(clean: &str, units: &[Line]) -> Option<i32> {
 
 fn box_opener(u: &Line) -> bool {
     // a label of at most eight characters: 24 bytes and a few spaces
-    if u.role != Role::Head || u.text.len() > 40 || chars_upto(&u.text, 9) > 8 {
+    let k = u.key();
+    if u.role != Role::Head || k.len() > 40 || chars_upto(k, 9) > 8 {
         return false;
     }
-    if u.text.contains(char::is_whitespace) {
-        let t = squeeze(&u.text);
+    if k.contains(char::is_whitespace) {
+        let t = squeeze(k);
         BOX_LABELS
             .iter()
             .any(|&(w, background)| background && t.starts_with(w))
     } else {
         BOX_LABELS
             .iter()
-            .any(|&(w, background)| background && u.text.starts_with(w))
+            .any(|&(w, background)| background && k.starts_with(w))
     }
 }
 
@@ -93,19 +95,19 @@ pub(crate) fn past_opener(s: &str) -> bool {
 }
 
 static MASTHEAD_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[^\s]{0,4}\s)?(\p{Han}{2,10}?(?:日报|日報|晚报|晚報|时报|時報|商报|商報|早报|早報|周报|週報|报|報))\s*(?:总第|總第|第\s*\d|\d{4}\s*年|$)")
+    Regex::new(r"^(?:[^\s]{0,4}\s)?(\p{Han}{2,10}?(?:日报|晚报|时报|商报|早报|周报|报))\s*(?:总第|第\s*\d|\d{4}\s*年|$)")
         .unwrap_or_else(|_| unreachable!())
 });
 
 static SPONSOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:主管|主办|主辦)\s*(?:单位|單位)?\s*[:：]\s*(\p{Han}{2,12}?)(党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|党委|黨委|工委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)")
+    Regex::new(r"(?:主管|主办)\s*(?:单位)?\s*[:：]\s*(\p{Han}{2,12}?)(党工委|县委|市委|区委|州委|盟委|旗委|省委|党委|工委|人民政府|政府|管委会|宣传部|融媒体中心|新闻中心|日报社|报社|传媒)")
         .unwrap_or_else(|_| unreachable!())
 });
 
 /// A sponsor credit with the verb last: `XX县融媒体中心主办`, `中共XX市委机关报`,
 /// `XX市XX区融媒体中心出版`. The organisation's place is group 1, its kind group 2.
 static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\p{Han}{2,14}?)(党工委|黨工委|县委|縣委|市委|区委|區委|州委|盟委|旗委|省委|人民政府|政府|管委会|管委會|宣传部|宣傳部|融媒体中心|融媒體中心|新闻中心|新聞中心|日报社|報社|报社|传媒|傳媒)\s*(?:主管主办|主管主辦|主管|主办|主辦|出版|机关报|機關報)")
+    Regex::new(r"^\s*(\p{Han}{2,14}?)(党工委|县委|市委|区委|州委|盟委|旗委|省委|人民政府|政府|管委会|宣传部|融媒体中心|新闻中心|日报社|报社|传媒)\s*(?:主管主办|主管|主办|出版|机关报)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -114,25 +116,25 @@ static SPONSOR_LAST: LazyLock<Regex> = LazyLock::new(|| {
 /// search per character.
 const SHORT_LINE: usize = 120;
 
-/// Whether [`MASTHEAD_NAME`] can match: its name ends in `报` or `報` (a byte search
+/// Whether [`MASTHEAD_NAME`] can match a line's key: its name ends in `报` (a search
 /// before the pattern, which most furniture lines fail).
 fn may_hold_paper_name(text: &str) -> bool {
     // a short line: one walk over the characters (`str::contains` with a character outside
     // ASCII runs the substring search, whose setup costs more than the walk); a long one:
     // the vectorised searches
     if text.len() <= SHORT_LINE {
-        text.chars().any(|c| matches!(c, '报' | '報'))
+        text.chars().any(|c| c == '报')
     } else {
-        text.contains('报') || text.contains('報')
+        text.contains('报')
     }
 }
 
-/// Whether [`SPONSOR`] or [`SPONSOR_LAST`] can match: both need `主管`, `主办`, `主辦`,
-/// `出版`, `机关报` or `機關報`, so one of `主`, `版`, `报`, `報`.
+/// Whether [`SPONSOR`] or [`SPONSOR_LAST`] can match a line's key: both need `主管`,
+/// `主办`, `出版` or `机关报`, so one of `主`, `版`, `报`.
 fn may_hold_sponsor(text: &str) -> bool {
     // a short line: one walk over the characters instead of four substring searches
     if text.len() <= SHORT_LINE {
-        text.chars().any(|c| matches!(c, '主' | '版' | '报' | '報'))
+        text.chars().any(|c| matches!(c, '主' | '版' | '报'))
     } else {
         text.contains('主') || text.contains('版') || may_hold_paper_name(text)
     }
@@ -141,21 +143,12 @@ fn may_hold_sponsor(text: &str) -> bool {
 /// Endings of city papers (evening, metropolitan, business, morning), published by a
 /// prefecture's press group: their whole name is handed on, so that the place lookup
 /// reads the stem at the prefecture level.
-const CITY_PAPER_ENDS: &[&str] = &[
-    "都市报",
-    "都市報",
-    "晚报",
-    "晚報",
-    "商报",
-    "商報",
-    "早报",
-    "早報",
-];
+const CITY_PAPER_ENDS: &[&str] = &["都市报", "晚报", "商报", "早报"];
 
 /// First characters of two-character paper words (日报, 时讯, 潮报, 侨报 …): a name ending in
 /// one of them and `报`/`讯`/`刊` drops both; another name drops `报` alone (a county's
 /// paper named `<four-character place>报`).
-const PAPER_WORD_FIRST: &str = "日時时晚晨新商早潮周週导導快侨僑法农農工青科教经經";
+const PAPER_WORD_FIRST: &str = "日时晚晨新商早潮周导快侨法农工青科教经";
 
 /// The home a paper's name gives, as a string for the place lookup (`locate` decides
 /// whether it names a place; the extract stage has no gazetteer): the place part of
@@ -168,21 +161,24 @@ fn home_from_name(name: &str) -> Option<String> {
     if !(3..=8).contains(&n) || !name.chars().all(clean::is_han) {
         return None;
     }
-    if CITY_PAPER_ENDS.iter().any(|e| name.ends_with(e)) {
+    // the words are read in the name's matching key; the stem is cut from the name
+    let key = fold::key_of(name);
+    if CITY_PAPER_ENDS.iter().any(|e| key.ends_with(e)) {
         return Some(name.to_string());
     }
-    let stem: String = if let Some(rest) = name.strip_prefix("今日") {
-        rest.to_string()
-    } else if name.ends_with(['报', '報', '讯', '訊', '刊']) {
-        let two = n >= 4
-            && name
-                .chars()
-                .nth(n - 2)
-                .is_some_and(|c| PAPER_WORD_FIRST.contains(c));
-        name.chars().take(n - if two { 2 } else { 1 }).collect()
-    } else {
-        return None;
-    };
+    let stem: String =
+        if let Some(rest) = name.get("今日".len()..).filter(|_| key.starts_with("今日")) {
+            rest.to_string()
+        } else if key.ends_with(['报', '讯', '刊']) {
+            let two = n >= 4
+                && key
+                    .chars()
+                    .nth(n - 2)
+                    .is_some_and(|c| PAPER_WORD_FIRST.contains(c));
+            name.chars().take(n - if two { 2 } else { 1 }).collect()
+        } else {
+            return None;
+        };
     (stem.chars().count() >= 2).then_some(stem)
 }
 
@@ -203,7 +199,7 @@ fn most_common<T: std::hash::Hash + Eq + Clone>(items: &[T]) -> Option<T> {
 /// A name that ends as a news outlet's does (`某某报`, `某某新闻`, `某某网`).
 fn outlet_like(text: &str) -> bool {
     let t = text.trim();
-    t.ends_with(OUTLET_ENDS) || t.ends_with("新闻") || t.ends_with("新聞")
+    t.ends_with(OUTLET_ENDS) || t.ends_with("新闻")
 }
 
 /// What the page prints about itself, read before its articles: the issue date (on
@@ -213,7 +209,7 @@ pub(crate) fn printed(units: &[Line]) -> Publication {
     let mut publication = Publication::default();
     for (i, u) in units.iter().enumerate() {
         if publication.date.is_none() && (u.role == Role::Furniture || i < 12) {
-            publication.date = dateline::issue_date(&u.text);
+            publication.date = dateline::issue_date(u.key());
         }
         if u.role == Role::Furniture {
             // the page's first line, a short name over the masthead furniture
@@ -222,16 +218,18 @@ pub(crate) fn printed(units: &[Line]) -> Publication {
             if publication.name.is_none()
                 && i == 0
                 && is_name_line(&u.text)
-                && (u.because != HEADER_SCORE || outlet_like(&u.text))
+                && (u.because != HEADER_SCORE || outlet_like(u.key()))
             {
                 publication.name = Some(u.text.clone());
             }
+            // the pattern reads the key; the name is cut from the text at its offsets
             if publication.name.is_none()
-                && may_hold_paper_name(&u.text)
-                && let Some(c) = MASTHEAD_NAME.captures(u.text.trim())
+                && may_hold_paper_name(u.key())
+                && let Some(c) = MASTHEAD_NAME.captures(u.key().trim())
                 && let Some(m) = c.get(1)
+                && let Some(name) = u.text.trim().get(m.range())
             {
-                publication.name = Some(m.as_str().to_string());
+                publication.name = Some(name.to_string());
             }
         }
     }
@@ -243,24 +241,27 @@ pub(crate) fn printed(units: &[Line]) -> Publication {
         if u.role != Role::Furniture && i >= 12 {
             continue;
         }
+        // the patterns read the key; the place is cut from the text at its offsets
         if publication.home.is_none()
-            && may_hold_sponsor(&u.text)
+            && may_hold_sponsor(u.key())
             && let Some(c) = SPONSOR
-                .captures(&u.text)
-                .or_else(|| SPONSOR_LAST.captures(&u.text))
+                .captures(u.key())
+                .or_else(|| SPONSOR_LAST.captures(u.key()))
             && let Some(m) = c.get(1)
+            && let Some(place) = u.text.get(m.range())
         {
             // `青山县委`: the place is `青山县`
             let org = c.get(2).map_or("", |o| o.as_str());
-            let mut home = m.as_str().trim_start_matches("中共").to_string();
+            let org_text = c.get(2).and_then(|o| u.text.get(o.range())).unwrap_or("");
+            let mut home = place.trim_start_matches("中共").to_string();
             if org.chars().count() == 2
                 && org.ends_with('委')
                 && let Some(first) = org.chars().next()
                 && first != '党'
-                && first != '黨'
                 && first != '工'
+                && let Some(printed) = org_text.chars().next()
             {
-                home.push(first);
+                home.push(printed);
             }
             publication.home = Some(home);
         }
@@ -287,12 +288,13 @@ pub(crate) fn complete(
             .enumerate()
             .take(8)
             .filter(|(i, _)| !claimed.get(*i).copied().unwrap_or(true))
-            .filter(|(_, u)| may_hold_paper_name(&u.text))
+            .filter(|(_, u)| may_hold_paper_name(u.key()))
             .find_map(|(_, u)| {
                 MASTHEAD_NAME
-                    .captures(u.text.trim())
+                    .captures(u.key().trim())
                     .and_then(|c| c.get(1))
-                    .map(|m| m.as_str().to_string())
+                    .and_then(|m| u.text.trim().get(m.range()))
+                    .map(str::to_string)
                     .filter(|n| n.chars().count() <= 8 && u.text.trim().chars().count() <= 12)
             });
     }

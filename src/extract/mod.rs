@@ -11,14 +11,23 @@
 //!
 //! | part | question |
 //! | --- | --- |
-//! | `text` | bytes to text (`decode`), text repair (`clean`), full-width digits (`fold`), shared word lists (`words`) |
+//! | `text` | bytes to text (`decode`), text repair (`clean`), each line's matching key and full-width digits (`fold`), shared word lists (`words`) |
 //! | `read` | what does a string say with no page around it? datelines, bylines, dates, furniture, openers, labels |
-//! | `line` | what a line is: `Line { text, gap, role, because, dateline, under_meta }`, `Role`, `Opener` |
+//! | `line` | what a line is: `Line { text, key, gap, role, because, dateline, under_meta }`, `Role`, `Opener` |
 //! | `roles` | what is each line of a page? the first look, the block passes, then the rule table |
 //! | `articles` | which lines go together? anchors, headline blocks, photo items, bodies |
 //! | `fields` | what is in one article? headline parts, people, date, kind, body |
 //! | `masthead` | which publication is this? name, printed home, issue date, page year |
 //! | `single` | single-article files: Markdown, HTML, plain text |
+//!
+//! **One matching key per line.** Every line gets a key when the page is cut into lines
+//! (`roles::units_before`): its text with traditional characters folded to simplified
+//! ones, each at the byte offset it has in the text (`text::fold`). Rules that match
+//! words read the key, so every word list holds simplified forms only; what an article
+//! prints (headline, names, places, body) is cut from the text at the offsets found in
+//! the key. Text made outside a page's lines (a single-article file's paragraph, an
+//! article's assembled title or a byline) is folded where it is read, with
+//! `text::fold::key_of`.
 //!
 //! Parts import only parts above them in this table (`tests/extract_layers.rs` checks
 //! that no two files of `extract` import each other, directly or round a loop).
@@ -94,6 +103,7 @@ use self::line::Role;
 /// configured hints are applied by `schedule`). Pure; never panics on any text.
 pub fn extract(page: &PageText) -> Extraction {
     let text = text::clean::clean_cow(&page.text);
+    let _simplified = text::fold::SimplifiedText::enter(&text);
     let mut ex = match page.form {
         InputForm::Markdown => single::markdown(&text),
         InputForm::Html => single::html(&text),
@@ -141,13 +151,16 @@ pub fn opener(text: &str) -> Option<crate::model::Opener> {
 
 /// Reads a page of text into articles (no source hints applied).
 pub fn extract_page(text: &str) -> Extraction {
-    page_of_clean_text(&text::clean::clean_cow(text))
+    let clean = text::clean::clean_cow(text);
+    let _simplified = text::fold::SimplifiedText::enter(&clean);
+    page_of_clean_text(&clean)
 }
 
 /// Every line of a page as `extract` reads it, one per line: its number, its role, the
 /// name of the rule that decided the role, and its text (`--explain`).
 pub fn explain(text: &str) -> String {
     let clean = text::clean::clean_cow(text);
+    let _simplified = text::fold::SimplifiedText::enter(&clean);
     let mut out = String::new();
     for (i, l) in lines_of(&clean).iter().enumerate() {
         out.push_str(&format!(
@@ -166,6 +179,7 @@ pub fn explain(text: &str) -> String {
 /// text and its features by name, computed before the model's own pass.
 pub fn header_features(text: &str) -> String {
     let clean = text::clean::clean_cow(text);
+    let _simplified = text::fold::SimplifiedText::enter(&clean);
     let lines = roles::units_before(&clean, Some(roles::rules::HEADER_SCORE));
     let mut out = String::new();
     for (i, f) in roles::header::described(&lines) {

@@ -17,6 +17,7 @@ use crate::extract::read::dates;
 use crate::extract::read::furniture;
 use crate::extract::read::labels;
 use crate::extract::text::clean;
+use crate::extract::text::fold;
 use crate::model::{Article, Extraction, Kind};
 
 /// Front matter fields the program reads.
@@ -547,8 +548,8 @@ pub(crate) fn html(text: &str) -> Extraction {
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
         .filter(|l| Some(clean::squeeze(l)) != title_fold)
-        .filter(|l| !furniture::is_furniture(l))
-        .filter(|l| !labels::tags_line(l))
+        .filter(|l| !furniture::is_furniture(&fold::key_of(l)))
+        .filter(|l| !labels::tags_line(&fold::key_of(l)))
         .collect();
     let mut ex = finish(title, paras, front, byline::People::default());
     if ex.publication.home.is_none() {
@@ -600,7 +601,7 @@ pub(crate) fn plain(text: &str, prior: Extraction) -> Extraction {
         .split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .filter(|l| !furniture::is_furniture(l))
+        .filter(|l| !furniture::is_furniture(&fold::key_of(l)))
         .map(str::to_string)
         .collect();
     let mut title = None;

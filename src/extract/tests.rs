@@ -16,7 +16,7 @@ use super::read::furniture::wide_digit_furniture;
 use super::read::opener::{cites_report, compiled_dateline, message_dateline, opening_byline};
 use super::roles::{first_look, table_cells};
 use super::text::clean::chars;
-use super::text::fold::digits_value;
+use super::text::fold::{digits_value, key_of};
 
 #[test]
 fn page_navigation_lines() {
@@ -62,17 +62,45 @@ fn labels() {
 
 #[test]
 fn opening_bylines() {
-    let d = opening_byline("（记者 石 兰 通讯员 孔 伟）近日，白水镇的改造工程进入收尾阶段。")
-        .expect("bracket");
+    let d = opening_byline(
+        "（记者 石 兰 通讯员 孔 伟）近日，白水镇的改造工程进入收尾阶段。",
+        "（记者 石 兰 通讯员 孔 伟）近日，白水镇的改造工程进入收尾阶段。",
+    )
+    .expect("bracket");
     assert_eq!(d.byline.as_deref(), Some("记者 石 兰 通讯员 孔 伟"));
-    let d =
-        opening_byline("本报记者 阿木古 报道 眼下，白水乡的滩涂上玉米长势喜人。").expect("报道");
+    let d = opening_byline(
+        "本报记者 阿木古 报道 眼下，白水乡的滩涂上玉米长势喜人。",
+        "本报记者 阿木古 报道 眼下，白水乡的滩涂上玉米长势喜人。",
+    )
+    .expect("报道");
     assert_eq!(d.byline.as_deref(), Some("本报记者 阿木古"));
-    assert!(opening_byline("（下转第2版）").is_none());
-    assert!(opening_byline("（图为记者在现场采访，村民热情介绍情况）群众说好。").is_none());
-    assert!(opening_byline("记者从县里了解到，全县共有报道员三十人。").is_none());
-    assert!(opening_byline("据本报记者 王 五 报道，白水镇近日迎来大批候鸟。").is_none());
-    let d = opening_byline("本报记者 李 乙 报道：近日，东坪乡通村公路全线通车。").expect("colon");
+    assert!(opening_byline("（下转第2版）", "（下转第2版）").is_none());
+    assert!(
+        opening_byline(
+            "（图为记者在现场采访，村民热情介绍情况）群众说好。",
+            "（图为记者在现场采访，村民热情介绍情况）群众说好。"
+        )
+        .is_none()
+    );
+    assert!(
+        opening_byline(
+            "记者从县里了解到，全县共有报道员三十人。",
+            "记者从县里了解到，全县共有报道员三十人。"
+        )
+        .is_none()
+    );
+    assert!(
+        opening_byline(
+            "据本报记者 王 五 报道，白水镇近日迎来大批候鸟。",
+            "据本报记者 王 五 报道，白水镇近日迎来大批候鸟。"
+        )
+        .is_none()
+    );
+    let d = opening_byline(
+        "本报记者 李 乙 报道：近日，东坪乡通村公路全线通车。",
+        "本报记者 李 乙 报道：近日，东坪乡通村公路全线通车。",
+    )
+    .expect("colon");
     assert_eq!(
         &"本报记者 李 乙 报道：近日，东坪乡通村公路全线通车。"[d.len..],
         "近日，东坪乡通村公路全线通车。"
@@ -108,15 +136,30 @@ fn past_openers() {
 
 #[test]
 fn compiled_items_open_with_their_source() {
-    let d = compiled_dateline("本报综合 据东江晚报报道，今年上半年，全市新增绿道120公里。")
-        .expect("compiled");
+    let d = compiled_dateline(
+        "本报综合 据东江晚报报道，今年上半年，全市新增绿道120公里。",
+        "本报综合 据东江晚报报道，今年上半年，全市新增绿道120公里。",
+    )
+    .expect("compiled");
     assert_eq!(
         "本报综合 据东江晚报报道，今年".get(..d.len),
         Some("本报综合 据东江晚报报道")
     );
-    assert!(compiled_dateline("本报综合消息 近日，某县举办了首届农民丰收节活动。").is_some());
-    assert!(compiled_dateline("本报综合").is_none());
-    assert!(compiled_dateline("本报记者从县农业农村局获悉，今年全县粮食丰收。").is_none());
+    assert!(
+        compiled_dateline(
+            "本报综合消息 近日，某县举办了首届农民丰收节活动。",
+            "本报综合消息 近日，某县举办了首届农民丰收节活动。"
+        )
+        .is_some()
+    );
+    assert!(compiled_dateline("本报综合", "本报综合").is_none());
+    assert!(
+        compiled_dateline(
+            "本报记者从县农业农村局获悉，今年全县粮食丰收。",
+            "本报记者从县农业农村局获悉，今年全县粮食丰收。"
+        )
+        .is_none()
+    );
     assert!(cites_report("据南岭电视台报道，上周末全县迎来降雨。"));
     assert!(!cites_report("据介绍，今年全县完成造林五千亩。"));
     assert!(!cites_report(
@@ -154,14 +197,14 @@ fn questions_page_numbers_and_office_credits() {
 #[test]
 fn minguo_and_bare_dates() {
     assert_eq!(
-        minguo_date("中華民國114年3月8日 星期六"),
+        minguo_date(&key_of("中華民國114年3月8日 星期六")),
         NaiveDate::from_ymd_opt(2025, 3, 8)
     );
     assert_eq!(
         minguo_date("民国 113 年 12 月 1 日"),
         NaiveDate::from_ymd_opt(2024, 12, 1)
     );
-    assert_eq!(minguo_date("民國時期的老街"), None);
+    assert_eq!(minguo_date(&key_of("民國時期的老街")), None);
     assert_eq!(
         bare_date("2025-09-24 10:18"),
         NaiveDate::from_ymd_opt(2025, 9, 24)
@@ -256,37 +299,60 @@ fn brief_openings_boxes_and_letters() {
 #[test]
 fn a_correspondent_is_no_dateline() {
     assert!(role_not_dateline("本报通讯员 甲乙", "本报".len()));
-    assert!(role_not_dateline("本報通訊員 甲乙", "本報".len()));
+    assert!(role_not_dateline(&key_of("本報通訊員 甲乙"), "本報".len()));
     assert!(!role_not_dateline("本报通州讯 近日", "本报".len()));
 }
 
 #[test]
 fn dated_message_datelines() {
-    let d = message_dateline("东江新闻客户端3月9日消息  在白水县青石镇，农户正忙着春耕备播。")
-        .expect("app");
+    let d = message_dateline(
+        "东江新闻客户端3月9日消息  在白水县青石镇，农户正忙着春耕备播。",
+        "东江新闻客户端3月9日消息  在白水县青石镇，农户正忙着春耕备播。",
+    )
+    .expect("app");
     assert_eq!(d.month_day, Some((3, 9)));
     assert_eq!(d.org.as_deref(), Some("东江新闻客户端"));
     assert_eq!(d.place, None);
-    let d = message_dateline("据南山通讯社青州１１月２日消息，当地新建的物流园正式投入运营。")
-        .expect("cited");
+    let d = message_dateline(
+        "据南山通讯社青州１１月２日消息，当地新建的物流园正式投入运营。",
+        "据南山通讯社青州１１月２日消息，当地新建的物流园正式投入运营。",
+    )
+    .expect("cited");
     assert_eq!(d.month_day, Some((11, 2)));
     assert_eq!(d.org.as_deref(), Some("南山通讯社"));
     assert_eq!(d.place.as_deref(), Some("青州"));
-    assert!(message_dateline("记者3月9日从县里获悉消息，全县新建公路二十公里。").is_none());
-    assert!(message_dateline("据了解，这一消息传开后，村民们纷纷前来报名参加。").is_none());
     assert!(
-        message_dateline("东江新闻客户端3月9日消息").is_none(),
+        message_dateline(
+            "记者3月9日从县里获悉消息，全县新建公路二十公里。",
+            "记者3月9日从县里获悉消息，全县新建公路二十公里。"
+        )
+        .is_none()
+    );
+    assert!(
+        message_dateline(
+            "据了解，这一消息传开后，村民们纷纷前来报名参加。",
+            "据了解，这一消息传开后，村民们纷纷前来报名参加。"
+        )
+        .is_none()
+    );
+    assert!(
+        message_dateline("东江新闻客户端3月9日消息", "东江新闻客户端3月9日消息").is_none(),
         "no text follows"
     );
     assert!(
-        message_dateline("东江新闻客户端13月9日消息 在白水县青石镇，农户正忙着春耕。").is_none()
+        message_dateline(
+            "东江新闻客户端13月9日消息 在白水县青石镇，农户正忙着春耕。",
+            "东江新闻客户端13月9日消息 在白水县青石镇，农户正忙着春耕。"
+        )
+        .is_none()
     );
 }
 
 #[test]
 fn a_picture_column_label_is_furniture() {
-    assert_eq!(first_look("图片新闻").0, Role::Furniture);
-    assert_eq!(first_look("（记者 王英 摄）").0, Role::Credit);
+    assert_eq!(first_look("图片新闻", "图片新闻").0, Role::Furniture);
+    let credit = "（记者 王英 摄）";
+    assert_eq!(first_look(credit, credit).0, Role::Credit);
 }
 
 #[test]

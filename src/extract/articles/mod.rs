@@ -29,9 +29,9 @@ pub(crate) fn title_over_meta(units: &[Line], anchor: usize, claimed: &[bool]) -
     let m = units.get(meta)?;
     let t = units.get(title)?;
     let is_meta = m.role == Role::Furniture
-        && m.text.len() <= 240
-        && m.text.bytes().any(|b| b.is_ascii_digit())
-        && META_WORDS.iter().any(|w| m.text.contains(w));
+        && m.key().len() <= 240
+        && m.key().bytes().any(|b| b.is_ascii_digit())
+        && META_WORDS.iter().any(|w| m.key().contains(w));
     let top = title
         .checked_sub(1)
         .and_then(|k| units.get(k))
@@ -40,7 +40,7 @@ pub(crate) fn title_over_meta(units: &[Line], anchor: usize, claimed: &[bool]) -
         && top
         && t.role == Role::Head
         && !claimed.get(title).copied().unwrap_or(true)
-        && (4..=40).contains(&chars(&t.text)))
+        && (4..=40).contains(&chars(t.key())))
     .then_some(title)
 }
 
@@ -50,8 +50,8 @@ pub(crate) fn title_over_meta(units: &[Line], anchor: usize, claimed: &[bool]) -
 pub(crate) fn continued_above(units: &[Line], first_start: usize) -> bool {
     units.iter().take(first_start).any(|u| {
         u.role == Role::Furniture
-            && u.text.len() <= 60
-            && memchr::memmem::find(u.text.as_bytes(), "上接".as_bytes()).is_some()
+            && u.key().len() <= 60
+            && memchr::memmem::find(u.key().as_bytes(), "上接".as_bytes()).is_some()
     })
 }
 
@@ -110,7 +110,7 @@ fn signed_item_follows(units: &[Line], i: usize) -> bool {
         if u.role != Role::Para {
             return false;
         }
-        if ends_article(&u.text) {
+        if ends_article(u.key()) {
             return true;
         }
     }
@@ -121,7 +121,7 @@ fn signed_item_follows(units: &[Line], i: usize) -> bool {
 /// Words of a period (`今年以来`, `近年来`, `目前`) are left out: they open the text under a
 /// subhead as often as a new story.
 const TIME_LEADS: &[&str] = &[
-    "近日", "日前", "昨日", "昨天", "今天", "今日", "当天", "當天", "前日",
+    "近日", "日前", "昨日", "昨天", "今天", "今日", "当天", "前日",
 ];
 
 /// True when `text` opens with the time of an event: a date (`3月16日`, `16日上午`) or a
@@ -159,22 +159,22 @@ fn new_story_follows(units: &[Line], i: usize) -> bool {
     let Some(u) = units.get(i) else {
         return false;
     };
-    let n = chars(&u.text);
+    let n = chars(u.key());
     let prev_closes = i > 0
         && units
             .get(i - 1)
-            .is_some_and(|p| p.role == Role::Para && ends_sentence(&p.text));
+            .is_some_and(|p| p.role == Role::Para && ends_sentence(p.key()));
     prev_closes
         && (8..=30).contains(&n)
-        && !numbered_subhead(&u.text)
-        && !u.text.trim_end().ends_with(['：', ':'])
+        && !numbered_subhead(u.key())
+        && !u.key().trim_end().ends_with(['：', ':'])
         && units.get(i + 1).is_some_and(|x| {
             x.role == Role::Para
                 && x.gap <= 1
-                && chars_upto(&x.text, 40) >= 40
-                && (opens_with_time(&x.text)
-                    || lead_names_subject(&u.text, &x.text)
-                    || opener::cites_report(&x.text))
+                && chars_upto(x.key(), 40) >= 40
+                && (opens_with_time(x.key())
+                    || lead_names_subject(u.key(), x.key())
+                    || opener::cites_report(x.key()))
         })
 }
 
@@ -307,9 +307,7 @@ fn anchors(units: &[Line], claims: &mut Claims) {
             Role::Opens(_) => Some(Start::Dateline),
             Role::Marker => Some(Start::Marker),
             // `本报记者 X 文/图` under a headline signs the text, not a picture
-            Role::Credit
-                if u.text.contains('文') || u.text.contains("報道") || u.text.contains("报道") =>
-            {
+            Role::Credit if u.key().contains('文') || u.key().contains("报道") => {
                 let next_para = units
                     .get(i + 1)
                     .is_some_and(|x| x.role == Role::Para && x.gap <= 1);
@@ -325,7 +323,7 @@ fn anchors(units: &[Line], claims: &mut Claims) {
             }
             Role::Head => {
                 let next_para = class_of(units, i + 1) == Some(Role::Para);
-                (prev_head && next_para && pen_name_line(&u.text)).then_some(Start::Byline)
+                (prev_head && next_para && pen_name_line(u.key())).then_some(Start::Byline)
             }
             _ => None,
         };
@@ -387,7 +385,7 @@ fn headlines_over_anchors(units: &[Line], claims: &mut Claims) {
             && headline.len() > 1
             && units
                 .get(last)
-                .is_some_and(|u| u.text.starts_with(BRIEF_MARKS))
+                .is_some_and(|u| u.key().starts_with(BRIEF_MARKS))
         {
             claims.hold(headline.iter().copied().filter(|&k| k != last));
             headline = vec![last];
@@ -395,7 +393,7 @@ fn headlines_over_anchors(units: &[Line], claims: &mut Claims) {
         // a brief (`■本报讯…`) has no headline above it: a line there labels the column
         let brief = units
             .get(anchor)
-            .is_some_and(|u| u.role.opens() && u.text.starts_with(BRIEF_MARKS));
+            .is_some_and(|u| u.role.opens() && u.key().starts_with(BRIEF_MARKS));
         if brief {
             claims.hold(headline.drain(..));
             if let Some(p) = claims.pieces.get_mut(idx) {
@@ -439,10 +437,10 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             && class_of(units, i + 1) == Some(Role::Para)
             && !units
                 .get(i.wrapping_sub(1))
-                .is_some_and(|x| ends_article(&x.text))
+                .is_some_and(|x| ends_article(x.key()))
             && !new_story_follows(units, i)
             && !signed_item_follows(units, i)
-            && !is_notice_title(&u.text)
+            && !is_notice_title(u.key())
         {
             i += 1;
             continue;
@@ -452,8 +450,8 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             let two_heads = class_of(units, i + 1) == Some(Role::Head)
                 && units
                     .get(i + 1)
-                    .is_some_and(|x| x.gap <= 1 && !is_list_item(&x.text))
-                && !is_list_item(&u.text);
+                    .is_some_and(|x| x.gap <= 1 && !is_list_item(x.key()))
+                && !is_list_item(u.key());
             u.gap >= 2
                 || i == 0
                 || two_heads
@@ -463,16 +461,16 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
                 )
                 || units
                     .get(i.wrapping_sub(1))
-                    .is_some_and(|x| x.role == Role::Para && ends_article(&x.text))
-                || is_notice_title(&u.text)
+                    .is_some_and(|x| x.role == Role::Para && ends_article(x.key()))
+                || is_notice_title(u.key())
                 || signed_item_follows(units, i)
                 || new_story_follows(units, i)
         };
         if free
             && u.role == Role::Head
             && boundary()
-            && !is_caption_like(&u.text)
-            && !is_box_label(&u.text)
+            && !is_caption_like(u.key())
+            && !is_box_label(u.key())
         {
             let mut j = i;
             let mut heads = vec![];
@@ -488,7 +486,7 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             // a notice may open with a short salutation (`各有关单位:`)
             let min_len = if heads
                 .iter()
-                .any(|&h| units.get(h).is_some_and(|x| is_notice_title(&x.text)))
+                .any(|&h| units.get(h).is_some_and(|x| is_notice_title(x.key())))
             {
                 1
             } else {
@@ -503,20 +501,20 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             // 秋来到，又是一年丰收时。`) when more text follows it
             let short_opening = |x: &Line| {
                 first_text
-                    && ends_sentence(&x.text)
-                    && chars_upto(&x.text, 10) >= 10
+                    && ends_sentence(x.key())
+                    && chars_upto(x.key(), 10) >= 10
                     && matches!(class_of(units, j + 1), Some(Role::Para | Role::Opens(_)))
             };
             let body_follows = units.get(j).is_some_and(|x| {
                 x.role == Role::Para
                     && x.gap <= widest
-                    && (chars_upto(&x.text, min_len) >= min_len || short_opening(x))
+                    && (chars_upto(x.key(), min_len) >= min_len || short_opening(x))
             }) && !claims.held(j);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
                     units
                         .get(h)
-                        .is_some_and(|x| is_list_item(&x.text) && chars_upto(&x.text, 7) <= 6)
+                        .is_some_and(|x| is_list_item(x.key()) && chars_upto(x.key(), 7) <= 6)
                 });
             if body_follows && !list_run {
                 one_story = !anchored && first_text;
@@ -584,7 +582,7 @@ fn text_above_first(units: &[Line], claims: &mut Claims) {
         if orphan_len >= 100 {
             break;
         }
-        orphan_len += chars_upto(&u.text, 100 - orphan_len);
+        orphan_len += chars_upto(u.key(), 100 - orphan_len);
     }
     if orphan_len >= 100 || orphan_len >= 20 && continued_above(units, first_start) {
         let mut p = piece(Start::Orphan, orphan.first().copied().unwrap_or(0));
@@ -623,8 +621,8 @@ fn headline_block(
             Role::Para => {
                 // set off from the headline above by a picture gap
                 let isolated = u.gap >= 2;
-                let subtitle = chars_upto(&u.text, 61) <= 60 && !u.text.contains('。');
-                (isolated && chars_upto(&u.text, 121) <= 120 || subtitle)
+                let subtitle = chars_upto(u.key(), 61) <= 60 && !u.key().contains('。');
+                (isolated && chars_upto(u.key(), 121) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Role::Head)
             }
             _ => false,
@@ -640,10 +638,10 @@ fn headline_block(
     while let Some(&first) = block.first() {
         let continues = first > 0
             && units.get(first).is_some_and(|u| {
-                u.gap <= 1 && u.text.contains(['，', ',', '、']) && !is_caption_like(&u.text)
+                u.gap <= 1 && u.key().contains(['，', ',', '、']) && !is_caption_like(u.key())
             })
             && units.get(first - 1).is_some_and(|p| {
-                matches!(p.role, Role::Para | Role::Opens(_)) && !ends_sentence(&p.text)
+                matches!(p.role, Role::Para | Role::Opens(_)) && !ends_sentence(p.key())
             });
         if !continues || block.len() <= 1 {
             break;
@@ -676,7 +674,7 @@ fn headline_block(
         let kept: Vec<usize> = g
             .iter()
             .copied()
-            .skip_while(|&k| units.get(k).is_some_and(|u| is_caption_like(&u.text)) && g.len() > 1)
+            .skip_while(|&k| units.get(k).is_some_and(|u| is_caption_like(u.key())) && g.len() > 1)
             .collect();
         headline = kept;
         break;
@@ -694,7 +692,7 @@ fn headline_block(
         && let Some(&last) = headline.last()
         && units
             .get(last)
-            .is_some_and(|u| u.role == Role::Para && ends_sentence(&u.text))
+            .is_some_and(|u| u.role == Role::Para && ends_sentence(u.key()))
     {
         headline.pop();
         captions.insert(0, last);
@@ -729,9 +727,9 @@ fn photo_piece(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
         && free(k - 1)
         && units.get(k - 1).is_some_and(|u| {
             // a broken-off piece of the caption, not a headline line above it
-            u.role == Role::Para || (u.role == Role::Head && u.text.contains(['，', ',', '、']))
+            u.role == Role::Para || (u.role == Role::Head && u.key().contains(['，', ',', '、']))
         })
-        && units.get(k - 1).is_some_and(|u| !ends_sentence(&u.text))
+        && units.get(k - 1).is_some_and(|u| !ends_sentence(u.key()))
         && units.get(k).is_some_and(|u| u.gap <= 1)
     {
         k -= 1;
@@ -741,11 +739,11 @@ fn photo_piece(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
     let text: String = caption
         .iter()
         .filter_map(|&c| units.get(c))
-        .map(|u| u.text.as_str())
+        .map(|u| u.key())
         .collect();
     let own_title = !headline.is_empty();
     let picture_gap = first.gap >= 2;
-    let says_picture = text.contains("图为") || text.contains("圖為");
+    let says_picture = text.contains("图为");
     // a title line above the caption
     // a one-sentence caption whose credit ends the run of text (furniture, a headline or
     // the page end follows) is a picture item of its own; a longer paragraph there is the
@@ -755,7 +753,7 @@ fn photo_piece(units: &[Line], i: usize, claimed: &[bool]) -> Option<Piece> {
         ends_sentence(t) && chars_upto(t, 91) <= 90 && t.matches(['。', '！', '？']).count() <= 1
     };
     let next_captioned = units.get(i + 1).is_some_and(|u| {
-        u.role == Role::Para && one_caption(&u.text) && class_of(units, i + 2) == Some(Role::Credit)
+        u.role == Role::Para && one_caption(u.key()) && class_of(units, i + 2) == Some(Role::Credit)
     });
     let closes = one_caption(&text)
         && (next_captioned
@@ -814,7 +812,7 @@ pub(crate) fn people_of(units: &[Line], idx: &[usize]) -> People {
                 }
             }
             Role::Head => {
-                if pen_name_line(&u.text)
+                if pen_name_line(u.key())
                     && let Some(x) = byline::parse(&u.text)
                 {
                     p.merge(x);

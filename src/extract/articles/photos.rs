@@ -17,7 +17,7 @@ pub(crate) fn short_photo(units: &[Line], i: usize, claimed: &[bool]) -> Option<
     if caption.role != Role::Para || !free(cap) {
         return None;
     }
-    let text = caption.text.trim();
+    let text = caption.key().trim();
     let sentences = text.matches(['。', '！', '？']).count();
     let ends = text.chars().last().is_some_and(is_sentence_end);
     if !ends || !(1..=2).contains(&sentences) || !(12..=90).contains(&chars(text)) {
@@ -39,8 +39,8 @@ pub(crate) fn short_photo(units: &[Line], i: usize, claimed: &[bool]) -> Option<
         Some((k, u))
             if u.role == Role::Head
                 && free(k)
-                && chars_upto(&u.text, 17) <= 16
-                && !u.text.contains(['：', ':'])
+                && chars_upto(u.key(), 17) <= 16
+                && !u.key().contains(['：', ':'])
                 && k.checked_sub(1)
                     .and_then(|j| units.get(j))
                     .is_none_or(|p| p.role != Role::Head) =>
@@ -53,7 +53,7 @@ pub(crate) fn short_photo(units: &[Line], i: usize, claimed: &[bool]) -> Option<
             if sentences == 2
                 && chars_upto(text, 20) >= 20
                 && u.role == Role::Para
-                && u.text.trim().chars().last().is_some_and(is_sentence_end) => {}
+                && u.key().trim().chars().last().is_some_and(is_sentence_end) => {}
         _ => return None,
     }
     Some(Piece {
@@ -91,7 +91,7 @@ pub(crate) fn credit_first_strip(units: &[Line], claimed: &mut [bool]) -> Vec<Pi
             && free(j)
             && class(j + 1) == Some(Role::Para)
             && free(j + 1)
-            && units.get(j + 1).is_some_and(|u| caption_shape(&u.text))
+            && units.get(j + 1).is_some_and(|u| caption_shape(u.key()))
         {
             pairs.push((j, j + 1));
             j += 2;
@@ -104,7 +104,7 @@ pub(crate) fn credit_first_strip(units: &[Line], claimed: &mut [bool]) -> Vec<Pi
             && i.checked_sub(1)
                 .and_then(|k| units.get(k))
                 .is_none_or(|u| match u.role {
-                    Role::Para | Role::Marker | Role::Opens(_) => !caption_shape(&u.text),
+                    Role::Para | Role::Marker | Role::Opens(_) => !caption_shape(u.key()),
                     Role::Credit => false,
                     _ => true,
                 });
@@ -113,7 +113,7 @@ pub(crate) fn credit_first_strip(units: &[Line], claimed: &mut [bool]) -> Vec<Pi
                 && class(k) == Some(Role::Head)
                 && free(k)
                 && units.get(k).is_some_and(|u| {
-                    (2..=8).contains(&chars(&u.text)) && u.text.chars().all(is_han)
+                    (2..=8).contains(&chars(u.key())) && u.key().chars().all(is_han)
                 })
             {
                 labels.push(k);
@@ -170,7 +170,7 @@ pub(crate) fn titled_caption_run(units: &[Line], i: usize, claimed: &[bool]) -> 
         if u.role != Role::Para || !free(k - 1) || u.gap > 1 {
             break;
         }
-        len += chars_upto(&u.text, 401);
+        len += chars_upto(u.key(), 401);
         k -= 1;
     }
     if k == i || len > 400 || k == 0 {
@@ -179,13 +179,13 @@ pub(crate) fn titled_caption_run(units: &[Line], i: usize, claimed: &[bool]) -> 
     let title = k - 1;
     let t = units.get(title)?;
     // a box's label (`相关链接`) heads the box's text, not a picture
-    if t.role != Role::Head || !free(title) || is_box_label(&t.text) {
+    if t.role != Role::Head || !free(title) || is_box_label(t.key()) {
         return None;
     }
     let set_apart = title == 0
         || units.get(title - 1).is_some_and(|p| match p.role {
             Role::Furniture | Role::Head | Role::Credit | Role::Byline => true,
-            Role::Para => is_sentence_end(p.text.trim_end().chars().last().unwrap_or(' ')),
+            Role::Para => is_sentence_end(p.key().trim_end().chars().last().unwrap_or(' ')),
             _ => false,
         });
     set_apart.then(|| Piece {

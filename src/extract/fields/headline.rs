@@ -8,6 +8,7 @@
 use crate::extract::read::labels;
 use crate::extract::read::web;
 use crate::extract::text::clean::squeeze;
+use crate::extract::text::fold;
 use crate::extract::text::words;
 use crate::extract::text::words::TIME_OPENERS;
 
@@ -102,7 +103,8 @@ pub(crate) fn split(lines: &[String]) -> Headline {
                 true
             } else if opens_with_dash(b) || is_lead_in(b) {
                 false
-            } else if (labels::place_colon_headline(b) && !labels::place_colon_headline(a))
+            } else if (labels::place_colon_headline(&fold::key_of(b))
+                && !labels::place_colon_headline(&fold::key_of(a)))
                 || labels::year_led(a)
             {
                 // `某某镇：…` under a line is the main headline, the line its kicker
@@ -149,7 +151,7 @@ const COLUMN_BARS: [char; 3] = ['丨', '｜', '|'];
 
 /// The words that say a headline was printed elsewhere first (`原标题：`): a label, not
 /// part of the headline.
-const ORIGINAL_TITLE: [&str; 2] = ["原标题", "原標題"];
+const ORIGINAL_TITLE: &str = "原标题";
 
 /// A one-line headline led by its column's name and a bar (`某某在行动丨某地：某事`,
 /// `原标题：某某游|某地…`): the name, two to ten Han characters and nothing else, is the
@@ -157,9 +159,12 @@ const ORIGINAL_TITLE: [&str; 2] = ["原标题", "原標題"];
 /// `原标题：` goes.
 fn split_column_label(t: &str) -> Option<(&str, &str)> {
     let mut t = t.trim();
-    if let Some(rest) = ORIGINAL_TITLE
-        .iter()
-        .find_map(|w| t.strip_prefix(w))
+    // the label is looked for in the headline's matching key (`text::fold`), and cut
+    // from the headline at the same offset
+    if let Some(rest) = fold::key_of(t)
+        .starts_with(ORIGINAL_TITLE)
+        .then(|| t.get(ORIGINAL_TITLE.len()..))
+        .flatten()
         .and_then(|r| r.trim_start().strip_prefix([':', '：']))
     {
         t = rest.trim_start();
@@ -192,8 +197,10 @@ const SITE_ENDS: [&str; 8] = [
 /// outlet's character (`报`, `台`, `网` …).
 fn site_name(t: &str) -> bool {
     let t = t.trim();
-    crate::extract::text::clean::chars_upto(t, 17) <= 16
-        && (SITE_ENDS.iter().any(|w| t.ends_with(w)) || t.ends_with(words::OUTLET_ENDS))
+    crate::extract::text::clean::chars_upto(t, 17) <= 16 && {
+        let t = fold::key_of(t);
+        SITE_ENDS.iter().any(|w| t.ends_with(w)) || t.ends_with(words::OUTLET_ENDS)
+    }
 }
 
 /// A page's title: the headline, a bar and the site's name (`某镇春耕忙|某某新闻网`); the
@@ -244,8 +251,7 @@ pub(crate) fn split_under_meta(lines: &[String], at: usize) -> Headline {
 
 /// Verbs that end a kicker set on the same line as its headline (`…大会要求 迅速掀起…`).
 const KICKER_ENDS: &[&str] = &[
-    "要求", "强调", "強調", "指出", "提出", "部署", "表示", "举措", "舉措", "明确", "明確", "号召",
-    "號召",
+    "要求", "强调", "指出", "提出", "部署", "表示", "举措", "明确", "号召",
 ];
 
 /// A one-line headline whose first part, before a space, is a kicker: it ends in a verb
@@ -257,7 +263,11 @@ fn split_one_line(t: &str) -> Option<(&str, &str)> {
     if b.contains(char::is_whitespace) || len(a) < 6 || len(b) < 6 {
         return None;
     }
-    KICKER_ENDS.iter().any(|w| a.ends_with(w)).then_some((a, b))
+    let key = fold::key_of(a);
+    KICKER_ENDS
+        .iter()
+        .any(|w| key.ends_with(w))
+        .then_some((a, b))
 }
 
 /// A title and its subtitle set on one line, the subtitle opening with a dash after a
@@ -287,9 +297,10 @@ pub(crate) fn title_from_text(text: &str) -> Option<String> {
         .collect();
     let pick = clauses.iter().find(|c| {
         let n = c.chars().count();
+        let key = fold::key_of(c);
         let timey = TIME_OPENERS
             .iter()
-            .any(|w| c.starts_with(w) && n <= w.chars().count() + 4)
+            .any(|w| key.starts_with(w) && n <= w.chars().count() + 4)
             || (n <= 10
                 && (c.ends_with('日')
                     || c.ends_with("上午")

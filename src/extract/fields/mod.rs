@@ -3,6 +3,7 @@
 
 pub(crate) mod headline;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -20,6 +21,7 @@ use crate::extract::read::labels::place_colon_headline;
 use crate::extract::roles;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, chars_upto, squeeze};
+use crate::extract::text::fold;
 use crate::extract::text::words;
 use crate::extract::text::words::{BRIEF_MARKS, TIME_OPENERS};
 use crate::model::{Article, Kind};
@@ -45,9 +47,11 @@ pub(crate) fn split_inline_brief(para: &str) -> Option<(String, String)> {
         None => {
             let p = t.find(' ')?;
             let after = t.get(p + 1..)?.trim_start();
+            // both tests read no further than the first comma within forty bytes
+            let after = fold::key_of_opening(after, 64);
             let timed = after.starts_with(|c: char| c.is_ascii_digit())
                 || TIME_OPENERS.iter().any(|w| after.starts_with(w))
-                || labels::opens_with_time_clause(after);
+                || labels::opens_with_time_clause(&after);
             if !timed {
                 return None;
             }
@@ -58,7 +62,7 @@ pub(crate) fn split_inline_brief(para: &str) -> Option<(String, String)> {
     let body = t.get(pos + gap_len..)?.trim();
     let hn = chars(head);
     // a colon only as a place's (`白水镇：…`)
-    let colon_ok = !head.contains(['：', ':']) || place_colon_headline(head);
+    let colon_ok = !head.contains(['：', ':']) || place_colon_headline(&fold::key_of(head));
     if !(4..=30).contains(&hn)
         || head.contains(['。', '，', ',', '；', ';', '！', '？'])
         || !colon_ok
@@ -86,43 +90,23 @@ pub(crate) fn drop_closing_byline(body: &mut String, last: &str, b: &str) {
 
 const OPINION_WORDS: &[&str] = &[
     "评论员",
-    "評論員",
     "短评",
-    "短評",
     "时评",
-    "時評",
     "社论",
-    "社論",
     "述评",
-    "述評",
     "随笔",
-    "隨筆",
     "杂谈",
-    "雜談",
     "观察家",
     "编后",
-    "編後",
 ];
 
-/// A title holding one of [`OPINION_WORDS`]: the words are tried only where a character
+/// A title (its matching key) holding one of [`OPINION_WORDS`]: the words are tried only where a character
 /// that opens one stands (one pass over the title instead of a search per word).
 fn opinion_title(title: &str) -> bool {
     title.char_indices().any(|(i, c)| {
         matches!(
             c,
-            '评' | '評'
-                | '短'
-                | '时'
-                | '時'
-                | '社'
-                | '述'
-                | '随'
-                | '隨'
-                | '杂'
-                | '雜'
-                | '观'
-                | '编'
-                | '編'
+            '评' | '短' | '时' | '社' | '述' | '随' | '杂' | '观' | '编'
         ) && title
             .get(i..)
             .is_some_and(|rest| OPINION_WORDS.iter().any(|w| rest.starts_with(w)))
@@ -144,11 +128,11 @@ pub(crate) struct Found {
 /// The newspaper an organisation's name names (`…报`, or its site `…报网`), as opposed to
 /// a station or a site of its own.
 fn paper_named(org: &str) -> Option<&str> {
-    let paper = org
-        .strip_suffix('网')
-        .or_else(|| org.strip_suffix('網'))
-        .unwrap_or(org);
-    (paper.ends_with('报') || paper.ends_with('報')).then_some(paper)
+    // the endings are read in the name's matching key, the paper cut from the name
+    let key = fold::key_of(org);
+    let key = key.strip_suffix('网').unwrap_or(&key);
+    let paper = org.get(..key.len())?;
+    key.ends_with('报').then_some(paper)
 }
 
 /// One piece's article: headline, people, date, kind and body, read from its lines; what
@@ -235,7 +219,12 @@ pub(crate) fn build(
             }
             _ => {
                 let no_urls = furniture::strip_urls_cow(&u.text);
-                paras.push(furniture::strip_inline_cow(&no_urls).into_owned());
+                // a URL cut out moves the offsets: the rest gets a key of its own
+                let key = match &no_urls {
+                    Cow::Borrowed(_) => Cow::Borrowed(u.key()),
+                    Cow::Owned(t) => fold::key_of(t),
+                };
+                paras.push(furniture::strip_inline_cow(&no_urls, &key).into_owned());
             }
         }
     }
@@ -320,7 +309,10 @@ pub(crate) fn build(
         h.title = inline_title;
     }
     // a commentary column's label over the headline is no kicker, and marks an opinion
-    let comment_column = h.kicker.as_deref().is_some_and(labels::comment_label);
+    let comment_column = h
+        .kicker
+        .as_deref()
+        .is_some_and(|k| labels::comment_label(&fold::key_of(k)));
     if comment_column {
         h.kicker = None;
     }
@@ -335,6 +327,14 @@ pub(crate) fn build(
         h.title.as_deref().unwrap_or(""),
         h.subtitle.as_deref().unwrap_or("")
     );
+    // the kind is decided on the matching keys of the title and the paragraphs; the
+    // title's key is cut from the whole title's, folded once
+    let title_text = fold::key_of(&title_text);
+    let kicker_len = h.kicker.as_deref().map_or(0, str::len);
+    let title_key = h
+        .title
+        .as_deref()
+        .and_then(|t| title_text.get(kicker_len..kicker_len + t.len()));
     let kind = if p.start == Start::Credit
         || (p.start == Start::Marker && !has_dateline && credited_photo)
         || (p.start == Start::Marker
@@ -345,18 +345,25 @@ pub(crate) fn build(
         Kind::Photo
     } else if p.start == Start::Author
         || comment_column
-        || (p.start == Start::Byline && labels::signed_text_only(text_of(p.anchor)))
+        || (p.start == Start::Byline
+            && units
+                .get(p.anchor)
+                .is_some_and(|u| labels::signed_text_only(u.key())))
         || opinion_title(&title_text)
-        || paras.iter().any(|l| {
-            l.chars().take(13).count() <= 12 && (l.contains("评论员") || l.contains("評論員"))
-        })
+        || paras
+            .iter()
+            .any(|l| l.chars().take(13).count() <= 12 && fold::key_of(l).contains("评论员"))
         || paras.last().is_some_and(|l| {
+            // `作者系…` (`作者係…` folds to it, a character read in place of the whole
+            // paragraph's key)
             let t = l.trim_start_matches(['(', '（']);
-            t.starts_with("作者系") || t.starts_with("作者係") || t.starts_with("(作者")
+            let after = t.strip_prefix("作者").and_then(|r| r.chars().next());
+            after.is_some_and(|c| fold::simplified(c).unwrap_or(c) == '系')
+                || t.starts_with("(作者")
         })
     {
         Kind::Opinion
-    } else if h.title.as_deref().is_some_and(|t| {
+    } else if title_key.is_some_and(|t| {
         words::NOTICE_WORDS
             .iter()
             .any(|w| t.trim_end_matches(['！', '!']).ends_with(w))

@@ -4,8 +4,11 @@
 //! standalone byline lines (`本报记者 X`, `文/图 X`, `■记者 X 摄`, `X 摄`), unlabelled pen
 //! names, and a commentary's author line (`某县委常委、宣传部部长 X`). Staff (记者, 全媒体记者,
 //! 见习记者, 实习生 …) are reporters; correspondents, photographers and unlabelled or signed
-//! authors are contributors. Simplified and traditional forms are both read. Must not
-//! touch: where a byline sits on the page (that is `segment`'s business).
+//! authors are contributors. Each reader finds its words in the byline's matching key
+//! (`text::fold`: a byline is a few dozen characters, folded where it is read) and cuts
+//! the names from the byline itself, at the same offsets, so every word list here is
+//! simplified only. Must not touch: where a byline sits on the page (that is
+//! `segment`'s business).
 
 use std::sync::LazyLock;
 
@@ -13,6 +16,7 @@ use regex::Regex;
 
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars_upto, is_han};
+use crate::extract::text::fold;
 
 /// Names read from a byline, by role.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,9 +75,9 @@ enum Role {
 
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?P<staff>(?:本报|本報|本台|本刊|总台|總台)?(?:全媒体|全媒體|融媒体|融媒體|融媒|见习|見習|特约|特約|首席|摄影|攝影|实习|實習|驻[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4}|駐[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4})?(?:记者|記者)|实习生|實習生|见习生|見習生)",
-        r"|(?P<other>(?:特约|特約)?(?:通讯员|通訊員)|摄影|攝影|作者|撰文|文字|文/图|文／图|文/圖|图/文|圖/文|文图|文/|文／|图/|圖/|图片|圖片)",
-        r"|(?P<photo>摄|攝|拍摄|拍攝)",
+        r"(?P<staff>(?:本报|本台|本刊|总台)?(?:全媒体|融媒体|融媒|见习|特约|首席|摄影|实习|驻[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{1,4})?记者|实习生|见习生)",
+        r"|(?P<other>(?:特约)?通讯员|摄影|作者|撰文|文字|文/图|文／图|图/文|文图|文/|文／|图/|图片)",
+        r"|(?P<photo>摄|拍摄)",
     ))
     .unwrap_or_else(|_| unreachable!())
 });
@@ -89,12 +93,9 @@ enum RoleKind {
 /// The alternative of `ROLE` that matched `m`, told by its text: staff matches end in
 /// 记者 or are a trainee word, photo matches are the bare verb, the rest are other roles.
 fn role_kind(m: &str) -> RoleKind {
-    if m.ends_with("记者")
-        || m.ends_with("記者")
-        || matches!(m, "实习生" | "實習生" | "见习生" | "見習生")
-    {
+    if m.ends_with("记者") || matches!(m, "实习生" | "见习生") {
         RoleKind::Staff
-    } else if matches!(m, "摄" | "攝" | "拍摄" | "拍攝") {
+    } else if matches!(m, "摄" | "拍摄") {
         RoleKind::Photo
     } else {
         RoleKind::Other
@@ -104,69 +105,40 @@ fn role_kind(m: &str) -> RoleKind {
 /// Words that follow 记者 in column labels and running text, never names.
 const NOT_NAMES: &[&str] = &[
     "手记",
-    "手記",
     "观察",
-    "觀察",
     "调查",
-    "調查",
     "走访",
-    "走訪",
     "探访",
-    "探訪",
     "采访",
-    "採訪",
     "获悉",
-    "獲悉",
     // `图片新闻`, `摄影作品`: a column label after a photo role word
     "新闻",
-    "新聞",
     "作品",
     "了解",
     "现场",
-    "現場",
     "连线",
-    "連線",
     "直击",
-    "直擊",
     "视线",
-    "視線",
     "节日",
-    "節日",
     "提问",
-    "提問",
     "说",
-    "說",
     "表示",
     "看到",
     "发现",
-    "發現",
     "注意到",
 ];
 
-/// Tokens that are organisations, not people.
+/// Tokens (their matching keys) that are organisations, not people.
 fn is_org(token: &str) -> bool {
     let t = token.trim();
     t.is_empty()
         || matches!(
             t,
-            "本报"
-                | "本報"
-                | "本刊"
-                | "本台"
-                | "报道"
-                | "報道"
-                | "综合"
-                | "綜合"
-                | "等"
-                | "整理"
-                | "发"
-                | "發"
+            "本报" | "本刊" | "本台" | "报道" | "综合" | "等" | "整理" | "发"
         )
-        || [
-            "报", "報", "台", "社", "网", "網", "中心", "频道", "頻道", "杂志", "雜誌", "融媒",
-        ]
-        .iter()
-        .any(|s| t.ends_with(s) && t.chars().count() >= 3)
+        || ["报", "台", "社", "网", "中心", "频道", "杂志", "融媒"]
+            .iter()
+            .any(|s| t.ends_with(s) && t.chars().count() >= 3)
 }
 
 /// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
@@ -232,6 +204,8 @@ pub(crate) fn parse(text: &str) -> Option<People> {
     if text.is_empty() || text.chars().count() > 60 {
         return None;
     }
+    let key = fold::key_of(text);
+    let key = key.as_ref();
     let mut people = People::default();
     let mut role: Option<Role> = None;
     let mut last_names: Vec<(String, Option<Role>)> = Vec::new();
@@ -241,24 +215,27 @@ pub(crate) fn parse(text: &str) -> Option<People> {
     let mut photo_names: Vec<usize> = Vec::new();
     let mut pos = 0;
     let mut saw_any = false;
+    // a segment of the text and the same segment of the key: split alike (the splitting
+    // characters are never folded), the tokens are read in the key and kept from the text
     let handle_segment = |seg: &str,
+                          seg_key: &str,
                           role: Option<Role>,
                           people: &mut People,
                           last: &mut Vec<(String, Option<Role>)>|
      -> Option<()> {
-        for t in split_names(seg) {
+        for (t, k) in split_names(seg).into_iter().zip(split_names(seg_key)) {
             // `台北報導`: where the report was filed, not a person
-            if t.ends_with("报道") || t.ends_with("報導") || t.ends_with("報道") {
+            if k.ends_with("报道") || k.ends_with("报导") {
                 continue;
             }
-            if is_org(&t) {
+            if is_org(&k) {
                 if t.chars().count() >= 3 && people.org.is_none() && !t.starts_with('本') {
                     people.org = Some(t.clone());
                 }
                 continue;
             }
             // `记者手记`, `记者观察`: a column label, not a byline
-            if NOT_NAMES.contains(&t.as_str()) {
+            if NOT_NAMES.contains(&k.as_str()) {
                 return None;
             }
             // after a role, a longer Han token is still a name (transliterated names)
@@ -272,36 +249,39 @@ pub(crate) fn parse(text: &str) -> Option<People> {
         Some(())
     };
     // the spans alone (no capture groups: the group a match took is told by its text)
-    for whole in ROLE.find_iter(text) {
+    for whole in ROLE.find_iter(key) {
         let kind = role_kind(whole.as_str());
         let seg = text.get(pos..whole.start()).unwrap_or("");
+        let seg_key = key.get(pos..whole.start()).unwrap_or("");
         let named_before = last_names.len();
         // text glued to the front of a role (`青山晚报全媒体记者`) is an organisation
         let glued = !seg.ends_with(char::is_whitespace) && !seg.is_empty();
         if glued && kind != RoleKind::Photo {
             let tail = seg.split_whitespace().last().unwrap_or("");
-            let head = seg.get(..seg.len() - tail.len()).unwrap_or("");
-            handle_segment(head, role, &mut people, &mut last_names)?;
-            if is_org(tail) || tail.chars().count() >= 3 {
+            let cut = seg.len() - tail.len();
+            let head = seg.get(..cut).unwrap_or("");
+            let (head_key, tail_key) = seg_key.split_at_checked(cut).unwrap_or(("", ""));
+            handle_segment(head, head_key, role, &mut people, &mut last_names)?;
+            if is_org(tail_key) || tail.chars().count() >= 3 {
                 if people.org.is_none() && !tail.starts_with('本') {
                     people.org = Some(tail.to_string());
                 }
             } else {
-                handle_segment(tail, role, &mut people, &mut last_names)?;
+                handle_segment(tail, tail_key, role, &mut people, &mut last_names)?;
             }
         } else {
-            handle_segment(seg, role, &mut people, &mut last_names)?;
+            handle_segment(seg, seg_key, role, &mut people, &mut last_names)?;
         }
         saw_any = true;
         if photo_role {
             photo_names.extend(named_before..last_names.len());
         }
         let w = whole.as_str();
-        photo_role = w.starts_with("摄影") || w.starts_with("攝影");
+        photo_role = w.starts_with("摄影");
         if kind == RoleKind::Staff {
             role = Some(Role::Staff);
         } else if kind == RoleKind::Other {
-            if w.contains('图') || w.contains('圖') || w.contains("摄") || w.contains("攝") {
+            if w.contains(['图', '摄']) {
                 people.photo = true;
             }
             role = Some(Role::Other);
@@ -321,6 +301,7 @@ pub(crate) fn parse(text: &str) -> Option<People> {
     }
     let rest = text.get(pos..).unwrap_or("");
     let rest = rest.trim_end_matches(['/', '／']);
+    let rest_key = key.get(pos..pos + rest.len()).unwrap_or(rest);
     // `记者 X 报道`: the verb goes; `记者 X 某地报道`, the verb glued to a token after the
     // names, keeps that token whole for `handle_segment` to drop as the filing place
     let trimmed = rest.trim();
@@ -329,16 +310,19 @@ pub(crate) fn parse(text: &str) -> Option<People> {
             .split_whitespace()
             .last()
             .is_some_and(|t| t.chars().count() > 2);
-    let rest = if filed {
-        rest
+    let (rest, rest_key) = if filed || !rest_key.trim().ends_with("报道") {
+        (rest, rest_key)
     } else {
-        trimmed
-            .strip_suffix("报道")
-            .or_else(|| trimmed.strip_suffix("報道"))
-            .unwrap_or(rest)
+        // the trimmed rest without its verb, in the text and in the key
+        let lead = rest.len() - rest.trim_start().len();
+        let end = lead + trimmed.len() - "报道".len();
+        (
+            rest.get(lead..end).unwrap_or(""),
+            rest_key.get(lead..end).unwrap_or(""),
+        )
     };
     let named_before = last_names.len();
-    handle_segment(rest, role, &mut people, &mut last_names)?;
+    handle_segment(rest, rest_key, role, &mut people, &mut last_names)?;
     if photo_role {
         photo_names.extend(named_before..last_names.len());
     }
@@ -370,77 +354,53 @@ pub(crate) fn parse(text: &str) -> Option<People> {
 
 /// True when `text` names roles (a byline rather than pen names alone).
 pub(crate) fn has_role(text: &str) -> bool {
-    ROLE.is_match(text)
+    key_names_role(&fold::key_of(text))
+}
+
+/// [`has_role`] of a line's matching key (`text::fold`), which needs no folding.
+pub(crate) fn key_names_role(key: &str) -> bool {
+    ROLE.is_match(key)
 }
 
 static POST_WORDS: &[&str] = &[
     "书记",
-    "書記",
     "部长",
-    "部長",
     "主任",
     "局长",
-    "局長",
     "县长",
-    "縣長",
     "市长",
-    "市長",
     "区长",
-    "區長",
     "镇长",
-    "鎮長",
     "乡长",
-    "鄉長",
     "常委",
     "委员",
-    "委員",
     "主席",
     "院长",
-    "院長",
     "校长",
-    "校長",
     "教授",
     "研究员",
-    "研究員",
     "主编",
-    "主編",
     "评论员",
-    "評論員",
     "经理",
-    "經理",
     "董事长",
-    "董事長",
     "秘书长",
-    "秘書長",
     "处长",
-    "處長",
     "科长",
-    "科長",
     "所长",
-    "所長",
     "馆长",
-    "館長",
     "会长",
-    "會長",
     "社长",
-    "社長",
     "总编辑",
-    "總編輯",
     "负责人",
-    "負責人",
     "干部",
-    "幹部",
     "教师",
-    "教師",
     "代表",
     "学者",
-    "學者",
 ];
 
 /// Last characters of column labels (`简讯`, `新闻速览`, `本版导读`), never of a name.
 const LABEL_ENDS: &[char] = &[
-    '讯', '訊', '闻', '聞', '览', '覽', '读', '讀', '事', '谈', '談', '语', '語', '录', '錄', '报',
-    '報', '版', '栏', '欄',
+    '讯', '闻', '览', '读', '事', '谈', '语', '录', '报', '版', '栏',
 ];
 
 /// Endings of an organisation that signs a commentary (`某县应急管理局`, `某区委党校`).
@@ -448,7 +408,6 @@ const ORG_ENDS: &[&str] = &[
     "局",
     "委",
     "办",
-    "辦",
     "校",
     "院",
     "所",
@@ -456,18 +415,13 @@ const ORG_ENDS: &[&str] = &[
     "部",
     "站",
     "厅",
-    "廳",
     "会",
-    "會",
     "队",
-    "隊",
     "馆",
-    "館",
     "政府",
     "公司",
     "街道",
     "办事处",
-    "辦事處",
 ];
 
 /// A signed commentary's author line: a post or an organisation, then the author's name
@@ -494,7 +448,7 @@ pub(crate) fn author_line(text: &str) -> Option<String> {
         && (toks.len() == 2 || (2..=3).contains(&joined.chars().count()))
         && (2..=4).contains(&joined.chars().count())
         && is_name(&joined)
-        && !joined.ends_with(LABEL_ENDS)
+        && !fold::key_of(&joined).ends_with(LABEL_ENDS)
     {
         return Some(joined);
     }
@@ -520,6 +474,7 @@ pub(crate) fn author_line(text: &str) -> Option<String> {
     if !is_name(&name) || post.chars().count() < 2 {
         return None;
     }
+    let post = fold::key_of(&post);
     let post_ok = POST_WORDS.iter().any(|w| post.ends_with(w))
         || (post.chars().count() >= 4 && ORG_ENDS.iter().any(|w| post.ends_with(w)));
     post_ok.then_some(name)
@@ -535,18 +490,19 @@ pub(crate) fn office_credit(text: &str) -> Option<People> {
         .trim_start_matches(['(', '（'])
         .trim_end_matches([')', '）'])
         .trim_end();
-    let body = t.strip_suffix('摄').or_else(|| t.strip_suffix('攝'))?;
+    let body = t
+        .strip_suffix('摄')
+        .or_else(|| t.strip_suffix(|c| fold::simplified(c) == Some('摄')))?;
     if chars_upto(body, 31) > 30 {
         return None;
     }
     let mut toks = body.split_whitespace();
     let office = toks.next()?;
     let name: String = toks.collect();
-    let office_word = [
-        "站", "中心", "社", "台", "部", "办", "辦", "局", "所", "队", "隊",
-    ]
-    .iter()
-    .any(|w| office.ends_with(w));
+    let office_key = fold::key_of(office);
+    let office_word = ["站", "中心", "社", "台", "部", "办", "局", "所", "队"]
+        .iter()
+        .any(|w| office_key.ends_with(w));
     if !office_word || chars_upto(office, 4) < 4 || !is_name(&name) {
         return None;
     }

@@ -2,8 +2,11 @@
 //!
 //! Owns: recognising a dateline (电头) at the start of a paragraph (`本报青山7月23日讯(…)`,
 //! `新华社北京3月5日电`, `XX融媒讯`, a bracketed byline standing for one: `（XX日报记者 X）`,
-//! `【記者X／某地報導】`; simplified and traditional forms), the issue date on a
-//! masthead, the year a page is written in, and giving a dateline's month and day a year.
+//! `【記者X／某地報導】`), the issue date on a masthead, the year a page is written in,
+//! and giving a dateline's month and day a year. A dateline is matched in its line's key
+//! (`text::fold`, traditional characters folded, every offset kept), so the words here
+//! are simplified only, and what it reads (place, organisation, byline) is cut from the
+//! text at the offsets found.
 //! Must not touch: bylines inside the dateline (see `byline`), anything but text.
 
 use std::sync::LazyLock;
@@ -63,12 +66,12 @@ fn number_then(s: &str, i: usize, unit: char) -> Option<((usize, usize), usize)>
     (k > 0 && char_at(s, j) == Some(unit)).then_some(((i, j), j + unit.len_utf8()))
 }
 
-/// `\s*(月日)?\s*[讯訊电電]` at `i`: the end after the keyword and the date, if any.
+/// `\s*(月日)?\s*[讯电]` at `i` (of a key): the end after the keyword and the date, if any.
 #[allow(clippy::type_complexity)]
 fn tail_at(s: &str, i: usize) -> Option<(usize, Option<((usize, usize), (usize, usize))>)> {
     let keyword = |k: usize| {
         char_at(s, k)
-            .filter(|c| matches!(c, '讯' | '訊' | '电' | '電'))
+            .filter(|c| matches!(c, '讯' | '电'))
             .map(|c| k + c.len_utf8())
     };
     let j = skip_ws(s, i);
@@ -124,7 +127,7 @@ fn match_dateline(s: &str) -> Option<Found> {
     }
     let rest = s.get(p..)?;
     let mut hit = None;
-    if rest.starts_with("本报") || rest.starts_with("本報") || rest.starts_with("本刊") {
+    if rest.starts_with("本报") || rest.starts_with("本刊") {
         hit = lazy_place(s, p + "本报".len(), 8);
     }
     if hit.is_none() {
@@ -152,10 +155,7 @@ fn match_dateline(s: &str) -> Option<Found> {
             let n = s.get(a..b).map_or(0, |t| t.chars().count());
             let byline_after = s.get(skip_ws(s, end)..).is_some_and(|r| {
                 let inner = r.trim_start_matches(['(', '（']);
-                inner.len() < r.len()
-                    && ["通讯员", "通訊員", "记者", "記者"]
-                        .iter()
-                        .any(|w| inner.starts_with(w))
+                inner.len() < r.len() && ["通讯员", "记者"].iter().any(|w| inner.starts_with(w))
             });
             (2..=4).contains(&n) && (date.is_some() || byline_after)
         });
@@ -191,7 +191,7 @@ fn match_dateline(s: &str) -> Option<Found> {
 }
 
 static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:本报|本報)?[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,6}?(?:记者|記者|通讯员|通訊員)[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\s·]{2,30}?)\s*(?:报道|報道|報導|报导)\s*[:：]?\s*")
+    Regex::new(r"^\s*((?:本报)?[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}]{0,6}?(?:记者|通讯员)[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\s·]{2,30}?)\s*(?:报道|报导)\s*[:：]?\s*")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -250,7 +250,7 @@ fn may_open_with_dateline(head: &str) -> bool {
             return false;
         }
         match c {
-            '讯' | '訊' | '电' | '電' => return true,
+            '讯' | '电' => return true,
             c if c.is_ascii_digit() || c.is_whitespace() => {}
             '[' => {}
             c if c.is_ascii() => return false,
@@ -266,8 +266,8 @@ fn may_open_with_dateline(head: &str) -> bool {
 /// (`（某某日报记者 甲乙）近日…`), or a filing with its place (`【記者甲乙／某地報導】…`,
 /// `〔記者…／…報導〕…`). The brackets hold at most 40 characters, name a reporter (记者)
 /// and no clause, and text follows them. Its place is a filing place far from home as
-/// often as not, so none is given.
-fn bracketed_byline(head: &str) -> Option<Dateline> {
+/// often as not, so none is given. `key` is `head`'s matching key.
+fn bracketed_byline(head: &str, key: &str) -> Option<Dateline> {
     let t = head.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ']);
     let lead = head.len() - t.len();
     let open = t.chars().next()?;
@@ -284,7 +284,10 @@ fn bracketed_byline(head: &str) -> Option<Dateline> {
     let inner = t.get(inner_start..inner_start + inner_len)?;
     let after = inner_start + inner_len + close.len_utf8();
     let n = inner.chars().count();
-    let reporter = inner.contains("记者") || inner.contains("記者");
+    let inner_key = key
+        .get(lead + inner_start..lead + inner_start + inner_len)
+        .unwrap_or(inner);
+    let reporter = inner_key.contains("记者");
     let clause = inner.contains(['，', ',', '。', '；', '：', '(', '（', '【']);
     let text_follows = t
         .get(after..)
@@ -304,20 +307,28 @@ fn bracketed_byline(head: &str) -> Option<Dateline> {
     })
 }
 
-/// Recognises a dateline at the start of `text`.
+/// Recognises a dateline at the start of `text`, a text made outside a page's lines (it is
+/// folded here); a line's dateline is read by [`parse_keyed`].
 pub(crate) fn parse(text: &str) -> Option<Dateline> {
+    parse_keyed(text, &fold::key_of(text))
+}
+
+/// Recognises a dateline at the start of `text`, whose matching key is `key`: matched in
+/// the key, read from the text.
+pub(crate) fn parse_keyed(text: &str, key: &str) -> Option<Dateline> {
     // the first 90 characters or so (a byte cut moved back to a character boundary)
     let mut cut = text.len().min(300);
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
     let head: &str = text.get(..cut).unwrap_or(text);
-    if !may_open_with_dateline(head) {
-        return bracketed_byline(head);
+    let hk: &str = key.get(..cut).unwrap_or(head);
+    if !may_open_with_dateline(hk) {
+        return bracketed_byline(head, hk);
     }
-    let f = match_dateline(head)?;
+    let f = match_dateline(hk)?;
     // `本报通讯员 X`: the 讯 of a role word
-    if role_not_dateline(head, f.place.0) {
+    if role_not_dateline(hk, f.place.0) {
         return None;
     }
     let span = |(a, b): (usize, usize)| head.get(a..b).unwrap_or("");
@@ -340,38 +351,36 @@ pub(crate) fn parse(text: &str) -> Option<Dateline> {
     let mut len = f.end;
     let mut byline = byline;
     if byline.is_none()
-        && let Some(b) = head.get(f.end..).and_then(|r| REPORTED_BY.captures(r))
+        && let Some(after) = head.get(f.end..)
+        && let Some(b) = hk.get(f.end..).and_then(|r| REPORTED_BY.captures(r))
         && let (Some(all), Some(names)) = (b.get(0), b.get(1))
+        && let (Some(all_t), Some(names_t)) = (after.get(all.range()), after.get(names.range()))
     {
         // `记者 X 某地报道`: a place glued to the verb goes to the byline reader with the
         // verb, which tells it from a name
-        let after_names = all.as_str().get(names.end() - all.start()..).unwrap_or("");
+        let after_names = all_t.get(names.end() - all.start()..).unwrap_or("");
         let glued = !after_names.starts_with(char::is_whitespace)
-            && names.as_str().trim().contains(char::is_whitespace);
-        let verb_end = all
-            .as_str()
-            .trim_end_matches([':', '：', ' ', '\u{3000}'])
-            .len();
+            && names_t.trim().contains(char::is_whitespace);
+        let verb_end = all_t.trim_end_matches([':', '：', ' ', '\u{3000}']).len();
         byline = Some(if glued {
-            all.as_str()
-                .get(..verb_end)
-                .unwrap_or(names.as_str())
-                .trim()
-                .to_string()
+            all_t.get(..verb_end).unwrap_or(names_t).trim().to_string()
         } else {
-            names.as_str().trim().to_string()
+            names_t.trim().to_string()
         });
         len = f.end + all.end();
     }
     let matched = head.get(..f.end).unwrap_or("");
-    let org = if matched.contains("本报") || matched.contains("本報") || matched.contains("本刊")
-    {
+    let matched_key = hk.get(..f.end).unwrap_or(matched);
+    let org = if matched_key.contains("本报") || matched_key.contains("本刊") {
         None
     } else {
         let start =
             matched.trim_start_matches(['■', '▲', '●', '◆', '※', '□', '★', ' ', '【', '[', '〔']);
-        let end = start
-            .find(['讯', '訊', '电', '電', '(', '（', '】', ']', '〕'])
+        let start_key = matched_key
+            .get(matched.len() - start.len()..)
+            .unwrap_or(start);
+        let end = start_key
+            .find(['讯', '电', '(', '（', '】', ']', '〕'])
             .unwrap_or(start.len());
         let org = start.get(..end).unwrap_or("");
         let org = match f.date {
@@ -388,9 +397,9 @@ pub(crate) fn parse(text: &str) -> Option<Dateline> {
     };
     // `国网电力…`: an organisation's name glued to 电 with no date is running text.
     if org.is_some() && month_day.is_none() && byline.is_none() {
-        let kw = matched.trim_end().chars().last();
+        let kw = matched_key.trim_end().chars().last();
         let next = head.get(f.end..).and_then(|r| r.chars().next());
-        if matches!(kw, Some('电' | '電')) && next.is_some_and(clean::is_han) {
+        if kw == Some('电') && next.is_some_and(clean::is_han) {
             return None;
         }
     }
@@ -403,7 +412,7 @@ pub(crate) fn parse(text: &str) -> Option<Dateline> {
     })
 }
 
-/// The issue date printed on a masthead line: a full date on a short line that also
+/// The issue date printed on a masthead line (its matching key): a full date on a short line that also
 /// carries a weekday, a lunar date or an issue counter, or stands alone.
 pub(crate) fn issue_date(line: &str) -> Option<NaiveDate> {
     // a short line: one walk over the characters first (most lines hold neither)
@@ -435,8 +444,8 @@ pub(crate) fn issue_date(line: &str) -> Option<NaiveDate> {
         .filter(|c| !c.is_whitespace())
         .collect();
     let marked = [
-        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "週", "禮拜", "农历",
-        "農曆", "第", "期", "版", "来源", "來源", "发布", "發佈", "时间", "時間",
+        "星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "礼拜", "农历", "第", "期",
+        "版", "来源", "发布", "时间",
     ]
     .iter()
     .any(|k| rest.contains(k));
@@ -573,11 +582,10 @@ pub(crate) fn seen_date((m, d): (u32, u32), seen: NaiveDate) -> Option<NaiveDate
         .or_else(|| NaiveDate::from_ymd_opt(seen.year() - 1, m, d))
 }
 
-/// True when the text from `at` (where a `本报` dateline's place would start) is a
+/// True when the key from `at` (where a `本报` dateline's place would start) is a
 /// correspondent's role word (`本报通讯员 X`): its `讯` is that of `通讯员`, no dateline.
 pub(crate) fn role_not_dateline(head: &str, at: usize) -> bool {
-    head.get(at..)
-        .is_some_and(|r| r.starts_with("通讯员") || r.starts_with("通訊員"))
+    head.get(at..).is_some_and(|r| r.starts_with("通讯员"))
 }
 
 #[cfg(test)]

@@ -6,16 +6,14 @@ use chrono::NaiveDate;
 use crate::extract::text::fold;
 
 /// An issue date in the Minguo calendar (`中華民國114年3月8日`, `民國114年3月8日`, `民国…`):
-/// year + 1911. Only a line that names the era is read.
+/// year + 1911. Only a line that names the era is read; `line` is a line's matching key
+/// (`text::fold`), so `民國` reads as `民国`.
 pub(crate) fn minguo_date(line: &str) -> Option<NaiveDate> {
     // a masthead line, not running text; a char search is a fast byte search
     if line.len() > 180 || !line.contains('民') {
         return None;
     }
-    let era = ["民國", "民国"]
-        .iter()
-        .filter_map(|w| line.find(w).map(|p| p + w.len()))
-        .min()?;
+    let era = line.find("民国")? + "民国".len();
     let rest = line.get(era..)?;
     let mut nums = [0u32; 3];
     let mut pos = 0;

@@ -5,7 +5,8 @@
 //! running page headers (paper, date, weekday and page number, repeated after a page
 //! break), page headers and credits (版, 责编, 值班总编), jump lines and teasers (详见…, 下转第3版,
 //! 点击关键词), promotions (微信公众号, 扫码关注, 欢迎关注), hotlines, URLs and copyright
-//! lines. Simplified and traditional forms. Must not touch: article text around them.
+//! lines. Every test reads a line's matching key (`text::fold`): the words are
+//! simplified only. Must not touch: article text around them.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -20,100 +21,68 @@ use crate::extract::text::fold::fold_wide_digits;
 const MARKERS: &[&str] = &[
     // promotion
     "公众号",
-    "公眾號",
     "微信号",
-    "微信號",
     "微博",
     "抖音",
     "视频号",
-    "視頻號",
     "快手号",
     "客户端",
-    "客戶端",
     "扫码",
-    "掃碼",
     "扫一扫",
-    "掃一掃",
     "二维码",
-    "二維碼",
     "欢迎关注",
-    "歡迎關注",
     "关注我们",
-    "關注我們",
     "融媒矩阵",
-    "融媒矩陣",
     // contact
     "热线",
-    "熱線",
     "投稿邮箱",
-    "投稿郵箱",
     "电子邮箱",
-    "電子郵箱",
     "E-mail",
     "Email",
     "邮编",
-    "郵編",
     "传真",
-    "傳真",
     "广告许可证",
-    "廣告許可證",
     "发行电话",
-    "發行電話",
     "订阅",
-    "訂閱",
     // masthead
     "主管:",
     "主管：",
     "主办:",
     "主办：",
-    "主辦:",
-    "主辦：",
-    "主管单位",
-    "主办单位",
+    // `主办单位：…` is a masthead label; `主办单位表示，…` is a sentence of an article
+    "主管单位:",
+    "主管单位：",
+    "主办单位:",
+    "主办单位：",
     "出版单位",
     "连续出版物号",
-    "連續出版物號",
     "邮发代号",
-    "郵發代號",
     "刊号",
-    "刊號",
     "总第",
-    "總第",
     "农历",
-    "農曆",
     "社址",
     "地址:",
     "地址：",
     "印刷:",
     "印刷：",
     "定价",
-    "定價",
     "零售价",
     "出版日",
     // credits
     "责任编辑",
-    "責任編輯",
     "责编",
-    "責編",
     "值班总编",
-    "值班總編",
     "值班主任",
     "校对",
-    "校對",
     "美编",
-    "美編",
     "版式",
     "组版",
-    "組版",
     "编辑:",
     "编辑：",
-    "編輯:",
-    "編輯：",
     "审核:",
     "审核：",
     "审签",
     "签发",
-    "簽發",
     "终审:",
     "终审：",
     "二审:",
@@ -123,68 +92,41 @@ const MARKERS: &[&str] = &[
     "排版",
     // navigation
     "详见",
-    "詳見",
     "下转",
-    "下轉",
     "上接",
     "转第",
-    "轉第",
     "点击关键词",
-    "點擊關鍵詞",
     "关键词:",
     "关键词：",
-    "關鍵詞:",
-    "關鍵詞：",
     "本版导读",
-    "本版導讀",
     "导读",
-    "導讀",
     "更多精彩",
     "阅读原文",
-    "閱讀原文",
     // a site's label for its own stories
     "本网原创",
-    "本網原創",
     "本站原创",
-    "本站原創",
     // web page furniture around a single article
     "来源:",
     "来源：",
-    "來源:",
-    "來源：",
     "发布时间",
-    "發佈時間",
     "发布日期",
-    "發佈日期",
     "浏览次数",
-    "瀏覽次數",
     "阅读量",
-    "閱讀量",
     // the font-size switch (`字号：大 中 小`), with its colon: `老字号` is a word of the text
     "字号:",
     "字号：",
-    "字號:",
-    "字號：",
     "打印本页",
-    "打印本頁",
     "关闭窗口",
-    "關閉窗口",
     "分享到",
     "【打印】",
     "【关闭】",
     // copyright
     "版权所有",
-    "版權所有",
     "未经许可",
-    "未經許可",
     "不得转载",
-    "不得轉載",
     "转载请注明",
-    "轉載請註明",
     "侵权必究",
-    "侵權必究",
     "版权声明",
-    "版權聲明",
     "All rights reserved",
     "Copyright",
     "©",
@@ -196,7 +138,8 @@ const MARKERS: &[&str] = &[
 static MARKER_AC: LazyLock<Option<daachorse::CharwiseDoubleArrayAhoCorasick<u32>>> =
     LazyLock::new(|| daachorse::CharwiseDoubleArrayAhoCorasick::new(MARKERS).ok());
 
-/// How many furniture markers a line of any length holds (a rights notice holds two).
+/// How many furniture markers a line of any length holds (a rights notice holds two);
+/// `t` is the line's matching key.
 pub(crate) fn marker_count(t: &str) -> usize {
     match MARKER_AC.as_ref() {
         Some(ac) => ac.find_iter(t).count(),
@@ -224,20 +167,20 @@ static PAGE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// A masthead's dated line and nothing else: `2024年6月3日 星期一`, `6月3日`,
 /// `二〇二四年六月三日`.
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[\d〇零一二三四五六七八九]{4}\s*年\s*)?[\d〇零一二三四五六七八九十]{1,3}\s*月\s*[\d〇零一二三四五六七八九十]{1,3}\s*日\s*(?:(?:星期|週|周|禮拜|礼拜)\s*[一二三四五六日天].*)?$")
+    Regex::new(r"^(?:[\d〇零一二三四五六七八九]{4}\s*年\s*)?[\d〇零一二三四五六七八九十]{1,3}\s*月\s*[\d〇零一二三四五六七八九十]{1,3}\s*日\s*(?:(?:星期|周|礼拜)\s*[一二三四五六日天].*)?$")
         .unwrap_or_else(|_| unreachable!())
 });
 
 /// An issue counter (`总第4021期`, `第4021期`, `今日8版`, `本期12版`, `2024年第63期`).
 static ISSUE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:总|總)?第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版面|版)|\d{4}\s*年")
+    Regex::new(r"总?第\s*\d{2,6}\s*期|(?:今日|本期|共)\s*\d{1,3}\s*(?:版面|版)|\d{4}\s*年")
         .unwrap_or_else(|_| unreachable!())
 });
 
 /// One token of a running page header: a date, a weekday, a page number (`第2版`, `A07`,
 /// `3`) or a short name (the paper's, the section's).
 static HEADER_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<date>(?:\d{4}年)?\d{1,2}月\d{1,2}日)|(?P<day>(?:星期|週|周|禮拜|礼拜)[一二三四五六日天])|(?P<page>第?[A-Za-z]?\d{1,3}版?)|(?P<name>\p{Han}{2,8}))$")
+    Regex::new(r"^(?:(?P<date>(?:\d{4}年)?\d{1,2}月\d{1,2}日)|(?P<day>(?:星期|周|礼拜)[一二三四五六日天])|(?P<page>第?[A-Za-z]?\d{1,3}版?)|(?P<name>\p{Han}{2,8}))$")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -271,7 +214,7 @@ fn is_running_header(t: &str) -> bool {
 
 /// A sponsor credit with the verb at the end (`某县融媒体中心 主办`).
 static SPONSOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\p{Han}[\p{Han}()（）]{1,40}(?:中心|部|委|社|局|政府|集团|集團|公司|委员会|委員會)\s*(?:主办|主辦|主管)(?:\s|$)")
+    Regex::new(r"^\p{Han}[\p{Han}()（）]{1,40}(?:中心|部|委|社|局|政府|集团|公司|委员会)\s*(?:主办|主管)(?:\s|$)")
         .unwrap_or_else(|_| unreachable!())
 });
 
@@ -291,8 +234,7 @@ fn only_counters(t: &str) -> bool {
 }
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(电话|電話|热线|熱線|tel|Tel|TEL)\s*[:：]?\s*[\d-]{7,}")
-        .unwrap_or_else(|_| unreachable!())
+    Regex::new(r"(电话|热线|tel|Tel|TEL)\s*[:：]?\s*[\d-]{7,}").unwrap_or_else(|_| unreachable!())
 });
 
 /// Cheap test before the URL pattern runs: text with no `http`, `www.` or dotted
@@ -363,7 +305,7 @@ fn pair_slot(a: char, b: char) -> usize {
     ((a as usize).wrapping_mul(31) ^ (b as usize)) & 0xFFFF
 }
 
-/// `话`, `話`, `线`, `線`, or `el` / `EL` (`tel`): the phone pattern's words.
+/// `话`, `线`, or `el` / `EL` (`tel`): the phone pattern's words.
 const PHONE_SIGN: u16 = 1;
 /// `，`, `,`, `；`, `;`, `。`: a clause.
 const CLAUSE_SIGN: u16 = 1 << 1;
@@ -373,7 +315,7 @@ const MONTH_SIGN: u16 = 1 << 2;
 const COUNTER_SIGN: u16 = 1 << 3;
 /// `℃` or `°C`
 const DEGREE_SIGN: u16 = 1 << 4;
-/// `主办`, `主辦`, `主管`
+/// `主办`, `主管`
 const SPONSOR_SIGN: u16 = 1 << 5;
 /// White space, `|`, `｜`, `·`: tokens set apart.
 const SEPARATED_SIGN: u16 = 1 << 6;
@@ -394,7 +336,7 @@ impl LineSigns {
                 bits |= MARKER_SIGN;
             }
             bits |= match c {
-                '话' | '話' | '线' | '線' => PHONE_SIGN,
+                '话' | '线' => PHONE_SIGN,
                 'l' if prev == 'e' => PHONE_SIGN,
                 'L' if prev == 'E' => PHONE_SIGN,
                 '。' => {
@@ -408,7 +350,7 @@ impl LineSigns {
                 '期' | '版' => COUNTER_SIGN,
                 '℃' => DEGREE_SIGN,
                 'C' if prev == '°' => DEGREE_SIGN,
-                '办' | '辦' | '管' if prev == '主' => SPONSOR_SIGN,
+                '办' | '管' if prev == '主' => SPONSOR_SIGN,
                 '|' | '｜' | '·' => SEPARATED_SIGN,
                 '0'..='9' => DIGIT_SIGN,
                 // `char::is_whitespace`, spelled out: the library looks the characters
@@ -446,7 +388,7 @@ impl LineSigns {
 }
 
 /// True when a line (of at most 60 characters, or any line made mostly of a URL) is page
-/// furniture rather than article text.
+/// furniture rather than article text; `line` is the line's matching key (`text::fold`).
 pub(crate) fn is_furniture(line: &str) -> bool {
     furniture_and_count(line).0
 }
@@ -541,26 +483,16 @@ pub(crate) fn is_list_item(line: &str) -> bool {
 /// Words that make a bracketed aside page furniture.
 const INLINE_WORDS: &[&str] = &[
     "责编",
-    "責編",
     "责任编辑",
-    "責任編輯",
     "编辑",
-    "編輯",
     "校对",
-    "校對",
     "审核",
-    "審核",
     "美编",
-    "美編",
     "详见",
-    "詳見",
     "下转",
-    "下轉",
     "上接",
     "转第",
-    "轉第",
     "转自",
-    "轉自",
 ];
 
 /// The words of [`INLINE_WORDS`] as one alternation of literals, which the regex crate
@@ -575,15 +507,17 @@ static INLINE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// (`（责任编辑：X）`) and jump lines (`（下转第3版）`, `（详见第2版）`).
 #[cfg(test)]
 pub(crate) fn strip_inline_furniture(text: &str) -> String {
-    strip_inline_cow(text).into_owned()
+    let key = crate::extract::text::fold::key(text);
+    strip_inline_cow(text, key.as_deref().unwrap_or(text)).into_owned()
 }
 
-/// `strip_inline_furniture` that borrows the text when nothing is removed.
-pub(crate) fn strip_inline_cow(text: &str) -> Cow<'_, str> {
+/// `strip_inline_furniture` that borrows the text when nothing is removed; the words
+/// are looked for in `key`, the text's matching key (`text::fold`).
+pub(crate) fn strip_inline_cow<'a>(text: &'a str, key: &str) -> Cow<'a, str> {
     // nothing to strip without one of the words: one automaton pass instead of a walk
     // over every bracket
     let has_word = match INLINE_RE.as_ref() {
-        Some(re) => re.is_match(text),
+        Some(re) => re.is_match(key),
         None => true,
     };
     if !has_word {
@@ -606,7 +540,7 @@ pub(crate) fn strip_inline_cow(text: &str) -> Cow<'_, str> {
         let mut next_from = inner_start;
         if let Some(close) = rest.find([')', '）', '】', '〕', '(', '（', '【', '〔'])
             && close <= 200
-            && let Some(inner) = rest.get(..close)
+            && let Some(inner) = key.get(inner_start..inner_start + close)
             && let Some(closer) = rest.get(close..).and_then(|r| r.chars().next())
             && matches!(closer, ')' | '）' | '】' | '〕')
             && INLINE_WORDS.iter().any(|w| inner.contains(w))

@@ -1,27 +1,25 @@
 //! What does a short line say it is, with no page around it? Column and box labels,
 //! salutations, signatures, notice titles, captions, interview turns, tags and link lines.
+//! Each test reads a line's matching key (`text::fold`), so every word here is simplified.
 
 use crate::extract::read::byline;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end, squeeze};
+use crate::extract::text::fold;
 use crate::extract::text::words::{BOX_LABELS, BRIEF_MARKS, NOTICE_WORDS};
 
 /// Words that end a commentary column's label (`灵山时评`, `评论`, `乡村观察`).
 pub(crate) const COMMENT_LABEL_ENDS: &[&str] = &[
-    "时评", "時評", "评论", "評論", "短评", "短評", "快评", "快評", "观察", "觀察", "杂谈", "雜談",
-    "随笔", "隨筆", "论坛", "論壇", "漫谈", "漫談", "评", "評",
+    "时评", "评论", "短评", "快评", "观察", "杂谈", "随笔", "论坛", "漫谈", "评",
 ];
 
 /// The last character of a division's name (`县`, `镇`, `街道` ends in `道`).
-pub(crate) const PLACE_LEVELS: [char; 17] = [
-    '省', '市', '县', '縣', '区', '區', '镇', '鎮', '乡', '鄉', '村', '旗', '州', '盟', '道', '岛',
-    '島',
+pub(crate) const PLACE_LEVELS: [char; 12] = [
+    '省', '市', '县', '区', '镇', '乡', '村', '旗', '州', '盟', '道', '岛',
 ];
 
 /// Verbs of saying: `某某说：` opens a quotation, not a place's headline.
-pub(crate) const SAYING: &[&str] = &[
-    "说", "說", "称", "稱", "问", "問", "答", "表示", "指出", "认为", "認為", "强调", "強調",
-];
+pub(crate) const SAYING: &[&str] = &["说", "称", "问", "答", "表示", "指出", "认为", "强调"];
 
 /// A headline opened by a place and a colon (`某某镇：一片茶叶带富一方百姓`): the place is
 /// two to eight Han characters, the clause after the colon at least four characters.
@@ -101,9 +99,8 @@ pub(crate) fn signed_text_only(line: &str) -> bool {
     let t = squeeze(line);
     let t = t.trim_start_matches(BRIEF_MARKS);
     (t.starts_with("文/") || t.starts_with("文／"))
-        && !t.contains(['图', '圖', '摄', '攝'])
+        && !t.contains(['图', '摄'])
         && !t.contains("记者")
-        && !t.contains("記者")
 }
 
 /// A notice word alone, letter-spaced as a designed title is (`讣  告`, `公 告`): two Han
@@ -130,16 +127,7 @@ pub(crate) fn spaced_notice(text: &str) -> bool {
 }
 
 /// Whose turn opens an interview's question (`记者：`, `问：`, `主持人：`).
-pub(crate) const ASKERS: [&str; 8] = [
-    "记者",
-    "記者",
-    "本报记者",
-    "本報記者",
-    "问",
-    "問",
-    "主持人",
-    "主持人问",
-];
+pub(crate) const ASKERS: [&str; 5] = ["记者", "本报记者", "问", "主持人", "主持人问"];
 
 /// An interviewer's question: a line opened by the asker and a colon, with a question of
 /// four characters or more after it, ending in a question mark. It is the text of a Q&A
@@ -187,15 +175,7 @@ pub(crate) fn caption_shape(text: &str) -> bool {
 }
 
 /// Labels of a tags or keywords line (`标签：甲 乙`), set under a web article.
-pub(crate) const TAG_LABELS: [&str; 7] = [
-    "标签",
-    "標籤",
-    "关键词",
-    "關鍵詞",
-    "关键字",
-    "關鍵字",
-    "Tags",
-];
+pub(crate) const TAG_LABELS: [&str; 4] = ["标签", "关键词", "关键字", "Tags"];
 
 /// A tags line after a web article's text: a label, a colon and at most thirty characters
 /// of words, without sentence punctuation.
@@ -250,22 +230,23 @@ pub(crate) fn link_label_line(line: &str) -> bool {
 }
 
 /// Endings of a local government's news account (`某某发布`, `某某融媒`).
-pub(crate) const ACCOUNT_ENDS: [&str; 6] = ["发布", "發布", "融媒", "之声", "之聲", "在线"];
+pub(crate) const ACCOUNT_ENDS: [&str; 4] = ["发布", "融媒", "之声", "在线"];
 
 /// The home of a news account named after its place (`某某发布` is the account of 某某):
 /// the name without its ending, two to four Han characters, for the place reader to
 /// resolve.
 pub(crate) fn account_home(name: &str) -> Option<String> {
     let name = name.trim();
-    let stem = ACCOUNT_ENDS.iter().find_map(|e| name.strip_suffix(e))?;
+    // the ending is looked for in the name's matching key, and cut at the same offset
+    let key = fold::key_of(name);
+    let end = ACCOUNT_ENDS.iter().find(|e| key.ends_with(*e))?;
+    let stem = name.get(..name.len() - end.len())?;
     let n = stem.chars().count();
     ((2..=4).contains(&n) && stem.chars().all(is_han)).then(|| stem.to_string())
 }
 
 /// Words that end a brief's opening time clause (`入夏以来，`, `汛期期间，`).
-pub(crate) const TIME_CLAUSE_ENDS: [&str; 8] = [
-    "以来", "期间", "期間", "前夕", "之际", "之際", "时节", "時節",
-];
+pub(crate) const TIME_CLAUSE_ENDS: [&str; 5] = ["以来", "期间", "前夕", "之际", "时节"];
 
 /// Text that opens with a short time clause (`入夏以来，…`): at most eight characters
 /// ending in a word of time, then a comma; or with a full-width digit (`３月２日，`). A
@@ -310,7 +291,7 @@ pub(crate) fn letter_salutation(text: &str) -> bool {
     };
     (2..=11).contains(&chars(core))
         && core.chars().all(is_han)
-        && ["同志", "编辑", "編輯", "编辑部", "編輯部", "记者", "記者"]
+        && ["同志", "编辑", "编辑部", "记者"]
             .iter()
             .any(|w| core.ends_with(w))
 }
@@ -321,9 +302,7 @@ pub(crate) fn letter_label(text: &str) -> bool {
     let t = text.trim();
     (2..=6).contains(&chars(t))
         && t.chars().all(is_han)
-        && ["来信", "來信", "来稿", "來稿"]
-            .iter()
-            .any(|w| t.ends_with(w))
+        && ["来信", "来稿"].iter().any(|w| t.ends_with(w))
 }
 
 /// A reader's signature closing a letter (`某某镇 读者 某某`): at most twenty characters,
@@ -335,7 +314,7 @@ pub(crate) fn reader_signature(text: &str) -> Option<&str> {
     let mut toks = text.split_whitespace().rev();
     let name = toks.next()?;
     let role = toks.next()?;
-    (matches!(role, "读者" | "讀者")
+    (role == "读者"
         && byline::is_name(name)
         && toks.all(|t| t.chars().all(is_han) && chars_upto(t, 11) <= 10))
     .then_some(name)
@@ -344,17 +323,13 @@ pub(crate) fn reader_signature(text: &str) -> Option<&str> {
 /// Words that make a short line a picture caption rather than a headline.
 pub(crate) const CAPTION_WORDS: &[&str] = &[
     "现场",
-    "現場",
     "一角",
     "合影",
     "掠影",
     "剪影",
     "图为",
-    "圖為",
     "资料图",
-    "資料圖",
     "图片",
-    "圖片",
 ];
 
 /// A notice's title: a headline-shaped line ending in a notice word (`关于…的通知`).
@@ -391,7 +366,7 @@ pub(crate) fn is_name_line(text: &str) -> bool {
 pub(crate) fn is_caption_like(text: &str) -> bool {
     // every caption word holds one of these characters: a line without them is no caption,
     // and is not squeezed to find that out
-    if !text.contains(['场', '場', '角', '影', '图', '圖']) {
+    if !text.contains(['场', '角', '影', '图']) {
         return false;
     }
     let t = squeeze(text);

@@ -1,7 +1,9 @@
 //! Does this paragraph open an article, and what does its opening read? A byline
 //! without `讯` (`（记者 X）…`), a compiled item's source (`本报综合 据某某报道，`), a news
 //! organisation's dated report (`某某客户端8月5日消息`), a news site's dateline over its
-//! paper's (`某某网-某某晚报讯`). (Datelines proper are read by `dateline`.)
+//! paper's (`某某网-某某晚报讯`). (Datelines proper are read by `dateline`.) Each reader
+//! takes a line and its matching key (`text::fold`): the words are found in the key, so
+//! they are simplified only, and what is read is cut from the line at the same offsets.
 
 use std::sync::LazyLock;
 
@@ -16,33 +18,26 @@ use crate::extract::text::words::{BRIEF_MARKS, OUTLET_ENDS};
 /// How a byline that opens a paragraph begins.
 pub(crate) const BYLINE_OPENERS: &[&str] = &[
     "本报",
-    "本報",
     "记者",
-    "記者",
     "通讯员",
-    "通訊員",
     "特约",
-    "特約",
     "全媒体",
-    "全媒體",
     "融媒体",
-    "融媒體",
     "见习",
-    "見習",
     "实习",
-    "實習",
     "首席",
 ];
 
 /// A paragraph opened by a byline and no `讯` or `电`: `（记者 X 通讯员 Y）近日，…` or
 /// `本报记者 X 报道 眼下，…`. Read as a dateline without place or date, so the byline
 /// names the article's people and the paragraph opens an article.
-pub(crate) fn opening_byline(text: &str) -> Option<Dateline> {
+pub(crate) fn opening_byline(text: &str, key: &str) -> Option<Dateline> {
     let t = text.trim_start();
     let lead = text.len() - t.len();
+    let tk = key.get(lead..).unwrap_or(t);
     // the byline opens with its role (`记者`, `本报记者`, `通讯员`): tested first, as most
     // paragraphs fail here; `据本报记者 X 报道，` is a sentence that cites a report
-    let opened = t.trim_start_matches(['(', '（']);
+    let opened = tk.trim_start_matches(['(', '（']);
     if !BYLINE_OPENERS.iter().any(|w| opened.starts_with(w)) {
         return None;
     }
@@ -60,7 +55,7 @@ pub(crate) fn opening_byline(text: &str) -> Option<Dateline> {
         (inner, lead + open_len + close + close_len)
     } else {
         // `本报记者 X 报道`: the names end at 报道, within a few characters
-        let pos = head.find("报道").or_else(|| head.find("報道"))?;
+        let pos = tk.get(..cut)?.find("报道")?;
         let inner = head.get(..pos)?;
         // `报道：` — the colon goes with the byline
         let after = head.get(pos + "报道".len()..).unwrap_or("");
@@ -93,13 +88,15 @@ pub(crate) fn opening_byline(text: &str) -> Option<Dateline> {
 }
 
 /// How a compiled item opens: the paper's own digest of others' reports.
-pub(crate) const COMPILED: [&str; 4] = ["本报综合", "本報綜合", "本刊综合", "本刊綜合"];
+pub(crate) const COMPILED: [&str; 2] = ["本报综合", "本刊综合"];
 
 /// `本报综合 据某某日报报道，…` (or `本报综合消息`, `本报综合 …`): the paper's digest of
 /// another's report, read as a dateline without place, date or byline, so that the
 /// paragraph opens an item. The dateline runs through the cited report (`…报道`) when
-/// one follows within twenty characters; some text must follow it.
-pub(crate) fn compiled_dateline(text: &str) -> Option<Dateline> {
+/// one follows within twenty characters; some text must follow it. Read in the line's
+/// key alone (the dateline carries nothing cut from the text).
+pub(crate) fn compiled_dateline(_line: &str, key: &str) -> Option<Dateline> {
+    let text = key;
     // most lines fail on their first character: 本, or a brief's marker or white space
     // before it
     let first = text.chars().next();
@@ -140,13 +137,12 @@ pub(crate) fn compiled_dateline(text: &str) -> Option<Dateline> {
     })
 }
 
-/// The byte end of `据某某报道` opening `text`, through the verb (`报道`, `報導`, `消息`),
+/// The byte end of `据某某报道` opening `text` (a key), through the verb (`报道`, `报导`,
+/// `消息`),
 /// when the verb comes within twenty characters and a comma right after it; the words
 /// between are the source, without clause punctuation.
 pub(crate) fn cited_report_end(text: &str) -> Option<usize> {
-    let src = text
-        .strip_prefix('据')
-        .or_else(|| text.strip_prefix('據'))?;
+    let src = text.strip_prefix('据')?;
     let start = text.len() - src.len();
     for (k, (i, c)) in src.char_indices().enumerate() {
         if k > 20 {
@@ -156,7 +152,7 @@ pub(crate) fn cited_report_end(text: &str) -> Option<usize> {
             return None;
         }
         let here = src.get(i..).unwrap_or("");
-        for verb in ["报道", "報導", "報道", "消息"] {
+        for verb in ["报道", "报导", "消息"] {
             if let Some(after) = here.strip_prefix(verb)
                 && after.starts_with(['，', ','])
                 && k >= 2
@@ -172,7 +168,7 @@ pub(crate) fn cited_report_end(text: &str) -> Option<usize> {
 /// lead, as a new item's lead opens with its event's time.
 pub(crate) fn cites_report(lead: &str) -> bool {
     let t = lead.trim_start();
-    (t.starts_with('据') || t.starts_with('據')) && cited_report_end(t).is_some()
+    t.starts_with('据') && cited_report_end(t).is_some()
 }
 
 pub(crate) static MESSAGE: LazyLock<memchr::memmem::Finder<'static>> =
@@ -183,18 +179,15 @@ pub(crate) static MESSAGE: LazyLock<memchr::memmem::Finder<'static>> =
 /// paragraph opens an item dated by it. The words before the date are Han characters
 /// only (at most 20) and hold an organisation's ending; at least ten characters of text
 /// follow.
-pub(crate) fn message_dateline(text: &str) -> Option<Dateline> {
+pub(crate) fn message_dateline(text: &str, key: &str) -> Option<Dateline> {
     // `消息` within the first thirty-odd characters (a searcher built once: building one
     // a line cost more than the search)
-    let b = text.as_bytes();
+    let b = key.as_bytes();
     let head = b.get(..b.len().min(100)).unwrap_or(b);
     let at = MESSAGE.find(head)?;
-    let before = text.get(..at)?;
+    let before = key.get(..at)?;
     let t = before.trim_start();
-    let t = t
-        .strip_prefix('据')
-        .or_else(|| t.strip_prefix('據'))
-        .unwrap_or(t);
+    let t = t.strip_prefix('据').unwrap_or(t);
     // the date right before `消息`
     let date_end = t.trim_end().strip_suffix('日')?;
     let day_start =
@@ -217,6 +210,9 @@ pub(crate) fn message_dateline(text: &str) -> Option<Dateline> {
         .iter()
         .filter_map(|e| words.rfind(e).map(|p| (p + e.len(), *e)))
         .max_by_key(|&(p, _)| p)?;
+    // cut from the text at the offsets found in the key
+    let words_at = words.as_ptr() as usize - key.as_ptr() as usize;
+    let words = text.get(words_at..words_at + words.len())?;
     let org = words.get(..org_end)?;
     let place = words.get(org_end..).unwrap_or("");
     if chars_upto(org, 2) < 2 || chars_upto(place, 7) > 6 {
@@ -246,20 +242,22 @@ const JOINERS: [char; 4] = ['-', '－', '—', '–'];
 /// outlet's, the hyphen within the first eleven characters), a hyphen, and a dateline
 /// [`dateline::parse`] takes that names an organisation. Read as that dateline, its
 /// organisation the second outlet, its length over both.
-pub(crate) fn joined_outlets(text: &str) -> Option<Dateline> {
+pub(crate) fn joined_outlets(text: &str, key: &str) -> Option<Dateline> {
     let t = text.trim_start();
     let lead = text.len() - t.len();
+    let tk = key.get(lead..).unwrap_or(t);
     let (cut, joiner) = t
         .char_indices()
         .take(11)
         .find(|(_, c)| JOINERS.contains(c))?;
     let site = t.get(..cut)?;
     let n = site.chars().count();
-    if !(2..=10).contains(&n) || !site.chars().all(is_han) || !site.ends_with(OUTLET_ENDS) {
+    let site_key = tk.get(..cut).unwrap_or(site);
+    if !(2..=10).contains(&n) || !site.chars().all(is_han) || !site_key.ends_with(OUTLET_ENDS) {
         return None;
     }
     let rest_at = cut + joiner.len_utf8();
-    let d = dateline::parse(t.get(rest_at..)?)?;
+    let d = dateline::parse_keyed(t.get(rest_at..)?, tk.get(rest_at..)?)?;
     d.org.as_ref()?;
     Some(Dateline {
         len: lead + rest_at + d.len,
@@ -274,13 +272,25 @@ mod tests {
     #[test]
     fn a_site_and_its_paper() {
         let t = "青山在线网-青山晚报讯 5月2日，东镇召开会议。";
-        let d = joined_outlets(t).expect("a dateline");
+        let d = joined_outlets(t, t).expect("a dateline");
         assert_eq!(d.org.as_deref(), Some("青山晚报"));
         assert_eq!(
             t.get(..d.len).map(str::trim_end),
             Some("青山在线网-青山晚报讯")
         );
-        assert!(joined_outlets("东镇-西镇公路通车，村民出行更方便。").is_none());
-        assert!(joined_outlets("本报讯 5月2日，东镇召开会议。").is_none());
+        assert!(
+            joined_outlets(
+                "东镇-西镇公路通车，村民出行更方便。",
+                "东镇-西镇公路通车，村民出行更方便。"
+            )
+            .is_none()
+        );
+        assert!(
+            joined_outlets(
+                "本报讯 5月2日，东镇召开会议。",
+                "本报讯 5月2日，东镇召开会议。"
+            )
+            .is_none()
+        );
     }
 }

@@ -331,7 +331,7 @@ pub(crate) fn names_only(t: &str) -> bool {
 
 /// A photographer's credit closing a caption on its own line, without brackets
 /// (`…焕然一新。某某 摄`): the words after the caption's last full stop, at most ten
-/// characters, ending in `摄` and read as a photo credit.
+/// characters, ending in `摄` and read as a photo credit. `t` is a line's matching key.
 pub(crate) fn trailing_credit(t: &str) -> bool {
     let Some(stop) = t.rfind(['。', '！']) else {
         return false;
@@ -341,7 +341,7 @@ pub(crate) fn trailing_credit(t: &str) -> bool {
         .unwrap_or("")
         .trim_start_matches(['。', '！'])
         .trim();
-    (credit.ends_with('摄') || credit.ends_with('攝'))
+    credit.ends_with('摄')
         && (2..=10).contains(&chars(credit))
         && byline::parse(credit).is_some_and(|p| p.photo)
 }

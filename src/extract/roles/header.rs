@@ -104,8 +104,8 @@ fn text_start(lines: &[Line]) -> Option<usize> {
     lines.iter().position(|u| {
         u.role.opens()
             || (u.role == Role::Para
-                && chars_upto(&u.text, 40) >= 40
-                && u.text.contains(['，', ',', '。']))
+                && chars_upto(u.key(), 40) >= 40
+                && u.key().contains(['，', ',', '。']))
     })
 }
 
@@ -132,7 +132,7 @@ fn headline_at(lines: &[Line], k: usize) -> bool {
 
 /// A line that gives a time and a source or author (`2025-07-08 07:15 来源：…`).
 fn time_line(u: &Line) -> bool {
-    let t = &u.text;
+    let t = u.key();
     t.len() <= 300
         && t.bytes().filter(u8::is_ascii_digit).count() >= 4
         && (META_WORDS.iter().any(|w| t.contains(w))
@@ -174,8 +174,9 @@ fn names_a_page(t: &str) -> bool {
 struct Page {
     /// The first text's index.
     start: usize,
-    /// Han pairs of the text's first 500 or so characters, sorted, once each.
-    text_pairs: Vec<u64>,
+    /// Han pairs of the text's first 500 or so characters, in a hash set (filling one
+    /// costs less than sorting the pairs, and the candidates ask it a few dozen times).
+    text_pairs: rustc_hash::FxHashSet<u64>,
     /// The first text, squeezed.
     first_text: String,
     /// Every line squeezed, for lines printed twice.
@@ -187,7 +188,7 @@ impl Page {
         let mut sample = String::new();
         for u in lines.iter().skip(start) {
             if matches!(u.role, Role::Para | Role::Opens(_) | Role::Head) {
-                sample.push_str(&u.text);
+                sample.push_str(u.key());
             }
             if sample.len() > 1_500 {
                 break;
@@ -195,21 +196,16 @@ impl Page {
         }
         Some(Page {
             start,
-            text_pairs: {
-                let mut p = bigrams(&sample);
-                p.sort_unstable();
-                p.dedup();
-                p
-            },
-            first_text: squeeze(&lines.get(start)?.text),
+            text_pairs: bigrams(&sample).into_iter().collect(),
+            first_text: squeeze(lines.get(start)?.key()),
             // a headline printed twice is printed above the text (a page title over the
             // headline)
             squeezed: lines
                 .iter()
                 .take(start)
                 .map(|u| {
-                    if u.text.len() <= 400 {
-                        squeeze(&u.text)
+                    if u.key().len() <= 400 {
+                        squeeze(u.key())
                     } else {
                         String::new()
                     }
@@ -228,8 +224,8 @@ fn candidates(lines: &[Line], start: usize) -> Vec<usize> {
             lines.get(i).is_some_and(|u| {
                 u.role == Role::Head
                     || (u.role == Role::Para
-                        && u.text.len() <= 360
-                        && !u.text.trim_end().ends_with(is_sentence_end))
+                        && u.key().len() <= 360
+                        && !u.key().trim_end().ends_with(is_sentence_end))
             })
         })
         .take(12)
@@ -238,15 +234,12 @@ fn candidates(lines: &[Line], start: usize) -> Vec<usize> {
 
 /// The features of candidate `i` (see [`FEATURES`]).
 fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] {
-    let u = lines.get(i).map_or("", |u| trim(&u.text));
+    let u = lines.get(i).map_or("", |u| trim(u.key()));
     let sq = squeeze(u);
     let n = chars(&sq).max(1);
     let nf = n as f64;
     let pairs = bigrams(&sq);
-    let found = pairs
-        .iter()
-        .filter(|p| page.text_pairs.binary_search(p).is_ok())
-        .count();
+    let found = pairs.iter().filter(|p| page.text_pairs.contains(p)).count();
     let share = if pairs.is_empty() {
         0.0
     } else {

@@ -22,27 +22,29 @@ use crate::extract::read::opener;
 use crate::extract::read::run_on;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, chars_upto};
+use crate::extract::text::fold;
 use crate::extract::text::words::BRIEF_MARKS;
 
-/// A reader of the opening of a paragraph.
-type ReadOpener = fn(&str) -> Option<Dateline>;
+/// A reader of the opening of a paragraph: the line and its matching key.
+type ReadOpener = fn(&str, &str) -> Option<Dateline>;
 
-/// The first look at a line, by its text alone: the role, the name of the rule that
-/// decided it (see the module doc) and what an opener reads.
-pub(crate) fn first_look(text: &str) -> (Role, &'static str, Option<Dateline>) {
+/// The first look at a line, by its text alone (`key` is its matching key,
+/// `text::fold::key`): the role, the name of the rule that decided it (see the module
+/// doc) and what an opener reads.
+pub(crate) fn first_look(text: &str, key: &str) -> (Role, &'static str, Option<Dateline>) {
     let openers: [(Opener, &str, ReadOpener); 5] = [
-        (Opener::Dateline, "dateline", dateline::parse),
+        (Opener::Dateline, "dateline", dateline::parse_keyed),
         (Opener::Byline, "opening-byline", opener::opening_byline),
         (Opener::Compiled, "compiled-item", opener::compiled_dateline),
         (Opener::Wire, "wire-message", opener::message_dateline),
         (Opener::Dateline, "joined-outlets", opener::joined_outlets),
     ];
     for (opener, name, read) in openers {
-        if let Some(d) = read(text) {
+        if let Some(d) = read(text, key) {
             return (Role::Opens(opener), name, Some(d));
         }
     }
-    let (furniture, counted) = furniture_and_count(text);
+    let (furniture, counted) = furniture_and_count(key);
     if furniture {
         return (Role::Furniture, "furniture", None);
     }
@@ -53,17 +55,16 @@ pub(crate) fn first_look(text: &str) -> (Role, &'static str, Option<Dateline>) {
     } else {
         counted.unwrap_or_else(|| chars(text))
     };
-    let t = clean::trim(text);
+    // the rules below only decide: they read the key
+    let t = clean::trim(key);
     if n <= 40 && !t.contains(['。', '，', ',', '；', '！', '？']) {
         let core = t.trim_end_matches([')', '）', ' ']);
         let slash = memchr::memchr(b'/', core.as_bytes()).is_some();
         let credit_shape = core.ends_with('摄')
-            || core.ends_with('攝')
             || core.ends_with("摄影")
-            || slash && (core.contains("文/图") || core.contains("图/") || core.contains("圖/"))
-            || core.starts_with("摄影")
-            || core.starts_with("攝影");
-        let role = byline::has_role(t);
+            || slash && (core.contains("文/图") || core.contains("图/"))
+            || core.starts_with("摄影");
+        let role = byline::key_names_role(t);
         if let Some(p) = role.then(|| byline::parse(t)).flatten() {
             return if p.photo || credit_shape {
                 (Role::Credit, "photo-credit", None)
@@ -73,16 +74,12 @@ pub(crate) fn first_look(text: &str) -> (Role, &'static str, Option<Dateline>) {
         }
         // `图片新闻`, `摄影作品`: a picture column's label names no one; it heads the row
         // of pictures under it, which is no part of the text above
-        let photo_word = || {
-            ["图片", "圖片", "摄影", "攝影"]
-                .iter()
-                .any(|w| t.contains(w))
-        };
+        let photo_word = || ["图片", "摄影"].iter().any(|w| t.contains(w));
         if role && n <= 6 && photo_word() {
             return (Role::Furniture, "picture-column-label", None);
         }
         // `本报评论员`, `本报特约评论员 X`: the signature of a commentary
-        let commentator = n <= 14 && (t.contains("评论员") || t.contains("評論員"));
+        let commentator = n <= 14 && t.contains("评论员");
         if commentator || byline::author_line(t).is_some() {
             return (Role::Author, "author-line", None);
         }
@@ -189,10 +186,14 @@ pub(crate) fn units_before(text: &str, stop: Option<&str>) -> Vec<Line> {
         }
         first = false;
         blank = 0;
+        // the line's matching key, computed once (`text::fold`); its pieces' keys are cut
+        // from it at their own offsets
+        let line_key = fold::key(t);
+        let tk = line_key.as_deref().unwrap_or(t);
         // a numbered list a site printed as one line: its items' headlines and texts
         let listed = run_on::split(t).unwrap_or_default();
         let (first_piece, second) = if listed.is_empty() {
-            split_glued(t)
+            split_glued(t, tk)
         } else {
             ("", None)
         };
@@ -202,36 +203,42 @@ pub(crate) fn units_before(text: &str, stop: Option<&str>) -> Vec<Line> {
             .chain(std::iter::once(first_piece).filter(|p| !p.is_empty()))
             .chain(second);
         for (k, piece) in pieces.enumerate() {
+            let pk = line_key.as_ref().map(|_| key_of_piece(t, tk, piece));
             let piece = piece.to_string();
-            let (role, because, dl) = first_look(&piece);
+            let (role, because, dl) = first_look(&piece, pk.as_deref().unwrap_or(&piece));
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match role {
-                Role::Para | Role::Marker => split_credit(piece),
+                Role::Para | Role::Marker => split_credit(piece, pk.as_deref()),
                 _ => (piece, None),
             };
+            // a credit split off: the caption's key is the front of the piece's
+            let pk = pk.map(|mut k| {
+                k.truncate(piece.len());
+                k
+            });
             let (role, because) = if credit.is_some() {
-                let (r, b, _) = first_look(&piece);
+                let (r, b, _) = first_look(&piece, pk.as_deref().unwrap_or(&piece));
                 (r, b)
             } else {
                 (role, because)
             };
-            out.push(Line {
-                text: piece,
-                gap: if k == 0 { gap } else { 1 },
-                role,
-                because,
-                dateline: dl,
-                under_meta: false,
-            });
+            let folded = pk.filter(|k| *k != piece);
+            out.push(Line::new(
+                piece,
+                folded,
+                if k == 0 { gap } else { 1 },
+                (role, because),
+                dl,
+            ));
             if let Some(c) = credit {
-                out.push(Line {
-                    text: c,
-                    gap: 0,
-                    role: Role::Credit,
-                    because: "closing-credit",
-                    dateline: None,
-                    under_meta: false,
-                });
+                let folded = fold::key(&c);
+                out.push(Line::new(
+                    c,
+                    folded,
+                    0,
+                    (Role::Credit, "closing-credit"),
+                    None,
+                ));
             }
         }
     }
@@ -354,16 +361,24 @@ fn join_broken_headlines(units: Vec<Line>) -> Vec<Line> {
         {
             let glue = prev.text.ends_with(|c: char| c.is_ascii_alphanumeric())
                 && u.text.starts_with(|c: char| c.is_ascii_alphanumeric());
-            if glue {
-                prev.text.push(' ');
-            }
-            prev.text.push_str(&u.text);
+            prev.append(glue, &u);
             prev.because = "broken-headline";
             continue;
         }
         out.push(u);
     }
     out
+}
+
+/// The key of `piece`, a slice of the line `t` whose key is `key`: the key's bytes at the
+/// piece's offsets (folding keeps every offset); a piece that is no slice of `t` is
+/// folded on its own.
+fn key_of_piece(t: &str, key: &str, piece: &str) -> String {
+    let at = (piece.as_ptr() as usize).wrapping_sub(t.as_ptr() as usize);
+    match key.get(at..at.wrapping_add(piece.len())) {
+        Some(k) if at <= t.len() => k.to_string(),
+        _ => fold::key_of(piece).into_owned(),
+    }
 }
 
 /// Closing quotes and title marks: a headline half may end on a quoted phrase
@@ -396,7 +411,7 @@ fn continues_headline(prev: &Line, u: &Line, next_is_head: bool) -> bool {
     if prev.role != Role::Head || u.role != Role::Head || prev.gap == 0 || u.gap > 1 {
         return false;
     }
-    let (a, b) = (prev.text.trim(), u.text.trim());
+    let (a, b) = (prev.key().trim(), u.key().trim());
     let (la, lb) = (chars(a), chars(b));
     let is_word = |c: char| clean::is_han(c) || c.is_ascii_alphanumeric();
     let Some(last) = a.chars().last() else {
@@ -473,9 +488,11 @@ fn mark_masthead_name(units: &mut [Line]) {
 }
 
 /// A photo credit in brackets at the end of a paragraph, split off. The line is handed
-/// back as it came when there is none (most lines), without a copy.
-fn split_credit(line: String) -> (String, Option<String>) {
+/// back as it came when there is none (most lines), without a copy. `key` is the line's
+/// matching key when it differs from the line.
+fn split_credit(line: String, key: Option<&str>) -> (String, Option<String>) {
     let t = line.as_str();
+    let k = key.unwrap_or(t);
     let trimmed = t.trim_end();
     if !(trimmed.ends_with('）') || trimmed.ends_with(')')) {
         return (line, None);
@@ -484,10 +501,11 @@ fn split_credit(line: String) -> (String, Option<String>) {
         return (line, None);
     };
     let (before, inner) = trimmed.split_at(open);
-    let core = inner.trim_end_matches([')', '）']).trim_end();
-    let is_credit = (core.ends_with('摄') || core.ends_with('攝'))
+    let inner_key = k.get(open..trimmed.len()).unwrap_or(inner);
+    let core = inner_key.trim_end_matches([')', '）']).trim_end();
+    let is_credit = core.ends_with('摄')
         && chars_upto(inner, 31) <= 30
-        && byline::parse(inner).is_some_and(|p| p.photo);
+        && byline::parse(inner_key).is_some_and(|p| p.photo);
     if is_credit && chars_upto(before, 4) >= 4 {
         (before.trim_end().to_string(), Some(inner.to_string()))
     } else {
@@ -495,23 +513,27 @@ fn split_credit(line: String) -> (String, Option<String>) {
     }
 }
 
-/// Searchers for ` 本报`, ` 本報` and `　本报`, in that order, built once.
-static GLUED_KEYS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
-    std::sync::LazyLock::new(|| [" 本报", " 本報", "　本报"].map(memchr::memmem::Finder::new));
+/// Searchers for ` 本报` and `　本报`, in that order, built once.
+static GLUED_KEYS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+    std::sync::LazyLock::new(|| [" 本报", "　本报"].map(memchr::memmem::Finder::new));
 
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
-fn split_glued(t: &str) -> (&str, Option<&str>) {
+/// `key` is the line's matching key.
+fn split_glued<'a>(t: &'a str, key: &str) -> (&'a str, Option<&'a str>) {
     // the space first (a byte search), then the two searches for whole characters
     let spaced = memchr::memchr(b' ', t.as_bytes()).is_some()
         || IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_some();
     if !spaced || !t.contains('本') {
         return (t, None);
     }
-    for key in GLUED_KEYS.iter() {
-        if let Some(pos) = key.find(t.as_bytes()) {
+    for finder in GLUED_KEYS.iter() {
+        if let Some(pos) = finder.find(key.as_bytes()) {
             let (head, rest) = t.split_at(pos);
             let rest = rest.trim_start();
-            if chars_upto(head, 41) <= 40 && is_head_shape(head) && dateline::parse(rest).is_some()
+            let rest_key = key.get(key.len() - rest.len()..).unwrap_or(rest);
+            if chars_upto(head, 41) <= 40
+                && is_head_shape(head)
+                && dateline::parse(rest_key).is_some()
             {
                 return (head.trim(), Some(rest));
             }

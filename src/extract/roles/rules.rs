@@ -248,7 +248,7 @@ const WEB_HEADLINE_BLOCK: [RoleRule; 2] = [
 /// A short headline-like line or paragraph (at most 240 bytes) and its trimmed text.
 fn short_head_or_para(lines: &[Line], i: usize) -> Option<(&Line, &str)> {
     let u = lines.get(i)?;
-    (matches!(u.role, Role::Head | Role::Para) && u.text.len() <= 240).then(|| (u, trim(&u.text)))
+    (matches!(u.role, Role::Head | Role::Para) && u.key().len() <= 240).then(|| (u, trim(u.key())))
 }
 
 /// `A12 | 大湾区`: every form holds a page number.
@@ -262,7 +262,7 @@ fn brief_column_label(lines: &[Line], i: usize) -> Option<Role> {
     let (u, _) = short_head_or_para(lines, i)?;
     let next = lines.get(i + 1);
     (u.role == Role::Head
-        && next.is_some_and(|x| x.role == Role::Head || x.text.starts_with(BRIEF_MARKS))
+        && next.is_some_and(|x| x.role == Role::Head || x.key().starts_with(BRIEF_MARKS))
         && brief_label(lines, i))
     .then_some(Role::Furniture)
 }
@@ -273,7 +273,7 @@ fn notice_salutation(lines: &[Line], i: usize) -> Option<Role> {
     let prev = i.checked_sub(1).and_then(|j| lines.get(j));
     (text.ends_with(['：', ':'])
         && salutation(text)
-        && prev.is_some_and(|p| p.role == Role::Head && notice_title(&p.text)))
+        && prev.is_some_and(|p| p.role == Role::Head && notice_title(p.key())))
     .then_some(Role::Para)
 }
 
@@ -299,19 +299,20 @@ fn pen_name(lines: &[Line], i: usize) -> Option<Role> {
 
 /// A line of at most 240 bytes.
 fn short(lines: &[Line], i: usize) -> Option<&Line> {
-    lines.get(i).filter(|u| u.text.len() <= 240)
+    lines.get(i).filter(|u| u.key().len() <= 240)
 }
 
 /// `——访某局局长 X`: the interview's subtitle, not a commentary's author line.
 fn interview_subtitle(lines: &[Line], i: usize) -> Option<Role> {
     let u = short(lines, i)?;
-    (matches!(u.role, Role::Author | Role::Byline) && u.text.starts_with('—')).then_some(Role::Head)
+    (matches!(u.role, Role::Author | Role::Byline) && u.key().starts_with('—'))
+        .then_some(Role::Head)
 }
 
 /// `记者：…？`: an interviewer's question is text.
 fn interview_question(lines: &[Line], i: usize) -> Option<Role> {
     let u = short(lines, i)?;
-    (u.role == Role::Head && u.text.ends_with(['？', '?']) && question_turn(&u.text))
+    (u.role == Role::Head && u.key().ends_with(['？', '?']) && question_turn(u.key()))
         .then_some(Role::Para)
 }
 
@@ -319,22 +320,22 @@ fn interview_question(lines: &[Line], i: usize) -> Option<Role> {
 fn page_number(lines: &[Line], i: usize) -> Option<Role> {
     let u = short(lines, i)?;
     (matches!(u.role, Role::Head | Role::Para)
-        && u.text.len() <= 24
-        && u.text.starts_with(['（', '('])
-        && bracketed_page_number(&u.text))
+        && u.key().len() <= 24
+        && u.key().starts_with(['（', '('])
+        && bracketed_page_number(u.key()))
     .then_some(Role::Furniture)
 }
 
 /// `某镇融媒体工作站 X 摄`: an office and a photographer credit a photo.
 fn office_photo_credit(lines: &[Line], i: usize) -> Option<Role> {
     let u = short(lines, i)?;
-    (u.role == Role::Head && u.text.ends_with(['摄', '攝']) && office_credit(&u.text).is_some())
+    (u.role == Role::Head && u.key().ends_with('摄') && office_credit(u.key()).is_some())
         .then_some(Role::Credit)
 }
 
 /// A line of at most 180 bytes and the line before it.
 fn letter_line(lines: &[Line], i: usize) -> Option<(&Line, Option<&Line>)> {
-    let u = lines.get(i).filter(|u| u.text.len() <= 180)?;
+    let u = lines.get(i).filter(|u| u.key().len() <= 180)?;
     Some((u, i.checked_sub(1).and_then(|j| lines.get(j))))
 }
 
@@ -344,7 +345,7 @@ fn service_box_line(lines: &[Line], i: usize) -> Option<Role> {
     (u.role == Role::Para
         && u.gap == 0
         && prev.is_some_and(|p| p.role == Role::Furniture && p.gap == 0)
-        && box_line(&u.text))
+        && box_line(u.key()))
     .then_some(Role::Furniture)
 }
 
@@ -353,10 +354,10 @@ fn service_box_line(lines: &[Line], i: usize) -> Option<Role> {
 fn is_letter_salutation(lines: &[Line], i: usize) -> bool {
     letter_line(lines, i).is_some_and(|(u, prev)| {
         matches!(u.role, Role::Head | Role::Furniture)
-            && u.text.ends_with(['：', ':'])
+            && u.key().ends_with(['：', ':'])
             && prev.is_some_and(|p| p.role == Role::Head)
             && lines.get(i + 1).is_some_and(|x| x.role == Role::Para)
-            && letter_salutation(&u.text)
+            && letter_salutation(u.key())
     })
 }
 
@@ -368,7 +369,7 @@ fn letter_opening(lines: &[Line], i: usize) -> Option<Role> {
 /// A letter column's label (`读者来信`) two lines above a salutation is furniture.
 fn letter_column_label(lines: &[Line], i: usize) -> Option<Role> {
     let u = lines.get(i)?;
-    (u.role == Role::Head && letter_label(&u.text) && is_letter_salutation(lines, i + 2))
+    (u.role == Role::Head && letter_label(u.key()) && is_letter_salutation(lines, i + 2))
         .then_some(Role::Furniture)
 }
 
@@ -377,7 +378,7 @@ fn letter_column_label(lines: &[Line], i: usize) -> Option<Role> {
 fn letter_signature(lines: &[Line], i: usize) -> Option<Role> {
     let u = lines
         .get(i)
-        .filter(|u| u.text.len() <= 80 && u.role != Role::Para)?;
+        .filter(|u| u.key().len() <= 80 && u.role != Role::Para)?;
     let mut k = i.checked_sub(1)?;
     let mut paras = 0;
     while lines.get(k)?.role == Role::Para {
@@ -386,7 +387,7 @@ fn letter_signature(lines: &[Line], i: usize) -> Option<Role> {
     }
     (paras > 0
         && lines.get(k)?.role == Role::Opens(Opener::Salutation)
-        && reader_signature(&u.text).is_some())
+        && reader_signature(u.key()).is_some())
     .then_some(Role::Para)
 }
 
@@ -394,21 +395,19 @@ fn letter_signature(lines: &[Line], i: usize) -> Option<Role> {
 /// punctuation, right above a marked item.
 fn brief_label(units: &[Line], i: usize) -> bool {
     let Some(u) = units.get(i) else { return false };
-    if u.role != Role::Head || chars_upto(&u.text, 7) > 6 {
+    if u.role != Role::Head || chars_upto(u.key(), 7) > 6 {
         return false;
     }
-    let t = squeeze(&u.text);
+    let t = squeeze(u.key());
     (2..=6).contains(&t.chars().count())
         && t.chars().all(is_han)
         && units.get(i + 1).is_some_and(|x| {
             let marked =
-                x.text.starts_with(BRIEF_MARKS) && matches!(x.role, Role::Head | Role::Marker);
+                x.key().starts_with(BRIEF_MARKS) && matches!(x.role, Role::Head | Role::Marker);
             // `简讯` over an unmarked brief headline: the word says what the label is
             marked || (x.role == Role::Head && BRIEF_WORDS.iter().any(|w| t.ends_with(w)))
         })
 }
 
 /// Words that end a brief column's label.
-const BRIEF_WORDS: &[&str] = &[
-    "短讯", "简讯", "快讯", "速览", "速读", "短訊", "簡訊", "快訊", "速覽", "速讀",
-];
+const BRIEF_WORDS: &[&str] = &["短讯", "简讯", "快讯", "速览", "速读"];

@@ -15,7 +15,7 @@ use crate::extract::text::words::BRIEF_MARKS;
 /// news site's furniture may have been read as.
 fn web_line(lines: &[Line], i: usize) -> Option<&str> {
     let u = lines.get(i)?;
-    matches!(u.role, Role::Head | Role::Para | Role::Marker).then(|| trim(&u.text))
+    matches!(u.role, Role::Head | Role::Para | Role::Marker).then(|| trim(u.key()))
 }
 
 /// Furniture when the line's text has the shape `test` reads.
@@ -93,7 +93,7 @@ pub(crate) fn bracket_label(lines: &[Line], i: usize) -> Option<Role> {
 /// A byline or author line that is CMS metadata with a date (`发布日期:… 作者:某某`).
 pub(crate) fn dated_labels(lines: &[Line], i: usize) -> Option<Role> {
     let u = lines.get(i)?;
-    (matches!(u.role, Role::Byline | Role::Author) && web::dated_labels(trim(&u.text)))
+    (matches!(u.role, Role::Byline | Role::Author) && web::dated_labels(trim(u.key())))
         .then_some(Role::Furniture)
 }
 
@@ -103,7 +103,7 @@ pub(crate) fn dated_labels(lines: &[Line], i: usize) -> Option<Role> {
 /// list itself is furniture.
 pub(crate) fn digest_list(lines: &[Line]) -> Vec<usize> {
     let mark_of = |u: &Line| {
-        let t = trim(&u.text);
+        let t = trim(u.key());
         let first = t.chars().next()?;
         (BRIEF_MARKS.contains(&first) && chars_upto(t, 32) <= 31 && !t.contains(['。', '！', '？']))
             .then_some(first)
@@ -147,14 +147,14 @@ pub(crate) fn teaser_block(lines: &[Line]) -> Vec<usize> {
     let Some(t) = (first_text + 1..lines.len()).find(|&k| {
         lines
             .get(k)
-            .is_some_and(|u| is_text(u) && web::cut_teaser(&u.text))
+            .is_some_and(|u| is_text(u) && web::cut_teaser(u.key()))
     }) else {
         return Vec::new();
     };
     let story_after = lines.iter().skip(t + 1).any(|u| {
         (is_text(u) || u.role == Role::Marker)
-            && !web::cut_teaser(&u.text)
-            && chars_upto(&u.text, 101) > 100
+            && !web::cut_teaser(u.key())
+            && chars_upto(u.key(), 101) > 100
     });
     if story_after {
         return Vec::new();
@@ -180,7 +180,7 @@ pub(crate) fn closing_notice(lines: &[Line]) -> Vec<usize> {
         .filter(|&k| {
             lines
                 .get(k)
-                .is_some_and(|u| u.role == Role::Para && marker_count(&u.text) >= 2)
+                .is_some_and(|u| u.role == Role::Para && marker_count(u.key()) >= 2)
         })
         .into_iter()
         .collect()
@@ -199,7 +199,7 @@ pub(crate) fn page_title_repeated(lines: &[Line], i: usize) -> Option<Role> {
         .take(i + 5)
         .skip(i + 1)
         .find(|x| x.role != Role::Furniture)?;
-    (next.role == Role::Head && squeeze(&next.text) == squeeze(&u.text)).then_some(Role::Furniture)
+    (next.role == Role::Head && squeeze(next.key()) == squeeze(u.key())).then_some(Role::Furniture)
 }
 
 /// A byline without a role ([`web::names_only`]): the line right under a headline-like
@@ -222,11 +222,11 @@ pub(crate) fn roleless_byline(lines: &[Line], i: usize) -> Option<Role> {
         Some(r) if r.opens() => true,
         Some(Role::Para) => {
             picture_before_opener(lines, i + 1).is_some()
-                || lines.get(i + 1).is_some_and(|x| running_text(&x.text))
+                || lines.get(i + 1).is_some_and(|x| running_text(x.key()))
         }
         _ => false,
     };
-    (under_head && opener_below() && web::names_only(&u.text)).then_some(Role::Byline)
+    (under_head && opener_below() && web::names_only(u.key())).then_some(Role::Byline)
 }
 
 /// A paragraph of running text: forty characters or more, with a sentence's comma or
@@ -244,7 +244,7 @@ pub(crate) fn picture_before_opener(lines: &[Line], k: usize) -> Option<usize> {
     if cap.role != Role::Para {
         return None;
     }
-    let t = trim(&cap.text);
+    let t = trim(cap.key());
     if chars_upto(t, 73) <= 72 && web::trailing_credit(t) {
         return lines.get(k + 1)?.role.opens().then_some(k + 1);
     }

@@ -54,24 +54,47 @@ pub(crate) fn has_year_char(text: &str) -> bool {
     YEAR_CHAR.find(text.as_bytes()).is_some()
 }
 
-/// `s.trim()`, answered from the first and the last byte when neither end can be white
-/// space (most lines begin and end on a character or a punctuation mark): a white space
-/// character begins with a byte 0x09–0x0D, 0x20, 0xC2, 0xE1, 0xE2 or 0xE3, and ends with
-/// one of 0x09–0x0D, 0x20, 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF.
+/// Whether the UTF-8 bytes `b` hold a white space character at their start (`at_end`
+/// false) or their end: an ASCII one (0x09–0x0D, 0x20) or one of the few others (U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), told by their
+/// bytes, so nothing is decoded.
+#[inline]
+fn space_at(b: &[u8], at_end: bool) -> bool {
+    let wide = |c: &[u8]| {
+        matches!(
+            c,
+            [0xC2, 0x85 | 0xA0]
+                | [0xE1, 0x9A, 0x80]
+                | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+                | [0xE2, 0x81, 0x9F]
+                | [0xE3, 0x80, 0x80]
+        )
+    };
+    if at_end {
+        match b {
+            [.., 0x09..=0x0D | 0x20] => true,
+            [.., a, b2] if wide(&[*a, *b2]) => true,
+            [.., a, b2, c] => wide(&[*a, *b2, *c]),
+            _ => false,
+        }
+    } else {
+        match b {
+            [0x09..=0x0D | 0x20, ..] => true,
+            [a, b2, c, ..] if wide(&[*a, *b2, *c]) => true,
+            [a, b2, ..] => wide(&[*a, *b2]),
+            _ => false,
+        }
+    }
+}
+
+/// `s.trim()`, answered from the bytes at either end when neither end is white space
+/// (most lines begin and end on a character or a punctuation mark).
 pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(&first), Some(&last))
-            if !matches!(first, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1 | 0xE2 | 0xE3)
-                && !matches!(
-                    last,
-                    0x09..=0x0D | 0x20 | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
-                ) =>
-        {
-            s
-        }
-        _ => s.trim(),
+    if !space_at(b, false) && !space_at(b, true) {
+        return s;
     }
+    s.trim()
 }
 
 /// `s.bytes().any(|b| b.is_ascii_digit())`, eight bytes at a time: a byte is a digit when
@@ -621,6 +644,60 @@ mod tests {
     use super::*;
 
     #[test]
+    fn trims_as_the_standard_library_does() {
+        let spaces: Vec<char> = (0u32..0x11000)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        // characters sharing bytes with white space: U+0080, U+1681, U+2010, U+2060,
+        // U+3001, U+3400, and a character ending in 0x80 (U+4E00)
+        let near = [
+            '\u{80}', '\u{1681}', '\u{2010}', '\u{2060}', '、', '\u{3400}', '一', 'a',
+        ];
+        let mut texts = vec![String::new()];
+        for &a in spaces.iter().chain(&near) {
+            for &b in spaces.iter().chain(&near) {
+                texts.push(format!("{a}"));
+                texts.push(format!("{a}甲{b}"));
+                texts.push(format!("{a}{b}"));
+            }
+        }
+        for t in &texts {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn counts_every_character_but_white_space() {
+        // every white space character of Unicode, beside the characters that share their
+        // first byte or first two bytes (U+0080, U+1681, U+2010, U+2060, U+3001, U+3400)
+        let spaces: String = (0u32..0x11000)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let mut texts = vec![
+            String::new(),
+            spaces.clone(),
+            format!("甲{spaces}乙\u{80}\u{1681}\u{2010}\u{2060}、\u{3400}丙。"),
+            "本报讯（记者 甲乙）　某地 举行\t活动。\r\n".to_string(),
+        ];
+        // the same texts cut at every character boundary, so runs end in any byte
+        let cuts: Vec<String> = texts
+            .iter()
+            .flat_map(|t| {
+                t.char_indices()
+                    .map(|(i, _)| t.get(..i).unwrap_or("").to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        texts.extend(cuts);
+        for t in &texts {
+            let want = t.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(chars(t), want, "{t:?}");
+        }
+    }
+
+    #[test]
     fn drops_forbidden_characters() {
         assert_eq!(
             clean_chars("甲\u{0}乙\u{0B}丙\u{FEFF}丁\u{3000}戊"),
@@ -674,6 +751,17 @@ mod tests {
             .collect();
         assert_eq!(found, want);
         assert_eq!(find_ascii_in(b"abc", 5, &PUNCT_TARGET), None);
+        // every byte value at every place of a word, among ASCII and other bytes
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [0x20u8, 0x40, 0x80, 0xFF, b'a'] {
+                    let mut w = [fill; 11];
+                    w[at] = b;
+                    let want = w.iter().position(|&x| PUNCT_TARGET[usize::from(x)]);
+                    assert_eq!(find_ascii_in(&w, 0, &PUNCT_TARGET), want, "{b:#x} at {at}");
+                }
+            }
+        }
     }
 
     #[test]
