@@ -633,3 +633,42 @@ fn image_file_name() {
         "image-file-name",
     );
 }
+
+#[test]
+fn dated_items() {
+    // a work log: three dated paragraphs with nothing above them, each an item
+    let log = "5月6日，东镇召开春耕生产调度会，部署抢抓农时各项工作。\n\n\
+               5月6日，西乡组织志愿者走进敬老院，为老人打扫卫生、理发。\n\n\
+               为提升群众安全意识，5月7日，南湖街道开展消防演练进社区活动。\n";
+    let s = Sandbox::empty();
+    s.write("log.txt", log);
+    let lines = explain(&s, "log.txt");
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    for (role, rule, text) in &lines {
+        assert_eq!(
+            (role.as_str(), rule.as_str()),
+            ("opens:dated", "dated-items"),
+            "{text}"
+        );
+    }
+    let o = s.run(&["extract", "--format", "json", "log.txt"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["articles"].as_array().map(Vec::len), Some(3), "{v:#}");
+
+    // the same paragraphs under a headline are one story's chronology
+    let story = format!("东镇这一周\n\n{log}");
+    s.write("story.txt", &story);
+    assert!(
+        explain(&s, "story.txt")
+            .iter()
+            .all(|(role, _, _)| role != "opens:dated")
+    );
+    // captions of a picture story repeat one opening: no log
+    let captions = "5月6日，在东镇万亩麦田里，农机手驾驶收割机抢收小麦。\n\n".repeat(3);
+    s.write("captions.txt", &captions);
+    assert!(
+        explain(&s, "captions.txt")
+            .iter()
+            .all(|(role, _, _)| role != "opens:dated")
+    );
+}

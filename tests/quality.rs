@@ -25,12 +25,16 @@ struct Bar {
 }
 
 /// The bars, one line a set. `../shared/…` sets are given relative to `../shared`.
+/// County and exact are shares of the articles matched, so finding more articles may
+/// lower them while more are placed right: `real-test2`'s were lowered when the log of
+/// dated items (`dated-items`) matched three more articles (county right 39 of 43 → 40 of
+/// 46, exact 32 → 33).
 const BARS: &[Bar] = &[
     bar("shared:corpus", 0.96, 0.92, 0.96, 0.92, 1),
     bar("shared:corpus-web", 0.95, 0.95, 0.89, 0.89, 0),
-    bar("real", 0.79, 0.97, 0.84, 0.71, 18),
+    bar("real", 0.81, 0.97, 0.85, 0.72, 18),
     bar("real-test", 0.68, 0.9, 0.68, 0.65, 16),
-    bar("real-test2", 0.74, 0.85, 0.9, 0.74, 9),
+    bar("real-test2", 0.77, 0.86, 0.86, 0.71, 9),
     bar("heldout", 0.96, 0.92, 0.96, 0.92, 0),
     bar("heldout2", 0.96, 0.92, 0.96, 0.92, 0),
     bar("heldout3", 0.96, 0.92, 0.96, 0.92, 0),

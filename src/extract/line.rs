@@ -16,6 +16,8 @@ pub(crate) enum Opener {
     Wire,
     /// A letter's salutation (`编辑同志：`).
     Salutation,
+    /// An item of a log of dated items (`9月12日，某镇召开…`), each its own paragraph.
+    Dated,
 }
 
 /// What a line of a page is.
@@ -54,6 +56,7 @@ impl Role {
             Role::Opens(Opener::Compiled) => "opens:compiled",
             Role::Opens(Opener::Wire) => "opens:wire",
             Role::Opens(Opener::Salutation) => "opens:salutation",
+            Role::Opens(Opener::Dated) => "opens:dated",
             Role::Byline => "byline",
             Role::Credit => "credit",
             Role::Author => "author",

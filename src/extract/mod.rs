@@ -61,7 +61,8 @@
 //!      `text-size-switch`, `neighbour-link`, `share-widget`, `story-pager`,
 //!      `image-file-name`;
 //!    - news-site blocks, each a pass reading the whole page: `digest-list`,
-//!      `teaser-block`, `closing-notice`;
+//!      `teaser-block`, `dated-items` (a log of dated paragraphs, each an item),
+//!      `closing-notice`;
 //!    - a web story's headline block: `page-title-repeated`, `roleless-byline`;
 //!    - last, `header-score`: a linear model fitted to the gold of our development
 //!      pages (`roles::header`, weights in `data/header-model.json`, fitted by

@@ -177,10 +177,11 @@ pub(crate) fn build(
                 people.merge(x);
             }
             Role::Opens(opener) => {
-                // what the opener reads; a salutation opens a letter and reads nothing
+                // what the opener reads; a salutation opens a letter and a dated item its
+                // text, and neither reads anything
                 let reading = match (&u.dateline, opener) {
                     (Some(d), _) => Some(Some(d)),
-                    (None, Opener::Salutation) => Some(None),
+                    (None, Opener::Salutation | Opener::Dated) => Some(None),
                     (None, _) => None,
                 };
                 if let Some(reading) = reading

@@ -9,6 +9,7 @@
 
 use crate::extract::line::{Line, Opener, Role};
 use crate::extract::read::byline::office_credit;
+use crate::extract::read::dates::lead_month_day;
 use crate::extract::read::furniture::page_navigation;
 use crate::extract::read::labels::{
     author_note, box_line, bracketed_page_number, letter_label, letter_salutation, notice_title,
@@ -46,7 +47,7 @@ pub(crate) enum Pass {
 }
 
 /// The passes, in order.
-pub(crate) const PASSES: [Pass; 9] = [
+pub(crate) const PASSES: [Pass; 10] = [
     Pass::Lines(&NEIGHBOURS),
     Pass::Lines(&INTERVIEWS_AND_CREDITS),
     Pass::Lines(&LETTERS),
@@ -60,6 +61,11 @@ pub(crate) const PASSES: [Pass; 9] = [
         name: "teaser-block",
         role: Role::Furniture,
         rule: web::teaser_block,
+    }),
+    Pass::Block(BlockRule {
+        name: "dated-items",
+        role: Role::Opens(Opener::Dated),
+        rule: dated_items,
     }),
     Pass::Block(BlockRule {
         name: "closing-notice",
@@ -107,6 +113,50 @@ pub(crate) fn apply_before(lines: &mut [Line], stop: Option<&str>) {
             }
         }
     }
+}
+
+/// A log of dated items (a township's or a department's work log, a 大事记): a run of at
+/// least three paragraphs in a row, each opening with a month and day (`9月12日，…`) or
+/// naming them right after a short first clause (`为…，9月12日，…`), with nothing above
+/// the run but furniture, and no two opening alike (the captions of a picture story
+/// repeat one opening: `10月10日，在某县某场，…` under each picture). Each paragraph is
+/// an item of its own. A chronology inside a story stands under its headline or its
+/// opening text, so it is never such a run.
+fn dated_items(lines: &[Line]) -> Vec<usize> {
+    let dated = |u: &Line| u.role == Role::Para && opens_with_month_day(u.key());
+    let Some(first) = lines.iter().position(|u| u.role != Role::Furniture) else {
+        return Vec::new();
+    };
+    let run: Vec<usize> = (first..lines.len())
+        .take_while(|&k| lines.get(k).is_some_and(dated))
+        .collect();
+    let opening = |k: &usize| -> String {
+        lines
+            .get(*k)
+            .map(|u| squeeze(&u.text).chars().take(16).collect())
+            .unwrap_or_default()
+    };
+    let mut openings: Vec<String> = run.iter().map(opening).collect();
+    openings.sort_unstable();
+    openings.dedup();
+    if run.len() >= 3 && openings.len() == run.len() {
+        run
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether a paragraph opens with a month and day, or names them right after a first
+/// clause of at most 20 characters (`为扎实推进…，9月12日，…`).
+fn opens_with_month_day(t: &str) -> bool {
+    if lead_month_day(t).is_some() {
+        return true;
+    }
+    t.char_indices()
+        .take(21)
+        .find(|&(_, c)| matches!(c, '，' | ','))
+        .and_then(|(k, c)| t.get(k + c.len_utf8()..))
+        .is_some_and(|rest| lead_month_day(rest).is_some())
 }
 
 /// Short headline-like lines and paragraphs read with the lines around them.
