@@ -486,6 +486,7 @@ pub fn find_since<'a>(
     }
     drop(index_of);
     let all_fresh = fresh.iter().all(|&f| f);
+    let any_fresh = fresh.contains(&true);
     // The signatures of the whole text and of its opening, and the text's length; the
     // text itself is made again for the few printings that are looked at closely. The
     // openings get an index of their own: a reprint cut to its first paragraphs, or a
@@ -505,10 +506,7 @@ pub fn find_since<'a>(
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n);
     let mut ids: Vec<u32> = Vec::new();
     let mut wanted: std::collections::HashSet<u64> = Default::default();
-    for sig in [whole, opening] {
-        if !fresh.contains(&true) {
-            break;
-        }
+    for sig in [whole, opening].into_iter().filter(|_| any_fresh) {
         let ix = Index {
             sketches,
             sig,

@@ -130,16 +130,17 @@ fn dated_items(lines: &[Line]) -> Vec<usize> {
     let run: Vec<usize> = (first..lines.len())
         .take_while(|&k| lines.get(k).is_some_and(dated))
         .collect();
-    let opening = |k: &usize| -> String {
-        lines
-            .get(*k)
-            .map(|u| squeeze(&u.text).chars().take(16).collect())
-            .unwrap_or_default()
-    };
-    let mut openings: Vec<String> = run.iter().map(opening).collect();
+    if run.len() < 3 {
+        return Vec::new();
+    }
+    let mut openings: Vec<String> = run
+        .iter()
+        .filter_map(|&k| lines.get(k))
+        .map(|u| squeeze(u.key()).chars().take(16).collect())
+        .collect();
     openings.sort_unstable();
     openings.dedup();
-    if run.len() >= 3 && openings.len() == run.len() {
+    if openings.len() == run.len() {
         run
     } else {
         Vec::new()
