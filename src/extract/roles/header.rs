@@ -14,10 +14,11 @@
 //! Must not touch: any line below the page's first text, or any role but a headline-like
 //! line's.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use crate::extract::line::{Line, Role};
-use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end, squeeze, trim};
+use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end, squeeze_cow, trim};
 use crate::extract::text::words::META_WORDS;
 
 /// The features of a candidate line, in the order of the model's weights. Each is a
@@ -118,11 +119,16 @@ fn bigrams(s: &str) -> Vec<u64> {
     let mut prev: Option<char> = None;
     for c in s.chars().filter(|c| is_han(*c)) {
         if let Some(p) = prev {
-            out.push((u64::from(p) << 32) | u64::from(c));
+            out.push(pair_of(p, c));
         }
         prev = Some(c);
     }
     out
+}
+
+/// A pair of characters in one number (the first in the high half).
+fn pair_of(first: char, second: char) -> u64 {
+    (u64::from(first) << 32) | u64::from(second)
 }
 
 /// Whether the line at `k` is headline-like.
@@ -171,33 +177,89 @@ fn names_a_page(t: &str) -> bool {
 }
 
 /// What the model reads of the page around the candidates.
-struct Page {
+struct Page<'a> {
     /// The first text's index.
     start: usize,
-    /// Han pairs of the text's first 500 or so characters, in a hash set (filling one
-    /// costs less than sorting the pairs, and the candidates ask it a few dozen times).
+    /// Which of the candidates' Han pairs stand in the text's first 500 or so characters
+    /// (the candidates' pairs are few, the text's many: the text is read once against
+    /// them instead of being kept whole in a set).
     text_pairs: rustc_hash::FxHashSet<u64>,
-    /// The first text, squeezed.
-    first_text: String,
-    /// Every line squeezed, for lines printed twice.
-    squeezed: Vec<String>,
+    /// The opening of the first text, squeezed: at least the characters any candidate's
+    /// `opens-the-text` reads.
+    first_text: Cow<'a, str>,
+    /// Every line above the text squeezed, for lines printed twice.
+    squeezed: Vec<Cow<'a, str>>,
 }
 
-impl Page {
-    fn read(lines: &[Line], start: usize) -> Option<Page> {
-        let mut sample = String::new();
+/// A candidate line, squeezed, and its Han pairs.
+struct Candidate<'a> {
+    /// The line's index.
+    at: usize,
+    /// Its trimmed key.
+    text: &'a str,
+    /// The key squeezed.
+    squeezed: Cow<'a, str>,
+    /// The Han pairs of `squeezed`.
+    pairs: Vec<u64>,
+}
+
+impl<'a> Candidate<'a> {
+    fn of(lines: &'a [Line], at: usize) -> Candidate<'a> {
+        let text = lines.get(at).map_or("", |u| trim(u.key()));
+        let squeezed = squeeze_cow(text);
+        let pairs = bigrams(&squeezed);
+        Candidate {
+            at,
+            text,
+            squeezed,
+            pairs,
+        }
+    }
+
+    /// The characters of the first text `opens-the-text` compares this line with.
+    fn opening_chars(&self) -> usize {
+        let n = chars(&self.squeezed).max(1);
+        n * 3 / 2 + 4
+    }
+}
+
+impl<'a> Page<'a> {
+    fn read(lines: &'a [Line], start: usize, found: &[Candidate<'_>]) -> Option<Page<'a>> {
+        let wanted: rustc_hash::FxHashSet<u64> =
+            found.iter().flat_map(|c| c.pairs.iter().copied()).collect();
+        // the text's pairs, as the keys of its lines run on one after another (a pair
+        // may join the last Han character of a line to the first of the next), up to the
+        // line that takes the text past 1,500 bytes
+        let mut text_pairs = rustc_hash::FxHashSet::default();
+        let mut prev: Option<char> = None;
+        let mut read = 0usize;
         for u in lines.iter().skip(start) {
             if matches!(u.role, Role::Para | Role::Opens(_) | Role::Head) {
-                sample.push_str(u.key());
+                for c in u.key().chars().filter(|c| is_han(*c)) {
+                    if let Some(p) = prev {
+                        let pair = pair_of(p, c);
+                        if wanted.contains(&pair) {
+                            text_pairs.insert(pair);
+                        }
+                    }
+                    prev = Some(c);
+                }
+                read += u.key().len();
             }
-            if sample.len() > 1_500 {
+            if read > 1_500 {
                 break;
             }
         }
+        let first_key = lines.get(start)?.key();
+        let opening = found
+            .iter()
+            .map(Candidate::opening_chars)
+            .max()
+            .unwrap_or(0);
         Some(Page {
             start,
-            text_pairs: bigrams(&sample).into_iter().collect(),
-            first_text: squeeze(lines.get(start)?.key()),
+            text_pairs,
+            first_text: squeezed_opening(first_key, opening),
             // a headline printed twice is printed above the text (a page title over the
             // headline)
             squeezed: lines
@@ -205,14 +267,31 @@ impl Page {
                 .take(start)
                 .map(|u| {
                     if u.key().len() <= 400 {
-                        squeeze(u.key())
+                        squeeze_cow(u.key())
                     } else {
-                        String::new()
+                        Cow::Borrowed("")
                     }
                 })
                 .collect(),
         })
     }
+}
+
+/// The first `n` characters (at least) of `text` squeezed, squeezing no more of a long
+/// text than they need: a prefix squeezed gives the same first characters as the whole
+/// when it gives more of them than are asked for.
+fn squeezed_opening(text: &str, n: usize) -> Cow<'_, str> {
+    let cut = text
+        .char_indices()
+        .nth(2 * n + 16)
+        .map_or(text.len(), |(k, _)| k);
+    if cut < text.len() {
+        let head = squeeze_cow(text.get(..cut).unwrap_or(text));
+        if chars_upto(&head, n + 1) > n {
+            return head;
+        }
+    }
+    squeeze_cow(text)
 }
 
 /// The candidates: headline-like lines and short paragraphs that close no sentence
@@ -233,12 +312,10 @@ fn candidates(lines: &[Line], start: usize) -> Vec<usize> {
 }
 
 /// The features of candidate `i` (see [`FEATURES`]).
-fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] {
-    let u = lines.get(i).map_or("", |u| trim(u.key()));
-    let sq = squeeze(u);
-    let n = chars(&sq).max(1);
+fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) -> [f64; 31] {
+    let (i, u, sq, pairs) = (c.at, c.text, c.squeezed.as_ref(), &c.pairs);
+    let n = chars(sq).max(1);
     let nf = n as f64;
-    let pairs = bigrams(&sq);
     let found = pairs.iter().filter(|p| page.text_pairs.contains(p)).count();
     let share = if pairs.is_empty() {
         0.0
@@ -272,7 +349,7 @@ fn features(lines: &[Line], i: usize, page: &Page, nearest: usize) -> [f64; 31] 
             .squeezed
             .iter()
             .enumerate()
-            .any(|(k, s)| k != i && s.contains(sq.as_str()));
+            .any(|(k, s)| k != i && s.contains(sq));
     let first = lines.iter().take(i).all(|x| x.role == Role::Furniture);
     let b = |x: bool| f64::from(u8::from(x));
     let head_at = |k: usize| headline_at(lines, k);
@@ -325,13 +402,14 @@ pub(crate) fn described(lines: &[Line]) -> Vec<(usize, [f64; 31])> {
     if found.is_empty() {
         return Vec::new();
     }
-    let Some(page) = Page::read(lines, start) else {
+    let nearest = found.first().copied().unwrap_or(0);
+    let found: Vec<Candidate<'_>> = found.into_iter().map(|i| Candidate::of(lines, i)).collect();
+    let Some(page) = Page::read(lines, start, &found) else {
         return Vec::new();
     };
-    let nearest = found.first().copied().unwrap_or(0);
     let mut rows: Vec<(usize, [f64; 31])> = found
-        .into_iter()
-        .map(|i| (i, features(lines, i, &page, nearest)))
+        .iter()
+        .map(|c| (c.at, features(lines, c, &page, nearest)))
         .collect();
     // how the line's share of pairs found in the text compares with the best line's: a
     // page's headline is the line whose words its text repeats most
@@ -403,6 +481,20 @@ mod tests {
         assert_eq!(m.features, FEATURES);
         assert_eq!(m.weights.len(), FEATURES.len());
         assert!(model().is_some());
+    }
+
+    #[test]
+    fn the_opening_of_a_long_text_is_squeezed_as_the_whole_text_begins() {
+        let text =
+            "本报讯 （记者 甲乙） 5 月 1 日，东湖镇 A B 村新修三座便民桥，方便 2000 多名群众出行。"
+                .repeat(20);
+        let whole = squeeze_cow(&text);
+        for n in [1, 5, 20, 60, 200, 2_000] {
+            let opening = squeezed_opening(&text, n);
+            let want: String = whole.chars().take(n).collect();
+            let got: String = opening.chars().take(n).collect();
+            assert_eq!(got, want, "{n}");
+        }
     }
 
     #[test]

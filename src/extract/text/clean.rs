@@ -410,7 +410,35 @@ pub(crate) fn repair_owned(text: String) -> String {
 
 /// Removes every white space character (for headlines, which the page sets with spaces).
 pub(crate) fn squeeze(text: &str) -> String {
+    squeeze_cow(text).into_owned()
+}
+
+/// [`squeeze`], borrowing the trimmed text when there is nothing to squeeze: no white
+/// space inside and no ASCII punctuation to widen (most headline-like lines).
+pub(crate) fn squeeze_cow(text: &str) -> std::borrow::Cow<'_, str> {
     let t = trim(text);
+    if !has_space(t) {
+        return match fullwidth_changed(t) {
+            Some(wide) => std::borrow::Cow::Owned(wide),
+            None => std::borrow::Cow::Borrowed(t),
+        };
+    }
+    std::borrow::Cow::Owned(squeezed(t))
+}
+
+/// Whether `t` holds a white space character, told from the bytes as [`space_at`] tells
+/// them: only the lead bytes of the few wide spaces are looked at closer.
+fn has_space(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().enumerate().any(|(k, &x)| match x {
+        0x09..=0x0D | 0x20 => true,
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => b.get(k..).is_some_and(|rest| space_at(rest, false)),
+        _ => false,
+    })
+}
+
+/// The squeeze of a trimmed text that holds white space.
+fn squeezed(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     // the characters between white space are copied a run at a time
     let mut run = 0;
@@ -665,6 +693,42 @@ mod tests {
         for t in &texts {
             assert_eq!(trim(t), t.trim(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn finds_white_space_as_the_standard_library_does() {
+        let spaces: Vec<char> = (0u32..0x11000)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let near = [
+            '\u{80}', '\u{1681}', '\u{2010}', '\u{2060}', '、', '\u{3400}', '一', 'a',
+        ];
+        for &a in spaces.iter().chain(&near) {
+            for &b in &near {
+                for t in [format!("甲{a}{b}"), format!("{b}{a}"), format!("{a}")] {
+                    let want = t.chars().any(char::is_whitespace);
+                    assert_eq!(has_space(&t), want, "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn squeezes_without_a_copy_only_what_has_nothing_to_squeeze() {
+        for t in [
+            "东湖镇新修三座便民桥",
+            " 东湖镇 新修 三座桥 ",
+            "GDP 增长 5 %",
+            "甲,乙",
+            "甲\u{3000}乙",
+        ] {
+            let cow = squeeze_cow(t);
+            assert_eq!(cow, squeezed(trim(t)), "{t:?}");
+            let borrowed = matches!(cow, std::borrow::Cow::Borrowed(_));
+            assert_eq!(borrowed, !has_space(trim(t)) && !t.contains(','), "{t:?}");
+        }
+        assert_eq!(squeeze(" 甲 乙 "), "甲乙");
     }
 
     #[test]
