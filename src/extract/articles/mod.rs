@@ -492,11 +492,11 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             } else {
                 40
             };
-            // the page's first text may stand a step further from its headline than its
-            // paragraphs stand from each other (a web story: title, a blank line, then
-            // paragraphs set close)
+            // the page's first text may stand any gap from its headline: a web story sets
+            // its title apart from paragraphs set close (a blank line, or the rows of a
+            // widget copied as blank lines); only text further down must stand close
             let first_text = i <= first_text_at;
-            let widest = if first_text { 2 } else { 1 };
+            let widest = if first_text { usize::MAX } else { 1 };
             // the page's first text may open with a short sentence of its own (`又是一年
             // 秋来到，又是一年丰收时。`) when more text follows it
             let short_opening = |x: &Line| {
@@ -853,6 +853,26 @@ mod tests {
         assert_eq!(a.title.as_deref(), Some("梯田里的秋天到了"));
         assert!(a.body.starts_with("又是一年稻谷黄，"), "{}", a.body);
         assert!(!a.body.contains("本网原创"), "{}", a.body);
+    }
+
+    /// A web story whose first text stands a wide gap under its headline (the rows of
+    /// a widget copied as blank lines and a line of spaces between them) is still the
+    /// headline's story; the trail and the time line above stay furniture.
+    #[test]
+    fn a_first_text_may_stand_a_wide_gap_under_its_headline() {
+        let page = "当前位置：首页 > 资讯 > 内容\n2024-10-16 11:44:21 来源：某某市融媒体中心\n秋收节在河湾镇开幕\n\n \n\n   一头连着田野，一头连着市场，河湾镇的秋收节今年已经第三次举办，吸引了上万名游客前来。\n活动现场，村民们把刚收获的稻谷和红薯摆上展台，游客们边看边买。\n";
+        let ex = extract_page(page);
+        assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
+        let a = ex.articles.first().expect("one article");
+        assert_eq!(a.title.as_deref(), Some("秋收节在河湾镇开幕"));
+        assert!(a.body.starts_with("一头连着田野"), "{}", a.body);
+        assert!(a.body.contains("游客们边看边买"), "{}", a.body);
+        // further down, a headline-like line over a wide gap opens no story of its own
+        let later = format!(
+            "{page}\n秋收节还将持续三天\n\n\n\n明天起，河湾镇还将举办农民丰收趣味运动会，欢迎游客报名参加。\n"
+        );
+        let ex = extract_page(&later);
+        assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
     }
 
     /// The same lines with a dateline under the second headline: two stories.
