@@ -17,14 +17,24 @@ use crate::extract::read::labels::{
 };
 use crate::extract::read::opener;
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars, chars_upto, is_sentence_end};
+use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end};
 use crate::extract::text::words::{BRIEF_MARKS, META_WORDS};
 
 /// A title line over a date-and-source line (`标题` / `2025年8月6日  来源：某某中心` /
 /// dateline…), as a text file or a web page prints it: the headline-like line right above
-/// that furniture line, itself at the top of the text or under furniture. Its index.
+/// that furniture line, itself at the top of the text or under furniture. Between the
+/// date-and-source line and the dateline there may stand furniture without a word (the
+/// debris of a share widget or of markup: `\`, `|`, `--`). Its index.
 pub(crate) fn title_over_meta(units: &[Line], anchor: usize, claimed: &[bool]) -> Option<usize> {
-    let meta = anchor.checked_sub(1)?;
+    let wordless = |k: usize| {
+        units
+            .get(k)
+            .is_some_and(|u| u.role == Role::Furniture && !u.key().chars().any(is_han))
+    };
+    let mut meta = anchor.checked_sub(1)?;
+    while wordless(meta) {
+        meta = meta.checked_sub(1)?;
+    }
     let title = meta.checked_sub(1)?;
     let m = units.get(meta)?;
     let t = units.get(title)?;
@@ -873,6 +883,19 @@ mod tests {
         );
         let ex = extract_page(&later);
         assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
+    }
+
+    /// A title over its story's time line, with a share widget's wordless debris between
+    /// the time line and the dateline (more furniture than a headline block holds): the
+    /// title is still the story's, not a clause cut from its text.
+    #[test]
+    fn a_title_over_its_time_line_reaches_over_wordless_debris() {
+        let page = "首页 > 乡村 > 正文\n\n河湾镇新建便民服务中心投入使用\n发布时间：2024-12-28 09:05 来源：某某网\n\n\\\n\n\\\n\n|\n\n\\\n\n本站讯 12月19日，河湾镇新建的便民服务中心正式投入使用，二十多个事项可以在一个窗口办理。\n中心设在镇政府东侧，群众办事不用再来回跑。\n";
+        let ex = extract_page(page);
+        assert_eq!(ex.articles.len(), 1, "{:#?}", ex.articles);
+        let a = ex.articles.first().expect("one article");
+        assert_eq!(a.title.as_deref(), Some("河湾镇新建便民服务中心投入使用"));
+        assert!(a.body.starts_with("本站讯"), "{}", a.body);
     }
 
     /// The same lines with a dateline under the second headline: two stories.
