@@ -238,9 +238,10 @@ pub(crate) fn parse(text: &str) -> Option<People> {
             if NOT_NAMES.contains(&k.as_str()) {
                 return None;
             }
-            // after a role, a longer Han token is still a name (transliterated names)
+            // after a role, a longer Han token is still a name (transliterated names of
+            // five or six characters; a longer run of Han characters is a phrase)
             let labelled_long =
-                role.is_some() && (5..=8).contains(&t.chars().count()) && t.chars().all(is_han);
+                role.is_some() && (5..=6).contains(&t.chars().count()) && t.chars().all(is_han);
             if !is_name(&t) && !labelled_long {
                 return None;
             }
@@ -621,6 +622,18 @@ mod tests {
         // the verb after the names goes; a place glued to it is where the report was filed
         assert_eq!(p("记者 郑和平 报道"), (vec!["郑和平".into()], vec![]));
         assert_eq!(p("記者 郑和平 東莞報道"), (vec!["郑和平".into()], vec![]));
+    }
+
+    #[test]
+    fn a_long_name_after_a_role_is_at_most_six_characters() {
+        // a transliterated name without its dot
+        assert_eq!(
+            p("记者 阿不都热合曼"),
+            (vec!["阿不都热合曼".into()], vec![])
+        );
+        // a headline with a role's word in it: the run after it is a phrase
+        assert!(parse("媒体记者走进一线 探访乡村振兴实效").is_none());
+        assert!(parse("记者 走访乡村新成效").is_none());
     }
 
     #[test]
