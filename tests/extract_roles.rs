@@ -498,6 +498,49 @@ fn closing_notice() {
     );
 }
 
+/// A site's footer under the story: the editor's credit closes the story, then the
+/// rights terms (a long paragraph holding one marker), a slogan, the licence line.
+fn footer_page() -> String {
+    format!(
+        "{}西乡的机耕路全长三公里，今年秋收前全部硬化完毕，村民的农机可以直接开到地头。\n\n责任编辑：某某\n\n本网声明：凡本网注明来源：青山在线的文字、图片和音视频稿件，均为本网独家所有。任何媒体和个人使用时须征得书面同意并署名，违者将依法追究其法律责任。\n\n服务百姓、贴近群众、传播正能量。\n\n网站电话：0571-12345678 青ICP备12345678号\n",
+        web_story("")
+    )
+}
+
+#[test]
+fn footer_notices() {
+    let page = footer_page();
+    check_text(
+        &page,
+        "本网声明：凡本网注明来源：青山在线的文字、图片和音视频稿件，均为本网独家所有。任何媒体和个人使用时须征得书面同意并署名，违者将依法追究其法律责任。",
+        "furniture",
+        "footer-notices",
+    );
+    check_text(
+        &page,
+        "服务百姓、贴近群众、传播正能量。",
+        "furniture",
+        "footer-notices",
+    );
+    // the story's own last paragraph stays text
+    check_text(
+        &page,
+        "西乡的机耕路全长三公里，今年秋收前全部硬化完毕，村民的农机可以直接开到地头。",
+        "para",
+        "running-text",
+    );
+}
+
+#[test]
+fn a_short_closing_paragraph_of_the_story_is_no_footer() {
+    // no furniture closes the story above the marked line: nothing is the footer's
+    let page = format!(
+        "{}活动持续到本月底。\n\n（来源：青山日报）\n",
+        web_story("")
+    );
+    check_text(&page, "活动持续到本月底。", "para", "running-text");
+}
+
 #[test]
 fn page_title_repeated() {
     let page = "本报讯 5月1日，东镇召开会议。\n\n西乡修通一条机耕路\n\n2025-05-02 08:30\n\n西乡修通一条机耕路\n\n本报讯 5月2日，西乡新修的机耕路通车，村民下地不再绕远。\n";

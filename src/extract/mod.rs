@@ -62,7 +62,8 @@
 //!      `image-file-name`;
 //!    - news-site blocks, each a pass reading the whole page: `digest-list`,
 //!      `teaser-block`, `dated-items` (a log of dated paragraphs, each an item),
-//!      `closing-notice`;
+//!      `closing-notice`, `footer-notices` (the rights, licence and phone lines of a
+//!      site's footer under the story's closing furniture);
 //!    - a web story's headline block: `page-title-repeated`, `roleless-byline`;
 //!    - last, `header-score`: a linear model fitted to the gold of our development
 //!      pages (`roles::header`, weights in `data/header-model.json`, fitted by

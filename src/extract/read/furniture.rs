@@ -127,6 +127,9 @@ const MARKERS: &[&str] = &[
     "转载请注明",
     "侵权必究",
     "版权声明",
+    // a site's registration and licence numbers, printed in every site's footer
+    "ICP备",
+    "公网安备",
     "All rights reserved",
     "Copyright",
     "©",
@@ -236,6 +239,11 @@ fn only_counters(t: &str) -> bool {
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(电话|热线|tel|Tel|TEL)\s*[:：]?\s*[\d-]{7,}").unwrap_or_else(|_| unreachable!())
 });
+
+/// Whether a line of any length gives a phone number (`电话：0571-…`, `热线 12345678`).
+pub(crate) fn holds_phone(t: &str) -> bool {
+    PHONE.is_match(t)
+}
 
 /// Cheap test before the URL pattern runs: text with no `http`, `www.` or dotted
 /// domain ending cannot hold a URL.

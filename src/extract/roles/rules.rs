@@ -47,7 +47,7 @@ pub(crate) enum Pass {
 }
 
 /// The passes, in order.
-pub(crate) const PASSES: [Pass; 10] = [
+pub(crate) const PASSES: [Pass; 11] = [
     Pass::Lines(&NEIGHBOURS),
     Pass::Lines(&INTERVIEWS_AND_CREDITS),
     Pass::Lines(&LETTERS),
@@ -71,6 +71,11 @@ pub(crate) const PASSES: [Pass; 10] = [
         name: "closing-notice",
         role: Role::Furniture,
         rule: web::closing_notice,
+    }),
+    Pass::Block(BlockRule {
+        name: "footer-notices",
+        role: Role::Furniture,
+        rule: web::footer_notices,
     }),
     Pass::Lines(&WEB_HEADLINE_BLOCK),
     Pass::Block(BlockRule {

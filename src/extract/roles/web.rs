@@ -6,7 +6,7 @@
 //! byline. The table in `rules` names each of them.
 
 use crate::extract::line::{Line, Role};
-use crate::extract::read::furniture::marker_count;
+use crate::extract::read::furniture::{holds_phone, marker_count};
 use crate::extract::read::web;
 use crate::extract::text::clean::{chars_upto, squeeze, trim};
 use crate::extract::text::words::BRIEF_MARKS;
@@ -183,6 +183,50 @@ pub(crate) fn closing_notice(lines: &[Line]) -> Vec<usize> {
                 .is_some_and(|u| u.role == Role::Para && marker_count(u.key()) >= 2)
         })
         .into_iter()
+        .collect()
+}
+
+/// The notices of a page's footer under its story (the rights and reprint terms, the
+/// site's licence and phone lines, a slogan between them). From the bottom up the footer
+/// is a run of furniture, headline-like lines and paragraphs that hold a furniture
+/// marker or a phone number or are short (at most 24 characters); it stops at the first
+/// other line (the story's text, an opener). A paragraph of the run holding a marker or
+/// a phone number is furniture when a furniture line stands above it in the run (the
+/// story closed there: an editor's credit, a share widget, the tags); a short one, when
+/// such a line or furniture stands right above and right below it.
+pub(crate) fn footer_notices(lines: &[Line]) -> Vec<usize> {
+    let notice =
+        |u: &Line| u.role == Role::Para && (marker_count(u.key()) >= 1 || holds_phone(u.key()));
+    let short = |u: &Line| u.role == Role::Para && chars_upto(u.key(), 25) <= 24;
+    let top = lines
+        .iter()
+        .rposition(|u| !(matches!(u.role, Role::Furniture | Role::Head) || notice(u) || short(u)))
+        .map_or(0, |k| k + 1);
+    let furniture_above = |k: usize| {
+        lines
+            .get(top..k)
+            .is_some_and(|run| run.iter().any(|u| u.role == Role::Furniture))
+    };
+    let closing = |k: usize| {
+        lines
+            .get(k)
+            .is_some_and(|u| notice(u) && furniture_above(k))
+    };
+    let footer_line = |k: usize| {
+        k >= top && (lines.get(k).is_some_and(|u| u.role == Role::Furniture) || closing(k))
+    };
+    let notices: Vec<usize> = (top..lines.len()).filter(|&k| closing(k)).collect();
+    if notices.is_empty() {
+        return notices;
+    }
+    (top..lines.len())
+        .filter(|&k| {
+            closing(k)
+                || (lines.get(k).is_some_and(|u| short(u) && !notice(u))
+                    && k > top
+                    && footer_line(k - 1)
+                    && footer_line(k + 1))
+        })
         .collect()
 }
 
