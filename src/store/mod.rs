@@ -215,10 +215,18 @@ fn parse_ts(s: &str) -> Result<DateTime<FixedOffset>> {
 /// Two processes opening a new file at once may both find it unmigrated: the second
 /// waits for the first one's write lock, fails on tables that now exist, and tries again
 /// from the version the first one left.
+///
+/// A new file frees the pages it no longer needs as it goes (`auto_vacuum =
+/// incremental`, see [`packing::train_when_due`]); a file that the lean store's migration
+/// rewrote is vacuumed once after it, which hands the old tables' pages back and turns
+/// that on too.
 fn migrate(conn: &mut Connection) -> Result<()> {
     // The full-text index's triggers (and its migration) call this function.
     search::register(conn)?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // only a file without tables takes it
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let mut result = schema::migrations().to_latest(conn);
     for _ in 0..3 {
         if result.is_ok() {
@@ -227,6 +235,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         result = schema::migrations().to_latest(conn);
     }
     result?;
+    if (1..schema::LEAN_STORE_VERSION).contains(&before) {
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        conn.execute_batch("VACUUM")?;
+    }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
 }
@@ -295,6 +307,8 @@ impl Store {
         // committed, whatever the busy timeout): each takes the write lock when it
         // begins, so writers (a run, `subscribers add`, `serve`) queue for it instead.
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        // before WAL, which a new file cannot take it after (see `migrate`)
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -454,12 +468,35 @@ impl Store {
         Ok(())
     }
 
-    /// Commits the batch, if one is open.
+    /// Commits the batch, if one is open; then hands back the file's free pages when they
+    /// are a quarter of it or more (see [`Store::hand_back_free_pages`]).
     pub fn end_batch(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("COMMIT")?;
         }
         self.batched = 0;
+        self.hand_back_free_pages(4)
+    }
+
+    /// Shrinks the state file by its free pages when they are `1/share` of it or more: the
+    /// pages a store's first articles leave when it trains its dictionaries and packs them
+    /// again, or what the full-text index leaves as it merges. Articles to come would
+    /// fill them in time; a store that grows no more would keep them. Only a file that
+    /// frees pages as it goes (`auto_vacuum = incremental`, every file the lean store made
+    /// or migrated) can.
+    pub fn hand_back_free_pages(&mut self, share: i64) -> Result<()> {
+        let pragma = |name: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?)
+        };
+        if pragma("auto_vacuum")? == 2 && pragma("freelist_count")? * share >= pragma("page_count")?
+        {
+            // a row for every page it frees: all of them are stepped through
+            let mut st = self.conn.prepare("PRAGMA incremental_vacuum")?;
+            let mut rows = st.query([])?;
+            while rows.next()?.is_some() {}
+        }
         Ok(())
     }
 

@@ -309,8 +309,8 @@ pub(crate) fn train_when_due(conn: &Connection) -> Result<bool> {
     drop(samples);
     // Each article packed without a dictionary is packed again and moved to the end of
     // the table (a number above every other), so that the pages it leaves are freed
-    // whole rather than left a quarter full; what refers to it by number follows (its
-    // places by a cascade).
+    // whole rather than left a quarter full (`Store::end_batch` hands them back); what
+    // refers to it by number follows (its places by a cascade).
     let mut packer = Packer::new(conn)?;
     let plain: Vec<i64> = conn
         .prepare("SELECT n FROM articles WHERE dict IS NULL ORDER BY n")?

@@ -443,6 +443,10 @@ CREATE TRIGGER article_sketches_delete AFTER DELETE ON articles BEGIN
 END;
 ";
 
+/// The version of the schema that [`LEAN_STORE`] makes (a file older than that is
+/// vacuumed once it is migrated).
+pub(crate) const LEAN_STORE_VERSION: i64 = 12;
+
 /// Every migration, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -541,6 +545,26 @@ mod tests {
     fn migrations_are_valid() {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
+        // the version the lean store's migration makes is the one `migrate` vacuums after
+        let mut conn = Connection::open_in_memory().unwrap();
+        search::register(&conn).unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        let lean = |c: &Connection| -> bool {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'store_dictionaries'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+                == 1
+        };
+        let version = super::LEAN_STORE_VERSION as usize;
+        super::migrations()
+            .to_version(&mut conn, version - 1)
+            .unwrap();
+        assert!(!lean(&conn));
+        super::migrations().to_version(&mut conn, version).unwrap();
+        assert!(lean(&conn));
     }
 
     /// The version of the schema before the lean store (issue 18).
