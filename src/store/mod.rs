@@ -6,7 +6,9 @@
 //! transaction, or one savepoint of a batch's transaction). Also what lets a run do work
 //! in proportion to what changed: each input's size and modification time as last read,
 //! a count of changes to articles and corrections (kept by triggers), and what each output
-//! folder was last published from.
+//! folder was last published from. Articles are kept packed (`packing.rs`: zstd, with
+//! dictionaries trained from the store's own articles), so that the file weighs less than
+//! the pages it was made from.
 //! Must not touch: rendering, fetching (it keeps what fetching learnt: validators,
 //! failures, pages), XML, email, or the clock (callers pass times in).
 

@@ -238,6 +238,29 @@ impl Unpacker {
         ))
     }
 
+    /// The headline lines of a packed head: kicker, title, subtitle (what the search
+    /// index takes from it), without reading the rest.
+    pub(crate) fn headline_lines(
+        &mut self,
+        conn: &Connection,
+        head: &[u8],
+        dict: Option<i64>,
+    ) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct Lines {
+            kicker: Option<String>,
+            title: Option<String>,
+            subtitle: Option<String>,
+        }
+        let text = self.decompress(conn, head, dict, false)?;
+        let article = text.split('\n').next().unwrap_or_default();
+        let l: Lines = serde_json::from_str(article)?;
+        Ok([l.kicker, l.title, l.subtitle]
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
     /// The whole article and placement.
     pub(crate) fn article(
         &mut self,

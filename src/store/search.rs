@@ -1,16 +1,23 @@
 //! Full-text search of the stored articles, and the article lists of feeds made to order.
 //!
-//! The index is an FTS5 table (`article_search`: headline lines and body) kept by
-//! triggers on `articles`, so every way an article is stored, changed or removed keeps
-//! it current. Chinese has no spaces between words, and FTS5's own tokenizers either
-//! take a whole run of Chinese as one token (`unicode61`) or cannot look up words of two
-//! characters (`trigram`), while most Chinese words have two. So the text is indexed as
-//! overlapping pairs of characters (bigrams: 防汛工作 → 防汛 汛工 工作 作, the run's last
-//! character alone too, so one character can be looked up as a prefix), other letters
-//! and digits as lower-cased words, by the SQL function [`BIGRAMS`] this module gives
-//! every connection; a query is split the same way and looked up as a phrase. The table
-//! is contentless (the text is in `articles`); `article_search_ids` numbers the articles
-//! for it, with a key of its own that `VACUUM` keeps.
+//! Chinese has no spaces between words, and FTS5's own tokenizers either take a whole
+//! run of Chinese as one token (`unicode61`) or cannot look up words of two characters
+//! (`trigram`), while most Chinese words have two. So a text is read as overlapping pairs
+//! of characters (bigrams: 防汛工作 → 防汛 汛工 工作 作, the run's last character alone
+//! too, so one character can be looked up alone), other letters and digits as lower-cased
+//! words ([`index_words`]); a query is split the same way and each of its words looked up
+//! as the phrase of its pairs, in a row.
+//!
+//! The index is an FTS5 table (`article_search`: headline lines and body), contentless
+//! (the text is in `articles`) and without positions (`detail = none`): it keeps, for
+//! each article (its row is the article's number `n`), each Chinese character and each
+//! other word once ([`Words::index_head`]), written by the store as it stores or changes
+//! an article and removed by a trigger with it. A phrase's candidates are the articles
+//! holding all its characters; each is unpacked and its text decides whether the phrase
+//! is there and how often, and the ranking is FTS5's BM25 done over again ([`bm25`]) with
+//! the totals the store keeps (`search_totals`), so that results are those an index with
+//! positions gave. The SQL function [`BIGRAMS`] every connection is given is what the
+//! migrations before the lean store's call.
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
@@ -27,10 +34,11 @@ use crate::model::Article;
 
 use super::{ARTICLE_COLUMNS, Store, raw_article};
 
-/// The SQL function that turns text into the words the index holds.
+/// The SQL function that turns text into its words ([`index_words`]).
 pub(crate) const BIGRAMS: &str = "localfeed_bigrams";
 
-/// Gives a connection the [`BIGRAMS`] function (the triggers that keep the index call it).
+/// Gives a connection the [`BIGRAMS`] function (the migration that made the first index
+/// calls it).
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         BIGRAMS,
@@ -214,6 +222,27 @@ impl Phrase {
         self.prefix || (self.words.len() == 1 && !self.words[0].chars().next().is_some_and(is_han))
     }
 
+    /// The phrase as the Chinese characters it stands for, when it is all Chinese: one
+    /// character looked up alone, or the pairs of one run of characters (`防汛 汛工 工作`
+    /// → `防汛工作`). Such a phrase occurs in a text wherever those characters stand in a
+    /// row (every Chinese character is in a run, and a run's pairs are all its pairs),
+    /// so the text need not be cut into words to count it.
+    fn chinese(&self) -> Option<String> {
+        let han = |w: &str| w.chars().all(is_han);
+        if self.prefix {
+            return Some(self.words[0].clone());
+        }
+        let pairs: Vec<Vec<char>> = self.words.iter().map(|w| w.chars().collect()).collect();
+        let chained = pairs.iter().all(|p| p.len() == 2)
+            && self.words.iter().all(|w| han(w))
+            && pairs.windows(2).all(|w| w[0][1] == w[1][0]);
+        chained.then(|| {
+            let mut out: String = pairs[0].iter().collect();
+            out.extend(pairs[1..].iter().map(|p| p[1]));
+            out
+        })
+    }
+
     /// How many times the phrase occurs in `words` (the words of one column, in order).
     fn occurrences(&self, words: &[&str]) -> usize {
         if self.prefix {
@@ -225,6 +254,19 @@ impl Phrase {
             .filter(|run| run.iter().zip(&self.words).all(|(a, b)| *a == b.as_str()))
             .count()
     }
+}
+
+/// How many times `needle` stands in `text`, overlaps counted (as an index counts the
+/// places a phrase starts at).
+fn occurrences_in(text: &str, needle: &str) -> usize {
+    let step = needle.chars().next().map_or(1, char::len_utf8);
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(at) = text[from..].find(needle) {
+        n += 1;
+        from += at + step;
+    }
+    n
 }
 
 /// The phrases of `q` (words separated by spaces): every one must occur, each looked up
@@ -385,33 +427,49 @@ impl Store {
         let mut matching: Vec<(i64, String, String, Vec<f64>, f64)> = Vec::new();
         {
             let mut get = self.conn.prepare_cached(
-                "SELECT id, head, body, dict, published FROM articles WHERE n = ?1",
+                "SELECT id, head, body, dict, published, tokens FROM articles WHERE n = ?1",
             )?;
             let mut unpacker = self.unpacker.borrow_mut();
             for &n in &look {
-                let Some((id, published, article)) = get
+                let Some((id, published, len, text)) = get
                     .query_row([n], |r| {
-                        let article = unpacker.article(
-                            &self.conn,
-                            r.get_ref(1)?.as_blob()?,
-                            r.get_ref(2)?.as_blob()?,
-                            r.get(3)?,
-                        );
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(4)?, article))
+                        let dict = r.get(3)?;
+                        let text = unpacker
+                            .headline_lines(&self.conn, r.get_ref(1)?.as_blob()?, dict)
+                            .and_then(|lines| {
+                                let body =
+                                    unpacker.body(&self.conn, r.get_ref(2)?.as_blob()?, dict)?;
+                                Ok((lines, body))
+                            });
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, i64>(5)?,
+                            text,
+                        ))
                     })
                     .optional()?
                 else {
                     continue;
                 };
-                let words = Words::of(&article?.0);
-                let head: Vec<&str> = words.head.split(' ').filter(|w| !w.is_empty()).collect();
-                let body: Vec<&str> = words.body.split(' ').filter(|w| !w.is_empty()).collect();
+                let (lines, body) = text?;
+                let head = lines.join(" ");
+                // the words in order, made only for a phrase that is not all Chinese
+                let mut words: Option<Words> = None;
                 let mut freq = Vec::with_capacity(phrases.len());
                 for (i, p) in phrases.iter().enumerate() {
-                    let (h, b) = if candidates[i].binary_search(&n).is_ok() {
-                        (p.occurrences(&head), p.occurrences(&body))
-                    } else {
+                    let (h, b) = if candidates[i].binary_search(&n).is_err() {
                         (0, 0)
+                    } else if let Some(han) = p.chinese() {
+                        (occurrences_in(&head, &han), occurrences_in(&body, &han))
+                    } else {
+                        let w = words.get_or_insert_with(|| Words {
+                            head: index_words(&head),
+                            body: index_words(&body),
+                        });
+                        let hw: Vec<&str> = w.head.split(' ').filter(|x| !x.is_empty()).collect();
+                        let bw: Vec<&str> = w.body.split(' ').filter(|x| !x.is_empty()).collect();
+                        (p.occurrences(&hw), p.occurrences(&bw))
                     };
                     if h + b > 0 && !p.exact() {
                         hits[i] += 1;
@@ -419,8 +477,7 @@ impl Store {
                     freq.push(HEAD_WEIGHT * h as f64 + b as f64);
                 }
                 if freq.iter().all(|f| *f > 0.0) {
-                    let len = (head.len() + body.len()) as f64;
-                    matching.push((n, id, published, freq, len));
+                    matching.push((n, id, published, freq, len as f64));
                 }
             }
         }
