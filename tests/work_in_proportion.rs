@@ -141,11 +141,12 @@ fn readers_on_several_threads_store_and_publish_what_one_reader_does() {
         let db = rusqlite::Connection::open(s.path().join("state/localfeed.db")).unwrap();
         let mut st = db
             .prepare(
-                "SELECT id, source, input, coalesce(publication, ''), article, placement,
-                 content_hash, published, first_seen, updated FROM articles ORDER BY id",
+                "SELECT id, n || '', source, input, coalesce(publication, ''), hex(head),
+                 hex(body), coalesce(dict, ''), hex(content_hash), published, first_seen, updated
+                 FROM articles ORDER BY id",
             )
             .unwrap();
-        st.query_map([], |r| (0..10).map(|i| r.get::<_, String>(i)).collect())
+        st.query_map([], |r| (0..12).map(|i| r.get::<_, String>(i)).collect())
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()

@@ -440,9 +440,10 @@ fn one_item_per_story(
     if let Some(e) = failed.into_inner() {
         return Err(e.context("cannot read an article's body to compare it"));
     }
+    let signed: Vec<&str> = made.iter().map(|&i| articles[i].id.as_str()).collect();
     store.record_stories(
-        made.iter()
-            .map(|&i| (articles[i].id.as_str(), sketches[i].to_bytes())),
+        &signed,
+        |k| sketches[made[k]].to_bytes(),
         &earlier,
         &members,
     )?;

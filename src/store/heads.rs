@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{Context as _, Result};
 use rusqlite::{Connection, OpenFlags, params};
 
-use super::{BUSY_TIMEOUT, Store, raw_article, stories::apply_overrides};
+use super::packing::Unpacker;
+use super::{ARTICLE_COLUMNS, BUSY_TIMEOUT, Store, raw_article, stories::apply_overrides};
 use crate::model::{Evidence, StoredArticle, body_digest};
 
 /// Reads article bodies by id from the state file, on any thread (see
@@ -20,8 +21,9 @@ use crate::model::{Evidence, StoredArticle, body_digest};
 #[derive(Debug)]
 pub struct BodyReader {
     path: String,
-    /// Connections not in use; a thread that finds none opens one.
-    idle: Mutex<Vec<Connection>>,
+    /// Connections not in use, each with what unpacks the bodies read through it; a
+    /// thread that finds none opens one.
+    idle: Mutex<Vec<(Connection, Unpacker)>>,
     read: AtomicU64,
     largest: AtomicU64,
 }
@@ -36,14 +38,13 @@ impl Store {
         let count: i64 = self
             .conn
             .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
-        let mut st = self.conn.prepare(
-            "SELECT id, source, input, publication, article, placement, first_seen, updated
-             FROM articles ORDER BY id",
-        )?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id"
+        ))?;
         let rows = st.query_map([], raw_article)?;
         let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or_default());
         for r in rows {
-            out.push(head(r?.into_stored()?));
+            out.push(head(self.unpack(r?)?));
         }
         self.count_decoded(out.len());
         Ok(apply_overrides(out, &self.overrides()?))
@@ -94,8 +95,8 @@ impl BodyReader {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let conn = self.take()?;
-        let got = read_bodies(&conn, ids);
+        let mut conn = self.take()?;
+        let got = read_bodies(&conn.0, &mut conn.1, ids);
         self.idle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -124,7 +125,7 @@ impl BodyReader {
         self.largest.load(Ordering::Relaxed)
     }
 
-    fn take(&self) -> Result<Connection> {
+    fn take(&self) -> Result<(Connection, Unpacker)> {
         let idle = self
             .idle
             .lock()
@@ -139,27 +140,28 @@ impl BodyReader {
         )
         .with_context(|| format!("cannot open the state file {} to read bodies", self.path))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(conn)
+        Ok((conn, Unpacker::new()?))
     }
 }
 
-/// The bodies of `ids` by id (the `body` of the stored article JSON, read by SQLite).
+/// The bodies of `ids` by id (each article's `body` column, unpacked).
 fn read_bodies(
     conn: &Connection,
+    unpacker: &mut Unpacker,
     ids: &[&str],
 ) -> Result<std::collections::HashMap<String, String>> {
     let list = serde_json::to_string(ids)?;
     let mut st = conn.prepare_cached(
-        "SELECT id, json_extract(article, '$.body') FROM articles
-         WHERE id IN (SELECT value FROM json_each(?1))",
+        "SELECT id, body, dict FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
     )?;
-    let rows = st.query_map(params![list], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
+    let mut rows = st.query(params![list])?;
     let mut out = std::collections::HashMap::with_capacity(ids.len());
-    for r in rows {
-        let (id, body) = r?;
-        out.insert(id, body.unwrap_or_default());
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let body = unpacker
+            .body(conn, r.get_ref(1)?.as_blob()?, r.get(2)?)
+            .with_context(|| format!("article {id} in the store"))?;
+        out.insert(id, body);
     }
     Ok(out)
 }

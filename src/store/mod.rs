@@ -6,13 +6,16 @@
 //! transaction, or one savepoint of a batch's transaction). Also what lets a run do work
 //! in proportion to what changed: each input's size and modification time as last read,
 //! a count of changes to articles and corrections (kept by triggers), and what each output
-//! folder was last published from.
+//! folder was last published from. Articles are kept packed (`packing.rs`: zstd, with
+//! dictionaries trained from the store's own articles), so that the file weighs less than
+//! the pages it was made from.
 //! Must not touch: rendering, fetching (it keeps what fetching learnt: validators,
 //! failures, pages), XML, email, or the clock (callers pass times in).
 
 mod digests;
 mod fetches;
 mod heads;
+mod packing;
 mod schema;
 mod search;
 mod stories;
@@ -43,7 +46,18 @@ pub struct Store {
     decoded: std::sync::atomic::AtomicU64,
     /// Input files stored since the last commit of a batch (see [`Store::begin_batch`]).
     batched: usize,
+    /// Packs the articles stored.
+    packer: packing::Packer,
+    /// Unpacks the articles read.
+    unpacker: std::cell::RefCell<packing::Unpacker>,
+    /// Articles stored without a dictionary, while the store has none (see
+    /// [`packing::train_when_due`]); `None` once training has been tried.
+    plain: Option<usize>,
 }
+
+/// The columns of an article row that [`raw_article`] reads, in its order.
+const ARTICLE_COLUMNS: &str =
+    "id, source, input, publication, head, body, dict, first_seen, updated";
 
 /// What the store knew of an input file before this run read it (see
 /// [`Store::known_inputs`]).
@@ -203,10 +217,18 @@ fn parse_ts(s: &str) -> Result<DateTime<FixedOffset>> {
 /// Two processes opening a new file at once may both find it unmigrated: the second
 /// waits for the first one's write lock, fails on tables that now exist, and tries again
 /// from the version the first one left.
+///
+/// A new file frees the pages it no longer needs as it goes (`auto_vacuum =
+/// incremental`, see [`packing::train_when_due`]); a file that the lean store's migration
+/// rewrote is vacuumed once after it, which hands the old tables' pages back and turns
+/// that on too.
 fn migrate(conn: &mut Connection) -> Result<()> {
     // The full-text index's triggers (and its migration) call this function.
     search::register(conn)?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // only a file without tables takes it
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let mut result = schema::migrations().to_latest(conn);
     for _ in 0..3 {
         if result.is_ok() {
@@ -215,6 +237,10 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         result = schema::migrations().to_latest(conn);
     }
     result?;
+    if (1..schema::LEAN_STORE_VERSION).contains(&before) {
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        conn.execute_batch("VACUUM")?;
+    }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())
 }
@@ -283,27 +309,80 @@ impl Store {
         // committed, whatever the busy timeout): each takes the write lock when it
         // begins, so writers (a run, `subscribers add`, `serve`) queue for it instead.
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        // before WAL, which a new file cannot take it after (see `migrate`)
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrate(&mut conn)
             .with_context(|| format!("cannot migrate the state file {}", path.display()))?;
-        Ok(Self::with(conn))
+        Self::with(conn)
     }
 
-    fn with(conn: Connection) -> Self {
-        Self {
+    fn with(conn: Connection) -> Result<Self> {
+        let packer = packing::Packer::new(&conn)?;
+        let plain = if packer.has_dictionaries() {
+            None
+        } else {
+            let n: i64 = conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+            Some(usize::try_from(n).unwrap_or(0))
+        };
+        Ok(Self {
             conn,
             decoded: Default::default(),
             batched: 0,
-        }
+            packer,
+            unpacker: std::cell::RefCell::new(packing::Unpacker::new()?),
+            plain,
+        })
     }
 
     /// Opens an in-memory store (tests and benchmarks).
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
         migrate(&mut conn)?;
-        Ok(Self::with(conn))
+        Self::with(conn)
+    }
+
+    /// An article row as read by [`raw_article`], unpacked.
+    fn unpack(&self, raw: RawArticle) -> Result<StoredArticle> {
+        let (article, placement) = self
+            .unpacker
+            .borrow_mut()
+            .article(&self.conn, &raw.head, &raw.body, raw.dict)
+            .with_context(|| format!("article {} in the store", raw.id))?;
+        Ok(StoredArticle {
+            article,
+            placement,
+            first_seen: parse_ts(&raw.first_seen)?,
+            updated: parse_ts(&raw.updated)?,
+            printings: vec![],
+            body_digest: None,
+            id: raw.id,
+            source: raw.source,
+            input: raw.input,
+            publication: raw.publication,
+        })
+    }
+
+    /// Trains the store's dictionaries once it holds enough articles packed without one
+    /// (in the transaction or savepoint `tx` of the ingest that stored them).
+    fn train_when_due(
+        tx: &Connection,
+        packer: &mut packing::Packer,
+        plain: &mut Option<usize>,
+        added: usize,
+    ) -> Result<()> {
+        let Some(n) = plain.as_mut() else {
+            return Ok(());
+        };
+        *n += added;
+        if *n >= packing::TRAIN_AT {
+            packing::train_when_due(tx)?;
+            *packer = packing::Packer::new(tx)?;
+            *plain = None;
+        }
+        Ok(())
     }
 
     /// The connection, for the store's own submodules.
@@ -352,14 +431,17 @@ impl Store {
         now: &DateTime<FixedOffset>,
     ) -> Result<IngestOutcome> {
         let file = (source, name, hash, size);
+        let (packer, plain) = (&mut self.packer, &mut self.plain);
         if self.conn.is_autocommit() {
             let tx = self.conn.transaction()?;
-            let out = ingest_into(&tx, file, articles, now)?;
+            let out = ingest_into(&tx, packer, file, articles, now)?;
+            Self::train_when_due(&tx, packer, plain, out.added)?;
             tx.commit()?;
             Ok(out)
         } else {
             let sp = self.conn.savepoint()?;
-            let out = ingest_into(&sp, file, articles, now)?;
+            let out = ingest_into(&sp, packer, file, articles, now)?;
+            Self::train_when_due(&sp, packer, plain, out.added)?;
             sp.commit()?;
             self.batched += 1;
             Ok(out)
@@ -388,12 +470,35 @@ impl Store {
         Ok(())
     }
 
-    /// Commits the batch, if one is open.
+    /// Commits the batch, if one is open; then hands back the file's free pages when they
+    /// are a quarter of it or more (see [`Store::hand_back_free_pages`]).
     pub fn end_batch(&mut self) -> Result<()> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("COMMIT")?;
         }
         self.batched = 0;
+        self.hand_back_free_pages(4)
+    }
+
+    /// Shrinks the state file by its free pages when they are `1/share` of it or more: the
+    /// pages a store's first articles leave when it trains its dictionaries and packs them
+    /// again, or what the full-text index leaves as it merges. Articles to come would
+    /// fill them in time; a store that grows no more would keep them. Only a file that
+    /// frees pages as it goes (`auto_vacuum = incremental`, every file the lean store made
+    /// or migrated) can.
+    pub fn hand_back_free_pages(&mut self, share: i64) -> Result<()> {
+        let pragma = |name: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?)
+        };
+        if pragma("auto_vacuum")? == 2 && pragma("freelist_count")? * share >= pragma("page_count")?
+        {
+            // a row for every page it frees: all of them are stepped through
+            let mut st = self.conn.prepare("PRAGMA incremental_vacuum")?;
+            let mut rows = st.query([])?;
+            while rows.next()?.is_some() {}
+        }
         Ok(())
     }
 
@@ -500,6 +605,7 @@ impl Store {
 /// The writes of [`Store::ingest`], in the transaction or savepoint `tx`.
 fn ingest_into(
     tx: &Connection,
+    packer: &mut packing::Packer,
     (source, name, hash, size): (&str, &str, &str, u64),
     articles: &[NewArticle],
     now: &DateTime<FixedOffset>,
@@ -517,22 +623,19 @@ fn ingest_into(
             seen.insert(id.clone());
             let article_json = serde_json::to_string(&a.article)?;
             let placement_json = serde_json::to_string(&a.placement)?;
-            let chash = content_hash(
+            let chash = hex::decode(content_hash(
                 format!(
                     "{article_json}\u{0}{placement_json}\u{0}{:?}",
                     a.publication
                 )
                 .as_bytes(),
-            );
-            let existing: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT content_hash, first_seen FROM articles WHERE id = ?1",
-                    params![id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+            ))?;
+            let existing: Option<(i64, Vec<u8>, String)> = tx
+                .prepare_cached("SELECT n, content_hash, first_seen FROM articles WHERE id = ?1")?
+                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
             let first_seen = match &existing {
-                Some((_, f)) => parse_ts(f)?,
+                Some((_, _, f)) => parse_ts(f)?,
                 None => *now,
             };
             let stored = StoredArticle {
@@ -548,47 +651,56 @@ fn ingest_into(
                 body_digest: None,
             };
             let published = ts(&stored.published());
-            match existing {
-                Some((old, _)) if old == chash => {
-                    tx.execute(
-                        "UPDATE articles SET input = ?2 WHERE id = ?1",
-                        params![id, name],
-                    )?;
-                    out.unchanged += 1;
-                    continue;
-                }
-                Some(_) => {
-                    tx.execute(
-                        "UPDATE articles SET source = ?2, input = ?3, publication = ?4, article = ?5,
-                         placement = ?6, content_hash = ?7, published = ?8, updated = ?9 WHERE id = ?1",
-                        params![
-                            id, source, name, a.publication, article_json, placement_json, chash,
-                            published, now_s
-                        ],
-                    )?;
-                    tx.execute(
-                        "DELETE FROM article_places WHERE article_id = ?1",
-                        params![id],
-                    )?;
+            if let Some((_, old, _)) = &existing
+                && *old == chash
+            {
+                tx.execute(
+                    "UPDATE articles SET input = ?2 WHERE id = ?1",
+                    params![id, name],
+                )?;
+                out.unchanged += 1;
+                continue;
+            }
+            let packed = packer.pack(&a.article, &a.placement)?;
+            let words = search::Words::of(&a.article);
+            // the row's values, numbered alike for an update and an insert
+            let tokens = words.count();
+            let row = params![
+                id,
+                source,
+                name,
+                a.publication,
+                packed.head,
+                packed.body,
+                packed.dict,
+                tokens,
+                chash,
+                published,
+                now_s
+            ];
+            let n = match existing {
+                Some((n, _, _)) => {
+                    tx.prepare_cached(
+                        "UPDATE articles SET source = ?2, input = ?3, publication = ?4, head = ?5,
+                         body = ?6, dict = ?7, tokens = ?8, content_hash = ?9, published = ?10,
+                         updated = ?11 WHERE id = ?1",
+                    )?
+                    .execute(row)?;
+                    tx.prepare_cached("DELETE FROM article_places WHERE n = ?1")?
+                        .execute(params![n])?;
+                    tx.prepare_cached("DELETE FROM article_search WHERE rowid = ?1")?
+                        .execute(params![n])?;
                     out.updated += 1;
+                    n
                 }
                 None => {
-                    tx.execute(
-                        "INSERT INTO articles (id, source, input, publication, article, placement,
-                         content_hash, published, first_seen, updated)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                        params![
-                            id,
-                            source,
-                            name,
-                            a.publication,
-                            article_json,
-                            placement_json,
-                            chash,
-                            published,
-                            now_s
-                        ],
-                    )?;
+                    tx.prepare_cached(
+                        "INSERT INTO articles (id, source, input, publication, head, body, dict,
+                         tokens, content_hash, published, first_seen, updated)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                    )?
+                    .execute(row)?;
+                    let n = tx.last_insert_rowid();
                     out.added += 1;
                     if let Some((other_source, other_input)) = twin_of {
                         tx.execute(
@@ -603,13 +715,17 @@ fn ingest_into(
                             other_input,
                         });
                     }
+                    n
                 }
-            }
-            let mut ins = tx.prepare_cached(
-                "INSERT OR IGNORE INTO article_places (article_id, code) VALUES (?1, ?2)",
-            )?;
+            };
+            tx.prepare_cached(
+                "INSERT INTO article_search (rowid, head, body) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![n, words.index_head(), words.index_body()])?;
+            let mut ins = tx
+                .prepare_cached("INSERT OR IGNORE INTO article_places (n, code) VALUES (?1, ?2)")?;
             for code in &a.codes {
-                ins.execute(params![id, code])?;
+                ins.execute(params![n, code])?;
             }
         }
         // Articles the file held before and no longer holds.
@@ -699,26 +815,24 @@ impl Store {
         let raw = self
             .conn
             .query_row(
-                "SELECT id, source, input, publication, article, placement, first_seen, updated
-                 FROM articles WHERE id = ?1",
+                &format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"),
                 params![id],
                 raw_article,
             )
             .optional()?;
         self.count_decoded(usize::from(raw.is_some()));
-        raw.map(|r| r.into_stored()).transpose()
+        raw.map(|r| self.unpack(r)).transpose()
     }
 
     /// The articles stored from input `(source, name)`, as extracted (no overrides), by id.
     pub fn articles_of_input(&self, source: &str, name: &str) -> Result<Vec<StoredArticle>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, source, input, publication, article, placement, first_seen, updated
-             FROM articles WHERE source = ?1 AND input = ?2 ORDER BY id",
-        )?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE source = ?1 AND input = ?2 ORDER BY id"
+        ))?;
         let rows = st.query_map(params![source, name], raw_article)?;
         let mut out = Vec::new();
         for r in rows {
-            out.push(r?.into_stored()?);
+            out.push(self.unpack(r?)?);
         }
         self.count_decoded(out.len());
         Ok(out)
@@ -727,14 +841,13 @@ impl Store {
     /// Every stored article as the editor wants it shown (overrides applied, hidden ones
     /// left out), ordered by id.
     pub fn articles(&self) -> Result<Vec<StoredArticle>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, source, input, publication, article, placement, first_seen, updated
-             FROM articles ORDER BY id",
-        )?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id"
+        ))?;
         let rows = st.query_map([], raw_article)?;
         let mut out = Vec::new();
         for r in rows {
-            out.push(r?.into_stored()?);
+            out.push(self.unpack(r?)?);
         }
         self.count_decoded(out.len());
         Ok(stories::apply_overrides(out, &self.overrides()?))
@@ -754,9 +867,9 @@ impl Store {
         let overrides = self.overrides()?;
         let placed_by_hand = |id: &str| overrides.get(id).is_some_and(|o| o.codes.is_some());
         let mut ids = BTreeSet::new();
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT article_id FROM article_places WHERE code = ?1")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.id FROM article_places p JOIN articles a ON a.n = p.n WHERE p.code = ?1",
+        )?;
         for code in codes {
             for id in st.query_map(params![code], |r| r.get::<_, String>(0))? {
                 let id = id?;
@@ -789,14 +902,13 @@ impl Store {
             }
         }
         let mut out = Vec::new();
-        let mut get = self.conn.prepare_cached(
-            "SELECT id, source, input, publication, article, placement, first_seen, updated
-             FROM articles WHERE id = ?1",
-        )?;
+        let mut get = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"
+        ))?;
         for id in stories_of {
             if let Some(raw) = get.query_row(params![id], raw_article).optional()? {
                 self.count_decoded(1);
-                let mut a = raw.into_stored()?;
+                let mut a = self.unpack(raw)?;
                 // the papers that reprinted the story, for feeds and digests to list
                 a.printings = self.printings(&a.id)?;
                 out.push(a);
@@ -900,8 +1012,9 @@ struct RawArticle {
     source: String,
     input: String,
     publication: Option<String>,
-    article: String,
-    placement: String,
+    head: Vec<u8>,
+    body: Vec<u8>,
+    dict: Option<i64>,
     first_seen: String,
     updated: String,
 }
@@ -912,30 +1025,12 @@ fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
         source: r.get(1)?,
         input: r.get(2)?,
         publication: r.get(3)?,
-        article: r.get(4)?,
-        placement: r.get(5)?,
-        first_seen: r.get(6)?,
-        updated: r.get(7)?,
+        head: r.get(4)?,
+        body: r.get(5)?,
+        dict: r.get(6)?,
+        first_seen: r.get(7)?,
+        updated: r.get(8)?,
     })
-}
-
-impl RawArticle {
-    fn into_stored(self) -> Result<StoredArticle> {
-        Ok(StoredArticle {
-            article: serde_json::from_str(&self.article)
-                .with_context(|| format!("article {} in the store", self.id))?,
-            placement: serde_json::from_str(&self.placement)
-                .with_context(|| format!("placement of article {} in the store", self.id))?,
-            first_seen: parse_ts(&self.first_seen)?,
-            updated: parse_ts(&self.updated)?,
-            printings: vec![],
-            body_digest: None,
-            id: self.id,
-            source: self.source,
-            input: self.input,
-            publication: self.publication,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,23 @@
 //! Full-text search of the stored articles, and the article lists of feeds made to order.
 //!
-//! The index is an FTS5 table (`article_search`: headline lines and body) kept by
-//! triggers on `articles`, so every way an article is stored, changed or removed keeps
-//! it current. Chinese has no spaces between words, and FTS5's own tokenizers either
-//! take a whole run of Chinese as one token (`unicode61`) or cannot look up words of two
-//! characters (`trigram`), while most Chinese words have two. So the text is indexed as
-//! overlapping pairs of characters (bigrams: 防汛工作 → 防汛 汛工 工作 作, the run's last
-//! character alone too, so one character can be looked up as a prefix), other letters
-//! and digits as lower-cased words, by the SQL function [`BIGRAMS`] this module gives
-//! every connection; a query is split the same way and looked up as a phrase. The table
-//! is contentless (the text is in `articles`); `article_search_ids` numbers the articles
-//! for it, with a key of its own that `VACUUM` keeps.
+//! Chinese has no spaces between words, and FTS5's own tokenizers either take a whole
+//! run of Chinese as one token (`unicode61`) or cannot look up words of two characters
+//! (`trigram`), while most Chinese words have two. So a text is read as overlapping pairs
+//! of characters (bigrams: 防汛工作 → 防汛 汛工 工作 作, the run's last character alone
+//! too, so one character can be looked up alone), other letters and digits as lower-cased
+//! words ([`index_words`]); a query is split the same way and each of its words looked up
+//! as the phrase of its pairs, in a row.
+//!
+//! The index is an FTS5 table (`article_search`: headline lines and body), contentless
+//! (the text is in `articles`) and without positions (`detail = none`): it keeps, for
+//! each article (its row is the article's number `n`), each Chinese character and each
+//! other word once ([`Words::index_head`]), written by the store as it stores or changes
+//! an article and removed by a trigger with it. A phrase's candidates are the articles
+//! holding all its characters; each is unpacked and its text decides whether the phrase
+//! is there and how often, and the ranking is FTS5's BM25 done over again ([`bm25`]) with
+//! the totals the store keeps (`search_totals`), so that results are those an index with
+//! positions gave. The SQL function [`BIGRAMS`] every connection is given is what the
+//! migrations before the lean store's call.
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
@@ -19,12 +26,19 @@ use anyhow::Result;
 
 use crate::model::StoredArticle;
 
-use super::{RawArticle, Store, raw_article};
+use std::collections::BTreeSet;
 
-/// The SQL function that turns text into the words the index holds.
+use rusqlite::OptionalExtension;
+
+use crate::model::Article;
+
+use super::{ARTICLE_COLUMNS, Store, raw_article};
+
+/// The SQL function that turns text into its words ([`index_words`]).
 pub(crate) const BIGRAMS: &str = "localfeed_bigrams";
 
-/// Gives a connection the [`BIGRAMS`] function (the triggers that keep the index call it).
+/// Gives a connection the [`BIGRAMS`] function (the migration that made the first index
+/// calls it).
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         BIGRAMS,
@@ -107,40 +121,225 @@ pub(crate) fn index_words(text: &str) -> String {
     out
 }
 
-/// The FTS5 query for the words of `q` (separated by spaces): every word must occur,
-/// each looked up as the phrase of its pairs of characters (one Chinese character alone
-/// as a prefix). `None` when `q` has nothing to look up.
-pub(crate) fn match_query(q: &str) -> Option<String> {
-    let mut terms = Vec::new();
+/// The words an article gives the index: its headline lines (kicker, title, subtitle)
+/// and its body, each as [`index_words`] makes them.
+#[derive(Debug)]
+pub(crate) struct Words {
+    /// The headline lines' words.
+    pub head: String,
+    /// The body's words.
+    pub body: String,
+}
+
+impl Words {
+    /// The words of `a`.
+    pub(crate) fn of(a: &Article) -> Self {
+        let lines: Vec<&str> = [&a.kicker, &a.title, &a.subtitle]
+            .into_iter()
+            .filter_map(|l| l.as_deref())
+            .collect();
+        Self {
+            head: index_words(&lines.join(" ")),
+            body: index_words(&a.body),
+        }
+    }
+
+    /// What the index keeps of the headline lines: each Chinese character once, each
+    /// other word once (see [`terms`]).
+    pub(crate) fn index_head(&self) -> String {
+        terms(&self.head)
+    }
+
+    /// What the index keeps of the body (see [`terms`]).
+    pub(crate) fn index_body(&self) -> String {
+        terms(&self.body)
+    }
+
+    /// How many words in all (what ranking counts as the article's length).
+    pub(crate) fn count(&self) -> i64 {
+        let n = |t: &str| t.split(' ').filter(|w| !w.is_empty()).count();
+        i64::try_from(n(&self.head) + n(&self.body)).unwrap_or(i64::MAX)
+    }
+}
+
+/// The terms the index keeps of a text's words: every Chinese character once (the first
+/// of each pair holds them all, the run's last character standing alone), every other
+/// word once. A phrase's candidates are the articles holding all its terms; its words
+/// in a row, which the index cannot tell, are then checked against the text.
+fn terms(words: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::with_capacity(words.len() / 2);
+    for w in words.split(' ') {
+        let term = match w.chars().next() {
+            Some(c) if is_han(c) => &w[..c.len_utf8()],
+            Some(_) => w,
+            None => continue,
+        };
+        if seen.insert(term) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(term);
+        }
+    }
+    out
+}
+
+/// One phrase of a query: its words in a row, or (`prefix`) one word that any word the
+/// index holds may begin with (a Chinese character looked up alone).
+#[derive(Debug, PartialEq, Eq)]
+struct Phrase {
+    words: Vec<String>,
+    prefix: bool,
+}
+
+impl Phrase {
+    /// The full-text query for the articles that hold every term of the phrase (see
+    /// [`terms`]): the candidates, which the text then decides on.
+    fn candidates(&self) -> String {
+        let mut terms: Vec<String> = Vec::new();
+        for w in &self.words {
+            if w.chars().next().is_some_and(is_han) {
+                terms.extend(w.chars().map(String::from));
+            } else {
+                terms.push(w.clone());
+            }
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        // The terms hold letters and digits only, so quoting them is all the escaping the
+        // query syntax needs.
+        terms
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// Whether every candidate holds the phrase: a Chinese character looked up alone, or
+    /// one word of other letters.
+    fn exact(&self) -> bool {
+        self.prefix || (self.words.len() == 1 && !self.words[0].chars().next().is_some_and(is_han))
+    }
+
+    /// The phrase as the Chinese characters it stands for, when it is all Chinese: one
+    /// character looked up alone, or the pairs of one run of characters (`防汛 汛工 工作`
+    /// → `防汛工作`). Such a phrase occurs in a text wherever those characters stand in a
+    /// row (every Chinese character is in a run, and a run's pairs are all its pairs),
+    /// so the text need not be cut into words to count it.
+    fn chinese(&self) -> Option<String> {
+        let han = |w: &str| w.chars().all(is_han);
+        if self.prefix {
+            return Some(self.words[0].clone());
+        }
+        let pairs: Vec<Vec<char>> = self.words.iter().map(|w| w.chars().collect()).collect();
+        let chained = pairs.iter().all(|p| p.len() == 2)
+            && self.words.iter().all(|w| han(w))
+            && pairs.windows(2).all(|w| w[0][1] == w[1][0]);
+        chained.then(|| {
+            let mut out: String = pairs[0].iter().collect();
+            out.extend(pairs[1..].iter().map(|p| p[1]));
+            out
+        })
+    }
+
+    /// How many times the phrase occurs in `words` (the words of one column, in order).
+    fn occurrences(&self, words: &[&str]) -> usize {
+        if self.prefix {
+            let p = self.words[0].as_str();
+            return words.iter().filter(|w| w.starts_with(p)).count();
+        }
+        words
+            .windows(self.words.len())
+            .filter(|run| run.iter().zip(&self.words).all(|(a, b)| *a == b.as_str()))
+            .count()
+    }
+}
+
+/// How many times `needle` stands in `text`, overlaps counted (as an index counts the
+/// places a phrase starts at).
+fn occurrences_in(text: &str, needle: &str) -> usize {
+    let step = needle.chars().next().map_or(1, char::len_utf8);
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(at) = text[from..].find(needle) {
+        n += 1;
+        from += at + step;
+    }
+    n
+}
+
+/// The phrases of `q` (words separated by spaces): every one must occur, each looked up
+/// as the phrase of its pairs of characters (one Chinese character alone as a prefix).
+/// Empty when `q` has nothing to look up.
+fn phrases(q: &str) -> Vec<Phrase> {
+    let mut out = Vec::new();
     for word in q.split_whitespace() {
-        let mut tokens: Vec<String> = Vec::new();
+        let mut words: Vec<String> = Vec::new();
         let mut prefix = false;
         let rs = runs(word);
         let single = rs.len() == 1;
         for run in rs {
             match run {
                 Run::Han(chars) if chars.len() == 1 => {
-                    tokens.extend(chars.iter().map(char::to_string));
+                    words.extend(chars.iter().map(char::to_string));
                     prefix = single;
                 }
-                Run::Han(chars) => tokens.extend(chars.windows(2).map(|p| p.iter().collect())),
-                Run::Word(w) => tokens.push(w),
+                Run::Han(chars) => words.extend(chars.windows(2).map(|p| p.iter().collect())),
+                Run::Word(w) => words.push(w),
             }
         }
-        if tokens.is_empty() {
-            continue;
+        if !words.is_empty() {
+            out.push(Phrase { words, prefix });
         }
-        // The tokens hold letters and digits only, so quoting them is all the escaping
-        // the query syntax needs.
-        let phrase = format!("\"{}\"", tokens.join(" "));
-        terms.push(if prefix {
-            format!("{phrase} *")
-        } else {
-            phrase
-        });
     }
-    (!terms.is_empty()).then(|| terms.join(" AND "))
+    out
 }
+
+/// The query an index with positions took for `q` (the lean store's migration test
+/// compares against it).
+#[cfg(test)]
+pub(crate) fn positional_query(q: &str) -> Option<String> {
+    let ps = phrases(q);
+    (!ps.is_empty()).then(|| {
+        ps.iter()
+            .map(|p| {
+                let phrase = format!("\"{}\"", p.words.join(" "));
+                if p.prefix {
+                    format!("{phrase} *")
+                } else {
+                    phrase
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    })
+}
+
+/// BM25 as SQLite's FTS5 computes it (`bm25()`, k1 = 1.2, b = 0.75), operation for
+/// operation so that the same articles rank in the same order: `freq` holds each
+/// phrase's occurrences in the article, weighted by column; `idf` each phrase's inverse
+/// document frequency; `len` the article's words; `avg` the average over the index. The
+/// smaller, the better.
+fn bm25(freq: &[f64], idf: &[f64], len: f64, avg: f64) -> f64 {
+    const K1: f64 = 1.2;
+    const B: f64 = 0.75;
+    let mut score = 0.0;
+    for (f, idf) in freq.iter().zip(idf) {
+        score += idf * ((f * (K1 + 1.0)) / (f + K1 * (1.0 - B + B * len / avg)));
+    }
+    -score
+}
+
+/// A phrase's inverse document frequency as FTS5 computes it: `rows` articles in the
+/// index, `hits` of them holding the phrase.
+fn idf(rows: i64, hits: i64) -> f64 {
+    let idf = (((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
+    if idf <= 0.0 { 1e-6 } else { idf }
+}
+
+/// How much more an occurrence in the headline lines weighs than one in the body.
+const HEAD_WEIGHT: f64 = 4.0;
 
 /// Whether the article's headline lines or body hold `word` (letters compared without
 /// case).
@@ -167,55 +366,160 @@ pub struct SearchPage {
     pub articles: Vec<StoredArticle>,
 }
 
-const COLUMNS: &str =
-    "a.id, a.source, a.input, a.publication, a.article, a.placement, a.first_seen, a.updated";
-
-/// The articles a reader is shown (`s.id`): not a reprint of another article's story (the
-/// story's leading printing stands for it) and not hidden by an editor (`localfeed fix
+/// The articles a reader is not shown: a reprint of another article's story (the
+/// story's leading printing stands for it), or hidden by an editor (`localfeed fix
 /// --hide`).
-const SHOWN: &str = "s.id NOT IN (SELECT article_id FROM article_stories)
-    AND s.id NOT IN (SELECT article_id FROM overrides WHERE override ->> '$.hide' = 1)";
+const NOT_SHOWN: &str = "SELECT article_id FROM article_stories
+    UNION SELECT article_id FROM overrides WHERE override ->> '$.hide' = 1";
+
+/// An article a search found, as it ranks.
+struct Found {
+    rank: f64,
+    published: String,
+    id: String,
+    n: i64,
+}
 
 impl Store {
     /// Articles matching every word of `q` (words of Chinese looked up as the phrase of
     /// their pairs of characters; see the module documentation), ranked (BM25, a match
     /// in the headline lines weighing four times one in the body; then the newest),
     /// `limit` of them after the first `offset`.
+    ///
+    /// The index tells which articles hold every word of a phrase; each of those is
+    /// unpacked and its words counted, which decides whether it holds the phrase and how
+    /// it ranks, exactly as a full-text index with positions would.
     pub fn search(&self, q: &str, limit: usize, offset: usize) -> Result<SearchPage> {
-        let Some(m) = match_query(q) else {
+        let phrases = phrases(q);
+        if phrases.is_empty() {
             return Ok(SearchPage::default());
-        };
-        let total: i64 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) FROM article_search
-                 JOIN article_search_ids s ON s.n = article_search.rowid
-                 WHERE article_search MATCH ?1 AND {SHOWN}"
-            ),
-            [&m],
-            |r| r.get(0),
+        }
+        let mut candidates: Vec<Vec<i64>> = Vec::with_capacity(phrases.len());
+        {
+            let mut st = self.conn.prepare_cached(
+                "SELECT rowid FROM article_search WHERE article_search MATCH ?1 ORDER BY rowid",
+            )?;
+            for p in &phrases {
+                let rows = st.query_map([p.candidates()], |r| r.get::<_, i64>(0))?;
+                candidates.push(rows.collect::<Result<_, _>>()?);
+            }
+        }
+        // An article is looked at when it may hold every phrase, or when it may hold a
+        // phrase the index cannot vouch for (how many articles hold each phrase weighs in
+        // the ranking; for the others, the index knows).
+        let mut look: BTreeSet<i64> = BTreeSet::new();
+        for (p, c) in phrases.iter().zip(&candidates) {
+            if !p.exact() {
+                look.extend(c);
+            }
+        }
+        let (first, rest) = candidates.split_first().unwrap_or((&candidates[0], &[]));
+        look.extend(
+            first
+                .iter()
+                .filter(|n| rest.iter().all(|c| c.binary_search(n).is_ok())),
+        );
+        let mut hits: Vec<i64> = phrases
+            .iter()
+            .zip(&candidates)
+            .map(|(p, c)| if p.exact() { c.len() as i64 } else { 0 })
+            .collect();
+        let mut matching: Vec<(i64, String, String, Vec<f64>, f64)> = Vec::new();
+        {
+            let mut get = self.conn.prepare_cached(
+                "SELECT id, head, body, dict, published, tokens FROM articles WHERE n = ?1",
+            )?;
+            let mut unpacker = self.unpacker.borrow_mut();
+            for &n in &look {
+                let Some((id, published, len, text)) = get
+                    .query_row([n], |r| {
+                        let dict = r.get(3)?;
+                        let text = unpacker
+                            .headline_lines(&self.conn, r.get_ref(1)?.as_blob()?, dict)
+                            .and_then(|lines| {
+                                let body =
+                                    unpacker.body(&self.conn, r.get_ref(2)?.as_blob()?, dict)?;
+                                Ok((lines, body))
+                            });
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, i64>(5)?,
+                            text,
+                        ))
+                    })
+                    .optional()?
+                else {
+                    continue;
+                };
+                let (lines, body) = text?;
+                let head = lines.join(" ");
+                // the words in order, made only for a phrase that is not all Chinese
+                let mut words: Option<Words> = None;
+                let mut freq = Vec::with_capacity(phrases.len());
+                for (i, p) in phrases.iter().enumerate() {
+                    let (h, b) = if candidates[i].binary_search(&n).is_err() {
+                        (0, 0)
+                    } else if let Some(han) = p.chinese() {
+                        (occurrences_in(&head, &han), occurrences_in(&body, &han))
+                    } else {
+                        let w = words.get_or_insert_with(|| Words {
+                            head: index_words(&head),
+                            body: index_words(&body),
+                        });
+                        let hw: Vec<&str> = w.head.split(' ').filter(|x| !x.is_empty()).collect();
+                        let bw: Vec<&str> = w.body.split(' ').filter(|x| !x.is_empty()).collect();
+                        (p.occurrences(&hw), p.occurrences(&bw))
+                    };
+                    if h + b > 0 && !p.exact() {
+                        hits[i] += 1;
+                    }
+                    freq.push(HEAD_WEIGHT * h as f64 + b as f64);
+                }
+                if freq.iter().all(|f| *f > 0.0) {
+                    matching.push((n, id, published, freq, len as f64));
+                }
+            }
+        }
+        let (rows, tokens): (i64, i64) = self.conn.query_row(
+            "SELECT rows, tokens FROM search_totals WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM article_search
-             JOIN article_search_ids s ON s.n = article_search.rowid
-             JOIN articles a ON a.id = s.id
-             WHERE article_search MATCH ?1 AND {SHOWN}
-             ORDER BY bm25(article_search, 4.0, 1.0), a.published DESC, a.id
-             LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = st.query_map(
-            rusqlite::params![m, limit as i64, offset as i64],
-            raw_article,
-        )?;
-        let articles = rows
-            .map(|r| {
-                r.map_err(anyhow::Error::from)
-                    .and_then(RawArticle::into_stored)
+        let avg = tokens as f64 / rows as f64;
+        let idf: Vec<f64> = hits.iter().map(|h| idf(rows, *h)).collect();
+        let not_shown: std::collections::HashSet<String> = self
+            .conn
+            .prepare_cached(NOT_SHOWN)?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        let mut found: Vec<Found> = matching
+            .into_iter()
+            .filter(|m| !not_shown.contains(&m.1))
+            .map(|(n, id, published, freq, len)| Found {
+                rank: bm25(&freq, &idf, len, avg),
+                published,
+                id,
+                n,
             })
-            .collect::<Result<_>>()?;
-        Ok(SearchPage {
-            total: usize::try_from(total).unwrap_or(0),
-            articles,
-        })
+            .collect();
+        found.sort_by(|a, b| {
+            a.rank
+                .partial_cmp(&b.rank)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| b.published.cmp(&a.published))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let total = found.len();
+        let mut get = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE n = ?1"
+        ))?;
+        let mut articles = Vec::new();
+        for f in found.iter().skip(offset).take(limit) {
+            let raw = get.query_row([f.n], raw_article)?;
+            articles.push(self.unpack(raw)?);
+        }
+        Ok(SearchPage { total, articles })
     }
 
     /// The newest `limit` stories published into any of `codes` (a code covers the
@@ -282,13 +586,33 @@ mod tests {
             "防汛 汛工 工作 作 g20 峰会 会"
         );
         assert_eq!(index_words("县"), "县");
-        assert_eq!(match_query("防汛工作"), Some("\"防汛 汛工 工作\"".into()));
-        assert_eq!(match_query("汛"), Some("\"汛\" *".into()));
+        let q = |s: &str| {
+            phrases(s)
+                .into_iter()
+                .map(|p| (p.words.join(" "), p.prefix))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(q("防汛工作"), [("防汛 汛工 工作".to_string(), false)]);
+        assert_eq!(q("汛"), [("汛".to_string(), true)]);
         assert_eq!(
-            match_query("防汛  \"a OR b\" NEAR"),
-            Some("\"防汛\" AND \"a\" AND \"or\" AND \"b\" AND \"near\"".into())
+            q("防汛  \"a OR b\" NEAR"),
+            ["防汛", "a", "or", "b", "near"].map(|w| (w.to_string(), false))
         );
-        assert_eq!(match_query(" ，。*\" "), None);
+        assert!(q(" ，。*\" ").is_empty());
+        // candidates: every word of the phrase, once; the text decides on the order
+        assert_eq!(phrases("汛")[0].candidates(), "\"汛\"");
+        assert_eq!(phrases("哈哈哈")[0].candidates(), "\"哈\"");
+        assert_eq!(phrases("g20 工作")[1].candidates(), "\"作\" AND \"工\"");
+        assert_eq!(
+            terms("防汛 汛工 工作 作 g20 峰会 会"),
+            "防 汛 工 作 g20 峰 会"
+        );
+        let p = &phrases("哈哈哈")[0];
+        assert_eq!(p.occurrences(&["哈哈", "哈哈", "哈哈", "哈"]), 2);
+        assert_eq!(
+            phrases("汛")[0].occurrences(&["防汛", "汛工", "汛", "g20"]),
+            2
+        );
     }
 
     fn article(id: &str, title: &str, body: &str, codes: &[&str]) -> super::super::NewArticle {

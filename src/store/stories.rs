@@ -49,23 +49,36 @@ impl Store {
 
     /// What one pass of the `stories` stage found, in one transaction, so that a run
     /// killed half way leaves either all of it or none: the sketches of the articles it
-    /// signed, and the change from `before` (what [`Store::story_members`] gave) to
-    /// `after` (both sorted by printing id) — only the rows that differ are written. An
+    /// signed (`signed` their ids, `sketch(k)` the bytes of the sketch of `signed[k]`,
+    /// asked for one at a time), and the change from `before` (what
+    /// [`Store::story_members`] gave) to `after` (both sorted by printing id) — only the
+    /// rows that differ are written. An
     /// article whose sketch is kept has been looked at by a pass whose stories are kept
     /// with it.
-    pub fn record_stories<'a>(
+    pub fn record_stories(
         &mut self,
-        sketches: impl IntoIterator<Item = (&'a str, Vec<u8>)>,
+        signed: &[&str],
+        sketch: impl Fn(usize) -> Vec<u8>,
         before: &[(String, String)],
         after: &[(String, String)],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
+            // in the order of the articles' numbers, so that the sketches of new articles
+            // fill the table's last pages
+            let mut number = tx.prepare_cached("SELECT n FROM articles WHERE id = ?1")?;
+            let mut rows: Vec<(i64, usize)> = Vec::with_capacity(signed.len());
+            for (k, id) in signed.iter().enumerate() {
+                if let Some(n) = number.query_row(params![id], |r| r.get(0)).optional()? {
+                    rows.push((n, k));
+                }
+            }
+            rows.sort_unstable();
             let mut ins = tx.prepare_cached(
-                "INSERT OR REPLACE INTO article_sketches (article_id, sketch) VALUES (?1, ?2)",
+                "INSERT OR REPLACE INTO article_sketches (n, sketch) VALUES (?1, ?2)",
             )?;
-            for (id, bytes) in sketches {
-                ins.execute(params![id, bytes])?;
+            for (n, k) in rows {
+                ins.execute(params![n, sketch(k)])?;
             }
             let mut del = tx.prepare_cached("DELETE FROM article_stories WHERE article_id = ?1")?;
             let mut put = tx.prepare_cached(
@@ -136,7 +149,8 @@ impl Store {
     /// kept as (borrowed: nothing is copied that `each` does not keep).
     pub fn each_sketch(&self, mut each: impl FnMut(&str, &[u8])) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "SELECT article_id, sketch FROM article_sketches ORDER BY article_id",
+            "SELECT a.id, s.sketch FROM article_sketches s JOIN articles a ON a.n = s.n
+             ORDER BY a.id",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {

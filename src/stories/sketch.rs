@@ -213,11 +213,15 @@ pub struct Sketch {
     pub whole: [u32; BINS],
     /// The signature of its first 60 characters (its opening).
     pub opening: [u32; BINS],
+    /// Those characters (the store keeps them rather than their signature: fewer bytes,
+    /// and the signature is made again from them in a moment).
+    opening_text: String,
 }
 
-/// Which way of sketching a stored sketch was made by; a sketch of another version is
-/// made again.
-const SKETCH_VERSION: u8 = 1;
+/// Which way of sketching a stored sketch was made by, and how it is kept; a sketch of
+/// another version is made again. Version 1 kept the opening's signature, version 2
+/// keeps the opening's characters.
+const SKETCH_VERSION: u8 = 2;
 
 impl Sketch {
     /// The sketch of a body (as stored): its story text cut into shingles once, the
@@ -226,6 +230,7 @@ impl Sketch {
         let text = story_text(body);
         let hashes: Vec<u64> = shingles(&text).collect();
         let open = text.len().min(OPENING);
+        let opening_text: String = text[..open].iter().collect();
         let open = if open < SHINGLE {
             open.min(1)
         } else {
@@ -235,37 +240,49 @@ impl Sketch {
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
             whole: signature_of(hashes.iter().copied()),
             opening: signature_of(hashes[..open.min(hashes.len())].iter().copied()),
+            opening_text,
         }
     }
 
-    /// The bytes the store keeps: a version byte, the length and both signatures,
-    /// little-endian.
+    /// The bytes the store keeps: a version byte, the length and the whole text's
+    /// signature, little-endian, then the opening's characters (UTF-16, little-endian:
+    /// two bytes for a Chinese character). The opening's signature is the signature of
+    /// those characters' shingles, which are the first shingles of the whole text.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(5 + 8 * BINS);
+        let mut out = Vec::with_capacity(5 + 4 * BINS + 2 * OPENING);
         out.push(SKETCH_VERSION);
         out.extend_from_slice(&self.len.to_le_bytes());
-        for v in self.whole.iter().chain(self.opening.iter()) {
+        for v in &self.whole {
             out.extend_from_slice(&v.to_le_bytes());
+        }
+        for u in self.opening_text.encode_utf16() {
+            out.extend_from_slice(&u.to_le_bytes());
         }
         out
     }
 
     /// A sketch from the store's bytes; `None` when they are not one of this version.
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
-        if b.len() != 5 + 8 * BINS || b[0] != SKETCH_VERSION {
+        let fixed = 5 + 4 * BINS;
+        if b.len() < fixed || b[0] != SKETCH_VERSION || !(b.len() - fixed).is_multiple_of(2) {
             return None;
         }
         let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        let mut s = Self {
-            len: word(1),
-            whole: [0; BINS],
-            opening: [0; BINS],
-        };
-        for k in 0..BINS {
-            s.whole[k] = word(5 + 4 * k);
-            s.opening[k] = word(5 + 4 * (BINS + k));
+        let mut whole = [0; BINS];
+        for (k, v) in whole.iter_mut().enumerate() {
+            *v = word(5 + 4 * k);
         }
-        Some(s)
+        let units = b[fixed..]
+            .chunks_exact(2)
+            .map(|u| u16::from_le_bytes([u[0], u[1]]));
+        let opening_text: String = char::decode_utf16(units).collect::<Result<_, _>>().ok()?;
+        let chars: Vec<char> = opening_text.chars().collect();
+        Some(Self {
+            len: word(1),
+            whole,
+            opening: signature_of(shingles(&chars)),
+            opening_text,
+        })
     }
 }
 
@@ -332,11 +349,16 @@ mod tests {
         assert_eq!(s.opening, signature(&text[..OPENING]));
         assert_eq!(Sketch::from_bytes(&s.to_bytes()), Some(s.clone()));
         let mut old = s.to_bytes();
-        old[0] = 0;
+        old[0] = 1;
         assert_eq!(Sketch::from_bytes(&old), None);
         assert_eq!(Sketch::from_bytes(&old[1..]), None);
         let tiny = Sketch::of("好的");
         assert_eq!(tiny.opening, tiny.whole);
+        // the opening is kept as its characters, two bytes each, and signed again
+        assert_eq!(s.to_bytes().len(), 5 + 4 * BINS + 2 * OPENING);
+        for t in [tiny, Sketch::of(""), Sketch::of("好的𠀀汉字abc")] {
+            assert_eq!(Sketch::from_bytes(&t.to_bytes()), Some(t.clone()));
+        }
     }
 
     #[test]
