@@ -94,6 +94,33 @@ pub(crate) fn teaser(body: &str, max: usize) -> String {
     summary(&opening(body, max), max)
 }
 
+/// The teaser of an archive document's brief entry (see [`ARCHIVE_SUMMARY`]), for a
+/// summary length of `summary_chars`; empty when the body has no text.
+pub(crate) fn brief_teaser(body: &str, summary_chars: usize) -> String {
+    teaser(body, summary_chars.min(ARCHIVE_SUMMARY))
+}
+
+/// The two teasers of an article (a page's list, an archive's brief entry), made once a
+/// run from its body and kept with the article: small, so neither the body nor the
+/// paragraphs need be read again for each page and archive the article is in.
+#[derive(Debug)]
+pub(crate) struct Teasers {
+    /// [`teaser`] at the configured summary length.
+    pub(crate) list: Box<str>,
+    /// [`brief_teaser`].
+    pub(crate) brief: Box<str>,
+}
+
+impl Teasers {
+    /// The teasers of the article with body `body`.
+    pub(crate) fn of(body: &str, summary_chars: usize) -> Self {
+        Self {
+            list: teaser(body, summary_chars).into_boxed_str(),
+            brief: brief_teaser(body, summary_chars).into_boxed_str(),
+        }
+    }
+}
+
 /// The papers other than the article's own that printed its story (the publications of
 /// its other printings, else their source ids), cleaned, in the order they were first
 /// seen, no repeats.
@@ -110,6 +137,24 @@ pub(crate) fn original_url(raw: Option<&str>) -> Option<String> {
 impl<'a> ItemView<'a> {
     /// Builds the view of the article with body `body`; `full` adds the HTML content.
     pub(crate) fn new(p: &Prepared<'a>, body: &str, urls: &Urls, full: bool) -> Self {
+        if full {
+            let paras = paragraphs(body);
+            let summary = summary(&paras, urls.summary_chars);
+            Self::with(p, urls, Some(&paras), summary)
+        } else {
+            Self::brief(p, brief_teaser(body, urls.summary_chars), urls)
+        }
+    }
+
+    /// The brief view of an archive document (no content), its teaser made already by
+    /// [`brief_teaser`] (so the body need not be read again).
+    pub(crate) fn brief(p: &Prepared<'a>, teaser: String, urls: &Urls) -> Self {
+        Self::with(p, urls, None, teaser)
+    }
+
+    /// The view with the body's paragraphs `paras` as its content (none in a brief view)
+    /// and `summary` as its teaser (the title when it is empty).
+    fn with(p: &Prepared<'a>, urls: &Urls, paras: Option<&[String]>, mut summary: String) -> Self {
         let s = p.art;
         let a = &s.article;
         let reporters = names(&a.reporters, &[]);
@@ -122,12 +167,6 @@ impl<'a> ItemView<'a> {
                 }
             }
         }
-        // Brief (archive) entries only need the opening of the body for their teaser.
-        let paras = if full {
-            paragraphs(body)
-        } else {
-            opening(body, urls.summary_chars.min(ARCHIVE_SUMMARY))
-        };
         let publication = s
             .publication
             .as_deref()
@@ -137,26 +176,20 @@ impl<'a> ItemView<'a> {
         if title.is_empty() {
             title = "(无标题)".into();
         }
-        let content_html = full.then(|| {
+        let content_html = paras.map(|paras| {
             content_html(
                 a.kicker.as_deref(),
                 a.subtitle.as_deref(),
-                &paras,
+                paras,
                 publication.as_deref(),
                 original_url(a.url.as_deref()).as_deref(),
             )
         });
-        let max = if full {
-            urls.summary_chars
-        } else {
-            urls.summary_chars.min(ARCHIVE_SUMMARY)
-        };
         let content_xml = content_html.as_deref().map_or_else(String::new, |h| {
             let mut x = String::with_capacity(h.len() + h.len() / 4);
             push_clean(&mut x, h);
             x
         });
-        let mut summary = summary(&paras, max);
         if summary.is_empty() {
             summary = title.clone();
         }

@@ -376,6 +376,15 @@ pub fn publish_with(
     };
 
     let mut sink = Sink::default();
+    // The article pages first: each body they read also gives the article's teasers, which
+    // the place pages and archives then take without reading it again.
+    if settings.article_pages {
+        let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
+        let chunks: Vec<&[&Prepared<'_>]> = arts.chunks(BODY_BATCH).collect();
+        sink.merge(parallel(&chunks, threads, |c, s| {
+            pages::articles(&ctx, c, s)
+        })?);
+    }
     let tasks = feed_tasks(&groups);
     // The index, the place list and the OPML lists depend on the groups only: they are
     // written on a thread of their own while the workers write the feeds and the pages
@@ -407,13 +416,6 @@ pub fn publish_with(
             c.archives + usize::from(c.open > 0)
         })
         .sum();
-    if settings.article_pages {
-        let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
-        let chunks: Vec<&[&Prepared<'_>]> = arts.chunks(BODY_BATCH).collect();
-        sink.merge(parallel(&chunks, threads, |c, s| {
-            pages::articles(&ctx, c, s)
-        })?);
-    }
     let removed = sink.retire(out, &old);
     sink.save_manifest(out, &old)?;
     let mut written = sink.written;
@@ -655,19 +657,31 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// `f` of each of `items` with its body, in their order; the bodies are read
-    /// [`BODY_BATCH`] at a time (see [`Ctx::bodies_of`]) and dropped once `f` has had them.
-    pub(crate) fn map_bodies<'p, T>(
+    /// The teasers of `items`, in their order: made from the bodies of those no document
+    /// has read yet, read [`BODY_BATCH`] at a time (see [`Ctx::bodies_of`]), and kept with
+    /// the articles.
+    pub(crate) fn teasers_of<'p>(
         &self,
         items: &[&'p Prepared<'_>],
-        mut f: impl FnMut(&'p Prepared<'_>, &str) -> T,
-    ) -> anyhow::Result<Vec<T>> {
-        let mut out = Vec::with_capacity(items.len());
-        for chunk in items.chunks(BODY_BATCH) {
+    ) -> anyhow::Result<Vec<&'p item::Teasers>> {
+        let missing: Vec<&Prepared<'_>> = items
+            .iter()
+            .copied()
+            .filter(|p| p.teasers().is_none())
+            .collect();
+        for chunk in missing.chunks(BODY_BATCH) {
             let bodies = self.bodies_of(chunk)?;
-            out.extend(chunk.iter().zip(&bodies).map(|(p, b)| f(p, b)));
+            for (p, body) in chunk.iter().zip(&bodies) {
+                p.teasers_from(body, self.urls.summary_chars);
+            }
         }
-        Ok(out)
+        items
+            .iter()
+            .map(|p| {
+                p.teasers()
+                    .with_context(|| format!("no teaser was made for article {}", p.art.id))
+            })
+            .collect()
     }
 
     /// The prepared articles of a group at the given positions, newest first.
@@ -736,6 +750,7 @@ impl Ctx<'_> {
                             }
                         },
                     };
+                    p.teasers_from(&body, self.urls.summary_chars);
                     Frags::new(p, &body, self.urls, true)
                 });
                 match failed {
@@ -849,8 +864,13 @@ impl Ctx<'_> {
                     continue;
                 }
                 if frags.is_none() {
+                    let teasers = self.teasers_of(&items)?;
                     frags = Some(
-                        self.map_bodies(&items, |p, body| Frags::new(p, body, self.urls, false))?,
+                        items
+                            .iter()
+                            .zip(teasers)
+                            .map(|(p, t)| Frags::brief(p, &t.brief, self.urls))
+                            .collect(),
                     );
                 }
                 let frags = frags.as_deref().unwrap_or_default();

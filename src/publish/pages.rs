@@ -65,8 +65,9 @@ pub(crate) struct Teaser {
     summary: String,
 }
 
-/// An article with body `body` as a list shows it (see [`Teaser`]).
-pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, body: &str) -> Teaser {
+/// An article as a list shows it (see [`Teaser`]), `summary` its body's opening (see
+/// [`super::item::teaser`]).
+pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, summary: &str) -> Teaser {
     let a = &p.art.article;
     let leaf = p.art.placement.primary.leaf();
     let mut title = one_line(&a.display_title());
@@ -82,7 +83,7 @@ pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, body: &str) -> Teaser
         publication: opt(p.art.publication.as_deref()),
         place: leaf.map(|d| one_line(&d.name)),
         place_url: leaf.map(|d| u(urls.home(&super::text::safe_segment(&d.code)))),
-        summary: super::item::teaser(body, urls.summary_chars),
+        summary: summary.to_string(),
     }
 }
 
@@ -200,6 +201,8 @@ pub(crate) fn articles(
         .collect();
     let bodies = ctx.bodies_of(&todo)?;
     for (p, body) in todo.iter().zip(&bodies) {
+        // the teasers too, so that the place pages and archives need not read it again
+        p.teasers_from(body, ctx.urls.summary_chars);
         article(ctx, p, body, sink)?;
     }
     Ok(())
@@ -403,7 +406,11 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
     let newest: Vec<&Prepared<'_>> = newest_group
         .map(|g| ctx.items(g, g.items.len().saturating_sub(size)..g.items.len()))
         .unwrap_or_default();
-    let headlines: Vec<Teaser> = ctx.map_bodies(&newest, |p, body| teaser(urls, p, body))?;
+    let headlines: Vec<Teaser> = newest
+        .iter()
+        .zip(ctx.teasers_of(&newest)?)
+        .map(|(p, t)| teaser(urls, p, &t.list))
+        .collect();
     let more = newest_group
         .filter(|g| g.items.len() > size)
         .map(|g| u(urls.home(&g.key)));

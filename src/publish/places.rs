@@ -217,7 +217,11 @@ fn render(
         count: g.items.len(),
         crumbs,
         children,
-        articles: ctx.map_bodies(items, |p, body| teaser(urls, p, body))?,
+        articles: items
+            .iter()
+            .zip(ctx.teasers_of(items)?)
+            .map(|(p, t)| teaser(urls, p, &t.list))
+            .collect(),
         page,
         pages: older,
         newer,
