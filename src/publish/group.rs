@@ -29,6 +29,8 @@ pub(crate) struct Prepared<'a> {
     /// The article's teasers, made from its body by the first document that reads it
     /// (see [`super::item::Teasers`]).
     teasers: std::sync::OnceLock<super::item::Teasers>,
+    /// Whether a worker took the article's page (to write it, or to find it unchanged).
+    page: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> Prepared<'a> {
@@ -44,6 +46,7 @@ impl<'a> Prepared<'a> {
             fp: fingerprint(art),
             uid: std::sync::OnceLock::new(),
             teasers: std::sync::OnceLock::new(),
+            page: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -51,6 +54,12 @@ impl<'a> Prepared<'a> {
     pub(crate) fn uid(&self) -> &str {
         self.uid
             .get_or_init(|| super::text::urn_uuid(super::item::ARTICLE_NS, &self.art.id))
+    }
+
+    /// True for the one caller that takes the article's page (it is written, or found
+    /// unchanged, once a run, by whichever worker reads the body first).
+    pub(crate) fn take_page(&self) -> bool {
+        !self.page.swap(true, std::sync::atomic::Ordering::AcqRel)
     }
 
     /// The article's teasers, when a document has read its body already.

@@ -184,8 +184,8 @@ fn article_file(ctx: &Ctx<'_>, p: &Prepared<'_>) -> (String, u64) {
     (rel, h.finish())
 }
 
-/// Writes the pages of `arts` (see [`article`]): the bodies of those that are not
-/// reused are read in one request.
+/// Writes the pages of `arts` (see [`article`]) that no other document took when it read
+/// their bodies: the bodies of those that are not reused are read in one request.
 pub(crate) fn articles(
     ctx: &Ctx<'_>,
     arts: &[&Prepared<'_>],
@@ -194,6 +194,7 @@ pub(crate) fn articles(
     let todo: Vec<&Prepared<'_>> = arts
         .iter()
         .copied()
+        .filter(|p| p.take_page())
         .filter(|p| {
             let (rel, fp) = article_file(ctx, p);
             !sink.reuse(ctx.old, &rel, fp)
@@ -201,15 +202,18 @@ pub(crate) fn articles(
         .collect();
     let bodies = ctx.bodies_of(&todo)?;
     for (p, body) in todo.iter().zip(&bodies) {
-        // the teasers too, so that the place pages and archives need not read it again
-        p.teasers_from(body, ctx.urls.summary_chars);
         article(ctx, p, body, sink)?;
     }
     Ok(())
 }
 
 /// Writes `articles/<id>.html` of the article with body `body`.
-fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, body: &str, sink: &mut Sink) -> anyhow::Result<()> {
+pub(crate) fn article(
+    ctx: &Ctx<'_>,
+    p: &Prepared<'_>,
+    body: &str,
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
     let (rel, fp) = article_file(ctx, p);
     sink.emit(ctx.out, ctx.old, &rel, Some(fp), || {
         let urls = ctx.urls;
@@ -408,7 +412,7 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
         .unwrap_or_default();
     let headlines: Vec<Teaser> = newest
         .iter()
-        .zip(ctx.teasers_of(&newest)?)
+        .zip(ctx.teasers_of(&newest, sink)?)
         .map(|(p, t)| teaser(urls, p, &t.list))
         .collect();
     let more = newest_group
