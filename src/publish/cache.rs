@@ -33,8 +33,8 @@ impl Frags {
     }
 
     /// The brief entry of an archive document (no JSON item), its teaser made already.
-    pub(crate) fn brief(p: &Prepared<'_>, teaser: &str, urls: &Urls) -> Self {
-        Self::of_view(&ItemView::brief(p, teaser.to_string(), urls), urls, false)
+    pub(crate) fn brief(p: &Prepared<'_>, teaser: String, urls: &Urls) -> Self {
+        Self::of_view(&ItemView::brief(p, teaser, urls), urls, false)
     }
 
     fn of_view(v: &ItemView<'_>, urls: &Urls, full: bool) -> Self {

@@ -102,21 +102,67 @@ pub(crate) fn brief_teaser(body: &str, summary_chars: usize) -> String {
 
 /// The two teasers of an article (a page's list, an archive's brief entry), made once a
 /// run from its body and kept with the article: small, so neither the body nor the
-/// paragraphs need be read again for each page and archive the article is in.
+/// paragraphs need be read again for each page and archive the article is in. The brief
+/// one is most often the list's opening and `…`, and is then kept as its length.
 #[derive(Debug)]
 pub(crate) struct Teasers {
-    /// [`teaser`] at the configured summary length.
-    pub(crate) list: Box<str>,
-    /// [`brief_teaser`].
-    pub(crate) brief: Box<str>,
+    /// The list teaser, followed by the brief one when that is [`Brief::After`] it.
+    text: Box<str>,
+    brief: Brief,
+}
+
+/// Where the brief teaser is.
+#[derive(Debug, Clone, Copy)]
+enum Brief {
+    /// The list teaser itself.
+    Same,
+    /// The first bytes of the list teaser, then `…`.
+    Cut(u32),
+    /// In the text after the list teaser, which ends at this byte.
+    After(u32),
 }
 
 impl Teasers {
     /// The teasers of the article with body `body`.
     pub(crate) fn of(body: &str, summary_chars: usize) -> Self {
+        let list = teaser(body, summary_chars);
+        let brief = brief_teaser(body, summary_chars);
+        let cut = brief
+            .strip_suffix('…')
+            .filter(|head| list.starts_with(head))
+            .and_then(|head| u32::try_from(head.len()).ok());
+        let (text, brief) = if brief == list {
+            (list, Brief::Same)
+        } else if let Some(n) = cut {
+            (list, Brief::Cut(n))
+        } else {
+            let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            (list + &brief, Brief::After(n))
+        };
         Self {
-            list: teaser(body, summary_chars).into_boxed_str(),
-            brief: brief_teaser(body, summary_chars).into_boxed_str(),
+            text: text.into_boxed_str(),
+            brief,
+        }
+    }
+
+    /// [`teaser`] at the configured summary length.
+    pub(crate) fn list(&self) -> &str {
+        match self.brief {
+            Brief::After(n) => self.text.get(..n as usize).unwrap_or_default(),
+            _ => &self.text,
+        }
+    }
+
+    /// [`brief_teaser`].
+    pub(crate) fn brief(&self) -> String {
+        match self.brief {
+            Brief::Same => self.text.to_string(),
+            Brief::Cut(n) => {
+                let mut s = self.text.get(..n as usize).unwrap_or_default().to_string();
+                s.push('…');
+                s
+            }
+            Brief::After(n) => self.text.get(n as usize..).unwrap_or_default().to_string(),
         }
     }
 }
@@ -281,6 +327,27 @@ mod tests {
                 summary(&opening(body, max), max),
                 summary(&paragraphs(body), max)
             );
+        }
+    }
+
+    #[test]
+    fn kept_teasers_are_the_ones_made_from_the_body() {
+        let long = "第一段文字，内容较长较长较长较长较长较长较长较长较长较长较长较长。".repeat(9);
+        let bodies = [
+            String::new(),
+            "短。".to_string(),
+            long.clone(),
+            format!("{long}\n\n第二段。"),
+            // a paragraph that ends where the brief teaser ends: no `…` there
+            format!("{}\n\n{long}", "字".repeat(ARCHIVE_SUMMARY)),
+            format!("{}\n\n{long}", "字".repeat(ARCHIVE_SUMMARY - 1)),
+        ];
+        for body in &bodies {
+            for chars in [10, ARCHIVE_SUMMARY, 140, 400] {
+                let t = Teasers::of(body, chars);
+                assert_eq!(t.list(), teaser(body, chars), "{body:?} {chars}");
+                assert_eq!(t.brief(), brief_teaser(body, chars), "{body:?} {chars}");
+            }
         }
     }
 

@@ -359,7 +359,16 @@ pub fn publish_with(
     let old = old?;
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
     let global = global_fingerprint(settings, templates);
-    let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).1));
+    // Fragments are shared among the places below the provinces, which are done first
+    // (see `feed_tasks`): one kept for a province's or `all`'s window would be held from
+    // there to the end. The few items of those windows are rendered for each.
+    let shared = Shared::new(
+        prep.len(),
+        groups
+            .iter()
+            .filter(|g| g.chain.len() >= 2)
+            .map(|g| current(settings, g).1),
+    );
     let tree = places::Tree::new(&groups);
     let ctx = Ctx {
         tree: &tree,
@@ -490,8 +499,8 @@ fn beside<A: Send, B>(
 /// An article's fragments are rendered once for all the subscription documents that hold
 /// it ([`Shared`]) and dropped after the last one, so going through a task in post-order
 /// keeps the fragments alive at any time to about `items_per_feed` for each open county
-/// and prefecture, and for each province and `all` (whose windows come last), whatever
-/// the number of feeds.
+/// and prefecture, whatever the number of feeds (the windows of the provinces and `all`
+/// render their own).
 fn feed_tasks(groups: &[Group]) -> [Vec<Vec<&Group>>; 2] {
     let mut by_top: std::collections::BTreeMap<&str, Vec<&Group>> = Default::default();
     for g in groups {
@@ -902,7 +911,7 @@ impl Ctx<'_> {
                         items
                             .iter()
                             .zip(teasers)
-                            .map(|(p, t)| Frags::brief(p, &t.brief, self.urls))
+                            .map(|(p, t)| Frags::brief(p, t.brief(), self.urls))
                             .collect(),
                     );
                 }

@@ -413,7 +413,7 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
     let headlines: Vec<Teaser> = newest
         .iter()
         .zip(ctx.teasers_of(&newest, sink)?)
-        .map(|(p, t)| teaser(urls, p, &t.list))
+        .map(|(p, t)| teaser(urls, p, t.list()))
         .collect();
     let more = newest_group
         .filter(|g| g.items.len() > size)

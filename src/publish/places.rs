@@ -163,7 +163,7 @@ fn emit(
     let teasers: Vec<Teaser> = items
         .iter()
         .zip(ctx.teasers_of(items, sink)?)
-        .map(|(p, t)| teaser(ctx.urls, p, &t.list))
+        .map(|(p, t)| teaser(ctx.urls, p, t.list()))
         .collect();
     let bytes = render(ctx, g, teasers, page, older, below)?;
     sink.put(ctx.out, ctx.old, rel, Some(fp), &[&bytes])
