@@ -432,8 +432,7 @@ pub fn publish_with(
         .sum();
     let removed = sink.retire(out, &old);
     sink.save_manifest(out, &old)?;
-    let mut written = sink.written;
-    written.sort();
+    let written = sink.written(out);
     Ok(Report {
         written,
         unchanged: sink.unchanged,
