@@ -14,17 +14,10 @@
 #
 # Needs: GNU time, script (util-linux), rustc, python3.
 set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
 OTHER=${1:?the other localfeed binary to compare with}
 ROUNDS=${2:-2}
-S=${WORK:-/dev/shm/localfeed-e2e}; mkdir -p "$S"
-C=$ROOT/benches/e2e/config.toml; IN=$S/inbox-10000; E2E=$ROOT/../shared/bench/e2e
-[ -d "$IN" ] || python3 "$E2E/make_pages.py" --pages 10000 --seed 1 --gb18030-share 0.1 --out "$IN" >/dev/null
-cargo build --release -q
-cp target/release/localfeed "$S/localfeed-this"
+. "$(dirname "$0")/common.sh"
 rustc -O -o "$S/raw_write" benches/e2e/raw_write.rs
-export LOCALFEED_NOW=2026-12-01T09:00:00+08:00
 if [ ! -f "$S/pub-state.db" ]; then
   "$S/localfeed-this" -q --config "$C" run --inbox "$IN" --out "$S/pub-first" --state "$S/pub-state.db"
   rm -rf "$S/pub-first"

@@ -8,7 +8,9 @@
 //! to order from articles it is handed (for `serve`).
 //! Articles may come without their bodies (heads): a document's bodies are asked of the
 //! [`Bodies`] it is handed, a batch at a time, only for the documents it renders, so what
-//! it holds follows the documents being written, not the store.
+//! it holds follows the documents being written, not the store. A body is read once a
+//! run: the document that reads it also makes the article's teasers (kept with it, for
+//! the place pages and archives) and writes the article's page.
 //! Must not touch: the store (bodies come through [`Bodies`]), the clock (every time
 //! written comes from the articles), the network, or any other stage. It reads nothing
 //! but its output folder (to compare bytes) and the templates it is handed.
