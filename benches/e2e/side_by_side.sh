@@ -9,17 +9,10 @@
 #
 # Needs: GNU time, bc, python3; the inbox and the peer's venv are made on first use.
 set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
 OTHER=${1:?the other localfeed binary to compare with}
 ROUNDS=${2:-2}
-S=${WORK:-/dev/shm/localfeed-e2e}; mkdir -p "$S"
-C=$ROOT/benches/e2e/config.toml; IN=$S/inbox-10000; E2E=$ROOT/../shared/bench/e2e
-[ -d "$IN" ] || python3 "$E2E/make_pages.py" --pages 10000 --seed 1 --gb18030-share 0.1 --out "$IN" >/dev/null
+. "$(dirname "$0")/common.sh"
 VENV=$(bash "$E2E/setup.sh" | tail -1)
-cargo build --release -q
-cp target/release/localfeed "$S/localfeed-this"
-export LOCALFEED_NOW=2026-12-01T09:00:00+08:00
 field() { grep -E "$2" "$1" | awk -F': ' '{print $2}'; }
 secs() { awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
 lf() { # name bin round

@@ -29,16 +29,24 @@ impl Frags {
     /// Renders an article with body `body`: `full` for subscription documents (with
     /// content and the JSON item), else the brief entry of an archive document.
     pub(crate) fn new(p: &Prepared<'_>, body: &str, urls: &Urls, full: bool) -> Self {
-        let v = ItemView::new(p, body, urls, full);
+        Self::of_view(&ItemView::new(p, body, urls, full), urls, full)
+    }
+
+    /// The brief entry of an archive document (no JSON item), its teaser made already.
+    pub(crate) fn brief(p: &Prepared<'_>, teaser: String, urls: &Urls) -> Self {
+        Self::of_view(&ItemView::brief(p, teaser, urls), urls, false)
+    }
+
+    fn of_view(v: &ItemView<'_>, urls: &Urls, full: bool) -> Self {
         let size = v.content_xml.len() + v.summary.len() + 1024;
         let mut rss = String::with_capacity(size);
-        rss::item(&mut rss, &v, urls);
+        rss::item(&mut rss, v, urls);
         let mut atom = String::with_capacity(size);
-        atom::entry(&mut atom, &v, urls);
+        atom::entry(&mut atom, v, urls);
         Self {
             rss,
             atom,
-            json: if full { json::item(&v) } else { Vec::new() },
+            json: if full { json::item(v) } else { Vec::new() },
             updated: v.updated,
         }
     }

@@ -26,6 +26,11 @@ pub(crate) struct Prepared<'a> {
     /// The article's `urn:uuid:` id, made on first use (a run that renders nothing never
     /// needs it; one that does needs it in several documents).
     uid: std::sync::OnceLock<String>,
+    /// The article's teasers, made from its body by the first document that reads it
+    /// (see [`super::item::Teasers`]).
+    teasers: std::sync::OnceLock<super::item::Teasers>,
+    /// Whether a worker took the article's page (to write it, or to find it unchanged).
+    page: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> Prepared<'a> {
@@ -40,6 +45,8 @@ impl<'a> Prepared<'a> {
             file: safe_segment(&art.id),
             fp: fingerprint(art),
             uid: std::sync::OnceLock::new(),
+            teasers: std::sync::OnceLock::new(),
+            page: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -47,6 +54,23 @@ impl<'a> Prepared<'a> {
     pub(crate) fn uid(&self) -> &str {
         self.uid
             .get_or_init(|| super::text::urn_uuid(super::item::ARTICLE_NS, &self.art.id))
+    }
+
+    /// True for the one caller that takes the article's page (it is written, or found
+    /// unchanged, once a run, by whichever worker reads the body first).
+    pub(crate) fn take_page(&self) -> bool {
+        !self.page.swap(true, std::sync::atomic::Ordering::AcqRel)
+    }
+
+    /// The article's teasers, when a document has read its body already.
+    pub(crate) fn teasers(&self) -> Option<&super::item::Teasers> {
+        self.teasers.get()
+    }
+
+    /// The article's teasers, made from `body` (its body) unless they were made already.
+    pub(crate) fn teasers_from(&self, body: &str, summary_chars: usize) -> &super::item::Teasers {
+        self.teasers
+            .get_or_init(|| super::item::Teasers::of(body, summary_chars))
     }
 }
 

@@ -94,6 +94,79 @@ pub(crate) fn teaser(body: &str, max: usize) -> String {
     summary(&opening(body, max), max)
 }
 
+/// The teaser of an archive document's brief entry (see [`ARCHIVE_SUMMARY`]), for a
+/// summary length of `summary_chars`; empty when the body has no text.
+pub(crate) fn brief_teaser(body: &str, summary_chars: usize) -> String {
+    teaser(body, summary_chars.min(ARCHIVE_SUMMARY))
+}
+
+/// The two teasers of an article (a page's list, an archive's brief entry), made once a
+/// run from its body and kept with the article: small, so neither the body nor the
+/// paragraphs need be read again for each page and archive the article is in. The brief
+/// one is most often the list's opening and `…`, and is then kept as its length.
+#[derive(Debug)]
+pub(crate) struct Teasers {
+    /// The list teaser, followed by the brief one when that is [`Brief::After`] it.
+    text: Box<str>,
+    brief: Brief,
+}
+
+/// Where the brief teaser is.
+#[derive(Debug, Clone, Copy)]
+enum Brief {
+    /// The list teaser itself.
+    Same,
+    /// The first bytes of the list teaser, then `…`.
+    Cut(u32),
+    /// In the text after the list teaser, which ends at this byte.
+    After(u32),
+}
+
+impl Teasers {
+    /// The teasers of the article with body `body`.
+    pub(crate) fn of(body: &str, summary_chars: usize) -> Self {
+        let list = teaser(body, summary_chars);
+        let brief = brief_teaser(body, summary_chars);
+        let cut = brief
+            .strip_suffix('…')
+            .filter(|head| list.starts_with(head))
+            .and_then(|head| u32::try_from(head.len()).ok());
+        let (text, brief) = if brief == list {
+            (list, Brief::Same)
+        } else if let Some(n) = cut {
+            (list, Brief::Cut(n))
+        } else {
+            let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
+            (list + &brief, Brief::After(n))
+        };
+        Self {
+            text: text.into_boxed_str(),
+            brief,
+        }
+    }
+
+    /// [`teaser`] at the configured summary length.
+    pub(crate) fn list(&self) -> &str {
+        match self.brief {
+            Brief::After(n) => self.text.get(..n as usize).unwrap_or_default(),
+            _ => &self.text,
+        }
+    }
+
+    /// [`brief_teaser`].
+    pub(crate) fn brief(&self) -> String {
+        match self.brief {
+            Brief::Same => self.text.to_string(),
+            Brief::Cut(n) => {
+                let mut s = self.text.get(..n as usize).unwrap_or_default().to_string();
+                s.push('…');
+                s
+            }
+            Brief::After(n) => self.text.get(n as usize..).unwrap_or_default().to_string(),
+        }
+    }
+}
+
 /// The papers other than the article's own that printed its story (the publications of
 /// its other printings, else their source ids), cleaned, in the order they were first
 /// seen, no repeats.
@@ -110,6 +183,24 @@ pub(crate) fn original_url(raw: Option<&str>) -> Option<String> {
 impl<'a> ItemView<'a> {
     /// Builds the view of the article with body `body`; `full` adds the HTML content.
     pub(crate) fn new(p: &Prepared<'a>, body: &str, urls: &Urls, full: bool) -> Self {
+        if full {
+            let paras = paragraphs(body);
+            let summary = summary(&paras, urls.summary_chars);
+            Self::with(p, urls, Some(&paras), summary)
+        } else {
+            Self::brief(p, brief_teaser(body, urls.summary_chars), urls)
+        }
+    }
+
+    /// The brief view of an archive document (no content), its teaser made already by
+    /// [`brief_teaser`] (so the body need not be read again).
+    pub(crate) fn brief(p: &Prepared<'a>, teaser: String, urls: &Urls) -> Self {
+        Self::with(p, urls, None, teaser)
+    }
+
+    /// The view with the body's paragraphs `paras` as its content (none in a brief view)
+    /// and `summary` as its teaser (the title when it is empty).
+    fn with(p: &Prepared<'a>, urls: &Urls, paras: Option<&[String]>, mut summary: String) -> Self {
         let s = p.art;
         let a = &s.article;
         let reporters = names(&a.reporters, &[]);
@@ -122,12 +213,6 @@ impl<'a> ItemView<'a> {
                 }
             }
         }
-        // Brief (archive) entries only need the opening of the body for their teaser.
-        let paras = if full {
-            paragraphs(body)
-        } else {
-            opening(body, urls.summary_chars.min(ARCHIVE_SUMMARY))
-        };
         let publication = s
             .publication
             .as_deref()
@@ -137,26 +222,20 @@ impl<'a> ItemView<'a> {
         if title.is_empty() {
             title = "(无标题)".into();
         }
-        let content_html = full.then(|| {
+        let content_html = paras.map(|paras| {
             content_html(
                 a.kicker.as_deref(),
                 a.subtitle.as_deref(),
-                &paras,
+                paras,
                 publication.as_deref(),
                 original_url(a.url.as_deref()).as_deref(),
             )
         });
-        let max = if full {
-            urls.summary_chars
-        } else {
-            urls.summary_chars.min(ARCHIVE_SUMMARY)
-        };
         let content_xml = content_html.as_deref().map_or_else(String::new, |h| {
             let mut x = String::with_capacity(h.len() + h.len() / 4);
             push_clean(&mut x, h);
             x
         });
-        let mut summary = summary(&paras, max);
         if summary.is_empty() {
             summary = title.clone();
         }
@@ -248,6 +327,27 @@ mod tests {
                 summary(&opening(body, max), max),
                 summary(&paragraphs(body), max)
             );
+        }
+    }
+
+    #[test]
+    fn kept_teasers_are_the_ones_made_from_the_body() {
+        let long = "第一段文字，内容较长较长较长较长较长较长较长较长较长较长较长较长。".repeat(9);
+        let bodies = [
+            String::new(),
+            "短。".to_string(),
+            long.clone(),
+            format!("{long}\n\n第二段。"),
+            // a paragraph that ends where the brief teaser ends: no `…` there
+            format!("{}\n\n{long}", "字".repeat(ARCHIVE_SUMMARY)),
+            format!("{}\n\n{long}", "字".repeat(ARCHIVE_SUMMARY - 1)),
+        ];
+        for body in &bodies {
+            for chars in [10, ARCHIVE_SUMMARY, 140, 400] {
+                let t = Teasers::of(body, chars);
+                assert_eq!(t.list(), teaser(body, chars), "{body:?} {chars}");
+                assert_eq!(t.brief(), brief_teaser(body, chars), "{body:?} {chars}");
+            }
         }
     }
 

@@ -216,7 +216,11 @@ pub fn render_search(
         .map(|a| {
             let p = Prepared::new(a);
             Hit {
-                teaser: teaser(&urls, &p, &a.article.body),
+                teaser: teaser(
+                    &urls,
+                    &p,
+                    &super::item::teaser(&a.article.body, urls.summary_chars),
+                ),
                 excerpt: excerpt(&a.article.body, &words),
             }
         })

@@ -8,7 +8,9 @@
 //! to order from articles it is handed (for `serve`).
 //! Articles may come without their bodies (heads): a document's bodies are asked of the
 //! [`Bodies`] it is handed, a batch at a time, only for the documents it renders, so what
-//! it holds follows the documents being written, not the store.
+//! it holds follows the documents being written, not the store. A body is read once a
+//! run: the document that reads it also makes the article's teasers (kept with it, for
+//! the place pages and archives) and writes the article's page.
 //! Must not touch: the store (bodies come through [`Bodies`]), the clock (every time
 //! written comes from the articles), the network, or any other stage. It reads nothing
 //! but its output folder (to compare bytes) and the templates it is handed.
@@ -359,7 +361,16 @@ pub fn publish_with(
     let old = old?;
     anyhow::ensure!(prep.len() == unique.len(), "a publish worker failed");
     let global = global_fingerprint(settings, templates);
-    let shared = Shared::new(prep.len(), groups.iter().map(|g| current(settings, g).1));
+    // Fragments are shared among the places below the provinces, which are done first
+    // (see `feed_tasks`): one kept for a province's or `all`'s window would be held from
+    // there to the end. The few items of those windows are rendered for each.
+    let shared = Shared::new(
+        prep.len(),
+        groups
+            .iter()
+            .filter(|g| g.chain.len() >= 2)
+            .map(|g| current(settings, g).1),
+    );
     let tree = places::Tree::new(&groups);
     let ctx = Ctx {
         tree: &tree,
@@ -376,7 +387,7 @@ pub fn publish_with(
     };
 
     let mut sink = Sink::default();
-    let tasks = feed_tasks(&groups);
+    let [below_provinces, provinces] = feed_tasks(&groups);
     // The index, the place list and the OPML lists depend on the groups only: they are
     // written on a thread of their own while the workers write the feeds and the pages
     // of their places.
@@ -390,23 +401,23 @@ pub fn publish_with(
             Ok(s)
         },
         || {
-            parallel(&tasks, threads, |task, s| {
+            let feeds = |task: &Vec<&Group>, s: &mut Sink| {
                 task.iter().try_for_each(|g| {
                     ctx.feed(g, s)?;
                     places::pages(&ctx, g, s)
                 })
-            })
+            };
+            // The places below the provinces first: the bodies their windows read give
+            // every article's teasers and page (see `Ctx::took_body`), so the provinces
+            // and `all`, which hold every article again, read almost none.
+            let mut s = parallel(&below_provinces, threads, feeds)?;
+            s.merge(parallel(&provinces, threads, feeds)?);
+            anyhow::Ok(s)
         },
     );
     sink.merge(feeds?);
     sink.merge(side?);
-    let archives = groups
-        .iter()
-        .map(|g| {
-            let c = current(settings, g).0;
-            c.archives + usize::from(c.open > 0)
-        })
-        .sum();
+    // The pages of the articles no document read the body of.
     if settings.article_pages {
         let arts: Vec<&Prepared<'_>> = order.iter().filter_map(|&i| prep.get(i as usize)).collect();
         let chunks: Vec<&[&Prepared<'_>]> = arts.chunks(BODY_BATCH).collect();
@@ -414,10 +425,16 @@ pub fn publish_with(
             pages::articles(&ctx, c, s)
         })?);
     }
+    let archives = groups
+        .iter()
+        .map(|g| {
+            let c = current(settings, g).0;
+            c.archives + usize::from(c.open > 0)
+        })
+        .sum();
     let removed = sink.retire(out, &old);
     sink.save_manifest(out, &old)?;
-    let mut written = sink.written;
-    written.sort();
+    let written = sink.written(out);
     Ok(Report {
         written,
         unchanged: sink.unchanged,
@@ -477,14 +494,15 @@ fn beside<A: Send, B>(
     })
 }
 
-/// The feeds in tasks for the workers: one task per prefecture-level subtree (its
-/// townships, counties and itself), one for the rest (provinces, `all`, shorter
-/// chains); the biggest tasks first. An article's fragments are rendered once for all the
-/// subscription documents that hold it ([`Shared`]) and dropped after the last one, so
-/// going through a task in post-order keeps the fragments alive at any time to about
-/// `items_per_feed` for each open county, prefecture, province and `all`, whatever the
-/// number of feeds.
-fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
+/// The feeds in tasks for the workers, in two lists to be done one after the other: one
+/// task per prefecture-level subtree (its townships, counties and itself), then one per
+/// feed of the rest (provinces, `all`, shorter chains); the biggest tasks first in each.
+/// An article's fragments are rendered once for all the subscription documents that hold
+/// it ([`Shared`]) and dropped after the last one, so going through a task in post-order
+/// keeps the fragments alive at any time to about `items_per_feed` for each open county
+/// and prefecture, whatever the number of feeds (the windows of the provinces and `all`
+/// render their own).
+fn feed_tasks(groups: &[Group]) -> [Vec<Vec<&Group>>; 2] {
     let mut by_top: std::collections::BTreeMap<&str, Vec<&Group>> = Default::default();
     for g in groups {
         let top = match g.chain.get(1) {
@@ -493,6 +511,7 @@ fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
         };
         by_top.entry(top).or_default().push(g);
     }
+    let rest = by_top.remove("").unwrap_or_default();
     let mut tasks: Vec<Vec<&Group>> = by_top.into_values().collect();
     // Post-order: each place after everything below it (a county right after its
     // townships), so a shared fragment lives only while its places are open.
@@ -507,8 +526,11 @@ fn feed_tasks(groups: &[Group]) -> Vec<Vec<&Group>> {
                 .then_with(|| a.key.cmp(&b.key))
         });
     }
-    tasks.sort_by_key(|t| std::cmp::Reverse(t.iter().map(|g| g.items.len()).sum::<usize>()));
-    tasks
+    let size = |t: &Vec<&Group>| std::cmp::Reverse(t.iter().map(|g| g.items.len()).sum::<usize>());
+    tasks.sort_by_key(size);
+    let mut rest: Vec<Vec<&Group>> = rest.into_iter().map(|g| vec![g]).collect();
+    rest.sort_by_key(size);
+    [tasks, rest]
 }
 
 /// How a feed is cut (see [`group::cut`]), and the window of its subscription documents:
@@ -655,19 +677,43 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// `f` of each of `items` with its body, in their order; the bodies are read
-    /// [`BODY_BATCH`] at a time (see [`Ctx::bodies_of`]) and dropped once `f` has had them.
-    pub(crate) fn map_bodies<'p, T>(
+    /// Does with the body of `p`, just read, all else that needs it, so that it is read once
+    /// a run: the article's teasers (kept with it) and its page (unless another worker took
+    /// it; written into `sink`).
+    fn took_body(&self, p: &Prepared<'_>, body: &str, sink: &mut Sink) -> anyhow::Result<()> {
+        p.teasers_from(body, self.urls.summary_chars);
+        if self.settings.article_pages && p.take_page() {
+            pages::article(self, p, body, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The teasers of `items`, in their order: made from the bodies of those no document
+    /// has read yet, read [`BODY_BATCH`] at a time (see [`Ctx::bodies_of`]), and kept with
+    /// the articles (see [`Ctx::took_body`]).
+    pub(crate) fn teasers_of<'p>(
         &self,
         items: &[&'p Prepared<'_>],
-        mut f: impl FnMut(&'p Prepared<'_>, &str) -> T,
-    ) -> anyhow::Result<Vec<T>> {
-        let mut out = Vec::with_capacity(items.len());
-        for chunk in items.chunks(BODY_BATCH) {
+        sink: &mut Sink,
+    ) -> anyhow::Result<Vec<&'p item::Teasers>> {
+        let missing: Vec<&Prepared<'_>> = items
+            .iter()
+            .copied()
+            .filter(|p| p.teasers().is_none())
+            .collect();
+        for chunk in missing.chunks(BODY_BATCH) {
             let bodies = self.bodies_of(chunk)?;
-            out.extend(chunk.iter().zip(&bodies).map(|(p, b)| f(p, b)));
+            for (p, body) in chunk.iter().zip(&bodies) {
+                self.took_body(p, body, sink)?;
+            }
         }
-        Ok(out)
+        items
+            .iter()
+            .map(|p| {
+                p.teasers()
+                    .with_context(|| format!("no teaser was made for article {}", p.art.id))
+            })
+            .collect()
     }
 
     /// The prepared articles of a group at the given positions, newest first.
@@ -697,53 +743,65 @@ impl Ctx<'_> {
     /// The shared fragments of a subscription document's window (indexes into the
     /// prepared articles, oldest first), newest first: the bodies of the articles no other
     /// document rendered yet are read in one request.
-    fn window_frags(&self, window: &[u32]) -> anyhow::Result<Vec<std::sync::Arc<Frags>>> {
+    fn window_frags(
+        &self,
+        window: &[u32],
+        sink: &mut Sink,
+    ) -> anyhow::Result<Vec<std::sync::Arc<Frags>>> {
         let mut out = Vec::with_capacity(window.len());
         let newest_first: Vec<u32> = window.iter().rev().copied().collect();
         for chunk in newest_first.chunks(BODY_BATCH) {
-            out.extend(self.chunk_frags(chunk)?);
+            self.chunk_frags(chunk, sink, &mut out)?;
         }
         Ok(out)
     }
 
-    /// [`Ctx::window_frags`] of at most [`BODY_BATCH`] articles.
-    fn chunk_frags(&self, chunk: &[u32]) -> anyhow::Result<Vec<std::sync::Arc<Frags>>> {
+    /// [`Ctx::window_frags`] of at most [`BODY_BATCH`] articles, added to `out`.
+    fn chunk_frags(
+        &self,
+        chunk: &[u32],
+        sink: &mut Sink,
+        out: &mut Vec<std::sync::Arc<Frags>>,
+    ) -> anyhow::Result<()> {
         let missing: Vec<&Prepared<'_>> = chunk
             .iter()
             .filter(|&&i| !self.shared.has(i))
             .filter_map(|&i| self.prep.get(i as usize))
             .collect();
         let bodies = self.bodies_of(&missing)?;
+        for (p, body) in missing.iter().zip(&bodies) {
+            self.took_body(p, body, sink)?;
+        }
         let body_of: rustc_hash::FxHashMap<&str, &str> = missing
             .iter()
             .zip(&bodies)
             .map(|(p, b)| (p.art.id.as_str(), b.as_ref()))
             .collect();
-        chunk
+        for (i, p) in chunk
             .iter()
             .filter_map(|&i| self.prep.get(i as usize).map(|p| (i, p)))
-            .map(|(i, p)| {
-                let mut failed = None;
-                let f = self.shared.get(i, || {
-                    let body = match body_of.get(p.art.id.as_str()) {
-                        Some(b) => std::borrow::Cow::Borrowed(*b),
-                        // rendered by another document since, or dropped: read again
-                        None => match self.bodies_of(&[p]) {
-                            Ok(mut b) => b.pop().unwrap_or_default(),
-                            Err(e) => {
-                                failed = Some(e);
-                                std::borrow::Cow::Borrowed("")
-                            }
-                        },
-                    };
-                    Frags::new(p, &body, self.urls, true)
-                });
-                match failed {
-                    Some(e) => Err(e),
-                    None => Ok(f),
-                }
-            })
-            .collect()
+        {
+            let mut failed = None;
+            let f = self.shared.get(i, || {
+                let body = match body_of.get(p.art.id.as_str()) {
+                    Some(b) => std::borrow::Cow::Borrowed(*b),
+                    // rendered by another document since, or dropped: read again
+                    None => match self.bodies_of(&[p]) {
+                        Ok(mut b) => b.pop().unwrap_or_default(),
+                        Err(e) => {
+                            failed = Some(e);
+                            std::borrow::Cow::Borrowed("")
+                        }
+                    },
+                };
+                Frags::new(p, &body, self.urls, true)
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            out.push(f);
+        }
+        Ok(())
     }
 
     /// Title and description of a group's feed.
@@ -810,7 +868,7 @@ impl Ctx<'_> {
                     continue;
                 }
                 if frags.is_none() {
-                    frags = Some(self.window_frags(window)?);
+                    frags = Some(self.window_frags(window, sink)?);
                 }
                 let frags = frags.as_deref().unwrap_or_default();
                 let meta = DocMeta {
@@ -849,8 +907,13 @@ impl Ctx<'_> {
                     continue;
                 }
                 if frags.is_none() {
+                    let teasers = self.teasers_of(&items, sink)?;
                     frags = Some(
-                        self.map_bodies(&items, |p, body| Frags::new(p, body, self.urls, false))?,
+                        items
+                            .iter()
+                            .zip(teasers)
+                            .map(|(p, t)| Frags::brief(p, t.brief(), self.urls))
+                            .collect(),
                     );
                 }
                 let frags = frags.as_deref().unwrap_or_default();

@@ -65,8 +65,9 @@ pub(crate) struct Teaser {
     summary: String,
 }
 
-/// An article with body `body` as a list shows it (see [`Teaser`]).
-pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, body: &str) -> Teaser {
+/// An article as a list shows it (see [`Teaser`]), `summary` its body's opening (see
+/// [`super::item::teaser`]).
+pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, summary: &str) -> Teaser {
     let a = &p.art.article;
     let leaf = p.art.placement.primary.leaf();
     let mut title = one_line(&a.display_title());
@@ -82,7 +83,7 @@ pub(crate) fn teaser(urls: &super::Urls, p: &Prepared<'_>, body: &str) -> Teaser
         publication: opt(p.art.publication.as_deref()),
         place: leaf.map(|d| one_line(&d.name)),
         place_url: leaf.map(|d| u(urls.home(&super::text::safe_segment(&d.code)))),
-        summary: super::item::teaser(body, urls.summary_chars),
+        summary: summary.to_string(),
     }
 }
 
@@ -183,8 +184,8 @@ fn article_file(ctx: &Ctx<'_>, p: &Prepared<'_>) -> (String, u64) {
     (rel, h.finish())
 }
 
-/// Writes the pages of `arts` (see [`article`]): the bodies of those that are not
-/// reused are read in one request.
+/// Writes the pages of `arts` (see [`article`]) that no other document took when it read
+/// their bodies: the bodies of those that are not reused are read in one request.
 pub(crate) fn articles(
     ctx: &Ctx<'_>,
     arts: &[&Prepared<'_>],
@@ -193,6 +194,7 @@ pub(crate) fn articles(
     let todo: Vec<&Prepared<'_>> = arts
         .iter()
         .copied()
+        .filter(|p| p.take_page())
         .filter(|p| {
             let (rel, fp) = article_file(ctx, p);
             !sink.reuse(ctx.old, &rel, fp)
@@ -206,7 +208,12 @@ pub(crate) fn articles(
 }
 
 /// Writes `articles/<id>.html` of the article with body `body`.
-fn article(ctx: &Ctx<'_>, p: &Prepared<'_>, body: &str, sink: &mut Sink) -> anyhow::Result<()> {
+pub(crate) fn article(
+    ctx: &Ctx<'_>,
+    p: &Prepared<'_>,
+    body: &str,
+    sink: &mut Sink,
+) -> anyhow::Result<()> {
     let (rel, fp) = article_file(ctx, p);
     sink.emit(ctx.out, ctx.old, &rel, Some(fp), || {
         let urls = ctx.urls;
@@ -403,7 +410,11 @@ pub(crate) fn index(ctx: &Ctx<'_>, groups: &[Group], sink: &mut Sink) -> anyhow:
     let newest: Vec<&Prepared<'_>> = newest_group
         .map(|g| ctx.items(g, g.items.len().saturating_sub(size)..g.items.len()))
         .unwrap_or_default();
-    let headlines: Vec<Teaser> = ctx.map_bodies(&newest, |p, body| teaser(urls, p, body))?;
+    let headlines: Vec<Teaser> = newest
+        .iter()
+        .zip(ctx.teasers_of(&newest, sink)?)
+        .map(|(p, t)| teaser(urls, p, t.list()))
+        .collect();
     let more = newest_group
         .filter(|g| g.items.len() > size)
         .map(|g| u(urls.home(&g.key)));

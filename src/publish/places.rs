@@ -129,9 +129,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, g: &Group, sink: &mut Sink) -> anyhow::Result
     let first: Vec<&Prepared<'_>> = ctx.items(g, c.first..g.items.len());
     let fp = ctx.doc_fp("place", g, &first, h.finish() as usize);
     let rel = format!("{}/index.html", g.key);
-    sink.emit(ctx.out, ctx.old, &rel, Some(fp), || {
-        render(ctx, g, &first, 0, older, below)
-    })?;
+    emit(ctx, sink, &rel, fp, g, &first, 0, older, below)?;
     for n in 1..=older {
         let range = (n - 1) * size..(n * size).min(c.first);
         let items = ctx.items(g, range);
@@ -139,11 +137,36 @@ pub(crate) fn pages(ctx: &Ctx<'_>, g: &Group, sink: &mut Sink) -> anyhow::Result
         // after them: a page's links change only when a page is added after it.
         let fp = ctx.doc_fp("place-page", g, &items, n * 2 + usize::from(n == older));
         let rel = format!("{}/page/{n}.html", g.key);
-        sink.emit(ctx.out, ctx.old, &rel, Some(fp), || {
-            render(ctx, g, &items, n, older, &[])
-        })?;
+        emit(ctx, sink, &rel, fp, g, &items, n, older, &[])?;
     }
     Ok(())
+}
+
+/// Writes one page of a place (see [`render`]) as `rel`, unless the manifest vouches for
+/// it with the fingerprint `fp`; the teasers of its articles are made first (the bodies
+/// read for them serve their other documents too).
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    ctx: &Ctx<'_>,
+    sink: &mut Sink,
+    rel: &str,
+    fp: u64,
+    g: &Group,
+    items: &[&Prepared<'_>],
+    page: usize,
+    older: usize,
+    below: &[usize],
+) -> anyhow::Result<()> {
+    if sink.reuse(ctx.old, rel, fp) {
+        return Ok(());
+    }
+    let teasers: Vec<Teaser> = items
+        .iter()
+        .zip(ctx.teasers_of(items, sink)?)
+        .map(|(p, t)| teaser(ctx.urls, p, t.list()))
+        .collect();
+    let bytes = render(ctx, g, teasers, page, older, below)?;
+    sink.put(ctx.out, ctx.old, rel, Some(fp), &[&bytes])
 }
 
 /// Renders one page of a place: `page` 0 is its first page, `older` the number of older
@@ -151,7 +174,7 @@ pub(crate) fn pages(ctx: &Ctx<'_>, g: &Group, sink: &mut Sink) -> anyhow::Result
 fn render(
     ctx: &Ctx<'_>,
     g: &Group,
-    items: &[&Prepared<'_>],
+    articles: Vec<Teaser>,
     page: usize,
     older: usize,
     below: &[usize],
@@ -217,7 +240,7 @@ fn render(
         count: g.items.len(),
         crumbs,
         children,
-        articles: ctx.map_bodies(items, |p, body| teaser(urls, p, body))?,
+        articles,
         page,
         pages: older,
         newer,

@@ -288,15 +288,17 @@ fn keep_present(out: &Path, entries: &mut HashMap<String, (u64, u64)>) {
 /// What one worker wrote.
 #[derive(Debug, Default)]
 pub(crate) struct Sink {
-    /// Files whose bytes were written.
-    pub(crate) written: Vec<PathBuf>,
+    /// How many of [`Sink::entries`] were written (the others were found unchanged or
+    /// reused); their paths are made once the run is done ([`Sink::written`]), not held
+    /// beside the entries.
+    written: usize,
     /// Files rendered and found byte-identical on disk.
     pub(crate) unchanged: usize,
     /// Files not rendered: inputs unchanged since the last run and the file still there.
     pub(crate) reused: usize,
     /// Manifest entries for the next run: every file published, with the fingerprint of
-    /// its inputs when it has one, and its size.
-    pub(crate) entries: Vec<(String, Option<u64>, u64)>,
+    /// its inputs when it has one, its size, and whether this run wrote it.
+    pub(crate) entries: Vec<(String, Option<u64>, u64, bool)>,
 }
 
 impl Sink {
@@ -328,7 +330,7 @@ impl Sink {
         match old.get(rel) {
             Some((old_fp, size)) if old_fp == fp => {
                 self.reused += 1;
-                self.entries.push((rel.to_string(), Some(fp), size));
+                self.entries.push((rel.to_string(), Some(fp), size, false));
                 true
             }
             _ => false,
@@ -358,17 +360,30 @@ impl Sink {
             write_if_changed_then(&path, &pieces.concat(), before)?
         };
         if written {
-            self.written.push(path);
+            self.written += 1;
         } else {
             self.unchanged += 1;
         }
-        self.entries.push((rel.to_string(), fp, len as u64));
+        self.entries
+            .push((rel.to_string(), fp, len as u64, written));
         Ok(())
+    }
+
+    /// The files this run wrote, under `out`, sorted; the entries are used up.
+    pub(crate) fn written(&mut self, out: &Path) -> Vec<PathBuf> {
+        let mut written = Vec::with_capacity(self.written);
+        for (rel, _, _, w) in std::mem::take(&mut self.entries) {
+            if w {
+                written.push(out.join(rel));
+            }
+        }
+        written.sort();
+        written
     }
 
     /// Adds another worker's results.
     pub(crate) fn merge(&mut self, other: Sink) {
-        self.written.extend(other.written);
+        self.written += other.written;
         self.unchanged += other.unchanged;
         self.reused += other.reused;
         self.entries.extend(other.entries);
@@ -382,7 +397,7 @@ impl Sink {
         let mut text = String::with_capacity(self.entries.len() * 48 + 32);
         text.push_str(super::MANIFEST_HEADER);
         text.push('\n');
-        for (rel, fp, size) in &self.entries {
+        for (rel, fp, size, _) in &self.entries {
             use std::fmt::Write as _;
             let _ = match fp {
                 Some(fp) => writeln!(text, "{fp:016x} {size} {rel}"),
@@ -406,7 +421,7 @@ impl Sink {
         let now: HashSet<&str> = self
             .entries
             .iter()
-            .map(|(rel, _, _)| rel.as_str())
+            .map(|(rel, _, _, _)| rel.as_str())
             .collect();
         let mut gone: Vec<&str> = old
             .owned
