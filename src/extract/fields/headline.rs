@@ -112,6 +112,11 @@ pub(crate) fn split(lines: &[String]) -> Headline {
             } else if la <= 6 && lb > la {
                 // `老街“焕颜”` over a longer line: the punchy title over its subtitle
                 !web::quoted_short_title(a)
+            } else if lb <= 6 && la >= 10 {
+                // a line of six characters or fewer under a line of ten or more is no
+                // title under its kicker (a place and a name glued, a label): the long
+                // line is the title
+                false
             } else {
                 lb <= la
             };
@@ -337,6 +342,24 @@ mod tests {
             y.subtitle.as_deref(),
             Some("青山县召开第三季度经济运行分析会议")
         );
+    }
+
+    #[test]
+    fn a_line_of_six_characters_under_a_long_one_is_not_the_title() {
+        // a place and a name glued under the headline (`青山李文`)
+        let x = h(&[
+            "河湾街道：坚持因地制宜打造亮点 大力弘扬时代新风",
+            "青山李文",
+        ]);
+        assert_eq!(
+            x.title.as_deref(),
+            Some("河湾街道：坚持因地制宜打造亮点大力弘扬时代新风")
+        );
+        assert_eq!(x.kicker, None);
+        // two short lines keep their order: kicker over title
+        let y = h(&["春季护林防火", "进入关键期"]);
+        assert_eq!(y.kicker.as_deref(), Some("春季护林防火"));
+        assert_eq!(y.title.as_deref(), Some("进入关键期"));
     }
 
     #[test]
