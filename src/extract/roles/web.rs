@@ -202,22 +202,16 @@ pub(crate) fn footer_notices(lines: &[Line]) -> Vec<usize> {
         .iter()
         .rposition(|u| !(matches!(u.role, Role::Furniture | Role::Head) || notice(u) || short(u)))
         .map_or(0, |k| k + 1);
-    let furniture_above = |k: usize| {
-        lines
-            .get(top..k)
-            .is_some_and(|run| run.iter().any(|u| u.role == Role::Furniture))
-    };
-    let closing = |k: usize| {
-        lines
-            .get(k)
-            .is_some_and(|u| notice(u) && furniture_above(k))
-    };
+    // a furniture line above a line of the run: the first of the run stands above it
+    let first_furniture =
+        (top..lines.len()).find(|&k| lines.get(k).is_some_and(|u| u.role == Role::Furniture));
+    let closing =
+        |k: usize| first_furniture.is_some_and(|f| f < k) && lines.get(k).is_some_and(&notice);
     let footer_line = |k: usize| {
         k >= top && (lines.get(k).is_some_and(|u| u.role == Role::Furniture) || closing(k))
     };
-    let notices: Vec<usize> = (top..lines.len()).filter(|&k| closing(k)).collect();
-    if notices.is_empty() {
-        return notices;
+    if !(top..lines.len()).any(closing) {
+        return Vec::new();
     }
     (top..lines.len())
         .filter(|&k| {

@@ -671,17 +671,23 @@ pub(crate) fn chars_upto(s: &str, cap: usize) -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    fn trims_as_the_standard_library_does() {
-        let spaces: Vec<char> = (0u32..0x11000)
+    /// Every white space character of Unicode, and characters sharing bytes with white
+    /// space: U+0080, U+1681, U+2010, U+2060, U+3001, U+3400, and a character ending in
+    /// 0x80 (U+4E00).
+    fn spaces_and_near() -> (Vec<char>, [char; 8]) {
+        let spaces = (0u32..0x11000)
             .filter_map(char::from_u32)
             .filter(|c| c.is_whitespace())
             .collect();
-        // characters sharing bytes with white space: U+0080, U+1681, U+2010, U+2060,
-        // U+3001, U+3400, and a character ending in 0x80 (U+4E00)
         let near = [
             '\u{80}', '\u{1681}', '\u{2010}', '\u{2060}', '、', '\u{3400}', '一', 'a',
         ];
+        (spaces, near)
+    }
+
+    #[test]
+    fn trims_as_the_standard_library_does() {
+        let (spaces, near) = spaces_and_near();
         let mut texts = vec![String::new()];
         for &a in spaces.iter().chain(&near) {
             for &b in spaces.iter().chain(&near) {
@@ -697,13 +703,7 @@ mod tests {
 
     #[test]
     fn finds_white_space_as_the_standard_library_does() {
-        let spaces: Vec<char> = (0u32..0x11000)
-            .filter_map(char::from_u32)
-            .filter(|c| c.is_whitespace())
-            .collect();
-        let near = [
-            '\u{80}', '\u{1681}', '\u{2010}', '\u{2060}', '、', '\u{3400}', '一', 'a',
-        ];
+        let (spaces, near) = spaces_and_near();
         for &a in spaces.iter().chain(&near) {
             for &b in &near {
                 for t in [format!("甲{a}{b}"), format!("{b}{a}"), format!("{a}")] {
