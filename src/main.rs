@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: extraction and publishing allocate many small
+/// strings and vectors, and mimalloc serves them in fewer instructions (5 % fewer for a
+/// whole extraction of the tiny-fixture set, BENCHMARKS "extract").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = localfeed::cli::Cli::parse();
     init_logging(cli.verbose, cli.quiet);

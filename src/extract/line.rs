@@ -2,6 +2,7 @@
 //! it, and the [`Opener`]s that start an article.
 
 use crate::extract::read::dateline::Dateline;
+use crate::extract::text::shape::Shape;
 
 /// What starts an article's body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,9 @@ pub(crate) struct Line {
     pub(crate) text: String,
     /// The line's matching key when it differs from `text` (see [`Line::key`]).
     pub(crate) folded: Option<String>,
+    /// What its key looks like: the marks it holds (colons, digits, a sentence's
+    /// punctuation …) and its number of characters, read once.
+    pub(crate) shape: Shape,
     /// Blank lines before it (0: same block as the line before; large at the page top).
     pub(crate) gap: usize,
     /// Its role.
@@ -99,9 +103,11 @@ impl Line {
         (role, because): (Role, &'static str),
         dateline: Option<Dateline>,
     ) -> Line {
+        let shape = Shape::of(folded.as_deref().unwrap_or(&text));
         Line {
             text,
             folded,
+            shape,
             gap,
             role,
             because,
@@ -131,6 +137,7 @@ impl Line {
             self.text.push(' ');
         }
         self.text.push_str(&other.text);
+        self.shape = self.shape.joined(other.shape, space);
     }
 
     /// Gives the line a role, naming the rule that decided it.

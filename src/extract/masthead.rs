@@ -10,8 +10,9 @@ use crate::extract::read::dateline;
 use crate::extract::read::labels::is_name_line;
 use crate::extract::roles::rules::HEADER_SCORE;
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars_upto, squeeze};
+use crate::extract::text::clean::squeeze;
 use crate::extract::text::fold;
+use crate::extract::text::shape;
 use crate::extract::text::words::{BOX_LABELS, OUTLET_ENDS};
 use crate::model::Publication;
 
@@ -57,7 +58,7 @@ pub(crate) fn page_year(clean: &str, units: &[Line]) -> Option<i32> {
 fn box_opener(u: &Line) -> bool {
     // a label of at most eight characters: 24 bytes and a few spaces
     let k = u.key();
-    if u.role != Role::Head || k.len() > 40 || chars_upto(k, 9) > 8 {
+    if u.role != Role::Head || k.len() > 40 || u.shape.chars() > 8 {
         return false;
     }
     if k.contains(char::is_whitespace) {
@@ -127,6 +128,15 @@ fn may_hold_paper_name(text: &str) -> bool {
     } else {
         text.contains('报')
     }
+}
+
+/// Whether a line can print an issue date: a date needs digits, ASCII or full-width, or
+/// the zero of a year written in characters (`二〇二五年`, `二零二五年`).
+fn may_hold_date(u: &Line) -> bool {
+    u.shape.has(shape::DIGIT)
+        || u.shape.has(shape::WIDE_DIGIT)
+        || u.shape.has(shape::HAN_ZERO)
+        || u.key().contains('零')
 }
 
 /// Whether [`SPONSOR`] or [`SPONSOR_LAST`] can match a line's key: both need `主管`,
@@ -208,7 +218,7 @@ fn outlet_like(text: &str) -> bool {
 pub(crate) fn printed(units: &[Line]) -> Publication {
     let mut publication = Publication::default();
     for (i, u) in units.iter().enumerate() {
-        if publication.date.is_none() && (u.role == Role::Furniture || i < 12) {
+        if publication.date.is_none() && (u.role == Role::Furniture || i < 12) && may_hold_date(u) {
             publication.date = dateline::issue_date(u.key());
         }
         if u.role == Role::Furniture {

@@ -11,7 +11,7 @@
 //!
 //! | part | question |
 //! | --- | --- |
-//! | `text` | bytes to text (`decode`), text repair (`clean`), each line's matching key and full-width digits (`fold`), shared word lists (`words`) |
+//! | `text` | bytes to text (`decode`), text repair (`clean`), each line's matching key and full-width digits (`fold`), the marks and length of a line read once (`shape`), shared word lists (`words`) |
 //! | `read` | what does a string say with no page around it? datelines, bylines, dates, furniture, openers, labels |
 //! | `line` | what a line is: `Line { text, key, gap, role, because, dateline, under_meta }`, `Role`, `Opener` |
 //! | `roles` | what is each line of a page? the first look, the block passes, then the rule table |

@@ -17,7 +17,7 @@ use crate::extract::read::labels::{
 };
 use crate::extract::read::opener;
 use crate::extract::text::clean;
-use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end};
+use crate::extract::text::clean::{chars_upto, is_han, is_sentence_end};
 use crate::extract::text::words::{BRIEF_MARKS, META_WORDS};
 
 /// A title line over a date-and-source line (`标题` / `2025年8月6日  来源：某某中心` /
@@ -50,7 +50,7 @@ pub(crate) fn title_over_meta(units: &[Line], anchor: usize, claimed: &[bool]) -
         && top
         && t.role == Role::Head
         && !claimed.get(title).copied().unwrap_or(true)
-        && (4..=40).contains(&chars(t.key())))
+        && (4..=40).contains(&t.shape.chars()))
     .then_some(title)
 }
 
@@ -169,7 +169,7 @@ fn new_story_follows(units: &[Line], i: usize) -> bool {
     let Some(u) = units.get(i) else {
         return false;
     };
-    let n = chars(u.key());
+    let n = u.shape.chars();
     let prev_closes = i > 0
         && units
             .get(i - 1)
@@ -181,7 +181,7 @@ fn new_story_follows(units: &[Line], i: usize) -> bool {
         && units.get(i + 1).is_some_and(|x| {
             x.role == Role::Para
                 && x.gap <= 1
-                && chars_upto(x.key(), 40) >= 40
+                && x.shape.chars().min(40) >= 40
                 && (opens_with_time(x.key())
                     || lead_names_subject(u.key(), x.key())
                     || opener::cites_report(x.key()))
@@ -512,19 +512,19 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
             let short_opening = |x: &Line| {
                 first_text
                     && ends_sentence(x.key())
-                    && chars_upto(x.key(), 10) >= 10
+                    && x.shape.chars().min(10) >= 10
                     && matches!(class_of(units, j + 1), Some(Role::Para | Role::Opens(_)))
             };
             let body_follows = units.get(j).is_some_and(|x| {
                 x.role == Role::Para
                     && x.gap <= widest
-                    && (chars_upto(x.key(), min_len) >= min_len || short_opening(x))
+                    && (x.shape.chars().min(min_len) >= min_len || short_opening(x))
             }) && !claims.held(j);
             let list_run = heads.len() >= 2
                 && heads.iter().all(|&h| {
                     units
                         .get(h)
-                        .is_some_and(|x| is_list_item(x.key()) && chars_upto(x.key(), 7) <= 6)
+                        .is_some_and(|x| is_list_item(x.key()) && x.shape.chars().min(7) <= 6)
                 });
             if body_follows && !list_run {
                 one_story = !anchored && first_text;
@@ -592,7 +592,7 @@ fn text_above_first(units: &[Line], claims: &mut Claims) {
         if orphan_len >= 100 {
             break;
         }
-        orphan_len += chars_upto(u.key(), 100 - orphan_len);
+        orphan_len += u.shape.chars().min(100 - orphan_len);
     }
     if orphan_len >= 100 || orphan_len >= 20 && continued_above(units, first_start) {
         let mut p = piece(Start::Orphan, orphan.first().copied().unwrap_or(0));
@@ -631,8 +631,8 @@ fn headline_block(
             Role::Para => {
                 // set off from the headline above by a picture gap
                 let isolated = u.gap >= 2;
-                let subtitle = chars_upto(u.key(), 61) <= 60 && !u.key().contains('。');
-                (isolated && chars_upto(u.key(), 121) <= 120 || subtitle)
+                let subtitle = u.shape.chars().min(61) <= 60 && !u.key().contains('。');
+                (isolated && u.shape.chars().min(121) <= 120 || subtitle)
                     && class_of(units, k.wrapping_sub(1)) == Some(Role::Head)
             }
             _ => false,

@@ -39,7 +39,7 @@ pub(crate) fn short_photo(units: &[Line], i: usize, claimed: &[bool]) -> Option<
         Some((k, u))
             if u.role == Role::Head
                 && free(k)
-                && chars_upto(u.key(), 17) <= 16
+                && u.shape.chars().min(17) <= 16
                 && !u.key().contains(['：', ':'])
                 && k.checked_sub(1)
                     .and_then(|j| units.get(j))
@@ -113,7 +113,7 @@ pub(crate) fn credit_first_strip(units: &[Line], claimed: &mut [bool]) -> Vec<Pi
                 && class(k) == Some(Role::Head)
                 && free(k)
                 && units.get(k).is_some_and(|u| {
-                    (2..=8).contains(&chars(u.key())) && u.key().chars().all(is_han)
+                    (2..=8).contains(&u.shape.chars()) && u.key().chars().all(is_han)
                 })
             {
                 labels.push(k);
@@ -170,7 +170,7 @@ pub(crate) fn titled_caption_run(units: &[Line], i: usize, claimed: &[bool]) -> 
         if u.role != Role::Para || !free(k - 1) || u.gap > 1 {
             break;
         }
-        len += chars_upto(u.key(), 401);
+        len += u.shape.chars().min(401);
         k -= 1;
     }
     if k == i || len > 400 || k == 0 {

@@ -144,11 +144,19 @@ fn is_org(token: &str) -> bool {
 /// True for a token that can be a person's name: 2 to 4 Han characters, or a name with a
 /// middle dot (minority names) of at most 10 characters.
 pub(crate) fn is_name(token: &str) -> bool {
-    let n = token.chars().count();
-    if token.contains('·') || token.contains('・') {
-        return (3..=10).contains(&n) && token.chars().all(|c| is_han(c) || c == '·' || c == '・');
+    // one walk: the characters counted, the dots of a transliterated name seen, anything
+    // else than a Han character or a dot found
+    let (mut n, mut dotted, mut other) = (0usize, false, false);
+    for c in token.chars() {
+        n += 1;
+        if matches!(c, '·' | '・') {
+            dotted = true;
+        } else if !is_han(c) {
+            other = true;
+        }
     }
-    (2..=4).contains(&n) && token.chars().all(is_han)
+    let lengths = if dotted { 3..=10 } else { 2..=4 };
+    !other && lengths.contains(&n)
 }
 
 /// Splits names set apart by spaces, mending names the extractor split (`王 安冉`): a
@@ -223,19 +231,28 @@ pub(crate) fn parse(text: &str) -> Option<People> {
                           people: &mut People,
                           last: &mut Vec<(String, Option<Role>)>|
      -> Option<()> {
-        for (t, k) in split_names(seg).into_iter().zip(split_names(seg_key)) {
+        // the key splits as the text does: split again only when it differs
+        let keys = (seg_key != seg).then(|| split_names(seg_key));
+        for (j, t) in split_names(seg).into_iter().enumerate() {
+            let k: &str = match &keys {
+                Some(ks) => match ks.get(j) {
+                    Some(k) => k,
+                    None => break,
+                },
+                None => &t,
+            };
             // `台北報導`: where the report was filed, not a person
             if k.ends_with("报道") || k.ends_with("报导") {
                 continue;
             }
-            if is_org(&k) {
+            if is_org(k) {
                 if t.chars().count() >= 3 && people.org.is_none() && !t.starts_with('本') {
                     people.org = Some(t.clone());
                 }
                 continue;
             }
             // `记者手记`, `记者观察`: a column label, not a byline
-            if NOT_NAMES.contains(&k.as_str()) {
+            if NOT_NAMES.contains(&k) {
                 return None;
             }
             // after a role, a longer Han token is still a name (transliterated names of

@@ -188,7 +188,8 @@ const TEXT_SIZE_WORDS: [&str; 10] = [
 /// A text-size switch: two or more words, every one a button's ([`TEXT_SIZE_WORDS`]),
 /// with `放大` or `缩小` among them (`大 中 小` alone may be anything's).
 pub(crate) fn text_size_switch(t: &str) -> bool {
-    if t.len() > 60 {
+    // one of the two buttons is always there: looked for before the words are cut
+    if t.len() > 60 || !(t.contains("放大") || t.contains("缩小")) {
         return false;
     }
     let words: Vec<&str> = t

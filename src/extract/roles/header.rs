@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 
 use crate::extract::line::{Line, Role};
 use crate::extract::text::clean::{chars, chars_upto, is_han, is_sentence_end, squeeze_cow, trim};
+use crate::extract::text::shape;
 use crate::extract::text::words::META_WORDS;
 
 /// The features of a candidate line, in the order of the model's weights. Each is a
@@ -105,7 +106,7 @@ fn text_start(lines: &[Line]) -> Option<usize> {
     lines.iter().position(|u| {
         u.role.opens()
             || (u.role == Role::Para
-                && chars_upto(u.key(), 40) >= 40
+                && u.shape.chars().min(40) >= 40
                 && u.key().contains(['，', ',', '。']))
     })
 }
@@ -139,7 +140,8 @@ fn headline_at(lines: &[Line], k: usize) -> bool {
 /// A line that gives a time and a source or author (`2025-07-08 07:15 来源：…`).
 fn time_line(u: &Line) -> bool {
     let t = u.key();
-    t.len() <= 300
+    u.shape.has(shape::DIGIT)
+        && t.len() <= 300
         && t.bytes().filter(u8::is_ascii_digit).count() >= 4
         && (META_WORDS.iter().any(|w| t.contains(w))
             || t.contains("作者")
@@ -351,6 +353,8 @@ fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) 
             .enumerate()
             .any(|(k, s)| k != i && s.contains(sq));
     let first = lines.iter().take(i).all(|x| x.role == Role::Furniture);
+    // a date and a page code need ASCII digits
+    let digits = lines.get(i).is_some_and(|x| x.shape.has(shape::DIGIT));
     let b = |x: bool| f64::from(u8::from(x));
     let head_at = |k: usize| headline_at(lines, k);
     // every line from this one down to the nearest candidate is headline-like
@@ -367,7 +371,7 @@ fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) 
         count(char::is_ascii_digit),
         count(char::is_ascii_alphabetic),
         count(|c| is_han(*c)),
-        b(holds_a_date(u)),
+        b(digits && holds_a_date(u)),
         b(last == '。' || (is_sentence_end(last) && u.contains(['，', ',']))),
         b(u.contains(['，', ','])),
         b(colon_inside),
@@ -387,7 +391,7 @@ fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) 
         0.0,
         0.0,
         (words.len().min(8) as f64) / 8.0,
-        b(names_a_page(u)),
+        b((digits || u.contains('版')) && names_a_page(u)),
     ]
 }
 

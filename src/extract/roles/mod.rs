@@ -412,7 +412,7 @@ fn continues_headline(prev: &Line, u: &Line, next_is_head: bool) -> bool {
         return false;
     }
     let (a, b) = (prev.key().trim(), u.key().trim());
-    let (la, lb) = (chars(a), chars(b));
+    let (la, lb) = (prev.shape.chars(), u.shape.chars());
     let is_word = |c: char| clean::is_han(c) || c.is_ascii_alphanumeric();
     let Some(last) = a.chars().last() else {
         return false;

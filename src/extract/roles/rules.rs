@@ -17,7 +17,8 @@ use crate::extract::read::labels::{
 };
 use crate::extract::roles::header;
 use crate::extract::roles::web;
-use crate::extract::text::clean::{chars_upto, has_ascii_digit, is_han, squeeze, trim};
+use crate::extract::text::clean::{has_ascii_digit, is_han, squeeze, trim};
+use crate::extract::text::shape;
 use crate::extract::text::words::BRIEF_MARKS;
 
 /// A named rule: the role of line `i` among `lines`, or `None` when it does not apply.
@@ -309,12 +310,21 @@ fn short_head_or_para(lines: &[Line], i: usize) -> Option<(&Line, &str)> {
 
 /// `A12 | 大湾区`: every form holds a page number.
 fn page_navigation_line(lines: &[Line], i: usize) -> Option<Role> {
+    // two to twenty-four characters with a page number's digits
+    let s = lines.get(i)?.shape;
+    if !(2..=24).contains(&s.chars()) || s.lacks(shape::DIGIT) {
+        return None;
+    }
     let (_, text) = short_head_or_para(lines, i)?;
     (has_ascii_digit(text) && page_navigation(text)).then_some(Role::Furniture)
 }
 
 /// A brief column's label (`短讯`) right above a marked item.
 fn brief_column_label(lines: &[Line], i: usize) -> Option<Role> {
+    // the label has at most six characters
+    if lines.get(i)?.shape.chars() > 6 {
+        return None;
+    }
     let (u, _) = short_head_or_para(lines, i)?;
     let next = lines.get(i + 1);
     (u.role == Role::Head
@@ -325,6 +335,10 @@ fn brief_column_label(lines: &[Line], i: usize) -> Option<Role> {
 
 /// A notice's salutation under its title is its text.
 fn notice_salutation(lines: &[Line], i: usize) -> Option<Role> {
+    // it ends in a colon
+    if lines.get(i)?.shape.lacks(shape::COLON) {
+        return None;
+    }
     let (_, text) = short_head_or_para(lines, i)?;
     let prev = i.checked_sub(1).and_then(|j| lines.get(j));
     (text.ends_with(['：', ':'])
@@ -342,6 +356,11 @@ fn closing_author_note(lines: &[Line], i: usize) -> Option<Role> {
 
 /// A name without a role under a headline, over the text: a pen name (a contributor).
 fn pen_name(lines: &[Line], i: usize) -> Option<Role> {
+    // two or three characters spaced apart
+    let s = lines.get(i)?.shape;
+    if s.lacks(shape::SPACE) || !(2..=3).contains(&s.chars()) {
+        return None;
+    }
     let (u, text) = short_head_or_para(lines, i)?;
     let prev = i.checked_sub(1).and_then(|j| lines.get(j));
     let next = lines.get(i + 1);
@@ -425,6 +444,10 @@ fn letter_opening(lines: &[Line], i: usize) -> Option<Role> {
 /// A letter column's label (`读者来信`) two lines above a salutation is furniture.
 fn letter_column_label(lines: &[Line], i: usize) -> Option<Role> {
     let u = lines.get(i)?;
+    // two to six characters
+    if !(2..=6).contains(&u.shape.chars()) {
+        return None;
+    }
     (u.role == Role::Head && letter_label(u.key()) && is_letter_salutation(lines, i + 2))
         .then_some(Role::Furniture)
 }
@@ -451,7 +474,7 @@ fn letter_signature(lines: &[Line], i: usize) -> Option<Role> {
 /// punctuation, right above a marked item.
 fn brief_label(units: &[Line], i: usize) -> bool {
     let Some(u) = units.get(i) else { return false };
-    if u.role != Role::Head || chars_upto(u.key(), 7) > 6 {
+    if u.role != Role::Head || u.shape.chars().min(7) > 6 {
         return false;
     }
     let t = squeeze(u.key());

@@ -9,6 +9,7 @@ use crate::extract::line::{Line, Role};
 use crate::extract::read::furniture::{holds_phone, marker_count};
 use crate::extract::read::web;
 use crate::extract::text::clean::{chars_upto, squeeze, trim};
+use crate::extract::text::shape::{self, Shape};
 use crate::extract::text::words::BRIEF_MARKS;
 
 /// The trimmed text of a headline-like line, a paragraph or a marked line: the lines a
@@ -25,9 +26,28 @@ fn furniture_if(lines: &[Line], i: usize, test: fn(&str) -> bool) -> Option<Role
         .then_some(Role::Furniture)
 }
 
+/// [`furniture_if`] for a shape that cannot be read without the marks `needs` asks of the
+/// line (read when the line was made): a line without them is not read at all.
+fn furniture_if_marked(
+    lines: &[Line],
+    i: usize,
+    needs: fn(Shape) -> bool,
+    test: fn(&str) -> bool,
+) -> Option<Role> {
+    if !needs(lines.get(i)?.shape) {
+        return None;
+    }
+    furniture_if(lines, i, test)
+}
+
+/// The shape of a line that holds a `needed` mark and no sentence's punctuation.
+fn without_sentence(s: Shape, needed: u16) -> bool {
+    s.has(needed) && s.lacks(shape::SENTENCE)
+}
+
 /// `-->`, `class="x">`: markup the page copier left.
 pub(crate) fn markup_debris(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::markup_debris)
+    furniture_if_marked(lines, i, |s| s.has(shape::ANGLE), web::markup_debris)
 }
 
 /// A phone number or an archive's run of dates alone.
@@ -37,22 +57,37 @@ pub(crate) fn figures_only(lines: &[Line], i: usize) -> Option<Role> {
 
 /// `首页 > 某栏目 > 正文`.
 pub(crate) fn breadcrumb(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::breadcrumb)
+    furniture_if_marked(
+        lines,
+        i,
+        |s| without_sentence(s, shape::STEP),
+        web::breadcrumb,
+    )
 }
 
 /// `发布日期:2025-01-02 点击数:`: CMS metadata.
 pub(crate) fn label_values(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::label_values)
+    furniture_if_marked(
+        lines,
+        i,
+        |s| without_sentence(s, shape::COLON),
+        web::label_values,
+    )
 }
 
 /// `2025-01-02 08:30 来源:某某网`.
 pub(crate) fn time_stamp(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::time_stamp)
+    furniture_if_marked(
+        lines,
+        i,
+        |s| without_sentence(s, shape::DIGIT),
+        web::time_stamp,
+    )
 }
 
 /// Today's and tomorrow's temperatures.
 pub(crate) fn weather_box(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::weather)
+    furniture_if_marked(lines, i, |s| s.has(shape::DEGREE), web::weather)
 }
 
 /// `放大 缩小 默认`: a text-size switch.
@@ -62,7 +97,7 @@ pub(crate) fn text_size_switch(lines: &[Line], i: usize) -> Option<Role> {
 
 /// `前一版 2025年07月27日`, `下一篇：…`.
 pub(crate) fn neighbour_link(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::neighbour_link)
+    furniture_if_marked(lines, i, |s| s.chars() <= 40, web::neighbour_link)
 }
 
 /// `分享至`.
@@ -72,12 +107,12 @@ pub(crate) fn share_widget(lines: &[Line], i: usize) -> Option<Role> {
 
 /// `本新闻共2页，当前在第1页`.
 pub(crate) fn story_pager(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::story_pager)
+    furniture_if_marked(lines, i, |s| s.chars() <= 40, web::story_pager)
 }
 
 /// `demo.jpg`: a picture's file name where the picture was.
 pub(crate) fn image_file_name(lines: &[Line], i: usize) -> Option<Role> {
-    furniture_if(lines, i, web::image_file_name)
+    furniture_if_marked(lines, i, |s| s.has(shape::DOT), web::image_file_name)
 }
 
 /// `—分享—`.
@@ -154,7 +189,7 @@ pub(crate) fn teaser_block(lines: &[Line]) -> Vec<usize> {
     let story_after = lines.iter().skip(t + 1).any(|u| {
         (is_text(u) || u.role == Role::Marker)
             && !web::cut_teaser(u.key())
-            && chars_upto(u.key(), 101) > 100
+            && u.shape.chars().min(101) > 100
     });
     if story_after {
         return Vec::new();
@@ -197,7 +232,7 @@ pub(crate) fn closing_notice(lines: &[Line]) -> Vec<usize> {
 pub(crate) fn footer_notices(lines: &[Line]) -> Vec<usize> {
     let notice =
         |u: &Line| u.role == Role::Para && (marker_count(u.key()) >= 1 || holds_phone(u.key()));
-    let short = |u: &Line| u.role == Role::Para && chars_upto(u.key(), 25) <= 24;
+    let short = |u: &Line| u.role == Role::Para && u.shape.chars().min(25) <= 24;
     let top = lines
         .iter()
         .rposition(|u| !(matches!(u.role, Role::Furniture | Role::Head) || notice(u) || short(u)))
@@ -283,13 +318,13 @@ pub(crate) fn picture_before_opener(lines: &[Line], k: usize) -> Option<usize> {
         return None;
     }
     let t = trim(cap.key());
-    if chars_upto(t, 73) <= 72 && web::trailing_credit(t) {
+    let n = cap.shape.chars();
+    if n <= 72 && web::trailing_credit(t) {
         return lines.get(k + 1)?.role.opens().then_some(k + 1);
     }
     let credit = lines.get(k + 1)?;
     let opener = lines.get(k + 2)?;
-    let one_sentence = t.ends_with(['。', '.', '！'])
-        && t.matches(['。', '！', '？']).count() <= 1
-        && chars_upto(t, 61) <= 60;
-    (one_sentence && credit.role == Role::Credit && opener.role.opens()).then_some(k + 2)
+    let one_sentence =
+        || n <= 60 && t.ends_with(['。', '.', '！']) && t.matches(['。', '！', '？']).count() <= 1;
+    (credit.role == Role::Credit && opener.role.opens() && one_sentence()).then_some(k + 2)
 }
