@@ -918,7 +918,7 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
         writeln!(out, "source {}: {from}", s.id)?;
     }
     writeln!(out, "output: {}", shown_path(&cfg.out_dir()))?;
-    if !state.exists() {
+    if !crate::store::state_exists(&state) {
         writeln!(
             out,
             "state: {} (not created yet: no run so far)",
@@ -928,7 +928,7 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     }
     let store = Store::open(&state)?;
     let c = store.counts()?;
-    writeln!(out, "state: {}", shown_path(&state))?;
+    writeln!(out, "state: {}", crate::store::shown_state(&state))?;
     writeln!(out, "articles: {} in {} places", c.articles, c.places)?;
     let feeds = count_feeds(&cfg.out_dir());
     writeln!(out, "feeds: {feeds} feed folders")?;
