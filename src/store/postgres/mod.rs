@@ -135,6 +135,14 @@ pub(crate) fn run_lock(url: &str) -> Result<Option<RunLock>> {
     Ok(got.then_some(RunLock { _client: client }))
 }
 
+/// What [`PgStore::own_id`] finds: the id to store under, the page holding the
+/// content-derived id when that id is a new twin's, and the stored row of the id.
+type OwnId = (
+    String,
+    Option<(String, String)>,
+    Option<(i64, Vec<u8>, String)>,
+);
+
 /// An article row as read, still packed.
 struct RawArticle {
     id: String,
@@ -345,39 +353,33 @@ impl PgStore {
     }
 
     /// The id an article of `(source, input)` is stored under (see the SQLite store's
-    /// `own_id`).
-    fn own_id(
-        &self,
-        source: &str,
-        input: &str,
-        base: &str,
-    ) -> Result<(String, Option<(String, String)>)> {
-        let owner = |id: &str| -> Result<Option<(String, String)>> {
-            Ok(self
-                .row("SELECT source, input FROM articles WHERE id = $1", &[&id])?
-                .map(|r| (r.get(0), r.get(1))))
-        };
-        let mine = |o: &Option<(String, String)>| {
-            o.as_ref()
-                .is_some_and(|(s, i)| s.as_str() == source && i.as_str() == input)
-        };
-        let base_owner = owner(base)?;
-        if mine(&base_owner) {
-            return Ok((base.to_string(), None));
-        }
+    /// `own_id`), the page holding `base` when the id is a new twin's, and the stored row
+    /// of that id if there is one (number, content hash, first seen): one query.
+    fn own_id(&self, source: &str, input: &str, base: &str) -> Result<OwnId> {
         let twin = crate::model::twin_id(base, source, input);
-        let twin_owner = owner(&twin)?;
-        if mine(&twin_owner) {
-            return Ok((twin, None));
+        let rows = self.rows(
+            "SELECT id, source, input, n, content_hash, first_seen FROM articles
+             WHERE id = $1 OR id = $2",
+            &[&base, &twin],
+        )?;
+        let find = |id: &str| rows.iter().find(|r| r.get::<_, &str>(0) == id);
+        let mine = |r: &&Row| r.get::<_, &str>(1) == source && r.get::<_, &str>(2) == input;
+        let existing = |r: &Row| Some((r.get(3), r.get(4), r.get(5)));
+        let (base_row, twin_row) = (find(base), find(&twin));
+        if let Some(r) = base_row.filter(mine) {
+            return Ok((base.to_string(), None, existing(r)));
         }
-        match base_owner {
-            None => Ok((base.to_string(), None)),
-            Some(other) => {
+        if let Some(r) = twin_row.filter(mine) {
+            return Ok((twin, None, existing(r)));
+        }
+        match base_row {
+            None => Ok((base.to_string(), None, None)),
+            Some(r) => {
                 anyhow::ensure!(
-                    twin_owner.is_none(),
+                    twin_row.is_none(),
                     "article id {twin} of {input:?} is held by another page"
                 );
-                Ok((twin, Some(other)))
+                Ok((twin, Some((r.get(1), r.get(2))), None))
             }
         }
     }
@@ -396,7 +398,7 @@ impl PgStore {
             if !seen_base.insert(a.id.as_str()) {
                 continue;
             }
-            let (id, twin_of) = self.own_id(source, name, &a.id)?;
+            let (id, twin_of, existing) = self.own_id(source, name, &a.id)?;
             seen.insert(id.clone());
             let article_json = serde_json::to_string(&a.article)?;
             let placement_json = serde_json::to_string(&a.placement)?;
@@ -407,12 +409,6 @@ impl PgStore {
                 )
                 .as_bytes(),
             ))?;
-            let existing: Option<(i64, Vec<u8>, String)> = self
-                .row(
-                    "SELECT n, content_hash, first_seen FROM articles WHERE id = $1",
-                    &[&id],
-                )?
-                .map(|r| (r.get(0), r.get(1), r.get(2)));
             let first_seen = match &existing {
                 Some((_, _, f)) => parse_ts(f)?,
                 None => *now,

@@ -58,13 +58,29 @@ impl PgStore {
                 .iter()
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
+            let mut ns: Vec<i64> = Vec::with_capacity(signed.len());
+            let mut sketches: Vec<Vec<u8>> = Vec::with_capacity(signed.len());
             for (k, id) in signed.iter().enumerate() {
                 if let Some(n) = numbers.get(*id) {
+                    // an id signed twice keeps its last sketch (one row per statement)
+                    match ns.iter().position(|m| m == n) {
+                        Some(at) => sketches[at] = sketch(k),
+                        None => {
+                            ns.push(*n);
+                            sketches.push(sketch(k));
+                        }
+                    }
+                }
+                // a statement for every thousand, so that the sketches held stay few
+                if ns.len() >= 1000 || (k + 1 == signed.len() && !ns.is_empty()) {
                     db.exec(
-                        "INSERT INTO article_sketches (n, sketch) VALUES ($1, $2)
+                        "INSERT INTO article_sketches (n, sketch)
+                         SELECT * FROM unnest($1::bigint[], $2::bytea[])
                          ON CONFLICT (n) DO UPDATE SET sketch = excluded.sketch",
-                        &[n, &sketch(k)],
+                        &[&ns, &sketches],
                     )?;
+                    ns.clear();
+                    sketches.clear();
                 }
             }
             let before_map: HashMap<&str, &str> = before
