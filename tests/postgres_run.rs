@@ -1,6 +1,6 @@
 //! The real binary with `state = "postgres://…"` on a private PostgreSQL server started by
-//! the test (`common/postgres.rs`): `run` on the examples writes the same files as with a
-//! SQLite state file, a second run changes nothing, `serve` answers searches and feeds
+//! the test (`common/postgres.rs`): `run` on the examples writes the same files and the
+//! same digest as with a SQLite state file, a second run changes nothing, `serve` answers searches and feeds
 //! made to order as it does over SQLite, `status` and errors never show the URL's
 //! password, and two runs cannot hold the run lock at once. Skips with a loud note when
 //! PostgreSQL is not installed; fails under CI.
@@ -39,10 +39,38 @@ fn run_and_serve_on_postgres_give_what_they_give_on_sqlite() {
     let lite = Sandbox::examples();
     let pg = Sandbox::examples();
     with_state(&pg, &url);
-    let o = lite.run(&["run"]);
+    // the examples' subscriber gets a digest (written to the outbox folder), signed with
+    // one key for both
+    let run = |s: &Sandbox| {
+        s.command(&["run"])
+            .env("LOCALFEED_DIGEST_KEY", "0123456789abcdef0123456789abcdef")
+            .output()
+            .unwrap()
+    };
+    let o = run(&lite);
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let o = pg.run(&["run"]);
+    let o = run(&pg);
     assert!(o.status.success(), "{}", common::stderr(&o));
+    // the same messages, but for the MIME boundaries (random by design)
+    let mail = |s: &Sandbox| -> Vec<(String, String)> {
+        common::snapshot(&s.path().join("outbox"))
+            .into_iter()
+            .map(|(p, bytes, _)| {
+                let text = String::from_utf8(bytes).unwrap();
+                let boundary = text
+                    .split("boundary=\"")
+                    .nth(1)
+                    .and_then(|b| b.split('"').next())
+                    .unwrap_or("\u{0}")
+                    .to_string();
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, text.replace(&boundary, "BOUNDARY"))
+            })
+            .collect()
+    };
+    let mail_b = mail(&pg);
+    assert!(!mail_b.is_empty(), "a digest was written");
+    assert_eq!(mail(&lite), mail_b);
     assert!(
         !pg.path().join("state/localfeed.db").exists(),
         "no state file next to the config"
@@ -57,8 +85,8 @@ fn run_and_serve_on_postgres_give_what_they_give_on_sqlite() {
         &pg.path().join("feeds"),
         false,
     );
-    // A second run finds nothing new and rewrites nothing.
-    let o = pg.run(&["run"]);
+    // A second run finds nothing new, rewrites nothing and sends nothing again.
+    let o = run(&pg);
     assert!(o.status.success(), "{}", common::stderr(&o));
     let again = common::snapshot(&pg.path().join("feeds"));
     common::assert_same_files(
@@ -81,6 +109,14 @@ fn run_and_serve_on_postgres_give_what_they_give_on_sqlite() {
             .to_string()
     };
     assert_eq!(line(&out), line(&lite_counts));
+    assert_eq!(
+        common::snapshot(&pg.path().join("outbox")).len(),
+        mail_b.len()
+    );
+    assert!(
+        out.contains("digests: 1 sent, 0 pending, 0 failed"),
+        "{out}"
+    );
     // serve answers the same over both stores
     let srv_lite = Server::spawn(lite.command(&["serve", "--listen", "127.0.0.1:0"]));
     let srv_pg = Server::spawn(pg.command(&["serve", "--listen", "127.0.0.1:0"]));
@@ -103,6 +139,8 @@ fn run_and_serve_on_postgres_give_what_they_give_on_sqlite() {
             "{path}"
         );
     }
+    let page = send(srv_pg.port, "GET", "/subscribe", &[], b"");
+    assert_eq!(page.status, 200, "the subscription page reads the database");
     let found = send(srv_pg.port, "GET", "/search?q=%E8%AE%AE%E4%BA%8B", &[], b"");
     assert!(
         String::from_utf8_lossy(&found.body).contains("找到 1 篇与“议事”有关的文章"),
