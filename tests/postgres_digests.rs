@@ -87,7 +87,9 @@ fn two_workers_send_one_outbox_with_no_repeat_and_no_loss() {
     let settings = Settings {
         from: "Digest <digest@news.example.org>".into(),
         smtp_url: format!("smtp://127.0.0.1:{port}"),
-        send_rate: 0.0,
+        // a polite rate, so that neither worker can take the whole outbox before the
+        // other one starts
+        send_rate: 400.0,
         timeout_secs: 10,
         ..Settings::default()
     };
