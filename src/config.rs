@@ -398,7 +398,7 @@ impl Range {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The SQLite state file.
+    /// The SQLite state file, or a PostgreSQL database's `postgres://` URL.
     #[serde(default = "default_state")]
     pub state: PathBuf,
     /// The output folder for feeds and pages.
@@ -689,6 +689,9 @@ impl Config {
 
     /// The state file.
     pub fn state_path(&self) -> PathBuf {
+        if is_database_url(&self.state) {
+            return self.state.clone();
+        }
         self.resolve(&self.state)
     }
 
@@ -751,8 +754,17 @@ fn check_source(i: usize, s: &Source) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a `state` setting names a PostgreSQL database (`postgres://…` or
+/// `postgresql://…`) rather than a SQLite file: such a value is a URL, never resolved
+/// against a folder.
+pub fn is_database_url(state: &Path) -> bool {
+    state
+        .to_str()
+        .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
 fn absolute(p: &Path) -> PathBuf {
-    if p.is_absolute() {
+    if p.is_absolute() || is_database_url(p) {
         p.to_path_buf()
     } else {
         std::env::current_dir()

@@ -543,17 +543,55 @@ pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`shown`] for a path (a name that is not UTF-8 is shown with its bytes escaped).
+/// [`shown`] for a path (a name that is not UTF-8 is shown with its bytes escaped). A
+/// state that is a database URL is shown without its password ([`without_password`]).
 pub fn shown_path(path: &std::path::Path) -> String {
     match path.to_str() {
-        Some(s) => shown(s).into_owned(),
+        Some(s) => shown(&without_password(s)).into_owned(),
         None => format!("{:?}", path.as_os_str()),
+    }
+}
+
+/// `s` with the password of a URL in it replaced by `***` (`postgres://user:pw@host/db`
+/// → `postgres://user:***@host/db`), so that no message shows it; anything else as it is.
+pub fn without_password(s: &str) -> std::borrow::Cow<'_, str> {
+    let Some(scheme) = s.find("://") else {
+        return std::borrow::Cow::Borrowed(s);
+    };
+    let from = scheme + 3;
+    let rest = &s[from..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority
+        .rfind('@')
+        .map(|at| (at, authority[..at].find(':')))
+    {
+        Some((at, Some(colon))) => {
+            std::borrow::Cow::Owned(format!("{}:***{}", &s[..from + colon], &s[from + at..]))
+        }
+        _ => std::borrow::Cow::Borrowed(s),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            without_password("postgres://lf:p@ss:w@db.example:5432/news?sslmode=require"),
+            "postgres://lf:***@db.example:5432/news?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgres://lf@db.example/news"),
+            "postgres://lf@db.example/news"
+        );
+        assert_eq!(without_password("state/localfeed.db"), "state/localfeed.db");
+        assert_eq!(
+            shown_path(std::path::Path::new("postgresql://a:b@h/d")),
+            "postgresql://a:***@h/d"
+        );
+    }
 
     #[test]
     fn names_that_could_forge_a_line_are_shown_escaped() {

@@ -81,6 +81,10 @@ pub enum DigestCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Send the digests already in the outbox that are due, composing none. On a
+    /// PostgreSQL state several of these may run at once, on several machines: each
+    /// claims its own digests, none is sent twice.
+    Deliver,
 }
 
 /// `subscribers add`: validates the address, resolves the places and stores the subscriber.
@@ -627,6 +631,15 @@ pub fn run_digest(
             dir,
             out,
         ),
+        DigestCmd::Deliver => {
+            let delivery = crate::digest::Delivery::from_settings(settings, Path::new("."))?;
+            let mut report = DigestReport {
+                delivery: delivery.describe(),
+                ..DigestReport::default()
+            };
+            crate::schedule::digests::deliver(store, settings, &delivery, now, &mut report)?;
+            print_report(&report, out)
+        }
         DigestCmd::Send { dry_run } => {
             let report = run_digests(
                 store,

@@ -44,7 +44,7 @@ fn usage(msg: &str) -> Result<ExitCode> {
 pub(super) fn fix(cfg: &Config, req: FixRequest) -> Result<ExitCode> {
     let state = cfg.state_path();
     if req.list {
-        if !state.exists() {
+        if !crate::store::state_exists(&state) {
             println!("no overrides (no run so far: {})", shown_path(&state));
             return Ok(ExitCode::SUCCESS);
         }

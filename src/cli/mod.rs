@@ -566,15 +566,22 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let settings = schedule::digest_settings(&cfg)?;
             let templates = Templates::load(cfg.templates_dir().as_deref())?;
             let clock = clock::from_env().map_err(anyhow::Error::msg)?;
-            let _lock = match schedule::lock(&cfg.state_path()) {
-                Ok(l) => l,
-                Err(RunError::Locked(path)) => {
-                    eprintln!(
-                        "localfeed: another run is in progress (lock {path} is held); nothing done"
-                    );
-                    return Ok(ExitCode::from(EXIT_LOCKED));
-                }
-                Err(RunError::Fatal(e)) => return Err(e),
+            // Delivering from a shared (PostgreSQL) outbox needs no run lock: each worker
+            // claims its own digests.
+            let shared_outbox = matches!(cmd, digest_cmds::DigestCmd::Deliver)
+                && crate::store::is_database_url(&cfg.state_path());
+            let _lock = match shared_outbox {
+                true => None,
+                false => match schedule::lock(&cfg.state_path()) {
+                    Ok(l) => Some(l),
+                    Err(RunError::Locked(path)) => {
+                        eprintln!(
+                            "localfeed: another run is in progress (lock {path} is held); nothing done"
+                        );
+                        return Ok(ExitCode::from(EXIT_LOCKED));
+                    }
+                    Err(RunError::Fatal(e)) => return Err(e),
+                },
             };
             let mut store = Store::open(&cfg.state_path())?;
             let gaz = Gazetteer::embedded();
@@ -918,7 +925,7 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
         writeln!(out, "source {}: {from}", s.id)?;
     }
     writeln!(out, "output: {}", shown_path(&cfg.out_dir()))?;
-    if !state.exists() {
+    if !crate::store::state_exists(&state) {
         writeln!(
             out,
             "state: {} (not created yet: no run so far)",
@@ -928,7 +935,7 @@ fn status(cfg: &Config, config_path: &Path) -> Result<ExitCode> {
     }
     let store = Store::open(&state)?;
     let c = store.counts()?;
-    writeln!(out, "state: {}", shown_path(&state))?;
+    writeln!(out, "state: {}", crate::store::shown_state(&state))?;
     writeln!(out, "articles: {} in {} places", c.articles, c.places)?;
     let feeds = count_feeds(&cfg.out_dir());
     writeln!(out, "feeds: {feeds} feed folders")?;

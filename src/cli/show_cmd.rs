@@ -44,7 +44,7 @@ struct Shown<'a> {
 /// and the state file, when no stored article has that id.
 pub(super) fn show(cfg: &Config, id: &str, format: Format) -> Result<ExitCode> {
     let state = cfg.state_path();
-    let store = if state.exists() {
+    let store = if crate::store::state_exists(&state) {
         Some(Store::open(&state)?)
     } else {
         None

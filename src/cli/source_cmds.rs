@@ -159,7 +159,7 @@ fn import(cfg: &Config, config_path: &Path, file: &Path, to: Option<&Path>) -> R
 
 fn list(cfg: &Config) -> Result<()> {
     let state = cfg.state_path();
-    let records: Vec<FetchRecord> = if state.exists() {
+    let records: Vec<FetchRecord> = if crate::store::state_exists(&state) {
         Store::open(&state)?.fetch_records()?
     } else {
         Vec::new()

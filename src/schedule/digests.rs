@@ -464,8 +464,44 @@ pub fn deliver(
 ) -> anyhow::Result<()> {
     let mut limiter = RateLimiter::new(settings.send_rate);
     let mut down: Option<String> = None;
-    for entry in store.outbox_due(&now)? {
-        let result = match &down {
+    // One batch (SQLite: every entry due); a shared outbox (PostgreSQL) hands out a batch
+    // at a time to each worker, until none is left that no other worker holds.
+    let mut claimed = store.outbox_claim(&now)?;
+    while !claimed.is_empty() {
+        for entry in std::mem::take(&mut claimed) {
+            send_one(
+                store,
+                settings,
+                delivery,
+                now,
+                report,
+                &mut limiter,
+                &mut down,
+                entry,
+            )?;
+        }
+        if store.claims_in_batches() {
+            claimed = store.outbox_claim(&now)?;
+        }
+    }
+    Ok(())
+}
+
+/// Sends one outbox entry (or records it deferred when the server is down) and records
+/// the result.
+#[allow(clippy::too_many_arguments)]
+fn send_one(
+    store: &mut Store,
+    settings: &digest::Settings,
+    delivery: &Delivery,
+    now: DateTime<FixedOffset>,
+    report: &mut DigestReport,
+    limiter: &mut RateLimiter,
+    down: &mut Option<String>,
+    entry: crate::store::OutboxEntry,
+) -> anyhow::Result<()> {
+    {
+        let result = match down.as_ref() {
             Some(msg) => Err(SendError::Transient {
                 message: msg.clone(),
                 connection: true,
@@ -498,7 +534,7 @@ pub fn deliver(
                 connection,
             }) => {
                 if connection && down.is_none() {
-                    down = Some(message.clone());
+                    *down = Some(message.clone());
                 }
                 let attempt = entry.attempts + 1;
                 if attempt >= i64::from(settings.max_attempts.max(1)) {

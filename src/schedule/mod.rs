@@ -80,7 +80,9 @@ pub struct RunOptions {
 /// The run lock: a file next to the state file, locked for the life of the value.
 #[derive(Debug)]
 pub struct RunLock {
-    _file: File,
+    _file: Option<File>,
+    /// The lock a PostgreSQL store holds instead of a file's.
+    _database: Option<crate::store::DatabaseRunLock>,
     /// The file system's time when the lock was taken (the lock file's modification time,
     /// in ns since the Unix epoch, after the holder's process id was written to it): an
     /// input file modified near it or later is not vouched for by its time (see
@@ -90,6 +92,17 @@ pub struct RunLock {
 
 /// Takes the run lock for a state file, or says who holds it.
 pub fn lock(state: &Path) -> Result<RunLock, RunError> {
+    if crate::store::is_database_url(state) {
+        let url = state.to_str().unwrap_or_default();
+        return match crate::store::database_run_lock(url)? {
+            Some(held) => Ok(RunLock {
+                _file: None,
+                _database: Some(held),
+                taken_ns: file_system_now(),
+            }),
+            None => Err(RunError::Locked(crate::store::shown_state(state))),
+        };
+    }
     let path = lock_path(state);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
@@ -118,7 +131,8 @@ pub fn lock(state: &Path) -> Result<RunLock, RunError> {
             })
             .flatten();
             Ok(RunLock {
-                _file: file,
+                _file: Some(file),
+                _database: None,
                 taken_ns,
             })
         }
@@ -127,6 +141,20 @@ pub fn lock(state: &Path) -> Result<RunLock, RunError> {
             Err(anyhow::anyhow!("cannot lock {}: {e}", shown_path(&path)).into())
         }
     }
+}
+
+/// The file system's time now, for a store that has no lock file to give it: the
+/// modification time of a file written for the purpose in the temporary folder (and
+/// removed). `None` when that cannot be done: then no input file is vouched for by its
+/// time, and every one is read again.
+fn file_system_now() -> Option<i64> {
+    let path = std::env::temp_dir().join(format!(".localfeed-run-{}", std::process::id()));
+    std::fs::write(&path, b"run\n").ok()?;
+    let t = std::fs::metadata(&path)
+        .ok()
+        .and_then(|m| crate::sources::mtime_ns(&m));
+    let _ = std::fs::remove_file(&path);
+    t
 }
 
 fn lock_path(state: &Path) -> PathBuf {
@@ -550,7 +578,12 @@ pub fn digest_settings(cfg: &Config) -> Result<crate::digest::Settings> {
     let env_set = !s.signing_key_env.trim().is_empty()
         && std::env::var_os(s.signing_key_env.trim()).is_some_and(|v| !v.is_empty());
     if !env_set && s.signing_key_file.is_none() {
-        let state = cfg.state_path();
+        // beside the state file; beside the config when the state is a database
+        let state = if crate::store::is_database_url(&cfg.state) {
+            cfg.resolve(Path::new("state/localfeed.db"))
+        } else {
+            cfg.state_path()
+        };
         s.signing_key_file = Some(state.parent().unwrap_or(Path::new(".")).join("signing.key"));
     }
     Ok(s)

@@ -12,7 +12,7 @@ use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, parse_ts, ts};
+use super::{SqliteStore as Store, parse_ts, ts};
 
 /// A subscriber as stored: what configuration or a command set (read through `Deref`:
 /// `sub.email`, `sub.codes`), and what the store keeps of its history.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, ts};
+use super::{SqliteStore as Store, ts};
 
 /// What is known of one fetched URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,9 @@ use anyhow::{Context as _, Result};
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::packing::Unpacker;
-use super::{ARTICLE_COLUMNS, BUSY_TIMEOUT, Store, raw_article, stories::apply_overrides};
+use super::{
+    ARTICLE_COLUMNS, BUSY_TIMEOUT, SqliteStore as Store, raw_article, stories::apply_overrides,
+};
 use crate::model::{Evidence, StoredArticle, body_digest};
 
 /// Reads article bodies by id from the state file, on any thread (see
@@ -69,7 +71,7 @@ impl Store {
 }
 
 /// An article without its body, its evidence cut to the fields that placed it.
-fn head(mut a: StoredArticle) -> StoredArticle {
+pub(super) fn head(mut a: StoredArticle) -> StoredArticle {
     a.body_digest = Some(body_digest(&a.article.body));
     a.article.body = String::new();
     let mut kept: Vec<Evidence> = Vec::new();

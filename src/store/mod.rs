@@ -1,5 +1,6 @@
 //! The state of localfeed: one SQLite file (WAL) holding input files, articles, their
-//! places, runs, subscribers and the digest outbox.
+//! places, runs, subscribers and the digest outbox; or the same tables in a PostgreSQL
+//! database (`postgres/`), when `state` is a `postgres://` URL ([`Store`] is either).
 //!
 //! Owns: the schema and its migrations, and every SQL statement. Writes are idempotent
 //! upserts keyed by content-derived ids; each input file is stored all or nothing (one
@@ -12,10 +13,12 @@
 //! Must not touch: rendering, fetching (it keeps what fetching learnt: validators,
 //! failures, pages), XML, email, or the clock (callers pass times in).
 
+mod backends;
 mod digests;
 mod fetches;
 mod heads;
 mod packing;
+mod postgres;
 mod schema;
 mod search;
 mod stories;
@@ -30,16 +33,20 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{Article, Placement, StoredArticle, content_hash};
 
+pub use backends::{
+    BodyReader, DatabaseRunLock, Store, database_run_lock, is_database_url, shown_state,
+    state_exists,
+};
 pub use digests::{OutboxEntry, OutboxStatus, Subscriber, SubscriberUpdate};
 pub use fetches::FetchRecord;
-pub use heads::BodyReader;
+pub use postgres::PgStore;
 pub use search::{SearchPage, mentions};
 pub use stories::OverrideRecord;
 pub use subscriptions::PendingSubscription;
 
-/// An open store.
+/// An open SQLite store (see [`Store`], which opens this or a PostgreSQL store).
 #[derive(Debug)]
-pub struct Store {
+pub struct SqliteStore {
     conn: Connection,
     /// Stored articles read and decoded since the store was opened (see
     /// [`Store::articles_decoded`]).
@@ -293,7 +300,7 @@ fn own_id(
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating when absent) the store at `path`, switches it to WAL and brings the
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
@@ -749,7 +756,7 @@ fn ingest_into(
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// When the input `(source, name)` was first seen, if it ever was (read or failed).
     pub fn input_first_seen(
         &self,

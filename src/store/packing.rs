@@ -88,7 +88,7 @@ pub(crate) struct Packed {
 
 /// An article's head as it is packed: the article without its body, a newline, its
 /// placement (JSON has no newline of its own).
-fn head_text(article: &Article, placement: &Placement) -> Result<Vec<u8>> {
+pub(super) fn head_text(article: &Article, placement: &Placement) -> Result<Vec<u8>> {
     let mut head = serde_json::to_vec(&Article {
         body: String::new(),
         ..article.clone()

@@ -538,7 +538,7 @@ fn copy_articles(tx: &rusqlite::Transaction<'_>) -> anyhow::Result<()> {
 mod tests {
     use rusqlite::{Connection, params};
 
-    use super::super::{NewArticle, Store, migrate, search, tests::new_article};
+    use super::super::{NewArticle, SqliteStore as Store, migrate, search, tests::new_article};
     use crate::model::{Override, content_hash};
 
     #[test]

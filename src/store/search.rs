@@ -32,7 +32,7 @@ use rusqlite::OptionalExtension;
 
 use crate::model::Article;
 
-use super::{ARTICLE_COLUMNS, Store, raw_article};
+use super::{ARTICLE_COLUMNS, SqliteStore as Store, raw_article};
 
 /// The SQL function that turns text into its words ([`index_words`]).
 pub(crate) const BIGRAMS: &str = "localfeed_bigrams";
@@ -188,7 +188,7 @@ fn terms(words: &str) -> String {
 /// One phrase of a query: its words in a row, or (`prefix`) one word that any word the
 /// index holds may begin with (a Chinese character looked up alone).
 #[derive(Debug, PartialEq, Eq)]
-struct Phrase {
+pub(super) struct Phrase {
     words: Vec<String>,
     prefix: bool,
 }
@@ -196,7 +196,7 @@ struct Phrase {
 impl Phrase {
     /// The full-text query for the articles that hold every term of the phrase (see
     /// [`terms`]): the candidates, which the text then decides on.
-    fn candidates(&self) -> String {
+    pub(super) fn candidates(&self) -> String {
         let mut terms: Vec<String> = Vec::new();
         for w in &self.words {
             if w.chars().next().is_some_and(is_han) {
@@ -218,7 +218,7 @@ impl Phrase {
 
     /// Whether every candidate holds the phrase: a Chinese character looked up alone, or
     /// one word of other letters.
-    fn exact(&self) -> bool {
+    pub(super) fn exact(&self) -> bool {
         self.prefix || (self.words.len() == 1 && !self.words[0].chars().next().is_some_and(is_han))
     }
 
@@ -227,7 +227,7 @@ impl Phrase {
     /// → `防汛工作`). Such a phrase occurs in a text wherever those characters stand in a
     /// row (every Chinese character is in a run, and a run's pairs are all its pairs),
     /// so the text need not be cut into words to count it.
-    fn chinese(&self) -> Option<String> {
+    pub(super) fn chinese(&self) -> Option<String> {
         let han = |w: &str| w.chars().all(is_han);
         if self.prefix {
             return Some(self.words[0].clone());
@@ -244,7 +244,7 @@ impl Phrase {
     }
 
     /// How many times the phrase occurs in `words` (the words of one column, in order).
-    fn occurrences(&self, words: &[&str]) -> usize {
+    pub(super) fn occurrences(&self, words: &[&str]) -> usize {
         if self.prefix {
             let p = self.words[0].as_str();
             return words.iter().filter(|w| w.starts_with(p)).count();
@@ -258,7 +258,7 @@ impl Phrase {
 
 /// How many times `needle` stands in `text`, overlaps counted (as an index counts the
 /// places a phrase starts at).
-fn occurrences_in(text: &str, needle: &str) -> usize {
+pub(super) fn occurrences_in(text: &str, needle: &str) -> usize {
     let step = needle.chars().next().map_or(1, char::len_utf8);
     let mut n = 0;
     let mut from = 0;
@@ -272,7 +272,7 @@ fn occurrences_in(text: &str, needle: &str) -> usize {
 /// The phrases of `q` (words separated by spaces): every one must occur, each looked up
 /// as the phrase of its pairs of characters (one Chinese character alone as a prefix).
 /// Empty when `q` has nothing to look up.
-fn phrases(q: &str) -> Vec<Phrase> {
+pub(super) fn phrases(q: &str) -> Vec<Phrase> {
     let mut out = Vec::new();
     for word in q.split_whitespace() {
         let mut words: Vec<String> = Vec::new();
@@ -321,7 +321,7 @@ pub(crate) fn positional_query(q: &str) -> Option<String> {
 /// phrase's occurrences in the article, weighted by column; `idf` each phrase's inverse
 /// document frequency; `len` the article's words; `avg` the average over the index. The
 /// smaller, the better.
-fn bm25(freq: &[f64], idf: &[f64], len: f64, avg: f64) -> f64 {
+pub(super) fn bm25(freq: &[f64], idf: &[f64], len: f64, avg: f64) -> f64 {
     const K1: f64 = 1.2;
     const B: f64 = 0.75;
     let mut score = 0.0;
@@ -333,13 +333,13 @@ fn bm25(freq: &[f64], idf: &[f64], len: f64, avg: f64) -> f64 {
 
 /// A phrase's inverse document frequency as FTS5 computes it: `rows` articles in the
 /// index, `hits` of them holding the phrase.
-fn idf(rows: i64, hits: i64) -> f64 {
+pub(super) fn idf(rows: i64, hits: i64) -> f64 {
     let idf = (((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
     if idf <= 0.0 { 1e-6 } else { idf }
 }
 
 /// How much more an occurrence in the headline lines weighs than one in the body.
-const HEAD_WEIGHT: f64 = 4.0;
+pub(super) const HEAD_WEIGHT: f64 = 4.0;
 
 /// Whether the article's headline lines or body hold `word` (letters compared without
 /// case).

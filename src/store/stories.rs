@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::model::{Override, StoredArticle};
 
-use super::{Store, parse_ts, ts};
+use super::{SqliteStore as Store, parse_ts, ts};
 
 /// One override as `localfeed fix --list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

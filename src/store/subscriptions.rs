@@ -8,7 +8,7 @@
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
 
-use super::Store;
+use super::SqliteStore as Store;
 
 /// A subscription asked for on the web and not yet confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 
 pub mod extract;
 pub mod http;
+pub mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
