@@ -155,3 +155,72 @@ fn readers_on_several_threads_store_and_publish_what_one_reader_does() {
     assert!(stored.len() >= 100, "{} articles stored", stored.len());
     assert!(stored == dump(&many), "the stored articles differ");
 }
+
+/// `(looked at, signed, stored)` from the stories stage's count in a run with `-v`.
+fn stories_looked_at(stderr: &str) -> (usize, usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("stories: ") && l.contains(" article(s) looked at"))
+        .unwrap_or_else(|| panic!("no count of the articles stories looked at in:\n{stderr}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    match numbers[..] {
+        [looked, signed, of] => (looked, signed, of),
+        [looked, signed] => (looked, signed, looked),
+        _ => panic!("unreadable count: {line}"),
+    }
+}
+
+/// A new page's articles are compared with the printings they may be a story with (those
+/// sharing an LSH bucket with them, and those printings' stories), not with every stored
+/// article: the stories stage holds the sketches of what it looks at, so what it looks at
+/// is its memory. Measured: 104 real pages, then the biggest printed again under another
+/// name; more than twice the measured count is a regression.
+#[test]
+fn new_articles_are_compared_with_their_buckets_not_with_the_store() {
+    let s = sandbox(2);
+    let o = s.run(&["-v", "run"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let (looked, signed, stored) = stories_looked_at(&common::stderr(&o));
+    assert_eq!(
+        (looked, signed),
+        (stored, stored),
+        "the first run signs every article"
+    );
+    // one page printed again under another name: each of its articles is a reprint
+    let biggest = std::fs::read_dir(s.path().join("inbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max_by_key(|p| (std::fs::metadata(p).unwrap().len(), p.clone()))
+        .unwrap();
+    std::fs::copy(&biggest, s.path().join("inbox/zz-again.txt")).unwrap();
+    let o = s.run(&["-v", "run"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let (looked, signed, of) = stories_looked_at(&common::stderr(&o));
+    assert!(
+        common::stderr(&o).contains("published as part of"),
+        "the reprint is found: {}",
+        common::stderr(&o)
+    );
+    let new = of - stored;
+    assert!(
+        stored >= 100 && new >= 1,
+        "{stored} articles stored, then {new}"
+    );
+    assert_eq!(signed, new, "the new articles alone are signed");
+    assert!(
+        looked >= 2 * new,
+        "{looked} looked at: each reprint is compared with its first printing"
+    );
+    assert!(of > stored, "{of} articles stored after {stored}");
+    assert!(
+        looked <= 2 * LOOKED_AT_FOR_NEW,
+        "{looked} of {of} articles looked at for {new} new (measured {LOOKED_AT_FOR_NEW})"
+    );
+}
+
+/// What the stories stage looked at for the new articles of
+/// `new_articles_are_compared_with_their_buckets_not_with_the_store` (measured).
+const LOOKED_AT_FOR_NEW: usize = 2;

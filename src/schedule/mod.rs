@@ -447,35 +447,19 @@ fn one_item_per_story(
         store.forget_stories()?;
         return Ok(articles);
     }
-    // each article is signed once: the sketches of earlier runs come from the store, and
-    // an article that has one was looked at by the pass that kept it, whose stories stand
-    let (sketches, made) = sketches(store, &articles, bodies)?;
     let earlier = store.story_members()?;
-    let mut fresh = vec![false; articles.len()];
-    for &i in &made {
-        fresh[i] = true;
-    }
-    // the bodies of the few printings compared closely, read when asked
-    let failed = std::cell::RefCell::new(None);
-    let members = stories::find_since(
-        &articles,
-        &sketches,
-        &fresh,
-        &earlier,
-        &stories::Thresholds::default(),
-        &|a| body_of(a, bodies, &failed),
-    );
-    if let Some(e) = failed.into_inner() {
-        return Err(e.context("cannot read an article's body to compare it"));
-    }
-    let signed: Vec<&str> = made.iter().map(|&i| articles[i].id.as_str()).collect();
-    store.record_stories(
-        &signed,
-        |k| sketches[made[k]].to_bytes(),
-        &earlier,
-        &members,
-    )?;
-    drop(sketches);
+    let unsigned = store.unsigned_articles(stories::Sketch::VERSION)?;
+    // A pass where most articles are new signs them all and looks at every pair anyway;
+    // otherwise only the new articles, the stories they break up and the printings
+    // sharing a bucket with them are held (memory in proportion to what is new).
+    let members = match (unsigned.len() * 2 < articles.len())
+        .then(|| stories_of_the_new(store, &articles, &unsigned, &earlier, bodies))
+        .transpose()?
+        .flatten()
+    {
+        Some(m) => m,
+        None => stories_of_all(store, &articles, &earlier, bodies)?,
+    };
     if !members.is_empty() {
         let leaders: std::collections::BTreeSet<&str> =
             members.iter().map(|(_, s)| s.as_str()).collect();
@@ -486,6 +470,206 @@ fn one_item_per_story(
         );
     }
     Ok(stories::collapse(articles, &members))
+}
+
+/// The stories of every article, each signed once (the sketches of earlier runs come
+/// from the store), every sketch held at once: recorded in the store and returned.
+fn stories_of_all(
+    store: &mut Store,
+    articles: &[StoredArticle],
+    earlier: &[(String, String)],
+    bodies: &BodyReader,
+) -> Result<stories::Members> {
+    let (sketches, made) = sketches(store, articles, bodies)?;
+    tracing::debug!(
+        "stories: {} article(s) looked at, {} signed",
+        articles.len(),
+        made.len()
+    );
+    let mut fresh = vec![false; articles.len()];
+    for &i in &made {
+        fresh[i] = true;
+    }
+    // the bodies of the few printings compared closely, read when asked
+    let failed = std::cell::RefCell::new(None);
+    let members = stories::find_since(
+        articles,
+        &sketches,
+        &fresh,
+        earlier,
+        &stories::Thresholds::default(),
+        &|a| body_of(a, bodies, &failed),
+    );
+    if let Some(e) = failed.into_inner() {
+        return Err(e.context("cannot read an article's body to compare it"));
+    }
+    let signed: Vec<&str> = made.iter().map(|&i| articles[i].id.as_str()).collect();
+    store.record_stories(&signed, |k| sketches[made[k]].to_bytes(), earlier, &members)?;
+    Ok(members)
+}
+
+/// The stories when few articles are new (`unsigned`, the ids of the articles without
+/// a kept sketch, sorted): what [`stories_of_all`] finds, holding only the sketches of
+/// the articles it looks at. Those are the new articles and the printings of the
+/// earlier stories they break up (a story that held a changed or vanished printing is
+/// looked at again whole), the printings sharing an LSH bucket with one of them (found
+/// by streaming the kept sketches, one at a time) and the other printings of those
+/// printings' stories; every other earlier story stands as it was. `find_since` draws
+/// pairs only from buckets holding a new printing, and every printing of such a bucket is
+/// handed to it, so the stories are the same. `None` when a kept sketch cannot be read
+/// (the caller signs everything again).
+fn stories_of_the_new(
+    store: &mut Store,
+    articles: &[StoredArticle],
+    unsigned: &[String],
+    earlier: &[(String, String)],
+    bodies: &BodyReader,
+) -> Result<Option<stories::Members>> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    /// Bodies read (and articles signed) at once.
+    const BATCH: usize = 64;
+    // heads are sorted by id (see `Store::article_heads`)
+    let find = |id: &str| articles.binary_search_by(|a| a.id.as_str().cmp(id)).ok();
+    let given: BTreeSet<usize> = unsigned.iter().filter_map(|id| find(id)).collect();
+    // the earlier stories: standing, or broken up (their printings looked at again)
+    let mut by_story: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (m, s) in earlier {
+        by_story.entry(s.as_str()).or_default().push(m.as_str());
+    }
+    let mut fresh = given.clone();
+    // the story's lead and every printing's index, of each standing story
+    let mut standing: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut story_at: HashMap<usize, usize> = HashMap::new();
+    for (lead, printings) in &by_story {
+        let ids = || std::iter::once(*lead).chain(printings.iter().copied());
+        let found: Option<Vec<usize>> = ids().map(find).collect();
+        match found {
+            Some(story) if story.iter().all(|i| !given.contains(i)) => {
+                for &i in &story {
+                    story_at.insert(i, standing.len());
+                }
+                standing.push((lead, story));
+            }
+            _ => fresh.extend(ids().filter_map(find)),
+        }
+    }
+    // the sketches of the articles looked at: made for the new, kept for the others
+    let mut sketched: BTreeMap<usize, stories::Sketch> = BTreeMap::new();
+    let new: Vec<usize> = given.iter().copied().collect();
+    for batch in new.chunks(BATCH) {
+        let ids: Vec<&str> = batch.iter().map(|&i| articles[i].id.as_str()).collect();
+        for (&i, body) in batch.iter().zip(bodies.bodies(&ids)?) {
+            sketched.insert(i, stories::Sketch::of(&body));
+        }
+    }
+    let kept: Vec<&str> = fresh
+        .difference(&given)
+        .map(|&i| articles[i].id.as_str())
+        .collect();
+    let kept = store.sketches_of(&kept)?;
+    if kept.len() != fresh.len() - given.len() {
+        return Ok(None);
+    }
+    for (id, bytes) in kept {
+        let (Some(i), Some(s)) = (find(&id), stories::Sketch::from_bytes(&bytes)) else {
+            return Ok(None);
+        };
+        sketched.insert(i, s);
+    }
+    // the printings sharing a bucket with one looked at, streamed from the kept sketches
+    let buckets = stories::Buckets::of(fresh.iter().filter_map(|i| sketched.get(i)));
+    let mut unreadable = false;
+    // (nothing new: no bucket to share, nothing to stream)
+    if !fresh.is_empty() {
+        store.each_sketch(|id, bytes| {
+            let Some(i) = find(id).filter(|i| !fresh.contains(i)) else {
+                return;
+            };
+            match stories::Sketch::from_bytes(bytes) {
+                Some(s) if buckets.meets(&s) => {
+                    sketched.insert(i, s);
+                }
+                Some(_) => {}
+                None => unreadable = true,
+            }
+        })?;
+    }
+    if unreadable {
+        return Ok(None);
+    }
+    // with the other printings of their stories (their sketches stand for no bucket:
+    // they share none, or they would have been found)
+    let mut looked: BTreeSet<usize> = sketched.keys().copied().collect();
+    let mut stood: BTreeSet<usize> = BTreeSet::new();
+    for i in sketched.keys() {
+        if let Some(&k) = story_at.get(i) {
+            stood.insert(k);
+            looked.extend(standing[k].1.iter().copied());
+        }
+    }
+    let index: Vec<usize> = looked.into_iter().collect();
+    tracing::debug!(
+        "stories: {} article(s) looked at, {} signed, of {}",
+        index.len(),
+        given.len(),
+        articles.len()
+    );
+    let part: Vec<StoredArticle> = index.iter().map(|&i| articles[i].clone()).collect();
+    let part_sketches: Vec<stories::Sketch> = index
+        .iter()
+        .map(|i| {
+            sketched
+                .remove(i)
+                .unwrap_or_else(|| stories::Sketch::of(""))
+        })
+        .collect();
+    let part_fresh: Vec<bool> = index.iter().map(|i| fresh.contains(i)).collect();
+    let part_earlier: Vec<(String, String)> = stood
+        .iter()
+        .flat_map(|&k| {
+            let (lead, story) = &standing[k];
+            story
+                .iter()
+                .filter(move |&&i| articles[i].id != *lead)
+                .map(move |&i| (articles[i].id.clone(), (*lead).to_string()))
+        })
+        .collect();
+    let failed = std::cell::RefCell::new(None);
+    let found = stories::find_since(
+        &part,
+        &part_sketches,
+        &part_fresh,
+        &part_earlier,
+        &stories::Thresholds::default(),
+        &|a| body_of(a, bodies, &failed),
+    );
+    if let Some(e) = failed.into_inner() {
+        return Err(e.context("cannot read an article's body to compare it"));
+    }
+    // the stories looked at, and every other earlier story as it stood
+    let untouched: BTreeSet<&str> = standing
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !stood.contains(k))
+        .map(|(_, (lead, _))| *lead)
+        .collect();
+    let mut members: stories::Members = found;
+    members.extend(
+        earlier
+            .iter()
+            .filter(|(_, s)| untouched.contains(s.as_str()))
+            .cloned(),
+    );
+    members.sort();
+    let signed: Vec<&str> = new.iter().map(|&i| articles[i].id.as_str()).collect();
+    let position: HashMap<usize, usize> = index.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    store.record_stories(
+        &signed,
+        |k| part_sketches[position[&new[k]]].to_bytes(),
+        earlier,
+        &members,
+    )?;
+    Ok(Some(members))
 }
 
 /// The body of an article, read from the store when it is a head; a read that fails

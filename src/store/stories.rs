@@ -159,6 +159,32 @@ impl Store {
         Ok(())
     }
 
+    /// The ids of the stored articles that have no sketch kept (see
+    /// [`Store::record_stories`]), or one whose first byte is not `version` (kept by
+    /// another version of the sketch), sorted: the articles a pass of the `stories` stage
+    /// signs. One pass over the articles' numbers, no article read.
+    pub fn unsigned_articles(&self, version: u8) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.id FROM articles a LEFT JOIN article_sketches s ON s.n = a.n
+             WHERE s.n IS NULL OR substr(s.sketch, 1, 1) IS NOT ?1 ORDER BY a.id",
+        )?;
+        let rows = st.query_map(params![vec![version]], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The sketches kept for the articles `ids` (those that have one): `(id, bytes)`,
+    /// sorted by id.
+    pub fn sketches_of(&self, ids: &[&str]) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.id, s.sketch FROM articles a JOIN article_sketches s ON s.n = a.n
+             WHERE a.id IN (SELECT value FROM json_each(?1)) ORDER BY a.id",
+        )?;
+        let rows = st.query_map(params![serde_json::to_string(ids)?], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The story an article is a printing of, when it is not its own.
     pub fn story_of(&self, id: &str) -> Result<Option<String>> {
         Ok(self

@@ -195,6 +195,45 @@ fn band_key(s: &[u32; sketch::BINS], band: usize) -> u64 {
     h
 }
 
+/// The LSH buckets a few printings fall into (both signatures, every band): what a pass
+/// that looks at only these printings needs of every other one is whether it shares one
+/// of these buckets ([`Buckets::meets`]); a printing that shares none is in no bucket
+/// [`find_since`] draws a pair from, so it need not be handed to it.
+#[derive(Debug, Default)]
+pub struct Buckets {
+    /// One set of band keys for each band of each signature (whole text, opening).
+    keys: Vec<std::collections::HashSet<u64>>,
+}
+
+impl Buckets {
+    /// The buckets of `sketches` (the printings looked at in this pass); a text too
+    /// short to be indexed falls into none.
+    pub fn of<'a>(sketches: impl IntoIterator<Item = &'a Sketch>) -> Self {
+        let mut keys = vec![std::collections::HashSet::new(); 2 * BANDS];
+        for s in sketches
+            .into_iter()
+            .filter(|s| s.len as usize >= MIN_INDEXED)
+        {
+            for band in 0..BANDS {
+                keys[band].insert(band_key(&s.whole, band));
+                keys[BANDS + band].insert(band_key(&s.opening, band));
+            }
+        }
+        Self { keys }
+    }
+
+    /// Whether the printing sketched `s` shares a bucket with one of them.
+    pub fn meets(&self, s: &Sketch) -> bool {
+        if (s.len as usize) < MIN_INDEXED || self.keys.is_empty() {
+            return false;
+        }
+        (0..BANDS).any(|band| {
+            self.keys[band].contains(&band_key(&s.whole, band))
+                || self.keys[BANDS + band].contains(&band_key(&s.opening, band))
+        })
+    }
+}
+
 /// What candidate pairs are drawn from: one signature of every printing (the whole text's
 /// or the opening's), the division each printing's own text places it in, and whether
 /// the first rules part two printings whatever their texts share.

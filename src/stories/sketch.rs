@@ -244,6 +244,10 @@ impl Sketch {
         }
     }
 
+    /// The first byte of [`Sketch::to_bytes`]: the version of the form sketches are kept
+    /// in (one kept by another version is made again).
+    pub const VERSION: u8 = SKETCH_VERSION;
+
     /// The bytes the store keeps: a version byte, the length and the whole text's
     /// signature, little-endian, then the opening's characters (UTF-16, little-endian:
     /// two bytes for a Chinese character). The opening's signature is the signature of
