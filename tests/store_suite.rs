@@ -789,6 +789,13 @@ fn stories_sketches_and_overrides_are_kept(b: &Backend) {
             ("c".to_string(), vec![2; 3])
         ]
     );
+    // what a pass of the stories stage signs: no sketch kept, or one of another version
+    assert_eq!(s.unsigned_articles(1).unwrap(), ["a", "c"]);
+    assert_eq!(s.unsigned_articles(9).unwrap(), ["a", "b", "c"]);
+    assert_eq!(
+        s.sketches_of(&["c", "zzz", "a"]).unwrap(),
+        [("a".to_string(), vec![0; 3]), ("c".to_string(), vec![2; 3])]
+    );
     // the story comes once into a place that holds both printings' codes
     let in_both = s.articles_in(&["37".into(), "44".into()], None).unwrap();
     assert_eq!(ids(&in_both), ["a", "b"]);
@@ -812,6 +819,7 @@ fn stories_sketches_and_overrides_are_kept(b: &Backend) {
     })
     .unwrap();
     assert_eq!(kept, BTreeSet::from(["b".to_string(), "c".to_string()]));
+    assert_eq!(s.unsigned_articles(2).unwrap(), ["a", "b"]);
     s.record_stories(&[], |_| vec![], &after, &[]).unwrap();
     assert!(s.story_members().unwrap().is_empty());
     s.forget_stories().unwrap();

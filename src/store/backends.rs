@@ -214,6 +214,10 @@ impl Store {
         /// The newest `limit` stories into `codes` mentioning every word of `include` and
         /// none of `exclude`.
         fn articles_matching(&self, codes: &[String], include: &[String], exclude: &[String], limit: usize) -> Result<Vec<StoredArticle>>;
+        /// The ids of the stored articles the `stories` stage has yet to sign, sorted.
+        fn unsigned_articles(&self, version: u8) -> Result<Vec<String>>;
+        /// The sketches kept for the articles `ids`, sorted by id.
+        fn sketches_of(&self, ids: &[&str]) -> Result<Vec<(String, Vec<u8>)>>;
         /// Every printing listed as part of another article's story, by printing id.
         fn story_members(&self) -> Result<Vec<(String, String)>>;
         /// The story an article is a printing of, when it is not its own.

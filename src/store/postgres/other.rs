@@ -136,6 +136,35 @@ impl PgStore {
         Ok(())
     }
 
+    /// The ids of the stored articles that have no sketch kept, or one whose first byte
+    /// is not `version` (kept by another version of the sketch), sorted.
+    pub fn unsigned_articles(&self, version: u8) -> Result<Vec<String>> {
+        Ok(self
+            .rows(
+                "SELECT a.id FROM articles a LEFT JOIN article_sketches s ON s.n = a.n
+                 WHERE s.n IS NULL OR length(s.sketch) = 0 OR get_byte(s.sketch, 0) <> $1
+                 ORDER BY a.id COLLATE \"C\"",
+                &[&i32::from(version)],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    /// The sketches kept for the articles `ids` (those that have one): `(id, bytes)`,
+    /// sorted by id.
+    pub fn sketches_of(&self, ids: &[&str]) -> Result<Vec<(String, Vec<u8>)>> {
+        Ok(self
+            .rows(
+                "SELECT a.id, s.sketch FROM articles a JOIN article_sketches s ON s.n = a.n
+                 WHERE a.id = ANY($1) ORDER BY a.id COLLATE \"C\"",
+                &[&ids],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
     /// The story an article is a printing of, when it is not its own.
     pub fn story_of(&self, id: &str) -> Result<Option<String>> {
         Ok(self
