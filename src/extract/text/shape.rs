@@ -36,9 +36,10 @@ pub(crate) const WIDE_DIGIT: u16 = 1 << 8;
 pub(crate) const HAN_ZERO: u16 = 1 << 9;
 
 impl Shape {
-    /// The shape of `key`, told from its bytes (nothing is decoded): the walk steps from
-    /// the first byte of a character to the next, and a character the table gives no
-    /// class is passed over in one step, as most characters of Chinese text are.
+    /// The shape of `key`: the walk steps from the first byte of a character to the next;
+    /// an ASCII character is told by its byte, and only a character whose first byte some
+    /// wide mark shares ([`LEAD`]) is decoded, so most characters of Chinese text are
+    /// passed over in one step.
     pub(crate) fn of(key: &str) -> Shape {
         let b = key.as_bytes();
         let mut bits = 0u16;
@@ -47,20 +48,16 @@ impl Shape {
         let mut i = 0usize;
         while let Some(&x) = b.get(i) {
             let class = CLASS[usize::from(x)];
+            let start = i;
             i += usize::from(WIDTH[usize::from(x)]);
             chars += 1;
             if class == 0 {
                 continue;
             }
             let found = if class == LEAD {
-                // `i` is past the character: its second and third bytes are behind it
-                let tail = |k: usize| b.get(i.wrapping_sub(k)).copied().unwrap_or(0);
-                let (second, third) = if x == 0xC2 {
-                    (tail(1), 0)
-                } else {
-                    (tail(2), tail(1))
-                };
-                wide_mark(x, second, third)
+                key.get(start..i)
+                    .and_then(|c| c.chars().next())
+                    .map_or(0, wide_mark)
             } else {
                 class
             };
@@ -97,79 +94,102 @@ impl Shape {
     }
 }
 
-/// The mark of a character of two or three bytes that opens with `lead`.
-fn wide_mark(lead: u8, second: u8, third: u8) -> u16 {
-    match (lead, second, third) {
-        // `»` C2 BB, `°` C2 B0, U+0085 and U+00A0 (white space)
-        (0xC2, 0xBB, _) => STEP,
-        (0xC2, 0xB0, _) => DEGREE,
-        (0xC2, 0x85 | 0xA0, _) => SPACE,
-        // U+1680 (white space)
-        (0xE1, 0x9A, 0x80) => SPACE,
-        // `›` E2 80 BA, `℃` E2 84 83; U+2000–U+200A, U+2028, U+2029, U+202F, U+205F
-        (0xE2, 0x80, 0xBA) => STEP,
-        (0xE2, 0x84, 0x83) => DEGREE,
-        (0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0xE2, 0x81, 0x9F) => SPACE,
-        // `。` E3 80 82, U+3000 (white space), `〇` E3 80 87
-        (0xE3, 0x80, 0x82) => SENTENCE,
-        (0xE3, 0x80, 0x80) => SPACE,
-        (0xE3, 0x80, 0x87) => HAN_ZERO,
-        // `！` EF BC 81, `，` 8C, `；` 9B, `？` 9F, `：` 9A, `＞` 9E
-        (0xEF, 0xBC, 0x81 | 0x8C | 0x9B | 0x9F) => SENTENCE,
-        (0xEF, 0xBC, 0x9A) => COLON,
-        (0xEF, 0xBC, 0x9E) => STEP,
-        // `０`–`９` EF BC 90–99
-        (0xEF, 0xBC, 0x90..=0x99) => WIDE_DIGIT,
-        _ => 0,
+/// The characters outside ASCII that are marks (white space aside, which
+/// `char::is_whitespace` tells).
+const WIDE_MARKS: [(char, u16); 13] = [
+    ('。', SENTENCE),
+    ('，', SENTENCE),
+    ('！', SENTENCE),
+    ('？', SENTENCE),
+    ('；', SENTENCE),
+    ('：', COLON),
+    ('＞', STEP),
+    ('»', STEP),
+    ('›', STEP),
+    ('℃', DEGREE),
+    ('°', DEGREE),
+    ('〇', HAN_ZERO),
+    ('０', WIDE_DIGIT),
+];
+
+/// White space outside ASCII (the characters `char::is_whitespace` knows there).
+const WIDE_SPACES: [char; 6] = [
+    '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}', '\u{205f}', '\u{3000}',
+];
+
+/// The mark of a character outside ASCII.
+fn wide_mark(c: char) -> u16 {
+    if ('０'..='９').contains(&c) {
+        return WIDE_DIGIT;
     }
+    if c.is_whitespace() {
+        return SPACE;
+    }
+    WIDE_MARKS
+        .iter()
+        .find(|(m, _)| *m == c)
+        .map_or(0, |&(_, mark)| mark)
 }
 
-/// The class of a lead byte whose character may be a mark: the bytes after it tell.
+/// The first byte of `c` in UTF-8 (for a character outside ASCII).
+const fn lead_byte(c: char) -> usize {
+    let mut buf = [0u8; 4];
+    let _ = c.encode_utf8(&mut buf);
+    buf[0] as usize
+}
+
+/// The class of a first byte that a character outside ASCII which is a mark opens with:
+/// the character itself tells (the first byte is shared with many others).
 const LEAD: u16 = 1 << 15;
 
-/// Each byte's class: the mark an ASCII byte is, [`LEAD`] for the first byte of the wide
-/// marks (`C2`, `E1`, `E2`, `E3`, `EF`), 0 for every other byte.
+/// Each byte's class: the mark an ASCII character is, [`LEAD`] for the first byte of a
+/// wide mark or a wide white space, 0 for every other byte.
 const CLASS: [u16; 256] = {
     let mut t = [0u16; 256];
-    t[b',' as usize] = SENTENCE;
-    t[b';' as usize] = SENTENCE;
-    t[b'!' as usize] = SENTENCE;
-    t[b':' as usize] = COLON;
-    t[b'<' as usize] = ANGLE;
-    t[b'>' as usize] = ANGLE | STEP;
-    t[b'.' as usize] = DOT;
-    let mut d = b'0';
-    while d <= b'9' {
-        t[d as usize] = DIGIT;
+    t[',' as usize] = SENTENCE;
+    t[';' as usize] = SENTENCE;
+    t['!' as usize] = SENTENCE;
+    t[':' as usize] = COLON;
+    t['<' as usize] = ANGLE;
+    t['>' as usize] = ANGLE | STEP;
+    t['.' as usize] = DOT;
+    let mut d = '0' as usize;
+    while d <= '9' as usize {
+        t[d] = DIGIT;
         d += 1;
     }
-    let mut w = 0x09;
-    while w <= 0x0D {
+    // the ASCII white space: tab, line feed, vertical tab, form feed, carriage return
+    let mut w = '\t' as usize;
+    while w <= '\r' as usize {
         t[w] = SPACE;
         w += 1;
     }
-    t[b' ' as usize] = SPACE;
-    t[0xC2] = LEAD;
-    t[0xE1] = LEAD;
-    t[0xE2] = LEAD;
-    t[0xE3] = LEAD;
-    t[0xEF] = LEAD;
+    t[' ' as usize] = SPACE;
+    let mut k = 0;
+    while k < WIDE_MARKS.len() {
+        t[lead_byte(WIDE_MARKS[k].0)] = LEAD;
+        k += 1;
+    }
+    t[lead_byte('９')] = LEAD;
+    let mut k = 0;
+    while k < WIDE_SPACES.len() {
+        t[lead_byte(WIDE_SPACES[k])] = LEAD;
+        k += 1;
+    }
     t
 };
 
 /// The length of the character a UTF-8 byte starts (1 for a byte inside a character,
-/// which a walk from character to character never meets).
+/// which a walk from character to character never meets): the count of its high bits
+/// set.
 const WIDTH: [u8; 256] = {
     let mut t = [1u8; 256];
-    let mut x = 0xC0;
+    let mut x = 0;
     while x < 256 {
-        t[x] = if x < 0xE0 {
-            2
-        } else if x < 0xF0 {
-            3
-        } else {
-            4
-        };
+        let ones = (x as u8).leading_ones();
+        if ones >= 2 {
+            t[x] = ones as u8;
+        }
         x += 1;
     }
     t
