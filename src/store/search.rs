@@ -534,45 +534,73 @@ impl Store {
         exclude: &[String],
         limit: usize,
     ) -> Result<Vec<StoredArticle>> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let stories = if codes.is_empty() {
-            let printings: std::collections::HashSet<String> = self
-                .conn
-                .prepare_cached("SELECT article_id FROM article_stories")?
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<std::result::Result<_, _>>()?;
-            let mut all: Vec<StoredArticle> = self
-                .articles()?
-                .into_iter()
-                .filter(|a| !printings.contains(&a.id))
-                .collect();
-            all.sort_by(|a, b| {
-                b.published()
-                    .cmp(&a.published())
-                    .then_with(|| a.id.cmp(&b.id))
-            });
-            all
-        } else {
-            self.articles_in(codes, None)?
-        };
-        // the words decide: every word in, none out
-        let mut out: Vec<StoredArticle> = stories
-            .into_iter()
-            .filter(|a| {
-                include.iter().all(|w| mentions(a, w)) && !exclude.iter().any(|w| mentions(a, w))
-            })
-            .take(limit)
-            .collect();
-        if codes.is_empty() {
-            // the papers that reprinted each story, as `articles_in` lists them
-            for a in &mut out {
-                a.printings = self.printings(&a.id)?;
-            }
-        }
-        Ok(out)
+        stories_matching(
+            codes,
+            include,
+            exclude,
+            limit,
+            || {
+                Ok(self
+                    .conn
+                    .prepare_cached("SELECT article_id FROM article_stories")?
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<std::result::Result<_, _>>()?)
+            },
+            || self.articles(),
+            |codes| self.articles_in(codes, None),
+            |id| self.printings(id),
+        )
     }
+}
+
+/// [`Store::articles_matching`] from what an engine answers: the printings that belong
+/// to another article's story (`printings`), every article (`articles`), the articles of
+/// some places (`articles_in`) and the printings of a story (`printings_of`). Both
+/// engines answer through it, so they choose and order alike.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn stories_matching(
+    codes: &[String],
+    include: &[String],
+    exclude: &[String],
+    limit: usize,
+    printings: impl FnOnce() -> Result<std::collections::HashSet<String>>,
+    articles: impl FnOnce() -> Result<Vec<StoredArticle>>,
+    articles_in: impl FnOnce(&[String]) -> Result<Vec<StoredArticle>>,
+    mut printings_of: impl FnMut(&str) -> Result<Vec<crate::model::Printing>>,
+) -> Result<Vec<StoredArticle>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let stories = if codes.is_empty() {
+        let printings = printings()?;
+        let mut all: Vec<StoredArticle> = articles()?
+            .into_iter()
+            .filter(|a| !printings.contains(&a.id))
+            .collect();
+        all.sort_by(|a, b| {
+            b.published()
+                .cmp(&a.published())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        all
+    } else {
+        articles_in(codes)?
+    };
+    // the words decide: every word in, none out
+    let mut out: Vec<StoredArticle> = stories
+        .into_iter()
+        .filter(|a| {
+            include.iter().all(|w| mentions(a, w)) && !exclude.iter().any(|w| mentions(a, w))
+        })
+        .take(limit)
+        .collect();
+    if codes.is_empty() {
+        // the papers that reprinted each story, as `articles_in` lists them
+        for a in &mut out {
+            a.printings = printings_of(&a.id)?;
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

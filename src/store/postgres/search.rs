@@ -9,7 +9,8 @@ use std::collections::{BTreeSet, HashSet};
 use anyhow::Result;
 
 use super::super::search::{
-    HEAD_WEIGHT, SearchPage, Words, bm25, idf, index_words, mentions, occurrences_in, phrases,
+    HEAD_WEIGHT, SearchPage, Words, bm25, idf, index_words, occurrences_in, phrases,
+    stories_matching,
 };
 use super::{ARTICLE_COLUMNS, PgStore, raw, unpack_head, unzstd};
 use crate::model::StoredArticle;
@@ -146,41 +147,21 @@ impl PgStore {
         exclude: &[String],
         limit: usize,
     ) -> Result<Vec<StoredArticle>> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let stories = if codes.is_empty() {
-            let printings: HashSet<String> = self
-                .rows("SELECT article_id FROM article_stories", &[])?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            let mut all: Vec<StoredArticle> = self
-                .articles()?
-                .into_iter()
-                .filter(|a| !printings.contains(&a.id))
-                .collect();
-            all.sort_by(|a, b| {
-                b.published()
-                    .cmp(&a.published())
-                    .then_with(|| a.id.cmp(&b.id))
-            });
-            all
-        } else {
-            self.articles_in(codes, None)?
-        };
-        let mut out: Vec<StoredArticle> = stories
-            .into_iter()
-            .filter(|a| {
-                include.iter().all(|w| mentions(a, w)) && !exclude.iter().any(|w| mentions(a, w))
-            })
-            .take(limit)
-            .collect();
-        if codes.is_empty() {
-            for a in &mut out {
-                a.printings = self.printings(&a.id)?;
-            }
-        }
-        Ok(out)
+        stories_matching(
+            codes,
+            include,
+            exclude,
+            limit,
+            || {
+                Ok(self
+                    .rows("SELECT article_id FROM article_stories", &[])?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect())
+            },
+            || self.articles(),
+            |codes| self.articles_in(codes, None),
+            |id| self.printings(id),
+        )
     }
 }
