@@ -239,3 +239,36 @@ fn a_wechat_page_author_span_and_account_name() {
     assert_eq!(ex.publication.name.as_deref(), Some("白河发布"));
     assert_eq!(ex.publication.home.as_deref(), Some("白河"));
 }
+
+#[test]
+fn a_web_story_with_a_dateline_keeps_its_subheads_and_captions() {
+    // one anchor opens the page's first text under its headline: the runs of
+    // headline-like lines further down (a subhead and a picture's caption) are the story's
+    let ex = run("web_story_subheads_page.txt");
+    assert_eq!(titles(&ex), vec!["东湖镇：大棚蔬菜鼓起农民钱袋子"]);
+    let a = find(&ex, "东湖镇：大棚蔬菜鼓起农民钱袋子");
+    assert!(a.body.contains("建大棚"), "{}", a.body);
+    assert!(a.body.ends_with("让更多农民吃上“产业饭”。"), "{}", a.body);
+    // a picture's file name glued to its caption leaves; the caption stays in the story
+    assert!(
+        ex.boilerplate.iter().any(|b| b == "2-王某某.jpg"),
+        "{:?}",
+        ex.boilerplate
+    );
+    assert!(a.body.contains("蔬菜种植户"), "{}", a.body);
+    assert!(!a.body.contains(".jpg"), "{}", a.body);
+}
+
+#[test]
+fn a_photo_story_keeps_a_caption_and_subhead_but_a_labelled_profile_is_an_item() {
+    // a page nothing anchors: a caption over a subhead between paragraphs stays in the
+    // story; a column's short label over a name and post heads an item of its own
+    let ex = run("photo_story_runs_page.txt");
+    assert_eq!(
+        titles(&ex),
+        vec!["青山秋色入画来", "李某某青山县东湖镇卫生院院长"]
+    );
+    let a = find(&ex, "青山秋色入画来");
+    assert!(a.body.contains("颗粒归仓"), "{}", a.body);
+    assert!(!a.body.contains("扎根乡村卫生院"), "{}", a.body);
+}

@@ -715,3 +715,21 @@ fn dated_items() {
             .all(|(role, _, _)| role != "opens:dated")
     );
 }
+
+#[test]
+fn caption_after_file_name() {
+    // a picture's file name glued to its caption is cut off; the caption is text, though
+    // it reads as a name and a post
+    check(
+        "web_story_subheads_page.txt",
+        "王某某 东湖镇南岸村蔬菜种植户",
+        "para",
+        "caption-after-file-name",
+    );
+    check(
+        "web_story_subheads_page.txt",
+        "2-王某某.jpg",
+        "furniture",
+        "image-file-name",
+    );
+}

@@ -42,7 +42,8 @@
 //!    (the `Opener`s read from the text, in that order), `furniture`,
 //!    `photo-credit`, `byline`, `picture-column-label`, `author-line`, `bracketed-names`,
 //!    `marked-headline`, `marked-brief`, `headline-shape`, `running-text`; a credit split
-//!    off the end of a caption is `closing-credit`.
+//!    off the end of a caption is `closing-credit`, and the text a picture's file name
+//!    was glued to is `caption-after-file-name`.
 //! 2. **Block passes** (`roles`, in this order): `furniture-neighbour` (two rounds),
 //!    `masthead-name`, `table-row`, then `broken-headline` (two headline lines joined).
 //! 3. **The rule table** (`roles::rules::PASSES`): passes in order, each walking the lines

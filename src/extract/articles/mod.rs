@@ -16,6 +16,7 @@ use crate::extract::read::labels::{
     closing_byline, is_box_label, is_caption_like, is_notice_title, pen_name_line,
 };
 use crate::extract::read::opener;
+use crate::extract::roles::rules::IMAGE_FILE_NAME;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars_upto, is_han, is_sentence_end};
 use crate::extract::text::words::{BRIEF_MARKS, META_WORDS};
@@ -436,24 +437,51 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
         .position(|x| x.role == Role::Para || x.role.opens())
         .unwrap_or(n);
     let anchored = !claims.pieces.is_empty();
-    let mut one_story = false;
+    // so is a page whose only anchor opens its first text under a headline: a web story
+    // with a dateline or byline. A new story on such a page would open as this one does;
+    // its later runs of headline-like lines between paragraphs (a subhead with a
+    // picture's label and caption) are the story's own. On a page nothing anchors, a run
+    // of two such lines may head an item of its own.
+    let anchored_story = match claims.pieces.as_slice() {
+        [only] => only.anchor <= first_text_at && !only.headline.is_empty(),
+        _ => false,
+    };
+    let mut one_story = anchored_story;
     let mut i = 0;
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claims.held(i);
+        // the text above the line, past a picture's file name left where it stood
+        let above = (0..i).rev().find(|&k| {
+            units
+                .get(k)
+                .is_none_or(|x| !(x.role == Role::Furniture && x.because == IMAGE_FILE_NAME))
+        });
         if one_story
             && u.role == Role::Head
-            && class_of(units, i.wrapping_sub(1)) == Some(Role::Para)
-            && class_of(units, i + 1) == Some(Role::Para)
-            && !units
-                .get(i.wrapping_sub(1))
-                .is_some_and(|x| ends_article(x.key()))
-            && !new_story_follows(units, i)
-            && !signed_item_follows(units, i)
-            && !is_notice_title(u.key())
+            && let Some(above) = above
+            && (class_of(units, above) == Some(Role::Para)
+                || (anchored_story && class_of(units, above).is_some_and(Role::opens)))
+            && !units.get(above).is_some_and(|x| ends_article(x.key()))
         {
-            i += 1;
-            continue;
+            // the run of headline-like lines (a subhead, a picture's label and caption)
+            // and the paragraph under it
+            let end = (i..n.min(i + 4))
+                .find(|&k| class_of(units, k) != Some(Role::Head))
+                .unwrap_or(n);
+            // on a page nothing anchors, a column's label over a line (`今日讲述` over a
+            // name and a post) heads an item of its own
+            let labelled = !anchored_story && end > i + 1 && u.shape.chars().min(6) <= 5;
+            let last = end.saturating_sub(1);
+            if class_of(units, end) == Some(Role::Para)
+                && !labelled
+                && !new_story_follows(units, last)
+                && !signed_item_follows(units, last)
+                && !(i..end).any(|k| units.get(k).is_some_and(|x| is_notice_title(x.key())))
+            {
+                i = end;
+                continue;
+            }
         }
         // only a free headline-like line can open a block: the other tests wait for one
         let boundary = || {

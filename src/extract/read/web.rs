@@ -252,8 +252,9 @@ static PAGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"共\s*\d{1,3}\s*页.{0,8}第\s*\d{1,3}\s*页").expect("pager pattern compiles")
 });
 
-/// An image's file name alone (`demo.jpg`, `IMG_0012.JPG`): what a page copier leaves
-/// where the picture was.
+/// An image's file name alone (`demo.jpg`, `IMG_0012.JPG`, `3-某某.jpg`): what a page
+/// copier leaves where the picture was. A stem of Han characters only (`某镇.jpg`) is not
+/// taken for one: a file is numbered or spelled in letters somewhere in its name.
 pub(crate) fn image_file_name(t: &str) -> bool {
     let Some((stem, ext)) = t.rsplit_once('.') else {
         return false;
@@ -263,9 +264,27 @@ pub(crate) fn image_file_name(t: &str) -> bool {
         ext.as_str(),
         "jpg" | "jpeg" | "png" | "gif" | "webp" | "bmp"
     ) && (1..=60).contains(&stem.len())
-        && stem
+        && (stem
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            || (chars_upto(stem, 21) <= 20
+                && stem.chars().any(|c| c.is_ascii_alphanumeric())
+                && stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-') || is_han(c))))
+}
+
+/// A line that opens with an image's file name glued to the text after it
+/// (`3-某某.jpg某某 某村文化活动室管理员`): the byte length of the file name, when the
+/// text after it is more than a file name's end.
+pub(crate) fn leading_image_file_name(t: &str) -> Option<usize> {
+    let head = t.get(..t.len().min(90)).unwrap_or(t);
+    let lower = head.to_ascii_lowercase();
+    [".jpeg", ".jpg", ".png", ".gif", ".webp", ".bmp"]
+        .iter()
+        .filter_map(|ext| lower.find(ext).map(|at| at + ext.len()))
+        .min()
+        .filter(|&end| end < t.len() && t.get(..end).is_some_and(image_file_name))
 }
 
 /// Dashes that wrap a widget's label.
@@ -411,6 +430,17 @@ mod tests {
         assert!(image_file_name("demo.jpg"));
         assert!(image_file_name("IMG_20250102-1.JPEG"));
         assert!(!image_file_name("某镇.jpg"));
+        assert!(image_file_name("3-某某.jpg"));
+        assert!(!image_file_name("某镇召开会议，3人.jpg"));
+        assert_eq!(
+            leading_image_file_name("3-某某.jpg某某 某村文化活动室管理员"),
+            Some(12)
+        );
+        assert_eq!(leading_image_file_name("demo.jpg"), None);
+        assert_eq!(
+            leading_image_file_name("村民在广场上跳舞。某某 摄.jpg"),
+            None
+        );
         assert!(!image_file_name("www.example.com"));
         assert!(cut_teaser(
             "某村本报讯(记者 某某)1月2日,村民在广场散步。只见..."

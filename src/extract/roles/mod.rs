@@ -206,6 +206,18 @@ pub(crate) fn units_before(text: &str, stop: Option<&str>) -> Vec<Line> {
             let pk = line_key.as_ref().map(|_| key_of_piece(t, tk, piece));
             let piece = piece.to_string();
             let (role, because, dl) = first_look(&piece, pk.as_deref().unwrap_or(&piece));
+            // the text a picture's file name was glued to is the picture's caption, not
+            // a byline or a headline, even when it reads as a name and a post
+            let (role, because) = if k == 1
+                && out
+                    .last()
+                    .is_some_and(|u: &Line| crate::extract::read::web::image_file_name(u.key()))
+                && dl.is_none()
+            {
+                (Role::Para, "caption-after-file-name")
+            } else {
+                (role, because)
+            };
             // `…群众在广场观看演出。(记者 X 摄)`: the credit closes the caption
             let (piece, credit) = match role {
                 Role::Para | Role::Marker => split_credit(piece, pk.as_deref()),
@@ -520,6 +532,13 @@ static GLUED_KEYS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
 /// `标题 本报讯(记者 X)…` on one line: the headline and the dateline paragraph.
 /// `key` is the line's matching key.
 fn split_glued<'a>(t: &'a str, key: &str) -> (&'a str, Option<&'a str>) {
+    // `3-某某.jpg某某 某村文化活动室管理员`: a picture's file name glued to its caption
+    if t.contains('.')
+        && let Some(end) = crate::extract::read::web::leading_image_file_name(t)
+        && let (Some(name), Some(rest)) = (t.get(..end), t.get(end..))
+    {
+        return (name, Some(rest.trim_start()));
+    }
     // the space first (a byte search), then the two searches for whole characters
     let spaced = memchr::memchr(b' ', t.as_bytes()).is_some()
         || IDEOGRAPHIC_SPACE.find(t.as_bytes()).is_some();

@@ -89,6 +89,9 @@ pub(crate) const PASSES: [Pass; 11] = [
 /// The name of the last pass: the header model (`roles::header`).
 pub(crate) const HEADER_SCORE: &str = "header-score";
 
+/// The name of the rule that makes an image's file name furniture.
+pub(crate) const IMAGE_FILE_NAME: &str = "image-file-name";
+
 /// Applies the passes to the lines of a page, up to the block pass named `stop` (all of
 /// them when `None`).
 pub(crate) fn apply_before(lines: &mut [Line], stop: Option<&str>) {
@@ -285,7 +288,7 @@ const WEB_LINES: [RoleRule; 14] = [
         rule: web::story_pager,
     },
     RoleRule {
-        name: "image-file-name",
+        name: IMAGE_FILE_NAME,
         rule: web::image_file_name,
     },
 ];
