@@ -1,8 +1,11 @@
 //! What a line of a page is: [`Line`], its [`Role`] and the name of the rule that decided
 //! it, and the [`Opener`]s that start an article.
 
+use std::borrow::Cow;
+
 use crate::extract::read::dateline::Dateline;
-use crate::extract::text::shape::Shape;
+use crate::extract::text::clean;
+use crate::extract::text::shape::{self, Shape};
 
 /// What starts an article's body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +124,16 @@ impl Line {
     /// Rules that match words read it; what an article prints is cut from `text`.
     pub(crate) fn key(&self) -> &str {
         self.folded.as_deref().unwrap_or(&self.text)
+    }
+
+    /// The key squeezed (`text::clean::squeeze_cow`); a key whose shape holds no white
+    /// space is not walked for it.
+    pub(crate) fn squeezed(&self) -> Cow<'_, str> {
+        if self.shape.lacks(shape::SPACE) {
+            clean::squeeze_spaceless(self.key())
+        } else {
+            clean::squeeze_cow(self.key())
+        }
     }
 
     /// Appends `other`'s text (a space between when `space`), and its key.

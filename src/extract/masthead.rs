@@ -140,15 +140,25 @@ fn may_hold_date(u: &Line) -> bool {
 }
 
 /// Whether [`SPONSOR`] or [`SPONSOR_LAST`] can match a line's key: both need `主管`,
-/// `主办`, `出版` or `机关报`, so one of `主`, `版`, `报`.
+/// `主办`, `出版` or `机关报` (a dateline's `本报` is none of them).
 fn may_hold_sponsor(text: &str) -> bool {
-    // a short line: one walk over the characters instead of four substring searches
+    // a short line: one walk over the characters, each pair in a row looked at, instead
+    // of four substring searches
     if text.len() <= SHORT_LINE {
-        text.chars().any(|c| matches!(c, '主' | '版' | '报'))
+        let mut prev = '\0';
+        text.chars().any(|c| {
+            let verb = matches!((prev, c), ('主', '管' | '办') | ('出', '版') | ('关', '报'));
+            prev = c;
+            verb
+        })
     } else {
-        text.contains('主') || text.contains('版') || may_hold_paper_name(text)
+        SPONSOR_VERBS.iter().any(|w| text.contains(w))
     }
 }
+
+/// The verbs of a sponsor credit: one of them stands in every line [`SPONSOR`] or
+/// [`SPONSOR_LAST`] matches.
+const SPONSOR_VERBS: [&str; 4] = ["主管", "主办", "出版", "机关报"];
 
 /// Endings of city papers (evening, metropolitan, business, morning), published by a
 /// prefecture's press group: their whole name is handed on, so that the place lookup

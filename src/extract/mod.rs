@@ -96,8 +96,6 @@ mod text;
 
 pub use self::text::decode::{DecodeError, DecodeWarning, Decoded, decode, decode_declared};
 
-use std::collections::HashSet;
-
 use crate::model::{Extraction, InputForm, PageText};
 
 use self::line::Role;
@@ -220,7 +218,9 @@ fn page_of_clean_text(clean: &str) -> Extraction {
     let page_year = masthead::page_year(clean, &units);
 
     let mut claimed = vec![false; units.len()];
-    let mut seen: HashSet<u64> = HashSet::new();
+    // the hashes of the paragraphs read so far (`text::clean::dedup_paragraphs`): the
+    // keys are hashes already, kept in a set that does not hash them again at length
+    let mut seen = rustc_hash::FxHashSet::default();
     let mut articles = Vec::with_capacity(pieces.len());
     let mut found = fields::Found::default();
     for p in &pieces {

@@ -295,12 +295,12 @@ pub(crate) fn title_from_text(text: &str) -> Option<String> {
         .trim()
         .trim_start_matches(words::BRIEF_MARKS)
         .trim_start();
-    let clauses: Vec<&str> = t
+    // the clauses are cut one at a time, up to the first that can be a title
+    let mut clauses = t
         .split(['，', ',', '。', '；', ';', '！', '？', '!', '?', '：', ':'])
         .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
-    let pick = clauses.iter().find(|c| {
+        .filter(|c| !c.is_empty());
+    let pick = clauses.find(|c| {
         let n = c.chars().count();
         let key = fold::key_of(c);
         let timey = TIME_OPENERS

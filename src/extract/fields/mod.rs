@@ -4,7 +4,6 @@
 pub(crate) mod headline;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
@@ -22,6 +21,7 @@ use crate::extract::roles;
 use crate::extract::text::clean;
 use crate::extract::text::clean::{chars, chars_upto, squeeze};
 use crate::extract::text::fold;
+use crate::extract::text::shape;
 use crate::extract::text::words;
 use crate::extract::text::words::{BRIEF_MARKS, TIME_OPENERS};
 use crate::model::{Article, Kind};
@@ -142,7 +142,7 @@ pub(crate) fn build(
     p: &articles::Piece,
     issue: Option<NaiveDate>,
     page_year: Option<i32>,
-    seen: &mut HashSet<u64>,
+    seen: &mut rustc_hash::FxHashSet<u64>,
     found: &mut Found,
 ) -> Option<Article> {
     let text_of = |k: usize| units.get(k).map(|u| u.text.as_str()).unwrap_or("");
@@ -220,6 +220,12 @@ pub(crate) fn build(
             }
             _ => {
                 let no_urls = furniture::strip_urls_cow(&u.text);
+                // the furniture stripped inside a paragraph is set in brackets: a line
+                // without an opening one keeps all its text
+                if u.shape.lacks(shape::OPEN_BRACKET) {
+                    paras.push(no_urls.into_owned());
+                    continue;
+                }
                 // a URL cut out moves the offsets: the rest gets a key of its own
                 let key = match &no_urls {
                     Cow::Borrowed(_) => Cow::Borrowed(u.key()),
@@ -322,12 +328,9 @@ pub(crate) fn build(
             .first()
             .and_then(|f| headline::title_from_text(strip_dateline(f)));
     }
-    let title_text = format!(
-        "{}{}{}",
-        h.kicker.as_deref().unwrap_or(""),
-        h.title.as_deref().unwrap_or(""),
-        h.subtitle.as_deref().unwrap_or("")
-    );
+    let title_text = [&h.kicker, &h.title, &h.subtitle]
+        .map(|part| part.as_deref().unwrap_or(""))
+        .concat();
     // the kind is decided on the matching keys of the title and the paragraphs; the
     // title's key is cut from the whole title's, folded once
     let title_text = fold::key_of(&title_text);

@@ -377,8 +377,13 @@ pub(crate) fn has_role(text: &str) -> bool {
 
 /// [`has_role`] of a line's matching key (`text::fold`), which needs no folding.
 pub(crate) fn key_names_role(key: &str) -> bool {
-    ROLE.is_match(key)
+    key.chars().any(|c| ROLE_CHARS.contains(&c)) && ROLE.is_match(key)
 }
+
+/// A character every word [`ROLE`] matches holds (`记者`, `实习生`, `通讯员`, `摄影`,
+/// `作者`, `撰文`, `文字`, `图片` …): a line without one of them names no role, and the
+/// pattern is not run on it.
+const ROLE_CHARS: [char; 8] = ['记', '生', '员', '摄', '作', '撰', '文', '图'];
 
 static POST_WORDS: &[&str] = &[
     "书记",
@@ -534,6 +539,41 @@ pub(crate) fn office_credit(text: &str) -> Option<People> {
 
 #[cfg(test)]
 mod tests {
+    /// Every alternative of the role pattern holds one of the characters the line is
+    /// looked at for first.
+    #[test]
+    fn every_role_word_holds_a_role_character() {
+        let words = [
+            "记者",
+            "本报记者",
+            "驻京记者",
+            "实习生",
+            "见习生",
+            "通讯员",
+            "特约通讯员",
+            "摄影",
+            "作者",
+            "撰文",
+            "文字",
+            "文/图",
+            "文／图",
+            "图/文",
+            "文图",
+            "文/",
+            "文／",
+            "图/",
+            "图片",
+            "摄",
+            "拍摄",
+        ];
+        for w in words {
+            assert!(super::ROLE.is_match(w), "{w}");
+            assert!(w.chars().any(|c| super::ROLE_CHARS.contains(&c)), "{w}");
+            assert!(super::key_names_role(w), "{w}");
+        }
+        assert!(!super::key_names_role("东湖镇新修三座便民桥"));
+    }
+
     use super::*;
 
     fn p(text: &str) -> (Vec<String>, Vec<String>) {

@@ -429,14 +429,25 @@ pub(crate) fn issue_date(line: &str) -> Option<NaiveDate> {
         // `２０２５年６月２６日`: the full-width digits read as ASCII ones
         return fold::fold_wide_digits(line).and_then(|l| issue_date(&l));
     }
-    // the long form needs its `年`, the ISO form its separators
-    if !clean::has_year_char(line) && memchr::memchr3(b'-', b'.', b'/', line.as_bytes()).is_none() {
+    // the long form needs its `年`, the ISO form its separators: each pattern is run only
+    // on a line that holds what it needs
+    let long_form = clean::has_year_char(line);
+    let iso_form = memchr::memchr3(b'-', b'.', b'/', line.as_bytes()).is_some();
+    if !long_form && !iso_form {
         return None;
     }
+    let c = long_form
+        .then(|| FULL_DATE.captures(line))
+        .flatten()
+        .or_else(|| iso_form.then(|| ISO_DATE.captures(line)).flatten());
     // no western year: a Minguo one (`中華民國114年…`)
-    let Some(c) = FULL_DATE.captures(line).or_else(|| ISO_DATE.captures(line)) else {
+    let Some(c) = c else {
         return dates::minguo_date(line);
     };
+    // a masthead line has at most sixty characters: a longer one is not read further
+    if line.chars().count() > 60 {
+        return None;
+    }
     let whole = c.get(0)?;
     let rest: String = line
         .replace(whole.as_str(), "")
@@ -449,7 +460,7 @@ pub(crate) fn issue_date(line: &str) -> Option<NaiveDate> {
     ]
     .iter()
     .any(|k| rest.contains(k));
-    if !(marked || rest.chars().count() <= 2) || line.chars().count() > 60 {
+    if !(marked || rest.chars().count() <= 2) {
         return None;
     }
     let y: i32 = c.name("y")?.as_str().parse().ok()?;

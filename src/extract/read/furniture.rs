@@ -329,6 +329,8 @@ const SPONSOR_SIGN: u16 = 1 << 5;
 const SEPARATED_SIGN: u16 = 1 << 6;
 /// An ASCII digit.
 const DIGIT_SIGN: u16 = 1 << 7;
+/// `周` or `拜`: a weekday's words (`星期` holds `期`, a counter's sign).
+const DAY_SIGN: u16 = 1 << 9;
 
 impl LineSigns {
     fn of(t: &str) -> Self {
@@ -356,6 +358,7 @@ impl LineSigns {
                 '，' | ',' | '；' | ';' => CLAUSE_SIGN,
                 '月' => MONTH_SIGN,
                 '期' | '版' => COUNTER_SIGN,
+                '周' | '拜' => DAY_SIGN,
                 '℃' => DEGREE_SIGN,
                 'C' if prev == '°' => DEGREE_SIGN,
                 '办' | '管' if prev == '主' => SPONSOR_SIGN,
@@ -464,7 +467,9 @@ fn furniture_of(t: &str, signs_out: &mut LineSigns) -> bool {
     if n <= 50 && !clause && signs.has(SPONSOR_SIGN) && SPONSOR_AFTER.is_match(t) {
         return true;
     }
-    if n <= 40 && !clause && signs.has(SEPARATED_SIGN) && is_running_header(t) {
+    // a running header holds a date (`月`) or a weekday (`星期`, `周`, `礼拜`)
+    let dated = signs.has(MONTH_SIGN) || signs.has(COUNTER_SIGN) || signs.has(DAY_SIGN);
+    if n <= 40 && !clause && signs.has(SEPARATED_SIGN) && dated && is_running_header(t) {
         return true;
     }
     // every page header form holds a page number

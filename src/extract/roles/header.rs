@@ -116,14 +116,14 @@ fn text_start(lines: &[Line]) -> Option<usize> {
     })
 }
 
-/// Pairs of Han characters of `s`.
+/// Pairs of Han characters of the characters `cs`.
 ///
 /// Each pair is packed in one number (the first character in the high half), which sorts
 /// and compares as the pair does, at the cost of one integer.
-fn bigrams(s: &str) -> Vec<u64> {
-    let mut out = Vec::with_capacity(s.len() / 3);
+fn bigrams(cs: impl Iterator<Item = char>) -> Vec<u64> {
+    let mut out = Vec::with_capacity(cs.size_hint().0 / 3);
     let mut prev: Option<char> = None;
-    for c in s.chars().filter(|c| is_han(*c)) {
+    for c in cs.filter(|c| is_han(*c)) {
         if let Some(p) = prev {
             out.push(pair_of(p, c));
         }
@@ -135,6 +135,35 @@ fn bigrams(s: &str) -> Vec<u64> {
 /// A pair of characters in one number (the first in the high half).
 fn pair_of(first: char, second: char) -> u64 {
     (u64::from(first) << 32) | u64::from(second)
+}
+
+/// A sieve over the candidates' pairs: one bit of 256 for each, chosen by a hash of the
+/// pair. A pair whose bit is clear is none of them, so most pairs of a text are passed
+/// over without a look in the set.
+struct PairSieve([u64; 4]);
+
+impl PairSieve {
+    fn of<'p>(pairs: impl Iterator<Item = &'p u64>) -> PairSieve {
+        let mut bits = [0u64; 4];
+        for &p in pairs {
+            let k = Self::slot(p);
+            if let Some(w) = bits.get_mut(k / 64) {
+                *w |= 1 << (k % 64);
+            }
+        }
+        PairSieve(bits)
+    }
+
+    /// The pair's bit: the top eight bits of a multiplicative hash.
+    fn slot(pair: u64) -> usize {
+        (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    }
+
+    /// Whether `pair` may be one of the pairs (when not, it surely is not).
+    fn may_hold(&self, pair: u64) -> bool {
+        let k = Self::slot(pair);
+        self.0.get(k / 64).is_some_and(|w| w & (1 << (k % 64)) != 0)
+    }
 }
 
 /// Whether the line at `k` is headline-like.
@@ -213,8 +242,9 @@ struct Candidate<'a> {
 impl<'a> Candidate<'a> {
     fn of(lines: &'a [Line], at: usize) -> Candidate<'a> {
         let text = lines.get(at).map_or("", |u| trim(u.key()));
-        let squeezed = squeeze_cow(text);
-        let pairs = bigrams(&squeezed);
+        // the trimmed key squeezes as the key does
+        let squeezed = lines.get(at).map_or(Cow::Borrowed(""), Line::squeezed);
+        let pairs = bigrams(squeezed.chars());
         Candidate {
             at,
             text,
@@ -232,8 +262,13 @@ impl<'a> Candidate<'a> {
 
 impl<'a> Page<'a> {
     fn read(lines: &'a [Line], start: usize, found: &[Candidate<'_>]) -> Option<Page<'a>> {
-        let wanted: rustc_hash::FxHashSet<u64> =
-            found.iter().flat_map(|c| c.pairs.iter().copied()).collect();
+        // sized once: the candidates' pairs are counted before they are put in
+        let mut wanted = rustc_hash::FxHashSet::with_capacity_and_hasher(
+            found.iter().map(|c| c.pairs.len()).sum(),
+            Default::default(),
+        );
+        wanted.extend(found.iter().flat_map(|c| c.pairs.iter().copied()));
+        let sieve = PairSieve::of(wanted.iter());
         // the text's pairs, as the keys of its lines run on one after another (a pair
         // may join the last Han character of a line to the first of the next), up to the
         // line that takes the text past 1,500 bytes
@@ -245,7 +280,7 @@ impl<'a> Page<'a> {
                 for c in u.key().chars().filter(|c| is_han(*c)) {
                     if let Some(p) = prev {
                         let pair = pair_of(p, c);
-                        if wanted.contains(&pair) {
+                        if sieve.may_hold(pair) && wanted.contains(&pair) {
                             text_pairs.insert(pair);
                         }
                     }
@@ -274,7 +309,7 @@ impl<'a> Page<'a> {
                 .take(start)
                 .map(|u| {
                     if u.key().len() <= 400 {
-                        squeeze_cow(u.key())
+                        u.squeezed()
                     } else {
                         Cow::Borrowed("")
                     }
@@ -329,16 +364,15 @@ fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) 
     } else {
         found as f64 / pairs.len() as f64
     };
-    let words: Vec<&str> = u.split_whitespace().collect();
-    let spaced_short = words.len() >= 3 && words.iter().all(|w| w.chars().count() <= 5);
+    let words = u.split_whitespace().count();
+    let spaced_short = words >= 3 && u.split_whitespace().all(|w| w.chars().count() <= 5);
     let separators = u
         .chars()
         .filter(|c| matches!(c, '|' | '｜' | '>' | '＞' | '·' | '/' | '»' | '-'))
         .count();
     let count = |f: fn(&char) -> bool| sq.chars().filter(f).count() as f64 / nf;
     // a teaser repeating the lead: most of its pairs stand in the lead's opening
-    let opening: String = page.first_text.chars().take(n * 3 / 2 + 4).collect();
-    let opening_pairs = bigrams(&opening);
+    let opening_pairs = bigrams(page.first_text.chars().take(n * 3 / 2 + 4));
     let in_opening = pairs.iter().filter(|p| opening_pairs.contains(p)).count();
     let opens_text = n >= 8 && !pairs.is_empty() && in_opening * 4 >= pairs.len() * 3;
     let last = u.chars().last().unwrap_or(' ');
@@ -356,7 +390,7 @@ fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) 
             .squeezed
             .iter()
             .enumerate()
-            .any(|(k, s)| k != i && s.contains(sq));
+            .any(|(k, s)| k != i && s.len() >= sq.len() && s.contains(sq));
     let first = lines.iter().take(i).all(|x| x.role == Role::Furniture);
     // a date and a page code need ASCII digits
     let digits = lines.get(i).is_some_and(|x| x.shape.has(shape::DIGIT));
@@ -395,7 +429,7 @@ fn features(lines: &[Line], c: &Candidate<'_>, page: &Page<'_>, nearest: usize) 
         // filled in by `described`, which sees every candidate of the page
         0.0,
         0.0,
-        (words.len().min(8) as f64) / 8.0,
+        (words.min(8) as f64) / 8.0,
         b((digits || u.contains('版')) && names_a_page(u)),
     ]
 }

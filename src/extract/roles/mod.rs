@@ -49,11 +49,12 @@ pub(crate) fn first_look(text: &str, key: &str) -> (Role, &'static str, Option<D
         return (Role::Furniture, "furniture", None);
     }
     // a line longer than 240 bytes has more than 40 characters, spaces or not; the
-    // furniture test has counted the others' characters, most of the time
+    // furniture test has counted the others' characters, most of the time (the rules
+    // below ask of `n` no more than whether it is over 40: a count stops at 41)
     let n = if text.len() > 240 {
         999
     } else {
-        counted.unwrap_or_else(|| chars(text))
+        counted.unwrap_or_else(|| chars_upto(text, 41))
     };
     // the rules below only decide: they read the key
     let t = clean::trim(key);

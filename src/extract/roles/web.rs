@@ -8,7 +8,7 @@
 use crate::extract::line::{Line, Role};
 use crate::extract::read::furniture::{holds_phone, marker_count};
 use crate::extract::read::web;
-use crate::extract::text::clean::{chars_upto, squeeze, trim};
+use crate::extract::text::clean::{chars_upto, trim};
 use crate::extract::text::shape::{self, Shape};
 use crate::extract::text::words::BRIEF_MARKS;
 
@@ -272,7 +272,12 @@ pub(crate) fn page_title_repeated(lines: &[Line], i: usize) -> Option<Role> {
         .take(i + 5)
         .skip(i + 1)
         .find(|x| x.role != Role::Furniture)?;
-    (next.role == Role::Head && squeeze(next.key()) == squeeze(u.key())).then_some(Role::Furniture)
+    // two lines that squeeze alike have as many characters (white space aside): the
+    // counts read when the lines were made are compared first
+    (next.role == Role::Head
+        && next.shape.chars() == u.shape.chars()
+        && next.squeezed() == u.squeezed())
+    .then_some(Role::Furniture)
 }
 
 /// A byline without a role ([`web::names_only`]): the line right under a headline-like

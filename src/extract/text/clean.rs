@@ -88,14 +88,48 @@ fn space_at(b: &[u8], at_end: bool) -> bool {
 }
 
 /// `s.trim()`, answered from the bytes at either end when neither end is white space
-/// (most lines begin and end on a character or a punctuation mark).
+/// (most lines begin and end on a character or a punctuation mark): a first byte no white
+/// space character opens with and a last byte none ends with say so at once, and
+/// [`space_at`] reads the ends closer otherwise.
+#[inline]
 pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return s;
+    };
+    if !SPACE_OPENS[usize::from(first)] && !SPACE_ENDS[usize::from(last)] {
+        return s;
+    }
     if !space_at(b, false) && !space_at(b, true) {
         return s;
     }
     s.trim()
 }
+
+/// The white space characters (those `char::is_whitespace` knows).
+const SPACES: [char; 25] = [
+    '\t', '\n', '\u{B}', '\u{C}', '\r', ' ', '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}',
+    '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}',
+    '\u{2009}', '\u{200A}', '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}',
+];
+
+/// The bytes a white space character opens with in UTF-8 (`first`) or ends with.
+const fn space_edges(first: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < SPACES.len() {
+        let mut buf = [0u8; 4];
+        let len = SPACES[k].encode_utf8(&mut buf).len();
+        t[buf[if first { 0 } else { len - 1 }] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
+/// The first bytes of white space characters.
+static SPACE_OPENS: [bool; 256] = space_edges(true);
+/// The last bytes of white space characters.
+static SPACE_ENDS: [bool; 256] = space_edges(false);
 
 /// `s.bytes().any(|b| b.is_ascii_digit())`, eight bytes at a time: a byte is a digit when
 /// it is below 0x80, at least 0x30 and below 0x3A, told for the eight bytes of a word at
@@ -418,12 +452,18 @@ pub(crate) fn squeeze(text: &str) -> String {
 pub(crate) fn squeeze_cow(text: &str) -> std::borrow::Cow<'_, str> {
     let t = trim(text);
     if !has_space(t) {
-        return match fullwidth_changed(t) {
-            Some(wide) => std::borrow::Cow::Owned(wide),
-            None => std::borrow::Cow::Borrowed(t),
-        };
+        return squeeze_spaceless(t);
     }
     std::borrow::Cow::Owned(squeezed(t))
+}
+
+/// [`squeeze_cow`] of a text known to hold no white space (a line whose shape has none):
+/// only its punctuation is widened.
+pub(crate) fn squeeze_spaceless(text: &str) -> std::borrow::Cow<'_, str> {
+    match fullwidth_changed(text) {
+        Some(wide) => std::borrow::Cow::Owned(wide),
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// Whether `t` holds a white space character, told from the bytes as [`space_at`] tells
@@ -543,7 +583,7 @@ fn is_broken(prev: &str, next: &str) -> bool {
 /// paragraphs long enough to be unlikely to repeat by chance are compared.
 pub(crate) fn dedup_paragraphs(
     paras: Vec<String>,
-    seen: &mut std::collections::HashSet<u64>,
+    seen: &mut rustc_hash::FxHashSet<u64>,
 ) -> Vec<String> {
     paras
         .into_iter()
@@ -866,6 +906,23 @@ mod tests {
                 "据了解,实践中心于今年建成。",
             ]
         );
+    }
+
+    #[test]
+    fn the_space_table_holds_every_white_space_character() {
+        let spaces: Vec<char> = (0..=0x11_0000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert_eq!(spaces, SPACES);
+        for c in spaces {
+            for s in [format!("{c}甲"), format!("甲{c}"), format!("{c}")] {
+                assert_eq!(trim(&s), s.trim(), "{c:?}");
+            }
+        }
+        for s in ["甲。", "“甲”", "（甲）", "", "a", "甲\u{3001}"] {
+            assert_eq!(trim(s), s.trim());
+        }
     }
 
     #[test]

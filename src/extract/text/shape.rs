@@ -34,6 +34,8 @@ pub(crate) const SPACE: u16 = 1 << 7;
 pub(crate) const WIDE_DIGIT: u16 = 1 << 8;
 /// The Han zero of a date written in characters, `〇`.
 pub(crate) const HAN_ZERO: u16 = 1 << 9;
+/// An opening bracket of an aside: `(`, `（`, `【` or `〔`.
+pub(crate) const OPEN_BRACKET: u16 = 1 << 10;
 
 impl Shape {
     /// The shape of `key`: the walk steps from the first byte of a character to the next;
@@ -96,7 +98,7 @@ impl Shape {
 
 /// The characters outside ASCII that are marks (white space aside, which
 /// `char::is_whitespace` tells).
-const WIDE_MARKS: [(char, u16); 13] = [
+const WIDE_MARKS: [(char, u16); 16] = [
     ('。', SENTENCE),
     ('，', SENTENCE),
     ('！', SENTENCE),
@@ -110,6 +112,9 @@ const WIDE_MARKS: [(char, u16); 13] = [
     ('°', DEGREE),
     ('〇', HAN_ZERO),
     ('０', WIDE_DIGIT),
+    ('（', OPEN_BRACKET),
+    ('【', OPEN_BRACKET),
+    ('〔', OPEN_BRACKET),
 ];
 
 /// White space outside ASCII (the characters `char::is_whitespace` knows there).
@@ -117,18 +122,19 @@ const WIDE_SPACES: [char; 6] = [
     '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}', '\u{205f}', '\u{3000}',
 ];
 
-/// The mark of a character outside ASCII.
+/// The mark of a character outside ASCII: the marks first (the sentence's punctuation,
+/// the most frequent, heads the table), then the digits and the white space.
 fn wide_mark(c: char) -> u16 {
+    if let Some(&(_, mark)) = WIDE_MARKS.iter().find(|(m, _)| *m == c) {
+        return mark;
+    }
     if ('０'..='９').contains(&c) {
         return WIDE_DIGIT;
     }
     if c.is_whitespace() {
         return SPACE;
     }
-    WIDE_MARKS
-        .iter()
-        .find(|(m, _)| *m == c)
-        .map_or(0, |&(_, mark)| mark)
+    0
 }
 
 /// The first byte of `c` in UTF-8 (for a character outside ASCII).
@@ -153,6 +159,7 @@ const CLASS: [u16; 256] = {
     t['<' as usize] = ANGLE;
     t['>' as usize] = ANGLE | STEP;
     t['.' as usize] = DOT;
+    t['(' as usize] = OPEN_BRACKET;
     let mut d = '0' as usize;
     while d <= '9' as usize {
         t[d] = DIGIT;
@@ -210,7 +217,7 @@ mod tests {
             .filter(|c| c.is_whitespace())
             .collect();
         let wide: Vec<char> = ('０'..='９').collect();
-        let asked: [(u16, &[char]); 10] = [
+        let asked: [(u16, &[char]); 11] = [
             (SENTENCE, &SENTENCE_MARKS),
             (COLON, &[':', '：']),
             (DIGIT, &['0', '1', '5', '9']),
@@ -221,6 +228,7 @@ mod tests {
             (SPACE, &spaces),
             (WIDE_DIGIT, &wide),
             (HAN_ZERO, &['〇']),
+            (OPEN_BRACKET, &['(', '（', '【', '〔']),
         ];
         // characters near the marks' bytes: U+00BA, U+00B1, U+0080, U+00A1, U+1681,
         // U+2039, U+2010, U+2060, U+2103's neighbours, U+3001, U+3003, U+FF0B, U+FF1C,
