@@ -41,6 +41,17 @@ run() { # name bin
   read -r w2 _ _ r2 < <(tail -1 "$d/log2")
   echo "$(date -u +%H:%M) $1 +$P pages on $N: wall ${w}s cpu ${u}+${s}s rss $((r/1024))MB | nothing new ${w2}s rss $((r2/1024))MB | load $l0 -> $l1"
   grep -E "looked at|bod\(y/ies\) read|output file\(s\) written|stored article\(s\) read" "$d/log" | sed 's/^/    /'
+  # the files the +P run wrote (a new inode: one link), by the feed folder they are in
+  find "$d/out" -type f -links 1 -printf '%P\n' | awk -F/ '
+    { l = length($1); k = "townships" }
+    $1 == "articles" { k = "article pages" }
+    NF == 1 { k = "top level" }
+    NF > 1 && $1 == "all" { k = "all" }
+    NF > 1 && l == 2 { k = "provinces" }
+    NF > 1 && l == 4 { k = "prefectures" }
+    NF > 1 && l == 6 { k = "counties" }
+    { n[k]++ }
+    END { for (k in n) printf "    written in %s: %d\n", k, n[k] }' | sort
 }
 run this "$W/localfeed-this"
 run other "$OTHER"

@@ -88,7 +88,9 @@ struct PlacePage {
     articles: Vec<Teaser>,
     /// 0 on the place's first page, else the number of this older page.
     page: usize,
-    /// How many older pages there are.
+    /// How many older pages there are. Like `count`, true of the place now: an older
+    /// page's fingerprint covers neither, so the built-in template shows them on the
+    /// first page only.
     pages: usize,
     newer: Option<String>,
     older: Option<String>,

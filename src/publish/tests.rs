@@ -852,3 +852,175 @@ fn heads_with_bodies_on_demand_publish_the_same_bytes() {
     let three = tempfile::tempdir().unwrap();
     assert!(publish(&heads, &s, &templates(), three.path()).is_err());
 }
+
+/// The chain of township `t` (of 8) of county `c` (of 3) of prefecture `p` (of 2).
+fn township(p: u32, c: u32, t: u32) -> Chain {
+    Chain(vec![
+        div("81", "东海省", Level::Province),
+        div(&format!("810{p}"), &format!("第{p}市"), Level::Prefecture),
+        div(
+            &format!("810{p}0{c}"),
+            &format!("第{p}市{c}县"),
+            Level::County,
+        ),
+        div(
+            &format!("810{p}0{c}00{t}"),
+            &format!("第{p}市{c}县{t}镇"),
+            Level::Township,
+        ),
+    ])
+}
+
+/// Every file under `dir` by its path relative to `dir`, with its bytes.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    all_files(dir)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&p).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// What a publish of a few more articles needs at the least, from the files it changed
+/// (`before` against `dir` now): the files whose bytes differ or are new, and the
+/// articles shown in them (each document that changed shows its items from their
+/// bodies; an article's page shows its own), found by the links to their pages.
+fn needed(
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+    dir: &Path,
+) -> (usize, std::collections::BTreeSet<String>) {
+    let mut files = 0;
+    let mut arts = std::collections::BTreeSet::new();
+    for (rel, bytes) in snapshot(dir) {
+        if rel.starts_with('.') || before.get(&rel) == Some(&bytes) {
+            continue;
+        }
+        files += 1;
+        if let Some(id) = rel
+            .strip_prefix("articles/")
+            .and_then(|r| r.strip_suffix(".html"))
+        {
+            arts.insert(id.to_string());
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for (at, _) in text.match_indices("/feeds/articles/") {
+            let rest = &text[at + "/feeds/articles/".len()..];
+            if let Some(end) = rest.find(".html") {
+                arts.insert(rest[..end].to_string());
+            }
+        }
+    }
+    (files, arts)
+}
+
+/// A run with a few new articles on a larger site reads the bodies and renders the files
+/// of the documents they change, within twice what those need (counted, not timed): at
+/// the end of every feed they enter when they are the newest, from where they fall in
+/// when they are older (every later archive and page of those feeds shifts). And the
+/// folder is byte for byte what a publish into an empty folder makes of the same
+/// articles. (Publishing is handed every head: what the store reads is not counted here.)
+#[test]
+fn a_few_new_articles_cost_in_proportion_to_the_documents_they_change() {
+    let mut arts = Vec::new();
+    for i in 0..1500u32 {
+        let day =
+            NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Days::new(u64::from(i / 5));
+        use chrono::Datelike as _;
+        arts.push(stored(
+            &format!("第{i}条消息"),
+            &format!("正文第{i}段，内容若干。\n\n第二段 {i}。"),
+            Some((day.year(), day.month(), day.day())),
+            township(i % 2, i % 3, i % 8),
+            vec![],
+        ));
+    }
+    let mut s = settings();
+    s.items_per_feed = 10;
+    s.archive_size = 20;
+    s.page_size = 10;
+    s.threads = 2;
+    let dir = tempfile::tempdir().unwrap();
+    let heads = |arts: &[StoredArticle]| -> Vec<StoredArticle> {
+        arts.iter()
+            .cloned()
+            .map(|mut a| {
+                a.body_digest = Some(crate::model::body_digest(&a.article.body));
+                a.article.body = String::new();
+                a
+            })
+            .collect()
+    };
+    publish(&arts, &s, &templates(), dir.path()).unwrap();
+    let total = all_files(dir.path()).len();
+    // the newest five, in two townships; then one older than every other
+    let newest = (0..5u32).map(|i| {
+        stored(
+            &format!("新消息{i}"),
+            &format!("新正文{i}。"),
+            Some((2025, 1, 1 + i)),
+            township(1, 2, i % 2),
+            vec![],
+        )
+    });
+    let oldest = std::iter::once(stored(
+        "旧消息",
+        "旧正文。",
+        Some((2022, 6, 1)),
+        township(0, 1, 3),
+        vec![],
+    ));
+    for (what, new) in [
+        ("the newest", newest.collect::<Vec<_>>()),
+        ("an older", oldest.collect()),
+    ] {
+        let before = snapshot(dir.path());
+        arts.extend(new);
+        let bodies = Counted {
+            full: &arts,
+            asked: Default::default(),
+            most: Default::default(),
+        };
+        let r = super::publish_with(&heads(&arts), &bodies, &s, &templates(), dir.path()).unwrap();
+        let (files, shown) = needed(&before, dir.path());
+        let read = bodies.asked.load(std::sync::atomic::Ordering::Relaxed);
+        let rendered = r.written.len() + r.unchanged;
+        eprintln!(
+            "{what}: {read} bodies read for {} shown in the {files} changed files; \
+             {rendered} rendered, {} written, of {total}",
+            shown.len(),
+            r.written.len()
+        );
+        assert!(
+            read <= 2 * shown.len(),
+            "{what}: {read} bodies read, {} needed",
+            shown.len()
+        );
+        assert!(
+            rendered <= 2 * files,
+            "{what}: {rendered} files rendered, {files} changed"
+        );
+        assert_eq!(
+            r.written.len(),
+            files,
+            "{what}: only changed bytes are written"
+        );
+        if what == "the newest" {
+            assert!(files * 10 < total, "{files} of {total} files changed");
+        }
+        let fresh = tempfile::tempdir().unwrap();
+        publish(&arts, &s, &templates(), fresh.path()).unwrap();
+        let (a, b) = (snapshot(fresh.path()), snapshot(dir.path()));
+        let differ: Vec<&String> = a
+            .keys()
+            .chain(b.keys())
+            .filter(|k| a.get(*k) != b.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{what}: differ from a fresh publish: {differ:?}"
+        );
+    }
+}

@@ -719,12 +719,14 @@ pub fn collapse(articles: Vec<StoredArticle>, members: &Members) -> Vec<StoredAr
         .iter()
         .map(|(m, s)| (m.as_str(), s.as_str()))
         .collect();
+    // The printings folded into another are taken out of the vector in place: a second
+    // vector of every article (hundreds of bytes each, before their fields' heap) would
+    // be held beside the first while the articles moved across.
+    let mut out = articles;
     let mut extra: HashMap<String, Vec<StoredArticle>> = HashMap::new();
-    let mut out = Vec::with_capacity(articles.len());
-    for a in articles {
-        match story_of.get(a.id.as_str()) {
-            Some(s) => extra.entry((*s).to_string()).or_default().push(a),
-            None => out.push(a),
+    for a in out.extract_if(.., |a| story_of.contains_key(a.id.as_str())) {
+        if let Some(s) = story_of.get(a.id.as_str()) {
+            extra.entry((*s).to_string()).or_default().push(a);
         }
     }
     for a in &mut out {
