@@ -101,18 +101,13 @@ pub(crate) fn model() -> Option<&'static Model> {
 }
 
 /// The index of the page's first text: the first line that opens an article, or the
-/// first paragraph of at least forty characters that holds a sentence's punctuation, or
-/// of at least twelve that holds a comma and closes a sentence (a photo story's short
-/// opening sentence, above lines of verse that close none).
+/// first paragraph of at least forty characters that holds a sentence's punctuation.
 fn text_start(lines: &[Line]) -> Option<usize> {
     lines.iter().position(|u| {
         u.role.opens()
             || (u.role == Role::Para
-                && u.key().contains(['，', ',', '。'])
-                && (u.shape.chars().min(40) >= 40
-                    || (u.shape.chars().min(12) >= 12
-                        && u.key().contains(['，', ','])
-                        && u.key().trim_end().ends_with(is_sentence_end))))
+                && u.shape.chars().min(40) >= 40
+                && u.key().contains(['，', ',', '。']))
     })
 }
 
@@ -538,22 +533,6 @@ mod tests {
             let got: String = opening.chars().take(n).collect();
             assert_eq!(got, want, "{n}");
         }
-    }
-
-    #[test]
-    fn a_short_opening_sentence_starts_the_text() {
-        // a photo story opening with one short sentence, then verse-like lines that close
-        // no sentence: they are the story's text, not candidates above it
-        let lines = crate::extract::roles::units(
-            "青山网\n\n东湖秋色浓\n\n又到一年收获时，田野金黄。\n\n稻穗低垂，\n\n远山如黛，\n\n在东湖镇南岸村的千亩稻田里，农民们正驾驶收割机抢收晚稻，田间地头一派繁忙景象。甲乙 摄\n",
-        );
-        let rows = described(&lines);
-        let text_at = lines
-            .iter()
-            .position(|u| u.key().starts_with("又到一年"))
-            .unwrap();
-        assert!(!rows.is_empty());
-        assert!(rows.iter().all(|&(i, _)| i < text_at), "{rows:?}");
     }
 
     #[test]
