@@ -451,15 +451,18 @@ fn bare_headline_blocks(units: &[Line], claims: &mut Claims) {
     while i < n {
         let Some(u) = units.get(i) else { break };
         let free = !claims.held(i);
-        // the text above the line, past a picture's file name left where it stood
-        let above = (0..i).rev().find(|&k| {
-            units
-                .get(k)
-                .is_none_or(|x| !(x.role == Role::Furniture && x.because == IMAGE_FILE_NAME))
-        });
+        // the text above the line, past a picture's file name left where it stood (looked
+        // for only under a headline-like line of a one-story page)
+        let above = || {
+            (0..i).rev().find(|&k| {
+                units
+                    .get(k)
+                    .is_none_or(|x| !(x.role == Role::Furniture && x.because == IMAGE_FILE_NAME))
+            })
+        };
         if one_story
             && u.role == Role::Head
-            && let Some(above) = above
+            && let Some(above) = above()
             && (class_of(units, above) == Some(Role::Para)
                 || (anchored_story && class_of(units, above).is_some_and(Role::opens)))
             && !units.get(above).is_some_and(|x| ends_article(x.key()))
