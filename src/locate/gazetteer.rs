@@ -597,6 +597,21 @@ impl Gazetteer {
         self.node(id).and_then(|n| n.parent)
     }
 
+    /// The township-level units right under a county-level unit (rows are sorted by
+    /// code, so they follow it).
+    pub(crate) fn townships_of(&self, county: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let code = self.node(county).map_or("", |n| n.code);
+        let is_county = self.node(county).is_some_and(|n| n.level == Level::County);
+        self.nodes
+            .get(county as usize + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |n| is_county && n.code.starts_with(code))
+            .enumerate()
+            .filter(|(_, n)| n.level == Level::Township && !n.pseudo)
+            .map(move |(i, _)| county + 1 + i as NodeId)
+    }
+
     /// True when `anc` is `id` or one of its ancestors.
     pub(crate) fn is_ancestor_or_self(&self, anc: NodeId, id: NodeId) -> bool {
         let mut cur = Some(id);

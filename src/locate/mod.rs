@@ -20,7 +20,13 @@
 //! several divisions bear goes to the one the context supports; when the context cannot
 //! tell, it stops at the deepest level the candidates share, or counts for nothing.
 //! Headline mentions weigh more than body mentions; the primary chain descends from the
-//! province while one child carries the text.
+//! province while one child carries the text, and when weights tie above the county the
+//! child holding the lead's address (某市某县某镇, in the first sentence that names a
+//! place) carries it. A township under a county on the page may be written with another
+//! type word (某某乡 for today's 某某镇, 某某街 for 某某街道); a township named like a
+//! common noun (小城镇, 乡村) needs its county, city or province on the page. A page that
+//! speaks as a county (我县, 全旗) with no other home is at home in the county it names
+//! most along one chain, else where its townships lie (`page`).
 
 mod gazetteer;
 mod page;

@@ -146,7 +146,8 @@ fn outlet_home(furniture: &[String], gaz: &Gazetteer) -> Option<PageHome> {
 }
 
 /// Self-references of a county-level or city government's own paper, with the last
-/// character of the official names they point at.
+/// character of the official names they point at: 我县 (our county), and 全县/全旗 (the
+/// whole county), which only the county's own paper says of it without naming it.
 const SELF_WORDS: &[(&str, char)] = &[
     ("我县", '县'),
     ("我縣", '县'),
@@ -154,10 +155,21 @@ const SELF_WORDS: &[(&str, char)] = &[
     ("我區", '区'),
     ("我旗", '旗'),
     ("我市", '市'),
+    ("全县", '县'),
+    ("全縣", '县'),
+    ("全旗", '旗'),
 ];
 
-/// A page that speaks as a county (我县 …) and names exactly one division of that kind
-/// (by its official name, or a short form no other division bears): that division.
+/// A division a self-speaking page names: the division, the name written, how often,
+/// and whether the name stood as a word every time it was written.
+type Named = (NodeId, String, usize, bool);
+
+/// A page that speaks as a county (我县 …): the division of that kind it names (by its
+/// official name, or a short form that only one division of that kind bears), the
+/// deepest when those it names lie on one chain (a county-level city and the prefecture
+/// above it) or the chain named twice as often as any other; else the one county the
+/// townships it names lie in; else what its short names inside longer words say
+/// (自然资源 holds a county's short name: it is the last evidence, not the first).
 fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
     let texts = || {
         articles.iter().flat_map(|a| {
@@ -174,36 +186,133 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
     let (word, suffix) = SELF_WORDS
         .iter()
         .find(|(w, _)| texts().any(|t| t.contains(w)))?;
-    let mut named: Vec<NodeId> = Vec::new();
-    let mut shown = String::new();
+    let of_kind = |n: NodeId| {
+        gaz.node(n).is_some_and(|d| {
+            matches!(d.level, Level::County | Level::Prefecture)
+                && !d.pseudo
+                && d.name.ends_with(*suffix)
+        })
+    };
+    let mut named: Vec<Named> = Vec::new();
+    // (township name, the counties of that kind it may lie in)
+    let mut towns: Vec<(String, Vec<NodeId>)> = Vec::new();
     for t in texts() {
         let norm = gaz.normalize(t);
-        for m in gaz.automaton().leftmost_find_iter(norm.as_ref()) {
+        let norm = norm.as_ref();
+        for m in gaz.automaton().leftmost_find_iter(norm) {
             let Some((p, cands)) = gaz.pattern(m.value()) else {
                 continue;
             };
-            let mut ids: Vec<NodeId> = cands.iter().map(|c| c.node).collect();
+            if cands.iter().any(|c| c.form == Form::ZoneBare) {
+                continue;
+            }
+            let official = cands.iter().any(|c| c.form == Form::Full);
+            let stands = official
+                || norm
+                    .get(..m.start())
+                    .and_then(|b| b.chars().next_back())
+                    .is_none_or(|c| !is_han(c) || super::resolve::LEFT_OK.contains(c));
+            let mut ids: Vec<NodeId> = cands
+                .iter()
+                .map(|c| c.node)
+                .filter(|&n| of_kind(n))
+                .collect();
             ids.sort_unstable();
             ids.dedup();
-            let [one] = ids.as_slice() else { continue };
-            let Some(d) = gaz.node(*one) else { continue };
-            if matches!(d.level, Level::County | Level::Prefecture)
-                && !d.pseudo
-                && d.name.ends_with(*suffix)
-                && cands.iter().all(|c| c.form != Form::ZoneBare)
-                && !named.contains(one)
+            if let [one] = ids.as_slice() {
+                match named.iter_mut().find(|(n, ..)| n == one) {
+                    Some((_, _, k, all_stand)) => {
+                        *k += 1;
+                        *all_stand &= stands;
+                    }
+                    None => named.push((*one, p.to_string(), 1, stands)),
+                }
+                continue;
+            }
+            if cands.iter().all(|c| {
+                c.form == Form::Full && gaz.node(c.node).is_some_and(|d| d.level == Level::Township)
+            }) && !towns.iter().any(|(n, _)| n == p)
             {
-                named.push(*one);
-                shown = p.to_string();
+                let mut up: Vec<NodeId> = cands
+                    .iter()
+                    .filter_map(|c| gaz.parent(c.node))
+                    .filter(|&k| of_kind(k))
+                    .collect();
+                up.sort_unstable();
+                up.dedup();
+                towns.push((p.to_string(), up));
             }
         }
     }
-    let [node] = named.as_slice() else {
-        return None;
-    };
-    Some(PageHome {
-        chain: gaz.chain_of(*node),
+    let home = |(node, shown): (NodeId, String)| PageHome {
+        chain: gaz.chain_of(node),
         text: format!("{word} … {shown}"),
-        note: "the page speaks as a county or city (我县) and names only this one",
-    })
+        note: "the page speaks as a county or city (我县) and names this one (self-home)",
+    };
+    let standing: Vec<Named> = named.iter().filter(|n| n.3).cloned().collect();
+    if !standing.is_empty() {
+        return named_home(&standing, gaz).map(home);
+    }
+    if let Some(h) = township_home(&towns) {
+        return Some(PageHome {
+            chain: gaz.chain_of(h.0),
+            text: format!("{word} … {}", h.1),
+            note: "the page speaks as a county (我县) and the townships it names lie in this one (self-home-townships)",
+        });
+    }
+    named_home(&named, gaz).map(home)
+}
+
+/// The division a self-speaking page names: each named division scores its mentions and
+/// those of the named places above it; the best must score at least twice what any place
+/// off its chain does (a city the county's delegation went to).
+fn named_home(named: &[Named], gaz: &Gazetteer) -> Option<(NodeId, String)> {
+    let score = |d: NodeId| -> usize {
+        named
+            .iter()
+            .filter(|(m, ..)| gaz.is_ancestor_or_self(*m, d))
+            .map(|(_, _, k, _)| k)
+            .sum()
+    };
+    let (deepest, shown, ..) = named
+        .iter()
+        .max_by_key(|(n, ..)| (score(*n), gaz.depth(*n), std::cmp::Reverse(*n)))?;
+    let best = score(*deepest);
+    let off_chain = named
+        .iter()
+        .filter(|(n, ..)| {
+            !gaz.is_ancestor_or_self(*n, *deepest) && !gaz.is_ancestor_or_self(*deepest, *n)
+        })
+        .map(|(n, ..)| score(*n))
+        .max()
+        .unwrap_or(0);
+    (off_chain == 0 || best >= 2 * off_chain).then(|| (*deepest, shown.clone()))
+}
+
+/// The county that more than half of the townships a page names (at least two) may lie
+/// in, and no other as many; with the names that gave it.
+fn township_home(towns: &[(String, Vec<NodeId>)]) -> Option<(NodeId, String)> {
+    let mut counts: Vec<(NodeId, usize)> = Vec::new();
+    for (_, ks) in towns {
+        for &k in ks {
+            match counts.iter_mut().find(|(n, _)| *n == k) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((k, 1)),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    match counts.as_slice() {
+        [(k, c), rest @ ..]
+            if *c >= 2 && *c * 2 > towns.len() && rest.first().is_none_or(|(_, d)| d < c) =>
+        {
+            let shown: Vec<&str> = towns
+                .iter()
+                .filter(|(_, ks)| ks.contains(k))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            Some((*k, shown.join("、")))
+        }
+        _ => None,
+    }
 }

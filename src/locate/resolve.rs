@@ -63,7 +63,14 @@ const THING_FIRST: &str =
 
 /// Characters that may stand right before a short name: function words and the last
 /// character of a place type (when a parent name precedes).
-const LEFT_OK: &str = "在到于和与及赴来去至往从对向由是为了让把被将的同跟驻全原省市州盟县区旗镇乡";
+pub(super) const LEFT_OK: &str =
+    "在到于和与及赴来去至往从对向由是为了让把被将的同跟驻全原省市州盟县区旗镇乡";
+
+/// Verbs of going to or looking at a place that end in a character [`LEFT_OK`] lacks
+/// (走进, 聚焦): a name right after one stands at a word boundary.
+const PLACE_VERBS: &[&str] = &[
+    "走进", "走入", "深入", "进入", "聚焦", "探访", "落户", "扎根",
+];
 
 /// Verbs of shipping and selling right before a name: the place is where goods go, not
 /// where the story happens (运往北京、天津, 销往全国各地).
@@ -98,13 +105,18 @@ const OUTLET_AFTER: &[&str] = &[
     "电视台",
     "日报",
     "晚报",
+    "时报",
+    "晨报",
+    "商报",
+    "早报",
+    "都市报",
     "在线",
     "政府网",
     "发布",
 ];
 
 /// The first characters of [`OUTLET_AFTER`].
-const OUTLET_FIRST: &str = "新融传广电日晚在政发";
+const OUTLET_FIRST: &str = "新融传广电日晚时晨商早都在政发";
 
 /// Weight of an outlet's place (see [`OUTLET_AFTER`]): context, and a trace of weight so
 /// that a text naming nothing else still has a place.
@@ -209,13 +221,46 @@ struct Raw {
     role_after: bool,
     thing_after: bool,
     left_ok: bool,
-    /// A township's name ending in 乡 read on into 镇 (`某乡镇`): the common noun for
-    /// townships (各苏木乡镇), not the place.
+    /// A township's name ending in 乡 read on into 镇 (`某乡镇`) or into 村 (`某乡村`): the
+    /// common noun for townships (各苏木乡镇) or the countryside (八方乡村), not the place.
     townships_word: bool,
     /// Followed by an outlet's word (see [`OUTLET_AFTER`]).
     outlet: bool,
     /// Index of the match that ends where this one starts, in the same field.
     adjacent_prev: Option<usize>,
+    /// A township of a county named on the page, written with another type word than
+    /// its official one (see [`add_renamed_towns`]): that township.
+    renamed: Option<NodeId>,
+    /// In the sentence that stands for the lead when the first sentence names no place
+    /// (see [`lead_at_first_place`]).
+    late_lead: bool,
+}
+
+impl Raw {
+    /// A match found after the scan (a unit's stem, a renamed township): weighed by where
+    /// it stands, with nothing read around it.
+    fn added(field: Field, start: usize, end: usize, pattern: u32, lead_end: usize) -> Raw {
+        let weight = match field {
+            Field::Body if start < lead_end => W_LEAD,
+            Field::Body => W_BODY,
+            _ => W_HEADLINE,
+        };
+        Raw {
+            field,
+            start,
+            end,
+            pattern,
+            weight,
+            role_after: false,
+            thing_after: false,
+            left_ok: true,
+            townships_word: false,
+            outlet: false,
+            adjacent_prev: None,
+            renamed: None,
+            late_lead: false,
+        }
+    }
 }
 
 /// What became of a match.
@@ -235,6 +280,18 @@ pub(crate) struct Priors {
     pub(crate) dateline: Option<(String, NodeId)>,
 }
 
+/// Whether the text after a name ending in 乡 reads on into 乡村, the countryside: 村 not
+/// followed by what makes it the township's villages or villagers (村民, 村委, 村干部,
+/// 村党支部, 村两委, 村级, 村庄).
+fn countryside_word(after: &str) -> bool {
+    let mut cs = after.chars();
+    cs.next() == Some('村')
+        && !matches!(
+            cs.next(),
+            Some('民' | '委' | '干' | '党' | '两' | '级' | '庄')
+        )
+}
+
 /// Scans folded text for matches.
 fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Vec<Raw>) {
     let first = out.len();
@@ -247,7 +304,14 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
         let prev_char = text.get(..start).and_then(|s| s.chars().next_back());
         let left_ok = match prev_char {
             None => true,
-            Some(c) => !is_han(c) || LEFT_OK.contains(c),
+            Some(c) => {
+                !is_han(c)
+                    || LEFT_OK.contains(c)
+                    || (matches!(c, '进' | '入' | '焦' | '访' | '户' | '根')
+                        && text
+                            .get(..start)
+                            .is_some_and(|b| PLACE_VERBS.iter().any(|v| b.ends_with(v))))
+            }
         };
         let adjacent_prev = out
             .len()
@@ -268,8 +332,8 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
                 .next()
                 .is_some_and(|c| THING_FIRST.contains(c))
             && THING_WORDS.iter().any(|w| after.starts_with(w));
-        let townships_word =
-            after.starts_with('镇') && text.get(..end).is_some_and(|t| t.ends_with('乡'));
+        let townships_word = text.get(..end).is_some_and(|t| t.ends_with('乡'))
+            && (after.starts_with('镇') || countryside_word(after));
         let prev = out.last().filter(|_| out.len() > first);
         let dest = is_destination(text, start, prev, last_dest);
         last_dest = dest;
@@ -297,6 +361,8 @@ fn scan(gaz: &Gazetteer, field: Field, text: &str, lead_end: usize, out: &mut Ve
             townships_word,
             outlet,
             adjacent_prev,
+            renamed: None,
+            late_lead: false,
         });
     }
     // a name right before another name (`崇明港西镇`: a county, then its township) is not
@@ -346,24 +412,149 @@ fn add_unit_stems(gaz: &Gazetteer, folded: &[(Field, Cow<'_, str>)], raws: &mut 
                 if full_here || covered {
                     continue;
                 }
-                let weight = match field {
-                    Field::Body if start < lead_end => W_LEAD,
-                    Field::Body => W_BODY,
-                    _ => W_HEADLINE,
+                raws.push(Raw::added(*field, start, end, pattern, lead_end));
+            }
+        }
+    }
+}
+
+/// Type words a text may write after a township's stem in place of its official one, and
+/// the official endings each may stand for: a township renamed from 乡 to 镇 or from 镇 to
+/// 街道 after the text was written (or before the table was), a street written 街 or 街办,
+/// a street named after its road (`某某路街道` for 某某街道). Longest first.
+const RENAMED_TYPES: &[(&str, &[&str])] = &[
+    ("路街道", &["街道"]),
+    ("街道", &["镇", "乡"]),
+    ("街办", &["街道"]),
+    ("镇", &["乡", "街道", "民族乡", "苏木"]),
+    ("乡", &["镇", "街道", "苏木"]),
+    ("街", &["街道"]),
+];
+
+/// The longest stem (in characters) read before a renamed type word.
+const RENAMED_STEM_MAX: usize = 6;
+
+/// Townships of the counties the page names (or is at home in), written with another type
+/// word than their official one (`某某县某某乡` for today's 某某镇, `某某街` for 某某街道):
+/// each such name is a mention of that township. A full name of a township elsewhere
+/// matched at the same place (another county's 某某乡) gives way to it.
+fn add_renamed_towns(
+    gaz: &Gazetteer,
+    folded: &[(Field, Cow<'_, str>)],
+    counties: &[NodeId],
+    raws: &mut Vec<Raw>,
+) {
+    if counties.is_empty() {
+        return;
+    }
+    // (stem, official ending, township)
+    let mut stems: Vec<(&str, &str, NodeId)> = Vec::new();
+    for &k in counties {
+        for t in gaz.townships_of(k) {
+            if let Some(n) = gaz.node(t)
+                && let Some(stem) = short_form(n.name, Level::Township)
+                && let Some(ending) = n.name.get(stem.len()..)
+                && n.name.starts_with(stem)
+            {
+                stems.push((stem, ending, t));
+            }
+        }
+    }
+    if stems.is_empty() {
+        return;
+    }
+    for (field, text) in folded {
+        let lead_end = if *field == Field::Body {
+            first_sentence_end(text)
+        } else {
+            0
+        };
+        for (i, c) in text.char_indices() {
+            if !matches!(c, '镇' | '乡' | '街' | '路') {
+                continue;
+            }
+            let after = text.get(i..).unwrap_or("");
+            let Some(&(word, endings)) = RENAMED_TYPES.iter().find(|(w, _)| after.starts_with(w))
+            else {
+                continue;
+            };
+            // 乡镇 and 乡村 are the common nouns (the townships, the countryside).
+            let next = after.get(word.len()..).and_then(|s| s.chars().next());
+            if word == "乡" && matches!(next, Some('镇' | '村')) {
+                continue;
+            }
+            let end = i + word.len();
+            let before = text.get(..i).unwrap_or("");
+            // stems of two characters and more, longest first
+            let mut starts: Vec<usize> = before
+                .char_indices()
+                .rev()
+                .map(|(j, _)| j)
+                .skip(1)
+                .take(RENAMED_STEM_MAX - 1)
+                .collect();
+            starts.reverse();
+            for j in starts {
+                let stem = text.get(j..i).unwrap_or("");
+                let found: Vec<&(&str, &str, NodeId)> = stems
+                    .iter()
+                    .filter(|(s, e, _)| *s == stem && endings.contains(e))
+                    .collect();
+                let &[&(_, _, town)] = found.as_slice() else {
+                    continue;
                 };
+                // The official name itself is matched by the automaton.
+                if stems.iter().any(|(s, e, _)| *s == stem && *e == word) {
+                    break;
+                }
+                let Some(pattern) = gaz.node(town).and_then(|n| gaz.pattern_id(n.name)) else {
+                    break;
+                };
+                let same_field = |r: &Raw| r.field == *field;
+                // A longer match over this one (a name holding it) wins.
+                if raws.iter().any(|r| {
+                    same_field(r) && r.start < end && j < r.end && (r.start < j || r.end > end)
+                }) {
+                    break;
+                }
+                // A match inside it (another place's full name 某某乡, a county's short
+                // name 某某) becomes it; two or more inside it leave it alone.
+                let inside: Vec<usize> = raws
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| same_field(r) && j <= r.start && r.end <= end)
+                    .map(|(k, _)| k)
+                    .collect();
+                match inside.as_slice() {
+                    [] => {}
+                    [k] => {
+                        let before = raws.iter().position(|r| same_field(r) && r.end == j);
+                        if let Some(r) = raws.get_mut(*k) {
+                            r.adjacent_prev = r.adjacent_prev.filter(|_| r.start == j).or(before);
+                            r.start = j;
+                            r.end = end;
+                            r.pattern = pattern;
+                            r.renamed = Some(town);
+                        }
+                        break;
+                    }
+                    _ => break,
+                }
+                let adjacent_prev = raws.iter().position(|r| same_field(r) && r.end == j);
+                let left_ok = text
+                    .get(..j)
+                    .and_then(|s| s.chars().next_back())
+                    .is_none_or(|p| !is_han(p) || LEFT_OK.contains(p));
+                if !left_ok && adjacent_prev.is_none() {
+                    break;
+                }
                 raws.push(Raw {
-                    field: *field,
-                    start,
-                    end,
-                    pattern,
-                    weight,
-                    role_after: false,
-                    thing_after: false,
-                    left_ok: true,
-                    townships_word: false,
-                    outlet: false,
-                    adjacent_prev: None,
+                    left_ok,
+                    adjacent_prev,
+                    renamed: Some(town),
+                    ..Raw::added(*field, j, end, pattern, lead_end)
                 });
+                break;
             }
         }
     }
@@ -372,7 +563,8 @@ fn add_unit_stems(gaz: &Gazetteer, folded: &[(Field, Cow<'_, str>)], raws: &mut 
 /// A short name the text uses for a county elsewhere that is also the stem of a township
 /// the text names in full inside the page's own county (曲江镇 … 曲江早菜, where 曲江 is
 /// also a district in another province) names that township: the match is pointed at the
-/// township's full name, and the context decides among the townships that bear it.
+/// township's full name, and the context decides among the townships that bear it. When
+/// the page names that county itself, its short name stays the county's.
 fn repoint_town_stems(gaz: &Gazetteer, ctx: &NodeSet, raws: &mut [Raw]) {
     let counties: Vec<NodeId> = ctx
         .0
@@ -408,6 +600,8 @@ fn repoint_town_stems(gaz: &Gazetteer, ctx: &NodeSet, raws: &mut [Raw]) {
                 && cands
                     .iter()
                     .all(|c| c.form == Form::Short && !gaz.is_ancestor_or_self(c.node, town))
+                // a county the page names itself keeps its short name
+                && !cands.iter().any(|c| ctx.contains(&c.node))
             {
                 q.pattern = pattern;
             }
@@ -429,10 +623,80 @@ fn in_photo_sentence(text: &str, pos: usize) -> bool {
     sentence.contains("图为")
 }
 
+/// A body whose first sentence names no place (a date and the weather, a scene) has its
+/// lead in the first sentence that does: a place named there right after its parent is
+/// the lead's address of the story (lead-first-place); the weights stay. Only matches
+/// that could stand as places count (an outlet's name or a short name inside a word does
+/// not).
+fn lead_at_first_place(gaz: &Gazetteer, folded: &[(Field, Cow<'_, str>)], raws: &mut [Raw]) {
+    let Some((_, text)) = folded.iter().find(|(f, _)| *f == Field::Body) else {
+        return;
+    };
+    let could_stand = |r: &Raw| {
+        r.field == Field::Body
+            && !r.outlet
+            && (r.renamed.is_some()
+                || r.role_after
+                || gaz
+                    .pattern(r.pattern)
+                    .is_some_and(|(p, cands)| cands.iter().any(|c| strong(gaz, p, c))))
+    };
+    let lead_end = first_sentence_end(text);
+    if raws.iter().any(|r| could_stand(r) && r.start < lead_end) {
+        return;
+    }
+    let Some(first) = raws
+        .iter()
+        .filter(|r| could_stand(r))
+        .map(|r| r.start)
+        .min()
+    else {
+        return;
+    };
+    let from = text
+        .get(..first)
+        .and_then(|b| b.rfind(['。', '！', '？', '；', '\n']))
+        .map_or(0, |i| {
+            i + text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .map_or(1, char::len_utf8)
+        });
+    let to = text
+        .get(first..)
+        .and_then(|t| t.find(['。', '！', '？', '；']))
+        .map_or(text.len(), |i| first + i + '。'.len_utf8());
+    for r in raws.iter_mut() {
+        if r.field == Field::Body && (from..to).contains(&r.start) {
+            r.late_lead = true;
+        }
+    }
+}
+
 /// End of the first sentence of a folded body.
 fn first_sentence_end(text: &str) -> usize {
     text.find(['。', '！', '？', '；'])
         .map_or(text.len(), |i| i + '。'.len_utf8())
+}
+
+/// What a page says of where it is: the places above the township it names in full, and
+/// its priors (home, dateline, outlets).
+struct Support {
+    named: NodeSet,
+    /// The page has priors: without them a township's name is not asked for support.
+    from_priors: bool,
+}
+
+/// Common nouns for towns that township names end in after one character (小城镇, 分乡镇).
+const TOWN_NOUNS: &[&str] = &["城镇", "乡镇", "村镇", "集镇"];
+
+/// A township whose name is one character and a common noun for towns.
+fn common_noun_town(gaz: &Gazetteer, id: NodeId) -> bool {
+    gaz.node(id).is_some_and(|n| {
+        n.level == Level::Township
+            && n.name.chars().count() == 3
+            && TOWN_NOUNS.iter().any(|w| n.name.ends_with(w))
+    })
 }
 
 /// Is a (weak) candidate's parent in the context?
@@ -517,13 +781,23 @@ fn resolve_one(
     prev: Option<NodeId>,
     next: Option<&[Cand]>,
     ctx: &NodeSet,
-    support: Option<&NodeSet>,
+    support: &Support,
 ) -> Outcome {
     let Some((pattern, cands)) = gaz.pattern(raw.pattern) else {
         return Outcome::Rejected("unknown pattern".into());
     };
     if raw.townships_word {
-        return Outcome::Rejected("read on into 镇: the common noun for townships (乡镇)".into());
+        return Outcome::Rejected(
+            "read on into 镇 or 村: the common noun for townships (乡镇) or the countryside (乡村)"
+                .into(),
+        );
+    }
+    if let Some(town) = raw.renamed {
+        return Outcome::Placed {
+            node: town,
+            note: "a township of a county on the page, written with another type word (renamed-township)"
+                .into(),
+        };
     }
     // A parent named right before narrows the candidates and vouches for them.
     if let Some(p) = prev {
@@ -590,15 +864,25 @@ fn resolve_one(
     // A township's name is often an ordinary word too (a forestry bureau, small towns):
     // on a page that says where it is at home, it needs its county, city or province on
     // the page before it can carry a story.
-    if let Some(s) = support
-        && !raw.role_after
-        && admissible.iter().all(|c| {
-            gaz.node(c.node).is_some_and(|d| d.level == Level::Township)
-                && affinity(gaz, c.node, s) == 0
-        })
-    {
+    let unsupported = |c: &&Cand| {
+        gaz.node(c.node).is_some_and(|d| d.level == Level::Township)
+            && affinity(gaz, c.node, &support.named) == 0
+    };
+    if support.from_priors && !raw.role_after && admissible.iter().all(unsupported) {
         return Outcome::Rejected(
             "a township's name with neither its county, city nor province on the page nor at the outlet's home"
+                .into(),
+        );
+    }
+    // A township named by one character and a common noun for towns (小城镇, 某乡镇,
+    // 某村镇) is that noun unless its county, city or province is on the page.
+    if !raw.role_after
+        && admissible
+            .iter()
+            .all(|c| unsupported(c) && common_noun_town(gaz, c.node))
+    {
+        return Outcome::Rejected(
+            "one character and a common noun for towns (城镇, 乡镇), with neither its county, city nor province on the page (common-noun-town)"
                 .into(),
         );
     }
@@ -801,8 +1085,31 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
             }
         }
     }
-    let support = from_priors.then_some(support);
+    let support = Support {
+        named: support,
+        from_priors,
+    };
+    // Counties the page is at home in or names itself (not those only implied by a
+    // township's name): their townships may be written with another type word.
+    let counties: Vec<NodeId> = ctx
+        .0
+        .iter()
+        .copied()
+        .filter(|&n| gaz.node(n).is_some_and(|d| d.level == Level::County))
+        .filter(|&n| {
+            [priors.home, priors.dateline.as_ref().map(|d| d.1)]
+                .into_iter()
+                .flatten()
+                .any(|p| gaz.is_ancestor_or_self(n, p))
+                || raws.iter().any(|r| {
+                    gaz.pattern(r.pattern)
+                        .is_some_and(|(_, cands)| cands.iter().any(|c| c.node == n))
+                })
+        })
+        .collect();
+    add_renamed_towns(gaz, &folded, &counties, &mut raws);
     repoint_town_stems(gaz, &ctx, &mut raws);
+    lead_at_first_place(gaz, &folded, &mut raws);
 
     // The hint from front matter decides when it names a place.
     if let Some(h) = input.hint.and_then(|h| super::resolve_str(gaz, h)) {
@@ -812,15 +1119,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
             code: gaz.node(h).map(|n| n.code.to_string()).unwrap_or_default(),
             note: "the input names its locality".into(),
         });
-        let (_, also, ev) = weigh(
-            gaz,
-            &raws,
-            &ctx,
-            support.as_ref(),
-            priors,
-            &text_of,
-            Some(h),
-        );
+        let (_, also, ev) = weigh(gaz, &raws, &ctx, &support, priors, &text_of, Some(h));
         evidence.extend(ev);
         return Placement {
             primary: gaz.chain_of(h),
@@ -829,7 +1128,7 @@ pub(crate) fn place(gaz: &Gazetteer, input: &Input<'_>, priors: &Priors) -> Plac
         };
     }
 
-    let (primary, also, ev) = weigh(gaz, &raws, &ctx, support.as_ref(), priors, &text_of, None);
+    let (primary, also, ev) = weigh(gaz, &raws, &ctx, &support, priors, &text_of, None);
     evidence.extend(ev);
     Placement {
         primary: primary.map(|p| gaz.chain_of(p)).unwrap_or_default(),
@@ -843,7 +1142,7 @@ fn weigh(
     gaz: &Gazetteer,
     raws: &[Raw],
     ctx: &NodeSet,
-    support: Option<&NodeSet>,
+    support: &Support,
     priors: &Priors,
     text_of: &dyn Fn(&Raw) -> String,
     fixed: Option<NodeId>,
@@ -902,12 +1201,17 @@ fn weigh(
             cur = gaz.parent(c);
         }
     };
+    // Places a headline line names themselves (not through a place under them).
+    let mut headline_named = NodeSet::default();
     for p in &placed {
         // An outlet's name in a headline line (a site name over the story) is no headline
         // mention of a place.
         let head = raws
             .get(p.raw_index)
             .is_some_and(|r| r.field.headline() && !r.outlet);
+        if head {
+            headline_named.insert(p.node);
+        }
         add_weight(p.node, p.weight, head, &mut total);
     }
     let mentioned = !placed.is_empty();
@@ -923,6 +1227,8 @@ fn weigh(
         add_weight(*d, W_PRIOR, false, &mut total);
     }
 
+    // A level the lead's address decided (see `descend`), for the evidence.
+    let mut by_lead: Option<NodeId> = None;
     let primary = match fixed {
         Some(f) => Some(f),
         None if !mentioned => priors.home.or(priors.dateline.as_ref().map(|d| d.1)),
@@ -941,19 +1247,34 @@ fn weigh(
                 }
             }
             let in_body = |node: NodeId| body_nodes.contains(&node);
+            // Any place the lead names right after its parent (某市某县, 某县某镇).
+            let mut lead_named = NodeSet::default();
             for p in &placed {
                 if let Some(r) = raws.get(p.raw_index)
                     && r.field == Field::Body
-                    && r.weight == W_LEAD
+                    && (r.weight == W_LEAD || r.late_lead)
                     && r.adjacent_prev
                         .is_some_and(|i| merged.get(i).copied().unwrap_or(false))
-                    && gaz.node(p.node).is_some_and(|n| n.level == Level::Township)
-                    && gaz.parent(p.node).is_some_and(|c| !in_body(c))
                 {
-                    chained.insert(p.node);
+                    lead_named.insert(p.node);
+                    if gaz.node(p.node).is_some_and(|n| n.level == Level::Township)
+                        && gaz.parent(p.node).is_some_and(|c| !in_body(c))
+                    {
+                        chained.insert(p.node);
+                    }
                 }
             }
-            descend(gaz, &total, &headline, &chained)
+            descend(
+                gaz,
+                &total,
+                &headline,
+                &Lead {
+                    chained: &chained,
+                    named: &lead_named,
+                    headline_named: &headline_named,
+                },
+                &mut by_lead,
+            )
         }
     };
 
@@ -1000,6 +1321,14 @@ fn weigh(
             field: "dateline".into(),
             code: n.code.to_string(),
             note: "the dateline place: context, and a small prior".into(),
+        });
+    }
+    if let Some(n) = by_lead.and_then(|k| gaz.node(k)) {
+        evidence.push(Evidence {
+            text: n.name.to_string(),
+            field: "lead".into(),
+            code: n.code.to_string(),
+            note: "weights tie among its siblings; the lead names a place in it right after its parent (lead-address)".into(),
         });
     }
     // One line per distinct (pattern, field, outcome); repeats raise its count.
@@ -1070,6 +1399,16 @@ fn bump_count(note: &str) -> String {
     format!("{note} ×2")
 }
 
+/// What the lead says of where a story is, for [`descend`].
+struct Lead<'a> {
+    /// Townships the lead names after their county, the county not named alone in the body.
+    chained: &'a NodeSet,
+    /// Places the lead (or the first sentence naming a place) names right after their parent.
+    named: &'a NodeSet,
+    /// Places a headline line names themselves.
+    headline_named: &'a NodeSet,
+}
+
 /// From the top down, follows the child that carries the text: a child named in a
 /// headline when no sibling is, else the heaviest child when it holds at least half of its
 /// parent's weight and no sibling weighs as much. Ties stop the descent.
@@ -1077,8 +1416,11 @@ fn descend(
     gaz: &Gazetteer,
     total: &Tally,
     headline: &NodeSet,
-    lead_chained: &NodeSet,
+    lead: &Lead<'_>,
+    by_lead: &mut Option<NodeId>,
 ) -> Option<NodeId> {
+    let (lead_chained, lead_named, headline_named) =
+        (lead.chained, lead.named, lead.headline_named);
     // A text names a few dozen places at most: a linear pass beats building a map.
     let kids_of = |p: Option<NodeId>| -> Vec<NodeId> {
         total
@@ -1129,7 +1471,7 @@ fn descend(
                     && (w * 3.0 >= parent_total || lead_chained.contains(&k))
                     && gaz.node(k).is_some_and(|n| n.level == Level::Township)
             };
-            match ranked.as_slice() {
+            let by_weight = match ranked.as_slice() {
                 [] => None,
                 [(k, w)] => (*w >= 0.5 * parent_total
                     || (framing && *w >= 2.0 && *w >= 0.25 * parent_total)
@@ -1144,7 +1486,27 @@ fn descend(
                         || (framing && *w >= 2.0 && *w >= 2.0 * others && *w >= 0.4 * parent_total))
                         .then_some(*k)
                 }
-            }
+            };
+            // Above the county level, when weight alone cannot tell, the one child holding
+            // a place the lead names after its parent (某市某县某镇: the lead's own address
+            // of the story) carries it, if no sibling weighs more (lead-address).
+            by_weight.or_else(|| {
+                let top = ranked.first().map_or(0.0, |(_, w)| *w);
+                let holding: Vec<(NodeId, f32)> = ranked
+                    .iter()
+                    .copied()
+                    .filter(|&(k, _)| lead_named.0.iter().any(|&n| gaz.is_ancestor_or_self(k, n)))
+                    .collect();
+                // A headline naming the parent itself says the story is about it.
+                let parent_in_headline = cur.is_some_and(|c| headline_named.contains(&c));
+                match holding.as_slice() {
+                    [(k, w)] if framing && !parent_in_headline && *w >= 2.0 && *w >= top => {
+                        *by_lead = Some(*k);
+                        Some(*k)
+                    }
+                    _ => None,
+                }
+            })
         };
         match next {
             Some(n) => cur = Some(n),
@@ -1155,16 +1517,37 @@ fn descend(
 
 #[cfg(test)]
 mod shortcut_tests {
-    use super::{THING_FIRST, THING_WORDS};
+    use super::{OUTLET_AFTER, OUTLET_FIRST, THING_FIRST, THING_WORDS};
+
+    /// Asserts that every word starts with one of the shortcut's characters.
+    fn covered(words: &[&str], firsts: &str) {
+        for w in words {
+            let first = w.chars().next().unwrap();
+            assert!(
+                firsts.contains(first),
+                "{w} starts with a character {firsts} lacks"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_character_shortcut_covers_every_outlet_word() {
+        covered(OUTLET_AFTER, OUTLET_FIRST);
+    }
+
+    #[test]
+    fn every_place_verb_ends_in_a_checked_character() {
+        for v in super::PLACE_VERBS {
+            let last = v.chars().next_back().unwrap();
+            assert!(
+                matches!(last, '进' | '入' | '焦' | '访' | '户' | '根'),
+                "{v} ends in a character the scan does not check"
+            );
+        }
+    }
 
     #[test]
     fn the_first_character_shortcut_covers_every_thing_word() {
-        for w in THING_WORDS {
-            let first = w.chars().next().unwrap();
-            assert!(
-                THING_FIRST.contains(first),
-                "{w} starts with a character THING_FIRST lacks"
-            );
-        }
+        covered(THING_WORDS, THING_FIRST);
     }
 }

@@ -1073,3 +1073,130 @@ fn a_county_right_before_its_township_is_no_things_name() {
     );
     assert_eq!(leaf(&p).as_deref(), Some("330523206"));
 }
+
+// ---- placement on real pages (issue 13, "Place them"); texts written for these tests ----
+
+#[test]
+fn a_township_written_with_another_type_word_is_its_countys_township() {
+    // 珊溪镇 was a 乡 once; a street may be written 街 (renamed-township).
+    let p = place("文成县珊溪乡举行揭牌仪式，珊溪乡干部群众参加。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("330328105"), "{:?}", p.evidence);
+    shows(&p, |e| {
+        e.text == "珊溪乡" && e.note.contains("renamed-township")
+    });
+    let p = place(
+        "记者走进青田县鹤城街的一个社区。鹤城街居民正在排练节目。",
+        None,
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("331121001"), "{:?}", p.evidence);
+    // Without its county on the page the other type word names nothing.
+    let p = place("记者走进鹤城街的一个社区。", None);
+    assert!(
+        p.evidence
+            .iter()
+            .all(|e| !e.note.contains("renamed-township")),
+        "{:?}",
+        p.evidence
+    );
+}
+
+#[test]
+fn a_county_named_on_the_page_keeps_its_short_name() {
+    // 潞城街道 is a street in another province; 潞城 here is the district named in full.
+    let p = place(
+        "潞城区召开防汛会议。潞城街道干部参加。潞城的企业代表发言。",
+        None,
+    );
+    assert_eq!(leaf(&p).as_deref(), Some("140406"), "{:?}", p.evidence);
+    shows(&p, |e| e.text == "潞城" && e.code == "140406");
+}
+
+#[test]
+fn a_township_name_read_on_into_the_countryside_is_the_common_noun() {
+    let p = place("青田县建设和美乡村，打造平和乡村新貌。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("331121"), "{:?}", p.evidence);
+    shows(&p, |e| e.text == "平和乡" && e.note.starts_with("ignored"));
+    // Its villagers are the township's.
+    let p = place("文成县平和乡村民种茶增收。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("330328227"), "{:?}", p.evidence);
+}
+
+#[test]
+fn a_township_named_like_a_common_noun_for_towns_needs_its_county() {
+    let p = place("各地加快小城镇建设。", None);
+    assert!(p.primary.is_empty(), "{:?}", p.evidence);
+    shows(&p, |e| e.note.contains("common-noun-town"));
+    let p = place("全市部分乡镇开展检查，文成县参加。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("330328"), "{:?}", p.evidence);
+}
+
+#[test]
+fn a_papers_name_in_the_text_is_an_outlet() {
+    let p = place("龙泉时报记者走访青田县北山镇。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("331121107"), "{:?}", p.evidence);
+    shows(&p, |e| e.text == "龙泉" && e.note.ends_with("weight 0.25"));
+}
+
+#[test]
+fn a_place_right_after_a_verb_of_going_stands_as_a_word() {
+    let p = place("采访团走进丽水，记者一行参观了农业园区。", None);
+    assert_eq!(leaf(&p).as_deref(), Some("3311"), "{:?}", p.evidence);
+}
+
+#[test]
+fn the_leads_address_settles_a_tie_among_provinces() {
+    // The first sentence names no place; the next one gives the story's address. Three
+    // provinces take part and none outweighs the others (lead-first-place, lead-address).
+    let text = "四月的一天，春风和暖。文成县珊溪镇的广场上，三省群众齐聚一堂。\
+                福建省福鼎市点头镇的茶农带来新茶，江西省的艺人表演节目。\
+                珊溪镇的村民唱起山歌，点头镇的茶农献上茶艺。江西省的客人说，珊溪镇让人难忘。";
+    let p = place(text, None);
+    assert_eq!(leaf(&p).as_deref(), Some("330328105"), "{:?}", p.evidence);
+    shows(&p, |e| e.field == "lead" && e.note.contains("lead-address"));
+    // Two cities of one province tie; a headline naming the province itself keeps the
+    // story there.
+    let text = "四月的一天，春风和暖。文成县珊溪镇的广场上，群众齐聚一堂。\
+                青田县北山镇的艺人表演节目。北山镇的村民唱起山歌，珊溪镇的村民跳起舞蹈。";
+    let p = place(text, None);
+    assert_eq!(leaf(&p).as_deref(), Some("330328105"), "{:?}", p.evidence);
+    let a = article("大美浙江", None, text);
+    let p = locate(&a, &Context::default(), gaz());
+    assert_eq!(leaf(&p).as_deref(), Some("33"), "{:?}", p.evidence);
+}
+
+/// The code a page's articles give as its home (no furniture), and the rule's note.
+fn home_of(items: &[Article]) -> (String, &'static str) {
+    let h = page_home(&[], items, gaz()).expect("a home");
+    let code = codes(&h.chain).last().cloned().unwrap_or_default();
+    (code, h.note)
+}
+
+#[test]
+fn a_page_that_speaks_as_a_city_names_its_parent_too() {
+    // 我市 page naming its prefecture and, more often, the county-level city under it; the
+    // fair's city is named once (self-home).
+    let items = vec![
+        brief("我市完成丽水市下达的全年任务。"),
+        brief("“龙泉宝剑”亮相博览会，我市企业参展，龙泉青瓷也受到关注。"),
+        brief("博览会在杭州举行。"),
+    ];
+    let (code, note) = home_of(&items);
+    assert_eq!(code, "331181");
+    assert!(note.contains("self-home"), "{note}");
+}
+
+#[test]
+fn a_page_that_speaks_as_a_county_is_at_home_where_its_townships_are() {
+    // No county named, save a short name inside an ordinary word (自然资源 holds 资源, a
+    // county's short name): the townships say which county (self-home-townships).
+    let items = vec![
+        brief("我县召开自然资源工作会议。"),
+        brief("黄坦镇、巨屿镇、峃口镇负责人参加。"),
+    ];
+    let (code, note) = home_of(&items);
+    assert_eq!(code, "330328");
+    assert!(note.contains("self-home-townships"), "{note}");
+    // 全旗 speaks as a banner as 我旗 does.
+    let (code, _) = home_of(&[brief("全旗开展草原防火检查，陈巴尔虎旗各苏木参加。")]);
+    assert_eq!(code, "150725");
+}
