@@ -260,6 +260,12 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
             note: "the page speaks as a county (我县) and the townships it names lie in this one (self-home-townships)",
         });
     }
+    // a short name inside a longer word (资源 in 人力资源) is evidence only on a page that
+    // says 我县 of itself: 全县 is said of any county, and with such a name alone a page of
+    // a county we do not know would be placed in one we do
+    if !word.starts_with(['我']) {
+        return None;
+    }
     named_home(&named, gaz).map(home)
 }
 
