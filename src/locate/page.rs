@@ -161,8 +161,9 @@ const SELF_WORDS: &[(&str, char)] = &[
 ];
 
 /// A division a self-speaking page names: the division, the name written, how often,
-/// and whether the name stood as a word every time it was written.
-type Named = (NodeId, String, usize, bool);
+/// whether the name stood as a word every time it was written, and whether it was
+/// written in full at least once (沿河土家族自治县, not only 沿河).
+type Named = (NodeId, String, usize, bool, bool);
 
 /// A page that speaks as a county (我县 …): the division of that kind it names (by its
 /// official name, or a short form that only one division of that kind bears), the
@@ -221,11 +222,12 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
             ids.dedup();
             if let [one] = ids.as_slice() {
                 match named.iter_mut().find(|(n, ..)| n == one) {
-                    Some((_, _, k, all_stand)) => {
+                    Some((_, _, k, all_stand, full)) => {
                         *k += 1;
                         *all_stand &= stands;
+                        *full |= official;
                     }
-                    None => named.push((*one, p.to_string(), 1, stands)),
+                    None => named.push((*one, p.to_string(), 1, stands, official)),
                 }
                 continue;
             }
@@ -249,7 +251,20 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
         text: format!("{word} … {shown}"),
         note: "the page speaks as a county or city (我县) and names this one (self-home)",
     };
-    let standing: Vec<Named> = named.iter().filter(|n| n.3).cloned().collect();
+    // A short form written once stands for the county only with support: its full name
+    // or a second mention, or a place above it named too; else it is as likely an
+    // ordinary word (沿河, along the river) or another outlet's name in a dateline.
+    let supported = |n: &Named| {
+        n.4 || n.2 >= 2
+            || named
+                .iter()
+                .any(|m| m.0 != n.0 && gaz.is_ancestor_or_self(m.0, n.0))
+    };
+    let standing: Vec<Named> = named
+        .iter()
+        .filter(|n| n.3 && supported(n))
+        .cloned()
+        .collect();
     if !standing.is_empty() {
         return named_home(&standing, gaz).map(home);
     }
@@ -277,7 +292,7 @@ fn named_home(named: &[Named], gaz: &Gazetteer) -> Option<(NodeId, String)> {
         named
             .iter()
             .filter(|(m, ..)| gaz.is_ancestor_or_self(*m, d))
-            .map(|(_, _, k, _)| k)
+            .map(|(_, _, k, ..)| k)
             .sum()
     };
     let (deepest, shown, ..) = named

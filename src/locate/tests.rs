@@ -1200,3 +1200,25 @@ fn a_page_that_speaks_as_a_county_is_at_home_where_its_townships_are() {
     let (code, _) = home_of(&[brief("全旗开展草原防火检查，陈巴尔虎旗各苏木参加。")]);
     assert_eq!(code, "150725");
 }
+
+#[test]
+fn a_short_name_written_once_needs_support_to_be_a_county_pages_home() {
+    // 全县 and a county's short name written once, as another outlet's name in a dateline
+    // or as an ordinary word: no home.
+    let once = vec![
+        brief("全县已建成养殖小区四十余个。"),
+        brief("文成网客户端9月19日消息 在东坪县的作坊里，工人们正在赶工。"),
+    ];
+    assert!(page_home(&[], &once, gaz()).is_none());
+    // Written in full once, or short twice: the page's county.
+    let full = vec![
+        brief("全县已建成养殖小区四十余个。"),
+        brief("文成县畜牧部门表示，将继续推广种养结合模式。"),
+    ];
+    assert_eq!(home_of(&full).0, "330328");
+    let twice = vec![
+        brief("全县已建成养殖小区四十余个，文成茶叶远销省外。"),
+        brief("文成畜牧部门表示，将继续推广种养结合模式。"),
+    ];
+    assert_eq!(home_of(&twice).0, "330328");
+}
