@@ -733,3 +733,27 @@ fn caption_after_file_name() {
         "image-file-name",
     );
 }
+
+#[test]
+fn summary_under_headline() {
+    let summary = "内容提要：西乡今年新修机耕路十二公里，村民下地不再绕远，田间运输成本降低三成。";
+    let page = format!(
+        "西乡修通一条机耕路\n\n{summary}\n\n五月的西乡，田野一片新绿。村民老李开着三轮车，沿新修的机耕路直达自家地头。\n\n今年以来，西乡共修机耕路十二公里。\n"
+    );
+    check_text(&page, summary, "furniture", "summary-under-headline");
+    // A speaker's words as a headline under its kicker are shorter after the colon.
+    let quote = "老李：机耕路修到地头，下地再也不绕远";
+    let page = format!(
+        "西乡修通一条机耕路\n\n{quote}\n\n五月的西乡，田野一片新绿。村民老李开着三轮车，沿新修的机耕路直达自家地头。\n"
+    );
+    check_text(&page, quote, "head", "headline-shape");
+}
+
+#[test]
+fn labelled_menu() {
+    let menu = "乡镇频道: 东镇 西乡 南岭 北山 青溪 柳岸 石桥";
+    check_text(&web_story(menu), menu, "furniture", "labelled-menu");
+    // A kicker naming places with 、 and words is no menu.
+    let kicker = "东镇、西乡、南岭、北山、青溪五地联动";
+    check_text(&web_story(kicker), kicker, "head", "headline-shape");
+}

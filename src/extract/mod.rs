@@ -66,12 +66,15 @@
 //!      `closing-notice`, `footer-notices` (the rights, licence and phone lines of a
 //!      site's footer under the story's closing furniture);
 //!    - a web story's headline block: `page-title-repeated`, `roleless-byline`;
-//!    - last, `header-score`: a linear model fitted to the gold of our development
+//!    - `header-score`: a linear model fitted to the gold of our development
 //!      pages (`roles::header`, weights in `data/header-model.json`, fitted by
 //!      `scripts/fit-header-model.py`) scores each headline-like line and short
 //!      paragraph above the page's first text, and makes furniture those it scores
 //!      under its threshold (a welcome line, a menu, a share button, a teaser);
-//!      `extract --features` prints what it reads of each line and the score.
+//!      `extract --features` prints what it reads of each line and the score;
+//!    - after the model, labelled header lines it is not fitted on (the passes before
+//!      it give its training roles; these leave them be): `labelled-menu` (a menu under
+//!      its label), `summary-under-headline` (the site's `提要：` summary of the story).
 //! 4. **Order** (`articles::web_header`): a picture between a web story's headline block
 //!    and its opener moves under the opening paragraph, and furniture between them (or a
 //!    story stamp between the title and its subtitle) above the block; `--explain` prints

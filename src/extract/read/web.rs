@@ -91,6 +91,42 @@ fn labels(t: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A menu under its label (`频道：甲地 乙地 丙地 丁地 戊地`): a label of two to six Han
+/// characters opening the line, its colon, then five or more short entries (at most six
+/// characters each) parted by white space or bars, and no sentence's punctuation. A
+/// sentence lists places with 、 and words around them.
+pub(crate) fn labelled_menu(t: &str) -> bool {
+    if t.contains(SENTENCE_MARKS) {
+        return false;
+    }
+    let Some(&(0, after)) = labels(t).first() else {
+        return false;
+    };
+    let entries: Vec<&str> = t
+        .get(after..)
+        .unwrap_or("")
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜'))
+        .filter(|e| !e.is_empty())
+        .collect();
+    entries.len() >= 5 && entries.iter().all(|e| chars_upto(e, 7) <= 6)
+}
+
+/// A summary a news site prints under the headline with its label (`提要：…`): a label of
+/// two to four Han characters opening the line, its colon, and a sentence of at least
+/// twenty-eight characters with a comma or a full stop. A headline that quotes a speaker
+/// (`某某：…，…`) is shorter after its colon.
+pub(crate) fn labelled_summary(t: &str) -> bool {
+    let Some(&(0, after)) = labels(t).first() else {
+        return false;
+    };
+    let label = t.get(..after).unwrap_or("");
+    if !(3..=5).contains(&chars(label)) {
+        return false;
+    }
+    let rest = t.get(after..).unwrap_or("").trim();
+    chars_upto(rest, 28) >= 28 && rest.contains(SENTENCE_MARKS)
+}
+
 /// CMS metadata as `label:value` (`刊发日期:2025-01-02 阅读次数: 作者:某某`, `当前版:03版`):
 /// a short line (at most forty characters) without sentence punctuation that holds two
 /// or more labels, or opens with one whose value is mostly figures (a date, a count, a

@@ -48,7 +48,7 @@ pub(crate) enum Pass {
 }
 
 /// The passes, in order.
-pub(crate) const PASSES: [Pass; 11] = [
+pub(crate) const PASSES: [Pass; 12] = [
     Pass::Lines(&NEIGHBOURS),
     Pass::Lines(&INTERVIEWS_AND_CREDITS),
     Pass::Lines(&LETTERS),
@@ -84,6 +84,7 @@ pub(crate) const PASSES: [Pass; 11] = [
         role: Role::Furniture,
         rule: header::not_headlines,
     }),
+    Pass::Lines(&AFTER_HEADER_SCORE),
 ];
 
 /// The name of the last pass: the header model (`roles::header`).
@@ -290,6 +291,20 @@ const WEB_LINES: [RoleRule; 14] = [
     RoleRule {
         name: IMAGE_FILE_NAME,
         rule: web::image_file_name,
+    },
+];
+
+/// Labelled lines of a news site's header the header model cannot see for what they are
+/// (a menu under its label, the site's summary of the story), read after it: the model is
+/// fitted on the roles the passes before it give, and these leave them as they were.
+const AFTER_HEADER_SCORE: [RoleRule; 2] = [
+    RoleRule {
+        name: "labelled-menu",
+        rule: web::labelled_menu,
+    },
+    RoleRule {
+        name: "summary-under-headline",
+        rule: web::summary_under_headline,
     },
 ];
 

@@ -75,6 +75,39 @@ pub(crate) fn label_values(lines: &[Line], i: usize) -> Option<Role> {
     )
 }
 
+/// `频道：甲地 乙地 丙地 丁地 戊地`: a site's menu under its label.
+pub(crate) fn labelled_menu(lines: &[Line], i: usize) -> Option<Role> {
+    furniture_if_marked(
+        lines,
+        i,
+        |s| without_sentence(s, shape::COLON),
+        web::labelled_menu,
+    )
+}
+
+/// `提要：…，…。` right under a headline, above the story's first text: the site's summary
+/// of the story, which the text then tells in full.
+pub(crate) fn summary_under_headline(lines: &[Line], i: usize) -> Option<Role> {
+    let u = lines.get(i)?;
+    if !(u.shape.has(shape::COLON) && u.shape.has(shape::SENTENCE)) {
+        return None;
+    }
+    let text = web_line(lines, i)?;
+    if !web::labelled_summary(text) {
+        return None;
+    }
+    let above = lines[..i]
+        .iter()
+        .rev()
+        .find(|l| l.role != Role::Furniture)?;
+    let below = lines
+        .get(i + 1..)?
+        .iter()
+        .find(|l| l.role != Role::Furniture)?;
+    (above.role == Role::Head && matches!(below.role, Role::Para | Role::Opens(_)))
+        .then_some(Role::Furniture)
+}
+
 /// `2025-01-02 08:30 来源:某某网`.
 pub(crate) fn time_stamp(lines: &[Line], i: usize) -> Option<Role> {
     furniture_if_marked(
