@@ -757,3 +757,37 @@ fn labelled_menu() {
     let kicker = "东镇、西乡、南岭、北山、青溪五地联动";
     check_text(&web_story(kicker), kicker, "head", "headline-shape");
 }
+
+#[test]
+fn digest_over_dated_items() {
+    // a newsletter: the day's headlines, its column's label, then the items, each a dated
+    // paragraph without a headline; the last cut short by the copy
+    let page = "东镇召开春耕生产调度会\n西乡志愿者走进敬老院\n南湖街道开展“消防演练进社区”\n\n\n\
+                政务动态\n\
+                5月6日上午，东镇召开春耕生产调度会，部署抢抓农时各项工作。\n\n\
+                5月6日下午，西乡组织志愿者走进敬老院，为老人打扫卫生、理发。\n\n\
+                5月7日上午，南湖街道开展消防演练进社区活动，居民二百余人参加\n";
+    let s = Sandbox::empty();
+    s.write("digest.txt", page);
+    let lines = explain(&s, "digest.txt");
+    let roles: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(r, n, _)| (r.as_str(), n.as_str()))
+        .collect();
+    let mut want = vec![("furniture", "digest-over-dated-items"); 4];
+    want.extend([("opens:dated", "dated-items"); 3]);
+    assert_eq!(roles, want, "{lines:#?}");
+    let o = s.run(&["extract", "--format", "json", "digest.txt"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["articles"].as_array().map(Vec::len), Some(3), "{v:#}");
+    // one headline and a short one above the dates: a story's title and subhead
+    let story = "东镇这一周\n\n大事记\n\n5月6日上午，东镇召开春耕生产调度会，部署抢抓农时各项工作。\n\n\
+                 5月6日下午，西乡组织志愿者走进敬老院，为老人打扫卫生、理发。\n\n\
+                 5月7日上午，南湖街道开展消防演练进社区活动，居民二百余人参加。\n";
+    s.write("story.txt", story);
+    assert!(
+        explain(&s, "story.txt")
+            .iter()
+            .all(|(role, _, _)| role != "opens:dated" && role != "furniture")
+    );
+}

@@ -74,7 +74,9 @@
 //!      `extract --features` prints what it reads of each line and the score;
 //!    - after the model, labelled header lines it is not fitted on (the passes before
 //!      it give its training roles; these leave them be): `labelled-menu` (a menu under
-//!      its label), `summary-under-headline` (the site's `提要：` summary of the story).
+//!      its label), `summary-under-headline` (the site's `提要：` summary of the story);
+//!      then `digest-over-dated-items` (a newsletter's headlines and its column's label
+//!      over a log of dated items) and `dated-items` again, for the log they hid.
 //! 4. **Order** (`articles::web_header`): a picture between a web story's headline block
 //!    and its opener moves under the opening paragraph, and furniture between them (or a
 //!    story stamp between the title and its subtitle) above the block; `--explain` prints

@@ -94,7 +94,7 @@ pub struct PageHome {
 /// article speaks as a county or city (我县, 我区, 我旗, 我市), the one division of that kind
 /// the page's articles name. `None` when neither decides.
 pub fn page_home(furniture: &[String], articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
-    outlet_home(furniture, gaz).or_else(|| self_home(articles, gaz))
+    outlet_home(furniture, gaz).or_else(|| self_home(furniture, articles, gaz))
 }
 
 /// Splits a line into tokens at white space, punctuation and navigation marks.
@@ -161,9 +161,10 @@ const SELF_WORDS: &[(&str, char)] = &[
 ];
 
 /// A division a self-speaking page names: the division, the name written, how often,
-/// whether the name stood as a word every time it was written, and whether it was
-/// written in full at least once (沿河土家族自治县, not only 沿河).
-type Named = (NodeId, String, usize, bool, bool);
+/// whether the name stood as a word every time it was written, whether it was written in
+/// full at least once (沿河土家族自治县, not only 沿河), and whether it stood as a word at
+/// least once.
+type Named = (NodeId, String, usize, bool, bool, bool);
 
 /// A page that speaks as a county (我县 …): the division of that kind it names (by its
 /// official name, or a short form that only one division of that kind bears), the
@@ -171,7 +172,7 @@ type Named = (NodeId, String, usize, bool, bool);
 /// above it) or the chain named twice as often as any other; else the one county the
 /// townships it names lie in; else what its short names inside longer words say
 /// (自然资源 holds a county's short name: it is the last evidence, not the first).
-fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
+fn self_home(furniture: &[String], articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
     let texts = || {
         articles.iter().flat_map(|a| {
             [
@@ -194,10 +195,75 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
                 && d.name.ends_with(*suffix)
         })
     };
+    let (named, towns) = names_in(texts(), &of_kind, gaz);
+    let home = |(node, shown): (NodeId, String)| PageHome {
+        chain: gaz.chain_of(node),
+        text: format!("{word} … {shown}"),
+        note: "the page speaks as a county or city (我县) and names this one (self-home)",
+    };
+    // A short form written once stands for the county only with support: its full name
+    // or a second mention, or a place above it named too; else it is as likely an
+    // ordinary word (沿河, along the river) or another outlet's name in a dateline.
+    let supported = |n: &Named| {
+        n.4 || n.2 >= 2
+            || named
+                .iter()
+                .any(|m| m.0 != n.0 && gaz.is_ancestor_or_self(m.0, n.0))
+    };
+    let standing: Vec<Named> = named
+        .iter()
+        .filter(|n| n.3 && supported(n))
+        .cloned()
+        .collect();
+    if let Some(h) = named_home(&standing, gaz) {
+        return Some(home(h));
+    }
+    // the page's header or footer names its county twice or more, once at least as a word
+    // (a newsletter named for its county, its greeting): the county it speaks as
+    let short_lines = furniture
+        .iter()
+        .map(String::as_str)
+        .filter(|l| l.chars().count() <= 60);
+    let (in_furniture, _) = names_in(short_lines, &of_kind, gaz);
+    let repeated: Vec<&Named> = in_furniture.iter().filter(|n| n.2 >= 2 && n.5).collect();
+    if let [(node, shown, ..)] = repeated.as_slice() {
+        return Some(PageHome {
+            chain: gaz.chain_of(*node),
+            text: format!("{word} … {shown}"),
+            note: "the page speaks as a county (我县) and its header or footer names this one twice or more (self-home-furniture)",
+        });
+    }
+    // the divisions the articles name disagree
+    if !standing.is_empty() {
+        return None;
+    }
+    if let Some(h) = township_home(&towns) {
+        return Some(PageHome {
+            chain: gaz.chain_of(h.0),
+            text: format!("{word} … {}", h.1),
+            note: "the page speaks as a county (我县) and the townships it names lie in this one (self-home-townships)",
+        });
+    }
+    // a short name inside a longer word (资源 in 人力资源) is evidence only on a page that
+    // says 我县 of itself: 全县 is said of any county, and with such a name alone a page of
+    // a county we do not know would be placed in one we do
+    if !word.starts_with(['我']) {
+        return None;
+    }
+    named_home(&named, gaz).map(home)
+}
+
+/// The divisions of the kind `of_kind` accepts that `texts` name, and the townships they
+/// name with the divisions of that kind each may lie in.
+fn names_in<'a>(
+    texts: impl Iterator<Item = &'a str>,
+    of_kind: &dyn Fn(NodeId) -> bool,
+    gaz: &Gazetteer,
+) -> (Vec<Named>, Vec<(String, Vec<NodeId>)>) {
     let mut named: Vec<Named> = Vec::new();
     // (township name, the counties of that kind it may lie in)
     let mut towns: Vec<(String, Vec<NodeId>)> = Vec::new();
-    for t in texts() {
+    for t in texts {
         let norm = gaz.normalize(t);
         let norm = norm.as_ref();
         for m in gaz.automaton().leftmost_find_iter(norm) {
@@ -222,12 +288,13 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
             ids.dedup();
             if let [one] = ids.as_slice() {
                 match named.iter_mut().find(|(n, ..)| n == one) {
-                    Some((_, _, k, all_stand, full)) => {
+                    Some((_, _, k, all_stand, full, any_stand)) => {
                         *k += 1;
                         *all_stand &= stands;
                         *full |= official;
+                        *any_stand |= stands;
                     }
-                    None => named.push((*one, p.to_string(), 1, stands, official)),
+                    None => named.push((*one, p.to_string(), 1, stands, official, stands)),
                 }
                 continue;
             }
@@ -246,42 +313,7 @@ fn self_home(articles: &[Article], gaz: &Gazetteer) -> Option<PageHome> {
             }
         }
     }
-    let home = |(node, shown): (NodeId, String)| PageHome {
-        chain: gaz.chain_of(node),
-        text: format!("{word} … {shown}"),
-        note: "the page speaks as a county or city (我县) and names this one (self-home)",
-    };
-    // A short form written once stands for the county only with support: its full name
-    // or a second mention, or a place above it named too; else it is as likely an
-    // ordinary word (沿河, along the river) or another outlet's name in a dateline.
-    let supported = |n: &Named| {
-        n.4 || n.2 >= 2
-            || named
-                .iter()
-                .any(|m| m.0 != n.0 && gaz.is_ancestor_or_self(m.0, n.0))
-    };
-    let standing: Vec<Named> = named
-        .iter()
-        .filter(|n| n.3 && supported(n))
-        .cloned()
-        .collect();
-    if !standing.is_empty() {
-        return named_home(&standing, gaz).map(home);
-    }
-    if let Some(h) = township_home(&towns) {
-        return Some(PageHome {
-            chain: gaz.chain_of(h.0),
-            text: format!("{word} … {}", h.1),
-            note: "the page speaks as a county (我县) and the townships it names lie in this one (self-home-townships)",
-        });
-    }
-    // a short name inside a longer word (资源 in 人力资源) is evidence only on a page that
-    // says 我县 of itself: 全县 is said of any county, and with such a name alone a page of
-    // a county we do not know would be placed in one we do
-    if !word.starts_with(['我']) {
-        return None;
-    }
-    named_home(&named, gaz).map(home)
+    (named, towns)
 }
 
 /// The division a self-speaking page names: each named division scores its mentions and

@@ -1222,3 +1222,22 @@ fn a_short_name_written_once_needs_support_to_be_a_county_pages_home() {
     ];
     assert_eq!(home_of(&twice).0, "330328");
 }
+
+#[test]
+fn a_county_page_is_at_home_where_its_header_names_it_twice() {
+    let furniture: Vec<String> = ["早安，文成！", "微看文成 2024-05-06", "今日文成"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let items = vec![brief("5月6日上午，我县召开防汛工作部署会。")];
+    let h = page_home(&furniture, &items, gaz()).expect("a home");
+    assert_eq!(codes(&h.chain).last().map(String::as_str), Some("330328"));
+    assert!(h.note.contains("self-home-furniture"), "{}", h.note);
+    // Named once, or only inside other words (自然资源 holds a county's short name): no home.
+    assert!(page_home(&furniture[..1], &items, gaz()).is_none());
+    let menu: Vec<String> = ["人力资源 自然资源", "自然资源局"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(page_home(&menu, &items, gaz()).is_none());
+}

@@ -48,7 +48,7 @@ pub(crate) enum Pass {
 }
 
 /// The passes, in order.
-pub(crate) const PASSES: [Pass; 12] = [
+pub(crate) const PASSES: [Pass; 14] = [
     Pass::Lines(&NEIGHBOURS),
     Pass::Lines(&INTERVIEWS_AND_CREDITS),
     Pass::Lines(&LETTERS),
@@ -85,6 +85,17 @@ pub(crate) const PASSES: [Pass; 12] = [
         rule: header::not_headlines,
     }),
     Pass::Lines(&AFTER_HEADER_SCORE),
+    Pass::Block(BlockRule {
+        name: "digest-over-dated-items",
+        role: Role::Furniture,
+        rule: digest_over_dated_items,
+    }),
+    // again, for a log the digest above it hid
+    Pass::Block(BlockRule {
+        name: "dated-items",
+        role: Role::Opens(Opener::Dated),
+        rule: dated_items,
+    }),
 ];
 
 /// The name of the last pass: the header model (`roles::header`).
@@ -133,13 +144,25 @@ pub(crate) fn apply_before(lines: &mut [Line], stop: Option<&str>) {
 /// an item of its own. A chronology inside a story stands under its headline or its
 /// opening text, so it is never such a run.
 fn dated_items(lines: &[Line]) -> Vec<usize> {
-    let dated = |u: &Line| u.role == Role::Para && opens_with_month_day(u.key());
     let Some(first) = lines.iter().position(|u| u.role != Role::Furniture) else {
         return Vec::new();
     };
-    let run: Vec<usize> = (first..lines.len())
-        .take_while(|&k| lines.get(k).is_some_and(dated))
-        .collect();
+    dated_run(lines, first)
+}
+
+/// The log of dated items that starts at line `first`: at least three dated lines in a
+/// row, none opening like another (see [`dated_items`]). A dated line is a paragraph, or
+/// the line the text ends on when a cut left it without its full stop (it reads as a
+/// headline then).
+fn dated_run(lines: &[Line], first: usize) -> Vec<usize> {
+    let last_text = lines.iter().rposition(|u| u.role != Role::Furniture);
+    let dated = |k: usize| {
+        lines.get(k).is_some_and(|u| {
+            let cut_last = u.role == Role::Head && Some(k) == last_text && u.shape.chars() >= 20;
+            (u.role == Role::Para || cut_last) && opens_with_month_day(u.key())
+        })
+    };
+    let run: Vec<usize> = (first..lines.len()).take_while(|&k| dated(k)).collect();
     if run.len() < 3 {
         return Vec::new();
     }
@@ -155,6 +178,39 @@ fn dated_items(lines: &[Line]) -> Vec<usize> {
     } else {
         Vec::new()
     }
+}
+
+/// A digest over a log of dated items (a daily newsletter: the day's headlines, then its
+/// column's label, then the items, each a dated paragraph without a headline): three or
+/// more headline-like lines under the page's furniture, the last a label of at most six
+/// characters, right above a log as [`dated_items`] reads it. The headlines repeat what
+/// the items tell; they and the label are furniture. A story's chronology has one
+/// headline block of at most three lines, the last its title.
+fn digest_over_dated_items(lines: &[Line]) -> Vec<usize> {
+    let Some(first) = lines.iter().position(|u| u.role != Role::Furniture) else {
+        return Vec::new();
+    };
+    let Some(text) = (first..lines.len()).find(|&k| {
+        lines
+            .get(k)
+            .is_some_and(|u| !matches!(u.role, Role::Head | Role::Furniture))
+    }) else {
+        return Vec::new();
+    };
+    let heads: Vec<usize> = (first..text)
+        .filter(|&k| lines.get(k).is_some_and(|u| u.role == Role::Head))
+        .collect();
+    let label_short = heads
+        .last()
+        .and_then(|&k| lines.get(k))
+        .is_some_and(|u| u.shape.chars() <= 6);
+    if heads.len() < 4 || !label_short || heads.last() != Some(&(text - 1)) {
+        return Vec::new();
+    }
+    if dated_run(lines, text).is_empty() {
+        return Vec::new();
+    }
+    heads
 }
 
 /// Whether a paragraph opens with a month and day, or names them right after a first
