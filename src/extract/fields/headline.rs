@@ -43,7 +43,8 @@ fn opens_with_dash(s: &str) -> bool {
 
 /// Splits the lines of a headline block (page order, at most three are used: the last
 /// three) into kicker, title and subtitle. With two lines the shorter, punchier one is the
-/// title, unless a line ends in a lead-in dash or colon (it is the kicker), the second
+/// title (two long lines must differ by two characters: of about one length, they keep the
+/// page's order, title first), unless a line ends in a lead-in dash or colon (it is the kicker), the second
 /// opens with a dash (the subtitle), or the first is a short label such as a place
 /// name (the kicker). Spaces inside headlines are removed.
 pub(crate) fn split(lines: &[String]) -> Headline {
@@ -117,6 +118,9 @@ pub(crate) fn split(lines: &[String]) -> Headline {
                 // title under its kicker (a place and a name glued, a label): the long
                 // line is the title
                 false
+            } else if la >= 12 && lb >= 12 {
+                // two long lines of about one length: the headline over its subtitle
+                lb + 2 <= la
             } else {
                 lb <= la
             };
@@ -360,6 +364,16 @@ mod tests {
         let y = h(&["春季护林防火", "进入关键期"]);
         assert_eq!(y.kicker.as_deref(), Some("春季护林防火"));
         assert_eq!(y.title.as_deref(), Some("进入关键期"));
+        // two long lines of about one length: the headline over its subtitle
+        let z = h(&[
+            "西乡新建的三座桥梁今天正式通车",
+            "沿河五村群众出行不再绕道渡口",
+        ]);
+        assert_eq!(z.kicker, None);
+        assert_eq!(z.title.as_deref(), Some("西乡新建的三座桥梁今天正式通车"));
+        // a long line over one clearly shorter: kicker over title
+        let w = h(&["西乡新建的三座桥梁今天正式通车", "沿河五村出行不再绕道"]);
+        assert_eq!(w.title.as_deref(), Some("沿河五村出行不再绕道"));
     }
 
     #[test]
