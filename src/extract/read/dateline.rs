@@ -205,6 +205,11 @@ static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!())
 });
 
+/// A clock time right after a date, white space between: `08:30`, `08:30:15`.
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\d{1,2}:\d{2}(?::\d{2})?").unwrap_or_else(|_| unreachable!())
+});
+
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").unwrap_or_else(|_| unreachable!()));
 
@@ -449,9 +454,15 @@ pub(crate) fn issue_date(line: &str) -> Option<NaiveDate> {
         return None;
     }
     let whole = c.get(0)?;
-    let rest: String = line
-        .replace(whole.as_str(), "")
+    // a clock time right after the date (`2025-01-02 08:30`) makes the line a story's
+    // time stamp: the source's name may follow it
+    let before = line.get(..whole.start()).unwrap_or("");
+    let after = line.get(whole.end()..).unwrap_or("");
+    let clock = CLOCK.find(after).map_or(0, |m| m.end());
+    let clocked = clock > 0;
+    let rest: String = before
         .chars()
+        .chain(after.get(clock..).unwrap_or("").chars())
         .filter(|c| !c.is_whitespace())
         .collect();
     let marked = [
@@ -460,7 +471,7 @@ pub(crate) fn issue_date(line: &str) -> Option<NaiveDate> {
     ]
     .iter()
     .any(|k| rest.contains(k));
-    if !(marked || rest.chars().count() <= 2) {
+    if !(marked || rest.chars().count() <= 2 || (clocked && rest.chars().count() <= 12)) {
         return None;
     }
     let y: i32 = c.name("y")?.as_str().parse().ok()?;
@@ -677,6 +688,21 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 3, 5)
         );
         assert_eq!(issue_date("2024年3月5日，全县召开大会，部署工作。"), None);
+        // a story's time stamp: a clock time after the date, the source's name after it
+        assert_eq!(
+            issue_date("2024-03-05 08:30    青山日报"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
+        assert_eq!(
+            issue_date("青山新闻网 2024-03-05 08:30:15"),
+            NaiveDate::from_ymd_opt(2024, 3, 5)
+        );
+        // without the clock, a date and words are no stamp; a long rest is a sentence
+        assert_eq!(issue_date("2024-03-05 青山日报"), None);
+        assert_eq!(
+            issue_date("2024-03-05 08:30 全县召开春耕生产大会部署各项工作"),
+            None
+        );
         assert_eq!(
             issue_date("2024-03-05 星期二"),
             NaiveDate::from_ymd_opt(2024, 3, 5)
