@@ -64,7 +64,7 @@ pub struct SqliteStore {
 
 /// The columns of an article row that [`raw_article`] reads, in its order.
 const ARTICLE_COLUMNS: &str =
-    "id, source, input, publication, head, body, dict, first_seen, updated";
+    "id, source, input, publication, head, body, dict, first_seen, updated, n";
 
 /// What the store knew of an input file before this run read it (see
 /// [`Store::known_inputs`]).
@@ -365,6 +365,7 @@ impl SqliteStore {
             updated: parse_ts(&raw.updated)?,
             printings: vec![],
             body_digest: None,
+            arrival: u64::try_from(raw.n).unwrap_or_default(),
             id: raw.id,
             source: raw.source,
             input: raw.input,
@@ -656,6 +657,10 @@ fn ingest_into(
                 updated: *now,
                 printings: vec![],
                 body_digest: None,
+                arrival: existing
+                    .as_ref()
+                    .and_then(|e| u64::try_from(e.0).ok())
+                    .unwrap_or_default(),
             };
             let published = ts(&stored.published());
             if let Some((_, old, _)) = &existing
@@ -1024,6 +1029,7 @@ struct RawArticle {
     dict: Option<i64>,
     first_seen: String,
     updated: String,
+    n: i64,
 }
 
 fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
@@ -1037,6 +1043,7 @@ fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
         dict: r.get(6)?,
         first_seen: r.get(7)?,
         updated: r.get(8)?,
+        n: r.get(9)?,
     })
 }
 

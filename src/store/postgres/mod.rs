@@ -153,10 +153,12 @@ struct RawArticle {
     body: Vec<u8>,
     first_seen: String,
     updated: String,
+    n: i64,
 }
 
 /// The columns [`raw`] reads, in its order.
-const ARTICLE_COLUMNS: &str = "id, source, input, publication, head, body, first_seen, updated";
+const ARTICLE_COLUMNS: &str =
+    "id, source, input, publication, head, body, first_seen, updated, n";
 
 fn raw(r: &Row) -> RawArticle {
     RawArticle {
@@ -168,6 +170,7 @@ fn raw(r: &Row) -> RawArticle {
         body: r.get(5),
         first_seen: r.get(6),
         updated: r.get(7),
+        n: r.get(8),
     }
 }
 
@@ -305,6 +308,7 @@ impl PgStore {
             updated: parse_ts(&raw.updated)?,
             printings: vec![],
             body_digest: None,
+            arrival: u64::try_from(raw.n).unwrap_or_default(),
             id: raw.id,
             source: raw.source,
             input: raw.input,
@@ -424,6 +428,10 @@ impl PgStore {
                 updated: *now,
                 printings: vec![],
                 body_digest: None,
+                arrival: existing
+                    .as_ref()
+                    .and_then(|e| u64::try_from(e.0).ok())
+                    .unwrap_or_default(),
             };
             let published = ts(&stored.published());
             if let Some((_, old, _)) = &existing
