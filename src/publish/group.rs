@@ -174,10 +174,12 @@ pub(crate) fn order(prep: &[Prepared<'_>]) -> Vec<u32> {
 /// first, ties by id (the newest arrival first for equal dates and ids).
 pub(crate) fn newest_first(prep: &[Prepared<'_>], items: &[u32]) -> Vec<u32> {
     let mut v: Vec<u32> = items.iter().rev().copied().collect();
-    v.sort_by(|&x, &y| match (prep.get(x as usize), prep.get(y as usize)) {
-        (Some(a), Some(b)) => (b.published, &b.art.id).cmp(&(a.published, &a.art.id)),
-        _ => std::cmp::Ordering::Equal,
-    });
+    v.sort_by(
+        |&x, &y| match (prep.get(x as usize), prep.get(y as usize)) {
+            (Some(a), Some(b)) => (b.published, &b.art.id).cmp(&(a.published, &a.art.id)),
+            _ => std::cmp::Ordering::Equal,
+        },
+    );
     v
 }
 
@@ -186,11 +188,8 @@ pub(crate) fn newest_first(prep: &[Prepared<'_>], items: &[u32]) -> Vec<u32> {
 /// (see [`crate::model::Printing::entered`]).
 fn entered(p: &Prepared<'_>, code: &str) -> u64 {
     let a = p.art;
-    let entered_by = |c: &crate::model::Chain| {
-        a.printings
-            .iter()
-            .any(|q| q.entered.as_ref() == Some(c))
-    };
+    let entered_by =
+        |c: &crate::model::Chain| a.printings.iter().any(|q| q.entered.as_ref() == Some(c));
     let own = std::iter::once(&a.placement.primary)
         .chain(a.placement.also.iter())
         .filter(|c| !entered_by(c))
@@ -287,7 +286,11 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
             let Some(group) = list.get_mut(g) else {
                 continue;
             };
-            let code = group.chain.last().map(|d| d.code.clone()).unwrap_or_default();
+            let code = group
+                .chain
+                .last()
+                .map(|d| d.code.clone())
+                .unwrap_or_default();
             group.items.sort_by_cached_key(|&i| {
                 let e = prep.get(i as usize).map_or(0, |p| entered(p, &code));
                 (e, rank.get(i as usize).copied().unwrap_or_default())

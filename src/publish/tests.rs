@@ -1017,7 +1017,10 @@ fn a_few_new_articles_cost_in_proportion_to_the_documents_they_change() {
             files,
             "{what}: only changed bytes are written"
         );
-        assert!(files * 10 < total, "{what}: {files} of {total} files changed");
+        assert!(
+            files * 10 < total,
+            "{what}: {files} of {total} files changed"
+        );
         assert!(
             r.written.len() <= most_files,
             "{what}: {} files written, at most {most_files} expected",
@@ -1034,7 +1037,9 @@ fn a_few_new_articles_cost_in_proportion_to_the_documents_they_change() {
             let Some((feed, file)) = rel.split_once("/archive/") else {
                 continue;
             };
-            let Some(n) = file.strip_suffix(".rss.xml").or(file.strip_suffix(".atom.xml"))
+            let Some(n) = file
+                .strip_suffix(".rss.xml")
+                .or(file.strip_suffix(".atom.xml"))
             else {
                 continue;
             };
@@ -1103,7 +1108,11 @@ fn a_complete_archive_keeps_its_bytes_when_a_back_dated_article_arrives() {
         "810000/page/3.html",
     ];
     for f in stable {
-        assert!(before.contains_key(f), "{f} not published: {:?}", before.keys());
+        assert!(
+            before.contains_key(f),
+            "{f} not published: {:?}",
+            before.keys()
+        );
     }
     let mut old = stored(
         "迟到的旧消息",

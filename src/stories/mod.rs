@@ -736,10 +736,9 @@ pub fn collapse(articles: Vec<StoredArticle>, members: &Members) -> Vec<StoredAr
         others.sort_by(|x, y| (x.first_seen, &x.id).cmp(&(y.first_seen, &y.id)));
         for o in others {
             let p = &o.placement.primary;
-            let entered = (!p.is_empty()
-                && *p != a.placement.primary
-                && !a.placement.also.contains(p))
-            .then(|| p.clone());
+            let entered =
+                (!p.is_empty() && *p != a.placement.primary && !a.placement.also.contains(p))
+                    .then(|| p.clone());
             if let Some(p) = &entered {
                 a.placement.also.push(p.clone());
             }

@@ -157,8 +157,7 @@ struct RawArticle {
 }
 
 /// The columns [`raw`] reads, in its order.
-const ARTICLE_COLUMNS: &str =
-    "id, source, input, publication, head, body, first_seen, updated, n";
+const ARTICLE_COLUMNS: &str = "id, source, input, publication, head, body, first_seen, updated, n";
 
 fn raw(r: &Row) -> RawArticle {
     RawArticle {
@@ -861,6 +860,71 @@ impl PgStore {
         let rows = self.rows(
             &format!("SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id COLLATE \"C\""),
             &[],
+        )?;
+        self.count_decoded(rows.len());
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(head(self.unpack(raw(r))?));
+        }
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
+    /// How many articles each place holds, by code (see the SQLite store's
+    /// `place_counts`), sorted by code.
+    pub fn place_counts(&self) -> Result<Vec<(String, u64)>> {
+        let rows = self.rows(
+            "SELECT code, count(*) FROM article_places GROUP BY code ORDER BY code COLLATE \"C\"",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let k: i64 = r.get(1);
+                (r.get(0), u64::try_from(k).unwrap_or_default())
+            })
+            .collect())
+    }
+
+    /// The heads of the last `limit` articles to arrive in place `code`, newest arrival
+    /// first, before arrival number `before` when given (see the SQLite store's
+    /// `place_heads`): read through the index on `article_places (code, n)`.
+    pub fn place_heads(
+        &self,
+        code: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>> {
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let cols: String = ARTICLE_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = self.rows(
+            &format!(
+                "SELECT {cols} FROM article_places p JOIN articles a ON a.n = p.n
+                 WHERE p.code = $1 AND p.n < $2 ORDER BY p.n DESC LIMIT $3"
+            ),
+            &[&code, &before, &limit],
+        )?;
+        self.count_decoded(rows.len());
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(head(self.unpack(raw(r))?));
+        }
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
+    /// The heads of the articles `ids` that are in the store, sorted by id (see the
+    /// SQLite store's `heads_of`).
+    pub fn heads_of(&self, ids: &[&str]) -> Result<Vec<StoredArticle>> {
+        let ids: Vec<String> = ids.iter().map(|s| (*s).to_string()).collect();
+        let rows = self.rows(
+            &format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1) ORDER BY id COLLATE \"C\""
+            ),
+            &[&ids],
         )?;
         self.count_decoded(rows.len());
         let mut out = Vec::with_capacity(rows.len());
