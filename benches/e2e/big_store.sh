@@ -9,7 +9,8 @@
 #
 #   WORK=/work/tmp-million benches/e2e/big_store.sh OTHER_LOCALFEED [ARTICLES] [PAGES]
 #
-# OTHER_LOCALFEED `-`: this build only. The store is generated only when $WORK/store-N has
+# OTHER_LOCALFEED `-`: this build only; THIS=binary measures that binary instead of this
+# build (e.g. main's on a store of its own, when the two builds' outputs differ). The store is generated only when $WORK/store-N has
 # no state.db; the first publish is made again when `published` is missing.
 #
 # The store and its first publish are kept in $WORK (made on first use); the copies are
@@ -22,7 +23,7 @@ ROOT=$PWD; W=${WORK:-/work/tmp-million}; mkdir -p "$W"
 C=$ROOT/benches/e2e/config.toml; E2E=$ROOT/../shared/bench/e2e
 export LOCALFEED_NOW=2026-12-01T09:00:00+08:00
 cargo build --release -q && cargo bench --bench big_store --no-run -q 2>/dev/null
-cp target/release/localfeed "$W/localfeed-this"
+cp "${THIS:-target/release/localfeed}" "$W/localfeed-this"
 GEN=$(ls -t target/release/deps/big_store-* | grep -v '\.d$' | head -1)
 B=$W/store-$N; mkdir -p "$B" "$W/empty"
 if [ ! -f "$B/state.db" ]; then

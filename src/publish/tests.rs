@@ -1140,3 +1140,56 @@ fn a_complete_archive_keeps_its_bytes_when_a_back_dated_article_arrives() {
     let page = String::from_utf8(after["810000/index.html"].clone()).unwrap();
     assert!(page.contains("迟到的旧消息"));
 }
+
+/// A story's leading article enters the feed of a place that only a later printing is
+/// placed in when that printing arrived: at the tail of that feed, not in an archive at
+/// the leader's own number; its own feeds keep it where it arrived.
+#[test]
+fn a_story_enters_a_new_place_when_its_printing_arrives_there() {
+    let mut arts = Vec::new();
+    for i in 0..30u32 {
+        let mut a = stored(
+            &format!("第{i}条消息"),
+            &format!("正文第{i}段。"),
+            Some((2024, 2, 1 + i % 28)),
+            township(i % 2, 0, 0),
+            vec![],
+        );
+        a.arrival = u64::from(i) + 2;
+        arts.push(a);
+    }
+    // the leader arrived first, in 第0市; a printing of it in 第1市 arrived last
+    let mut lead = stored(
+        "两地同登的消息",
+        "正文。",
+        Some((2024, 1, 1)),
+        township(0, 0, 0),
+        vec![],
+    );
+    lead.arrival = 1;
+    let there = township(1, 0, 0);
+    lead.placement.also.push(there.clone());
+    lead.printings.push(crate::model::Printing {
+        id: "printing".into(),
+        source: "other-daily".into(),
+        publication: None,
+        first_seen: lead.first_seen,
+        arrival: 40,
+        entered: Some(there),
+    });
+    arts.push(lead);
+    let mut s = settings();
+    s.items_per_feed = 3;
+    s.archive_size = 5;
+    let dir = tempfile::tempdir().unwrap();
+    publish(&arts, &s, &templates(), dir.path()).unwrap();
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    // in 第1市's feed it is among the last arrivals, though dated before every other
+    assert!(read("8101/rss.xml").contains("两地同登的消息"));
+    assert!(read("810100/rss.xml").contains("两地同登的消息"));
+    // in 第0市's it arrived first: in its first archive
+    assert!(!read("8100/rss.xml").contains("两地同登的消息"));
+    assert!(read("8100/archive/1.rss.xml").contains("两地同登的消息"));
+    // `all` holds it where the leader arrived
+    assert!(read("all/archive/1.rss.xml").contains("两地同登的消息"));
+}
