@@ -80,8 +80,7 @@ impl Store {
         before: Option<u64>,
         limit: usize,
     ) -> Result<Vec<StoredArticle>> {
-        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let (before, limit) = super::place_bounds(before, limit);
         let mut st = self.conn.prepare_cached(&place_heads_sql())?;
         let rows = st.query_map(params![code, before, limit], raw_article)?;
         let mut out = Vec::new();
@@ -132,11 +131,7 @@ impl Store {
 /// What [`Store::place_heads`] asks: a place's articles before an arrival number, the
 /// last first, a few of them.
 fn place_heads_sql() -> String {
-    let cols: String = ARTICLE_COLUMNS
-        .split(", ")
-        .map(|c| format!("a.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = super::qualified(ARTICLE_COLUMNS, "a");
     format!(
         "SELECT {cols} FROM article_places p JOIN articles a ON a.n = p.n
          WHERE p.code = ?1 AND p.n < ?2 ORDER BY p.n DESC LIMIT ?3"

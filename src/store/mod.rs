@@ -1019,6 +1019,24 @@ fn row_to_input(r: &rusqlite::Row<'_>) -> rusqlite::Result<InputRecord> {
     })
 }
 
+/// The bounds of a read of a place's last arrivals as SQL integers: before an arrival
+/// number (none: every one), and how many.
+pub(crate) fn place_bounds(before: Option<u64>, limit: usize) -> (i64, i64) {
+    (
+        before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX)),
+        i64::try_from(limit).unwrap_or(i64::MAX),
+    )
+}
+
+/// `columns` (a list separated by `, `) each named as a column of `table`: `a.id, a.n`.
+pub(crate) fn qualified(columns: &str, table: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 struct RawArticle {
     id: String,
     source: String,

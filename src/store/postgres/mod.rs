@@ -855,18 +855,24 @@ impl PgStore {
             }))
     }
 
+    /// The articles of `rows` (read with [`ARTICLE_COLUMNS`]) as heads, with their
+    /// overrides.
+    fn heads(&self, rows: &[Row]) -> Result<Vec<StoredArticle>> {
+        self.count_decoded(rows.len());
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(head(self.unpack(raw(r))?));
+        }
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
     /// Every stored article without its body (see the SQLite store's `article_heads`).
     pub fn article_heads(&self) -> Result<Vec<StoredArticle>> {
         let rows = self.rows(
             &format!("SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id COLLATE \"C\""),
             &[],
         )?;
-        self.count_decoded(rows.len());
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(head(self.unpack(raw(r))?));
-        }
-        Ok(apply_overrides(out, &self.overrides()?))
+        self.heads(&rows)
     }
 
     /// How many articles each place holds, by code (see the SQLite store's
@@ -894,13 +900,8 @@ impl PgStore {
         before: Option<u64>,
         limit: usize,
     ) -> Result<Vec<StoredArticle>> {
-        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let cols: String = ARTICLE_COLUMNS
-            .split(", ")
-            .map(|c| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (before, limit) = super::place_bounds(before, limit);
+        let cols = super::qualified(ARTICLE_COLUMNS, "a");
         let rows = self.rows(
             &format!(
                 "SELECT {cols} FROM article_places p JOIN articles a ON a.n = p.n
@@ -908,12 +909,7 @@ impl PgStore {
             ),
             &[&code, &before, &limit],
         )?;
-        self.count_decoded(rows.len());
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(head(self.unpack(raw(r))?));
-        }
-        Ok(apply_overrides(out, &self.overrides()?))
+        self.heads(&rows)
     }
 
     /// The heads of the articles `ids` that are in the store, sorted by id (see the
@@ -926,12 +922,7 @@ impl PgStore {
             ),
             &[&ids],
         )?;
-        self.count_decoded(rows.len());
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(head(self.unpack(raw(r))?));
-        }
-        Ok(apply_overrides(out, &self.overrides()?))
+        self.heads(&rows)
     }
 
     /// A reader of article bodies by id that any thread may use (connections of its own).
