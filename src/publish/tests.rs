@@ -979,12 +979,13 @@ fn a_few_new_articles_cost_in_proportion_to_the_documents_they_change() {
         vec![],
     );
     oldest.arrival = 1506;
-    // what each costs at most: files written, bodies read (2x what was measured: 62
-    // files and 125 bodies for the five newest, 47 and 89 for the one back-dated, which
-    // in date order changed 823 files and read 1,528 bodies)
-    for (what, new, most_files, most_bodies) in [
-        ("the newest", newest.collect::<Vec<_>>(), 124, 250),
-        ("a back-dated", vec![oldest], 94, 178),
+    // what each costs at most: files written, bodies read, bytes written (2x what was
+    // measured: 62 files, 125-128 bodies and 456,446 bytes for the five newest; 47, 89 and
+    // 343,964 for the one back-dated, which in date order changed 823 files and read
+    // 1,528 bodies)
+    for (what, new, most_files, most_bodies, most_bytes) in [
+        ("the newest", newest.collect::<Vec<_>>(), 124, 256, 912_000),
+        ("a back-dated", vec![oldest], 94, 178, 688_000),
     ] {
         let before = snapshot(dir.path());
         arts.extend(new);
@@ -1029,6 +1030,16 @@ fn a_few_new_articles_cost_in_proportion_to_the_documents_they_change() {
         assert!(
             read <= most_bodies,
             "{what}: {read} bodies read, at most {most_bodies} expected"
+        );
+        let bytes: u64 = r
+            .written
+            .iter()
+            .map(|f| std::fs::metadata(dir.path().join(f)).map_or(0, |m| m.len()))
+            .sum();
+        eprintln!("{what}: {bytes} bytes written");
+        assert!(
+            bytes <= most_bytes,
+            "{what}: {bytes} bytes written, at most {most_bytes} expected"
         );
         // a complete archive document never changes (RFC 5005): only the newest
         // complete one of a feed may, as its next-archive link names the open one
