@@ -96,6 +96,7 @@ fn fixture() -> (Vec<Locality>, Vec<StoredArticle>) {
                 updated: date,
                 printings: vec![],
                 body_digest: None,
+                arrival: 0,
             });
         }
     }

@@ -128,6 +128,7 @@ fn articles(
                 updated: when,
                 printings: vec![],
                 body_digest: None,
+                arrival: 0,
             }
         })
         .collect()

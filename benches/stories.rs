@@ -102,6 +102,7 @@ fn stored(
         updated: seen,
         printings: vec![],
         body_digest: None,
+        arrival: 0,
     }
 }
 

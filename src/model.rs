@@ -302,6 +302,13 @@ pub struct StoredArticle {
     /// show. `None`: the body is here.
     #[serde(skip)]
     pub body_digest: Option<u64>,
+    /// The store's arrival number (`articles.n`): articles are numbered in the order the
+    /// store received them, and a correction keeps its number. Feeds, their archives and
+    /// the places' pages are cut in this order (a late article enters the tail), so a
+    /// complete archive document never changes. 0 for an article not read from a store
+    /// (those are ordered by date among themselves).
+    #[serde(skip)]
+    pub arrival: u64,
 }
 
 /// The digest of an article body that stands for it in a head (xxh3, 64 bits).
@@ -320,6 +327,14 @@ pub struct Printing {
     pub publication: Option<String>,
     /// When localfeed first saw it.
     pub first_seen: DateTime<FixedOffset>,
+    /// Its arrival number in the store (see [`StoredArticle::arrival`]); 0 when unknown.
+    #[serde(skip)]
+    pub arrival: u64,
+    /// The chain this printing added to the places of the story's leading article (its
+    /// primary chain, when the leader was not placed there already): the leader enters
+    /// those feeds when this printing arrived, not when the leader did.
+    #[serde(skip)]
+    pub entered: Option<Chain>,
 }
 
 /// An editor's correction of one stored article (`localfeed fix`), kept in the store

@@ -76,6 +76,7 @@ suite!(
     known_inputs_stamps_changes_and_marks,
     a_batch_commits_its_files_together,
     heads_leave_bodies_in_the_store_and_the_reader_brings_them_back,
+    places_are_read_in_arrival_order_and_counted,
     an_article_of_another_page_with_the_same_id_gets_one_of_its_own,
     subscribers_are_upserted_pruned_and_unsubscribed,
     outbox_records_before_sending_and_marks_after,
@@ -1064,4 +1065,70 @@ fn search_ranks_alike_on_both_engines() {
         queries.len()
     );
     assert!(compared > 100, "only {compared} searches found anything");
+}
+
+/// The reads a run with a few new articles makes by place: a place's last arrivals
+/// through the index on `(code, n)`, the counts of every place by a `GROUP BY`, heads by
+/// id; arrival numbers follow the order of ingest and survive a correction.
+fn places_are_read_in_arrival_order_and_counted(b: &Backend) {
+    let mut s = b.open();
+    for (k, file) in ["c.txt", "a.txt", "b.txt"].iter().enumerate() {
+        let arts: Vec<NewArticle> = (0..3)
+            .map(|i| {
+                let id = format!("{file}-{i}");
+                let codes: &[&str] = if i == 2 { &["37", "3702"] } else { &["37"] };
+                new_article(&id, &format!("标题{k}{i}"), &format!("正文{k}{i}"), codes)
+            })
+            .collect();
+        s.ingest("src", file, &format!("h{k}"), 1, &arts, &t(1))
+            .unwrap();
+    }
+    let arrivals = |v: &[localfeed::model::StoredArticle]| -> Vec<(String, u64)> {
+        v.iter().map(|a| (a.id.clone(), a.arrival)).collect()
+    };
+    let newest = s.place_heads("37", None, 4).unwrap();
+    assert_eq!(
+        ids(&newest),
+        ["b.txt-2", "b.txt-1", "b.txt-0", "a.txt-2"],
+        "newest arrival first"
+    );
+    assert!(newest.iter().all(|a| a.is_head() && a.arrival > 0));
+    assert!(newest.windows(2).all(|w| w[0].arrival > w[1].arrival));
+    let before = s.place_heads("37", Some(newest[3].arrival), 10).unwrap();
+    assert_eq!(
+        ids(&before),
+        ["a.txt-1", "a.txt-0", "c.txt-2", "c.txt-1", "c.txt-0"]
+    );
+    assert_eq!(
+        ids(&s.place_heads("3702", None, 10).unwrap()),
+        ["b.txt-2", "a.txt-2", "c.txt-2"]
+    );
+    assert!(s.place_heads("99", None, 10).unwrap().is_empty());
+    assert_eq!(
+        s.place_counts().unwrap(),
+        [("37".to_string(), 9), ("3702".to_string(), 3)]
+    );
+    // by id, sorted; an unknown id is left out
+    let some = s.heads_of(&["c.txt-1", "zz", "a.txt-0"]).unwrap();
+    assert_eq!(ids(&some), ["a.txt-0", "c.txt-1"]);
+    let all = s.article_heads().unwrap();
+    let first = arrivals(&all);
+    for a in &some {
+        assert!(first.contains(&(a.id.clone(), a.arrival)));
+    }
+    // a corrected article keeps its number (its place in every feed)
+    let fixed: Vec<NewArticle> = (0..3)
+        .map(|i| {
+            let codes: &[&str] = if i == 2 { &["37", "3702"] } else { &["37"] };
+            let body = if i == 0 {
+                "改正后的正文".to_string()
+            } else {
+                format!("正文1{i}")
+            };
+            new_article(&format!("a.txt-{i}"), &format!("标题1{i}"), &body, codes)
+        })
+        .collect();
+    s.ingest("src", "a.txt", "h1b", 1, &fixed, &t(2)).unwrap();
+    let again = arrivals(&s.article_heads().unwrap());
+    assert_eq!(again, first);
 }

@@ -9,6 +9,10 @@
 #
 #   WORK=/work/tmp-million benches/e2e/big_store.sh OTHER_LOCALFEED [ARTICLES] [PAGES]
 #
+# OTHER_LOCALFEED `-`: this build only; THIS=binary measures that binary instead of this
+# build (e.g. main's on a store of its own, when the two builds' outputs differ). The store is generated only when $WORK/store-N has
+# no state.db; the first publish is made again when `published` is missing.
+#
 # The store and its first publish are kept in $WORK (made on first use); the copies are
 # removed at the end unless KEEP=1.
 set -u
@@ -19,12 +23,17 @@ ROOT=$PWD; W=${WORK:-/work/tmp-million}; mkdir -p "$W"
 C=$ROOT/benches/e2e/config.toml; E2E=$ROOT/../shared/bench/e2e
 export LOCALFEED_NOW=2026-12-01T09:00:00+08:00
 cargo build --release -q && cargo bench --bench big_store --no-run -q 2>/dev/null
-cp target/release/localfeed "$W/localfeed-this"
+cp "${THIS:-target/release/localfeed}" "$W/localfeed-this"
 GEN=$(ls -t target/release/deps/big_store-* | grep -v '\.d$' | head -1)
 B=$W/store-$N; mkdir -p "$B" "$W/empty"
-if [ ! -f "$B/published" ]; then
+if [ ! -f "$B/state.db" ]; then
   rm -rf "$B"/*
   /usr/bin/time -f "generate: %e s wall, %U+%S s CPU, %M KB" "$GEN" --articles "$N" --state "$B/state.db"
+fi
+if [ ! -f "$B/published" ]; then
+  # the first publish by this build (remove `published` and `out` to make it again, e.g.
+  # after a change of the output: the store is kept)
+  rm -rf "$B/out"
   /usr/bin/time -f "first publish: %e s wall, %U+%S s CPU, %M KB" "$W/localfeed-this" -v --config "$C" \
     run --inbox "$W/empty" --out "$B/out" --state "$B/state.db" 2>&1 | grep -v WARN | tail -4
   touch "$B/published"
@@ -54,6 +63,9 @@ run() { # name bin
     END { for (k in n) printf "    written in %s: %d\n", k, n[k] }' | sort
 }
 run this "$W/localfeed-this"
+# OTHER=- runs this build only (when the other's output differs from this one's first
+# publish, it would rewrite what differs: measure it on its own first publish instead)
+[ "$OTHER" = - ] && { [ "${KEEP:-0}" = 1 ] || rm -rf "$W/run-this"; exit 0; }
 run other "$OTHER"
 diff -r "$W/run-this/out" "$W/run-other/out" > "$W/diff.txt" && echo "diff -r of the two outputs: identical" \
   || echo "diff -r of the two outputs: $(wc -l < "$W/diff.txt") lines differ (see $W/diff.txt)"

@@ -783,6 +783,7 @@ mod tests {
             updated: at,
             printings: vec![],
             body_digest: None,
+            arrival: 0,
         }
     }
 

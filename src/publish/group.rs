@@ -1,5 +1,14 @@
 //! Which articles go into which feed, in which order, and how a feed's history is cut
 //! into stable archive documents.
+//!
+//! A feed's items are in the order they arrived in the store ([`StoredArticle::arrival`]),
+//! not in date order: an article that arrives late, whatever its date, enters the tail of
+//! each feed it belongs to (its subscription documents and open archive), so a complete
+//! archive document, and a full older page of a place, never change their items (RFC
+//! 5005: an archive document's contents do not change once published). A story's leading
+//! article enters the feeds of a place only a later printing is placed in when that
+//! printing arrived. Within one document the items are shown newest date first
+//! ([`newest_first`]).
 
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
@@ -132,7 +141,8 @@ pub(crate) struct Group {
     pub(crate) key: String,
     /// The division's chain from the province down to it; empty for `all`.
     pub(crate) chain: Vec<Division>,
-    /// Indexes into the prepared articles, oldest first (by time, then id).
+    /// Indexes into the prepared articles in the order they entered this feed (by arrival,
+    /// see [`order`]).
     pub(crate) items: Vec<u32>,
 }
 
@@ -143,18 +153,60 @@ impl Group {
     }
 }
 
-/// The publication order of the prepared articles: oldest first, ties by id.
+/// The order the prepared articles arrived in: by the store's arrival number, then (for
+/// articles of one number, such as those not read from a store) oldest first, ties by id.
 pub(crate) fn order(prep: &[Prepared<'_>]) -> Vec<u32> {
     let mut idx: Vec<u32> = (0..prep.len())
         .filter_map(|i| u32::try_from(i).ok())
         .collect();
     idx.sort_by(|&x, &y| {
         let (a, b) = (&prep[x as usize], &prep[y as usize]);
-        a.published
-            .cmp(&b.published)
+        a.art
+            .arrival
+            .cmp(&b.art.arrival)
+            .then_with(|| a.published.cmp(&b.published))
             .then_with(|| a.art.id.cmp(&b.art.id))
     });
     idx
+}
+
+/// The items `items` (indexes into `prep`) as one document shows them: newest date
+/// first, ties by id (the newest arrival first for equal dates and ids).
+pub(crate) fn newest_first(prep: &[Prepared<'_>], items: &[u32]) -> Vec<u32> {
+    let mut v: Vec<u32> = items.iter().rev().copied().collect();
+    v.sort_by(
+        |&x, &y| match (prep.get(x as usize), prep.get(y as usize)) {
+            (Some(a), Some(b)) => (b.published, &b.art.id).cmp(&(a.published, &a.art.id)),
+            _ => std::cmp::Ordering::Equal,
+        },
+    );
+    v
+}
+
+/// When the story of `p` entered the feed of division `code`: the leader's arrival when
+/// it is placed there itself, else the earliest printing that brought the place in
+/// (see [`crate::model::Printing::entered`]).
+fn entered(p: &Prepared<'_>, code: &str) -> u64 {
+    let a = p.art;
+    let entered_by =
+        |c: &crate::model::Chain| a.printings.iter().any(|q| q.entered.as_ref() == Some(c));
+    let own = std::iter::once(&a.placement.primary)
+        .chain(a.placement.also.iter())
+        .filter(|c| !entered_by(c))
+        .any(|c| c.0.iter().any(|d| d.code == code));
+    if own {
+        return a.arrival;
+    }
+    a.printings
+        .iter()
+        .filter(|q| {
+            q.entered
+                .as_ref()
+                .is_some_and(|c| c.0.iter().any(|d| d.code == code))
+        })
+        .map(|q| q.arrival)
+        .min()
+        .unwrap_or(a.arrival)
 }
 
 /// Groups the articles into feeds: `all` first, then one per division code in code order.
@@ -167,6 +219,9 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
     let mut list: Vec<Group> = Vec::new();
     let mut all = Vec::with_capacity(order.len());
     let mut seen: Vec<usize> = Vec::new();
+    // groups an article entered later than it arrived (through a later printing of its
+    // story): their items are sorted again by when they entered
+    let mut later: rustc_hash::FxHashSet<usize> = Default::default();
     for &i in order {
         let Some(p) = prep.get(i as usize) else {
             continue;
@@ -176,6 +231,11 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
         let also: &[crate::model::Chain] = if include_also { &pl.also } else { &[] };
         seen.clear();
         for chain in std::iter::once(&pl.primary).chain(also.iter()) {
+            let by_printing = p
+                .art
+                .printings
+                .iter()
+                .any(|q| q.entered.as_ref() == Some(chain));
             for (depth, d) in chain.0.iter().enumerate() {
                 let g = match by_code.get(d.code.as_str()) {
                     Some(&g) => g,
@@ -206,10 +266,35 @@ pub(crate) fn groups(prep: &[Prepared<'_>], order: &[u32], include_also: bool) -
                     continue;
                 }
                 seen.push(g);
+                if by_printing && g != usize::MAX && entered(p, &d.code) != p.art.arrival {
+                    later.insert(g);
+                }
                 if let Some(group) = list.get_mut(g) {
                     group.items.push(i);
                 }
             }
+        }
+    }
+    if !later.is_empty() {
+        let mut rank = vec![0u32; prep.len()];
+        for (r, &i) in order.iter().enumerate() {
+            if let Some(x) = rank.get_mut(i as usize) {
+                *x = u32::try_from(r).unwrap_or(u32::MAX);
+            }
+        }
+        for &g in &later {
+            let Some(group) = list.get_mut(g) else {
+                continue;
+            };
+            let code = group
+                .chain
+                .last()
+                .map(|d| d.code.clone())
+                .unwrap_or_default();
+            group.items.sort_by_cached_key(|&i| {
+                let e = prep.get(i as usize).map_or(0, |p| entered(p, &code));
+                (e, rank.get(i as usize).copied().unwrap_or_default())
+            });
         }
     }
     list.sort_by(|a, b| a.key.cmp(&b.key));

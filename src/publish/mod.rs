@@ -716,14 +716,12 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// The prepared articles of a group at the given positions, newest first.
+    /// The prepared articles of a group at the given positions (in arrival order), as a
+    /// document shows them: newest date first (see [`group::newest_first`]).
     fn items(&self, g: &Group, range: std::ops::Range<usize>) -> Vec<&Prepared<'_>> {
-        g.items
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .rev()
-            .filter_map(|&i| self.prep.get(i as usize))
+        group::newest_first(self.prep, g.items.get(range).unwrap_or_default())
+            .into_iter()
+            .filter_map(|i| self.prep.get(i as usize))
             .collect()
     }
 
@@ -741,15 +739,15 @@ impl Ctx<'_> {
     }
 
     /// The shared fragments of a subscription document's window (indexes into the
-    /// prepared articles, oldest first), newest first: the bodies of the articles no other
-    /// document rendered yet are read in one request.
+    /// prepared articles, in arrival order), newest date first: the bodies of the articles
+    /// no other document rendered yet are read in one request.
     fn window_frags(
         &self,
         window: &[u32],
         sink: &mut Sink,
     ) -> anyhow::Result<Vec<std::sync::Arc<Frags>>> {
         let mut out = Vec::with_capacity(window.len());
-        let newest_first: Vec<u32> = window.iter().rev().copied().collect();
+        let newest_first = group::newest_first(self.prep, window);
         for chunk in newest_first.chunks(BODY_BATCH) {
             self.chunk_frags(chunk, sink, &mut out)?;
         }
@@ -838,10 +836,9 @@ impl Ctx<'_> {
                 format!("{n}-{}", cut.open),
             ));
         }
-        let current: Vec<&Prepared<'_>> = window
-            .iter()
-            .rev()
-            .filter_map(|&i| self.prep.get(i as usize))
+        let current: Vec<&Prepared<'_>> = group::newest_first(self.prep, window)
+            .into_iter()
+            .filter_map(|i| self.prep.get(i as usize))
             .collect();
         let (title, description) = self.titles(g);
         let key = &g.key;

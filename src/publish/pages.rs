@@ -338,11 +338,15 @@ struct IndexPage {
 
 fn node(ctx: &Ctx<'_>, g: &Group) -> Node {
     let urls = ctx.urls;
-    let newest = g
-        .items
-        .last()
-        .and_then(|&i| ctx.prep.get(i as usize))
-        .map(|p| p.published.format("%Y-%m-%d").to_string())
+    // the newest date among the items of its subscription documents (the newest to
+    // arrive; an article dated later that arrived earlier is in an archive)
+    let newest = super::current(ctx.settings, g)
+        .1
+        .iter()
+        .filter_map(|&i| ctx.prep.get(i as usize))
+        .map(|p| p.published)
+        .max()
+        .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
     let (code, name, level) = match g.division() {
         Some(d) => (clean(&d.code), one_line(&d.name), level_name(d.level)),

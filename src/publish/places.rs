@@ -3,9 +3,11 @@
 //! `<key>/index.html` shows a place's name and chain, the places below it with their
 //! counts, its newest articles, its feeds and the form that makes a feed of it and the
 //! places below it; `<key>/page/<n>.html` hold its older articles, cut as the feed
-//! archives are ([`super::group::cut`]): page 1 holds the oldest, a full page never
-//! changes its articles, so a new article rewrites the place's first page and at most
-//! its two newest older pages. `places.json` lists every place for the search box.
+//! archives are ([`super::group::cut`]), in the order they arrived in the store: page 1
+//! holds the first to arrive, a full page never changes its articles, so a new article,
+//! whatever its date, rewrites the place's first page and at most its two newest older
+//! pages; each page lists its articles newest date first. `places.json` lists every
+//! place for the search box.
 
 use std::hash::{Hash, Hasher};
 

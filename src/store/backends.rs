@@ -187,6 +187,13 @@ impl Store {
         fn last_run(&self) -> Result<Option<RunRecord>>;
         /// Every stored article without its body.
         fn article_heads(&self) -> Result<Vec<StoredArticle>>;
+        /// How many articles each place code holds (a `GROUP BY`), sorted by code.
+        fn place_counts(&self) -> Result<Vec<(String, u64)>>;
+        /// The heads of the last `limit` articles to arrive in place `code`, newest
+        /// arrival first, before arrival number `before` when given (an index range).
+        fn place_heads(&self, code: &str, before: Option<u64>, limit: usize) -> Result<Vec<StoredArticle>>;
+        /// The heads of the articles `ids` that are in the store, sorted by id.
+        fn heads_of(&self, ids: &[&str]) -> Result<Vec<StoredArticle>>;
         /// Every subscriber, by address.
         fn subscribers(&self) -> Result<Vec<Subscriber>>;
         /// One subscriber by address.

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context as _, Result};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _, params};
 
 use super::packing::Unpacker;
 use super::{
@@ -52,6 +52,64 @@ impl Store {
         Ok(apply_overrides(out, &self.overrides()?))
     }
 
+    /// How many articles each place holds, by code (one `GROUP BY` over
+    /// `article_places`, which its index on `(code, n)` answers without reading an
+    /// article), sorted by code. Every printing counts: the stories stage's folding of
+    /// reprints into their leader is not applied.
+    pub fn place_counts(&self) -> Result<Vec<(String, u64)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT code, count(*) FROM article_places GROUP BY code ORDER BY code")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (code, k) = r?;
+            out.push((code, u64::try_from(k).unwrap_or_default()));
+        }
+        Ok(out)
+    }
+
+    /// The heads (see [`Store::article_heads`]) of the last `limit` articles to arrive
+    /// in place `code` (by arrival number, [`StoredArticle::arrival`]), newest arrival
+    /// first; with `before`, of those that arrived before that number. Read through the
+    /// index of `article_places` on `(code, n)` (the table is keyed `(n, code)` without
+    /// a rowid, so its index on `code` holds `n` after it), backwards from the end.
+    pub fn place_heads(
+        &self,
+        code: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>> {
+        let (before, limit) = super::place_bounds(before, limit);
+        let mut st = self.conn.prepare_cached(&place_heads_sql())?;
+        let rows = st.query_map(params![code, before, limit], raw_article)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(head(self.unpack(r?)?));
+        }
+        self.count_decoded(out.len());
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
+    /// The heads of the articles `ids` that are in the store, sorted by id: what the
+    /// stages that look at a few articles read instead of every head.
+    pub fn heads_of(&self, ids: &[&str]) -> Result<Vec<StoredArticle>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"
+        ))?;
+        let mut sorted: Vec<&str> = ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out = Vec::with_capacity(sorted.len());
+        for id in sorted {
+            if let Some(r) = st.query_row(params![id], raw_article).optional()? {
+                out.push(head(self.unpack(r)?));
+            }
+        }
+        self.count_decoded(out.len());
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
     /// A reader of article bodies by id that any thread may use while this store is open
     /// (read-only connections of their own to the same file). Fails on an in-memory
     /// store, which no other connection can see.
@@ -68,6 +126,16 @@ impl Store {
             largest: AtomicU64::new(0),
         })
     }
+}
+
+/// What [`Store::place_heads`] asks: a place's articles before an arrival number, the
+/// last first, a few of them.
+fn place_heads_sql() -> String {
+    let cols = super::qualified(ARTICLE_COLUMNS, "a");
+    format!(
+        "SELECT {cols} FROM article_places p JOIN articles a ON a.n = p.n
+         WHERE p.code = ?1 AND p.n < ?2 ORDER BY p.n DESC LIMIT ?3"
+    )
 }
 
 /// An article without its body, its evidence cut to the fields that placed it.
@@ -172,6 +240,36 @@ fn read_bodies(
 mod tests {
     use super::super::tests::new_article;
     use super::*;
+
+    /// A place's last arrivals are an index range: read backwards through the index on
+    /// `(code, n)`, no table scanned and nothing sorted, however many articles the store
+    /// holds; the counts by place are a walk of that index.
+    #[test]
+    fn a_place_is_read_through_its_index_without_a_scan_or_a_sort() {
+        let s = Store::open_in_memory().unwrap();
+        let plan = |sql: &str| -> String {
+            let mut st = s
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let rows = st.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        let p = plan(
+            &place_heads_sql()
+                .replace("?1", "'37'")
+                .replace("?2", "9")
+                .replace("?3", "5"),
+        );
+        assert!(
+            p.contains("USING COVERING INDEX article_places_by_code (code=? AND n<?)"),
+            "{p}"
+        );
+        assert!(!p.contains("SCAN") && !p.contains("TEMP B-TREE"), "{p}");
+        let p = plan("SELECT code, count(*) FROM article_places GROUP BY code ORDER BY code");
+        assert!(p.contains("COVERING INDEX article_places_by_code"), "{p}");
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+    }
 
     #[test]
     fn heads_leave_bodies_in_the_store_and_the_reader_brings_them_back() {

@@ -64,7 +64,7 @@ pub struct SqliteStore {
 
 /// The columns of an article row that [`raw_article`] reads, in its order.
 const ARTICLE_COLUMNS: &str =
-    "id, source, input, publication, head, body, dict, first_seen, updated";
+    "id, source, input, publication, head, body, dict, first_seen, updated, n";
 
 /// What the store knew of an input file before this run read it (see
 /// [`Store::known_inputs`]).
@@ -365,6 +365,7 @@ impl SqliteStore {
             updated: parse_ts(&raw.updated)?,
             printings: vec![],
             body_digest: None,
+            arrival: u64::try_from(raw.n).unwrap_or_default(),
             id: raw.id,
             source: raw.source,
             input: raw.input,
@@ -656,6 +657,10 @@ fn ingest_into(
                 updated: *now,
                 printings: vec![],
                 body_digest: None,
+                arrival: existing
+                    .as_ref()
+                    .and_then(|e| u64::try_from(e.0).ok())
+                    .unwrap_or_default(),
             };
             let published = ts(&stored.published());
             if let Some((_, old, _)) = &existing
@@ -1014,6 +1019,24 @@ fn row_to_input(r: &rusqlite::Row<'_>) -> rusqlite::Result<InputRecord> {
     })
 }
 
+/// The bounds of a read of a place's last arrivals as SQL integers: before an arrival
+/// number (none: every one), and how many.
+pub(crate) fn place_bounds(before: Option<u64>, limit: usize) -> (i64, i64) {
+    (
+        before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX)),
+        i64::try_from(limit).unwrap_or(i64::MAX),
+    )
+}
+
+/// `columns` (a list separated by `, `) each named as a column of `table`: `a.id, a.n`.
+pub(crate) fn qualified(columns: &str, table: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 struct RawArticle {
     id: String,
     source: String,
@@ -1024,6 +1047,7 @@ struct RawArticle {
     dict: Option<i64>,
     first_seen: String,
     updated: String,
+    n: i64,
 }
 
 fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
@@ -1037,6 +1061,7 @@ fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
         dict: r.get(6)?,
         first_seen: r.get(7)?,
         updated: r.get(8)?,
+        n: r.get(9)?,
     })
 }
 

@@ -468,7 +468,8 @@ pub(crate) fn migrations() -> Migrations<'static> {
 }
 
 /// The hook of [`LEAN_STORE`]: every stored article packed into `articles_packed` and
-/// indexed, in the order of ids; then [`LEAN_STORE_FINISH`], and the dictionaries trained
+/// indexed, numbered in the order the old table received them (its rowid: feeds and
+/// their archives are cut in that order, see `StoredArticle::arrival`); then [`LEAN_STORE_FINISH`], and the dictionaries trained
 /// when there are articles enough to learn from. All in the migration's transaction: a
 /// migration killed half way leaves the old file as it was.
 fn copy_articles(tx: &rusqlite::Transaction<'_>) -> anyhow::Result<()> {
@@ -489,7 +490,7 @@ fn copy_articles(tx: &rusqlite::Transaction<'_>) -> anyhow::Result<()> {
     {
         let mut read = tx.prepare(
             "SELECT id, source, input, publication, article, placement, content_hash,
-             published, first_seen, updated FROM articles ORDER BY id",
+             published, first_seen, updated FROM articles ORDER BY rowid",
         )?;
         let mut write = tx.prepare(
             "INSERT INTO articles_packed (id, source, input, publication, head, body, dict,
@@ -776,6 +777,16 @@ mod tests {
                 assert_eq!(a.placement, g.placement);
                 assert_eq!(a.publication, g.publication);
             }
+            // numbered in the order the old table received them (arrival order)
+            let mut arrived: Vec<(u64, &str)> =
+                got.iter().map(|a| (a.arrival, a.id.as_str())).collect();
+            arrived.sort_unstable();
+            let order: Vec<&str> = given
+                .iter()
+                .map(|g| g.id.as_str())
+                .filter(|id| got.iter().any(|a| a.id == *id))
+                .collect();
+            assert_eq!(arrived.iter().map(|a| a.1).collect::<Vec<_>>(), order);
             // every story once in its places: the printing and the hidden one left out
             assert_eq!(
                 store.articles_in(&["33".into()], None).unwrap().len(),

@@ -223,6 +223,8 @@ impl Store {
                 source,
                 publication,
                 first_seen: super::parse_ts(&first)?,
+                arrival: 0,
+                entered: None,
             });
         }
         out.sort_by(|x, y| (x.first_seen, &x.id).cmp(&(y.first_seen, &y.id)));

@@ -736,7 +736,10 @@ pub fn collapse(articles: Vec<StoredArticle>, members: &Members) -> Vec<StoredAr
         others.sort_by(|x, y| (x.first_seen, &x.id).cmp(&(y.first_seen, &y.id)));
         for o in others {
             let p = &o.placement.primary;
-            if !p.is_empty() && *p != a.placement.primary && !a.placement.also.contains(p) {
+            let entered =
+                (!p.is_empty() && *p != a.placement.primary && !a.placement.also.contains(p))
+                    .then(|| p.clone());
+            if let Some(p) = &entered {
                 a.placement.also.push(p.clone());
             }
             a.printings.push(Printing {
@@ -744,6 +747,8 @@ pub fn collapse(articles: Vec<StoredArticle>, members: &Members) -> Vec<StoredAr
                 source: o.source,
                 publication: o.publication,
                 first_seen: o.first_seen,
+                arrival: o.arrival,
+                entered,
             });
         }
     }

@@ -47,6 +47,7 @@ fn stored(source: &str, publication: &str, title: &str, body: &str, seen: u32) -
         updated: at(seen),
         printings: vec![],
         body_digest: None,
+        arrival: 0,
     }
 }
 

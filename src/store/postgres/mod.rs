@@ -153,10 +153,11 @@ struct RawArticle {
     body: Vec<u8>,
     first_seen: String,
     updated: String,
+    n: i64,
 }
 
 /// The columns [`raw`] reads, in its order.
-const ARTICLE_COLUMNS: &str = "id, source, input, publication, head, body, first_seen, updated";
+const ARTICLE_COLUMNS: &str = "id, source, input, publication, head, body, first_seen, updated, n";
 
 fn raw(r: &Row) -> RawArticle {
     RawArticle {
@@ -168,6 +169,7 @@ fn raw(r: &Row) -> RawArticle {
         body: r.get(5),
         first_seen: r.get(6),
         updated: r.get(7),
+        n: r.get(8),
     }
 }
 
@@ -305,6 +307,7 @@ impl PgStore {
             updated: parse_ts(&raw.updated)?,
             printings: vec![],
             body_digest: None,
+            arrival: u64::try_from(raw.n).unwrap_or_default(),
             id: raw.id,
             source: raw.source,
             input: raw.input,
@@ -424,6 +427,10 @@ impl PgStore {
                 updated: *now,
                 printings: vec![],
                 body_digest: None,
+                arrival: existing
+                    .as_ref()
+                    .and_then(|e| u64::try_from(e.0).ok())
+                    .unwrap_or_default(),
             };
             let published = ts(&stored.published());
             if let Some((_, old, _)) = &existing
@@ -848,18 +855,74 @@ impl PgStore {
             }))
     }
 
+    /// The articles of `rows` (read with [`ARTICLE_COLUMNS`]) as heads, with their
+    /// overrides.
+    fn heads(&self, rows: &[Row]) -> Result<Vec<StoredArticle>> {
+        self.count_decoded(rows.len());
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(head(self.unpack(raw(r))?));
+        }
+        Ok(apply_overrides(out, &self.overrides()?))
+    }
+
     /// Every stored article without its body (see the SQLite store's `article_heads`).
     pub fn article_heads(&self) -> Result<Vec<StoredArticle>> {
         let rows = self.rows(
             &format!("SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY id COLLATE \"C\""),
             &[],
         )?;
-        self.count_decoded(rows.len());
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(head(self.unpack(raw(r))?));
-        }
-        Ok(apply_overrides(out, &self.overrides()?))
+        self.heads(&rows)
+    }
+
+    /// How many articles each place holds, by code (see the SQLite store's
+    /// `place_counts`), sorted by code.
+    pub fn place_counts(&self) -> Result<Vec<(String, u64)>> {
+        let rows = self.rows(
+            "SELECT code, count(*) FROM article_places GROUP BY code ORDER BY code COLLATE \"C\"",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let k: i64 = r.get(1);
+                (r.get(0), u64::try_from(k).unwrap_or_default())
+            })
+            .collect())
+    }
+
+    /// The heads of the last `limit` articles to arrive in place `code`, newest arrival
+    /// first, before arrival number `before` when given (see the SQLite store's
+    /// `place_heads`): read through the index on `article_places (code, n)`.
+    pub fn place_heads(
+        &self,
+        code: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<StoredArticle>> {
+        let (before, limit) = super::place_bounds(before, limit);
+        let cols = super::qualified(ARTICLE_COLUMNS, "a");
+        let rows = self.rows(
+            &format!(
+                "SELECT {cols} FROM article_places p JOIN articles a ON a.n = p.n
+                 WHERE p.code = $1 AND p.n < $2 ORDER BY p.n DESC LIMIT $3"
+            ),
+            &[&code, &before, &limit],
+        )?;
+        self.heads(&rows)
+    }
+
+    /// The heads of the articles `ids` that are in the store, sorted by id (see the
+    /// SQLite store's `heads_of`).
+    pub fn heads_of(&self, ids: &[&str]) -> Result<Vec<StoredArticle>> {
+        let ids: Vec<String> = ids.iter().map(|s| (*s).to_string()).collect();
+        let rows = self.rows(
+            &format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1) ORDER BY id COLLATE \"C\""
+            ),
+            &[&ids],
+        )?;
+        self.heads(&rows)
     }
 
     /// A reader of article bodies by id that any thread may use (connections of its own).

@@ -203,6 +203,8 @@ impl PgStore {
                 source: r.get(1),
                 publication: r.get(2),
                 first_seen: parse_ts(&first)?,
+                arrival: 0,
+                entered: None,
             });
         }
         out.sort_by(|x, y| (x.first_seen, &x.id).cmp(&(y.first_seen, &y.id)));

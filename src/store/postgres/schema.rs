@@ -10,7 +10,16 @@
 //! timestamp the claim compares in SQL (`next_at`).
 
 /// Every migration, oldest first. Each runs in the transaction that records its number.
-pub(super) const MIGRATIONS: &[&str] = &[FIRST];
+pub(super) const MIGRATIONS: &[&str] = &[FIRST, PLACES_BY_ARRIVAL];
+
+/// A place's articles in arrival order, read from the end (feeds and their archives are
+/// cut in arrival order, issue 18): `article_places` indexed on `(code, n)`. SQLite's
+/// index on `code` holds this already (its table is keyed `(n, code)` without a rowid,
+/// and an index of such a table ends with the key).
+const PLACES_BY_ARRIVAL: &str = "
+CREATE INDEX article_places_by_code_n ON article_places (code, n);
+DROP INDEX article_places_by_code;
+";
 
 /// The whole schema of the first PostgreSQL store (SQLite's schema version 12 and on).
 const FIRST: &str = "
