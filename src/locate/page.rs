@@ -160,11 +160,22 @@ const SELF_WORDS: &[(&str, char)] = &[
     ("全旗", '旗'),
 ];
 
-/// A division a self-speaking page names: the division, the name written, how often,
-/// whether the name stood as a word every time it was written, whether it was written in
-/// full at least once (沿河土家族自治县, not only 沿河), and whether it stood as a word at
-/// least once.
-type Named = (NodeId, String, usize, bool, bool, bool);
+/// A division a self-speaking page names, and how it was written.
+#[derive(Clone)]
+struct Named {
+    /// The division.
+    node: NodeId,
+    /// The name as first written.
+    shown: String,
+    /// How often it was written.
+    count: usize,
+    /// Whether it stood as a word every time.
+    always_a_word: bool,
+    /// Whether it stood as a word at least once.
+    once_a_word: bool,
+    /// Whether it was written in full at least once (沿河土家族自治县, not only 沿河).
+    in_full: bool,
+}
 
 /// A page that speaks as a county (我县 …): the division of that kind it names (by its
 /// official name, or a short form that only one division of that kind bears), the
@@ -205,14 +216,15 @@ fn self_home(furniture: &[String], articles: &[Article], gaz: &Gazetteer) -> Opt
     // or a second mention, or a place above it named too; else it is as likely an
     // ordinary word (沿河, along the river) or another outlet's name in a dateline.
     let supported = |n: &Named| {
-        n.4 || n.2 >= 2
+        n.in_full
+            || n.count >= 2
             || named
                 .iter()
-                .any(|m| m.0 != n.0 && gaz.is_ancestor_or_self(m.0, n.0))
+                .any(|m| m.node != n.node && gaz.is_ancestor_or_self(m.node, n.node))
     };
     let standing: Vec<Named> = named
         .iter()
-        .filter(|n| n.3 && supported(n))
+        .filter(|n| n.always_a_word && supported(n))
         .cloned()
         .collect();
     if let Some(h) = named_home(&standing, gaz) {
@@ -225,8 +237,11 @@ fn self_home(furniture: &[String], articles: &[Article], gaz: &Gazetteer) -> Opt
         .map(String::as_str)
         .filter(|l| l.chars().count() <= 60);
     let (in_furniture, _) = names_in(short_lines, &of_kind, gaz);
-    let repeated: Vec<&Named> = in_furniture.iter().filter(|n| n.2 >= 2 && n.5).collect();
-    if let [(node, shown, ..)] = repeated.as_slice() {
+    let repeated: Vec<&Named> = in_furniture
+        .iter()
+        .filter(|n| n.count >= 2 && n.once_a_word)
+        .collect();
+    if let [Named { node, shown, .. }] = repeated.as_slice() {
         return Some(PageHome {
             chain: gaz.chain_of(*node),
             text: format!("{word} … {shown}"),
@@ -287,14 +302,21 @@ fn names_in<'a>(
             ids.sort_unstable();
             ids.dedup();
             if let [one] = ids.as_slice() {
-                match named.iter_mut().find(|(n, ..)| n == one) {
-                    Some((_, _, k, all_stand, full, any_stand)) => {
-                        *k += 1;
-                        *all_stand &= stands;
-                        *full |= official;
-                        *any_stand |= stands;
+                match named.iter_mut().find(|n| n.node == *one) {
+                    Some(n) => {
+                        n.count += 1;
+                        n.always_a_word &= stands;
+                        n.once_a_word |= stands;
+                        n.in_full |= official;
                     }
-                    None => named.push((*one, p.to_string(), 1, stands, official, stands)),
+                    None => named.push(Named {
+                        node: *one,
+                        shown: p.to_string(),
+                        count: 1,
+                        always_a_word: stands,
+                        once_a_word: stands,
+                        in_full: official,
+                    }),
                 }
                 continue;
             }
@@ -323,23 +345,24 @@ fn named_home(named: &[Named], gaz: &Gazetteer) -> Option<(NodeId, String)> {
     let score = |d: NodeId| -> usize {
         named
             .iter()
-            .filter(|(m, ..)| gaz.is_ancestor_or_self(*m, d))
-            .map(|(_, _, k, ..)| k)
+            .filter(|m| gaz.is_ancestor_or_self(m.node, d))
+            .map(|m| m.count)
             .sum()
     };
-    let (deepest, shown, ..) = named
+    let best_named = named
         .iter()
-        .max_by_key(|(n, ..)| (score(*n), gaz.depth(*n), std::cmp::Reverse(*n)))?;
-    let best = score(*deepest);
+        .max_by_key(|n| (score(n.node), gaz.depth(n.node), std::cmp::Reverse(n.node)))?;
+    let deepest = best_named.node;
+    let best = score(deepest);
     let off_chain = named
         .iter()
-        .filter(|(n, ..)| {
-            !gaz.is_ancestor_or_self(*n, *deepest) && !gaz.is_ancestor_or_self(*deepest, *n)
+        .filter(|n| {
+            !gaz.is_ancestor_or_self(n.node, deepest) && !gaz.is_ancestor_or_self(deepest, n.node)
         })
-        .map(|(n, ..)| score(*n))
+        .map(|n| score(n.node))
         .max()
         .unwrap_or(0);
-    (off_chain == 0 || best >= 2 * off_chain).then(|| (*deepest, shown.clone()))
+    (off_chain == 0 || best >= 2 * off_chain).then(|| (deepest, best_named.shown.clone()))
 }
 
 /// The county that more than half of the townships a page names (at least two) may lie
